@@ -1,0 +1,1 @@
+"""beangulp importers for what finance systems export (SIE 4, huvudbok CSV/XLSX)."""

@@ -1,0 +1,174 @@
+"""What an account name says: nämnd, verksamhet, konto and ansvar.
+
+Every account of a committee ledger follows one scheme (ARCHITECTURE.md, "The
+ledger model"):
+
+    Intäkter:<nämnd>:Kommunbidrag[:<verksamhet>[:<ansvar>]]     kommunbidrag
+    Intäkter:<nämnd>:Disposition[:<verksamhet>[:<ansvar>]]      eget kapital used
+    Intäkter:<nämnd>[:<verksamhet>[:<konto>[:<ansvar>]]]         own revenues
+    Kostnader:<nämnd>[:<verksamhet>[:<konto>[:<ansvar>]]]        costs
+    Tillgångar|Skulder|Eget-kapital:<nämnd>[:<konto>[:<ansvar>]] balance sheet
+
+The root names are whatever the ledger's `name_*` options say, so the same
+scheme works under Beancount's English defaults. Shorter names (a nämnd, a
+verksamhet) are the parents Fava shows in its tree; budget and prognos entries
+may name them when the committee budgets coarser than per konto.
+
+This module only reads names; whether a code exists is the kontoplan's job
+(`namndbok.kontoplan`).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from beancount.core import account as bc_account
+
+KOMMUNBIDRAG = "Kommunbidrag"
+DISPOSITION = "Disposition"  # ianspråktagande av ackumulerat resultat
+
+# Kinds of account, as the engine groups them.
+KIND_KOMMUNBIDRAG = "kommunbidrag"
+KIND_DISPOSITION = "disposition"
+KIND_INTAKT = "intäkt"
+KIND_KOSTNAD = "kostnad"
+KIND_TILLGANG = "tillgång"
+KIND_SKULD = "skuld"
+KIND_EGET_KAPITAL = "eget kapital"
+
+RESULT_KINDS = (KIND_KOMMUNBIDRAG, KIND_INTAKT, KIND_KOSTNAD, KIND_DISPOSITION)
+# The income-side components that are not verksamheter, and the kind they mark.
+SPECIAL_INCOME = {KOMMUNBIDRAG: KIND_KOMMUNBIDRAG, DISPOSITION: KIND_DISPOSITION}
+
+
+class Roots(NamedTuple):
+    """The five root names of a ledger, from its options."""
+
+    tillgangar: str = "Tillgångar"
+    skulder: str = "Skulder"
+    eget_kapital: str = "Eget-kapital"
+    intakter: str = "Intäkter"
+    kostnader: str = "Kostnader"
+
+    @classmethod
+    def from_options(cls, options_map: dict) -> Roots:
+        return cls(
+            options_map["name_assets"],
+            options_map["name_liabilities"],
+            options_map["name_equity"],
+            options_map["name_income"],
+            options_map["name_expenses"],
+        )
+
+    def kind_of_root(self, root: str) -> str | None:
+        return {
+            self.tillgangar: KIND_TILLGANG,
+            self.skulder: KIND_SKULD,
+            self.eget_kapital: KIND_EGET_KAPITAL,
+            self.intakter: KIND_INTAKT,
+            self.kostnader: KIND_KOSTNAD,
+        }.get(root)
+
+
+class AccountRef(NamedTuple):
+    """The dimensions one account name carries (None where the name stops)."""
+
+    account: str
+    kind: str
+    namnd: str | None = None
+    verksamhet: str | None = None
+    konto: str | None = None
+    ansvar: str | None = None
+
+
+class AccountNameError(ValueError):
+    """An account name that does not follow the scheme (message in Swedish)."""
+
+
+def parse_account(name: str, roots: Roots) -> AccountRef:
+    """Split an account name into its dimensions.
+
+    Raises AccountNameError for a name outside the scheme: an unknown root or
+    more components than the scheme has.
+    """
+    parts = bc_account.split(name)
+    kind = roots.kind_of_root(parts[0])
+    if kind is None:
+        raise AccountNameError(
+            f"Kontot {name} har en okänd rot '{parts[0]}'; använd "
+            f"{', '.join(roots)}."
+        )
+    rest = parts[1:]
+    namnd = rest[0] if rest else None
+    if kind in (KIND_INTAKT, KIND_KOSTNAD):
+        if kind == KIND_INTAKT and len(rest) >= 2 and rest[1] in SPECIAL_INCOME:
+            tail = rest[2:]
+            if len(tail) > 2:
+                raise AccountNameError(
+                    f"Kontot {name} har för många led: skriv "
+                    f"{parts[0]}:<nämnd>:{rest[1]}[:<verksamhet>[:<ansvar>]]."
+                )
+            verksamhet, ansvar = _pad(tail, 2)
+            return AccountRef(name, SPECIAL_INCOME[rest[1]], namnd, verksamhet, None, ansvar)
+        tail = rest[1:]
+        if len(tail) > 3:
+            raise AccountNameError(
+                f"Kontot {name} har för många led: skriv "
+                f"{parts[0]}:<nämnd>:<verksamhet>:<konto>[:<ansvar>]."
+            )
+        verksamhet, konto, ansvar = _pad(tail, 3)
+        return AccountRef(name, kind, namnd, verksamhet, konto, ansvar)
+    tail = rest[1:]
+    if len(tail) > 2:
+        raise AccountNameError(
+            f"Kontot {name} har för många led: balanskonton skrivs "
+            f"{parts[0]}:<nämnd>:<konto>[:<ansvar>]."
+        )
+    konto, ansvar = _pad(tail, 2)
+    return AccountRef(name, kind, namnd, None, konto, ansvar)
+
+
+def _pad(items: list[str], length: int) -> list[str | None]:
+    """The first `length` items, padded with None."""
+    return list(items) + [None] * (length - len(items))
+
+
+def result_account(
+    roots: Roots,
+    kind: str,
+    namnd: str,
+    verksamhet: str | None = None,
+    konto: str | None = None,
+    ansvar: str | None = None,
+) -> str:
+    """Compose a result account name (the inverse of parse_account)."""
+    special = {v: k for k, v in SPECIAL_INCOME.items()}
+    if kind in special:
+        parts = [roots.intakter, namnd, special[kind], verksamhet, ansvar]
+    elif kind in (KIND_INTAKT, KIND_KOSTNAD):
+        root = roots.intakter if kind == KIND_INTAKT else roots.kostnader
+        parts = [root, namnd, verksamhet, konto, ansvar]
+    else:
+        raise ValueError(f"not a result kind: {kind}")
+    return bc_account.join(*_until_none(parts))
+
+
+def balance_account(
+    roots: Roots, kind: str, namnd: str, konto: str, ansvar: str | None = None
+) -> str:
+    """Compose a balance sheet account name."""
+    root = {
+        KIND_TILLGANG: roots.tillgangar,
+        KIND_SKULD: roots.skulder,
+        KIND_EGET_KAPITAL: roots.eget_kapital,
+    }[kind]
+    return bc_account.join(*_until_none([root, namnd, konto, ansvar]))
+
+
+def _until_none(parts: list[str | None]) -> list[str]:
+    out = []
+    for part in parts:
+        if part is None:
+            break
+        out.append(part)
+    return out

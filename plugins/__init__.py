@@ -1,0 +1,1 @@
+"""Beancount plugins for committee ledgers: `plugin "plugins.<name>"` in a ledger."""

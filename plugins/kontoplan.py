@@ -1,0 +1,156 @@
+"""Refuse accounts outside the committee's kontoplan, and open the ones inside it.
+
+Every account a directive names (postings, open, close, balance, pad, note,
+document, and account values of custom directives such as budget and prognos)
+must follow the ledger model (`namndbok.accounts`) and use a nämnd, verksamhet,
+konto and ansvar listed in the committee's kontoplan file. An account that does
+not gets one error, at the file and line of the first directive that names it,
+in Swedish, saying what to do.
+
+Accounts the kontoplan allows need no `open` line: the plugin opens each at the
+date of the first directive that names it (as beancount.plugins.auto_accounts
+does), so the ledger does not carry hundreds of open directives. An explicit
+`open` (with a date, or to `close` the account later) is kept as written.
+
+Use it with the kontoplan file, relative to the main ledger file:
+
+    plugin "plugins.kontoplan" "kontoplan.toml"
+
+Several nämnder in one ledger: list their files separated by commas.
+
+Example: with verksamhet 5731 and konto 4610 in kontoplan.toml but not 5799,
+
+    2026-01-31 * "Faktura HVB"
+      Kostnader:Socialnämnden:5731:4610   120000.00 SEK
+      Tillgångar:Socialnämnden:1690
+
+    2026-01-31 * "Felkonterad"
+      Kostnader:Socialnämnden:5799:4610     5000.00 SEK
+      Tillgångar:Socialnämnden:1690
+
+loads with the three accounts opened on 2026-01-31 and one error:
+
+    huvudbok.beancount:5: Okänd verksamhet '5799' i kontot
+    Kostnader:Socialnämnden:5799:4610: den finns inte i kontoplanen …
+"""
+
+from __future__ import annotations
+
+import collections
+from pathlib import Path
+from typing import NamedTuple
+
+from beancount.core import account as bc_account
+from beancount.core import data, getters
+
+from namndbok.accounts import AccountNameError, Roots, parse_account
+from namndbok.kontoplan import Kontoplan, KontoplanError, check_account, describe_account, load_kontoplan
+
+__plugins__ = ("kontoplan",)
+
+DEFAULT_FILE = "kontoplan.toml"
+
+
+class KontoplanPluginError(NamedTuple):
+    source: dict
+    message: str
+    entry: data.Directive | None
+
+
+def kontoplan(entries, options_map, config=None):
+    """Check every account against the kontoplan and open the allowed ones."""
+    errors = []
+    try:
+        plans = load_kontoplaner(options_map, config)
+    except KontoplanError as err:
+        # Without a kontoplan nothing can be checked; the one error says why.
+        errors.append(KontoplanPluginError(data.new_metadata(err.path, err.line), err.message, None))
+        plans = None
+
+    roots = Roots.from_options(options_map)
+    uses = _account_uses(entries)
+    new_opens = []
+    opened = {e.account for e in entries if isinstance(e, data.Open)}
+    for index, (name, use) in enumerate(sorted(uses.items())):
+        problem, meta_extra = _check(name, roots, plans) if plans is not None else (None, {})
+        if problem:
+            if use.count > 1:
+                others = use.count - 1
+                problem += f" (Kontot används på ytterligare {others} {'ställe' if others == 1 else 'ställen'}.)"
+            errors.append(KontoplanPluginError(use.source, problem, use.entry))
+        if name not in opened:
+            # Opened even when wrong, so that Beancount does not add a second,
+            # less helpful error for the same account. The Open points at the
+            # kontoplan line that allows the account.
+            source = meta_extra.pop("source", ("<kontoplan>", index))
+            meta = data.new_metadata(*source, meta_extra)
+            new_opens.append(data.Open(meta, use.date, name, None, None))
+
+    if new_opens:
+        entries = sorted(new_opens + list(entries), key=data.entry_sortkey)
+    errors.sort(key=lambda e: (e.source.get("filename", ""), e.source.get("lineno", 0)))
+    return entries, errors
+
+
+def load_kontoplaner(options_map, config: str | None) -> dict[str, Kontoplan]:
+    """The kontoplaner named in the plugin's configuration, by nämnd."""
+    base = Path(options_map.get("filename") or ".").parent
+    plans: dict[str, Kontoplan] = {}
+    for item in (config or DEFAULT_FILE).split(","):
+        path = base / item.strip()
+        plan = load_kontoplan(path)
+        if plan.namnd in plans:
+            raise KontoplanError(str(path), plan.line_of("", "namnd"), f"Nämnden {plan.namnd} har redan en kontoplan ({plans[plan.namnd].path}).")
+        plans[plan.namnd] = plan
+    return plans
+
+
+class _Use(NamedTuple):
+    date: object  # the first date a directive names the account
+    entry: data.Directive  # that directive
+    source: dict  # the file and line to point at (the posting's, for a posting)
+    count: int  # how many places name the account
+
+
+def _account_uses(entries) -> dict[str, _Use]:
+    """Per account: where it is first named, and in how many places."""
+    first: dict[str, tuple] = {}
+    counts: collections.Counter = collections.Counter()
+    for entry in entries:
+        for name, source in _accounts_of(entry):
+            counts[name] += 1
+            seen = first.get(name)
+            if seen is None or entry.date < seen[0]:
+                first[name] = (entry.date, entry, source)
+    return {name: _Use(*first[name], counts[name]) for name in first}
+
+
+def _accounts_of(entry):
+    """(account, source metadata) for each account a directive names."""
+    if isinstance(entry, data.Transaction):
+        return [
+            (posting.account, posting.meta if posting.meta and "lineno" in posting.meta else entry.meta)
+            for posting in entry.postings
+        ]
+    if isinstance(entry, data.Custom):
+        return [(value.value, entry.meta) for value in entry.values if value.dtype == bc_account.TYPE]
+    return [(name, entry.meta) for name in getters.get_entry_accounts(entry)]
+
+
+def _check(name: str, roots: Roots, plans: dict[str, Kontoplan]) -> tuple[str | None, dict]:
+    """The problem with one account (or None), and metadata for its Open."""
+    try:
+        ref = parse_account(name, roots)
+    except AccountNameError as err:
+        return str(err), {}
+    problem = check_account(ref, plans)
+    if problem or ref.namnd is None:
+        return problem, {}
+    plan = plans[ref.namnd]
+    if ref.konto is not None:
+        line = plan.line_of("konton", ref.konto)
+    elif ref.verksamhet is not None:
+        line = plan.line_of("verksamheter", ref.verksamhet)
+    else:
+        line = plan.line_of("", "namnd")
+    return None, {"namn": describe_account(ref, plan), "source": (plan.path, line)}

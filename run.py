@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Set up Nämndbok in .venv (if needed) and run it.
+
+    python3 run.py fava     # serve the example committee in Fava on 127.0.0.1
+    python3 run.py test     # run the whole test suite
+
+Needs only Python 3.11+ with pip and venv. The first run creates .venv and
+installs the project with its dependencies; later runs reinstall only when
+pyproject.toml has changed. Anything after the command word goes to it, e.g.
+`python3 run.py test -k kontoplan` or `python3 run.py fava --port 5001`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".namndbok-installed"
+
+
+def say(text: str) -> None:
+    print(f"[run.py] {text}", flush=True)
+
+
+def ensure_venv() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("Nämndbok behöver Python 3.11 eller senare.")
+    if not (BIN / "python").exists():
+        say("Skapar .venv …")
+        venv.create(VENV, with_pip=True)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    say("Installerar Nämndbok och dess beroenden i .venv (första gången tar det en stund) …")
+    pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check"]
+    subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "install", "--quiet", "-e", f"{ROOT}[test]"], check=True)
+    STAMP.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    command, rest = (argv[0], argv[1:]) if argv else ("fava", [])
+    ensure_venv()
+    if command == "fava":
+        args = [str(BIN / "namndbok"), "fava", *rest]
+    elif command == "test":
+        args = [str(BIN / "python"), "-m", "pytest", *rest]
+    else:
+        print(__doc__)
+        return 2
+    os.chdir(ROOT)
+    os.execv(args[0], args)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

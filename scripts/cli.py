@@ -1,0 +1,86 @@
+"""`namndbok`: the committee economist's command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE_DIR = REPO / "ledgers" / "exempel"
+EXAMPLE_LEDGER = EXAMPLE_DIR / "socialnamnden.beancount"
+
+ledger_argument = click.argument(
+    "ledger",
+    required=False,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+
+
+def _ledger_or_example(ledger: Path | None) -> Path:
+    ledger = ledger or EXAMPLE_LEDGER
+    if not ledger.is_file():
+        raise click.ClickException(
+            f"Hittar inte liggaren {ledger}. Ange huvudfilen, t.ex. "
+            "ledgers/exempel/socialnamnden.beancount."
+        )
+    return ledger
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Nämndbok – nämndens ekonomi som ren text: utfall, budget, prognos och avvikelse."""
+
+
+@main.command()
+@ledger_argument
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port att lyssna på.")
+@click.option("--skrivskyddad", is_flag=True, help="Stäng av all redigering i Fava.")
+def fava(ledger: Path | None, host: str, port: int, skrivskyddad: bool) -> None:
+    """Visa liggaren i Fava (standard: exempelnämnden)."""
+    from scripts.fava_server import serve
+
+    serve(_ledger_or_example(ledger), host, port, skrivskyddad)
+
+
+@main.command()
+@ledger_argument
+def kontrollera(ledger: Path | None) -> None:
+    """Läs liggaren genom Beancount och lista alla fel med fil och rad."""
+    from beancount import loader
+    from beancount.parser import printer
+
+    from namndbok.accounts import Roots
+    from namndbok.ledgerfile import explain_error
+
+    ledger = _ledger_or_example(ledger)
+    entries, errors, options_map = loader.load_file(str(ledger))
+    if errors:
+        roots = Roots.from_options(options_map)
+        for error in errors:
+            error = error._replace(message=explain_error(error.message, roots))
+            click.echo(printer.format_error(error).rstrip(), err=True)
+        raise click.ClickException(f"{len(errors)} fel i {ledger}.")
+    click.echo(f"{ledger}: {len(entries)} poster, inga fel.")
+
+
+@main.command()
+@click.option(
+    "--ut",
+    "target",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=EXAMPLE_DIR,
+    show_default=True,
+    help="Katalogen med exempelnämndens kontoplan.toml.",
+)
+def exempel(target: Path) -> None:
+    """Skapa om exempelnämndens utfallsfiler från generatorn."""
+    from scripts.exempel import generate
+
+    changed = generate(target)
+    click.echo(f"{len(changed)} filer ändrade i {target}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Serve a committee ledger in Fava, on 127.0.0.1 unless told otherwise."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import click
+
+LOOPBACK_NAMES = {"localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(ledger: Path, host: str, port: int, read_only: bool) -> None:
+    """Load the ledger, print where Fava answers, and serve until Ctrl+C."""
+    from cheroot.wsgi import Server
+    from fava.application import create_app
+    from fava.util import slugify
+
+    if not is_loopback(host):
+        click.secho(
+            f"Varning: Fava lyssnar på {host} och kan nås av alla som når den här datorn. "
+            "Fava har ingen inloggning: ställ den bakom en omvänd proxy med inloggning "
+            "och kör skrivskyddat (--skrivskyddad). Se README, avsnittet Webbvyn.",
+            fg="yellow",
+            err=True,
+        )
+    click.echo(f"Läser {ledger} …")
+    app = create_app([ledger], load=True, read_only=read_only)
+    fava_ledger = app.config["LEDGERS"].ledgers[0]
+    title = fava_ledger.options["title"]
+    errors = len(fava_ledger.errors)
+    if errors:
+        click.secho(
+            f"Liggaren har {errors} fel: se sidan Errors i Fava eller kör `namndbok kontrollera {ledger}`.",
+            fg="red",
+        )
+    url_host = host if ":" not in host else f"[{host}]"
+    # Fava's own rule for the ledger's address (fava.application._slug).
+    slug = slugify(title) or slugify(fava_ledger.beancount_file_path)
+    click.secho(f"Fava med {title}: http://{url_host}:{port}/{slug}/income_statement/", fg="green")
+    click.echo("Avsluta med Ctrl+C.")
+    server = Server((host, port), app)
+    try:
+        server.prepare()
+    except OSError as err:
+        raise click.ClickException(
+            f"Kan inte lyssna på {host}:{port} ({err.strerror or err}). "
+            "Välj en annan port med --port."
+        ) from None
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        click.echo("Avslutar Fava.")
+    finally:
+        server.stop()

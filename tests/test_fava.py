@@ -1,0 +1,87 @@
+"""Real Fava on the example committee, over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from scripts.fava_server import is_loopback
+
+from conftest import REPO
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def fava_url():
+    """Start `namndbok fava` on the example ledger; yield its income statement URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scripts.cli", "fava", "--port", str(port)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = None
+    deadline = time.monotonic() + 60
+    lines = []
+    while time.monotonic() < deadline and url is None:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        match = re.search(r"(http://127\.0\.0\.1:\d+/\S+)", line)
+        if match:
+            url = match.group(1)
+    if url is None:
+        proc.kill()
+        pytest.fail("Fava printed no address:\n" + "".join(lines))
+    # Wait until the server answers.
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_fava_income_statement_answers(fava_url):
+    assert "/income_statement/" in fava_url
+    quoted = urllib.parse.quote(fava_url, safe=":/")
+    with urllib.request.urlopen(quoted, timeout=30) as response:
+        assert response.status == 200
+        page = response.read().decode("utf-8")
+    # Our Swedish roots and a verksamhet are in the page's account tree
+    # (which Fava embeds as JSON, so non-ASCII letters are escaped).
+    for account in ("Intäkter:Socialnämnden:Kommunbidrag", "Kostnader:Socialnämnden:5731:4610"):
+        assert json.dumps(account)[1:-1] in page
+
+
+@pytest.mark.slow
+def test_fava_front_page_leads_to_the_income_statement(fava_url):
+    port = re.search(r":(\d+)/", fava_url).group(1)
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
+        assert response.status == 200
+        assert response.url.endswith("/income_statement/")
+
+
+def test_loopback_detection():
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.10")
