@@ -46,6 +46,7 @@ from namndbok.accounts import (
     AccountRef,
 )
 
+DEFAULT_FILE = "kontoplan.toml"
 KONTO_TYPES = (KIND_INTAKT, KIND_KOSTNAD, KIND_TILLGANG, KIND_SKULD, KIND_EGET_KAPITAL)
 
 
@@ -105,6 +106,18 @@ def load_kontoplan(path: str | Path) -> Kontoplan:
             path, 0, f"Kontoplanen är inte UTF-8 (byte {err.start}). Spara om filen som UTF-8."
         ) from None
     return parse_kontoplan(text, path)
+
+
+def load_kontoplaner(base: Path, config: str | None) -> dict[str, Kontoplan]:
+    """The kontoplaner a plugin line names (comma-separated, relative to `base`), by nämnd."""
+    plans: dict[str, Kontoplan] = {}
+    for item in (config or DEFAULT_FILE).split(","):
+        path = Path(base) / item.strip()
+        plan = load_kontoplan(path)
+        if plan.namnd in plans:
+            raise KontoplanError(str(path), plan.line_of("", "namnd"), f"Nämnden {plan.namnd} har redan en kontoplan ({plans[plan.namnd].path}).")
+        plans[plan.namnd] = plan
+    return plans
 
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
     "juli", "augusti", "september", "oktober", "november", "december",
@@ -12,3 +14,46 @@ MONTHS_SHORT = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "
 def month_name(month: int) -> str:
     """'januari' for 1 … 'december' for 12."""
     return MONTHS[month - 1]
+
+
+# ---------------------------------------------------------------------------
+# Numbers. Amounts are exact Decimals until here; this is the only place that
+# rounds, and only for printing (half away from zero, as Excel does).
+
+UNITS = {"kr": Decimal(1), "tkr": Decimal(1000), "mnkr": Decimal(1_000_000)}
+MINUS = "-"
+
+
+def round_half_up(value: Decimal, decimals: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def format_number(value: Decimal | None, decimals: int = 1, sep: str = " ") -> str:
+    """Swedish format: -1209.66 → '-1 209,7'. None → ''. A rounded zero has no sign."""
+    if value is None:
+        return ""
+    rounded = round_half_up(Decimal(value), decimals)
+    if rounded == 0:
+        rounded = abs(rounded)
+    sign = MINUS if rounded < 0 else ""
+    whole, _, frac = f"{abs(rounded):.{decimals}f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    text = sep.join(groups)
+    return f"{sign}{text},{frac}" if decimals > 0 else f"{sign}{text}"
+
+
+def format_amount(value: Decimal | None, unit: str = "mnkr", decimals: int = 1) -> str:
+    """An amount in kronor printed in `unit` (kr, tkr, mnkr): 18_460_000 → '18,5'."""
+    if value is None:
+        return ""
+    return format_number(Decimal(value) / UNITS[unit], decimals)
+
+
+def format_percent(ratio: Decimal | None, decimals: int = 0) -> str:
+    """A ratio as Swedish percent: Decimal('-0.0219') → '-2 %'. None → ''."""
+    if ratio is None:
+        return ""
+    return f"{format_number(Decimal(ratio) * 100, decimals)} %"

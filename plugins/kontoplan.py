@@ -44,11 +44,16 @@ from beancount.core import account as bc_account
 from beancount.core import data, getters
 
 from namndbok.accounts import AccountNameError, Roots, parse_account
-from namndbok.kontoplan import Kontoplan, KontoplanError, check_account, describe_account, load_kontoplan
+from namndbok.kontoplan import (
+    DEFAULT_FILE,
+    Kontoplan,
+    KontoplanError,
+    check_account,
+    describe_account,
+    load_kontoplaner,
+)
 
 __plugins__ = ("kontoplan",)
-
-DEFAULT_FILE = "kontoplan.toml"
 
 
 class KontoplanPluginError(NamedTuple):
@@ -61,7 +66,7 @@ def kontoplan(entries, options_map, config=None):
     """Check every account against the kontoplan and open the allowed ones."""
     errors = []
     try:
-        plans = load_kontoplaner(options_map, config)
+        plans = load_kontoplaner(Path(options_map.get("filename") or ".").parent, config)
     except KontoplanError as err:
         # Without a kontoplan nothing can be checked; the one error says why.
         errors.append(KontoplanPluginError(data.new_metadata(err.path, err.line), err.message, None))
@@ -90,19 +95,6 @@ def kontoplan(entries, options_map, config=None):
         entries = sorted(new_opens + list(entries), key=data.entry_sortkey)
     errors.sort(key=lambda e: (e.source.get("filename", ""), e.source.get("lineno", 0)))
     return entries, errors
-
-
-def load_kontoplaner(options_map, config: str | None) -> dict[str, Kontoplan]:
-    """The kontoplaner named in the plugin's configuration, by nämnd."""
-    base = Path(options_map.get("filename") or ".").parent
-    plans: dict[str, Kontoplan] = {}
-    for item in (config or DEFAULT_FILE).split(","):
-        path = base / item.strip()
-        plan = load_kontoplan(path)
-        if plan.namnd in plans:
-            raise KontoplanError(str(path), plan.line_of("", "namnd"), f"Nämnden {plan.namnd} har redan en kontoplan ({plans[plan.namnd].path}).")
-        plans[plan.namnd] = plan
-    return plans
 
 
 class _Use(NamedTuple):

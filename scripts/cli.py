@@ -56,13 +56,18 @@ def kontrollera(ledger: Path | None) -> None:
 
     ledger = _ledger_or_example(ledger)
     entries, errors, options_map = loader.load_file(str(ledger))
-    if errors:
-        roots = Roots.from_options(options_map)
-        for error in errors:
-            error = error._replace(message=explain_error(error.message, roots))
-            click.echo(printer.format_error(error).rstrip(), err=True)
-        raise click.ClickException(f"{len(errors)} fel i {ledger}.")
-    click.echo(f"{ledger}: {len(entries)} poster, inga fel.")
+    roots = Roots.from_options(options_map)
+    for error in errors:
+        error = error._replace(message=explain_error(error.message, roots))
+        click.echo(printer.format_error(error).rstrip(), err=True)
+    warnings = sum(1 for e in errors if e.message.startswith("Varning:"))
+    faults = len(errors) - warnings
+    summary = f"{ledger}: {len(entries)} poster, {faults or 'inga'} fel"
+    if warnings:
+        summary += f", {warnings} {'varning' if warnings == 1 else 'varningar'}"
+    if faults:
+        raise click.ClickException(summary + ".")
+    click.echo(summary + ".")
 
 
 @main.command()

@@ -1,0 +1,216 @@
+"""Budget decisions and budget lines, as written in the ledger.
+
+Every budget version and every change is a decision with its reference, and
+the lines it sets, in Beancount's sign (a cost budget is positive):
+
+    2025-11-24 custom "budgetbeslut" "KF-budget 2026"
+      typ: "kf-budget"
+      beslut: "KF 2025-11-24 §210"
+
+    2026-01-01 custom "budgetrad" "KF-budget 2026" Intäkter:Socialnämnden:Kommunbidrag  -941800000.00 SEK
+    2026-01-01 custom "budgetrad" "KF-budget 2026" Kostnader:Socialnämnden               941800000.00 SEK
+
+    2025-12-10 custom "budgetbeslut" "Internbudget 2026"
+      typ: "internbudget"
+      beslut: "SN 2025-12-10 §150"
+      ersatter: "KF-budget 2026"
+
+    2026-01-01 custom "budgetrad" "Internbudget 2026" Kostnader:Socialnämnden:5731:4610  231000000.00 SEK
+      nyckel: "fjolår"
+
+- A line's budget year is the year of its date.
+- A decision counts from its own date: a report per a date sees the decisions
+  taken by then. `ersatter` names a version the decision replaces whole (the
+  detailed internbudget replaces the KF frame); without it the lines add to
+  what is there (tilläggsbudget, kommunbidrag changes, omfördelning).
+- After each decision the year's budget must balance per nämnd: kommunbidrag +
+  intäkter + kostnader = 0 in the ledger's sign. Decisions of typ
+  `resultatreglering` (a deficit repaid by a lower kommunbidrag, a surplus the
+  council lets the committee use) plan a result on purpose and are left out
+  of that check.
+
+`parse_budget` is pure: entries in, decisions, lines and errors out.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import Iterable, NamedTuple
+
+from beancount.core import account as bc_account
+from beancount.core import amount as bc_amount
+from beancount.core import data
+
+from namndbok.accounts import RESULT_KINDS, AccountRef
+from namndbok.swedish import format_amount
+
+DECISION = "budgetbeslut"
+LINE = "budgetrad"
+TYPES = ("kf-budget", "internbudget", "tilläggsbudget", "omfördelning", "kommunbidrag", "resultatreglering")
+PLANNED_RESULT = "resultatreglering"
+
+
+class BudgetDecision(NamedTuple):
+    date: datetime.date
+    name: str
+    typ: str
+    beslut: str
+    ersatter: str | None
+    order: int  # position among the decisions (date, then file order)
+    meta: dict
+
+
+class BudgetLine(NamedTuple):
+    date: datetime.date
+    version: str
+    account: str
+    amount: Decimal  # Beancount sign
+    nyckel: str | None
+    meta: dict
+
+
+class LedgerInputError(NamedTuple):
+    """A Beancount error (source, message, entry) from our directives."""
+
+    source: dict
+    message: str
+    entry: object
+
+
+class BudgetWarning(NamedTuple):
+    """Like LedgerInputError, but the ledger is still usable; message starts 'Varning:'."""
+
+    source: dict
+    message: str
+    entry: object
+
+
+def parse_budget(entries: Iterable, currency: str) -> tuple[list[BudgetDecision], list[BudgetLine], list]:
+    """Budget decisions and lines from the ledger's custom directives."""
+    errors: list = []
+    decisions: dict[str, BudgetDecision] = {}
+    raw_lines = []
+    for entry in entries:
+        if not isinstance(entry, data.Custom):
+            continue
+        if entry.type == DECISION:
+            decision = _decision(entry, len(decisions), errors)
+            if decision is None:
+                continue
+            if decision.name in decisions:
+                errors.append(LedgerInputError(entry.meta, f"Budgetbeslutet '{decision.name}' finns redan (rad {decisions[decision.name].meta.get('lineno')}). Ge varje beslut ett eget namn.", entry))
+                continue
+            decisions[decision.name] = decision
+        elif entry.type == LINE:
+            raw_lines.append(entry)
+
+    for decision in decisions.values():
+        if decision.ersatter is not None and (
+            decision.ersatter not in decisions or decisions[decision.ersatter].order >= decision.order
+        ):
+            errors.append(LedgerInputError(decision.meta, f"Budgetbeslutet '{decision.name}' ersätter '{decision.ersatter}', som inte finns som ett tidigare budgetbeslut.", None))
+
+    lines = []
+    for entry in raw_lines:
+        values = [v.value for v in entry.values]
+        types = [v.dtype for v in entry.values]
+        if len(values) != 3 or types[0] is not str or types[1] != bc_account.TYPE or not isinstance(values[2], bc_amount.Amount):
+            errors.append(LedgerInputError(entry.meta, 'En budgetrad skrivs: DATUM custom "budgetrad" "Beslutets namn" Konto Belopp SEK.', entry))
+            continue
+        version, account, amount = values
+        if version not in decisions:
+            errors.append(LedgerInputError(entry.meta, f"Budgetraden hör till beslutet '{version}', som inte finns. Skriv först ett custom \"budgetbeslut\" \"{version}\" med typ: och beslut:.", entry))
+            continue
+        if amount.currency != currency:
+            errors.append(LedgerInputError(entry.meta, f"Budgetraden är i {amount.currency}; liggaren räknar i {currency}.", entry))
+            continue
+        lines.append(BudgetLine(entry.date, version, account, amount.number, entry.meta.get("nyckel"), entry.meta))
+    return sorted(decisions.values(), key=lambda d: d.order), lines, errors
+
+
+def _decision(entry, order: int, errors: list) -> BudgetDecision | None:
+    values = entry.values
+    if len(values) != 1 or values[0].dtype is not str:
+        errors.append(LedgerInputError(entry.meta, 'Ett budgetbeslut skrivs: DATUM custom "budgetbeslut" "Namn", med metadata typ: och beslut:.', entry))
+        return None
+    typ, beslut = entry.meta.get("typ"), entry.meta.get("beslut")
+    if typ not in TYPES:
+        errors.append(LedgerInputError(entry.meta, f"Budgetbeslutet '{values[0].value}' behöver typ: ett av {', '.join(TYPES)}.", entry))
+        return None
+    if not isinstance(beslut, str) or not beslut.strip():
+        errors.append(LedgerInputError(entry.meta, f"Budgetbeslutet '{values[0].value}' saknar beslut: (beslutsinstans, datum och paragraf eller diarienummer, t.ex. \"KF 2025-11-24 §210\").", entry))
+        return None
+    return BudgetDecision(entry.date, values[0].value, typ, beslut, entry.meta.get("ersatter"), order, entry.meta)
+
+
+def decisions_in_effect(
+    decisions: list[BudgetDecision], date: datetime.date, version: str | None = None
+) -> list[BudgetDecision]:
+    """The decisions that make up the budget at `date` (or right after `version`)."""
+    taken = [d for d in decisions if d.date <= date]
+    if version is not None:
+        last = next((d for d in decisions if d.name == version), None)
+        if last is None:
+            raise KeyError(version)
+        taken = [d for d in decisions if d.order <= last.order]
+    replaced = {d.ersatter for d in taken if d.ersatter}
+    return [d for d in taken if d.name not in replaced]
+
+
+def lines_in_effect(
+    decisions: list[BudgetDecision],
+    lines: list[BudgetLine],
+    year: int,
+    date: datetime.date,
+    version: str | None = None,
+) -> list[BudgetLine]:
+    """The year's budget lines as known at `date` (or as set by `version`)."""
+    names = {d.name for d in decisions_in_effect(decisions, date, version)}
+    return [line for line in lines if line.version in names and line.date.year == year]
+
+
+def balance_warnings(
+    decisions: list[BudgetDecision],
+    lines: list[BudgetLine],
+    refs: dict[str, AccountRef],
+) -> list[BudgetWarning]:
+    """A warning for each decision after which a year's budget does not balance."""
+    typ_of = {d.name: d.typ for d in decisions}
+    lines_by_version = defaultdict(list)
+    for line in lines:
+        lines_by_version[line.version].append(line)
+    warnings = []
+    for decision in decisions:
+        touched = {(line.date.year, refs[line.account].namnd) for line in lines_by_version[decision.name] if line.account in refs}
+        if not touched:
+            continue
+        names = {d.name for d in decisions_in_effect(decisions, decision.date, decision.name)}
+        for year, namnd in sorted(touched, key=lambda t: (t[0], t[1] or "")):
+            sums: dict[str, Decimal] = defaultdict(Decimal)
+            for line in lines:
+                ref = refs.get(line.account)
+                if (
+                    line.version in names
+                    and line.date.year == year
+                    and ref is not None
+                    and ref.namnd == namnd
+                    and ref.kind in RESULT_KINDS
+                    and typ_of[line.version] != PLANNED_RESULT
+                ):
+                    sums[ref.kind] += line.amount
+            gap = sum(sums.values())
+            if gap != 0:
+                netto = sums["kostnad"] + sums["intäkt"] + sums["disposition"]
+                more = "nettokostnaden överstiger kommunbidraget" if gap > 0 else "kommunbidraget överstiger nettokostnaden"
+                warnings.append(BudgetWarning(
+                    decision.meta,
+                    f"Varning: budgeten {year} för {namnd} är inte i balans efter beslutet '{decision.name}': "
+                    f"nettokostnad {format_amount(netto, 'kr', 2)} kr, kommunbidrag "
+                    f"{format_amount(-sums['kommunbidrag'], 'kr', 2)} kr; {more} med "
+                    f"{format_amount(abs(gap), 'kr', 2)} kr. Lägg till de budgetrader som saknas, eller ge "
+                    "beslutet typ: \"resultatreglering\" om fullmäktige beslutat om ett planerat resultat.",
+                    None,
+                ))
+    return warnings

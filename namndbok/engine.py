@@ -1,0 +1,340 @@
+"""The one computation: ledger + report date + grouping → a table of measures.
+
+Everything that shows an avvikelse — the CLI, the Fava extension, the exports —
+calls `compute`. Amounts are exact Decimals in the committee's sign
+(kommunbidrag and intäkter positive, kostnader negative); nothing is rounded
+here.
+
+The measures of a row, for a report date D in year Y:
+
+| measure | what it is |
+| --- | --- |
+| utfall | utfall from the period's start (1 January) to D |
+| budget | the budget for the same period, periodized by each line's key |
+| avvikelse | utfall − budget |
+| budget_helar | the year's budget as known at D |
+| prognos | the year's prognos, latest follow-up at or before D |
+| avvikelse_helar | prognos − budget_helar |
+| avvikelse_helar_pct | avvikelse_helar / budget_helar, keeping the budget's sign; None where the budget is 0 |
+| utfall_fg | utfall for the same period of Y−1 |
+| utfall_fg_helar | utfall for all of Y−1 |
+| prognos_foregaende | the prognos of the follow-up before the latest one |
+| prognos_forandring | prognos − prognos_foregaende |
+| prognos_basta, prognos_samsta | the bästa and sämsta fall |
+
+A measure is None where nothing in the ledger speaks to it (no postings, no
+budget line, no prognos), and 0 where something does and nets to zero: a table
+prints the first as an empty cell, the second as 0,0.
+
+Groupings (any combination, in order): nämnd, radgrupp, verksamhet, konto,
+ansvar, typ. A budget or prognos line on a parent account (e.g. per verksamhet)
+has no konto: grouped by konto it lands in the row "(ej fördelat)".
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import Iterable, Mapping, NamedTuple
+
+from namndbok.accounts import (
+    KIND_DISPOSITION,
+    KIND_INTAKT,
+    KIND_KOMMUNBIDRAG,
+    KIND_KOSTNAD,
+    RESULT_KINDS,
+    AccountRef,
+)
+from namndbok.budget import BudgetLine, lines_in_effect
+from namndbok.ledgerdata import LedgerData
+from namndbok.periodisering import key_for, share_through, weights_for
+from namndbok.prognos import BEST, MAIN, WORST, follow_ups, prognos_at, unit_of
+
+GROUPINGS = ("nämnd", "radgrupp", "verksamhet", "konto", "ansvar", "typ")
+KIND_LABELS = {
+    KIND_KOMMUNBIDRAG: "Kommunbidrag",
+    KIND_INTAKT: "Intäkter",
+    KIND_KOSTNAD: "Kostnader",
+    KIND_DISPOSITION: "Ianspråktagande av ackumulerat resultat",
+}
+UNALLOCATED = "(ej fördelat)"
+
+
+class Measures(NamedTuple):
+    utfall: Decimal | None = None
+    budget: Decimal | None = None
+    avvikelse: Decimal | None = None
+    budget_helar: Decimal | None = None
+    prognos: Decimal | None = None
+    avvikelse_helar: Decimal | None = None
+    avvikelse_helar_pct: Decimal | None = None
+    utfall_fg: Decimal | None = None
+    utfall_fg_helar: Decimal | None = None
+    prognos_foregaende: Decimal | None = None
+    prognos_forandring: Decimal | None = None
+    prognos_basta: Decimal | None = None
+    prognos_samsta: Decimal | None = None
+
+
+# The measures summed from the ledger; the others are derived from these.
+BASE = ("utfall", "budget", "budget_helar", "prognos", "utfall_fg", "utfall_fg_helar",
+        "prognos_foregaende", "prognos_basta", "prognos_samsta")
+MEASURES = Measures._fields
+
+
+class Row(NamedTuple):
+    key: tuple
+    label: str
+    measures: Measures
+
+
+class Table(NamedTuple):
+    date: datetime.date
+    period_start: datetime.date
+    group_by: tuple[str, ...]
+    rows: list[Row]
+    total: Row
+    uppfoljning: datetime.date | None  # the follow-up whose prognos is shown
+    foregaende_uppfoljning: datetime.date | None
+
+    def row(self, *key) -> Row:
+        for row in self.rows:
+            if row.key == tuple(key):
+                return row
+        raise KeyError(key)
+
+
+def compute(
+    data: LedgerData,
+    date: datetime.date,
+    group_by: Iterable[str] = ("typ",),
+    kinds: Iterable[str] = RESULT_KINDS,
+    where: Mapping[str, object] | None = None,
+    budget_version: str | None = None,
+    period_start: datetime.date | None = None,
+) -> Table:
+    """The table of measures for `date`, one row per group (see the module docstring)."""
+    group_by = tuple(group_by)
+    for dimension in (*group_by, *(where or {})):
+        if dimension not in GROUPINGS:
+            raise ValueError(f"Okänd gruppering '{dimension}'; välj bland {', '.join(GROUPINGS)}.")
+    kinds = set(kinds)
+    where = {k: (set(v) if isinstance(v, (set, list, tuple, frozenset)) else {v}) for k, v in (where or {}).items()}
+    year = date.year
+    start = period_start or datetime.date(year, 1, 1)
+
+    # Per account, once: its row key, or None when the selection leaves it out.
+    row_keys: dict[str, tuple | None] = {}
+
+    def row_key(account: str) -> tuple | None:
+        if account not in row_keys:
+            ref = data.refs.get(account)
+            key = None
+            if ref is not None and ref.kind in kinds:
+                values = dimensions(data, ref)
+                if all(values[k] in allowed for k, allowed in where.items()):
+                    key = tuple(values[g] for g in group_by)
+            row_keys[account] = key
+        return row_keys[account]
+
+    sums: dict[tuple, dict[str, Decimal]] = defaultdict(dict)
+
+    def add(key: tuple, measure: str, amount: Decimal) -> None:
+        """Add a Beancount-sign amount, in the committee's sign."""
+        cell = sums[key]
+        cell[measure] = cell.get(measure, Decimal(0)) - amount
+
+    # Utfall: this period, the same period last year, all of last year.
+    prev_start, prev_end = _year_back(start), _year_back(date)
+    for name, by_date in data.utfall.items():
+        key = row_key(name)
+        if key is None:
+            continue
+        for day, amount in by_date.items():
+            if start <= day <= date:
+                add(key, "utfall", amount)
+            if day.year == year - 1:
+                add(key, "utfall_fg_helar", amount)
+                if prev_start <= day <= prev_end:
+                    add(key, "utfall_fg", amount)
+
+    # Budget: the year's lines as known at the date, and their periodized part.
+    budget = lines_in_effect(data.decisions, data.budget_lines, year, date, budget_version)
+    before_start = start - datetime.timedelta(days=1)
+    for line in budget:
+        key = row_key(line.account)
+        if key is None:
+            continue
+        add(key, "budget_helar", line.amount)
+        weights = line_weights(data, line)
+        share = share_through(weights, date)
+        if before_start.year == year:
+            share -= share_through(weights, before_start)
+        add(key, "budget", line.amount * share)
+
+    # Prognos: this follow-up, the one before, bästa and sämsta fall.
+    dates = [d for d in follow_ups(data.prognos, year) if d <= date]
+    current = dates[-1] if dates else None
+    previous = dates[-2] if len(dates) > 1 else None
+    for measure, at, fall in (
+        ("prognos", date, MAIN),
+        ("prognos_basta", date, BEST),
+        ("prognos_samsta", date, WORST),
+        ("prognos_foregaende", previous, MAIN),
+    ):
+        if at is None:
+            continue
+        for account, amount in prognos_amounts(data, at, fall, budget_version):
+            key = row_key(account)
+            if key is not None:
+                add(key, measure, amount)
+
+    rows = [Row(key, _label(data, group_by, key), _derive(cell)) for key, cell in sums.items()]
+    rows.sort(key=lambda row: _sort_key(data, group_by, row.key))
+    total = _derive(_sum_cells(sums.values()))
+    return Table(date, start, group_by, rows, Row((), "Summa", total), current, previous)
+
+
+def prognos_amounts(
+    data: LedgerData, date: datetime.date, fall: str | None, budget_version: str | None = None
+) -> list[tuple[str, Decimal]]:
+    """(account, Beancount-sign amount) of the prognos at `date`.
+
+    Where no follow-up has forecast a nämnd × verksamhet × typ, its prognos is
+    its budget at that date ("prognos enligt budget"), so that a total prognos
+    is always whole; `unforecast_units` lists them for the period-close check.
+    """
+    lines = prognos_at(data.prognos, data.refs, date, fall)
+    out = [(line.account, line.amount) for line in lines]
+    covered = {unit_of(data.refs[line.account]) for line in lines}
+    for line in lines_in_effect(data.decisions, data.budget_lines, date.year, date, budget_version):
+        ref = data.refs.get(line.account)
+        if ref is not None and not _is_covered(unit_of(ref), covered):
+            out.append((line.account, line.amount))
+    return out
+
+
+def unforecast_units(data: LedgerData, date: datetime.date) -> list[tuple]:
+    """Budgeted nämnd × verksamhet × typ that no follow-up up to `date` has forecast."""
+    covered = {unit_of(data.refs[line.account]) for line in prognos_at(data.prognos, data.refs, date)}
+    units = {
+        unit_of(data.refs[line.account])
+        for line in lines_in_effect(data.decisions, data.budget_lines, date.year, date)
+        if line.account in data.refs
+    }
+    return sorted((u for u in units if not _is_covered(u, covered)), key=lambda u: tuple(x or "" for x in u))
+
+
+def _is_covered(unit: tuple, covered: set[tuple]) -> bool:
+    """A unit is covered by its own prognos or by one for its whole nämnd and typ."""
+    namnd, _, kind = unit
+    return unit in covered or (namnd, None, kind) in covered
+
+
+def line_weights(data: LedgerData, line: BudgetLine) -> tuple[Decimal, ...]:
+    """The twelve weights that spread one budget line over its year."""
+    ref = data.refs[line.account]
+    key = key_for(data.periodisering, ref, data.grupp_of(ref), line.nyckel)
+    return weights_for(key, data.periodisering, lambda: data.monthly_utfall(line.account, line.date.year - 1))
+
+
+def dimensions(data: LedgerData, ref: AccountRef) -> dict[str, str | None]:
+    return {
+        "nämnd": ref.namnd,
+        "radgrupp": data.grupp_of(ref),
+        "verksamhet": ref.verksamhet,
+        "konto": ref.konto,
+        "ansvar": ref.ansvar,
+        "typ": ref.kind,
+    }
+
+
+def _year_back(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _sum_cells(cells: Iterable[dict[str, Decimal]]) -> dict[str, Decimal]:
+    total: dict[str, Decimal] = {}
+    for cell in cells:
+        for measure, value in cell.items():
+            total[measure] = total.get(measure, Decimal(0)) + value
+    return total
+
+
+def _derive(cell: dict[str, Decimal]) -> Measures:
+    base = {m: cell.get(m) for m in BASE}
+
+    def diff(a, b):
+        return None if base[a] is None and base[b] is None else (base[a] or 0) - (base[b] or 0)
+
+    avvikelse_helar = diff("prognos", "budget_helar") if base["prognos"] is not None else None
+    budget_helar = base["budget_helar"]
+    pct = (
+        avvikelse_helar / budget_helar
+        if avvikelse_helar is not None and budget_helar not in (None, 0)
+        else None
+    )
+    return Measures(
+        utfall=base["utfall"],
+        budget=base["budget"],
+        avvikelse=diff("utfall", "budget"),
+        budget_helar=budget_helar,
+        prognos=base["prognos"],
+        avvikelse_helar=avvikelse_helar,
+        avvikelse_helar_pct=pct,
+        utfall_fg=base["utfall_fg"],
+        utfall_fg_helar=base["utfall_fg_helar"],
+        prognos_foregaende=base["prognos_foregaende"],
+        prognos_forandring=(
+            base["prognos"] - base["prognos_foregaende"]
+            if base["prognos"] is not None and base["prognos_foregaende"] is not None
+            else None
+        ),
+        prognos_basta=base["prognos_basta"],
+        prognos_samsta=base["prognos_samsta"],
+    )
+
+
+def label(data: LedgerData, dimension: str, value) -> str:
+    """The Swedish label of one group value."""
+    if value is None:
+        return UNALLOCATED
+    if dimension == "typ":
+        return KIND_LABELS.get(value, value)
+    for plan in data.kontoplaner.values():
+        if dimension == "nämnd" and value == plan.namnd:
+            return plan.namn
+        if dimension == "verksamhet" and value in plan.verksamheter:
+            return f"{value} {plan.verksamheter[value].namn}"
+        if dimension == "konto" and value in plan.konton:
+            return f"{value} {plan.konton[value].namn}"
+        if dimension == "ansvar" and value in plan.ansvar:
+            return f"{value} {plan.ansvar[value].namn}"
+    return str(value)
+
+
+def _label(data: LedgerData, group_by: tuple[str, ...], key: tuple) -> str:
+    return " / ".join(label(data, g, v) for g, v in zip(group_by, key))
+
+
+def _sort_key(data: LedgerData, group_by: tuple[str, ...], key: tuple) -> tuple:
+    def order(dimension: str, value) -> tuple:
+        if value is None:
+            return (2, 0, "")
+        if dimension == "typ":
+            return (0, RESULT_KINDS.index(value) if value in RESULT_KINDS else 99, value)
+        for plan in data.kontoplaner.values():
+            listing = {
+                "radgrupp": plan.radgrupper,
+                "verksamhet": tuple(plan.verksamheter),
+                "ansvar": tuple(plan.ansvar),
+            }.get(dimension)
+            if listing is not None and value in listing:
+                return (0, listing.index(value), value)
+        return (1, 0, str(value))
+
+    return tuple(order(g, v) for g, v in zip(group_by, key))

@@ -1,0 +1,150 @@
+"""Everything the engine needs from a loaded ledger, read once.
+
+`read_ledger(entries, options_map)` is pure over the entries: it sums utfall
+per account and date, parses budget decisions, budget lines and prognoses, and
+finds the kontoplan and periodisering files through the ledger's own plugin
+lines (so the ledger's main file is the one place that says which files
+belong to it). The plugins and the engine both start here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
+
+from beancount.core import data
+
+from namndbok.accounts import AccountNameError, AccountRef, Roots, parse_account
+from namndbok.budget import BudgetDecision, BudgetLine, LedgerInputError, parse_budget
+from namndbok.kontoplan import Kontoplan, KontoplanError, load_kontoplaner
+from namndbok.periodisering import DEFAULT, Periodisering, PeriodiseringError, load_periodisering
+from namndbok.prognos import PrognosLine, parse_prognos
+
+KONTOPLAN_PLUGIN = "plugins.kontoplan"
+BUDGET_PLUGIN = "plugins.budget"
+
+
+class BudgetConfig(NamedTuple):
+    """The plugins.budget line: `"periodisering.toml; fava=Internbudget 2026"`."""
+
+    periodisering: str | None = None
+    fava_version: str | None = None
+
+
+def parse_budget_config(config: str | None) -> BudgetConfig:
+    periodisering = fava_version = None
+    for item in (config or "").split(";"):
+        item = item.strip()
+        if not item:
+            continue
+        key, sep, value = item.partition("=")
+        if not sep:
+            periodisering = item
+        elif key.strip() == "fava":
+            fava_version = value.strip()
+        elif key.strip() == "periodisering":
+            periodisering = value.strip()
+        else:
+            raise ValueError(f"Okänd inställning '{key.strip()}' i plugin-raden för {BUDGET_PLUGIN}; tillåtna är periodisering= och fava=.")
+    return BudgetConfig(periodisering, fava_version)
+
+
+class LedgerData(NamedTuple):
+    options: dict
+    roots: Roots
+    currency: str
+    kontoplaner: dict[str, Kontoplan]
+    refs: dict[str, AccountRef]  # every account that parses, by name
+    utfall: dict[str, dict[datetime.date, Decimal]]  # Beancount sign, per account and date
+    decisions: list[BudgetDecision]
+    budget_lines: list[BudgetLine]
+    prognos: list[PrognosLine]
+    periodisering: Periodisering
+    budget_config: BudgetConfig
+    errors: list
+
+    def grupp_of(self, ref: AccountRef) -> str | None:
+        plan = self.kontoplaner.get(ref.namnd)
+        if plan is None or ref.verksamhet not in plan.verksamheter:
+            return None
+        return plan.verksamheter[ref.verksamhet].grupp
+
+    def monthly_utfall(self, account: str, year: int) -> tuple[Decimal, ...]:
+        """Twelve monthly sums of utfall on `account` and its sub-accounts."""
+        months = [Decimal(0)] * 12
+        prefix = account + ":"
+        for name, by_date in self.utfall.items():
+            if name == account or name.startswith(prefix):
+                for date, amount in by_date.items():
+                    if date.year == year:
+                        months[date.month - 1] += amount
+        return tuple(months)
+
+
+def plugin_config(options_map: dict, module: str) -> str | None:
+    for name, config in options_map.get("plugin", []):
+        if name == module:
+            return config
+    return None
+
+
+def read_ledger(entries, options_map: dict) -> LedgerData:
+    errors: list = []
+    roots = Roots.from_options(options_map)
+    currency = (options_map.get("operating_currency") or ["SEK"])[0]
+    base = Path(options_map.get("filename") or ".").parent
+
+    kontoplaner: dict[str, Kontoplan] = {}
+    if any(name == KONTOPLAN_PLUGIN for name, _ in options_map.get("plugin", [])):
+        try:
+            kontoplaner = load_kontoplaner(base, plugin_config(options_map, KONTOPLAN_PLUGIN))
+        except KontoplanError as err:
+            errors.append(LedgerInputError(data.new_metadata(err.path, err.line), err.message, None))
+
+    budget_config = BudgetConfig()
+    periodisering = DEFAULT
+    try:
+        budget_config = parse_budget_config(plugin_config(options_map, BUDGET_PLUGIN))
+        if budget_config.periodisering:
+            periodisering = load_periodisering(base / budget_config.periodisering)
+    except PeriodiseringError as err:
+        errors.append(LedgerInputError(data.new_metadata(err.path, err.line), err.message, None))
+    except ValueError as err:
+        errors.append(LedgerInputError(data.new_metadata(options_map.get("filename", ""), 0), str(err), None))
+
+    utfall: dict[str, dict[datetime.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                if posting.units.currency == currency:
+                    utfall[posting.account][entry.date] += posting.units.number
+
+    decisions, budget_lines, budget_errors = parse_budget(entries, currency)
+    prognos, prognos_errors = parse_prognos(entries, currency)
+    errors += budget_errors + prognos_errors
+
+    refs: dict[str, AccountRef] = {}
+    names = set(utfall) | {l.account for l in budget_lines} | {l.account for l in prognos}
+    for name in names:
+        try:
+            refs[name] = parse_account(name, roots)
+        except AccountNameError:
+            pass  # plugins.kontoplan reports it
+
+    return LedgerData(
+        options=options_map,
+        roots=roots,
+        currency=currency,
+        kontoplaner=kontoplaner,
+        refs=refs,
+        utfall={name: dict(by_date) for name, by_date in utfall.items()},
+        decisions=decisions,
+        budget_lines=budget_lines,
+        prognos=prognos,
+        periodisering=periodisering,
+        budget_config=budget_config,
+        errors=errors,
+    )

@@ -1,0 +1,164 @@
+"""Periodisering: how a yearly budget is spread over the months.
+
+A key is one of
+
+- `jämn`: twelve equal months;
+- `fjolår`: last year's utfall pattern for the same account (its sub-accounts
+  included); where last year has no utfall the key falls back to `jämn`;
+- the name of a profile: twelve weights in `periodisering.toml`.
+
+Which key applies to a budget line, most specific first: the line's own
+`nyckel:` metadata; the longest account prefix under [nycklar]; then
+`konto:<nr>`, `verksamhet:<kod>`, `ansvar:<kod>`, `grupp:<radgrupp>`,
+`typ:<intäkt|kostnad|kommunbidrag>`; then `standard`.
+
+    standard = "jämn"
+
+    [profiler]
+    "höstfakturering" = [2, 2, 2, 2, 2, 2, 1, 2, 20, 20, 20, 27]
+    "semester"        = [100, 97, 100, 100, 100, 106, 72, 93, 104, 104, 105, 119]
+
+    [nycklar]
+    "konto:5020" = "semester"
+    "Intäkter:Socialnämnden:589:3320" = "höstfakturering"
+    "grupp:Barn- och ungdomsvård" = "fjolår"
+
+`share_through(weights, date)` is the part of the year's amount that falls
+from 1 January to `date` inclusive (a partial month by its days). It is exact:
+on 31 December it is 1, so the months always add up to the year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+from namndbok.accounts import AccountRef
+
+EVEN = "jämn"
+LAST_YEAR = "fjolår"
+SELECTORS = ("konto", "verksamhet", "ansvar", "grupp", "typ")
+Weights = tuple[Decimal, ...]
+EVEN_WEIGHTS: Weights = (Decimal(1),) * 12
+
+
+class Periodisering(NamedTuple):
+    path: str | None
+    standard: str
+    profiler: dict[str, Weights]
+    nycklar: dict[str, str]  # selector ("konto:4610", an account prefix) → key
+
+
+DEFAULT = Periodisering(None, EVEN, {}, {})
+
+
+class PeriodiseringError(Exception):
+    """A periodisering file that cannot be used; str() is `fil:rad: meddelande`."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+def load_periodisering(path: str | Path) -> Periodisering:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PeriodiseringError(str(path), 0, "Filen finns inte. Kontrollera sökvägen i plugin-raden.") from None
+    return parse_periodisering(text, str(path))
+
+
+def parse_periodisering(text: str, path: str = "<periodisering>") -> Periodisering:
+    def line_of(key: str) -> int:
+        pattern = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*=')
+        return next((n for n, l in enumerate(text.splitlines(), 1) if pattern.match(l)), 0)
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = re.search(r"\(at line (\d+)", str(err))
+        raise PeriodiseringError(path, int(match.group(1)) if match else 0, f"Filen är inte giltig TOML ({err}).") from None
+    profiler: dict[str, Weights] = {}
+    for name, weights in data.get("profiler", {}).items():
+        if (
+            not isinstance(weights, list)
+            or len(weights) != 12
+            or not all(isinstance(w, (int, float)) and w >= 0 for w in weights)
+            or sum(weights) <= 0
+        ):
+            raise PeriodiseringError(path, line_of(name), f"Profilen '{name}' ska ha tolv vikter ≥ 0 (en per månad) med positiv summa.")
+        if name in (EVEN, LAST_YEAR):
+            raise PeriodiseringError(path, line_of(name), f"'{name}' är en inbyggd nyckel och kan inte vara namnet på en profil.")
+        profiler[name] = tuple(Decimal(str(w)) for w in weights)
+    known = set(profiler) | {EVEN, LAST_YEAR}
+    standard = data.get("standard", EVEN)
+    if standard not in known:
+        raise PeriodiseringError(path, line_of("standard"), f"standard = '{standard}' är ingen känd nyckel ({', '.join(sorted(known))}).")
+    nycklar: dict[str, str] = {}
+    for selector, key in data.get("nycklar", {}).items():
+        kind, sep, _ = selector.partition(":")
+        is_account = sep and kind not in SELECTORS
+        if not sep or (not is_account and kind not in SELECTORS):
+            raise PeriodiseringError(path, line_of(selector), f"'{selector}' är ingen giltig väljare: skriv konto:<nr>, verksamhet:<kod>, ansvar:<kod>, grupp:<namn>, typ:<typ> eller ett kontonamn.")
+        if key not in known:
+            raise PeriodiseringError(path, line_of(selector), f"Nyckeln '{key}' för '{selector}' finns inte; kända nycklar: {', '.join(sorted(known))}.")
+        nycklar[selector] = key
+    return Periodisering(path, standard, profiler, nycklar)
+
+
+def key_for(p: Periodisering, ref: AccountRef, grupp: str | None, override: str | None = None) -> str:
+    """The key that spreads a budget line on `ref` (see the module docstring)."""
+    if override:
+        return override
+    best = None
+    for selector, key in p.nycklar.items():
+        if selector.split(":")[0] in SELECTORS:
+            continue
+        if ref.account == selector or ref.account.startswith(selector + ":"):
+            if best is None or len(selector) > len(best[0]):
+                best = (selector, key)
+    if best:
+        return best[1]
+    values = {"konto": ref.konto, "verksamhet": ref.verksamhet, "ansvar": ref.ansvar, "grupp": grupp, "typ": ref.kind}
+    for selector in SELECTORS:
+        if values[selector] is not None and f"{selector}:{values[selector]}" in p.nycklar:
+            return p.nycklar[f"{selector}:{values[selector]}"]
+    return p.standard
+
+
+def weights_for(
+    key: str, p: Periodisering, last_year: Callable[[], tuple[Decimal, ...]]
+) -> Weights:
+    """Twelve weights for a key; `last_year()` gives last year's monthly utfall."""
+    if key == EVEN:
+        return EVEN_WEIGHTS
+    if key == LAST_YEAR:
+        pattern = last_year()
+        return pattern if sum(pattern) != 0 else EVEN_WEIGHTS
+    return p.profiler[key]
+
+
+def share_through(weights: Weights, date: datetime.date) -> Decimal:
+    """The part of a year spread by `weights` that falls on 1 January … `date`."""
+    total = sum(weights)
+    done = sum(weights[: date.month - 1])
+    days = calendar.monthrange(date.year, date.month)[1]
+    if date.day == days:
+        return (done + weights[date.month - 1]) / total
+    return (done + weights[date.month - 1] * date.day / days) / total
+
+
+def month_shares(weights: Weights) -> tuple[Decimal, ...]:
+    """Each month's part of the year; they add up to exactly 1."""
+    total = sum(weights)
+    cumulative = [Decimal(0)]
+    running = Decimal(0)
+    for w in weights:
+        running += w
+        cumulative.append(running / total)
+    return tuple(b - a for a, b in zip(cumulative, cumulative[1:]))

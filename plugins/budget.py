@@ -1,0 +1,110 @@
+"""Check budget and prognos directives, and give Fava its own budget columns.
+
+The ledger holds budget decisions (`custom "budgetbeslut"`), their lines
+(`custom "budgetrad"`) and prognoses (`custom "prognos"`), see
+`namndbok.budget` and `namndbok.prognos`. This plugin
+
+1. refuses what cannot be right, at its file and line, in Swedish: a line for a
+   decision that does not exist, a decision without its reference, a budget or
+   prognos on a balance-sheet account, an unknown periodisering key;
+2. warns (the message starts with "Varning:") after each decision that leaves a
+   year's budget out of balance for a nämnd;
+3. emits Fava's own `custom "budget"` directive for every budgeted account and
+   month, carrying the periodisering, so that Fava's income statement shows the
+   budget beside utfall without our extension. The amounts are the budget as of
+   the last decision (or of the version named with `fava=`), rounded to öre per
+   month for Fava's display; our engine keeps them exact.
+
+    plugin "plugins.budget" "periodisering.toml"
+    plugin "plugins.budget" "periodisering.toml; fava=KF-budget 2026"
+
+Example: with
+
+    2025-12-10 custom "budgetbeslut" "Internbudget 2026"
+      typ: "internbudget"
+      beslut: "SN 2025-12-10 §150"
+    2026-01-01 custom "budgetrad" "Internbudget 2026" Kostnader:Socialnämnden:5731  120000.00 SEK
+
+the plugin adds, with an even key, twelve directives
+
+    2026-01-01 custom "budget" Kostnader:Socialnämnden:5731 "monthly" 10000.00 SEK
+    …
+    2026-12-01 custom "budget" Kostnader:Socialnämnden:5731 "monthly" 10000.00 SEK
+    2027-01-01 custom "budget" Kostnader:Socialnämnden:5731 "monthly" 0.00 SEK
+
+and warns that the budget 2026 is not in balance (no kommunbidrag line).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from beancount.core import account as bc_account
+from beancount.core import amount as bc_amount
+from beancount.core import data
+from beancount.parser.grammar import ValueType
+
+from namndbok.accounts import RESULT_KINDS
+from namndbok.budget import LedgerInputError, balance_warnings, lines_in_effect
+from namndbok.engine import line_weights
+from namndbok.ledgerdata import read_ledger
+from namndbok.periodisering import EVEN, LAST_YEAR, month_shares
+
+__plugins__ = ("budget",)
+
+CENT = Decimal("0.01")
+FAR_FUTURE = datetime.date(9999, 12, 31)
+
+
+def budget(entries, options_map, config=None):
+    ledger = read_ledger(entries, options_map)
+    errors = list(ledger.errors)
+    known_keys = set(ledger.periodisering.profiler) | {EVEN, LAST_YEAR}
+
+    usable = []
+    for line in ledger.budget_lines:
+        ref = ledger.refs.get(line.account)
+        if ref is None:
+            continue  # plugins.kontoplan reports the account
+        if ref.kind not in RESULT_KINDS:
+            errors.append(LedgerInputError(line.meta, f"Budget sätts på resultatkonton (kommunbidrag, intäkter, kostnader), inte på {line.account}.", None))
+        elif line.nyckel is not None and line.nyckel not in known_keys:
+            errors.append(LedgerInputError(line.meta, f"Periodiseringsnyckeln '{line.nyckel}' finns inte; kända nycklar: {', '.join(sorted(known_keys))}.", None))
+        else:
+            usable.append(line)
+    for line in ledger.prognos:
+        ref = ledger.refs.get(line.account)
+        if ref is not None and ref.kind not in RESULT_KINDS:
+            errors.append(LedgerInputError(line.meta, f"Prognos görs på resultatkonton (kommunbidrag, intäkter, kostnader), inte på {line.account}.", None))
+
+    ledger = ledger._replace(budget_lines=usable)
+    errors += balance_warnings(ledger.decisions, usable, ledger.refs)
+    return sorted([*entries, *fava_budgets(ledger)], key=data.entry_sortkey), errors
+
+
+def fava_budgets(ledger) -> list[data.Custom]:
+    """Fava `custom "budget"` directives: one per account and month, then a zero."""
+    version = ledger.budget_config.fava_version
+    years = sorted({line.date.year for line in ledger.budget_lines})
+    monthly: dict[str, dict[datetime.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for year in years:
+        for line in lines_in_effect(ledger.decisions, ledger.budget_lines, year, FAR_FUTURE, version):
+            for month, share in enumerate(month_shares(line_weights(ledger, line)), start=1):
+                monthly[line.account][datetime.date(year, month, 1)] += line.amount * share
+    out = []
+    for account, by_month in sorted(monthly.items()):
+        # Fava keeps a budget until the next one: end each budgeted year with a zero.
+        for year in {month.year for month in by_month}:
+            if datetime.date(year + 1, 1, 1) not in by_month:
+                by_month[datetime.date(year + 1, 1, 1)] = Decimal(0)
+        for index, (month, number) in enumerate(sorted(by_month.items())):
+            meta = data.new_metadata("<plugins.budget>", index)
+            values = [
+                ValueType(account, bc_account.TYPE),
+                ValueType("monthly", str),
+                ValueType(bc_amount.Amount(number.quantize(CENT), ledger.currency), bc_amount.Amount),
+            ]
+            out.append(data.Custom(meta, month, "budget", values))
+    return out
