@@ -64,7 +64,8 @@ class LedgerData(NamedTuple):
     prognos: list[PrognosLine]
     periodisering: Periodisering
     budget_config: BudgetConfig
-    errors: list
+    errors: list  # from budget, prognos and periodisering (plugins.budget reports them)
+    kontoplan_errors: list  # (plugins.kontoplan reports them)
 
     def grupp_of(self, ref: AccountRef) -> str | None:
         plan = self.kontoplaner.get(ref.namnd)
@@ -98,11 +99,12 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
     base = Path(options_map.get("filename") or ".").parent
 
     kontoplaner: dict[str, Kontoplan] = {}
+    kontoplan_errors = []
     if any(name == KONTOPLAN_PLUGIN for name, _ in options_map.get("plugin", [])):
         try:
             kontoplaner = load_kontoplaner(base, plugin_config(options_map, KONTOPLAN_PLUGIN))
         except KontoplanError as err:
-            errors.append(LedgerInputError(data.new_metadata(err.path, err.line), err.message, None))
+            kontoplan_errors.append(LedgerInputError(data.new_metadata(err.path, err.line), err.message, None))
 
     budget_config = BudgetConfig()
     periodisering = DEFAULT
@@ -147,4 +149,5 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
         periodisering=periodisering,
         budget_config=budget_config,
         errors=errors,
+        kontoplan_errors=kontoplan_errors,
     )

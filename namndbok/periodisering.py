@@ -38,6 +38,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+from beancount.core import account as bc_account
+
 from namndbok.accounts import AccountRef
 
 EVEN = "jämn"
@@ -102,8 +104,7 @@ def parse_periodisering(text: str, path: str = "<periodisering>") -> Periodiseri
     nycklar: dict[str, str] = {}
     for selector, key in data.get("nycklar", {}).items():
         kind, sep, _ = selector.partition(":")
-        is_account = sep and kind not in SELECTORS
-        if not sep or (not is_account and kind not in SELECTORS):
+        if not sep or (kind not in SELECTORS and not bc_account.is_valid(selector)):
             raise PeriodiseringError(path, line_of(selector), f"'{selector}' är ingen giltig väljare: skriv konto:<nr>, verksamhet:<kod>, ansvar:<kod>, grupp:<namn>, typ:<typ> eller ett kontonamn.")
         if key not in known:
             raise PeriodiseringError(path, line_of(selector), f"Nyckeln '{key}' för '{selector}' finns inte; kända nycklar: {', '.join(sorted(known))}.")

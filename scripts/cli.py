@@ -71,6 +71,41 @@ def kontrollera(ledger: Path | None) -> None:
 
 
 @main.command()
+@ledger_argument
+@click.option("--per", "period", required=True, help="Rapportdatum: ÅÅÅÅ-MM (månadens sista dag) eller ÅÅÅÅ-MM-DD.")
+@click.option("--grupp", "groups", multiple=True, default=("radgrupp",), show_default=True,
+              type=click.Choice(["nämnd", "radgrupp", "verksamhet", "konto", "ansvar", "typ"]),
+              help="Gruppering (kan upprepas: --grupp radgrupp --grupp verksamhet).")
+@click.option("--urval", type=click.Choice(["netto", "resultat"]), default="netto", show_default=True,
+              help="netto = intäkter och kostnader; resultat = även kommunbidrag.")
+@click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
+@click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
+@click.option("--budgetversion", default=None, help="Jämför mot budgeten som den var efter detta beslut.")
+def uppfoljning(ledger, period, groups, urval, enhet, decimaler, budgetversion) -> None:
+    """Utfall, budget, prognos och avvikelse per rapportdatum."""
+    from beancount import loader
+
+    from namndbok.engine import compute
+    from namndbok.ledgerdata import read_ledger
+    from scripts.uppfoljning import KIND_CHOICES, TOTAL_LABELS, parse_period, print_table
+
+    date = parse_period(period)
+    ledger = _ledger_or_example(ledger)
+    entries, errors, options = loader.load_file(str(ledger))
+    faults = [e for e in errors if not e.message.startswith("Varning:")]
+    if faults:
+        raise click.ClickException(f"Liggaren har {len(faults)} fel; kör `namndbok kontrollera {ledger}` först.")
+    data = read_ledger(entries, options)
+    if budgetversion and budgetversion not in {d.name for d in data.decisions}:
+        raise click.ClickException(f"Budgetbeslutet '{budgetversion}' finns inte i liggaren.")
+    table = compute(data, date, group_by=groups, kinds=KIND_CHOICES[urval], budget_version=budgetversion)
+    title = f"{options['title']} – uppföljning per {date}"
+    if table.uppfoljning:
+        title += f" (prognos från {table.uppfoljning})"
+    print_table(table, enhet, decimaler, title, TOTAL_LABELS[urval])
+
+
+@main.command()
 @click.option(
     "--ut",
     "target",

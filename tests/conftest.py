@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -30,14 +36,71 @@ option "name_expenses" "Kostnader"
 
 @pytest.fixture
 def write_ledger(tmp_path):
-    """Write a ledger (with our root names and the example kontoplan) and load it."""
+    """Write a ledger (our root names, the example kontoplan, plugins.budget) and load it."""
 
-    def write(body: str, kontoplan: str | None = None, name: str = "main.beancount"):
+    def write(body: str, kontoplan: str | None = None, periodisering: str | None = None, name: str = "main.beancount"):
         plan = tmp_path / "kontoplan.toml"
         plan.write_text(kontoplan if kontoplan is not None else (EXAMPLE_DIR / "kontoplan.toml").read_text(encoding="utf-8"), encoding="utf-8")
+        budget_line = 'plugin "plugins.budget"\n'
+        if periodisering is not None:
+            (tmp_path / "periodisering.toml").write_text(periodisering, encoding="utf-8")
+            budget_line = 'plugin "plugins.budget" "periodisering.toml"\n'
         path = tmp_path / name
-        text = ROOT_OPTIONS + 'plugin "plugins.kontoplan" "kontoplan.toml"\n' + body
+        text = ROOT_OPTIONS + 'option "operating_currency" "SEK"\nplugin "plugins.kontoplan" "kontoplan.toml"\n' + budget_line + body
         path.write_text(text, encoding="utf-8")
         return (path, *loader.load_file(str(path)))
 
     return write
+
+
+def line_of(path, needle: str) -> int:
+    """The first line of a file that contains `needle`."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def fava_url():
+    """Start `namndbok fava` on the example ledger; yield its income statement URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scripts.cli", "fava", "--port", str(port)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = None
+    deadline = time.monotonic() + 60
+    lines = []
+    while time.monotonic() < deadline and url is None:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        match = re.search(r"(http://127\.0\.0\.1:\d+/\S+)", line)
+        if match:
+            url = match.group(1)
+    if url is None:
+        proc.kill()
+        pytest.fail("Fava printed no address:\n" + "".join(lines))
+    # Wait until the server answers.
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+

@@ -18,6 +18,7 @@ from beancount import loader
 
 from namndbok.engine import compute
 from namndbok.ledgerdata import read_ledger
+from namndbok.present import format_measure
 from namndbok.swedish import format_amount, format_number, format_percent
 
 from conftest import REPO, SHARED
@@ -53,8 +54,7 @@ def printed(cell: str) -> str:
 
 
 def ours(measures, measure: str) -> str:
-    value = getattr(measures, measure)
-    return format_percent(value) if measure.endswith("_pct") else format_amount(value, "mnkr", 1)
+    return format_measure(measures, measure, "mnkr", 1)
 
 
 def fixture_rows(name: str) -> list[dict]:

@@ -4,61 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 
 import pytest
 
 from scripts.fava_server import is_loopback
-
-from conftest import REPO
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def fava_url():
-    """Start `namndbok fava` on the example ledger; yield its income statement URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scripts.cli", "fava", "--port", str(port)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = None
-    deadline = time.monotonic() + 60
-    lines = []
-    while time.monotonic() < deadline and url is None:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        match = re.search(r"(http://127\.0\.0\.1:\d+/\S+)", line)
-        if match:
-            url = match.group(1)
-    if url is None:
-        proc.kill()
-        pytest.fail("Fava printed no address:\n" + "".join(lines))
-    # Wait until the server answers.
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 @pytest.mark.slow

@@ -8,12 +8,7 @@ from namndbok.kontoplan import KontoplanError, parse_kontoplan
 
 import pytest
 
-
-def line_of(path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
+from conftest import line_of
 
 
 GOOD = """

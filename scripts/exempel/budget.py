@@ -1,0 +1,162 @@
+"""The example's budget: KF frame, internbudget and the decisions of the year.
+
+Amounts are öre in the committee's sign inside this module and turn into
+Beancount's sign only when written.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from namndbok.accounts import KIND_INTAKT, KIND_KOMMUNBIDRAG, KIND_KOSTNAD, result_account
+from namndbok.kontoplan import Kontoplan
+from scripts.exempel.amounts import mnkr_to_ore, scale, split_exact
+from scripts.exempel.render import aligned, file_header
+from scripts.exempel.spec import (
+    BUDGET_INTAKT_FAKTOR,
+    DECISIONS,
+    LINES,
+    NAMND,
+    ROOTS,
+    TOTALS,
+    BudgetDecisionSpec,
+)
+
+TKR = 100_000  # öre
+
+
+class BudgetRow(NamedTuple):
+    kind: str
+    verksamhet: str | None
+    konto: str | None
+    ore: int  # the committee's sign
+
+
+class Decision(NamedTuple):
+    spec: BudgetDecisionSpec
+    line_date: datetime.date
+    rows: list[BudgetRow]
+
+
+def internbudget(year: int) -> dict[str, tuple[int, int, int]]:
+    """(kommunbidrag, intäkter, kostnader) per verksamhet, balanced, öre."""
+    out = {}
+    for verksamhet, (kb, intakter, _) in TOTALS[year].items():
+        kb_ore = mnkr_to_ore(kb)
+        intakt = scale(mnkr_to_ore(intakter), BUDGET_INTAKT_FAKTOR.get(verksamhet, "1"))
+        out[verksamhet] = (kb_ore, intakt, -kb_ore - intakt)
+    return out
+
+
+def konto_weights(verksamhet: str, kind: str) -> dict[str, int]:
+    weights: dict[str, int] = defaultdict(int)
+    for _, konto, weight in LINES[verksamhet][kind]:
+        weights[konto] += weight
+    return dict(sorted(weights.items()))
+
+
+def _detail(year: int) -> list[BudgetRow]:
+    rows = []
+    for verksamhet, (kb, intakt, kostnad) in internbudget(year).items():
+        rows.append(BudgetRow(KIND_KOMMUNBIDRAG, verksamhet, None, kb))
+        for kind, total in ((KIND_INTAKT, intakt), (KIND_KOSTNAD, kostnad)):
+            weights = konto_weights(verksamhet, kind)
+            if not weights:
+                continue
+            for konto, tkr in zip(weights, split_exact(total // TKR, list(weights.values()))):
+                rows.append(BudgetRow(kind, verksamhet, konto, tkr * TKR))
+    return rows
+
+
+def decisions(year: int) -> list[Decision]:
+    detail = _detail(year)
+    out = []
+    for spec in DECISIONS[year]:
+        line_date = datetime.date.fromisoformat(spec.date)
+        if spec.typ in ("kf-budget", "internbudget"):
+            line_date = datetime.date(year, 1, 1)
+        if spec.typ == "kf-budget":
+            frame = sum(r.ore for r in detail if r.kind == KIND_KOMMUNBIDRAG)
+            rows = [BudgetRow(KIND_KOMMUNBIDRAG, None, None, frame), BudgetRow(KIND_KOSTNAD, None, None, -frame)]
+        elif spec.typ == "internbudget":
+            rows = detail
+        else:
+            rows = []
+            for kind, verksamhet, konto, ore in spec.lines:
+                if kind == "po":
+                    rows += _spread_po(detail, konto, ore)
+                else:
+                    rows.append(BudgetRow(kind, verksamhet, konto, ore))
+        out.append(Decision(spec, line_date, rows))
+    return out
+
+
+def _spread_po(detail: list[BudgetRow], konto: str, total: int) -> list[BudgetRow]:
+    """A change of kommunbidrag and PO spread over verksamheter by their PO budget."""
+    po = {r.verksamhet: -r.ore for r in detail if r.kind == KIND_KOSTNAD and r.konto == konto}
+    rows = []
+    for verksamhet, tkr in zip(po, split_exact(total // TKR, list(po.values()))):
+        rows.append(BudgetRow(KIND_KOMMUNBIDRAG, verksamhet, None, tkr * TKR))
+        rows.append(BudgetRow(KIND_KOSTNAD, verksamhet, konto, -tkr * TKR))
+    return rows
+
+
+def budget_at(year: int, date: datetime.date) -> dict[tuple[str, str], int]:
+    """Öre per (verksamhet, kind) of the budget as known at `date` (committee's sign)."""
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for decision in decisions(year):
+        if decision.spec.typ == "kf-budget" or datetime.date.fromisoformat(decision.spec.date) > date:
+            continue
+        for row in decision.rows:
+            totals[(row.verksamhet, row.kind)] += row.ore
+    return dict(totals)
+
+
+def kommunbidrag_months(year: int) -> dict[str, list[int]]:
+    """Kommunbidrag paid per verksamhet and month: 1/12 of the budget as it stands,
+    with the catch-up of a decision in the month it is taken."""
+    out: dict[str, list[int]] = {}
+    for verksamhet in TOTALS[year]:
+        paid, months = 0, []
+        for month in range(1, 13):
+            end = datetime.date(year, month, calendar.monthrange(year, month)[1])
+            kb = budget_at(year, end).get((verksamhet, KIND_KOMMUNBIDRAG), 0)
+            due = int((Decimal(kb) * month / 12).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            months.append(due - paid)
+            paid = due
+        out[verksamhet] = months
+    return out
+
+
+def render_budget(year: int, plan: Kontoplan) -> str:
+    out = file_header(f"Budget {year} – {plan.namn}, {plan.kommun}: besluten och deras budgetrader.")
+    out += [
+        "; Beloppen står med Beancounts tecken: kostnader positiva, intäkter och",
+        "; kommunbidrag negativa. Varje beslut har sin referens; ett beslut med",
+        "; ersatter: byter ut en tidigare version, övriga lägger till.",
+    ]
+    for decision in decisions(year):
+        spec = decision.spec
+        out += ["", f'{spec.date} custom "budgetbeslut" "{spec.name}"', f'  typ: "{spec.typ}"', f'  beslut: "{spec.beslut}"']
+        if spec.ersatter:
+            out.append(f'  ersatter: "{spec.ersatter}"')
+        out.append("")
+        rows = []
+        for row in decision.rows:
+            account = result_account(ROOTS, row.kind, NAMND, row.verksamhet, row.konto)
+            rows.append((f'{decision.line_date} custom "budgetrad" "{spec.name}" {account}', -row.ore, _comment(row, plan)))
+        out += aligned(rows, indent="")
+    return "\n".join(out) + "\n"
+
+
+def _comment(row: BudgetRow, plan: Kontoplan) -> str:
+    if row.verksamhet is None:
+        return "Kommunbidrag, hela nämnden" if row.kind == KIND_KOMMUNBIDRAG else "Nettokostnadsram, hela nämnden"
+    name = plan.verksamheter[row.verksamhet].namn
+    if row.konto is None:
+        return name
+    return f"{plan.konton[row.konto].namn} · {name}"

@@ -1,0 +1,79 @@
+"""`namndbok uppfoljning`: the engine's table in the terminal (a thin presenter)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+
+import click
+
+from namndbok.accounts import RESULT_KINDS
+from namndbok.engine import GROUPINGS, Table
+from namndbok.present import format_measure
+from namndbok.swedish import MONTHS_SHORT
+
+# (header, measure) in the committee's usual order.
+COLUMNS = (
+    ("Utfall {per}", "utfall"),
+    ("Budget {per}", "budget"),
+    ("Avvikelse {per}", "avvikelse"),
+    ("Prognos helår", "prognos"),
+    ("Budget helår", "budget_helar"),
+    ("Avvikelse helår", "avvikelse_helar"),
+    ("Avvikelse %", "avvikelse_helar_pct"),
+    ("Förändring sedan {forra}", "prognos_forandring"),
+    ("Utfall helår {fg}", "utfall_fg_helar"),
+)
+
+
+def parse_period(text: str) -> datetime.date:
+    """'2026-10' → 2026-10-31; '2026-10-15' → that day."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text.strip())
+    try:
+        if not match:
+            raise ValueError
+        year, month = int(match.group(1)), int(match.group(2))
+        day = int(match.group(3)) if match.group(3) else calendar.monthrange(year, month)[1]
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise click.BadParameter(f"'{text}' är ingen period: skriv ÅÅÅÅ-MM (t.ex. 2026-10) eller ÅÅÅÅ-MM-DD.") from None
+
+
+def headers(table: Table) -> list[str]:
+    per = f"{MONTHS_SHORT[table.date.month - 1]} {table.date.year}"
+    forra = (
+        f"{MONTHS_SHORT[table.foregaende_uppfoljning.month - 1]}" if table.foregaende_uppfoljning else "förra"
+    )
+    return [h.format(per=per, forra=forra, fg=table.date.year - 1) for h, _ in COLUMNS]
+
+
+def cells(table: Table, unit: str, decimals: int, total_label: str = "Summa") -> list[list[str]]:
+    """The printed cells, row by row, with the total last."""
+    out = []
+    for row in [*table.rows, table.total._replace(label=total_label)]:
+        line = [row.label]
+        for _, measure in COLUMNS:
+            line.append(format_measure(row.measures, measure, unit, decimals))
+        out.append(line)
+    return out
+
+
+def print_table(table: Table, unit: str, decimals: int, title: str, total_label: str) -> None:
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    rich_table = RichTable(title=title, title_justify="left", show_lines=False)
+    rich_table.add_column(unit.capitalize() if unit != "kr" else "Kronor")
+    for header in headers(table):
+        rich_table.add_column(header, justify="right")
+    rows = cells(table, unit, decimals, total_label)
+    for line in rows[:-1]:
+        rich_table.add_row(*line)
+    rich_table.add_row(*rows[-1], style="bold", end_section=True)
+    Console().print(rich_table)
+
+
+KIND_CHOICES = {"netto": ("intäkt", "kostnad"), "resultat": RESULT_KINDS}
+TOTAL_LABELS = {"netto": "Nettokostnader", "resultat": "Årets resultat"}
+GROUP_CHOICES = GROUPINGS

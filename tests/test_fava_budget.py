@@ -1,0 +1,70 @@
+"""Fava's own budget columns on our ledger: plugins.budget emits Fava's directives."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import urllib.parse
+import urllib.request
+from decimal import Decimal
+
+import pytest
+from beancount.core import data as bc_data
+
+from namndbok.engine import compute
+from namndbok.ledgerdata import read_ledger
+
+D = Decimal
+
+
+def test_emitted_directives_carry_the_periodisering(write_ledger):
+    _, entries, errors, _ = write_ledger(
+        """
+2025-12-10 custom "budgetbeslut" "Budget 2026"
+  typ: "internbudget"
+  beslut: "SN 2025-12-10 §2"
+2026-01-01 custom "budgetrad" "Budget 2026" Intäkter:Socialnämnden:Kommunbidrag:589  -1200.00 SEK
+2026-01-01 custom "budgetrad" "Budget 2026" Kostnader:Socialnämnden:589:5020  1200.00 SEK
+  nyckel: "halvår"
+""",
+        periodisering='[profiler]\n"halvår" = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]\n',
+    )
+    assert errors == []
+    fava = [e for e in entries if isinstance(e, bc_data.Custom) and e.type == "budget"]
+    by_account = {}
+    for e in fava:
+        assert e.values[1].value == "monthly"
+        by_account.setdefault(e.values[0].value, []).append((e.date, e.values[2].value.number))
+    salaries = by_account["Kostnader:Socialnämnden:589:5020"]
+    assert salaries[0] == (datetime.date(2026, 1, 1), D("0.00"))
+    assert salaries[6] == (datetime.date(2026, 7, 1), D("200.00"))
+    assert salaries[-1] == (datetime.date(2027, 1, 1), D("0.00"))  # the budget ends with its year
+    assert sum(n for _, n in salaries) == D("1200.00")
+    assert [n for _, n in by_account["Intäkter:Socialnämnden:Kommunbidrag:589"][:12]] == [D("-100.00")] * 12
+
+
+@pytest.mark.slow
+def test_fava_shows_the_same_monthly_budget_as_the_engine(fava_url, example_ledger):
+    """Fava's account report (its own budget column) equals the engine's periodized budget."""
+    entries, _, options = example_ledger
+    ledger = read_ledger(entries, options)
+    base = fava_url.split("/income_statement/")[0]
+    account = "Kostnader:Socialnämnden:5731"
+    query = urllib.parse.urlencode({"a": account, "r": "changes", "interval": "month", "time": "2026"})
+    with urllib.request.urlopen(urllib.parse.quote(base, safe=":/") + "/api/account_report?" + query, timeout=60) as response:
+        report = json.load(response)["data"]
+    budgets = report["budgets"][account]
+    latest = ledger.decisions[-1].name  # Fava shows the budget after the last decision
+    compared = 0
+    for date_range, budget in zip(report["dates"], budgets):
+        begin = datetime.date.fromisoformat(date_range["begin"])
+        end = datetime.date.fromisoformat(date_range["end"]) - datetime.timedelta(days=1)
+        def engine_budget(day):
+            table = compute(ledger, day, group_by=("verksamhet",), kinds=("kostnad",), where={"verksamhet": "5731"},
+                            budget_version=latest)
+            return -table.row("5731").measures.budget  # Beancount sign, as Fava shows it
+        month = engine_budget(end) - (engine_budget(begin - datetime.timedelta(days=1)) if begin.month > 1 else 0)
+        assert abs(D(str(budget["budget_children"]["SEK"])) - month) < D("0.10"), date_range
+        compared += 1
+    assert compared == 12

@@ -1,0 +1,40 @@
+from decimal import Decimal as D
+
+import pytest
+
+from namndbok.engine import Measures
+from namndbok.present import format_measure
+from namndbok.swedish import format_amount, format_number, format_percent
+
+
+@pytest.mark.parametrize(
+    "value, unit, decimals, text",
+    [
+        (D("-1209660000"), "mnkr", 1, "-1 209,7"),
+        (D("18460000"), "mnkr", 1, "18,5"),
+        (D("-129280000"), "mnkr", 1, "-129,3"),
+        (D("-40000"), "mnkr", 1, "0,0"),  # a rounded zero has no sign
+        (D("1234567.89"), "tkr", 1, "1 234,6"),
+        (D("-50"), "kr", 0, "-50"),
+        (D("0.05"), "kr", 1, "0,1"),  # half away from zero
+        (D("-0.05"), "kr", 1, "-0,1"),
+        (None, "mnkr", 1, ""),
+    ],
+)
+def test_format_amount(value, unit, decimals, text):
+    assert format_amount(value, unit, decimals) == text
+
+
+def test_format_percent_and_number():
+    assert format_percent(D("-0.0219")) == "-2 %"
+    assert format_percent(D("0.025")) == "3 %"
+    assert format_percent(D("-0.004")) == "0 %"
+    assert format_percent(None) == ""
+    assert format_number(D("1234567.891"), 2) == "1 234 567,89"
+
+
+def test_a_budget_that_prints_as_zero_has_no_percentage():
+    tiny = Measures(budget_helar=D("1000"), avvikelse_helar=D("-4000000"), avvikelse_helar_pct=D("-4000"))
+    assert format_measure(tiny, "avvikelse_helar_pct", "mnkr", 1) == ""
+    assert format_measure(tiny, "avvikelse_helar_pct", "kr", 0) == "-400 000 %"
+    assert format_measure(tiny, "budget_helar", "tkr", 1) == "1,0"
