@@ -24,7 +24,8 @@ the lines it sets, in Beancount's sign (a cost budget is positive):
   detailed internbudget replaces the KF frame); without it the lines add to
   what is there (tilläggsbudget, kommunbidrag changes, omfördelning).
 - After each decision the year's budget must balance per nämnd: kommunbidrag +
-  intäkter + kostnader = 0 in the ledger's sign. Decisions of typ
+  intäkter + kostnader = 0 in the ledger's sign (checked once the year has its
+  KF frame or internbudget, so a plan decided years ahead does not warn). Decisions of typ
   `resultatreglering` (a deficit repaid by a lower kommunbidrag, a surplus the
   council lets the committee use) plan a result on purpose and are left out
   of that check.
@@ -50,6 +51,7 @@ DECISION = "budgetbeslut"
 LINE = "budgetrad"
 TYPES = ("kf-budget", "internbudget", "tilläggsbudget", "omfördelning", "kommunbidrag", "resultatreglering")
 PLANNED_RESULT = "resultatreglering"
+MAIN_TYPES = ("kf-budget", "internbudget")
 
 
 class BudgetDecision(NamedTuple):
@@ -186,8 +188,15 @@ def balance_warnings(
         touched = {(line.date.year, refs[line.account].namnd) for line in lines_by_version[decision.name] if line.account in refs}
         if not touched:
             continue
-        names = {d.name for d in decisions_in_effect(decisions, decision.date, decision.name)}
-        for year, namnd in sorted(touched, key=lambda t: (t[0], t[1] or "")):
+        in_effect = decisions_in_effect(decisions, decision.date, decision.name)
+        names = {d.name for d in in_effect}
+        # A year is checked once it has its main budget (a KF frame or an internbudget).
+        main_years = {
+            (line.date.year, refs[line.account].namnd)
+            for d in in_effect if d.typ in MAIN_TYPES
+            for line in lines_by_version[d.name] if line.account in refs
+        }
+        for year, namnd in sorted(touched & main_years, key=lambda t: (t[0], t[1] or "")):
             sums: dict[str, Decimal] = defaultdict(Decimal)
             for line in lines:
                 ref = refs.get(line.account)

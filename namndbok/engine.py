@@ -210,7 +210,7 @@ def prognos_amounts(
     covered = {unit_of(data.refs[line.account]) for line in lines}
     for line in lines_in_effect(data.decisions, data.budget_lines, date.year, date, budget_version):
         ref = data.refs.get(line.account)
-        if ref is not None and not _is_covered(unit_of(ref), covered):
+        if ref is not None and unit_of(ref) not in covered:
             out.append((line.account, line.amount))
     return out
 
@@ -223,13 +223,7 @@ def unforecast_units(data: LedgerData, date: datetime.date) -> list[tuple]:
         for line in lines_in_effect(data.decisions, data.budget_lines, date.year, date)
         if line.account in data.refs
     }
-    return sorted((u for u in units if not _is_covered(u, covered)), key=lambda u: tuple(x or "" for x in u))
-
-
-def _is_covered(unit: tuple, covered: set[tuple]) -> bool:
-    """A unit is covered by its own prognos or by one for its whole nämnd and typ."""
-    namnd, _, kind = unit
-    return unit in covered or (namnd, None, kind) in covered
+    return sorted((u for u in units if u not in covered), key=lambda u: tuple(x or "" for x in u))
 
 
 def line_weights(data: LedgerData, line: BudgetLine) -> tuple[Decimal, ...]:

@@ -78,6 +78,9 @@ class Kontoplan(NamedTuple):
     konton: dict[str, Konto]
     ansvar: dict[str, Ansvar]
     lines: dict[tuple[str, str], int]  # (section, key) → line in the file
+    eget_kapital_konto: str | None = None  # where ackumulerat resultat is kept (e.g. "2011")
+    avrakningskonto: str | None = None  # the settlement account with the municipality (e.g. "1690")
+    eget_kapital_per: str = "nämnd"  # or "ansvar": units carry their own result
 
     def line_of(self, section: str, key: str) -> int:
         """The line of `key` in `[section]` ("" = top level); 0 when not found."""
@@ -140,7 +143,8 @@ def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
     def fail(section: str, key: str, message: str) -> KontoplanError:
         return KontoplanError(path, lines.get((section, key), 0), message)
 
-    _only_keys(data, {"namnd", "namn", "kommun", "radgrupper", "verksamheter", "konton", "ansvar"}, "", fail)
+    _only_keys(data, {"namnd", "namn", "kommun", "radgrupper", "verksamheter", "konton", "ansvar",
+                      "eget_kapital_konto", "avrakningskonto", "eget_kapital_per"}, "", fail)
     namnd = data.get("namnd")
     if not isinstance(namnd, str) or not bc_account.is_valid_leaf(namnd):
         raise fail("", "namnd", "Ange namnd = \"…\": nämndens namn i kontona, t.ex. \"Socialnämnden\" (inga mellanslag).")
@@ -180,6 +184,15 @@ def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
 
     if not grupper:
         grupper = list(dict.fromkeys(v.grupp for v in verksamheter.values()))
+    special = {}
+    for key, typ in (("eget_kapital_konto", KIND_EGET_KAPITAL), ("avrakningskonto", KIND_TILLGANG)):
+        value = data.get(key)
+        if value is not None and (value not in konton or konton[value].typ != typ):
+            raise fail("", key, f"{key} = \"{value}\" ska vara ett konto av typen {typ} under [konton].")
+        special[key] = value
+    per = data.get("eget_kapital_per", "nämnd")
+    if per not in ("nämnd", "ansvar"):
+        raise fail("", "eget_kapital_per", "eget_kapital_per ska vara \"nämnd\" eller \"ansvar\" (enheterna bär sitt eget resultat).")
     return Kontoplan(
         path=path,
         namnd=namnd,
@@ -190,6 +203,8 @@ def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
         konton=konton,
         ansvar=ansvar,
         lines=lines,
+        eget_kapital_per=per,
+        **special,
     )
 
 

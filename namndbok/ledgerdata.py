@@ -17,13 +17,30 @@ from typing import NamedTuple
 
 from beancount.core import data
 
-from namndbok.accounts import AccountNameError, AccountRef, Roots, parse_account
+from namndbok.accounts import KIND_EGET_KAPITAL, AccountNameError, AccountRef, Roots, parse_account
 from namndbok.budget import BudgetDecision, BudgetLine, LedgerInputError, parse_budget
 from namndbok.kontoplan import Kontoplan, KontoplanError, load_kontoplaner
 from namndbok.periodisering import DEFAULT, Periodisering, PeriodiseringError, load_periodisering
 from namndbok.prognos import PrognosLine, parse_prognos
 
 KONTOPLAN_PLUGIN = "plugins.kontoplan"
+# Metadata that marks the entries plugins.eget_kapital generates.
+META_CARRY = "ek_overforing"
+META_DECISION = "ek_beslut"
+
+
+class EKMovement(NamedTuple):
+    """One posting on an eget kapital konto, in the committee's sign."""
+
+    date: datetime.date
+    namnd: str
+    ansvar: str | None
+    amount: Decimal
+    kind: str  # "överföring" (a carried result), "beslut", or "övrigt" (e.g. the opening balance)
+    name: str
+    beslut: str | None
+
+
 BUDGET_PLUGIN = "plugins.budget"
 
 
@@ -64,6 +81,7 @@ class LedgerData(NamedTuple):
     prognos: list[PrognosLine]
     periodisering: Periodisering
     budget_config: BudgetConfig
+    eget_kapital: list  # EKMovement: postings on the nämnder's eget kapital konton
     errors: list  # from budget, prognos and periodisering (plugins.budget reports them)
     kontoplan_errors: list  # (plugins.kontoplan reports them)
 
@@ -118,11 +136,14 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
         errors.append(LedgerInputError(data.new_metadata(options_map.get("filename", ""), 0), str(err), None))
 
     utfall: dict[str, dict[datetime.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    ek_postings = []
     for entry in entries:
         if isinstance(entry, data.Transaction):
             for posting in entry.postings:
                 if posting.units.currency == currency:
                     utfall[posting.account][entry.date] += posting.units.number
+                    if posting.account.startswith(roots.eget_kapital + ":"):
+                        ek_postings.append((entry, posting))
 
     decisions, budget_lines, budget_errors = parse_budget(entries, currency)
     prognos, prognos_errors = parse_prognos(entries, currency)
@@ -136,6 +157,16 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
         except AccountNameError:
             pass  # plugins.kontoplan reports it
 
+    eget_kapital = []
+    for entry, posting in ek_postings:
+        ref = refs.get(posting.account)
+        plan = kontoplaner.get(ref.namnd) if ref else None
+        if plan is None or ref.konto not in plan.konton or plan.konton[ref.konto].typ != KIND_EGET_KAPITAL:
+            continue
+        kind = "överföring" if META_CARRY in entry.meta else "beslut" if META_DECISION in entry.meta else "övrigt"
+        eget_kapital.append(EKMovement(entry.date, ref.namnd, ref.ansvar, -posting.units.number, kind,
+                                       entry.narration, entry.meta.get(META_DECISION)))
+
     return LedgerData(
         options=options_map,
         roots=roots,
@@ -148,6 +179,7 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
         prognos=prognos,
         periodisering=periodisering,
         budget_config=budget_config,
+        eget_kapital=eget_kapital,
         errors=errors,
         kontoplan_errors=kontoplan_errors,
     )

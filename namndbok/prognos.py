@@ -15,8 +15,9 @@ counts at a date, for each nämnd × verksamhet × typ (kommunbidrag, intäkt,
 kostnad): all the lines of the latest follow-up at or before the date that
 has lines there. So a follow-up may restate only some verksamheter, or only
 their costs, and may move between per-verksamhet and per-konto detail, without
-anything counted twice. (Lines on a nämnd-level account form the unit of the
-whole nämnd × typ; do not mix them with per-verksamhet lines of the same typ.)
+anything counted twice. A line on a nämnd-level account (no verksamhet)
+forecasts what is budgeted and booked on that account itself, e.g. a saving
+the committee has not yet spread over its verksamheter.
 Where no follow-up covers a unit, the engine takes its budget as its prognos
 (`namndbok.engine.prognos_amounts`); kommunbidrag, being decided rather than
 forecast, is usually left to that. Bästa and sämsta fall count only from the

@@ -42,6 +42,7 @@ from typing import NamedTuple
 
 from beancount.core import account as bc_account
 from beancount.core import data, getters
+from beancount.parser import options as bc_options
 
 from namndbok.accounts import AccountNameError, Roots, parse_account
 from namndbok.kontoplan import (
@@ -54,6 +55,7 @@ from namndbok.kontoplan import (
 )
 
 __plugins__ = ("kontoplan",)
+
 
 
 class KontoplanPluginError(NamedTuple):
@@ -73,11 +75,17 @@ def kontoplan(entries, options_map, config=None):
         plans = None
 
     roots = Roots.from_options(options_map)
+    # Beancount's own accounts (named by its options) are outside the kontoplan.
+    reserved = {
+        *bc_options.get_previous_accounts(options_map),
+        *bc_options.get_current_accounts(options_map),
+        bc_options.get_unrealized_account(options_map),
+    }
     uses = _account_uses(entries)
     new_opens = []
     opened = {e.account for e in entries if isinstance(e, data.Open)}
     for index, (name, use) in enumerate(sorted(uses.items())):
-        problem, meta_extra = _check(name, roots, plans) if plans is not None else (None, {})
+        problem, meta_extra = _check(name, roots, plans) if plans is not None and name not in reserved else (None, {})
         if problem:
             if use.count > 1:
                 others = use.count - 1

@@ -106,6 +106,52 @@ def uppfoljning(ledger, period, groups, urval, enhet, decimaler, budgetversion) 
 
 
 @main.command()
+@click.argument("year", metavar="ÅR", type=int)
+@ledger_argument
+def bokslut(year: int, ledger: Path | None) -> None:
+    """Stäng året: kontrollera det, skriv bokslutet och visa eget kapital."""
+    from scripts.bokslut import CloseError, close_year
+    from scripts.tables import print_year_table
+
+    ledger = _ledger_or_example(ledger)
+    try:
+        result = close_year(ledger, year)
+    except CloseError as err:
+        raise click.ClickException(str(err)) from None
+    if result.changed:
+        click.echo(f"Bokslutet för {year} är skrivet: {result.path}")
+    else:
+        click.echo(f"Bokslutet för {year} var redan gjort och stämmer; inget ändrat ({result.path}).")
+    print_year_table(result.table, f"Eget kapital (ackumulerat resultat), mnkr – bokslut {year}")
+
+
+@main.command("eget-kapital")
+@ledger_argument
+@click.option("--per", "period", default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
+def eget_kapital(ledger, period) -> None:
+    """Eget kapital år för år: ingående, beslut, årets resultat, utgående (med budget och prognos)."""
+    from beancount import loader
+
+    from namndbok.eget_kapital import roll_forward_table
+    from namndbok.ledgerdata import read_ledger
+    from scripts.tables import print_year_table
+    from scripts.uppfoljning import parse_period
+
+    ledger = _ledger_or_example(ledger)
+    entries, errors, options = loader.load_file(str(ledger))
+    faults = [e for e in errors if not e.message.startswith("Varning:")]
+    if faults:
+        raise click.ClickException(f"Liggaren har {len(faults)} fel; kör `namndbok kontrollera {ledger}` först.")
+    data = read_ledger(entries, options)
+    dates = [d for by_date in data.utfall.values() for d in by_date]
+    if not dates:
+        raise click.ClickException("Liggaren har inget utfall.")
+    date = parse_period(period) if period else max(dates)
+    years = list(range(min(dates).year, date.year + 1))
+    print_year_table(roll_forward_table(data, years, date), f"Eget kapital (ackumulerat resultat), mnkr – per {date}")
+
+
+@main.command()
 @click.option(
     "--ut",
     "target",

@@ -46,7 +46,9 @@ def write_ledger(tmp_path):
             (tmp_path / "periodisering.toml").write_text(periodisering, encoding="utf-8")
             budget_line = 'plugin "plugins.budget" "periodisering.toml"\n'
         path = tmp_path / name
-        text = ROOT_OPTIONS + 'option "operating_currency" "SEK"\nplugin "plugins.kontoplan" "kontoplan.toml"\n' + budget_line + body
+        text = (ROOT_OPTIONS + 'option "operating_currency" "SEK"\n'
+                'option "account_previous_earnings" "Tidigare-års-resultat"\n'
+                'plugin "plugins.eget_kapital"\nplugin "plugins.kontoplan" "kontoplan.toml"\n' + budget_line + body)
         path.write_text(text, encoding="utf-8")
         return (path, *loader.load_file(str(path)))
 

@@ -34,7 +34,7 @@ def test_benchmark_engine_per_verksamhet(benchmark, example_ledger):
     entries, _, options = example_ledger
     data = read_ledger(entries, options)
     table = benchmark(compute, data, DATE, group_by=("radgrupp", "verksamhet"))
-    assert len(table.rows) == 11
+    assert len(table.rows) == 12  # eleven verksamheter and the unallocated saving
 
 
 def test_benchmark_engine_per_konto_and_ansvar(benchmark, example_ledger):

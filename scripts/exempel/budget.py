@@ -19,9 +19,11 @@ from scripts.exempel.render import aligned, file_header
 from scripts.exempel.spec import (
     BUDGET_INTAKT_FAKTOR,
     DECISIONS,
+    EK_DECISIONS,
     LINES,
     NAMND,
     ROOTS,
+    SAVINGS,
     TOTALS,
     BudgetDecisionSpec,
 )
@@ -61,6 +63,8 @@ def konto_weights(verksamhet: str, kind: str) -> dict[str, int]:
 
 def _detail(year: int) -> list[BudgetRow]:
     rows = []
+    if year in SAVINGS:  # a saving not yet spread over the verksamheter
+        rows.append(BudgetRow(KIND_KOSTNAD, None, None, SAVINGS[year][0]))
     for verksamhet, (kb, intakt, kostnad) in internbudget(year).items():
         rows.append(BudgetRow(KIND_KOMMUNBIDRAG, verksamhet, None, kb))
         for kind, total in ((KIND_INTAKT, intakt), (KIND_KOSTNAD, kostnad)):
@@ -81,7 +85,8 @@ def decisions(year: int) -> list[Decision]:
             line_date = datetime.date(year, 1, 1)
         if spec.typ == "kf-budget":
             frame = sum(r.ore for r in detail if r.kind == KIND_KOMMUNBIDRAG)
-            rows = [BudgetRow(KIND_KOMMUNBIDRAG, None, None, frame), BudgetRow(KIND_KOSTNAD, None, None, -frame)]
+            net = sum(r.ore for r in detail if r.kind != KIND_KOMMUNBIDRAG)
+            rows = [BudgetRow(KIND_KOMMUNBIDRAG, None, None, frame), BudgetRow(KIND_KOSTNAD, None, None, net)]
         elif spec.typ == "internbudget":
             rows = detail
         else:
@@ -105,6 +110,17 @@ def _spread_po(detail: list[BudgetRow], konto: str, total: int) -> list[BudgetRo
     return rows
 
 
+def repayments(year: int) -> list[tuple[datetime.date, BudgetRow]]:
+    """The kommunbidrag changes the council's repayment plans set for `year`
+    (plugins.eget_kapital turns them into budget lines)."""
+    return [
+        (datetime.date.fromisoformat(spec.date), BudgetRow(KIND_KOMMUNBIDRAG, None, None, change))
+        for spec in EK_DECISIONS
+        for plan_year, change in spec.plan
+        if plan_year == year
+    ]
+
+
 def budget_at(year: int, date: datetime.date) -> dict[tuple[str, str], int]:
     """Öre per (verksamhet, kind) of the budget as known at `date` (committee's sign)."""
     totals: dict[tuple[str, str], int] = defaultdict(int)
@@ -113,14 +129,19 @@ def budget_at(year: int, date: datetime.date) -> dict[tuple[str, str], int]:
             continue
         for row in decision.rows:
             totals[(row.verksamhet, row.kind)] += row.ore
+    for decided, row in repayments(year):
+        if decided <= date:
+            totals[(row.verksamhet, row.kind)] += row.ore
     return dict(totals)
 
 
 def kommunbidrag_months(year: int) -> dict[str, list[int]]:
     """Kommunbidrag paid per verksamhet and month: 1/12 of the budget as it stands,
     with the catch-up of a decision in the month it is taken."""
-    out: dict[str, list[int]] = {}
-    for verksamhet in TOTALS[year]:
+    out: dict[str | None, list[int]] = {}
+    at_year_end = budget_at(year, datetime.date(year, 12, 31))
+    paid_to = [v for v in TOTALS[year]] + ([None] if (None, KIND_KOMMUNBIDRAG) in at_year_end else [])
+    for verksamhet in paid_to:
         paid, months = 0, []
         for month in range(1, 13):
             end = datetime.date(year, month, calendar.monthrange(year, month)[1])
@@ -148,14 +169,17 @@ def render_budget(year: int, plan: Kontoplan) -> str:
         rows = []
         for row in decision.rows:
             account = result_account(ROOTS, row.kind, NAMND, row.verksamhet, row.konto)
-            rows.append((f'{decision.line_date} custom "budgetrad" "{spec.name}" {account}', -row.ore, _comment(row, plan)))
+            rows.append((f'{decision.line_date} custom "budgetrad" "{spec.name}" {account}', -row.ore,
+                         _comment(row, plan, year, spec.typ)))
         out += aligned(rows, indent="")
     return "\n".join(out) + "\n"
 
 
-def _comment(row: BudgetRow, plan: Kontoplan) -> str:
+def _comment(row: BudgetRow, plan: Kontoplan, year: int, typ: str) -> str:
     if row.verksamhet is None:
-        return "Kommunbidrag, hela nämnden" if row.kind == KIND_KOMMUNBIDRAG else "Nettokostnadsram, hela nämnden"
+        if row.kind == KIND_KOMMUNBIDRAG:
+            return "Kommunbidrag, hela nämnden"
+        return "Nettokostnadsram, hela nämnden" if typ == "kf-budget" else SAVINGS[year][1]
     name = plan.verksamheter[row.verksamhet].namn
     if row.konto is None:
         return name

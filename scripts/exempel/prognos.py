@@ -22,7 +22,7 @@ from namndbok.swedish import month_name
 from scripts.exempel.amounts import scale
 from scripts.exempel.budget import budget_at
 from scripts.exempel.render import aligned, file_header
-from scripts.exempel.spec import CASE_MONTHS, COMMENTS, CONVERGENCE, MNKR, NAMND, ROOTS
+from scripts.exempel.spec import CASE_MONTHS, COMMENTS, CONVERGENCE, MNKR, NAMND, ROOTS, SAVING_COMMENT
 from scripts.exempel.utfall import intended_totals
 
 TKR = 100_000
@@ -39,8 +39,8 @@ def prognoses(year: int, month: int) -> list[tuple[str, str, int, int | None, in
     outcome = intended_totals(year)
     weight = Decimal(CONVERGENCE[month])
     out = []
-    for (verksamhet, kind), real in sorted(outcome.items()):
-        if kind not in (KIND_INTAKT, KIND_KOSTNAD):
+    for (verksamhet, kind), real in sorted(outcome.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        if kind not in (KIND_INTAKT, KIND_KOSTNAD) or verksamhet is None:
             continue
         planned = budget.get((verksamhet, kind), 0)
         noise = Decimal(random.Random(f"{year}:{month}:{verksamhet}:{kind}").uniform(-1, 1)).quantize(Decimal("0.001"))
@@ -51,6 +51,8 @@ def prognoses(year: int, month: int) -> list[tuple[str, str, int, int | None, in
             spread = max(scale(abs(planned) * 2 * (12 - month) // 1200, "1", TKR), TKR)
             best, worst = prognos + spread, prognos - spread
         out.append((verksamhet, kind, prognos, best, worst))
+    if (None, KIND_KOSTNAD) in budget:  # the unallocated saving: not reached this year
+        out.append((None, KIND_KOSTNAD, 0, None, None))
     return out
 
 
@@ -61,9 +63,10 @@ def render_prognos(year: int, month: int, plan: Kontoplan) -> str:
     out += ["; Helårsprognos per verksamhet, med Beancounts tecken (kostnader positiva)."]
     for verksamhet, kind, prognos, best, worst in prognoses(year, month):
         account = result_account(ROOTS, kind, NAMND, verksamhet)
-        name = f"{'Intäkter' if kind == KIND_INTAKT else 'Kostnader'} · {plan.verksamheter[verksamhet].namn}"
+        where = plan.verksamheter[verksamhet].namn if verksamhet else "hela nämnden, ej fördelat"
+        name = f"{'Intäkter' if kind == KIND_INTAKT else 'Kostnader'} · {where}"
         rows = [(f'{date} custom "prognos" {account}', -prognos, name)]
-        comment = COMMENTS.get((verksamhet, kind))
+        comment = COMMENTS.get((verksamhet, kind)) if verksamhet else SAVING_COMMENT
         off_budget = abs(prognos - budget.get((verksamhet, kind), 0)) > MNKR
         block = aligned(rows, indent="")
         if comment and off_budget:

@@ -46,8 +46,29 @@ TOTALS: dict[int, dict[str, tuple[str, str, str]]] = {
     },
 }
 
-# Months of utfall in the example: all of 2025, January–October 2026.
-MONTHS_WRITTEN = {2025: 12, 2026: 10}
+
+
+def _history(factor: str, result: str) -> dict[str, tuple[str, str, str]]:
+    """An earlier year: 2025's amounts times `factor`, with HVB costs set so
+    that the year's result is `result` (mnkr)."""
+    from decimal import Decimal
+
+    f, tenth = Decimal(factor), Decimal("0.1")
+    out = {v: tuple(str((Decimal(x) * f).quantize(tenth)) for x in row) for v, row in TOTALS[2025].items()}
+    others = sum(Decimal(x) for v, row in out.items() for x in row) - Decimal(out["5731"][2])
+    kb, intakt, _ = out["5731"]
+    out["5731"] = (kb, intakt, str(Decimal(result) - others))
+    return out
+
+
+# The years before: 2023 ended with a deficit the council wrote off, 2024 with
+# one the committee repays over three years.
+TOTALS[2023] = _history("0.92", "-9.5")
+TOTALS[2024] = _history("0.96", "-20.0")
+TOTALS = dict(sorted(TOTALS.items()))
+
+# Months of utfall in the example: 2023–2025 whole, January–October 2026.
+MONTHS_WRITTEN = {2023: 12, 2024: 12, 2025: 12, 2026: 10}
 
 # Per verksamhet: (ansvar, konto, weight) for intäkter and for kostnader.
 LINES: dict[str, dict[str, list[tuple[str, str, int]]]] = {
@@ -183,6 +204,8 @@ def frame_and_internbudget(year: int, kf: str, kf_date: str, sn: str, sn_date: s
 
 
 DECISIONS: dict[int, list[BudgetDecisionSpec]] = {
+    2023: frame_and_internbudget(2023, "KF 2022-11-28 §190", "2022-11-28", "SN 2022-12-14 §155", "2022-12-14"),
+    2024: frame_and_internbudget(2024, "KF 2023-11-27 §205", "2023-11-27", "SN 2023-12-13 §160", "2023-12-13"),
     2025: frame_and_internbudget(2025, "KF 2024-11-25 §201", "2024-11-25", "SN 2024-12-11 §170", "2024-12-11"),
     2026: frame_and_internbudget(2026, "KF 2025-11-24 §210", "2025-11-24", "SN 2025-12-17 §162", "2025-12-17") + [
         BudgetDecisionSpec(
@@ -212,3 +235,30 @@ COMMENTS = {
     ("571", KIND_KOSTNAD): "Lägre volymer av köpt institutionsvård för vuxna.",
     ("610", KIND_INTAKT): "Högre ersättning från Migrationsverket än budgeterat.",
 }
+
+
+# ---------------------------------------------------------------------------
+# Eget kapital: the opening balance when the ledger starts, and the council's
+# decisions (written to <år>/beslut.beancount; plugins.eget_kapital books them).
+
+OPENING_EK = ("2023-01-01", 2 * MNKR, "Enligt bokslut 2022")
+
+
+class EKDecisionSpec(NamedTuple):
+    date: str
+    name: str
+    typ: str
+    beslut: str
+    ar: int | None = None
+    plan: tuple[tuple[int, int], ...] = ()  # aterbetalning: (year, öre change of kommunbidrag)
+
+
+EK_DECISIONS = (
+    EKDecisionSpec("2024-04-22", "Avskrivning av negativt eget kapital 2023", "avskrivning", "KF 2024-04-22 §61", ar=2023),
+    EKDecisionSpec("2025-02-17", "Återbetalning av underskott 2024", "aterbetalning", "KF 2025-02-17 §14",
+                   plan=((2025, 20 * MNKR), (2026, -10 * MNKR), (2027, -10 * MNKR))),
+)
+
+# A saving the committee budgets at nämnd level to balance a lower kommunbidrag.
+SAVINGS = {2026: (10 * MNKR, "Besparing inför återbetalning av underskott 2024 (ej fördelad)")}
+SAVING_COMMENT = "Besparingen är inte fördelad på verksamheterna och bedöms inte nås i år."

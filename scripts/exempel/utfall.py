@@ -79,9 +79,16 @@ def render_month(year: int, month: int, year_plan: dict[PlanKey, int], kontoplan
     out = file_header(f"Utfall {period} – {kontoplan.namn}, {kontoplan.kommun}. Månadens huvudbok per verksamhet, summerad per konto och ansvar.")
     month_items = [(k, v) for k, v in year_plan.items() if k.month == month]
 
-    kb = sorted((k.verksamhet, v) for k, v in month_items if k.kind == KIND_KOMMUNBIDRAG and v)
+    kb = sorted(
+        ((k.verksamhet, v) for k, v in month_items if k.kind == KIND_KOMMUNBIDRAG and v),
+        key=lambda item: (item[0] is None, item[0] or ""),
+    )
     postings = [
-        (result_account(ROOTS, KIND_KOMMUNBIDRAG, NAMND, verksamhet), -amount, kontoplan.verksamheter[verksamhet].namn)
+        (
+            result_account(ROOTS, KIND_KOMMUNBIDRAG, NAMND, verksamhet),
+            -amount,
+            kontoplan.verksamheter[verksamhet].namn if verksamhet else "Hela nämnden",
+        )
         for verksamhet, amount in kb
     ]
     postings.append((avrakning, sum(a for _, a in kb), avrakning_namn))

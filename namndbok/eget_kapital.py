@@ -1,0 +1,440 @@
+"""Eget kapital (ackumulerat resultat): carried results and the council's decisions.
+
+The committee's eget kapital lives on its eget kapital konto (the kontoplan's
+`eget_kapital_konto`, e.g. `Eget-kapital:Socialnämnden:2011`, per ansvar
+where units carry their own result). At any date
+
+    utgående = ingående + beslut + årets resultat
+
+where ingående is the opening balance when the ledger starts plus every
+earlier year's result and decision, beslut are the council's decisions of the
+year, and årets resultat is kommunbidrag + intäkter + kostnader (+ disposition)
+so far, by budget or by prognos.
+
+The council's decisions are written as one directive each:
+
+    2024-04-22 custom "eget-kapital" "Avskrivning av negativt eget kapital 2023"
+      typ: "avskrivning"          ; write a negative eget kapital off to zero
+      beslut: "KF 2024-04-22 §61"
+      ar: 2023                    ; the year whose closing eget kapital it concerns
+    2026-04-27 custom "eget-kapital" "Tak för överskott 2025"
+      typ: "tak"                  ; cap what a surplus may carry
+      beslut: "KF 2026-04-27 §80"
+      ar: 2025
+      belopp: 5000000.00 SEK
+    2026-03-01 custom "eget-kapital" "Ianspråktagande för digitalisering"
+      typ: "disposition"          ; use part of the eget kapital this year
+      beslut: "KF 2026-02-23 §20"
+      belopp: 3000000.00 SEK
+      verksamhet: "5739"          ; optional: where the disposition row shows
+    2025-02-17 custom "eget-kapital" "Återbetalning av underskott 2024" "2025" 20000000.00 SEK "2026" -10000000.00 SEK
+      typ: "aterbetalning"        ; a deficit repaid by changing kommunbidrag per year
+      beslut: "KF 2025-02-17 §14"
+
+`generated_entries` turns them into ledger entries (plugins.eget_kapital):
+avskrivning and tak into transactions between the eget kapital konto and the
+avräkning with the municipality, for the amount the eget kapital has at the
+decision; disposition into a transaction from eget kapital to
+`Intäkter:<nämnd>:Disposition` (its own row in the resultaträkning);
+aterbetalning into one kommunbidrag budget decision per year (a planned result
+the first year, `resultatreglering`; a lower kommunbidrag the committee must
+balance the later years). It also carries each finished year's result into
+the eget kapital konto on 1 January of the next year, against Beancount's
+`account_previous_earnings`, so that Fava's balance sheet for a year shows the
+accumulated result on the eget kapital konto itself.
+
+The year-end close writes `custom "bokslut"` with the year's result and
+closing eget kapital; `check_bokslut` refuses a closed year whose numbers have
+changed since.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import NamedTuple
+
+from beancount.core import account as bc_account
+from beancount.core import amount as bc_amount
+from beancount.core import data
+from beancount.parser import options as bc_options
+from beancount.parser.grammar import ValueType
+
+from namndbok.accounts import (
+    KIND_DISPOSITION,
+    KIND_EGET_KAPITAL,
+    KIND_KOMMUNBIDRAG,
+    KIND_TILLGANG,
+    RESULT_KINDS,
+    balance_account,
+    result_account,
+)
+from namndbok.budget import LedgerInputError
+from namndbok.engine import compute
+from namndbok.ledgerdata import META_CARRY, META_DECISION, EKMovement
+from namndbok.swedish import format_amount
+
+DECISION = "eget-kapital"
+BOKSLUT = "bokslut"
+TYPES = ("avskrivning", "tak", "disposition", "aterbetalning")
+TYPE_LABELS = {
+    "avskrivning": "Avskrivning av negativt eget kapital",
+    "tak": "Tak för överfört överskott",
+    "disposition": "Ianspråktagande av ackumulerat resultat",
+    "aterbetalning": "Återbetalning av underskott",
+}
+
+
+class EKDecision(NamedTuple):
+    date: datetime.date
+    name: str
+    typ: str
+    beslut: str
+    ar: int | None
+    belopp: Decimal | None
+    plan: tuple[tuple[int, Decimal], ...]  # aterbetalning: (year, kommunbidrag change)
+    namnd: str | None
+    verksamhet: str | None
+    ansvar: str | None
+    meta: dict
+
+
+class Bokslut(NamedTuple):
+    date: datetime.date
+    year: int
+    namnd: str | None
+    arets_resultat: Decimal  # committee's sign
+    utgaende: Decimal  # committee's sign
+    meta: dict
+
+
+def parse_decisions(entries, currency: str) -> tuple[list[EKDecision], list[Bokslut], list]:
+    decisions, closes, errors = [], [], []
+    for entry in entries:
+        if not isinstance(entry, data.Custom):
+            continue
+        if entry.type == DECISION:
+            decision = _decision(entry, currency, errors)
+            if decision:
+                decisions.append(decision)
+        elif entry.type == BOKSLUT:
+            close = _bokslut(entry, currency, errors)
+            if close:
+                closes.append(close)
+    return decisions, closes, errors
+
+
+def _decision(entry, currency, errors) -> EKDecision | None:
+    meta = entry.meta
+    values = entry.values
+    usage = ('Ett beslut om eget kapital skrivs: DATUM custom "eget-kapital" "Namn" med typ: '
+             f"({', '.join(TYPES)}) och beslut: (referens).")
+    if not values or values[0].dtype is not str:
+        errors.append(LedgerInputError(meta, usage, entry))
+        return None
+    typ, beslut = meta.get("typ"), meta.get("beslut")
+    if typ not in TYPES or not isinstance(beslut, str) or not beslut.strip():
+        errors.append(LedgerInputError(meta, usage, entry))
+        return None
+    belopp = meta.get("belopp")
+    if belopp is not None:
+        if not isinstance(belopp, bc_amount.Amount) or belopp.currency != currency or belopp.number <= 0:
+            errors.append(LedgerInputError(meta, f"belopp: ska vara ett positivt belopp i {currency}, t.ex. belopp: 5000000.00 {currency}.", entry))
+            return None
+        belopp = belopp.number
+    ar = meta.get("ar")
+    if ar is not None:
+        ar = int(ar)
+    plan = []
+    rest = [v.value for v in values[1:]]
+    if typ == "aterbetalning":
+        # Years are quoted: Beancount would read `SEK 2026 -100.00` as arithmetic.
+        if not rest or len(rest) % 2 or not all(
+            isinstance(y, str) and y.isdigit() and len(y) == 4 and isinstance(a, bc_amount.Amount) and a.currency == currency
+            for y, a in zip(rest[::2], rest[1::2])
+        ):
+            errors.append(LedgerInputError(meta, 'En återbetalningsplan skrivs med år (inom citattecken) och belopp efter namnet: custom "eget-kapital" "Namn" "2025" 20000000.00 SEK "2026" -10000000.00 SEK.', entry))
+            return None
+        plan = [(int(y), a.number) for y, a in zip(rest[::2], rest[1::2])]
+    elif rest:
+        errors.append(LedgerInputError(meta, "Bara en återbetalningsplan har år och belopp efter namnet; ange annars belopp: som metadata.", entry))
+        return None
+    if typ in ("avskrivning", "tak") and ar is None:
+        errors.append(LedgerInputError(meta, f"Ett beslut av typen {typ} behöver ar: (det år vars utgående eget kapital det gäller).", entry))
+        return None
+    if typ in ("tak", "disposition") and belopp is None:
+        errors.append(LedgerInputError(meta, f"Ett beslut av typen {typ} behöver belopp:.", entry))
+        return None
+    return EKDecision(entry.date, values[0].value, typ, beslut, ar, belopp, tuple(plan),
+                      meta.get("namnd"), meta.get("verksamhet"), meta.get("ansvar"), meta)
+
+
+def _bokslut(entry, currency, errors) -> Bokslut | None:
+    meta = entry.meta
+    try:
+        year = int(entry.values[0].value)
+        result = meta["arets_resultat"]
+        closing = meta["utgaende_eget_kapital"]
+        assert isinstance(result, bc_amount.Amount) and isinstance(closing, bc_amount.Amount)
+    except (IndexError, KeyError, ValueError, TypeError, AssertionError):
+        errors.append(LedgerInputError(meta, 'Ett bokslut skrivs: DATUM custom "bokslut" "ÅÅÅÅ" med arets_resultat: och utgaende_eget_kapital: (belopp). Skapa det med `namndbok bokslut ÅÅÅÅ`.', entry))
+        return None
+    return Bokslut(entry.date, year, meta.get("namnd"), result.number, closing.number, meta)
+
+
+# ---------------------------------------------------------------------------
+# Computing eget kapital
+
+
+def results_by_year(ledgerdata) -> dict[tuple[str, str | None], dict[int, Decimal]]:
+    """Årets resultat per nämnd (or ansvar, where units carry their own) and year."""
+    out: dict[tuple[str, str | None], dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for name, by_date in ledgerdata.utfall.items():
+        ref = ledgerdata.refs.get(name)
+        if ref is None or ref.kind not in RESULT_KINDS:
+            continue
+        group = ref.ansvar if _per_ansvar(ledgerdata, ref.namnd) else None
+        for day, amount in by_date.items():
+            out[(ref.namnd, group)][day.year] -= amount
+    return out
+
+
+def _per_ansvar(ledgerdata, namnd) -> bool:
+    plan = ledgerdata.kontoplaner.get(namnd)
+    return plan is not None and plan.eget_kapital_per == "ansvar"
+
+
+class RollForward(NamedTuple):
+    """Eget kapital of one nämnd (or unit) for one year, as known at a date."""
+
+    namnd: str
+    ansvar: str | None
+    year: int
+    ingaende: Decimal  # = utgående eget kapital of the previous year's bokslut
+    beslut: tuple[EKMovement, ...]
+    arets_resultat: Decimal  # utfall to the date
+    arets_resultat_budget: Decimal | None = None  # the year's budgeted result
+    arets_resultat_prognos: Decimal | None = None  # the year's result by the latest prognos
+
+    @property
+    def beslut_summa(self) -> Decimal:
+        return sum((m.amount for m in self.beslut), Decimal(0))
+
+    @property
+    def utgaende(self) -> Decimal:
+        return self.ingaende + self.beslut_summa + self.arets_resultat
+
+    @property
+    def utgaende_budget(self) -> Decimal | None:
+        return None if self.arets_resultat_budget is None else self.ingaende + self.beslut_summa + self.arets_resultat_budget
+
+    @property
+    def utgaende_prognos(self) -> Decimal | None:
+        return None if self.arets_resultat_prognos is None else self.ingaende + self.beslut_summa + self.arets_resultat_prognos
+
+
+def roll_forward(ledgerdata, year: int, date: datetime.date | None = None) -> list[RollForward]:
+    """Per nämnd (and ansvar where units carry their own): ingående, beslut, årets
+    resultat to `date` (default: the year's end) and by budget and prognos, utgående."""
+    date = date or datetime.date(year, 12, 31)
+    start = datetime.date(year, 1, 1)
+    results = results_by_year(ledgerdata)
+    keys = set(results) | {(m.namnd, m.ansvar) for m in ledgerdata.eget_kapital}
+    table = compute(ledgerdata, date, group_by=("nämnd", "ansvar"))
+    whole = {}
+    for row in table.rows:
+        namnd, ansvar = row.key
+        key = (namnd, ansvar if _per_ansvar(ledgerdata, namnd) else None)
+        budget, prognos = whole.get(key, (Decimal(0), Decimal(0)))
+        whole[key] = (budget + (row.measures.budget_helar or 0), prognos + (row.measures.prognos or 0))
+    out = []
+    for namnd, ansvar in sorted(keys, key=lambda k: (k[0], k[1] or "")):
+        own = [m for m in ledgerdata.eget_kapital if (m.namnd, m.ansvar) == (namnd, ansvar) and m.kind != "överföring"]
+        opening = sum((m.amount for m in own if m.date < start or (m.date == start and m.kind != "beslut")), Decimal(0))
+        opening += sum((r for y, r in results.get((namnd, ansvar), {}).items() if y < year), Decimal(0))
+        decisions = tuple(m for m in own if m.kind == "beslut" and start <= m.date <= date)
+        result = _result_to(ledgerdata, namnd, ansvar, start, date)
+        budget, prognos = whole.get((namnd, ansvar), (None, None))
+        out.append(RollForward(namnd, ansvar, year, opening, decisions, result, budget, prognos))
+    return out
+
+
+def _result_to(ledgerdata, namnd, ansvar, start, date) -> Decimal:
+    total = Decimal(0)
+    for name, by_date in ledgerdata.utfall.items():
+        ref = ledgerdata.refs.get(name)
+        if ref is None or ref.kind not in RESULT_KINDS or ref.namnd != namnd:
+            continue
+        if _per_ansvar(ledgerdata, namnd) and ref.ansvar != ansvar:
+            continue
+        total -= sum((a for d, a in by_date.items() if start <= d <= date), Decimal(0))
+    return total
+
+
+# ---------------------------------------------------------------------------
+# Entries generated by plugins.eget_kapital
+
+
+def generated_entries(ledgerdata, decisions: list[EKDecision]) -> tuple[list, list]:
+    """Carry transactions, decision transactions and repayment budget entries."""
+    contra = bc_options.get_previous_accounts(ledgerdata.options)[0]
+    currency = ledgerdata.currency
+    errors: list = []
+    out: list = []
+
+    years = sorted({d.year for by_date in ledgerdata.utfall.values() for d in by_date})
+    last_year = years[-1] if years else None
+    results = results_by_year(ledgerdata)
+
+    # 1. Each finished year's result into the eget kapital konto, on 1 January.
+    for (namnd, ansvar), by_year in sorted(results.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        plan = ledgerdata.kontoplaner.get(namnd)
+        if plan is None or plan.eget_kapital_konto is None:
+            continue
+        ek_account = balance_account(ledgerdata.roots, KIND_EGET_KAPITAL, namnd, plan.eget_kapital_konto, ansvar)
+        for year, result in sorted(by_year.items()):
+            if year >= last_year or result == 0:
+                continue
+            date = datetime.date(year + 1, 1, 1)
+            meta = data.new_metadata("<plugins.eget_kapital>", year, {META_CARRY: year})
+            postings = [
+                data.Posting(ek_account, bc_amount.Amount(-result, currency), None, None, None, None),
+                data.Posting(contra, bc_amount.Amount(result, currency), None, None, None, None),
+            ]
+            out.append(data.Transaction(meta, date, "*", None, f"Årets resultat {year} förs till ackumulerat resultat",
+                                        frozenset({"bokslut"}), frozenset(), postings))
+
+    # 2. The council's decisions, in date order, each on the eget kapital as it then stands.
+    made: list[EKMovement] = []
+    for decision in sorted(decisions, key=lambda d: d.date):
+        namnd = decision.namnd or _only_namnd(ledgerdata)
+        plan = ledgerdata.kontoplaner.get(namnd) if namnd else None
+        if plan is None or plan.eget_kapital_konto is None or (
+            decision.typ in ("avskrivning", "tak") and plan.avrakningskonto is None
+        ):
+            errors.append(LedgerInputError(decision.meta, f"Beslutet '{decision.name}' kräver att kontoplanen för {namnd or 'nämnden'} anger eget_kapital_konto och avrakningskonto.", None))
+            continue
+        if decision.typ == "aterbetalning":
+            out += _repayment_budget(decision, namnd, ledgerdata)
+            continue
+        ek_account = balance_account(ledgerdata.roots, KIND_EGET_KAPITAL, namnd, plan.eget_kapital_konto, decision.ansvar)
+        if decision.typ == "disposition":
+            amount = -decision.belopp
+            counter = result_account(ledgerdata.roots, KIND_DISPOSITION, namnd, decision.verksamhet, None, decision.ansvar)
+        else:
+            standing = _standing(ledgerdata, results, made, namnd, decision)
+            if decision.typ == "avskrivning":
+                amount = decision.belopp if decision.belopp is not None else max(Decimal(0), -standing)
+            else:  # tak
+                amount = -max(Decimal(0), standing - decision.belopp)
+            counter = balance_account(ledgerdata.roots, KIND_TILLGANG, namnd, plan.avrakningskonto)
+        if amount == 0:
+            continue
+        made.append(EKMovement(decision.date, namnd, decision.ansvar, amount, "beslut", decision.name, decision.beslut))
+        meta = dict(decision.meta, **{META_DECISION: decision.beslut})
+        postings = [
+            data.Posting(ek_account, bc_amount.Amount(-amount, currency), None, None, None, None),
+            data.Posting(counter, bc_amount.Amount(amount, currency), None, None, None, None),
+        ]
+        out.append(data.Transaction(meta, decision.date, "*", None, f"{decision.name} ({decision.beslut})",
+                                    frozenset({"eget-kapital"}), frozenset(), postings))
+    return out, errors
+
+
+def _only_namnd(ledgerdata) -> str | None:
+    return next(iter(ledgerdata.kontoplaner)) if len(ledgerdata.kontoplaner) == 1 else None
+
+
+def _standing(ledgerdata, results, made, namnd, decision) -> Decimal:
+    """Eget kapital after year `ar`, with the decisions taken since, before this one."""
+    group = decision.ansvar
+    own = [m for m in ledgerdata.eget_kapital if m.namnd == namnd and m.ansvar == group and m.kind != "överföring"]
+    total = sum((m.amount for m in own if m.date < decision.date), Decimal(0))
+    total += sum((r for y, r in results.get((namnd, group), {}).items() if y <= decision.ar), Decimal(0))
+    total += sum((m.amount for m in made if m.namnd == namnd and m.ansvar == group), Decimal(0))
+    return total
+
+
+def _repayment_budget(decision: EKDecision, namnd: str, ledgerdata) -> list:
+    """One budget decision per year of the plan, on the nämnd's kommunbidrag."""
+    account = result_account(ledgerdata.roots, KIND_KOMMUNBIDRAG, namnd, decision.verksamhet, None, decision.ansvar)
+    out = []
+    for year, change in decision.plan:
+        name = f"{decision.name}, {year}"
+        typ = "resultatreglering" if change > 0 else "kommunbidrag"
+        meta = dict(decision.meta, typ=typ, beslut=decision.beslut)
+        out.append(data.Custom(meta, decision.date, "budgetbeslut", [ValueType(name, str)]))
+        line_meta = dict(decision.meta)
+        line_meta.pop("typ", None)
+        values = [
+            ValueType(name, str),
+            ValueType(account, bc_account.TYPE),
+            ValueType(bc_amount.Amount(-change, ledgerdata.currency), bc_amount.Amount),
+        ]
+        out.append(data.Custom(line_meta, datetime.date(year, 1, 1), "budgetrad", values))
+    return out
+
+
+def check_bokslut(ledgerdata, closes: list[Bokslut]) -> list:
+    """An error for each closed year whose result or closing eget kapital has changed."""
+    errors = []
+    for close in closes:
+        rows = [r for r in roll_forward(ledgerdata, close.year) if close.namnd in (None, r.namnd)]
+        result = sum((r.arets_resultat for r in rows), Decimal(0))
+        closing = sum((r.utgaende for r in rows), Decimal(0))
+        if (result, closing) != (close.arets_resultat, close.utgaende):
+            errors.append(LedgerInputError(
+                close.meta,
+                f"Det stängda året {close.year} har ändrats efter bokslutet: årets resultat är nu "
+                f"{format_amount(result, 'kr', 2)} kr (bokslutet: {format_amount(close.arets_resultat, 'kr', 2)} kr) "
+                f"och utgående eget kapital {format_amount(closing, 'kr', 2)} kr (bokslutet: "
+                f"{format_amount(close.utgaende, 'kr', 2)} kr). Ta bort ändringen, eller bokför den som en "
+                "rättelse i det öppna året.",
+                None,
+            ))
+    return errors
+
+
+# ---------------------------------------------------------------------------
+# The roll-forward as a table (shared by the CLI and the Fava extension)
+
+
+class RollForwardTable(NamedTuple):
+    columns: tuple[str, ...]
+    rows: list[tuple[str, tuple[Decimal | None, ...]]]  # label, one value per column
+
+
+def roll_forward_table(ledgerdata, years: list[int], date: datetime.date | None = None) -> RollForwardTable:
+    """Ingående, each decision (with its reference), årets resultat and utgående per
+    year; for a year not yet ended at `date`, also by budget and by prognos."""
+    from namndbok.swedish import MONTHS_SHORT
+
+    columns, cells = [], []  # cells: (ingående, beslut movements, resultat) per column
+    for y in years:
+        at = min(date, datetime.date(y, 12, 31)) if date else datetime.date(y, 12, 31)
+        rows = roll_forward(ledgerdata, y, at)
+        opening = sum((r.ingaende for r in rows), Decimal(0))
+        decisions = [m for r in rows for m in r.beslut]
+        if at < datetime.date(y, 12, 31):
+            columns.append(f"{y} t.o.m. {MONTHS_SHORT[at.month - 1]}")
+            cells.append((opening, decisions, sum((r.arets_resultat for r in rows), Decimal(0))))
+            for label, attr in (("budget", "arets_resultat_budget"), ("prognos", "arets_resultat_prognos")):
+                columns.append(f"{y} {label}")
+                cells.append((opening, decisions, sum((getattr(r, attr) or 0 for r in rows), Decimal(0))))
+        else:
+            columns.append(str(y))
+            cells.append((opening, decisions, sum((r.arets_resultat for r in rows), Decimal(0))))
+
+    out = [("Ingående eget kapital", tuple(c[0] for c in cells))]
+    seen = []
+    for _, decisions, _ in cells:
+        for m in decisions:
+            if m not in seen:
+                seen.append(m)
+    for m in seen:
+        out.append((m.name, tuple(m.amount if m in c[1] else None for c in cells)))
+    out.append(("Årets resultat", tuple(c[2] for c in cells)))
+    out.append(("Utgående eget kapital (inklusive årets resultat)",
+                tuple(c[0] + sum((m.amount for m in c[1]), Decimal(0)) + c[2] for c in cells)))
+    return RollForwardTable(tuple(columns), out)

@@ -1,0 +1,51 @@
+"""Carry each year's result into eget kapital, apply the council's decisions, guard closed years.
+
+See `namndbok.eget_kapital` for the directives and what they become. Put the
+plugin first, so that the entries it adds are checked and opened by the others:
+
+    plugin "plugins.eget_kapital"
+    plugin "plugins.kontoplan" "kontoplan.toml"
+    plugin "plugins.budget" "periodisering.toml"
+
+The kontoplan names the konton it uses:
+
+    eget_kapital_konto = "2011"      # ackumulerat resultat
+    avrakningskonto = "1690"         # avräkning med kommunen (write-offs, caps)
+
+Example: a deficit of 7,5 mnkr at the end of 2023, written off by the council,
+
+    2024-04-22 custom "eget-kapital" "Avskrivning av negativt eget kapital 2023"
+      typ: "avskrivning"
+      beslut: "KF 2024-04-22 §61"
+      ar: 2023
+
+becomes (besides the carry of 2023's result on 2024-01-01)
+
+    2024-04-22 * "Avskrivning av negativt eget kapital 2023 (KF 2024-04-22 §61)" #eget-kapital
+      Eget-kapital:Socialnämnden:2011   -7500000.00 SEK
+      Tillgångar:Socialnämnden:1690      7500000.00 SEK
+
+and once 2025 is closed (`namndbok bokslut 2025`), any later change to 2025's
+result is refused at the `custom "bokslut"` line.
+"""
+
+from __future__ import annotations
+
+from beancount.core import data
+
+from namndbok.eget_kapital import check_bokslut, generated_entries, parse_decisions
+from namndbok.ledgerdata import read_ledger
+
+__plugins__ = ("eget_kapital",)
+
+
+def eget_kapital(entries, options_map, config=None):
+    ledger = read_ledger(entries, options_map)
+    decisions, closes, errors = parse_decisions(entries, ledger.currency)
+    generated, generation_errors = generated_entries(ledger, decisions)
+    if generated:
+        entries = sorted([*entries, *generated], key=data.entry_sortkey)
+    errors += generation_errors
+    if closes:
+        errors += check_bokslut(read_ledger(entries, options_map), closes)
+    return entries, errors
