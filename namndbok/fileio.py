@@ -8,22 +8,33 @@ from pathlib import Path
 
 
 def atomic_write_text(path: str | Path, text: str) -> bool:
-    """Write `text` to `path` through a temporary file and a rename.
+    """Write `text` (UTF-8) to `path` atomically; see `atomic_write_bytes`."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> bool:
+    """Write `data` to `path` through a temporary file and a rename.
 
     The file is either the old one or the new one, never a mix, even if the
     process is killed in the middle. Returns False (and writes nothing) when the
-    file already holds exactly this text, so re-running a command is a no-op.
+    file already holds exactly these bytes, so re-running a command is a no-op.
     """
     path = Path(path)
-    data = text.encode("utf-8")
     try:
         if path.read_bytes() == data:
             return False
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)  # mkstemp makes 0600; keep the file's own (or the usual) mode
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

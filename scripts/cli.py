@@ -125,6 +125,21 @@ def bokslut(year: int, ledger: Path | None) -> None:
     print_year_table(result.table, f"Eget kapital (ackumulerat resultat), mnkr – bokslut {year}")
 
 
+@main.command("import")
+@click.argument("export", metavar="FIL", type=click.Path(dir_okay=False, path_type=Path))
+@ledger_argument
+@click.option("--format", "kind", type=click.Choice(["sie", "huvudbok"]), default=None,
+              help="Exportens format (standard: känns igen på innehållet).")
+@click.option("--lage", "mode", type=click.Choice(["summerad", "detaljerad"]), default="summerad", show_default=True,
+              help="summerad = en post per månad med en rad per konto och dimensioner; detaljerad = en post per verifikation.")
+@click.option("--torrkorning", is_flag=True, help="Visa vad som skulle läggas till, utan att skriva.")
+def import_(export: Path, ledger: Path | None, kind: str | None, mode: str, torrkorning: bool) -> None:
+    """Läs in en export (SIE 4 eller huvudbok CSV/XLSX) i liggaren."""
+    from scripts.importing import run
+
+    run(export, _ledger_or_example(ledger), kind, mode, torrkorning)
+
+
 @main.command("eget-kapital")
 @ledger_argument
 @click.option("--per", "period", default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")

@@ -15,17 +15,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from namndbok.fileio import atomic_write_text
+from namndbok.fileio import atomic_write_bytes, atomic_write_text
 from namndbok.kontoplan import load_kontoplan
 from scripts.exempel.budget import render_budget
 from scripts.exempel.eget_kapital import render_beslut, years as beslut_years
 from scripts.exempel.prognos import prognos_path, render_prognos
+from scripts.exempel.sie_export import export_path, render_export
 from scripts.exempel.spec import DECISIONS, FOLLOW_UPS, MONTHS_WRITTEN
 from scripts.exempel.utfall import plan, render_month, utfall_path
 
 
-def files(root: Path) -> dict[Path, str]:
-    """Every generated file under `root` and its text."""
+def files(root: Path) -> dict[Path, str | bytes]:
+    """Every generated file under `root` and its content."""
     kontoplan = load_kontoplan(root / "kontoplan.toml")
     out: dict[Path, str] = {}
     for year, months in MONTHS_WRITTEN.items():
@@ -39,9 +40,14 @@ def files(root: Path) -> dict[Path, str]:
     for year, months in FOLLOW_UPS.items():
         for month in months:
             out[prognos_path(root, year, month)] = render_prognos(year, month, kontoplan)
+    out[export_path(root)] = render_export(kontoplan)
     return out
 
 
 def generate(root: Path) -> list[Path]:
     """Write the example's files under `root`; return the files changed."""
-    return [path for path, text in files(root).items() if atomic_write_text(path, text)]
+    return [
+        path
+        for path, content in files(root).items()
+        if (atomic_write_bytes(path, content) if isinstance(content, bytes) else atomic_write_text(path, content))
+    ]

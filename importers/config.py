@@ -1,0 +1,96 @@
+"""How a committee's exports map onto its ledger: `import.toml` beside the main file.
+
+    # Vilken dimension i exporten bär verksamhet, ansvar och projekt (SIE: dimensionsnummer;
+    # huvudbok: dimensionsnamnen i mappningen).
+    [sie]
+    verksamhet = "1"
+    ansvar = "20"
+    projekt = "6"
+    kommunbidrag = ["3911"]        # konton i exporten som är kommunbidrag
+    verksamhet_saknas = "000"      # verksamhet för resultatrader utan verksamhet (valfritt)
+
+    [huvudbok]
+    mappning = "mappningar/raindance.toml"
+    kommunbidrag = ["3911"]
+
+Nothing here is guessed at import time: a konto or object the kontoplan lacks
+stops the import with a suggested kontoplan line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import NamedTuple
+
+from importers.model import SourceError
+
+FILE = "import.toml"
+
+
+class SourceConfig(NamedTuple):
+    verksamhet: str | None = None  # the dimension holding verksamhet
+    ansvar: str | None = None
+    projekt: str | None = None
+    kommunbidrag: frozenset[str] = frozenset()
+    verksamhet_saknas: str | None = None
+    mappning: str | None = None  # huvudbok: the column mapping file
+
+
+class ImportConfig(NamedTuple):
+    path: str | None
+    namnd: str | None
+    sie: SourceConfig
+    huvudbok: SourceConfig
+
+
+DEFAULT = ImportConfig(
+    None,
+    None,
+    SourceConfig(verksamhet="20", ansvar="1", projekt="6"),
+    SourceConfig(verksamhet="verksamhet", ansvar="ansvar", projekt="projekt"),
+)
+KEYS = {"verksamhet", "ansvar", "projekt", "kommunbidrag", "verksamhet_saknas", "mappning"}
+
+
+def load_import_config(ledger_dir: Path) -> ImportConfig:
+    """The ledger's import.toml (or the defaults); a mapping path becomes absolute."""
+    path = Path(ledger_dir) / FILE
+    if not path.exists():
+        return DEFAULT
+    config = parse_import_config(path.read_text(encoding="utf-8"), str(path))
+    if config.huvudbok.mappning:
+        mapping = Path(ledger_dir) / config.huvudbok.mappning
+        config = config._replace(huvudbok=config.huvudbok._replace(mappning=str(mapping)))
+    return config
+
+
+def parse_import_config(text: str, path: str = FILE) -> ImportConfig:
+    def line_of(key: str) -> int:
+        pattern = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*=')
+        return next((n for n, line in enumerate(text.splitlines(), 1) if pattern.match(line)), 0)
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = re.search(r"\(at line (\d+)", str(err))
+        raise SourceError(path, int(match.group(1)) if match else 0, f"Filen är inte giltig TOML ({err}).") from None
+    for key in data:
+        if key not in ("namnd", "sie", "huvudbok"):
+            raise SourceError(path, line_of(key), f"Okänd inställning '{key}'; tillåtna är namnd, [sie] och [huvudbok].")
+    sections = {}
+    for name in ("sie", "huvudbok"):
+        section = data.get(name, {})
+        for key, value in section.items():
+            if key not in KEYS:
+                raise SourceError(path, line_of(key), f"Okänd inställning '{key}' i [{name}]; tillåtna är {', '.join(sorted(KEYS))}.")
+            if key == "kommunbidrag":
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise SourceError(path, line_of(key), 'kommunbidrag ska vara en lista av kontonummer, t.ex. ["3911"].')
+            elif not isinstance(value, (str, int)):
+                raise SourceError(path, line_of(key), f"{key} ska vara en text, t.ex. {key} = \"1\".")
+        defaults = getattr(DEFAULT, name)._asdict()
+        merged = {**defaults, **{k: (str(v) if not isinstance(v, list) else frozenset(v)) for k, v in section.items()}}
+        sections[name] = SourceConfig(**merged)
+    return ImportConfig(path, data.get("namnd"), sections["sie"], sections["huvudbok"])

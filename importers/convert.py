@@ -1,0 +1,184 @@
+"""From an export's rows to ledger entries: map codes, group, never guess.
+
+`map_rows` gives each `SourceRow` its ledger account (see ARCHITECTURE.md, the
+account scheme) through the committee's kontoplan and `import.toml`; anything
+the kontoplan lacks stops the import with a suggested kontoplan line.
+`detailed_entries` makes one transaction per voucher, `aggregated_entries` one
+per month with a posting per account (konto × dimensions) — the totals are the
+same either way. Rows that do not balance by themselves (a huvudbok export of
+result accounts only) are balanced against the committee's avräkning konto.
+Every entry carries `kalla` (the export's stable identity) and `importid`, so a
+second import of the same export adds nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import Iterable, NamedTuple
+
+from beancount.core import amount as bc_amount
+from beancount.core import data
+
+from importers.config import SourceConfig
+from importers.model import SourceError, SourceRow
+from namndbok.accounts import KIND_INTAKT, KIND_KOMMUNBIDRAG, KIND_KOSTNAD, KIND_TILLGANG, Roots, balance_account, result_account
+from namndbok.kontoplan import Kontoplan
+from namndbok.swedish import month_name
+
+
+class Source(NamedTuple):
+    """An export being imported."""
+
+    id: str  # stable identity, e.g. "sie:2120000142:2025"
+    path: str
+    konto_names: dict[str, str]  # from the export (#KONTO), for suggestions
+    objekt_names: dict[tuple[str, str], str]  # (dimension, object) → name
+
+
+class Mapped(NamedTuple):
+    row: SourceRow
+    account: str
+    projekt: str | None
+
+
+class ImportRefused(SourceError):
+    """The export needs codes the kontoplan lacks (message lists suggested lines)."""
+
+
+def map_rows(rows: Iterable[SourceRow], source: Source, config: SourceConfig, plan: Kontoplan, roots: Roots) -> list[Mapped]:
+    missing_konto: dict[str, int] = {}
+    missing_objekt: dict[tuple[str, str], int] = {}
+    without_verksamhet: list[int] = []
+    out = []
+    for row in rows:
+        dims = dict(row.objekt)
+        verksamhet = dims.get(config.verksamhet) if config.verksamhet else None
+        ansvar = dims.get(config.ansvar) if config.ansvar else None
+        projekt = dims.get(config.projekt) if config.projekt else None
+        if row.konto in config.kommunbidrag:
+            kind = KIND_KOMMUNBIDRAG
+        elif row.konto in plan.konton:
+            kind = plan.konton[row.konto].typ
+        else:
+            missing_konto.setdefault(row.konto, row.line)
+            continue
+        if kind in (KIND_KOMMUNBIDRAG, KIND_INTAKT, KIND_KOSTNAD):
+            verksamhet = verksamhet or config.verksamhet_saknas
+            if verksamhet is None:
+                without_verksamhet.append(row.line)
+                continue
+            if verksamhet not in plan.verksamheter:
+                missing_objekt.setdefault(("verksamheter", config.verksamhet, verksamhet), row.line)
+                continue
+        if ansvar is not None and ansvar not in plan.ansvar:
+            missing_objekt.setdefault(("ansvar", config.ansvar, ansvar), row.line)
+            continue
+        if kind in (KIND_KOMMUNBIDRAG, KIND_INTAKT, KIND_KOSTNAD):
+            konto = None if kind == KIND_KOMMUNBIDRAG else row.konto
+            account = result_account(roots, kind, plan.namnd, verksamhet, konto, ansvar)
+        else:
+            account = balance_account(roots, kind, plan.namnd, row.konto, ansvar)
+        out.append(Mapped(row, account, projekt))
+    if missing_konto or missing_objekt or without_verksamhet:
+        raise ImportRefused(source.path, 0, _refusal(source, plan, config, missing_konto, missing_objekt, without_verksamhet))
+    return out
+
+
+def _refusal(source, plan, config, missing_konto, missing_objekt, without_verksamhet) -> str:
+    lines = [f"Importen stoppades: exporten har koder som kontoplanen {plan.path} saknar. Inget är skrivet."]
+    if missing_konto:
+        lines.append("Lägg till under [konton] (kontrollera namnet och typen):")
+        for konto, line in sorted(missing_konto.items()):
+            name = source.konto_names.get(konto, "NAMN")
+            typ = "" if konto[:1] in "1234567" else ', typ = "kostnad"'
+            lines.append(f'  "{konto}" = {{ namn = "{name}"{typ} }}    # första gången på rad {line}')
+    for section in ("verksamheter", "ansvar"):
+        items = sorted((k, v) for k, v in missing_objekt.items() if k[0] == section)
+        if items:
+            lines.append(f"Lägg till under [{section}]:")
+            for (_, dim, code), line in items:
+                name = source.objekt_names.get((dim, code), "NAMN")
+                extra = f', grupp = "{plan.radgrupper[0] if plan.radgrupper else "GRUPP"}"' if section == "verksamheter" else ""
+                lines.append(f'  "{code}" = {{ namn = "{name}"{extra} }}    # rad {line}')
+    if without_verksamhet:
+        lines.append(
+            f"{len(without_verksamhet)} resultatrader saknar verksamhet (dimension {config.verksamhet}), första på rad "
+            f"{without_verksamhet[0]}. Rätta exporten, eller ange verksamhet_saknas i import.toml."
+        )
+    return "\n".join(lines)
+
+
+def _balanced(postings: list[data.Posting], plan: Kontoplan, roots: Roots, currency: str) -> list[data.Posting]:
+    rest = sum((p.units.number for p in postings), Decimal(0))
+    if rest == 0:
+        return postings
+    if plan.avrakningskonto is None:
+        raise SourceError("", 0, "Exporten har rader som inte balanserar (t.ex. bara resultatkonton). Ange avrakningskonto i kontoplanen, så balanseras de mot avräkningen med kommunen.")
+    account = balance_account(roots, KIND_TILLGANG, plan.namnd, plan.avrakningskonto)
+    return postings + [data.Posting(account, bc_amount.Amount(-rest, currency), None, None, None, None)]
+
+
+def _posting(mapped: Mapped, amount: Decimal, currency: str) -> data.Posting:
+    meta = {"projekt": mapped.projekt} if mapped.projekt else None
+    return data.Posting(mapped.account, bc_amount.Amount(amount, currency), None, None, None, meta)
+
+
+def detailed_entries(mapped: list[Mapped], source: Source, plan: Kontoplan, roots: Roots, currency: str) -> list[data.Transaction]:
+    """One transaction per voucher (rows without a voucher: one per row)."""
+    groups: dict[str, list[Mapped]] = defaultdict(list)
+    for index, m in enumerate(mapped):
+        groups[m.row.ver or f"rad {m.row.line}"].append(m)
+    out = []
+    for ver, items in groups.items():
+        first = items[0].row
+        meta = data.new_metadata(source.path, first.line, {"kalla": source.id, "importid": f"{source.id}/{ver}"})
+        postings = _balanced([_posting(m, m.row.amount, currency) for m in items], plan, roots, currency)
+        out.append(data.Transaction(meta, first.date, "*", None, f"{ver}: {first.text}".strip(": "),
+                                    data.EMPTY_SET, data.EMPTY_SET, postings))
+    return out
+
+
+def month_totals(mapped: list[Mapped]) -> dict[tuple[str, str, str | None], Decimal]:
+    """Sum per (YYYY-MM, account, projekt): what the ledger must hold for the export."""
+    totals: dict[tuple[str, str, str | None], Decimal] = defaultdict(Decimal)
+    for m in mapped:
+        totals[(f"{m.row.date:%Y-%m}", m.account, m.projekt)] += m.row.amount
+    return dict(totals)
+
+
+def aggregated_entries(
+    totals: dict[tuple[str, str, str | None], Decimal],
+    source: Source,
+    plan: Kontoplan,
+    roots: Roots,
+    currency: str,
+    earlier: dict[str, int] | None = None,
+) -> list[data.Transaction]:
+    """One transaction per month, a posting per account (and projekt), dated the month's end.
+
+    `earlier` counts the entries earlier imports of this kalla made per month:
+    a later one is an addition ("tillägg") with its own importid."""
+    by_month: dict[str, list] = defaultdict(list)
+    for (month, account, projekt), amount in sorted(totals.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
+        if amount:
+            by_month[month].append((account, projekt, amount))
+    out = []
+    for month, items in by_month.items():
+        year, mm = int(month[:4]), int(month[5:])
+        date = datetime.date(year, mm, calendar.monthrange(year, mm)[1])
+        sequence = 1 + (earlier or {}).get(month, 0)
+        suffix = "" if sequence == 1 else f"/{sequence}"
+        meta = data.new_metadata(source.path, 0, {"kalla": source.id, "importid": f"{source.id}/{month}{suffix}"})
+        postings = [
+            data.Posting(account, bc_amount.Amount(amount, currency), None, None, None, {"projekt": projekt} if projekt else None)
+            for account, projekt, amount in items
+        ]
+        text = f"Huvudbok {month_name(mm)} {year}, summerad per konto och dimensioner"
+        if sequence > 1:
+            text += f" (tillägg {sequence - 1})"
+        out.append(data.Transaction(meta, date, "*", None, text, data.EMPTY_SET, data.EMPTY_SET,
+                                    _balanced(postings, plan, roots, currency)))
+    return out

@@ -1,0 +1,82 @@
+"""One import, start to end: read the export, map it, plan it, write it (or not).
+
+Used by `namndbok import` and by the beangulp importers, so both behave alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+from beancount import loader
+
+from importers.config import SourceConfig, load_import_config
+from importers.convert import Source, map_rows
+from importers.model import SourceError, SourceRow
+from importers.writer import AGGREGATED, DETAILED, ImportPlan, plan_import, write_import
+from namndbok.ledgerdata import read_ledger
+
+MODES = (AGGREGATED, DETAILED)
+
+
+class Reading(NamedTuple):
+    """What a reader made of an export."""
+
+    source: Source
+    rows: list[SourceRow]
+
+
+class ImportResult(NamedTuple):
+    source: Source
+    rows: int
+    plan: ImportPlan
+    written: list[Path]
+
+
+def run_import(
+    ledger: Path,
+    read: Callable[[bytes, str, SourceConfig], Reading],
+    kind: str,
+    export: Path,
+    mode: str = AGGREGATED,
+    dry_run: bool = False,
+    progress: Callable[[str], None] = lambda text: None,
+) -> ImportResult:
+    if mode not in MODES:
+        raise SourceError(str(export), 0, f"Okänt läge '{mode}'; välj {' eller '.join(MODES)}.")
+    try:
+        data = export.read_bytes()
+    except OSError as err:
+        raise SourceError(str(export), 0, f"Filen kan inte läsas ({err.strerror}).") from None
+    entries, errors, options = loader.load_file(str(ledger))
+    faults = [e for e in errors if not e.message.startswith("Varning:")]
+    if faults:
+        raise SourceError(str(ledger), 0, f"Liggaren har {len(faults)} fel; rätta dem först (`namndbok kontrollera`).")
+    ledgerdata = read_ledger(entries, options)
+    config = load_import_config(ledger.parent)
+    plan = _kontoplan(ledgerdata, config.namnd, ledger)
+    source_config = config.sie if kind == "sie" else config.huvudbok
+
+    progress(f"Läser {export.name} ({len(data) / 1e6:.1f} MB) …")
+    reading = read(data, str(export), source_config)
+    progress(f"{len(reading.rows)} rader; kontrollerar koderna mot kontoplanen …")
+    mapped = map_rows(reading.rows, reading.source, source_config, plan, ledgerdata.roots)
+    import_plan = plan_import(mapped, reading.source, plan, ledgerdata.roots, ledgerdata.currency, mode, entries)
+    written = []
+    if not dry_run and import_plan.entries:
+        progress(f"Skriver {len(import_plan.entries)} poster …")
+        written = write_import(ledger, import_plan, reading.source, ledgerdata.roots)
+    return ImportResult(reading.source, len(reading.rows), import_plan, written)
+
+
+def _kontoplan(ledgerdata, namnd: str | None, ledger: Path):
+    plans = ledgerdata.kontoplaner
+    if not plans:
+        raise SourceError(str(ledger), 0, "Liggaren har ingen kontoplan (plugin \"plugins.kontoplan\"); importen behöver den.")
+    if namnd is None:
+        if len(plans) > 1:
+            raise SourceError(str(ledger), 0, f"Liggaren har flera nämnder ({', '.join(plans)}); ange namnd = \"…\" i import.toml.")
+        return next(iter(plans.values()))
+    if namnd not in plans:
+        raise SourceError(str(ledger), 0, f"Nämnden {namnd} i import.toml har ingen kontoplan i liggaren.")
+    return plans[namnd]

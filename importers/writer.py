@@ -1,0 +1,151 @@
+"""Put imported entries into the ledger: deduplicate, append per month, verify, or undo.
+
+`plan_import` decides what an import adds, given what the ledger already holds
+from the same export (`kalla`): in detailed mode the vouchers it does not have
+(a voucher it has with other amounts is an error: the source changed a booked
+voucher); in aggregated mode, per month, the difference between the export's
+totals and what earlier imports of the same kalla booked (nothing, when they
+agree). `write_import` appends the new entries to `<år>/utfall/<år>-<mm>.beancount`
+(never rewriting an existing entry), each file atomically, reloads the ledger,
+and checks that it loads without new errors and holds exactly the export's totals
+per account and month; otherwise every file is put back as it was.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
+
+from beancount import loader
+from beancount.core import data
+from beancount.parser import printer
+
+from importers.convert import Mapped, Source, aggregated_entries, detailed_entries, month_totals
+from importers.model import SourceError
+from namndbok.accounts import Roots
+from namndbok.fileio import atomic_write_text
+from namndbok.kontoplan import Kontoplan
+from namndbok.ledgerfile import root_option_lines
+
+DETAILED = "detaljerad"
+AGGREGATED = "summerad"
+
+
+class ImportPlan(NamedTuple):
+    entries: list[data.Transaction]  # to add
+    expected: dict[tuple[str, str], Decimal]  # (YYYY-MM, account) → what the ledger must hold for this kalla
+    skipped: int  # vouchers or months already in the ledger
+
+
+def existing_for(entries, kalla: str) -> list[data.Transaction]:
+    return [e for e in entries if isinstance(e, data.Transaction) and e.meta.get("kalla") == kalla]
+
+
+def _sums(entries) -> dict[tuple[str, str], Decimal]:
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        for posting in entry.postings:
+            sums[(f"{entry.date:%Y-%m}", posting.account)] += posting.units.number
+    return {k: v for k, v in sums.items() if v != 0}
+
+
+def _fingerprint(entry: data.Transaction) -> list[tuple[str, Decimal]]:
+    return sorted((p.account, p.units.number) for p in entry.postings)
+
+
+def plan_import(
+    mapped: list[Mapped], source: Source, plan: Kontoplan, roots: Roots, currency: str, mode: str, existing: list
+) -> ImportPlan:
+    before = existing_for(existing, source.id)
+    if mode == DETAILED:
+        candidates = detailed_entries(mapped, source, plan, roots, currency)
+        have = {e.meta["importid"]: e for e in before}
+        new = []
+        for entry in candidates:
+            old = have.get(entry.meta["importid"])
+            if old is None:
+                new.append(entry)
+            elif _fingerprint(old) != _fingerprint(entry):
+                raise SourceError(source.path, entry.meta["lineno"], (
+                    f"Verifikationen {entry.meta['importid']} finns redan i liggaren ({old.meta['filename']}:"
+                    f"{old.meta['lineno']}) med andra belopp. En bokförd verifikation ändras inte av en import: "
+                    "rätta med en ny verifikation i ekonomisystemet."))
+        expected = _sums(before + new)
+        return ImportPlan(new, expected, len(candidates) - len(new))
+
+    # Aggregated: per month the export covers, book the difference to what this kalla holds.
+    wanted = _sums(aggregated_entries(month_totals(mapped), source, plan, roots, currency))
+    held = _sums(before)
+    months = sorted({month for month, _ in wanted})
+    delta = {}
+    for month in months:
+        for account in sorted({a for m, a in wanted if m == month} | {a for m, a in held if m == month}):
+            diff = wanted.get((month, account), Decimal(0)) - held.get((month, account), Decimal(0))
+            if diff:
+                delta[(month, account, None)] = diff
+    earlier = defaultdict(int)
+    for entry in before:
+        earlier[f"{entry.date:%Y-%m}"] += 1
+    new = aggregated_entries(delta, source, plan, roots, currency, earlier)
+    expected = dict(held)
+    for (month, account, _), diff in delta.items():
+        expected[(month, account)] = expected.get((month, account), Decimal(0)) + diff
+    expected = {k: v for k, v in expected.items() if v != 0}
+    return ImportPlan(new, expected, len(months) - len(new))
+
+
+def month_file(ledger: Path, entry: data.Transaction) -> Path:
+    return ledger.parent / f"{entry.date:%Y}" / "utfall" / f"{entry.date:%Y-%m}.beancount"
+
+
+def render_entries(entries: list[data.Transaction]) -> str:
+    """Entries as Beancount text, without the bookkeeping metadata of the parser."""
+    out = []
+    for entry in sorted(entries, key=lambda e: (e.date, e.meta["importid"])):
+        meta = {k: v for k, v in entry.meta.items() if k in ("kalla", "importid")}
+        out.append(printer.format_entry(entry._replace(meta=meta)))
+    return "\n".join(out)
+
+
+def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: Roots) -> list[Path]:
+    """Append the plan's entries, verify the ledger, undo everything on failure."""
+    if not import_plan.entries:
+        return []
+    _, errors_before, _ = loader.load_file(str(ledger))
+    by_file: dict[Path, list] = defaultdict(list)
+    for entry in import_plan.entries:
+        by_file[month_file(ledger, entry)].append(entry)
+    originals: dict[Path, str | None] = {}
+    try:
+        for path, entries in sorted(by_file.items()):
+            originals[path] = path.read_text(encoding="utf-8") if path.exists() else None
+            head = originals[path]
+            if head is None:
+                head = "\n".join([f"; Utfall {path.stem}, importerat av Nämndbok.", *root_option_lines(roots)]) + "\n"
+            atomic_write_text(path, head.rstrip("\n") + "\n\n" + render_entries(entries))
+        _verify(ledger, import_plan, source, len(errors_before))
+    except BaseException:
+        for path, text in originals.items():
+            if text is None:
+                path.unlink(missing_ok=True)
+            else:
+                atomic_write_text(path, text)
+        raise
+    return sorted(by_file)
+
+
+def _verify(ledger: Path, import_plan: ImportPlan, source: Source, errors_before: int) -> None:
+    entries, errors, _ = loader.load_file(str(ledger))
+    faults = [e for e in errors if not e.message.startswith("Varning:")]
+    if len(faults) > errors_before:
+        first = faults[-1]
+        raise SourceError(source.path, 0, f"Importen skrevs inte: liggaren läste inte rent efteråt ({first.source.get('filename')}:{first.source.get('lineno')}: {first.message}).")
+    held = _sums(existing_for(entries, source.id))
+    if held != import_plan.expected:
+        diffs = sorted(set(held) ^ set(import_plan.expected) | {k for k in held if held.get(k) != import_plan.expected.get(k)})
+        month, account = diffs[0]
+        raise SourceError(source.path, 0, (
+            f"Importen skrevs inte: liggaren skulle hålla {import_plan.expected.get((month, account), 0)} på {account} "
+            f"för {month} men håller {held.get((month, account), 0)}."))

@@ -1,0 +1,52 @@
+"""`namndbok import`: the import pipeline with progress and a Swedish summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from importers.model import SourceError
+
+
+def readers():
+    from importers.huvudbok.importer import read_huvudbok_export
+    from importers.sie.importer import read_sie
+
+    return {"sie": read_sie, "huvudbok": read_huvudbok_export}
+
+
+def detect(export: Path) -> str:
+    from importers.sie.importer import SieImporter
+
+    if SieImporter("").identify(str(export)):
+        return "sie"
+    if export.suffix.lower() in (".csv", ".txt", ".xlsx"):
+        return "huvudbok"
+    raise click.ClickException(f"{export}: formatet känns inte igen; ange --format sie eller --format huvudbok.")
+
+
+def run(export: Path, ledger: Path, kind: str | None, mode: str, dry_run: bool) -> None:
+    from rich.console import Console
+
+    from importers.run import run_import
+
+    if not export.is_file():
+        raise click.ClickException(f"Hittar inte filen {export}.")
+    kind = kind or detect(export)
+    console = Console(stderr=True)
+    with console.status("Importerar …") as status:
+        try:
+            result = run_import(ledger, readers()[kind], kind, export, mode, dry_run, progress=status.update)
+        except SourceError as err:
+            raise click.ClickException(str(err)) from None
+    entries = result.plan.entries
+    click.echo(f"Läste {result.rows} rader ur {export.name} (källa {result.source.id}, läge {mode}).")
+    if not entries:
+        click.echo("Inget nytt: allt i exporten finns redan i liggaren.")
+        return
+    verb = "Skulle lägga till" if dry_run else "Lade till"
+    click.echo(f"{verb} {len(entries)} {'post' if len(entries) == 1 else 'poster'}"
+               + (f"; {result.plan.skipped} fanns redan." if result.plan.skipped else "."))
+    for path in result.written:
+        click.echo(f"  {path}")
