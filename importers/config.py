@@ -10,7 +10,7 @@
     verksamhet_saknas = "000"      # verksamhet för resultatrader utan verksamhet (valfritt)
 
     [huvudbok]
-    mappning = "mappningar/raindance.toml"
+    mappning = "raindance"         # a shipped mapping (importers/huvudbok/mappningar/), or a file here
     kommunbidrag = ["3911"]
 
 Nothing here is guessed at import time: a konto or object the kontoplan lacks
@@ -61,9 +61,19 @@ def load_import_config(ledger_dir: Path) -> ImportConfig:
         return DEFAULT
     config = parse_import_config(path.read_text(encoding="utf-8"), str(path))
     if config.huvudbok.mappning:
-        mapping = Path(ledger_dir) / config.huvudbok.mappning
-        config = config._replace(huvudbok=config.huvudbok._replace(mappning=str(mapping)))
+        config = config._replace(huvudbok=config.huvudbok._replace(mappning=str(mapping_path(ledger_dir, config.huvudbok.mappning))))
     return config
+
+
+SHIPPED = Path(__file__).resolve().parent / "huvudbok" / "mappningar"
+
+
+def mapping_path(ledger_dir: Path, name: str) -> Path:
+    """A mapping file beside the ledger, or a shipped one named without path (e.g. "raindance")."""
+    own = Path(ledger_dir) / name
+    if own.exists() or "/" in name or name.endswith(".toml"):
+        return own
+    return SHIPPED / f"{name}.toml"
 
 
 def parse_import_config(text: str, path: str = FILE) -> ImportConfig:

@@ -67,10 +67,10 @@ def map_rows(rows: Iterable[SourceRow], source: Source, config: SourceConfig, pl
             continue
         if kind in (KIND_KOMMUNBIDRAG, KIND_INTAKT, KIND_KOSTNAD):
             verksamhet = verksamhet or config.verksamhet_saknas
-            if verksamhet is None:
+            if verksamhet is None and kind != KIND_KOMMUNBIDRAG:  # kommunbidrag may be for the whole nämnd
                 without_verksamhet.append(row.line)
                 continue
-            if verksamhet not in plan.verksamheter:
+            if verksamhet is not None and verksamhet not in plan.verksamheter:
                 missing_objekt.setdefault(("verksamheter", config.verksamhet, verksamhet), row.line)
                 continue
         if ansvar is not None and ansvar not in plan.ansvar:

@@ -13,6 +13,7 @@ per account and month; otherwise every file is put back as it was.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,7 @@ from namndbok.kontoplan import Kontoplan
 from namndbok.ledgerfile import root_option_lines
 
 DETAILED = "detaljerad"
+INCLUDE = 'include "*/utfall/*.beancount"'
 AGGREGATED = "summerad"
 
 
@@ -51,6 +53,12 @@ def _sums(entries) -> dict[tuple[str, str], Decimal]:
     return {k: v for k, v in sums.items() if v != 0}
 
 
+def _is_aggregated(entry: data.Transaction, kalla: str) -> bool:
+    """Aggregated entries are identified as kalla/YYYY-MM (or kalla/YYYY-MM/n for an addition)."""
+    rest = entry.meta.get("importid", "")[len(kalla) + 1:]
+    return re.fullmatch(r"\d{4}-\d{2}(/\d+)?", rest) is not None
+
+
 def _fingerprint(entry: data.Transaction) -> list[tuple[str, Decimal]]:
     return sorted((p.account, p.units.number) for p in entry.postings)
 
@@ -61,6 +69,12 @@ def plan_import(
     before = existing_for(existing, source.id)
     if mode == DETAILED:
         candidates = detailed_entries(mapped, source, plan, roots, currency)
+        summarised = {f"{e.date:%Y-%m}" for e in before if _is_aggregated(e, source.id)}
+        clash = sorted(summarised & {f"{e.date:%Y-%m}" for e in candidates})
+        if clash:
+            raise SourceError(source.path, 0, (
+                f"{', '.join(clash)} från {source.id} finns redan summerat i liggaren; en detaljerad import skulle "
+                "räkna pengarna två gånger. Importera i samma läge som förut (--lage summerad)."))
         have = {e.meta["importid"]: e for e in before}
         new = []
         for entry in candidates:
@@ -125,6 +139,10 @@ def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: R
             if head is None:
                 head = "\n".join([f"; Utfall {path.stem}, importerat av Nämndbok.", *root_option_lines(roots)]) + "\n"
             atomic_write_text(path, head.rstrip("\n") + "\n\n" + render_entries(entries))
+        _, _, options = loader.load_file(str(ledger))
+        if any(str(path) not in options["include"] for path in by_file):
+            originals[ledger] = ledger.read_text(encoding="utf-8")
+            atomic_write_text(ledger, originals[ledger].rstrip("\n") + "\n" + INCLUDE + "\n")
         _verify(ledger, import_plan, source, len(errors_before))
     except BaseException:
         for path, text in originals.items():

@@ -140,6 +140,34 @@ def import_(export: Path, ledger: Path | None, kind: str | None, mode: str, torr
     run(export, _ledger_or_example(ledger), kind, mode, torrkorning)
 
 
+@main.command("kontoplan")
+@click.argument("export", metavar="FIL.se", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--namnd", default="Nämnden", show_default=True, help="Nämndens namn (kontonamnets andra led).")
+@click.option("--verksamhet", "verksamhet_dim", default="20", show_default=True, help="SIE-dimensionen som bär verksamhet.")
+@click.option("--ansvar", "ansvar_dim", default="1", show_default=True, help="SIE-dimensionen som bär ansvar.")
+@click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Skriv utkastet hit (annars till terminalen); en befintlig fil skrivs inte över.")
+def kontoplan(export: Path, namnd: str, verksamhet_dim: str, ansvar_dim: str, target: Path | None) -> None:
+    """Gör ett utkast till kontoplan.toml ur en SIE-export, att granska före första importen."""
+    from importers.model import SourceError
+    from importers.sie.kontoplan import kontoplan_from_sie
+    from importers.sie.parser import parse_sie
+    from namndbok.fileio import atomic_write_text
+
+    try:
+        sie = parse_sie(export.read_bytes(), str(export))
+    except SourceError as err:
+        raise click.ClickException(str(err)) from None
+    text = kontoplan_from_sie(sie, namnd, verksamhet_dim, ansvar_dim)
+    if target is None:
+        click.echo(text, nl=False)
+    elif target.exists():
+        raise click.ClickException(f"{target} finns redan; välj en annan fil eller ta bort den först.")
+    else:
+        atomic_write_text(target, text)
+        click.echo(f"Utkastet är skrivet: {target}. Granska radgrupper och kontotyper innan du importerar.")
+
+
 @main.command("eget-kapital")
 @ledger_argument
 @click.option("--per", "period", default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")

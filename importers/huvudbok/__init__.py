@@ -1,0 +1,1 @@
+"""Huvudbok exports (CSV/XLSX) read through a column mapping per source system."""

@@ -1,0 +1,131 @@
+"""SIE 4 into the committee's ledger: the reading step and the beangulp importer.
+
+`read_sie` turns an export into rows: the vouchers of a type 4 file (4E full
+export or 4I import file), or, for a type 3 file without vouchers, one row per
+account × objects × month from its period balances (#PSALDO). It refuses a file
+whose vouchers do not add up to its own control totals (#IB + verifikationer =
+#UB, verifikationer = #RES), and a type 1 or 2 file, which holds only year
+balances. The export's identity (`kalla`) is its organisation number (or name)
+and fiscal year, so a re-import of the same or an overlapping export adds
+nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from pathlib import Path
+
+import beangulp
+from beancount.core import data
+
+from importers.config import SourceConfig
+from importers.convert import Source
+from importers.model import SourceError, SourceRow
+from importers.run import Reading, run_import
+from importers.sie.parser import PSALDO_CUMULATIVE, check_control_totals, parse_sie
+from importers.writer import AGGREGATED
+
+KIND = "sie"
+
+
+def source_id(sie) -> str:
+    who = re.sub(r"[^0-9A-Za-z]+", "", sie.orgnr or "") or re.sub(r"\W+", "-", sie.fnamn or "okänd").strip("-")
+    year = sie.rar[0][0].year if 0 in sie.rar else "x"
+    return f"sie-{who}-{year}"
+
+
+def read_sie(data: bytes, path: str, config: SourceConfig) -> Reading:
+    sie = parse_sie(data, path)
+    problems = check_control_totals(sie)
+    if problems:
+        shown = " ".join(problems[:5]) + (f" (och {len(problems) - 5} till)" if len(problems) > 5 else "")
+        raise SourceError(path, 0, f"Exporten stämmer inte med sina egna kontrollsummor, så något saknas eller är dubbelt: {shown} Exportera filen på nytt.")
+    if sie.vouchers:
+        rows = [row for voucher in sie.vouchers for row in voucher.rows]
+    elif sie.psaldo:
+        rows = rows_from_psaldo(sie)
+    else:
+        raise SourceError(path, 0, (
+            f"SIE typ {sie.sietyp} innehåller bara årssaldon, inga verifikationer eller periodsaldon att läsa in "
+            "som utfall. Exportera SIE typ 4 (eller typ 3 för periodsaldon)."))
+    source = Source(source_id(sie), path, dict(sie.konton), dict(sie.objekt))
+    return Reading(source, rows)
+
+
+def rows_from_psaldo(sie) -> list[SourceRow]:
+    """Monthly rows from the period balances of year 0 (each period's change).
+
+    Only the account totals (#PSALDO without objects) are read: a type 3 file
+    gives the same money again per object, and reading both would double it.
+    """
+    by_key: dict[tuple, list] = {}
+    for total in sie.psaldo:
+        if not total.label.startswith("#PSALDO 0 ") or total.objekt:
+            continue
+        by_key.setdefault((total.konto, total.objekt), []).append(total)
+    rows = []
+    for (konto, objekt), totals in sorted(by_key.items()):
+        previous = 0
+        for total in sorted(totals, key=lambda t: t.period):
+            change = total.amount - previous if PSALDO_CUMULATIVE else total.amount
+            previous = total.amount
+            year, month = int(total.period[:4]), int(total.period[4:])
+            end = datetime.date(year, month, calendar.monthrange(year, month)[1])
+            rows.append(SourceRow(end, konto, objekt, change, "Periodsaldo", None, total.line))
+    return rows
+
+
+class SieImporter(beangulp.Importer):
+    """beangulp importer for SIE files into a committee ledger.
+
+    Use it from beangulp's own commands with the ledger it belongs to:
+
+        import beangulp
+        from importers.sie.importer import SieImporter
+        beangulp.Ingest([SieImporter("ledgers/exempel/socialnamnden.beancount")]).main()
+    """
+
+    def __init__(self, ledger: str | Path, mode: str = AGGREGATED) -> None:
+        self.ledger = Path(ledger)
+        self.mode = mode
+
+    @property
+    def name(self) -> str:
+        return "namndbok.sie"
+
+    def identify(self, filepath: str) -> bool:
+        try:
+            with open(filepath, "rb") as handle:
+                head = handle.read(4096)
+        except OSError:
+            return False
+        return b"#SIETYP" in head or head.lstrip(b"\xef\xbb\xbf").startswith(b"#FLAGGA")
+
+    def account(self, filepath: str) -> data.Account:
+        from namndbok.accounts import KIND_TILLGANG, Roots, balance_account
+        from namndbok.kontoplan import load_kontoplaner
+
+        plans = load_kontoplaner(self.ledger.parent, None)
+        plan = next(iter(plans.values()))
+        return balance_account(Roots(), KIND_TILLGANG, plan.namnd, plan.avrakningskonto or "1690")
+
+    def date(self, filepath: str):
+        sie = parse_sie(Path(filepath).read_bytes(), filepath)
+        dates = [v.date for v in sie.vouchers]
+        return sie.gen or (max(dates) if dates else None)
+
+    def filename(self, filepath: str):
+        return f"sie-{Path(filepath).stem}{Path(filepath).suffix.lower()}"
+
+    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
+        result = run_import(self.ledger, read_sie, KIND, Path(filepath), self.mode, dry_run=True)
+        return list(result.plan.entries)
+
+    def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
+        """Duplicates are known by `importid`, not guessed by similarity."""
+        have = {e.meta.get("importid") for e in existing if isinstance(e, data.Transaction)}
+        for entry in entries:
+            if entry.meta.get("importid") in have:
+                entry.meta["__duplicate__"] = True
