@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from beancount import loader
+from namndbok.loading import load
 
 from importers.config import SourceConfig, load_import_config
 from importers.convert import Source, map_rows
@@ -24,6 +24,7 @@ class Reading(NamedTuple):
 
     source: Source
     rows: list[SourceRow]
+    warnings: list[str] = []  # harmless faults in the export, shown to the user
 
 
 class ImportResult(NamedTuple):
@@ -31,6 +32,7 @@ class ImportResult(NamedTuple):
     rows: int
     plan: ImportPlan
     written: list[Path]
+    warnings: list[str]
 
 
 def run_import(
@@ -48,7 +50,7 @@ def run_import(
         data = export.read_bytes()
     except OSError as err:
         raise SourceError(str(export), 0, f"Filen kan inte läsas ({err.strerror}).") from None
-    entries, errors, options = loader.load_file(str(ledger))
+    entries, errors, options = load(ledger)
     faults = [e for e in errors if not e.message.startswith("Varning:")]
     if faults:
         raise SourceError(str(ledger), 0, f"Liggaren har {len(faults)} fel; rätta dem först (`namndbok kontrollera`).")
@@ -65,8 +67,8 @@ def run_import(
     written = []
     if not dry_run and import_plan.entries:
         progress(f"Skriver {len(import_plan.entries)} poster …")
-        written = write_import(ledger, import_plan, reading.source, ledgerdata.roots)
-    return ImportResult(reading.source, len(reading.rows), import_plan, written)
+        written = write_import(ledger, import_plan, reading.source, ledgerdata.roots, len(faults))
+    return ImportResult(reading.source, len(reading.rows), import_plan, written, reading.warnings)
 
 
 def _kontoplan(ledgerdata, namnd: str | None, ledger: Path):

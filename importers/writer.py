@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from beancount import loader
+from namndbok.loading import load
 from beancount.core import data
 from beancount.parser import printer
 
@@ -123,11 +123,12 @@ def render_entries(entries: list[data.Transaction]) -> str:
     return "\n".join(out)
 
 
-def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: Roots) -> list[Path]:
-    """Append the plan's entries, verify the ledger, undo everything on failure."""
+def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: Roots, faults_before: int = 0) -> list[Path]:
+    """Append the plan's entries, verify the ledger, undo everything on failure.
+
+    `faults_before` is how many errors the ledger had before (the caller loaded it)."""
     if not import_plan.entries:
         return []
-    _, errors_before, _ = loader.load_file(str(ledger))
     by_file: dict[Path, list] = defaultdict(list)
     for entry in import_plan.entries:
         by_file[month_file(ledger, entry)].append(entry)
@@ -139,11 +140,12 @@ def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: R
             if head is None:
                 head = "\n".join([f"; Utfall {path.stem}, importerat av Nämndbok.", *root_option_lines(roots)]) + "\n"
             atomic_write_text(path, head.rstrip("\n") + "\n\n" + render_entries(entries))
-        _, _, options = loader.load_file(str(ledger))
-        if any(str(path) not in options["include"] for path in by_file):
+        loaded = load(ledger)
+        if any(str(path) not in loaded[2]["include"] for path in by_file):
             originals[ledger] = ledger.read_text(encoding="utf-8")
             atomic_write_text(ledger, originals[ledger].rstrip("\n") + "\n" + INCLUDE + "\n")
-        _verify(ledger, import_plan, source, len(errors_before))
+            loaded = load(ledger)
+        _verify(loaded, import_plan, source, faults_before)
     except BaseException:
         for path, text in originals.items():
             if text is None:
@@ -154,10 +156,10 @@ def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: R
     return sorted(by_file)
 
 
-def _verify(ledger: Path, import_plan: ImportPlan, source: Source, errors_before: int) -> None:
-    entries, errors, _ = loader.load_file(str(ledger))
+def _verify(loaded, import_plan: ImportPlan, source: Source, faults_before: int) -> None:
+    entries, errors, _ = loaded
     faults = [e for e in errors if not e.message.startswith("Varning:")]
-    if len(faults) > errors_before:
+    if len(faults) > faults_before:
         first = faults[-1]
         raise SourceError(source.path, 0, f"Importen skrevs inte: liggaren läste inte rent efteråt ({first.source.get('filename')}:{first.source.get('lineno')}: {first.message}).")
     held = _sums(existing_for(entries, source.id))

@@ -84,6 +84,7 @@ class LedgerData(NamedTuple):
     eget_kapital: list  # EKMovement: postings on the nämnder's eget kapital konton
     errors: list  # from budget, prognos and periodisering (plugins.budget reports them)
     kontoplan_errors: list  # (plugins.kontoplan reports them)
+    cache: dict  # computed once per read: monthly utfall for the fjolår key
 
     def grupp_of(self, ref: AccountRef) -> str | None:
         plan = self.kontoplaner.get(ref.namnd)
@@ -93,14 +94,17 @@ class LedgerData(NamedTuple):
 
     def monthly_utfall(self, account: str, year: int) -> tuple[Decimal, ...]:
         """Twelve monthly sums of utfall on `account` and its sub-accounts."""
-        months = [Decimal(0)] * 12
-        prefix = account + ":"
-        for name, by_date in self.utfall.items():
-            if name == account or name.startswith(prefix):
-                for date, amount in by_date.items():
-                    if date.year == year:
-                        months[date.month - 1] += amount
-        return tuple(months)
+        key = (account, year)
+        if key not in self.cache:
+            months = [Decimal(0)] * 12
+            prefix = account + ":"
+            for name, by_date in self.utfall.items():
+                if name == account or name.startswith(prefix):
+                    for date, amount in by_date.items():
+                        if date.year == year:
+                            months[date.month - 1] += amount
+            self.cache[key] = tuple(months)
+        return self.cache[key]
 
 
 def plugin_config(options_map: dict, module: str) -> str | None:
@@ -182,4 +186,5 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
         eget_kapital=eget_kapital,
         errors=errors,
         kontoplan_errors=kontoplan_errors,
+        cache={},
     )

@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from beancount import loader
+from namndbok.loading import load
 from beancount.core import data
 
 from namndbok.accounts import KIND_EGET_KAPITAL, KIND_SKULD, KIND_TILLGANG, RESULT_KINDS
@@ -47,7 +47,7 @@ class CloseResult(NamedTuple):
 
 
 def close_year(ledger: Path, year: int) -> CloseResult:
-    entries, errors, options = loader.load_file(str(ledger))
+    entries, errors, options = load(ledger)
     faults = [e for e in errors if not e.message.startswith("Varning:")]
     if faults:
         first = faults[0]
@@ -64,7 +64,7 @@ def close_year(ledger: Path, year: int) -> CloseResult:
     changed = atomic_write_text(path, text)
     if INCLUDE not in main_text:
         atomic_write_text(ledger, main_text.rstrip("\n") + "\n" + INCLUDE + "\n")
-    _, errors, _ = loader.load_file(str(ledger))
+    _, errors, _ = load(ledger)
     faults = [e for e in errors if not e.message.startswith("Varning:")]
     if faults:  # put everything back as it was
         if old is None:
@@ -78,7 +78,7 @@ def close_year(ledger: Path, year: int) -> CloseResult:
 
 
 def _reload(ledger: Path):
-    entries, _, options = loader.load_file(str(ledger))
+    entries, _, options = load(ledger)
     return entries, options
 
 

@@ -48,14 +48,14 @@ def fava(ledger: Path | None, host: str, port: int, skrivskyddad: bool) -> None:
 @ledger_argument
 def kontrollera(ledger: Path | None) -> None:
     """Läs liggaren genom Beancount och lista alla fel med fil och rad."""
-    from beancount import loader
+    from namndbok.loading import load
     from beancount.parser import printer
 
     from namndbok.accounts import Roots
     from namndbok.ledgerfile import explain_error
 
     ledger = _ledger_or_example(ledger)
-    entries, errors, options_map = loader.load_file(str(ledger))
+    entries, errors, options_map = load(ledger)
     roots = Roots.from_options(options_map)
     for error in errors:
         error = error._replace(message=explain_error(error.message, roots))
@@ -83,7 +83,7 @@ def kontrollera(ledger: Path | None) -> None:
 @click.option("--budgetversion", default=None, help="Jämför mot budgeten som den var efter detta beslut.")
 def uppfoljning(ledger, period, groups, urval, enhet, decimaler, budgetversion) -> None:
     """Utfall, budget, prognos och avvikelse per rapportdatum."""
-    from beancount import loader
+    from namndbok.loading import load
 
     from namndbok.engine import compute
     from namndbok.ledgerdata import read_ledger
@@ -91,7 +91,7 @@ def uppfoljning(ledger, period, groups, urval, enhet, decimaler, budgetversion) 
 
     date = parse_period(period)
     ledger = _ledger_or_example(ledger)
-    entries, errors, options = loader.load_file(str(ledger))
+    entries, errors, options = load(ledger)
     faults = [e for e in errors if not e.message.startswith("Varning:")]
     if faults:
         raise click.ClickException(f"Liggaren har {len(faults)} fel; kör `namndbok kontrollera {ledger}` först.")
@@ -168,12 +168,28 @@ def kontoplan(export: Path, namnd: str, verksamhet_dim: str, ansvar_dim: str, ta
         click.echo(f"Utkastet är skrivet: {target}. Granska radgrupper och kontotyper innan du importerar.")
 
 
+@main.group()
+def prestanda() -> None:
+    """Mät hur snabbt Nämndbok är (siffror, inte godkänt/underkänt)."""
+
+
+@prestanda.command("sie")
+@click.option("--rader", type=click.IntRange(10, 5_000_000), default=200_000, show_default=True,
+              help="Antal #TRANS-rader i den genererade SIE-filen.")
+def prestanda_sie(rader: int) -> None:
+    """Läs och importera en stor genererad SIE 4-fil, summerat och detaljerat."""
+    from scripts.prestanda import run
+
+    for figure in run(EXAMPLE_DIR, rader, say=click.echo):
+        click.echo(figure.line())
+
+
 @main.command("eget-kapital")
 @ledger_argument
 @click.option("--per", "period", default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
 def eget_kapital(ledger, period) -> None:
     """Eget kapital år för år: ingående, beslut, årets resultat, utgående (med budget och prognos)."""
-    from beancount import loader
+    from namndbok.loading import load
 
     from namndbok.eget_kapital import roll_forward_table
     from namndbok.ledgerdata import read_ledger
@@ -181,7 +197,7 @@ def eget_kapital(ledger, period) -> None:
     from scripts.uppfoljning import parse_period
 
     ledger = _ledger_or_example(ledger)
-    entries, errors, options = loader.load_file(str(ledger))
+    entries, errors, options = load(ledger)
     faults = [e for e in errors if not e.message.startswith("Varning:")]
     if faults:
         raise click.ClickException(f"Liggaren har {len(faults)} fel; kör `namndbok kontrollera {ledger}` först.")

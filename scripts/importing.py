@@ -41,6 +41,8 @@ def run(export: Path, ledger: Path, kind: str | None, mode: str, dry_run: bool) 
         except SourceError as err:
             raise click.ClickException(str(err)) from None
     entries = result.plan.entries
+    for warning in result.warnings:
+        click.secho(f"Varning: {warning}", fg="yellow", err=True)
     click.echo(f"Läste {result.rows} rader ur {export.name} (källa {result.source.id}, läge {mode}).")
     if not entries:
         click.echo("Inget nytt: allt i exporten finns redan i liggaren.")

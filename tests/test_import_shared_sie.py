@@ -85,3 +85,23 @@ def test_every_shared_sie_file(tmp_path, path):
     code, out = run("import", path, ledger, "--format", "sie")
     assert code == 0 and "Inget nytt" in out, out
     assert {p: p.read_bytes() for p in tmp_path.rglob("*.beancount")} == before
+
+
+@pytest.mark.parametrize("name", ["BLBLOV_SIE2.SE", "BLBLOV_SIE3.SE"])
+def test_period_balances_import_as_monthly_utfall(tmp_path, name):
+    """A type 2/3 file has no vouchers: its year-0 #PSALDO become the months' utfall."""
+    path = SHARED / "sie" / name
+    sie = parse_sie(path.read_bytes(), str(path))
+    ledger = make_ledger(tmp_path, sie)
+    code, out = run("import", path, ledger, "--format", "sie")
+    assert code == 0, out
+    start, end = sie.rar[0]
+    expected: dict[str, Decimal] = defaultdict(Decimal)
+    for total in sie.psaldo:
+        if total.label.startswith("#PSALDO 0 ") and not total.objekt and f"{start:%Y%m}" <= total.period <= f"{end:%Y%m}":
+            expected[total.konto] += total.amount
+    # The months add up to the year's own totals: #RES for result accounts, #UB − #IB for balances.
+    res = {t.konto: t.amount for t in sie.res if t.period == "0"}
+    assert all(expected[k] == v for k, v in res.items() if k in expected)
+    found = konto_totals(ledger)
+    assert found == {k: v for k, v in expected.items() if v}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 import zlib
 from collections import defaultdict
 from decimal import Decimal
@@ -399,6 +400,34 @@ def test_harmless_faults_are_warnings():
     for number, (warning, fragment) in enumerate(zip(sie.warnings, expected), 6):
         assert warning.startswith(f"test.se:{number}: ") and fragment in warning, warning
     assert sie.rar[-1] == (datetime.date(2024, 1, 1), datetime.date(2024, 12, 30))
+
+
+def test_not_a_sie_file():
+    for data in (b"", b"\r\n  \r\n"):
+        with pytest.raises(SourceError, match="inga SIE-poster"):
+            parse_sie(data, "tom.se")
+    with pytest.raises(SourceError) as caught:
+        parse_sie("Datum;Konto;Belopp\n2025-01-01;1930;1,00\n".encode(), "huvudbok.csv")
+    assert caught.value.line == 1 and "ingen SIE-post" in caught.value.message
+
+
+def test_damaged_files_are_read_or_refused_never_crash():
+    """Random damage to real files: a SieFile or a SourceError, no other exception."""
+    randomness = random.Random(20250101)
+    originals = [real("BLBLOV_SIE4_UTF_8_1.SE"), real("Quotes_test.si"), real("BLBLOV_SIE4.SE")]
+    pieces = [b'"', b"{", b"}", b"\\", b" ", b"\r", b"\n", b"#TRANS", b"#VER", b"#RTRANS 1930 {} 1", b"-", b",", b"\x86", b"\xff"]
+    for _ in range(300):
+        data = bytearray(randomness.choice(originals))
+        for _ in range(randomness.randint(1, 3)):
+            position = randomness.randrange(len(data))
+            if randomness.random() < 0.5:
+                del data[position:position + randomness.randint(1, 5)]
+            else:
+                data[position:position] = randomness.choice(pieces)
+        try:
+            check_control_totals(parse_sie(bytes(data), "skadad.se"))
+        except SourceError as error:
+            assert error.message
 
 
 # ---------------------------------------------------------------- checksum

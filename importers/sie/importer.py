@@ -51,7 +51,7 @@ def read_sie(data: bytes, path: str, config: SourceConfig) -> Reading:
             f"SIE typ {sie.sietyp} innehåller bara årssaldon, inga verifikationer eller periodsaldon att läsa in "
             "som utfall. Exportera SIE typ 4 (eller typ 3 för periodsaldon)."))
     source = Source(source_id(sie), path, dict(sie.konton), dict(sie.objekt))
-    return Reading(source, rows)
+    return Reading(source, rows, list(sie.warnings))
 
 
 def rows_from_psaldo(sie) -> list[SourceRow]:
@@ -60,9 +60,12 @@ def rows_from_psaldo(sie) -> list[SourceRow]:
     Only the account totals (#PSALDO without objects) are read: a type 3 file
     gives the same money again per object, and reading both would double it.
     """
+    start, end = sie.rar.get(0, (None, None))
+    first, last = (f"{start:%Y%m}", f"{end:%Y%m}") if start else ("000000", "999999")
     by_key: dict[tuple, list] = {}
     for total in sie.psaldo:
-        if not total.label.startswith("#PSALDO 0 ") or total.objekt:
+        # Some systems label last year's periods with årsnr 0 too: keep year 0's own months.
+        if not total.label.startswith("#PSALDO 0 ") or total.objekt or not first <= total.period <= last:
             continue
         by_key.setdefault((total.konto, total.objekt), []).append(total)
     rows = []
