@@ -191,3 +191,16 @@ def test_a_huvudbok_csv_imports_balanced_against_the_avrakning(example):
     assert code == 0 and "Inget nytt" in out
     code, out = run("kontrollera", ledger)
     assert code == 0
+
+
+def test_beangulps_own_extract_command(example):
+    import os
+    import subprocess
+    import sys
+
+    ledger, export = example
+    result = subprocess.run([sys.executable, "-m", "importers", "extract", str(export)], capture_output=True, text=True,
+                            env={**os.environ, "NAMNDBOK_LIGGARE": str(ledger)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert 'importid: "sie-2120000000-2026/2026-11"' in result.stdout
+    assert "Kostnader:Socialnämnden:5731:4610:2200" in result.stdout

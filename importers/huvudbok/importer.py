@@ -16,6 +16,7 @@ from importers.convert import Source
 from importers.huvudbok.mapping import load_mapping
 from importers.huvudbok.reader import read_huvudbok
 from importers.model import SourceError
+from importers.beangulp_importer import LedgerImporter
 from importers.run import Reading
 
 
@@ -26,3 +27,13 @@ def read_huvudbok_export(data: bytes, path: str, config: SourceConfig) -> Readin
     rows = [row._replace(ver=f"{row.date.year}:{row.ver}" if row.ver else None) for row in read_huvudbok(data, mapping, path)]
     kalla = "huvudbok-" + (re.sub(r"\W+", "-", mapping.namn.lower()).strip("-") or "export")
     return Reading(Source(kalla, path, {}, {}), rows)
+
+
+class HuvudbokImporter(LedgerImporter):
+    """beangulp importer for huvudbok CSV/XLSX exports (the mapping in import.toml)."""
+
+    kind = "huvudbok"
+    read = staticmethod(read_huvudbok_export)
+
+    def identify(self, filepath: str) -> bool:
+        return filepath.lower().endswith((".csv", ".xlsx"))

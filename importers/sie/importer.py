@@ -17,15 +17,12 @@ import datetime
 import re
 from pathlib import Path
 
-import beangulp
-from beancount.core import data
-
+from importers.beangulp_importer import LedgerImporter
 from importers.config import SourceConfig
 from importers.convert import Source
 from importers.model import SourceError, SourceRow
-from importers.run import Reading, run_import
+from importers.run import Reading
 from importers.sie.parser import PSALDO_CUMULATIVE, check_control_totals, parse_sie
-from importers.writer import AGGREGATED
 
 KIND = "sie"
 
@@ -80,23 +77,11 @@ def rows_from_psaldo(sie) -> list[SourceRow]:
     return rows
 
 
-class SieImporter(beangulp.Importer):
-    """beangulp importer for SIE files into a committee ledger.
+class SieImporter(LedgerImporter):
+    """beangulp importer for SIE files into a committee ledger (see importers/__main__.py)."""
 
-    Use it from beangulp's own commands with the ledger it belongs to:
-
-        import beangulp
-        from importers.sie.importer import SieImporter
-        beangulp.Ingest([SieImporter("ledgers/exempel/socialnamnden.beancount")]).main()
-    """
-
-    def __init__(self, ledger: str | Path, mode: str = AGGREGATED) -> None:
-        self.ledger = Path(ledger)
-        self.mode = mode
-
-    @property
-    def name(self) -> str:
-        return "namndbok.sie"
+    kind = KIND
+    read = staticmethod(read_sie)
 
     def identify(self, filepath: str) -> bool:
         try:
@@ -106,29 +91,7 @@ class SieImporter(beangulp.Importer):
             return False
         return b"#SIETYP" in head or head.lstrip(b"\xef\xbb\xbf").startswith(b"#FLAGGA")
 
-    def account(self, filepath: str) -> data.Account:
-        from namndbok.accounts import KIND_TILLGANG, Roots, balance_account
-        from namndbok.kontoplan import load_kontoplaner
-
-        plans = load_kontoplaner(self.ledger.parent, None)
-        plan = next(iter(plans.values()))
-        return balance_account(Roots(), KIND_TILLGANG, plan.namnd, plan.avrakningskonto or "1690")
-
     def date(self, filepath: str):
         sie = parse_sie(Path(filepath).read_bytes(), filepath)
         dates = [v.date for v in sie.vouchers]
         return sie.gen or (max(dates) if dates else None)
-
-    def filename(self, filepath: str):
-        return f"sie-{Path(filepath).stem}{Path(filepath).suffix.lower()}"
-
-    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        result = run_import(self.ledger, read_sie, KIND, Path(filepath), self.mode, dry_run=True)
-        return list(result.plan.entries)
-
-    def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
-        """Duplicates are known by `importid`, not guessed by similarity."""
-        have = {e.meta.get("importid") for e in existing if isinstance(e, data.Transaction)}
-        for entry in entries:
-            if entry.meta.get("importid") in have:
-                entry.meta["__duplicate__"] = True
