@@ -5,7 +5,9 @@ A key is one of
 - `jämn`: twelve equal months;
 - `fjolår`: last year's utfall pattern for the same account (its sub-accounts
   included); where last year has no utfall the key falls back to `jämn`;
-- the name of a profile: twelve weights in `periodisering.toml`.
+- the name of a profile: twelve weights in `periodisering.toml`;
+- a line's own weights, `vikter: 8 8 8 8 8 8 4 8 10 10 10 10` (a monthly budget
+  workbook's months become this).
 
 Which key applies to a budget line, most specific first: the line's own
 `nyckel:` metadata; the longest account prefix under [nycklar]; then
@@ -132,12 +134,34 @@ def key_for(p: Periodisering, ref: AccountRef, grupp: str | None, override: str 
     return p.standard
 
 
+INLINE = "vikter:"
+
+
+def inline_weights(key: str) -> Weights | None:
+    """A line's own twelve weights, `nyckel: "vikter: 8 8 8 8 8 8 4 8 10 10 10 10"`
+    (what a monthly budget workbook becomes); None when the key is not of that form
+    or does not hold twelve numbers with a sum other than zero."""
+    if not key.startswith(INLINE):
+        return None
+    try:
+        weights = tuple(Decimal(w) for w in key[len(INLINE):].replace(",", " ").split())
+    except ArithmeticError:
+        return None
+    return weights if len(weights) == 12 and sum(weights) != 0 else None
+
+
+def is_known_key(key: str, p: Periodisering) -> bool:
+    return key in (EVEN, LAST_YEAR) or key in p.profiler or inline_weights(key) is not None
+
+
 def weights_for(
     key: str, p: Periodisering, last_year: Callable[[], tuple[Decimal, ...]]
 ) -> Weights:
     """Twelve weights for a key; `last_year()` gives last year's monthly utfall."""
     if key == EVEN:
         return EVEN_WEIGHTS
+    if key.startswith(INLINE):
+        return inline_weights(key)
     if key == LAST_YEAR:
         pattern = last_year()
         return pattern if sum(pattern) != 0 else EVEN_WEIGHTS

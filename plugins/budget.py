@@ -50,7 +50,7 @@ from namndbok.accounts import RESULT_KINDS
 from namndbok.budget import LedgerInputError, balance_warnings, lines_in_effect
 from namndbok.engine import line_weights
 from namndbok.ledgerdata import read_ledger
-from namndbok.periodisering import EVEN, LAST_YEAR, month_shares
+from namndbok.periodisering import EVEN, LAST_YEAR, is_known_key, month_shares
 
 __plugins__ = ("budget",)
 
@@ -61,7 +61,7 @@ FAR_FUTURE = datetime.date(9999, 12, 31)
 def budget(entries, options_map, config=None):
     ledger = read_ledger(entries, options_map)
     errors = list(ledger.errors)
-    known_keys = set(ledger.periodisering.profiler) | {EVEN, LAST_YEAR}
+    known_keys = sorted(set(ledger.periodisering.profiler) | {EVEN, LAST_YEAR})
 
     usable = []
     for line in ledger.budget_lines:
@@ -70,8 +70,8 @@ def budget(entries, options_map, config=None):
             continue  # plugins.kontoplan reports the account
         if ref.kind not in RESULT_KINDS:
             errors.append(LedgerInputError(line.meta, f"Budget sätts på resultatkonton (kommunbidrag, intäkter, kostnader), inte på {line.account}.", None))
-        elif line.nyckel is not None and line.nyckel not in known_keys:
-            errors.append(LedgerInputError(line.meta, f"Periodiseringsnyckeln '{line.nyckel}' finns inte; kända nycklar: {', '.join(sorted(known_keys))}.", None))
+        elif line.nyckel is not None and not is_known_key(line.nyckel, ledger.periodisering):
+            errors.append(LedgerInputError(line.meta, f"Periodiseringsnyckeln '{line.nyckel}' finns inte; kända nycklar: {', '.join(known_keys)}, eller egna vikter som \"vikter: 1 1 1 1 1 1 1 1 1 1 1 1\".", None))
         else:
             usable.append(line)
     for line in ledger.prognos:

@@ -131,3 +131,19 @@ def test_periodisering_file_faults(text, line, fragment):
     with pytest.raises(PeriodiseringError) as caught:
         parse_periodisering(text, "p.toml")
     assert (caught.value.line, fragment in caught.value.message) == (line, True)
+
+
+def test_a_lines_own_weights(write_ledger):
+    _, entries, errors, options = write_ledger("""
+2025-12-10 custom "budgetbeslut" "Budget 2026"
+  typ: "internbudget"
+  beslut: "SN 2025-12-10 §2"
+2026-01-01 custom "budgetrad" "Budget 2026" Intäkter:Socialnämnden:Kommunbidrag:589  -600.00 SEK
+2026-01-01 custom "budgetrad" "Budget 2026" Kostnader:Socialnämnden:589:5020  600.00 SEK
+  nyckel: "vikter: 0 0 0 0 0 0 1 1 1 1 1 1"
+""")
+    assert errors == []
+    data = read_ledger(entries, options)
+    assert budget(data, datetime.date(2026, 6, 30), "589", "kostnad") == 0
+    assert budget(data, datetime.date(2026, 8, 31), "589", "kostnad") == D("-200.00")
+    assert budget(data, datetime.date(2026, 12, 31), "589", "kostnad") == D("-600.00")

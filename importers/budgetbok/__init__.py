@@ -1,0 +1,1 @@
+"""Budget workbooks (CSV/XLSX): the economists' internbudget per verksamhet × konto."""

@@ -1,0 +1,1 @@
+"""Volume lists (CSV/XLSX): vårddygn, vårdtagare, placeringar … per verksamhet and month."""
