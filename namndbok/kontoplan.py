@@ -47,6 +47,7 @@ from namndbok.accounts import (
 )
 
 DEFAULT_FILE = "kontoplan.toml"
+DEFAULT_UNITS = ("vårddygn", "vårdtagare", "placeringar", "ärenden", "hushåll", "timmar")
 KONTO_TYPES = (KIND_INTAKT, KIND_KOSTNAD, KIND_TILLGANG, KIND_SKULD, KIND_EGET_KAPITAL)
 
 
@@ -81,6 +82,7 @@ class Kontoplan(NamedTuple):
     eget_kapital_konto: str | None = None  # where ackumulerat resultat is kept (e.g. "2011")
     avrakningskonto: str | None = None  # the settlement account with the municipality (e.g. "1690")
     eget_kapital_per: str = "nämnd"  # or "ansvar": units carry their own result
+    enheter: tuple[str, ...] = ()  # volume units (vårddygn, vårdtagare …); empty = DEFAULT_UNITS
 
     def line_of(self, section: str, key: str) -> int:
         """The line of `key` in `[section]` ("" = top level); 0 when not found."""
@@ -144,7 +146,7 @@ def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
         return KontoplanError(path, lines.get((section, key), 0), message)
 
     _only_keys(data, {"namnd", "namn", "kommun", "radgrupper", "verksamheter", "konton", "ansvar",
-                      "eget_kapital_konto", "avrakningskonto", "eget_kapital_per"}, "", fail)
+                      "eget_kapital_konto", "avrakningskonto", "eget_kapital_per", "enheter"}, "", fail)
     namnd = data.get("namnd")
     if not isinstance(namnd, str) or not bc_account.is_valid_leaf(namnd):
         raise fail("", "namnd", "Ange namnd = \"…\": nämndens namn i kontona, t.ex. \"Socialnämnden\" (inga mellanslag).")
@@ -190,6 +192,9 @@ def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
         if value is not None and (value not in konton or konton[value].typ != typ):
             raise fail("", key, f"{key} = \"{value}\" ska vara ett konto av typen {typ} under [konton].")
         special[key] = value
+    enheter = data.get("enheter", list(DEFAULT_UNITS))
+    if not isinstance(enheter, list) or not all(isinstance(u, str) and u.strip() for u in enheter):
+        raise fail("", "enheter", 'enheter ska vara en lista av volymenheter, t.ex. ["vårddygn", "vårdtagare"].')
     per = data.get("eget_kapital_per", "nämnd")
     if per not in ("nämnd", "ansvar"):
         raise fail("", "eget_kapital_per", "eget_kapital_per ska vara \"nämnd\" eller \"ansvar\" (enheterna bär sitt eget resultat).")
@@ -204,6 +209,7 @@ def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
         ansvar=ansvar,
         lines=lines,
         eget_kapital_per=per,
+        enheter=tuple(u.strip().lower() for u in enheter),
         **special,
     )
 

@@ -140,6 +140,58 @@ def import_(export: Path, ledger: Path | None, kind: str | None, mode: str, torr
     run(export, _ledger_or_example(ledger), kind, mode, torrkorning)
 
 
+@main.command("import-budget")
+@click.argument("workbook", metavar="FIL", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@ledger_argument
+@click.option("--namn", required=True, help='Beslutets namn, t.ex. "Internbudget 2027".')
+@click.option("--beslut", "reference", required=True, help='Beslutsreferensen, t.ex. "SN 2026-12-10 §150".')
+@click.option("--typ", default="internbudget", show_default=True,
+              type=click.Choice(["kf-budget", "internbudget", "tilläggsbudget", "omfördelning", "kommunbidrag", "resultatreglering"]))
+@click.option("--ar", "year", type=int, required=True, help="Budgetåret.")
+@click.option("--datum", "date", default=None, help="Beslutsdatum ÅÅÅÅ-MM-DD (standard: i dag).")
+@click.option("--ersatter", default=None, help="Namnet på den version beslutet ersätter helt.")
+@click.option("--blad", default=None, help="Arbetsbokens blad (standard: det första).")
+def import_budget(workbook, ledger, namn, reference, typ, year, date, ersatter, blad) -> None:
+    """Läs in en budgetarbetsbok (XLSX/CSV) som ett budgetbeslut med sina rader."""
+    import datetime
+
+    from importers.budgetbok.writer import BudgetDecisionInput, import_budget as run
+    from importers.model import SourceError
+
+    try:
+        decided = datetime.date.fromisoformat(date) if date else datetime.date.today()
+    except ValueError:
+        raise click.BadParameter(f"'{date}' är inget datum; skriv ÅÅÅÅ-MM-DD.") from None
+    decision = BudgetDecisionInput(namn, typ, reference, year, decided, ersatter)
+    try:
+        written, rows, warnings = run(_ledger_or_example(ledger), workbook, decision, blad)
+    except SourceError as err:
+        raise click.ClickException(str(err)) from None
+    if not written:
+        click.echo(f"Budgetbeslutet '{namn}' finns redan med samma {rows} rader; inget ändrat.")
+        return
+    click.echo(f"Budgetbeslutet '{namn}' ({reference}) är inläst: {rows} rader i {year}/budget.beancount.")
+    for warning in warnings:
+        click.secho(warning, fg="yellow")
+
+
+@main.command("import-volymer")
+@click.argument("export", metavar="FIL", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@ledger_argument
+@click.option("--ar", "year", type=int, default=None, help="Året, när månaderna står som Jan … Dec.")
+@click.option("--blad", default=None, help="Arbetsbokens blad (standard: det första).")
+def import_volymer(export, ledger, year, blad) -> None:
+    """Läs in en volymlista (vårddygn, vårdtagare … per verksamhet och månad)."""
+    from importers.model import SourceError
+    from importers.volymer.writer import import_volumes
+
+    try:
+        added, same = import_volumes(_ledger_or_example(ledger), export, year, blad)
+    except SourceError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{added} nya volymer inlästa" + (f"; {same} fanns redan." if same else "."))
+
+
 @main.command("kontoplan")
 @click.argument("export", metavar="FIL.se", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--namnd", default="Nämnden", show_default=True, help="Nämndens namn (kontonamnets andra led).")
@@ -220,7 +272,7 @@ def eget_kapital(ledger, period) -> None:
     help="Katalogen med exempelnämndens kontoplan.toml.",
 )
 def exempel(target: Path) -> None:
-    """Skapa om exempelnämndens utfallsfiler från generatorn."""
+    """Skapa om exempelnämndens filer från generatorn."""
     from scripts.exempel import generate
 
     changed = generate(target)

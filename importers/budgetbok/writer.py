@@ -1,0 +1,102 @@
+"""A budget workbook into the ledger: one budget decision with its lines.
+
+The workbook's rows (verksamhet × konto [× ansvar], yearly or monthly, in the
+committee's sign: intäkter positive, kostnader negative) become a
+`custom "budgetbeslut"` with the decision's name, typ and reference, and one
+`custom "budgetrad"` per row in Beancount's sign, appended to
+`<år>/budget.beancount`. A row's `Nyckel` becomes its `nyckel:`; monthly
+amounts become the line's own weights (`nyckel: "vikter: …"`), so the budget
+per month is exactly the workbook's. Importing the same workbook under the same
+decision again changes nothing; the same name with other lines is refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
+
+from importers.budgetbok.reader import BudgetRow, read_budget_workbook
+from importers.ledger_append import append_and_check, faults
+from importers.model import SourceError
+from namndbok.accounts import KIND_KOMMUNBIDRAG, parse_account, result_account
+from namndbok.budget import TYPES
+from namndbok.kontoplan import check_account
+from namndbok.ledgerdata import read_ledger
+from namndbok.loading import load
+
+INCLUDE = 'include "*/budget.beancount"'
+
+
+class BudgetDecisionInput(NamedTuple):
+    namn: str
+    typ: str
+    beslut: str
+    year: int
+    date: datetime.date  # the decision's date
+    ersatter: str | None = None
+
+
+def _weights(months: tuple[Decimal, ...]) -> str:
+    return "vikter: " + " ".join(f"{m.normalize():f}" for m in months)
+
+
+def budget_block(decision: BudgetDecisionInput, rows: list[BudgetRow], namnd: str, roots, plans, path: str) -> str:
+    problems, lines = [], []
+    for row in rows:
+        if row.konto.lower() == "kommunbidrag":
+            account = result_account(roots, KIND_KOMMUNBIDRAG, namnd, row.verksamhet, None, row.ansvar)
+        else:
+            plan = plans[namnd]
+            konto = plan.konton.get(row.konto)
+            kind = konto.typ if konto else "kostnad"
+            account = result_account(roots, kind, namnd, row.verksamhet, row.konto, row.ansvar)
+        problem = check_account(parse_account(account, roots), plans)
+        if problem:
+            problems.append(f"{path}:{row.line}: {problem}")
+            continue
+        nyckel = row.nyckel
+        if row.months is not None:
+            if row.year_amount == 0 and any(row.months):
+                problems.append(f"{path}:{row.line}: Månadsbeloppen summerar till noll; dela raden i en intäkts- och en kostnadsrad.")
+                continue
+            nyckel = _weights(row.months) if row.year_amount else None
+        lines.append((account, -row.year_amount, nyckel))
+    if problems:
+        raise SourceError(path, 0, "Budgeten lästes inte in; inget är skrivet:\n" + "\n".join(problems))
+    out = [f'{decision.date} custom "budgetbeslut" "{decision.namn}"', f'  typ: "{decision.typ}"', f'  beslut: "{decision.beslut}"']
+    if decision.ersatter:
+        out.append(f'  ersatter: "{decision.ersatter}"')
+    out.append("")
+    # A decision for the year taken during it counts from its date; one taken before, from 1 January.
+    line_date = decision.date if decision.date.year == decision.year else datetime.date(decision.year, 1, 1)
+    width = max((len(a) for a, _, _ in lines), default=0)
+    for account, amount, nyckel in lines:
+        out.append(f'{line_date} custom "budgetrad" "{decision.namn}" {account.ljust(width)}  {amount:.2f} SEK')
+        if nyckel:
+            out.append(f'  nyckel: "{nyckel}"')
+    return "\n".join(out) + "\n"
+
+
+def import_budget(ledger: Path, workbook: Path, decision: BudgetDecisionInput, sheet: str | None = None) -> tuple[bool, int, list[str]]:
+    """Append the workbook as a decision; return (written, rows, warnings after)."""
+    if decision.typ not in TYPES:
+        raise SourceError(str(workbook), 0, f"Typen '{decision.typ}' finns inte; välj bland {', '.join(TYPES)}.")
+    entries, errors, options = load(ledger)
+    before = faults(errors)
+    if before:
+        raise SourceError(str(ledger), 0, f"Liggaren har {len(before)} fel; rätta dem först (`namndbok kontrollera`).")
+    data = read_ledger(entries, options)
+    rows = read_budget_workbook(workbook.read_bytes(), str(workbook), sheet)
+    namnd = next(iter(data.kontoplaner))
+    block = budget_block(decision, rows, namnd, data.roots, data.kontoplaner, str(workbook))
+    target = ledger.parent / str(decision.year) / "budget.beancount"
+    existing = target.read_text(encoding="utf-8") if target.exists() else ""
+    if block in existing:
+        return False, len(rows), []
+    if any(d.name == decision.namn for d in data.decisions):
+        raise SourceError(str(workbook), 0, f"Budgetbeslutet '{decision.namn}' finns redan i liggaren med andra rader. Ge det nya beslutet ett eget namn (och ersatter: det gamla).")
+    _, errors, _ = append_and_check(ledger, target, f"Budget {decision.year}, importerad av Nämndbok.", block,
+                                    data.roots, INCLUDE, str(workbook), 0)
+    return True, len(rows), [e.message for e in errors if e.message.startswith("Varning:")]

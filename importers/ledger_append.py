@@ -1,0 +1,48 @@
+"""Append text to one ledger file of a kind (budget, volymer), atomically, and check the result.
+
+Shared by the budget workbook and volume list imports: the file gets the
+root-name header when it is new, the main file gets the kind's include line
+when it lacks it, and if the ledger does not load without new errors
+afterwards every file is put back as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from importers.model import SourceError
+from namndbok.accounts import Roots
+from namndbok.fileio import atomic_write_text
+from namndbok.ledgerfile import root_option_lines
+from namndbok.loading import load
+
+
+def faults(errors) -> list:
+    return [e for e in errors if not e.message.startswith("Varning:")]
+
+
+def append_and_check(ledger: Path, target: Path, title: str, block: str, roots: Roots, include: str, source: str, faults_before: int):
+    """Append `block` to `target`; return the reloaded ledger (entries, errors, options)."""
+    originals: dict[Path, str | None] = {target: target.read_text(encoding="utf-8") if target.exists() else None}
+    try:
+        head = originals[target]
+        if head is None:
+            head = "\n".join([f"; {title}", *root_option_lines(roots)]) + "\n"
+        atomic_write_text(target, head.rstrip("\n") + "\n\n" + block.rstrip("\n") + "\n")
+        main_text = ledger.read_text(encoding="utf-8")
+        if include not in main_text:
+            originals[ledger] = main_text
+            atomic_write_text(ledger, main_text.rstrip("\n") + "\n" + include + "\n")
+        loaded = load(ledger)
+        new = faults(loaded[1])
+        if len(new) > faults_before:
+            first = new[-1]
+            raise SourceError(source, 0, f"Inget skrevs: liggaren läste inte rent efteråt ({first.source.get('filename')}:{first.source.get('lineno')}: {first.message}).")
+        return loaded
+    except BaseException:
+        for path, text in originals.items():
+            if text is None:
+                path.unlink(missing_ok=True)
+            else:
+                atomic_write_text(path, text)
+        raise
