@@ -21,17 +21,32 @@ def faults(errors) -> list:
     return [e for e in errors if not e.message.startswith("Varning:")]
 
 
+class Originals(dict):
+    """The texts files had before a change (None: the file did not exist), to put back."""
+
+    def keep(self, path: Path) -> str | None:
+        if path not in self:
+            self[path] = path.read_text(encoding="utf-8") if path.exists() else None
+        return self[path]
+
+    def restore(self) -> None:
+        for path, text in self.items():
+            if text is None:
+                path.unlink(missing_ok=True)
+            else:
+                atomic_write_text(path, text)
+
+
 def append_and_check(ledger: Path, target: Path, title: str, block: str, roots: Roots, include: str, source: str, faults_before: int):
     """Append `block` to `target`; return the reloaded ledger (entries, errors, options)."""
-    originals: dict[Path, str | None] = {target: target.read_text(encoding="utf-8") if target.exists() else None}
+    originals = Originals()
     try:
-        head = originals[target]
+        head = originals.keep(target)
         if head is None:
             head = "\n".join([f"; {title}", *root_option_lines(roots)]) + "\n"
         atomic_write_text(target, head.rstrip("\n") + "\n\n" + block.rstrip("\n") + "\n")
-        main_text = ledger.read_text(encoding="utf-8")
+        main_text = originals.keep(ledger)
         if include not in main_text:
-            originals[ledger] = main_text
             atomic_write_text(ledger, main_text.rstrip("\n") + "\n" + include + "\n")
         loaded = load(ledger)
         new = faults(loaded[1])
@@ -40,9 +55,5 @@ def append_and_check(ledger: Path, target: Path, title: str, block: str, roots: 
             raise SourceError(source, 0, f"Inget skrevs: liggaren läste inte rent efteråt ({first.source.get('filename')}:{first.source.get('lineno')}: {first.message}).")
         return loaded
     except BaseException:
-        for path, text in originals.items():
-            if text is None:
-                path.unlink(missing_ok=True)
-            else:
-                atomic_write_text(path, text)
+        originals.restore()
         raise

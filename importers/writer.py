@@ -24,6 +24,7 @@ from beancount.core import data
 from beancount.parser import printer
 
 from importers.convert import Mapped, Source, aggregated_entries, detailed_entries, month_totals
+from importers.ledger_append import Originals
 from importers.model import SourceError
 from namndbok.accounts import Roots
 from namndbok.fileio import atomic_write_text
@@ -132,26 +133,21 @@ def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: R
     by_file: dict[Path, list] = defaultdict(list)
     for entry in import_plan.entries:
         by_file[month_file(ledger, entry)].append(entry)
-    originals: dict[Path, str | None] = {}
+    originals = Originals()
     try:
         for path, entries in sorted(by_file.items()):
-            originals[path] = path.read_text(encoding="utf-8") if path.exists() else None
-            head = originals[path]
+            head = originals.keep(path)
             if head is None:
                 head = "\n".join([f"; Utfall {path.stem}, importerat av Nämndbok.", *root_option_lines(roots)]) + "\n"
             atomic_write_text(path, head.rstrip("\n") + "\n\n" + render_entries(entries))
         loaded = load(ledger)
         if any(str(path) not in loaded[2]["include"] for path in by_file):
-            originals[ledger] = ledger.read_text(encoding="utf-8")
-            atomic_write_text(ledger, originals[ledger].rstrip("\n") + "\n" + INCLUDE + "\n")
+            main_text = originals.keep(ledger)
+            atomic_write_text(ledger, main_text.rstrip("\n") + "\n" + INCLUDE + "\n")
             loaded = load(ledger)
         _verify(loaded, import_plan, source, faults_before)
     except BaseException:
-        for path, text in originals.items():
-            if text is None:
-                path.unlink(missing_ok=True)
-            else:
-                atomic_write_text(path, text)
+        originals.restore()
         raise
     return sorted(by_file)
 

@@ -46,7 +46,6 @@ from beancount.parser import options as bc_options
 
 from namndbok.accounts import AccountNameError, Roots, parse_account
 from namndbok.kontoplan import (
-    DEFAULT_FILE,
     Kontoplan,
     KontoplanError,
     check_account,

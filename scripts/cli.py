@@ -17,6 +17,18 @@ ledger_argument = click.argument(
 )
 
 
+def _read_clean(ledger: Path):
+    """(options, LedgerData) of a ledger that loads without errors (warnings are fine)."""
+    from namndbok.ledgerdata import read_ledger
+    from namndbok.loading import load
+
+    entries, errors, options = load(ledger)
+    faults = [e for e in errors if not e.message.startswith("Varning:")]
+    if faults:
+        raise click.ClickException(f"Liggaren har {len(faults)} fel; kör `namndbok kontrollera {ledger}` först.")
+    return options, read_ledger(entries, options)
+
+
 def _ledger_or_example(ledger: Path | None) -> Path:
     ledger = ledger or EXAMPLE_LEDGER
     if not ledger.is_file():
@@ -83,19 +95,13 @@ def kontrollera(ledger: Path | None) -> None:
 @click.option("--budgetversion", default=None, help="Jämför mot budgeten som den var efter detta beslut.")
 def uppfoljning(ledger, period, groups, urval, enhet, decimaler, budgetversion) -> None:
     """Utfall, budget, prognos och avvikelse per rapportdatum."""
-    from namndbok.loading import load
 
     from namndbok.engine import compute
-    from namndbok.ledgerdata import read_ledger
     from scripts.uppfoljning import KIND_CHOICES, TOTAL_LABELS, parse_period, print_table
 
     date = parse_period(period)
     ledger = _ledger_or_example(ledger)
-    entries, errors, options = load(ledger)
-    faults = [e for e in errors if not e.message.startswith("Varning:")]
-    if faults:
-        raise click.ClickException(f"Liggaren har {len(faults)} fel; kör `namndbok kontrollera {ledger}` först.")
-    data = read_ledger(entries, options)
+    options, data = _read_clean(ledger)
     if budgetversion and budgetversion not in {d.name for d in data.decisions}:
         raise click.ClickException(f"Budgetbeslutet '{budgetversion}' finns inte i liggaren.")
     table = compute(data, date, group_by=groups, kinds=KIND_CHOICES[urval], budget_version=budgetversion)
@@ -241,19 +247,13 @@ def prestanda_sie(rader: int) -> None:
 @click.option("--per", "period", default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
 def eget_kapital(ledger, period) -> None:
     """Eget kapital år för år: ingående, beslut, årets resultat, utgående (med budget och prognos)."""
-    from namndbok.loading import load
 
     from namndbok.eget_kapital import roll_forward_table
-    from namndbok.ledgerdata import read_ledger
     from scripts.tables import print_year_table
     from scripts.uppfoljning import parse_period
 
     ledger = _ledger_or_example(ledger)
-    entries, errors, options = load(ledger)
-    faults = [e for e in errors if not e.message.startswith("Varning:")]
-    if faults:
-        raise click.ClickException(f"Liggaren har {len(faults)} fel; kör `namndbok kontrollera {ledger}` först.")
-    data = read_ledger(entries, options)
+    options, data = _read_clean(ledger)
     dates = [d for by_date in data.utfall.values() for d in by_date]
     if not dates:
         raise click.ClickException("Liggaren har inget utfall.")

@@ -6,9 +6,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from beancount import loader
 
-from namndbok.accounts import AccountRef, Roots, parse_account
+from namndbok.accounts import Roots, parse_account
 from namndbok.engine import compute
 from namndbok.ledgerdata import read_ledger
 from namndbok.periodisering import (

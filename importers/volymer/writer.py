@@ -19,7 +19,7 @@ from beancount.core import data
 
 from importers.ledger_append import append_and_check, faults
 from importers.model import SourceError
-from importers.volymer.reader import VolumeRow, read_volume_list
+from importers.volymer.reader import read_volume_list
 from namndbok.accounts import KIND_KOSTNAD, result_account
 from namndbok.ledgerdata import read_ledger
 from namndbok.loading import load
