@@ -158,7 +158,7 @@ def import_(export: Path, ledger: Path | None, kind: str | None, mode: str, torr
 @click.option("--ersatter", default=None, help="Namnet på den version beslutet ersätter helt.")
 @click.option("--blad", default=None, help="Arbetsbokens blad (standard: det första).")
 def import_budget(workbook, ledger, namn, reference, typ, year, date, ersatter, blad) -> None:
-    """Läs in en budgetarbetsbok (XLSX/CSV) som ett budgetbeslut med sina rader."""
+    """Läs in en budgetarbetsbok (XLSX/CSV) eller en SIE-fils #PBUDGET som ett budgetbeslut."""
     import datetime
 
     from importers.budgetbok.writer import BudgetDecisionInput, import_budget as run

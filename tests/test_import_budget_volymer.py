@@ -99,3 +99,22 @@ def test_an_unknown_unit_is_refused(ledger, tmp_path):
     path.write_bytes("Verksamhet;Månad;Enhet;Antal\r\n5731;2026-01;sängar;5\r\n".encode("utf-8"))
     code, out = run("import-volymer", path, ledger)
     assert code == 1 and f"{path}:2: Okänd enhet 'sängar'" in out
+
+
+def test_a_sie_files_pbudget_becomes_a_budget_decision(ledger, tmp_path):
+    lines = ["#FLAGGA 0", "#SIETYP 4", "#RAR 0 20270101 20271231", '#KONTO 3911 "Kommunbidrag"']
+    for month in range(1, 13):
+        lines.append(f'#PBUDGET 0 2027{month:02d} 4610 {{20 "5731" 1 "2200"}} {1000 + 100 * (month > 6)}.00')
+        lines.append(f'#PBUDGET 0 2027{month:02d} 3911 {{20 "5731"}} -{1000 + 100 * (month > 6)}.00')
+        lines.append(f"#PBUDGET 0 2027{month:02d} 1690 {{}} 5.00")  # a balance account: not the committee's budget
+    path = tmp_path / "budget.se"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp437"))
+    code, out = run("import-budget", path, ledger, "--namn", "Budget 2027 ur ekonomisystemet", "--beslut", "SN 2026-12-10 §150",
+                    "--ar", "2027", "--datum", "2026-12-10")
+    assert code == 0 and "2 rader" in out, out
+    entries, errors, options = load(ledger)
+    data = read_ledger(entries, options)
+    june = compute(data, datetime.date(2027, 6, 30), group_by=("typ",), where={"verksamhet": "5731"})
+    assert june.row("kostnad").measures.budget == D("-6000.00")
+    assert june.row("kostnad").measures.budget_helar == D("-12600.00")
+    assert june.row("kommunbidrag").measures.budget_helar == D("12600.00")

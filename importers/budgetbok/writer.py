@@ -1,4 +1,4 @@
-"""A budget workbook into the ledger: one budget decision with its lines.
+"""A budget workbook (or a SIE file's #PBUDGET) into the ledger: one budget decision with its lines.
 
 The workbook's rows (verksamhet × konto [× ansvar], yearly or monthly, in the
 committee's sign: intäkter positive, kostnader negative) become a
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from importers.budgetbok.reader import BudgetRow, read_budget_workbook
+from importers.config import load_import_config
 from importers.ledger_append import append_and_check, faults
 from importers.model import SourceError
 from namndbok.accounts import KIND_KOMMUNBIDRAG, parse_account, result_account
@@ -79,6 +80,36 @@ def budget_block(decision: BudgetDecisionInput, rows: list[BudgetRow], namnd: st
     return "\n".join(out) + "\n"
 
 
+def rows_from_pbudget(data: bytes, path: str, config) -> list[BudgetRow]:
+    """Budget rows from a SIE file's #PBUDGET of year 0: per konto and verksamhet, by month.
+
+    #PBUDGET is debit positive (costs positive); budget rows are in the committee's
+    sign, so the amounts are turned. The verksamhet and ansvar come from the
+    dimensions import.toml names for SIE."""
+    from importers.sie.parser import parse_sie
+
+    sie = parse_sie(data, path)
+    start, end = sie.rar.get(0, (None, None))
+    months: dict[tuple, list] = {}
+    lines: dict[tuple, int] = {}
+    for total in sie.pbudget:
+        if not total.label.startswith("#PBUDGET 0 ") or (start and not f"{start:%Y%m}" <= total.period <= f"{end:%Y%m}"):
+            continue
+        if total.konto[:1] in "12":  # balance-sheet budgets are not the committee's budget
+            continue
+        dims = dict(total.objekt)
+        key = (dims.get(config.verksamhet) or config.verksamhet_saknas or "", total.konto, dims.get(config.ansvar) if config.ansvar else None)
+        months.setdefault(key, [Decimal(0)] * 12)[int(total.period[4:]) - 1] -= total.amount
+        lines.setdefault(key, total.line)
+    if not months:
+        raise SourceError(path, 0, "SIE-filen har ingen #PBUDGET för år 0 att läsa in som budget.")
+    return [
+        BudgetRow(verksamhet, "Kommunbidrag" if konto in config.kommunbidrag else konto, ansvar,
+                  sum(amounts, Decimal(0)), tuple(amounts), None, lines[(verksamhet, konto, ansvar)])
+        for (verksamhet, konto, ansvar), amounts in sorted(months.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ""))
+    ]
+
+
 def import_budget(ledger: Path, workbook: Path, decision: BudgetDecisionInput, sheet: str | None = None) -> tuple[bool, int, list[str]]:
     """Append the workbook as a decision; return (written, rows, warnings after)."""
     if decision.typ not in TYPES:
@@ -88,7 +119,11 @@ def import_budget(ledger: Path, workbook: Path, decision: BudgetDecisionInput, s
     if before:
         raise SourceError(str(ledger), 0, f"Liggaren har {len(before)} fel; rätta dem först (`namndbok kontrollera`).")
     data = read_ledger(entries, options)
-    rows = read_budget_workbook(workbook.read_bytes(), str(workbook), sheet)
+    content = workbook.read_bytes()
+    if b"#PBUDGET" in content[:1_000_000] and b"#SIETYP" in content[:4096]:
+        rows = rows_from_pbudget(content, str(workbook), load_import_config(ledger.parent).sie)
+    else:
+        rows = read_budget_workbook(content, str(workbook), sheet)
     namnd = next(iter(data.kontoplaner))
     block = budget_block(decision, rows, namnd, data.roots, data.kontoplaner, str(workbook))
     target = ledger.parent / str(decision.year) / "budget.beancount"
