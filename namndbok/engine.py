@@ -251,6 +251,17 @@ def _year_back(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year - 1, day=28)
 
 
+def add_measures(items: Iterable[Measures]) -> Measures:
+    """The measures of several rows together: base measures summed, the rest derived again."""
+    cell: dict[str, Decimal] = {}
+    for measures in items:
+        for name in BASE:
+            value = getattr(measures, name)
+            if value is not None:
+                cell[name] = cell.get(name, Decimal(0)) + value
+    return _derive(cell)
+
+
 def _sum_cells(cells: Iterable[dict[str, Decimal]]) -> dict[str, Decimal]:
     total: dict[str, Decimal] = {}
     for cell in cells:

@@ -242,6 +242,36 @@ def prestanda_sie(rader: int) -> None:
         click.echo(figure.line())
 
 
+@main.command()
+@click.argument("layout", metavar="LAYOUT", type=click.Path(dir_okay=False, path_type=Path))
+@ledger_argument
+@click.option("--per", "period", required=True, help="Rapportdatum: ÅÅÅÅ-MM (månadens sista dag) eller ÅÅÅÅ-MM-DD.")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv", "xlsx"]), default="terminal", show_default=True)
+@click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Skriv till filen (krävs för xlsx).")
+def rapport(layout: Path, ledger: Path | None, period: str, fmt: str, target: Path | None) -> None:
+    """En tabell enligt en layout (layouter/*.toml), t.ex. driftredovisningen."""
+    from namndbok.layout import LayoutError, load_layout
+    from namndbok.report import build_report
+    from scripts.rapport import write
+    from scripts.uppfoljning import parse_period
+
+    date = parse_period(period)
+    ledger = _ledger_or_example(ledger)
+    if not layout.exists() and (ledger.parent / "layouter" / f"{layout}.toml").exists():
+        layout = ledger.parent / "layouter" / f"{layout}.toml"
+    options, data = _read_clean(ledger)
+    plan = next(iter(data.kontoplaner.values()), None)
+    try:
+        report = build_report(load_layout(layout, plan), data, date)
+        text = write(report, fmt, target)
+    except (LayoutError, ValueError) as err:
+        raise click.ClickException(str(err)) from None
+    if text is not None:
+        click.echo(text, nl=False)
+    elif target is not None:
+        click.echo(f"Skrev {target}.")
+
+
 @main.command("eget-kapital")
 @ledger_argument
 @click.option("--per", "period", default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")

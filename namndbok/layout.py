@@ -1,0 +1,209 @@
+"""Report layouts as data: which rows and columns a committee's table has.
+
+A layout is a TOML file the economists edit in git (`layouter/*.toml` beside
+the ledger):
+
+    namn = "Verksamhetens nettokostnader"
+    enhet = "mnkr"             # kr, tkr or mnkr
+    decimaler = 1
+    typ = ["intäkt", "kostnad"]  # what the rows count unless a row says otherwise
+
+    [[kolumner]]
+    rubrik = "Utfall {period}"   # {period} "feb 2026", {ar} 2026, {fg_ar} 2025
+    matt = "utfall"              # any measure of the engine (namndbok.engine.Measures)
+
+    [[kolumner]]
+    rubrik = "Helårsprognos {ar}08"
+    matt = "prognos"
+    per = "08"                   # this column at another date: "MM" in the report's year, or "ÅÅÅÅ-MM"
+
+    [[rader]]
+    en_rad_per = "radgrupp"      # one row per row group of the kontoplan, in its order
+
+    [[rader]]
+    namn = "Barn- och ungdomsvård"
+    radgrupp = ["Barn- och ungdomsvård"]
+    utom_verksamhet = ["550"]    # a verksamhet moved to a row of its own
+
+    [[rader]]
+    namn = "Nettokostnader"
+    summa = "alla"               # the rows above (or a list of row names)
+
+A row selects by `typ`, `radgrupp`, `verksamhet`, `ansvar`, `konto` (lists)
+and `utom_verksamhet`; the engine computes it, so a row is exactly what the
+ledger holds for that selection. `parse_layout` is pure and checks every name
+against the kontoplan, with Swedish errors naming the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import NamedTuple
+
+from namndbok.accounts import RESULT_KINDS
+from namndbok.engine import MEASURES
+from namndbok.kontoplan import Kontoplan
+from namndbok.swedish import UNITS
+
+DIMENSIONS = ("radgrupp", "verksamhet", "ansvar", "konto")
+ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", *DIMENSIONS}
+COLUMN_KEYS = {"rubrik", "matt", "per"}
+LAYOUT_KEYS = {"namn", "enhet", "decimaler", "typ", "kolumner", "rader", "rubrik"}
+
+
+class Column(NamedTuple):
+    rubrik: str
+    matt: str
+    per: str | None = None
+
+
+class RowSpec(NamedTuple):
+    namn: str | None
+    typ: tuple[str, ...]
+    filters: tuple[tuple[str, tuple[str, ...]], ...]  # (dimension, allowed values)
+    utom_verksamhet: tuple[str, ...] = ()
+    summa: tuple[str, ...] | str | None = None  # row names, or "alla"
+    en_rad_per: str | None = None
+    fet: bool = False
+
+
+class Layout(NamedTuple):
+    path: str
+    namn: str
+    rubrik: str  # the first column's header, e.g. "Mnkr"
+    enhet: str
+    decimaler: int
+    kolumner: tuple[Column, ...]
+    rader: tuple[RowSpec, ...]
+
+
+class LayoutError(Exception):
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+def load_layout(path: str | Path, plan: Kontoplan | None = None) -> Layout:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LayoutError(str(path), 0, "Layouten finns inte. Kontrollera sökvägen.") from None
+    return parse_layout(text, str(path), plan)
+
+
+def _line_finder(text: str):
+    lines = text.splitlines()
+
+    def line_of(key: str, value: str | None = None, occurrence: int = 0) -> int:
+        """The line of the `occurrence`-th `[[key]]` table (or `key = …` containing value)."""
+        if value is None:
+            found = [n for n, l in enumerate(lines, 1) if l.strip() == f"[[{key}]]"]
+            return found[occurrence] if occurrence < len(found) else 0
+        pattern = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
+        return next((n for n, l in enumerate(lines, 1) if pattern.match(l) and value in l), 0)
+
+    return line_of
+
+
+def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = None) -> Layout:
+    line_of = _line_finder(text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = re.search(r"\(at line (\d+)", str(err))
+        raise LayoutError(path, int(match.group(1)) if match else 0, f"Layouten är inte giltig TOML ({err}).") from None
+    for key in data:
+        if key not in LAYOUT_KEYS:
+            raise LayoutError(path, line_of(key, ""), f"Okänd inställning '{key}'; tillåtna är {', '.join(sorted(LAYOUT_KEYS))}.")
+    enhet = data.get("enhet", "mnkr")
+    if enhet not in UNITS:
+        raise LayoutError(path, line_of("enhet", enhet), f"enhet = \"{enhet}\" finns inte; välj kr, tkr eller mnkr.")
+    decimaler = data.get("decimaler", 1)
+    if not isinstance(decimaler, int) or not 0 <= decimaler <= 3:
+        raise LayoutError(path, line_of("decimaler", str(decimaler)), "decimaler ska vara ett heltal 0–3.")
+    default_typ = _kinds(data.get("typ", ["intäkt", "kostnad"]), path, line_of("typ", ""))
+
+    columns = []
+    for index, item in enumerate(data.get("kolumner", [])):
+        where = line_of("kolumner", None, index)
+        _only(item, COLUMN_KEYS, "kolumnen", path, where)
+        matt = item.get("matt")
+        if matt not in MEASURES:
+            raise LayoutError(path, where, f"Kolumnen har matt = \"{matt}\", som inte finns; välj bland {', '.join(MEASURES)}.")
+        per = item.get("per")
+        if per is not None and not re.fullmatch(r"(\d{4}-)?\d{2}", str(per)):
+            raise LayoutError(path, where, f"per = \"{per}\" ska vara \"MM\" (i rapportens år) eller \"ÅÅÅÅ-MM\".")
+        columns.append(Column(str(item.get("rubrik", matt)), matt, per))
+    if not columns:
+        raise LayoutError(path, 0, "Layouten har inga [[kolumner]].")
+
+    rows = []
+    names = set()
+    for index, item in enumerate(data.get("rader", [])):
+        where = line_of("rader", None, index)
+        _only(item, ROW_KEYS, "raden", path, where)
+        row = _row(item, default_typ, plan, path, where)
+        if isinstance(row.summa, tuple):
+            missing = [n for n in row.summa if n not in names]
+            if missing:
+                raise LayoutError(path, where, f"Summaraden '{row.namn}' räknar med {', '.join(missing)}, som inte finns ovanför.")
+        if row.namn:
+            names.add(row.namn)
+        rows.append(row)
+    if not rows:
+        raise LayoutError(path, 0, "Layouten har inga [[rader]].")
+    return Layout(path, str(data.get("namn", Path(path).stem)), str(data.get("rubrik", enhet.capitalize())),
+                  enhet, decimaler, tuple(columns), tuple(rows))
+
+
+def _only(item: dict, allowed: set[str], what: str, path: str, line: int) -> None:
+    for key in item:
+        if key not in allowed:
+            raise LayoutError(path, line, f"Okänd nyckel '{key}' i {what}; tillåtna är {', '.join(sorted(allowed))}.")
+
+
+def _kinds(value, path: str, line: int) -> tuple[str, ...]:
+    kinds = tuple(value) if isinstance(value, list) else (value,)
+    for kind in kinds:
+        if kind not in RESULT_KINDS:
+            raise LayoutError(path, line, f"typ \"{kind}\" finns inte; välj bland {', '.join(RESULT_KINDS)}.")
+    return kinds
+
+
+def _row(item: dict, default_typ, plan: Kontoplan | None, path: str, line: int) -> RowSpec:
+    typ = _kinds(item["typ"], path, line) if "typ" in item else default_typ
+    filters = []
+    for dimension in DIMENSIONS:
+        if dimension in item:
+            values = tuple(str(v) for v in (item[dimension] if isinstance(item[dimension], list) else [item[dimension]]))
+            _check_codes(dimension, values, plan, path, line)
+            filters.append((dimension, values))
+    utom = tuple(str(v) for v in item.get("utom_verksamhet", []))
+    _check_codes("verksamhet", utom, plan, path, line)
+    summa = item.get("summa")
+    if summa is not None and summa != "alla" and not (isinstance(summa, list) and all(isinstance(s, str) for s in summa)):
+        raise LayoutError(path, line, 'summa ska vara "alla" eller en lista av radnamn.')
+    per = item.get("en_rad_per")
+    if per is not None and per not in DIMENSIONS:
+        raise LayoutError(path, line, f"en_rad_per = \"{per}\" finns inte; välj bland {', '.join(DIMENSIONS)}.")
+    namn = item.get("namn")
+    if namn is None and per is None:
+        raise LayoutError(path, line, "Raden behöver namn = \"…\" (eller en_rad_per för en rad per grupp).")
+    return RowSpec(namn, typ, tuple(filters), utom, tuple(summa) if isinstance(summa, list) else summa, per,
+                   bool(item.get("fet", summa is not None)))
+
+
+def _check_codes(dimension: str, values, plan: Kontoplan | None, path: str, line: int) -> None:
+    if plan is None:
+        return
+    known = {
+        "radgrupp": plan.radgrupper,
+        "verksamhet": plan.verksamheter,
+        "ansvar": plan.ansvar,
+        "konto": plan.konton,
+    }[dimension]
+    for value in values:
+        if value not in known:
+            raise LayoutError(path, line, f"{dimension.capitalize()} '{value}' finns inte i kontoplanen {plan.path}. Rätta layouten eller kontoplanen.")

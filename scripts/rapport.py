@@ -1,0 +1,110 @@
+"""`namndbok rapport`: a layout's table to the terminal, Markdown, CSV or XLSX.
+
+Thin presenters over `namndbok.report`: the cells are printed by
+`namndbok.present` (the one place that rounds); XLSX gets real numbers in the
+layout's unit with a number format, so Excel shows the Swedish format and can
+still sum them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from namndbok.report import Report, cells
+from namndbok.swedish import UNITS
+
+FORMATS = ("terminal", "markdown", "csv", "xlsx")
+
+
+def to_markdown(report: Report) -> str:
+    rows = cells(report)
+    out = [f"**{report.layout.namn}**", "", "| " + " | ".join(report.headers) + " |",
+           "| " + " | ".join(["---"] + ["---:"] * (len(report.headers) - 1)) + " |"]
+    for row, printed in zip(report.rows, rows):
+        texts = [f"**{t}**" if row.bold and t else t for t in printed]
+        out.append("| " + " | ".join(texts) + " |")
+    return "\n".join(out) + "\n"
+
+
+def to_csv(report: Report) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(report.headers)
+    writer.writerows(cells(report))
+    return buffer.getvalue()
+
+
+def to_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    layout = report.layout
+    book = Workbook()
+    sheet = book.active
+    sheet.title = layout.namn[:31]
+    sheet.append(list(report.headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    amount_format = "#,##0" + ("." + "0" * layout.decimaler if layout.decimaler else "")
+    for row in report.rows:
+        values = [row.label]
+        for measures, column in zip(row.measures, layout.kolumner):
+            value = getattr(measures, column.matt)
+            if value is None or (column.matt.endswith("_pct") and _no_percentage(measures, layout)):
+                values.append(None)
+            elif column.matt.endswith("_pct"):
+                values.append(float(value))
+            else:
+                values.append(float(Decimal(value) / UNITS[layout.enhet]))
+        sheet.append(values)
+        for index, cell in enumerate(sheet[sheet.max_row]):
+            if index:
+                cell.number_format = "0%" if layout.kolumner[index - 1].matt.endswith("_pct") else amount_format
+            if row.bold:
+                cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = max(len(r.label) for r in report.rows) + 2
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _no_percentage(measures, layout) -> bool:
+    from namndbok.present import format_measure
+
+    return format_measure(measures, "avvikelse_helar_pct", layout.enhet, layout.decimaler) == ""
+
+
+def print_terminal(report: Report) -> None:
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    table = RichTable(title=f"{report.layout.namn} per {report.date}", title_justify="left")
+    for index, text in enumerate(report.headers):
+        table.add_column(text, justify="left" if index == 0 else "right")
+    for row, printed in zip(report.rows, cells(report)):
+        table.add_row(*printed, style="bold" if row.bold else None)
+    Console().print(table)
+
+
+def write(report: Report, fmt: str, target: Path | None) -> str | None:
+    """Print or write the report; returns the text for terminal-bound formats."""
+    from namndbok.fileio import atomic_write_bytes, atomic_write_text
+
+    if fmt == "terminal":
+        print_terminal(report)
+        return None
+    if fmt == "xlsx":
+        if target is None:
+            raise ValueError("XLSX behöver --ut FIL.xlsx.")
+        atomic_write_bytes(target, to_xlsx(report))
+        return None
+    text = to_markdown(report) if fmt == "markdown" else to_csv(report)
+    if target is None:
+        return text
+    atomic_write_text(target, text)
+    return None

@@ -1,0 +1,79 @@
+"""Report layouts: fixture 003 through `namndbok rapport`, XLSX numbers, layout errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from namndbok.layout import LayoutError, parse_layout
+from namndbok.kontoplan import load_kontoplan
+from scripts.cli import main
+
+from conftest import EXAMPLE_DIR, REPO
+from test_engine_fixture003 import COLUMNS, QUIRKS, fixture_rows, printed
+
+FIXTURE = REPO / "tests" / "fixtures" / "ledger003"
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("layout, fixture", [
+    ("driftredovisning", "003-driftredovisning-feb-2026.csv"),
+    ("nettokostnader", "003-nettokostnader-per-verksamhet-feb-2026.csv"),
+])
+def test_fixture_003_tables_through_the_cli(layout, fixture):
+    code, out = run("rapport", FIXTURE / "layouter" / f"{layout}.toml", FIXTURE / "main.beancount", "--per", "2026-02", "--format", "csv")
+    assert code == 0, out
+    table = list(csv.reader(io.StringIO(out), delimiter=";"))
+    header, rows = table[0], table[1:]
+    assert header[1:] == ["Utfall feb 2026", "Budget feb 2026", "Prognos helår 2026", "Budget helår 2026",
+                          "Avvikelse mot budget helår", "Avvikelse mot budget helår %", "Utfall helår 2025"]
+    expected = fixture_rows(fixture)
+    assert [r[0] for r in rows] == [e["rad"] for e in expected]
+    for row, line in zip(rows, expected):
+        for (column, _), cell in zip(COLUMNS.items(), row[1:]):
+            assert cell == QUIRKS.get((line["rad"], column), printed(line[column])), (line["rad"], column)
+
+
+def test_xlsx_has_real_numbers_bold_totals_and_a_frozen_header(tmp_path):
+    target = tmp_path / "drift.xlsx"
+    code, out = run("rapport", FIXTURE / "layouter" / "driftredovisning.toml", FIXTURE / "main.beancount",
+                    "--per", "2026-02", "--format", "xlsx", "--ut", target)
+    assert code == 0, out
+    sheet = load_workbook(target).active
+    assert sheet.freeze_panes == "B2"
+    assert [c.value for c in sheet[1]][:3] == ["Mnkr", "Utfall feb 2026", "Budget feb 2026"]
+    kostnader = sheet[3]
+    assert kostnader[0].value == "Kostnader"
+    assert kostnader[1].value == pytest.approx(-190.04)  # unrounded, in mnkr
+    assert kostnader[1].number_format == "#,##0.0"
+    assert kostnader[6].value == pytest.approx(-2.8 / -1206.91, abs=1e-4) and kostnader[6].number_format == "0%"
+    total = sheet[4]
+    assert total[0].value == "Nettokostnader" and total[0].font.bold and total[3].value == pytest.approx(-827.0)
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ('[[kolumner]]\nmatt = "utfallet"\n[[rader]]\nnamn = "A"\n', 'matt = "utfallet", som inte finns'),
+    ('[[kolumner]]\nmatt = "utfall"\n[[rader]]\nnamn = "A"\nverksamhet = ["5799"]\n', "Verksamhet '5799' finns inte i kontoplanen"),
+    ('[[kolumner]]\nmatt = "utfall"\n[[rader]]\nnamn = "A"\n[[rader]]\nnamn = "S"\nsumma = ["B"]\n', "räknar med B, som inte finns ovanför"),
+    ('enhet = "kkr"\n[[kolumner]]\nmatt = "utfall"\n[[rader]]\nnamn = "A"\n', 'enhet = "kkr" finns inte'),
+])
+def test_layout_errors_name_the_line(text, fragment):
+    plan = load_kontoplan(EXAMPLE_DIR / "kontoplan.toml")
+    with pytest.raises(LayoutError) as caught:
+        parse_layout(text, "l.toml", plan)
+    assert fragment in caught.value.message and caught.value.line > 0
+
+
+def test_an_unknown_verksamhet_in_a_layout_stops_the_cli(tmp_path):
+    layout = tmp_path / "fel.toml"
+    layout.write_text('[[kolumner]]\nmatt = "utfall"\n\n[[rader]]\nnamn = "X"\nverksamhet = ["5799"]\n', encoding="utf-8")
+    code, out = run("rapport", layout, "--per", "2026-10")
+    assert code == 1 and f"{layout}:4: Verksamhet '5799' finns inte i kontoplanen" in out
