@@ -29,6 +29,12 @@ the ledger):
     namn = "Nettokostnader"
     summa = "alla"               # the rows above (or a list of row names)
 
+    [[rader]]
+    namn = "Ackumulerat resultat (inklusive årets resultat)"
+    eget_kapital = true          # utgående eget kapital: by utfall, budget, prognos, bokslut fg år
+
+A column may count only some kinds (`typ = ["kommunbidrag"]`), e.g. the
+kommunbidrag column of a table whose rows are results.
 A row selects by `typ`, `radgrupp`, `verksamhet`, `ansvar`, `konto` (lists)
 and `utom_verksamhet`; the engine computes it, so a row is exactly what the
 ledger holds for that selection. `parse_layout` is pure and checks every name
@@ -48,8 +54,8 @@ from namndbok.kontoplan import Kontoplan
 from namndbok.swedish import UNITS
 
 DIMENSIONS = ("radgrupp", "verksamhet", "ansvar", "konto")
-ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", *DIMENSIONS}
-COLUMN_KEYS = {"rubrik", "matt", "per"}
+ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", "eget_kapital", *DIMENSIONS}
+COLUMN_KEYS = {"rubrik", "matt", "per", "typ"}
 LAYOUT_KEYS = {"namn", "enhet", "decimaler", "typ", "kolumner", "rader", "rubrik"}
 
 
@@ -57,6 +63,7 @@ class Column(NamedTuple):
     rubrik: str
     matt: str
     per: str | None = None
+    typ: tuple[str, ...] | None = None  # count only these kinds in this column (e.g. kommunbidrag)
 
 
 class RowSpec(NamedTuple):
@@ -67,6 +74,7 @@ class RowSpec(NamedTuple):
     summa: tuple[str, ...] | str | None = None  # row names, or "alla"
     en_rad_per: str | None = None
     fet: bool = False
+    eget_kapital: bool = False  # ackumulerat resultat inklusive årets resultat
 
 
 class Layout(NamedTuple):
@@ -135,7 +143,8 @@ def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = Non
         per = item.get("per")
         if per is not None and not re.fullmatch(r"(\d{4}-)?\d{2}", str(per)):
             raise LayoutError(path, where, f"per = \"{per}\" ska vara \"MM\" (i rapportens år) eller \"ÅÅÅÅ-MM\".")
-        columns.append(Column(str(item.get("rubrik", matt)), matt, per))
+        kinds = _kinds(item["typ"], path, where) if "typ" in item else None
+        columns.append(Column(str(item.get("rubrik", matt)), matt, per, kinds))
     if not columns:
         raise LayoutError(path, 0, "Layouten har inga [[kolumner]].")
 
@@ -191,8 +200,11 @@ def _row(item: dict, default_typ, plan: Kontoplan | None, path: str, line: int) 
     namn = item.get("namn")
     if namn is None and per is None:
         raise LayoutError(path, line, "Raden behöver namn = \"…\" (eller en_rad_per för en rad per grupp).")
+    eget_kapital = item.get("eget_kapital", False)
+    if not isinstance(eget_kapital, bool):
+        raise LayoutError(path, line, "eget_kapital ska vara true eller false.")
     return RowSpec(namn, typ, tuple(filters), utom, tuple(summa) if isinstance(summa, list) else summa, per,
-                   bool(item.get("fet", summa is not None)))
+                   bool(item.get("fet", summa is not None or eget_kapital)), eget_kapital)
 
 
 def _check_codes(dimension: str, values, plan: Kontoplan | None, path: str, line: int) -> None:

@@ -13,6 +13,7 @@ import calendar
 import datetime
 from typing import NamedTuple
 
+from namndbok.eget_kapital import roll_forward
 from namndbok.engine import Measures, add_measures, compute, label
 from namndbok.layout import Column, Layout, RowSpec
 from namndbok.present import format_measure
@@ -55,7 +56,6 @@ def _selection(row: RowSpec, data) -> dict:
 
 
 def build_report(layout: Layout, data, date: datetime.date) -> Report:
-    dates = sorted({column_date(c, date) for c in layout.kolumner})
     rows: list[ReportRow] = []
     by_name: dict[str, ReportRow] = {}
     since_total: list[ReportRow] = []
@@ -66,7 +66,7 @@ def build_report(layout: Layout, data, date: datetime.date) -> Report:
             made = [ReportRow(spec.namn, measures, spec.fet)]
             since_total = []
         else:
-            made = _data_rows(spec, layout, data, date, dates)
+            made = _data_rows(spec, layout, data, date)
             since_total.extend(made)
         for row in made:
             rows.append(row)
@@ -75,19 +75,42 @@ def build_report(layout: Layout, data, date: datetime.date) -> Report:
     return Report(layout, date, headers, tuple(rows))
 
 
-def _data_rows(spec: RowSpec, layout: Layout, data, date, dates) -> list[ReportRow]:
+def _data_rows(spec: RowSpec, layout: Layout, data, date) -> list[ReportRow]:
+    if spec.eget_kapital:
+        return [ReportRow(spec.namn, tuple(_eget_kapital(data, column_date(c, date)) for c in layout.kolumner), spec.fet)]
     where = _selection(spec, data)
     group_by = (spec.en_rad_per,) if spec.en_rad_per else ()
-    tables = {at: compute(data, at, group_by=group_by, kinds=spec.typ, where=where) for at in dates}
+    tables = {}
+    for column in layout.kolumner:
+        at, kinds = column_date(column, date), column.typ or spec.typ
+        if (at, kinds) not in tables:
+            tables[(at, kinds)] = compute(data, at, group_by=group_by, kinds=kinds, where=where)
+    chosen = [tables[(column_date(c, date), c.typ or spec.typ)] for c in layout.kolumner]
     if not group_by:
-        measures = tuple(tables[column_date(c, date)].total.measures for c in layout.kolumner)
-        return [ReportRow(spec.namn, measures, spec.fet)]
-    keys = _ordered_keys(spec.en_rad_per, data, tables)
+        return [ReportRow(spec.namn, tuple(t.total.measures for t in chosen), spec.fet)]
     out = []
-    for key in keys:
-        measures = tuple(_row_or_empty(tables[column_date(c, date)], key) for c in layout.kolumner)
-        out.append(ReportRow(label(data, spec.en_rad_per, key[0]), measures, spec.fet))
+    for key in _ordered_keys(spec.en_rad_per, data, tables):
+        out.append(ReportRow(label(data, spec.en_rad_per, key[0]), tuple(_row_or_empty(t, key) for t in chosen), spec.fet))
     return out
+
+
+def _eget_kapital(data, at: datetime.date) -> Measures:
+    """Ackumulerat resultat inklusive årets resultat, in the columns' own measures:
+    utfall = to the date, budget_helar and prognos = by budget and prognos,
+    utfall_fg_helar = the previous year's bokslut."""
+    rows = roll_forward(data, at.year, at)
+    previous = roll_forward(data, at.year - 1)
+
+    def total(items, attr):
+        values = [getattr(r, attr) for r in items]
+        return None if not values or any(v is None for v in values) else sum(values)
+
+    return Measures(
+        utfall=total(rows, "utgaende"),
+        budget_helar=total(rows, "utgaende_budget"),
+        prognos=total(rows, "utgaende_prognos"),
+        utfall_fg_helar=total(previous, "utgaende"),
+    )
 
 
 def _ordered_keys(dimension: str, data, tables) -> list[tuple]:
@@ -96,7 +119,7 @@ def _ordered_keys(dimension: str, data, tables) -> list[tuple]:
     for plan in data.kontoplaner.values():
         planned += {"radgrupp": list(plan.radgrupper), "verksamhet": list(plan.verksamheter),
                     "ansvar": list(plan.ansvar), "konto": sorted(plan.konton)}[dimension]
-    found = [row.key for table in tables.values() for row in table.rows]
+    found = [row.key for table in tables.values() for row in table.rows]  # tables: {(date, kinds): Table}
     keys = [(value,) for value in planned] if dimension in ("radgrupp", "verksamhet") else []
     return keys + [k for k in dict.fromkeys(found) if k not in keys]
 

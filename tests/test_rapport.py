@@ -77,3 +77,22 @@ def test_an_unknown_verksamhet_in_a_layout_stops_the_cli(tmp_path):
     layout.write_text('[[kolumner]]\nmatt = "utfall"\n\n[[rader]]\nnamn = "X"\nverksamhet = ["5799"]\n', encoding="utf-8")
     code, out = run("rapport", layout, "--per", "2026-10")
     assert code == 1 and f"{layout}:4: Verksamhet '5799' finns inte i kontoplanen" in out
+
+
+def test_resultatrakning_with_ackumulerat_resultat_and_a_kommunbidrag_column(tmp_path):
+    """The example's resultaträkning: the eget kapital row equals `namndbok eget-kapital`."""
+    code, out = run("rapport", "resultatrakning", "--per", "2026-10", "--format", "csv")
+    assert code == 0, out
+    rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(out), delimiter=";")}
+    # Bokslut 2025, budget 2026, utfall per oktober, prognos 2026 (mnkr).
+    assert rows["Ackumulerat resultat (inklusive årets resultat)"][:4] == ["-15,1", "-15,1", "-19,4", "-26,0"]
+    assert rows["Årets resultat"][:4] == ["4,9", "0,0", "-4,3", "-10,9"]
+    layout = tmp_path / "kb.toml"
+    layout.write_text('typ = ["kommunbidrag", "intäkt", "kostnad"]\n\n[[kolumner]]\nrubrik = "Kommunbidrag"\nmatt = "utfall"\n'
+                      'typ = ["kommunbidrag"]\n\n[[kolumner]]\nrubrik = "Resultat"\nmatt = "utfall"\n\n'
+                      '[[rader]]\nen_rad_per = "radgrupp"\n\n[[rader]]\nnamn = "Nämnden totalt"\nsumma = "alla"\n', encoding="utf-8")
+    code, out = run("rapport", layout, "--per", "2025-12", "--format", "csv")
+    assert code == 0, out
+    rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(out), delimiter=";")}
+    assert rows["Nämnden totalt"] == ["919,0", "4,9"]
+    assert rows["Vård och omsorg om personer med funktionsnedsättning"] == ["", "-3,8"]  # no kommunbidrag at all
