@@ -272,6 +272,34 @@ def rapport(layout: Path, ledger: Path | None, period: str, fmt: str, target: Pa
         click.echo(f"Skrev {target}.")
 
 
+@main.command()
+@ledger_argument
+@click.option("--per", "period", required=True, help="Rapportdatum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.")
+@click.option("--grupp", "dimension", type=click.Choice(["verksamhet", "ansvar", "radgrupp"]), default="verksamhet", show_default=True)
+@click.option("--troskel", type=float, default=0.5, show_default=True, help="Visa avvikelser på minst så många mnkr.")
+def avvikelser(ledger, period, dimension, troskel) -> None:
+    """Avvikelselistan: helårsavvikelse per enhet, mot förra uppföljningen, med kommentar."""
+    from decimal import Decimal
+
+    from namndbok.avvikelser import CommentError, comments_for, deviations, format_deviation
+    from namndbok.engine import compute
+    from scripts.uppfoljning import parse_period
+
+    date = parse_period(period)
+    ledger = _ledger_or_example(ledger)
+    _, data = _read_clean(ledger)
+    try:
+        comments = comments_for(ledger.parent, date, dimension)
+    except CommentError as err:
+        raise click.ClickException(str(err)) from None
+    found = deviations(data, date, dimension, Decimal(str(troskel)) * 1_000_000, comments)
+    previous = compute(data, date).foregaende_uppfoljning
+    if not found:
+        click.echo(f"Ingen avvikelse på minst {troskel} mnkr per {date}.")
+    for deviation in found:
+        click.echo(f"- {format_deviation(deviation, previous)}")
+
+
 @main.command("eget-kapital")
 @ledger_argument
 @click.option("--per", "period", default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")

@@ -1,0 +1,96 @@
+"""The deviation list: where the year is heading away from budget, and why.
+
+    Utredningsenhet vuxen −6,0 mnkr (sep −5,6 mnkr). Fler placeringar än budgeterat.
+
+One line per unit (ansvar), verksamhet or row group whose helårsavvikelse
+(prognos − budget) is at least the threshold, largest first, with the same
+figure at the previous follow-up and the economist's comment. Comments come
+from the prognos lines' `kommentar:` (per verksamhet) and from
+`kommentarer/<ÅÅÅÅ-MM>.toml` beside the ledger, kept in git with the numbers:
+
+    [ansvar]
+    "3100" = "Fler placeringar på HVB än budgeterat."
+    [verksamhet]
+    "5731" = "…"
+"""
+
+from __future__ import annotations
+
+import datetime
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
+
+from namndbok.engine import compute
+from namndbok.prognos import prognos_at
+
+
+class Deviation(NamedTuple):
+    key: str | None
+    label: str
+    avvikelse: Decimal  # prognos − budget, the committee's sign
+    foregaende: Decimal | None  # the same at the previous follow-up
+    comment: str | None
+
+
+class CommentError(Exception):
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+def comments_for(ledger_dir: Path, date: datetime.date, dimension: str) -> dict[str, str]:
+    path = Path(ledger_dir) / "kommentarer" / f"{date:%Y-%m}.toml"
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise CommentError(str(path), 0, f"Kommentarsfilen är inte giltig TOML ({err}).") from None
+    section = data.get(dimension, {})
+    if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):
+        raise CommentError(str(path), 0, f"[{dimension}] ska ha en rad per kod: \"3100\" = \"kommentar\".")
+    return dict(section)
+
+
+def deviations(data, date: datetime.date, dimension: str = "ansvar", threshold: Decimal = Decimal(0),
+               comments: dict[str, str] | None = None) -> list[Deviation]:
+    table = compute(data, date, group_by=(dimension,))
+    previous = compute(data, table.foregaende_uppfoljning, group_by=(dimension,)) if table.foregaende_uppfoljning else None
+    from_prognos = _prognos_comments(data, date) if dimension == "verksamhet" else {}
+    out = []
+    for row in table.rows:
+        value = row.measures.avvikelse_helar
+        if value is None or abs(value) < threshold:
+            continue
+        before = None
+        if previous is not None:
+            try:
+                before = previous.row(*row.key).measures.avvikelse_helar
+            except KeyError:
+                pass
+        key = row.key[0]
+        comment = (comments or {}).get(key) or from_prognos.get(key)
+        out.append(Deviation(key, row.label, value, before, comment))
+    out.sort(key=lambda d: (-abs(d.avvikelse), d.label))
+    return out
+
+
+def _prognos_comments(data, date) -> dict[str, str]:
+    texts: dict[str, list[str]] = {}
+    for line in prognos_at(data.prognos, data.refs, date):
+        if line.kommentar:
+            texts.setdefault(data.refs[line.account].verksamhet, []).append(line.kommentar)
+    return {k: " ".join(v) for k, v in texts.items()}
+
+
+def format_deviation(deviation: Deviation, previous_date: datetime.date | None, unit: str = "mnkr") -> str:
+    from namndbok.swedish import MONTHS_SHORT, format_amount
+
+    text = f"{deviation.label} {format_amount(deviation.avvikelse, unit)} {unit}"
+    if deviation.foregaende is not None and previous_date is not None:
+        text += f" ({MONTHS_SHORT[previous_date.month - 1]} {format_amount(deviation.foregaende, unit)} {unit})"
+    if deviation.comment:
+        text += f". {deviation.comment}"
+    return text
