@@ -300,6 +300,22 @@ def avvikelser(ledger, period, dimension, troskel) -> None:
         click.echo(f"- {format_deviation(deviation, previous)}")
 
 
+@main.command("period-close")
+@click.argument("period", metavar="ÅÅÅÅ-MM")
+@ledger_argument
+def period_close(period: str, ledger: Path | None) -> None:
+    """Kontrollera perioden och skriv hela rapportpaketet till rapporter/ÅÅÅÅ-MM/."""
+    from scripts.period_close import PeriodError, close_period
+    from scripts.uppfoljning import parse_period
+
+    date = parse_period(period)
+    try:
+        written = close_period(_ledger_or_example(ledger), date)
+    except PeriodError as err:
+        raise click.ClickException(f"Perioden {period} kan inte stängas: {err}") from None
+    click.echo(f"{len(written.files)} filer i {written.folder} ({len(written.changed)} ändrade).")
+
+
 @main.command("eget-kapital")
 @ledger_argument
 @click.option("--per", "period", default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")

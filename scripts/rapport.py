@@ -9,7 +9,9 @@ still sum them.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -68,9 +70,30 @@ def to_xlsx(report: Report) -> bytes:
                 cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"
     sheet.column_dimensions["A"].width = max(len(r.label) for r in report.rows) + 2
+    # The same report gives the same bytes: dated by the report, not by the clock.
+    stamp = datetime.datetime.combine(report.date, datetime.time())
+    book.properties.created = book.properties.modified = stamp
+    book.properties.creator = "Nämndbok"
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return _stable_zip(buffer.getvalue(), stamp)
+
+
+def _stable_zip(data: bytes, stamp: datetime.datetime) -> bytes:
+    """Rewrite the XLSX zip with fixed entry times, so unchanged content means unchanged bytes."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=stamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + f"{stamp:%Y-%m-%dT%H:%M:%SZ}".encode(), content)
+            target.writestr(info, content)
+    return out.getvalue()
 
 
 def _no_percentage(measures, layout) -> bool:

@@ -96,3 +96,27 @@ def test_resultatrakning_with_ackumulerat_resultat_and_a_kommunbidrag_column(tmp
     rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(out), delimiter=";")}
     assert rows["Nämnden totalt"] == ["919,0", "4,9"]
     assert rows["Vård och omsorg om personer med funktionsnedsättning"] == ["", "-3,8"]  # no kommunbidrag at all
+
+
+def test_period_close_writes_the_set_once_and_refuses_an_unready_period(tmp_path):
+    import shutil
+
+    copy = tmp_path / "exempel"
+    shutil.copytree(EXAMPLE_DIR, copy)
+    ledger = copy / "socialnamnden.beancount"
+    code, out = run("period-close", "2026-08", ledger)
+    assert code == 0, out
+    folder = copy / "rapporter" / "2026-08"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(["README.md", "avvikelser.md", "eget-kapital.md"]
+                           + [f"{s}.{e}" for s in ("driftredovisning", "nettokostnader", "resultatrakning") for e in ("md", "csv", "xlsx")])
+    assert "12 filer" in out and "(12 ändrade)" in out
+    code, out = run("period-close", "2026-08", ledger)
+    assert code == 0 and "(0 ändrade)" in out
+    sheet = load_workbook(folder / "driftredovisning.xlsx").active
+    assert isinstance(sheet["B4"].value, float) and sheet["A4"].value == "Nettokostnader"
+    # July had no follow-up; December has no utfall yet.
+    code, out = run("period-close", "2026-07", ledger)
+    assert code == 1 and "Ingen prognos är gjord för uppföljningen per 2026-07-31" in out
+    code, out = run("period-close", "2026-12", ledger)
+    assert code == 1 and "Utfall saknas för november, december 2026" in out

@@ -1,0 +1,118 @@
+"""`namndbok period-close ÅÅÅÅ-MM`: check the period, then write the whole set of tables.
+
+Checks, each refused with a Swedish reason:
+- the ledger loads without errors;
+- every month of the year up to the period has utfall (nothing left to import);
+- this follow-up has a prognos for every budgeted verksamhet (intäkter and
+  kostnader; kommunbidrag is decided, not forecast).
+
+Then writes into `rapporter/ÅÅÅÅ-MM/` beside the ledger: every layout in
+`layouter/` as Markdown, CSV and XLSX, the deviation list and the eget kapital
+roll-forward as Markdown, and an index (`README.md`) listing them. Each file is
+written atomically and only when its content changes, so a second run changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
+
+from namndbok.avvikelser import comments_for, deviations, format_deviation
+from namndbok.eget_kapital import roll_forward_table
+from namndbok.engine import compute, unforecast_units
+from namndbok.fileio import atomic_write_bytes, atomic_write_text
+from namndbok.layout import load_layout
+from namndbok.ledgerdata import read_ledger
+from namndbok.loading import load
+from namndbok.report import build_report
+from namndbok.swedish import format_amount, month_name
+from scripts.rapport import to_csv, to_markdown, to_xlsx
+
+
+class PeriodError(Exception):
+    """Why the period cannot be closed (Swedish)."""
+
+
+class Written(NamedTuple):
+    folder: Path
+    files: list[Path]
+    changed: list[Path]
+
+
+def check_period(data, errors, date: datetime.date) -> None:
+    faults = [e for e in errors if not e.message.startswith("Varning:")]
+    if faults:
+        first = faults[0]
+        raise PeriodError(f"Liggaren har {len(faults)} fel (det första: {first.source.get('filename')}:"
+                          f"{first.source.get('lineno')}: {first.message}). Rätta dem först.")
+    months = {d.month for name, by_date in data.utfall.items() for d in by_date
+              if d.year == date.year and name in data.refs and data.refs[name].kind in ("intäkt", "kostnad")}
+    missing = [month_name(m) for m in range(1, date.month + 1) if m not in months]
+    if missing:
+        raise PeriodError(f"Utfall saknas för {', '.join(missing)} {date.year}. Importera månaderna först.")
+    first_of_month = date.replace(day=1)
+    stale = [u for u in unforecast_units(data, date) if u[2] in ("intäkt", "kostnad")]
+    current = compute(data, date).uppfoljning
+    if current is None or current < first_of_month:
+        raise PeriodError(f"Ingen prognos är gjord för uppföljningen per {date}. Lägg prognosfilen för "
+                          f"{date:%Y-%m} (custom \"prognos\") innan perioden stängs.")
+    if stale:
+        names = ", ".join(f"{u[1] or 'nämnden'} ({u[2]})" for u in stale[:8])
+        raise PeriodError(f"Prognos saknas för {names}. Varje budgeterad verksamhet behöver en prognos.")
+
+
+def close_period(ledger: Path, date: datetime.date) -> Written:
+    entries, errors, options = load(ledger)
+    data = read_ledger(entries, options)
+    check_period(data, errors, date)
+    folder = ledger.parent / "rapporter" / f"{date:%Y-%m}"
+    plan = next(iter(data.kontoplaner.values()), None)
+    outputs: dict[Path, str | bytes] = {}
+    titles = []
+    for layout_path in sorted((ledger.parent / "layouter").glob("*.toml")):
+        report = build_report(load_layout(layout_path, plan), data, date)
+        stem = layout_path.stem
+        outputs[folder / f"{stem}.md"] = to_markdown(report)
+        outputs[folder / f"{stem}.csv"] = to_csv(report)
+        outputs[folder / f"{stem}.xlsx"] = to_xlsx(report)
+        titles.append((report.layout.namn, stem))
+    outputs[folder / "avvikelser.md"] = _deviation_text(ledger, data, date)
+    outputs[folder / "eget-kapital.md"] = _eget_kapital_text(data, date)
+    outputs[folder / "README.md"] = _index(options["title"], date, titles)
+    changed = []
+    for path, content in outputs.items():
+        write = atomic_write_bytes if isinstance(content, bytes) else atomic_write_text
+        if write(path, content):
+            changed.append(path)
+    return Written(folder, sorted(outputs), changed)
+
+
+def _deviation_text(ledger: Path, data, date) -> str:
+    found = deviations(data, date, "verksamhet", Decimal(500_000), comments_for(ledger.parent, date, "verksamhet"))
+    previous = compute(data, date).foregaende_uppfoljning
+    lines = [f"**Avvikelser mot budget helår per {date}** (minst 0,5 mnkr, förra uppföljningen inom parentes)", ""]
+    lines += [f"- {format_deviation(d, previous)}" for d in found] or ["Inga avvikelser på minst 0,5 mnkr."]
+    return "\n".join(lines) + "\n"
+
+
+def _eget_kapital_text(data, date) -> str:
+    years = sorted({d.year for by_date in data.utfall.values() for d in by_date if d <= date})
+    table = roll_forward_table(data, years, date)
+    lines = [f"**Eget kapital (ackumulerat resultat), mnkr, per {date}**", "",
+             "| | " + " | ".join(table.columns) + " |", "| --- |" + " ---: |" * len(table.columns)]
+    for label, values in table.rows:
+        lines.append(f"| {label} | " + " | ".join(format_amount(v) for v in values) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _index(title: str, date, titles) -> str:
+    month_end = calendar.monthrange(date.year, date.month)[1]
+    lines = [f"# {title} – uppföljning per {date.day if date.day != month_end else month_end} {month_name(date.month)} {date.year}", "",
+             "Skapad av `namndbok period-close`; skapa om med samma kommando.", ""]
+    lines += [f"- {name}: [{stem}.md]({stem}.md), [{stem}.xlsx]({stem}.xlsx), [{stem}.csv]({stem}.csv)" for name, stem in titles]
+    lines += ["- Avvikelser: [avvikelser.md](avvikelser.md)", "- Eget kapital: [eget-kapital.md](eget-kapital.md)"]
+    return "\n".join(lines) + "\n"
