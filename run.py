@@ -45,12 +45,33 @@ def ensure_venv() -> None:
     STAMP.write_text(wanted)
 
 
+# Debian packages the tests drive for real: Chromium (PDF reports, browser tests)
+# and poppler-utils (reading the PDFs back). Installed when missing and we are root.
+DEBIAN_FOR_TESTS = {"chromium": "chromium", "pdftoppm": "poppler-utils"}
+
+
+def ensure_debian_packages() -> None:
+    import shutil
+
+    missing = sorted({pkg for command, pkg in DEBIAN_FOR_TESTS.items() if shutil.which(command) is None})
+    if not missing:
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        say(f"Saknar {', '.join(missing)} (Debian-paket); installera dem för att köra alla tester.")
+        return
+    say(f"Installerar {', '.join(missing)} med apt-get …")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env, stdout=subprocess.DEVNULL)
+
+
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("fava", [])
     ensure_venv()
     if command == "fava":
         args = [str(BIN / "namndbok"), "fava", *rest]
     elif command == "test":
+        ensure_debian_packages()
         args = [str(BIN / "python"), "-m", "pytest", *rest]
     else:
         print(__doc__)

@@ -313,6 +313,8 @@ def period_close(period: str, ledger: Path | None) -> None:
         written = close_period(_ledger_or_example(ledger), date)
     except PeriodError as err:
         raise click.ClickException(f"Perioden {period} kan inte stängas: {err}") from None
+    except RuntimeError as err:  # the PDF could not be printed; everything else is written
+        raise click.ClickException(str(err)) from None
     click.echo(f"{len(written.files)} filer i {written.folder} ({len(written.changed)} ändrade).")
 
 

@@ -8,7 +8,8 @@ Checks, each refused with a Swedish reason:
 
 Then writes into `rapporter/ÅÅÅÅ-MM/` beside the ledger: every layout in
 `layouter/` as Markdown, CSV and XLSX, the deviation list and the eget kapital
-roll-forward as Markdown, and an index (`README.md`) listing them. Each file is
+roll-forward as Markdown, everything with charts as one HTML page and its PDF
+(Chromium prints the page), and an index (`README.md`) listing them. Each file is
 written atomically and only when its content changes, so a second run changes
 nothing.
 """
@@ -30,6 +31,8 @@ from namndbok.ledgerdata import read_ledger
 from namndbok.loading import load
 from namndbok.report import build_report
 from namndbok.swedish import format_amount, month_name
+from scripts.charts import deviation_chart, monthly_chart, prognos_chart
+from scripts.html_report import html_to_pdf, render_html
 from scripts.rapport import to_csv, to_markdown, to_xlsx
 
 
@@ -65,47 +68,52 @@ def check_period(data, errors, date: datetime.date) -> None:
         raise PeriodError(f"Prognos saknas för {names}. Varje budgeterad verksamhet behöver en prognos.")
 
 
-def close_period(ledger: Path, date: datetime.date) -> Written:
+def close_period(ledger: Path, date: datetime.date, pdf: bool = True) -> Written:
     entries, errors, options = load(ledger)
     data = read_ledger(entries, options)
     check_period(data, errors, date)
     folder = ledger.parent / "rapporter" / f"{date:%Y-%m}"
     plan = next(iter(data.kontoplaner.values()), None)
+    reports = [build_report(load_layout(path, plan), data, date) for path in sorted((ledger.parent / "layouter").glob("*.toml"))]
+    stems = [Path(r.layout.path).stem for r in reports]
+    found = deviations(data, date, "verksamhet", Decimal(500_000), comments_for(ledger.parent, date, "verksamhet"))
+    previous = compute(data, date).foregaende_uppfoljning
+    deviation_lines = [format_deviation(d, previous) for d in found] or ["Inga avvikelser på minst 0,5 mnkr."]
+    years = sorted({d.year for by_date in data.utfall.values() for d in by_date if d <= date})
+    ek = roll_forward_table(data, years, date)
+    ek_rows = [(label, [format_amount(v) for v in values]) for label, values in ek.rows]
+
     outputs: dict[Path, str | bytes] = {}
-    titles = []
-    for layout_path in sorted((ledger.parent / "layouter").glob("*.toml")):
-        report = build_report(load_layout(layout_path, plan), data, date)
-        stem = layout_path.stem
+    for report, stem in zip(reports, stems):
         outputs[folder / f"{stem}.md"] = to_markdown(report)
         outputs[folder / f"{stem}.csv"] = to_csv(report)
         outputs[folder / f"{stem}.xlsx"] = to_xlsx(report)
-        titles.append((report.layout.namn, stem))
-    outputs[folder / "avvikelser.md"] = _deviation_text(ledger, data, date)
-    outputs[folder / "eget-kapital.md"] = _eget_kapital_text(data, date)
-    outputs[folder / "README.md"] = _index(options["title"], date, titles)
+    outputs[folder / "avvikelser.md"] = "\n".join(
+        [f"**Avvikelser mot budget helår per {date}** (minst 0,5 mnkr, förra uppföljningen inom parentes)", ""]
+        + [f"- {line}" for line in deviation_lines]) + "\n"
+    outputs[folder / "eget-kapital.md"] = _eget_kapital_text(ek.columns, ek_rows, date)
+    charts = [monthly_chart(data, date), prognos_chart(data, date), deviation_chart(data, date)]
+    outputs[folder / "rapport.html"] = render_html(f"{options['title']}", date, reports, deviation_lines, ek.columns, ek_rows, charts)
+    outputs[folder / "README.md"] = _index(options["title"], date, [(r.layout.namn, stem) for r, stem in zip(reports, stems)])
     changed = []
     for path, content in outputs.items():
         write = atomic_write_bytes if isinstance(content, bytes) else atomic_write_text
         if write(path, content):
             changed.append(path)
-    return Written(folder, sorted(outputs), changed)
+    files = sorted(outputs)
+    if pdf:
+        pdf_path = folder / "rapport.pdf"
+        if folder / "rapport.html" in changed or not pdf_path.exists():
+            html_to_pdf(folder / "rapport.html", pdf_path)
+            changed.append(pdf_path)
+        files.append(pdf_path)
+    return Written(folder, files, changed)
 
 
-def _deviation_text(ledger: Path, data, date) -> str:
-    found = deviations(data, date, "verksamhet", Decimal(500_000), comments_for(ledger.parent, date, "verksamhet"))
-    previous = compute(data, date).foregaende_uppfoljning
-    lines = [f"**Avvikelser mot budget helår per {date}** (minst 0,5 mnkr, förra uppföljningen inom parentes)", ""]
-    lines += [f"- {format_deviation(d, previous)}" for d in found] or ["Inga avvikelser på minst 0,5 mnkr."]
-    return "\n".join(lines) + "\n"
-
-
-def _eget_kapital_text(data, date) -> str:
-    years = sorted({d.year for by_date in data.utfall.values() for d in by_date if d <= date})
-    table = roll_forward_table(data, years, date)
+def _eget_kapital_text(columns, rows, date) -> str:
     lines = [f"**Eget kapital (ackumulerat resultat), mnkr, per {date}**", "",
-             "| | " + " | ".join(table.columns) + " |", "| --- |" + " ---: |" * len(table.columns)]
-    for label, values in table.rows:
-        lines.append(f"| {label} | " + " | ".join(format_amount(v) for v in values) + " |")
+             "| | " + " | ".join(columns) + " |", "| --- |" + " ---: |" * len(columns)]
+    lines += [f"| {label} | " + " | ".join(values) + " |" for label, values in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -114,5 +122,6 @@ def _index(title: str, date, titles) -> str:
     lines = [f"# {title} – uppföljning per {date.day if date.day != month_end else month_end} {month_name(date.month)} {date.year}", "",
              "Skapad av `namndbok period-close`; skapa om med samma kommando.", ""]
     lines += [f"- {name}: [{stem}.md]({stem}.md), [{stem}.xlsx]({stem}.xlsx), [{stem}.csv]({stem}.csv)" for name, stem in titles]
-    lines += ["- Avvikelser: [avvikelser.md](avvikelser.md)", "- Eget kapital: [eget-kapital.md](eget-kapital.md)"]
+    lines += ["- Avvikelser: [avvikelser.md](avvikelser.md)", "- Eget kapital: [eget-kapital.md](eget-kapital.md)",
+              "- Allt med diagram: [rapport.html](rapport.html), [rapport.pdf](rapport.pdf)"]
     return "\n".join(lines) + "\n"

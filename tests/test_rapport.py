@@ -108,11 +108,26 @@ def test_period_close_writes_the_set_once_and_refuses_an_unready_period(tmp_path
     assert code == 0, out
     folder = copy / "rapporter" / "2026-08"
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted(["README.md", "avvikelser.md", "eget-kapital.md"]
+    assert names == sorted(["README.md", "avvikelser.md", "eget-kapital.md", "rapport.html", "rapport.pdf"]
                            + [f"{s}.{e}" for s in ("driftredovisning", "nettokostnader", "resultatrakning") for e in ("md", "csv", "xlsx")])
-    assert "12 filer" in out and "(12 ändrade)" in out
+    assert "14 filer" in out and "(14 ändrade)" in out
     code, out = run("period-close", "2026-08", ledger)
     assert code == 0 and "(0 ändrade)" in out
+    # The PDF renders and holds the tables' text; the page fetches nothing.
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(folder / "rapport.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    _, table = run("rapport", "driftredovisning", ledger, "--per", "2026-08", "--format", "csv")
+    netto = [r for r in csv.reader(io.StringIO(table), delimiter=";") if r[0] == "Nettokostnader"][0]
+    assert "Driftsredovisning" in text and "Nettokostnader" in text
+    assert netto[1] in text and netto[4] in text  # utfall per august and budget helår, as printed
+    pages = subprocess.run(["pdftoppm", "-r", "20", "-png", str(folder / "rapport.pdf"), str(tmp_path / "sida")], check=True)
+    assert pages.returncode == 0 and len(list(tmp_path.glob("sida*.png"))) >= 2
+    html = (folder / "rapport.html").read_text(encoding="utf-8")
+    assert "<script" not in html
+    for fetch in ('src="http', "src='http", 'href="http', "url(http", "@import"):
+        assert fetch not in html  # nothing is fetched (namespace declarations are not requests)
+    assert html.count("<svg") == 3
     sheet = load_workbook(folder / "driftredovisning.xlsx").active
     assert isinstance(sheet["B4"].value, float) and sheet["A4"].value == "Nettokostnader"
     # July had no follow-up; December has no utfall yet.

@@ -1,0 +1,103 @@
+"""The period's report as one HTML page, and as PDF through Debian's Chromium.
+
+The page is self-contained: inline CSS and inline SVG charts, no scripts, fonts
+or other requests. All text is escaped (jinja2 autoescape). The PDF is Chromium
+printing that page (`--print-to-pdf`), so HTML and PDF never differ.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from namndbok.report import cells
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<title>{{ title }}</title>
+<style>
+  body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; margin: 2em; color: #222; }
+  h1 { font-size: 16pt; } h2 { font-size: 12pt; margin-top: 2em; }
+  table { border-collapse: collapse; margin: 0.5em 0 1em; }
+  th, td { padding: 3px 8px; border-bottom: 1px solid #ddd; }
+  th { text-align: right; vertical-align: bottom; background: #f3f3f3; font-weight: 600; }
+  th:first-child, td:first-child { text-align: left; }
+  td { text-align: right; white-space: nowrap; }
+  tr.summa td { font-weight: bold; border-top: 1px solid #888; }
+  figure { margin: 1em 0; page-break-inside: avoid; } svg { max-width: 100%; height: auto; }
+  @page { size: A4 landscape; margin: 12mm; }
+</style>
+</head>
+<body>
+<h1>{{ title }}</h1>
+<p>Uppföljning per {{ date }}. Belopp i {{ unit }}; avvikelse = prognos − budget, positiv är bra för nämnden.</p>
+{% for report in reports %}
+<h2>{{ report.name }}</h2>
+<table>
+  <thead><tr>{% for h in report.headers %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+  <tbody>
+  {% for row in report.rows %}<tr{% if row.bold %} class="summa"{% endif %}>{% for c in row.cells %}<td>{{ c }}</td>{% endfor %}</tr>
+  {% endfor %}
+  </tbody>
+</table>
+{% endfor %}
+<h2>Avvikelser</h2>
+<ul>{% for line in deviations %}<li>{{ line }}</li>{% endfor %}</ul>
+<h2>Eget kapital (ackumulerat resultat), mnkr</h2>
+<table>
+  <thead><tr><th></th>{% for c in ek.columns %}<th>{{ c }}</th>{% endfor %}</tr></thead>
+  <tbody>{% for label, values in ek.rows %}<tr{% if loop.last %} class="summa"{% endif %}><td>{{ label }}</td>{% for v in values %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody>
+</table>
+<h2>Diagram</h2>
+{% for chart in charts %}{% if chart %}<figure>{{ chart }}</figure>{% endif %}{% endfor %}
+</body>
+</html>
+"""
+
+
+def render_html(title: str, date, reports, deviations: list[str], ek_columns, ek_rows, charts: list[str]) -> str:
+    env = Environment(autoescape=True)
+    items = []
+    for report in reports:
+        items.append({
+            "name": report.layout.namn,
+            "headers": report.headers,
+            "rows": [{"bold": row.bold, "cells": printed} for row, printed in zip(report.rows, cells(report))],
+        })
+    return env.from_string(TEMPLATE).render(
+        title=title, date=date, unit=reports[0].layout.enhet if reports else "mnkr", reports=items,
+        deviations=deviations, ek={"columns": ek_columns, "rows": ek_rows},
+        charts=[Markup(chart) for chart in charts],  # our own SVG from matplotlib
+    )
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
+    """Print the page to PDF with headless Chromium; raises RuntimeError (Swedish) when it cannot."""
+    binary = chromium()
+    if binary is None:
+        raise RuntimeError("PDF kräver Chromium (Debian: apt-get install chromium); HTML-rapporten är skriven.")
+    with tempfile.TemporaryDirectory(prefix="namndbok-pdf-") as profile:
+        tmp_pdf = Path(profile) / "rapport.pdf"
+        result = subprocess.run(
+            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={tmp_pdf}",
+             html_path.resolve().as_uri()],
+            capture_output=True, text=True, timeout=120,
+        )
+        if result.returncode != 0 or not tmp_pdf.exists():
+            raise RuntimeError(f"Chromium kunde inte skriva PDF:en ({result.stderr.strip()[-300:]}).")
+        from namndbok.fileio import atomic_write_bytes
+
+        atomic_write_bytes(pdf_path, tmp_pdf.read_bytes())
