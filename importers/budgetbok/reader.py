@@ -31,8 +31,9 @@ first line; decimal comma, thousands grouped by space or point, minus as "-", "�
 a trailing "-" or parentheses). Every error is a `SourceError` naming the CSV line
 or XLSX row and what to do, in Swedish.
 
-The second half of this module (a table's records, its header, numbers and
-months) is shared with `importers.volymer.reader`.
+The file is read by `importers.tabell`. The second half of this module (the
+table and its header, numbers, months, total and repeated rows) is shared with
+`importers.volymer.reader`.
 """
 
 from __future__ import annotations
@@ -42,36 +43,31 @@ import datetime
 import functools
 import re
 from decimal import Decimal
-from typing import Any, Callable, Hashable, Iterable, Iterator, NamedTuple, Sequence, TypeVar
+from typing import Any, Callable, Hashable, Iterable, NamedTuple, Sequence, TypeVar
 
-from openpyxl.utils import get_column_letter
-
-from importers.huvudbok.mapping import Columns, Mapping
-from importers.huvudbok.reader import (
+from importers.model import SourceError
+from importers.tabell import (
     OLE_MAGIC,
     SNIFFED_DELIMITERS,
-    XLSX_ERRORS,
     ZIP_MAGIC,
-    Record,
-    _cell_text,
-    _csv_records,
-    _Invalid,
-    _listing,
-    _NumberFormat,
-    _open_workbook,
+    Column,
+    Header,
+    Invalid,
+    NumberFormat,
+    Table,
+    cell_at,
+    convert_rows,
+    csv_table,
+    decode_auto,
+    read_number,
+    sniff_delimiter,
+    text_at,
+    xlsx_table,
 )
-from importers.model import SourceError
 from namndbok.swedish import MONTHS, MONTHS_SHORT
 
 KOMMUNBIDRAG = "Kommunbidrag"
 ZERO = Decimal(0)
-
-
-class Column(NamedTuple):
-    """A column the readers look for: its name in messages, and the headers that mean it."""
-
-    name: str
-    aliases: tuple[str, ...]  # case-folded
 
 
 VERKSAMHET = Column("Verksamhet", ("verksamhet",))  # shared with the volume reader
@@ -98,7 +94,7 @@ def read_budget_workbook(data: bytes, path: str, sheet: str | None = None) -> li
     table = read_table(data, path, sheet)
     header = read_header(table)
     layout = _budget_layout(header)
-    rows = convert_rows(table, header, functools.partial(_budget_rows, layout))
+    rows = convert_rows(table, header, functools.partial(_budget_rows, layout), WIDER_ROW_ADVICE)
     return refuse_repeats(rows, _budget_key, _describe_budget_key, path)
 
 
@@ -130,10 +126,10 @@ def _budget_layout(header: Header) -> _BudgetLayout:
 
 def _budget_months(header: Header) -> tuple[int, ...] | None:
     """The cells of January … December, or None for a yearly sheet; refuses some months, or two years."""
-    columns = header.month_columns()
+    columns = month_columns(header)
     if not columns:
         return None
-    header.refuse_repeated_months((month, index) for index, _, month in columns)
+    refuse_repeated_months(header, ((month, index) for index, _, month in columns))
     years = sorted({year for _, year, _ in columns if year is not None})
     if len(years) > 1:
         raise header.error(
@@ -149,7 +145,7 @@ def _budget_months(header: Header) -> tuple[int, ...] | None:
 
 
 def _budget_rows(layout: _BudgetLayout, line: int, cells: Sequence[Any]) -> tuple[BudgetRow, ...]:
-    verksamhet, konto = cell_text(cells, layout.verksamhet), cell_text(cells, layout.konto)
+    verksamhet, konto = text_at(cells, layout.verksamhet), text_at(cells, layout.konto)
     if is_total_row(verksamhet, konto):
         return ()
     verksamhet = required_text(verksamhet, layout.names[layout.verksamhet], "Verksamheten")
@@ -158,10 +154,10 @@ def _budget_rows(layout: _BudgetLayout, line: int, cells: Sequence[Any]) -> tupl
     return (BudgetRow(
         verksamhet=verksamhet,
         konto=konto,
-        ansvar=cell_text(cells, layout.ansvar) or None,
+        ansvar=text_at(cells, layout.ansvar) or None,
         year_amount=_year_amount(cells, layout, months),
         months=months,
-        nyckel=cell_text(cells, layout.nyckel) or None,
+        nyckel=text_at(cells, layout.nyckel) or None,
         line=line,
     ),)
 
@@ -171,7 +167,7 @@ def _konto(konto: str, column: str) -> str:
     if konto.casefold() == KOMMUNBIDRAG.casefold():
         return KOMMUNBIDRAG
     if not (konto.isascii() and konto.isdigit()):
-        raise _Invalid(
+        raise Invalid(
             f"Kontot '{konto}' i kolumnen '{column}' är varken ett kontonummer (bara siffror) eller "
             f"'{KOMMUNBIDRAG}'. Rätta kontot; står kontots namn här, flytta det till en egen kolumn.")
     return konto
@@ -188,17 +184,17 @@ def _year_amount(cells: Sequence[Any], layout: _BudgetLayout, months: tuple[Deci
     if months is None:
         return _amount(cells, layout.year, layout)
     total = sum(months, ZERO)
-    written = None if layout.year is None else read_number(cell(cells, layout.year), layout.names[layout.year])
+    written = None if layout.year is None else cell_number(cell_at(cells, layout.year), layout.names[layout.year])
     if written is not None and written != total:
         column = layout.names[layout.year]
-        raise _Invalid(
+        raise Invalid(
             f"'{column}' är {swedish_number(written)} men månaderna summerar till {swedish_number(total)}. "
             f"Rätta beloppet eller månaderna, eller töm '{column}'.")
     return total
 
 
 def _amount(cells: Sequence[Any], index: int, layout: _BudgetLayout) -> Decimal:
-    number = read_number(cell(cells, index), layout.names[index])
+    number = cell_number(cell_at(cells, index), layout.names[index])
     return ZERO if number is None else number
 
 
@@ -211,33 +207,28 @@ def _describe_budget_key(row: BudgetRow) -> str:
     return f"verksamhet {row.verksamhet}, konto {row.konto}{ansvar}"
 
 
-# --- Shared with the volume reader: a table's records, header, numbers, months ---
+# --- Shared with the volume reader: the table, its header, numbers, months ---
 
 T = TypeVar("T", bound=tuple)
-NUMBER_FORMATS = (_NumberFormat(",", " "), _NumberFormat(",", "."))  # "−1 234,56" and "1.234,56"
+NUMBER_FORMATS = (NumberFormat(",", " "), NumberFormat(",", "."))  # "−1 234,56" and "1.234,56"
 TOTAL_PREFIXES = ("summa", "totalt")
-# Only to call the huvudbok reader's CSV and XLSX functions, whose messages can name
-# a mapping file. `_refuse_non_csv` and `_open_xlsx` keep those messages away, but
-# for two rare cases: bytes that are neither UTF-8 nor cp1252 text, and a first line
-# whose only delimiters are inside quotes.
-_CSV = Mapping(namn="", format="csv", kolumner=Columns(datum="", konto=""))
-_XLSX = _CSV._replace(format="xlsx")
-
-
-class Table(NamedTuple):
-    """A CSV file or an XLSX sheet as (line, cells) records, read once: header, then rows."""
-
-    path: str
-    records: Iterator[Record]
-    is_csv: bool  # a CSV value can hold the delimiter and widen its row; an XLSX cell cannot
+# How to fix a file that cannot be read: the economists save these files themselves.
+SAVE_AS_XLSX_OR_CSV = "Spara filen som Excel-arbetsbok (.xlsx), eller som CSV med rubrikraden (Verksamhet …) på första raden."
+WIDER_ROW_ADVICE = "Spara filen med semikolon som avgränsare, eller med citattecken kring värdena."
+NUMBER_ADVICE = "Skriv det med decimalkomma, t.ex. -1 234,56, 1.234,56 eller (1 234,56)."
+_NEITHER = "Filen är varken en XLSX-arbetsbok eller en CSV-fil. "
+_NOT_A_WORKBOOK = (
+    "Filen är en zip-fil men ingen XLSX-arbetsbok (kanske .ods eller .docx). "
+    "Spara den i Excel som arbetsbok (.xlsx), eller som CSV.")
 
 
 def read_table(data: bytes, path: str, sheet: str | None = None) -> Table:
     """The records of an XLSX workbook (zip bytes) or else a CSV file; `sheet` is for XLSX only."""
     if data.startswith(ZIP_MAGIC):
-        return Table(path, _xlsx_records(data, path, sheet), is_csv=False)
+        return xlsx_table(data, path, sheet, _NOT_A_WORKBOOK, "Ange ett av dem.")
     _refuse_non_csv(data, path)
-    return Table(path, _csv_records(data, _CSV, path), is_csv=True)
+    text = decode_auto(data, path, "Spara filen som CSV med kodningen UTF-8, eller som Excel-arbetsbok (.xlsx).")
+    return csv_table(text, sniff_delimiter(text, 1, path, SAVE_AS_XLSX_OR_CSV), path)
 
 
 def _refuse_non_csv(data: bytes, path: str) -> None:
@@ -251,101 +242,16 @@ def _refuse_non_csv(data: bytes, path: str) -> None:
     first_line = data.split(b"\n", 1)[0]
     if not any(delimiter.encode() in first_line for delimiter in SNIFFED_DELIMITERS):
         raise SourceError(path, 1, _NEITHER + (
-            "Första raden har varken semikolon, komma eller tabb mellan kolumnerna. Spara filen som "
-            "Excel-arbetsbok (.xlsx), eller som CSV med rubrikraden (Verksamhet …) på första raden."))
-
-
-_NEITHER = "Filen är varken en XLSX-arbetsbok eller en CSV-fil. "
-
-
-def _xlsx_records(data: bytes, path: str, sheet_name: str | None) -> Iterator[Record]:
-    workbook = _open_xlsx(data, path)
-    try:
-        sheet = _worksheet(workbook, sheet_name, path)
-        sheet.reset_dimensions()  # some writers state a wrong size; read what is there
-        yield from enumerate(sheet.iter_rows(values_only=True), 1)
-    except XLSX_ERRORS as err:
-        raise SourceError(path, 0, f"Arbetsboken är skadad och kan inte läsas ({type(err).__name__}: {err}). Spara om den i Excel.") from None
-    finally:
-        workbook.close()
-
-
-def _open_xlsx(data: bytes, path: str):
-    try:
-        return _open_workbook(data, _XLSX, path)
-    except SourceError:  # after the zip check, its one cause: a zip that is no workbook
-        raise SourceError(path, 0, (
-            "Filen är en zip-fil men ingen XLSX-arbetsbok (kanske .ods eller .docx). "
-            "Spara den i Excel som arbetsbok (.xlsx), eller som CSV.")) from None
-
-
-def _worksheet(workbook, name: str | None, path: str):
-    if not workbook.sheetnames:
-        raise SourceError(path, 0, "Arbetsboken har inga kalkylblad.")
-    if name is None:
-        return workbook.worksheets[0]
-    if name not in workbook.sheetnames:
-        shown = ", ".join(f"'{title}'" for title in workbook.sheetnames)
-        raise SourceError(path, 0, f"Bladet '{name}' finns inte i arbetsboken; där finns {shown}. Ange ett av dem.")
-    return workbook[name]
-
-
-class Header(NamedTuple):
-    """The header row: where the columns are."""
-
-    path: str
-    line: int
-    names: tuple[str, ...]  # trimmed, as written
-
-    def error(self, message: str) -> SourceError:
-        return SourceError(self.path, self.line, message)
-
-    def shown(self) -> str:
-        return ", ".join(f"'{name}'" for name in self.names if name) or "inga"
-
-    def find(self, column: Column) -> int | None:
-        """The column's cell index, None if absent; refuses two columns that mean it."""
-        found = [index for index, name in enumerate(self.names) if name.casefold() in column.aliases]
-        if len(found) > 1:
-            raise self.error(
-                f"Rubrikraden har flera kolumner för '{column.name}': {self._columns(found)}. "
-                "Behåll en av dem, eller byt namn på den som inte ska läsas.")
-        return found[0] if found else None
-
-    def require(self, *columns: Column) -> tuple[int, ...]:
-        """The cell index of each column; refuses those missing, naming them and the columns found."""
-        found = [self.find(column) for column in columns]
-        missing = [column.name for column, index in zip(columns, found) if index is None]
-        if missing:
-            raise self.error(
-                f"Rubrikraden saknar {_listing(missing)}. Kolumner i filen: {self.shown()}. "
-                "Lägg till det som saknas, eller rätta rubriken om den är felstavad.")
-        return tuple(found)
-
-    def month_columns(self) -> list[tuple[int, int | None, int]]:
-        """(cell index, year or None, month) of each header that names a month."""
-        return [(index, *month) for index, name in enumerate(self.names) if (month := read_month(name))]
-
-    def refuse_repeated_months(self, keyed: Iterable[tuple[Hashable, int]]) -> None:
-        """Refuse two columns for the same month (key: whatever identifies a month to the caller)."""
-        first: dict[Hashable, int] = {}
-        for key, index in keyed:
-            if (earlier := first.setdefault(key, index)) != index:
-                raise self.error(
-                    f"Samma månad har två kolumner: {self._columns([earlier, index])}. Ta bort den ena.")
-
-    def _columns(self, indexes: list[int]) -> str:
-        return " och ".join(f"'{self.names[i]}' (kolumn {get_column_letter(i + 1)})" for i in indexes)
+            f"Första raden har varken semikolon, komma eller tabb mellan kolumnerna. {SAVE_AS_XLSX_OR_CSV}"))
 
 
 def read_header(table: Table) -> Header:
     """The first row with a Verksamhet column; without one the first non-empty row, for the message."""
     first = None
     for line, cells in table.records:
-        names = tuple(_cell_text(value) for value in cells)
-        if not any(names):
+        header = Header.of(table.path, line, cells)
+        if not any(header.names):
             continue
-        header = Header(table.path, line, names)
         if header.find(VERKSAMHET) is not None:
             return header
         first = first or header
@@ -354,26 +260,17 @@ def read_header(table: Table) -> Header:
     return first  # its caller's require() names what is missing
 
 
-def convert_rows(table: Table, header: Header, convert: Callable[[int, Sequence[Any]], Iterable[T]]) -> Iterator[T]:
-    """The rows `convert` makes of each non-empty record after the header, errors at their line."""
-    for line, cells in table.records:
-        if not any(_cell_text(value) for value in cells):
-            continue
-        try:
-            if table.is_csv:
-                _check_width(cells, header)
-            yield from convert(line, cells)
-        except _Invalid as err:
-            raise SourceError(table.path, line, str(err)) from None
+def month_columns(header: Header) -> list[tuple[int, int | None, int]]:
+    """(cell index, year or None, month) of each header that names a month."""
+    return [(index, *month) for index, name in enumerate(header.names) if (month := read_month(name))]
 
 
-def _check_width(cells: Sequence[Any], header: Header) -> None:
-    """A CSV row wider than its header has split a value (e.g. an unquoted decimal comma)."""
-    if any(_cell_text(value) for value in cells[len(header.names):]):
-        raise _Invalid(
-            f"Raden har {len(cells)} fält men rubrikraden {len(header.names)}: ett värde innehåller troligen "
-            "avgränsaren, t.ex. ett belopp med decimalkomma i en kommaseparerad fil. Spara filen med semikolon "
-            "som avgränsare, eller med citattecken kring värdena.")
+def refuse_repeated_months(header: Header, keyed: Iterable[tuple[Hashable, int]]) -> None:
+    """Refuse two columns for the same month (key: whatever identifies a month to the caller)."""
+    first: dict[Hashable, int] = {}
+    for key, index in keyed:
+        if (earlier := first.setdefault(key, index)) != index:
+            raise header.error(f"Samma månad har två kolumner: {header.describe([earlier, index])}. Ta bort den ena.")
 
 
 def refuse_repeats(rows: Iterable[T], key: Callable[[T], Hashable], describe: Callable[[T], str], path: str) -> list[T]:
@@ -391,17 +288,9 @@ def refuse_repeats(rows: Iterable[T], key: Callable[[T], Hashable], describe: Ca
     return result
 
 
-def cell(cells: Sequence[Any], index: int | None) -> Any:
-    return cells[index] if index is not None and index < len(cells) else None
-
-
-def cell_text(cells: Sequence[Any], index: int | None) -> str:
-    return _cell_text(cell(cells, index))
-
-
 def required_text(text: str, column: str, what: str) -> str:
     if not text:
-        raise _Invalid(f"{what} saknas i kolumnen '{column}'. Fyll i värdet, eller ta bort raden om den inte hör hit.")
+        raise Invalid(f"{what} saknas i kolumnen '{column}'. Fyll i värdet, eller ta bort raden om den inte hör hit.")
     return text
 
 
@@ -409,20 +298,9 @@ def is_total_row(*texts: str) -> bool:
     return any(text.casefold().startswith(TOTAL_PREFIXES) for text in texts)
 
 
-def read_number(value: Any, column: str) -> Decimal | None:
+def cell_number(value: Any, column: str) -> Decimal | None:
     """A cell's number (None if empty): an XLSX number, or text with decimal comma."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return NUMBER_FORMATS[0].parse(value, column)
-    text = _cell_text(value)
-    if not text:
-        return None
-    if isinstance(value, str):
-        for number_format in NUMBER_FORMATS:
-            if (number := number_format._parse_text(text)) is not None:
-                return number
-    raise _Invalid(
-        f"Värdet '{text}' i kolumnen '{column}' är inte ett tal. Skriv det med decimalkomma, "
-        "t.ex. -1 234,56, 1.234,56 eller (1 234,56).")
+    return read_number(value, column, NUMBER_FORMATS, NUMBER_ADVICE)
 
 
 def swedish_number(number: Decimal) -> str:

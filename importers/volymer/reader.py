@@ -17,7 +17,7 @@ e.g. January to March so far; an empty cell there is a month not yet reported,
 while an empty Antal in the long layout is an error. Antal is a number, not
 negative, with decimal comma. Enhet is returned lower-case.
 
-Read as the budget workbooks are (`importers.budgetbok.reader`): XLSX or CSV by
+Read as the budget workbooks are (`importers.budgetbok.reader`, `importers.tabell`): XLSX or CSV by
 content, headers trimmed and case-insensitive, rows above the header and empty
 rows skipped, total rows (verksamhet or enhet starting with "Summa"/"Totalt")
 skipped, codes kept as text. Every error is a `SourceError` with the CSV line or
@@ -34,22 +34,28 @@ from typing import Any, NamedTuple, Sequence
 from importers.budgetbok.reader import (
     ANSVAR,
     VERKSAMHET,
-    Column,
-    Header,
-    cell,
-    cell_text,
-    convert_rows,
+    WIDER_ROW_ADVICE,
+    cell_number,
     is_total_row,
+    month_columns,
     month_end,
     read_header,
     read_month,
-    read_number,
     read_table,
+    refuse_repeated_months,
     refuse_repeats,
     required_text,
     swedish_number,
 )
-from importers.huvudbok.reader import _cell_text, _Invalid
+from importers.tabell import (
+    Column,
+    Header,
+    Invalid,
+    cell_at,
+    cell_text,
+    convert_rows,
+    text_at,
+)
 from namndbok.swedish import month_name
 
 MONTH = Column("Månad", ("månad",))
@@ -73,7 +79,7 @@ def read_volume_list(data: bytes, path: str, year: int | None = None, sheet: str
     table = read_table(data, path, sheet)
     header = read_header(table)
     convert = _long_converter(header, year) if _is_long(header) else _wide_converter(header, year)
-    rows = convert_rows(table, header, convert)
+    rows = convert_rows(table, header, convert, WIDER_ROW_ADVICE)
     return refuse_repeats(rows, _key, _describe_key, path)
 
 
@@ -107,7 +113,7 @@ def _wide_converter(header: Header, year: int | None):
 
 
 def _month_columns(header: Header, year: int | None) -> tuple[tuple[int, datetime.date], ...]:
-    columns = header.month_columns()
+    columns = month_columns(header)
     if not columns:
         raise header.error(
             "Rubrikraden har varken 'Månad' och 'Antal' (en rad per månad) eller månadskolumner "
@@ -118,7 +124,7 @@ def _month_columns(header: Header, year: int | None) -> tuple[tuple[int, datetim
             "Månadskolumnerna (Jan … Dec) saknar år: ange året när listan läses in, "
             "eller skriv rubrikerna med år, t.ex. 2026-01 … 2026-12.")
     dated = [(index, month_end(column_year or year, month)) for index, column_year, month in columns]
-    header.refuse_repeated_months((date, index) for index, date in dated)
+    refuse_repeated_months(header, ((date, index) for index, date in dated))
     return tuple(dated)
 
 
@@ -127,10 +133,10 @@ def _long_rows(layout: _Layout, line: int, cells: Sequence[Any]) -> tuple[Volume
     if identity is None:
         return ()
     antal_column = layout.names[layout.antal]
-    antal = _antal(cell(cells, layout.antal), antal_column)
+    antal = _antal(cell_at(cells, layout.antal), antal_column)
     if antal is None:
-        raise _Invalid(f"Antalet saknas i kolumnen '{antal_column}'. Fyll i det (0 om inget), eller ta bort raden.")
-    month = _month(cell(cells, layout.month), layout.names[layout.month], layout.year)
+        raise Invalid(f"Antalet saknas i kolumnen '{antal_column}'. Fyll i det (0 om inget), eller ta bort raden.")
+    month = _month(cell_at(cells, layout.month), layout.names[layout.month], layout.year)
     return (_volume(identity, month, antal, line),)
 
 
@@ -139,7 +145,7 @@ def _wide_rows(layout: _Layout, line: int, cells: Sequence[Any]) -> list[VolumeR
     if identity is None:
         return []
     return [_volume(identity, month, antal, line) for index, month in layout.months
-            if (antal := _antal(cell(cells, index), layout.names[index])) is not None]
+            if (antal := _antal(cell_at(cells, index), layout.names[index])) is not None]
 
 
 class _Identity(NamedTuple):
@@ -152,12 +158,12 @@ class _Identity(NamedTuple):
 
 def _identity(layout: _Layout, cells: Sequence[Any]) -> _Identity | None:
     """Verksamhet, ansvar and enhet of a row; None for a total row."""
-    verksamhet, enhet = cell_text(cells, layout.verksamhet), cell_text(cells, layout.enhet)
+    verksamhet, enhet = text_at(cells, layout.verksamhet), text_at(cells, layout.enhet)
     if is_total_row(verksamhet, enhet):
         return None
     return _Identity(
         verksamhet=required_text(verksamhet, layout.names[layout.verksamhet], "Verksamheten"),
-        ansvar=cell_text(cells, layout.ansvar) or None,
+        ansvar=text_at(cells, layout.ansvar) or None,
         enhet=required_text(enhet, layout.names[layout.enhet], "Enheten").lower(),
     )
 
@@ -167,9 +173,9 @@ def _volume(identity: _Identity, month: datetime.date, antal: Decimal, line: int
 
 
 def _antal(value: Any, column: str) -> Decimal | None:
-    antal = read_number(value, column)
+    antal = cell_number(value, column)
     if antal is not None and antal < 0:
-        raise _Invalid(f"Antalet {swedish_number(antal)} i kolumnen '{column}' är negativt. Ett antal är 0 eller mer; rätta värdet.")
+        raise Invalid(f"Antalet {swedish_number(antal)} i kolumnen '{column}' är negativt. Ett antal är 0 eller mer; rätta värdet.")
     return antal
 
 
@@ -177,15 +183,15 @@ def _month(value: Any, column: str, year: int | None) -> datetime.date:
     """The last day of the month a cell names: a date, 2026-03, 202603, "mars 2026", or "mars" with the caller's year."""
     if isinstance(value, datetime.date):  # datetime.datetime too
         return month_end(value.year, value.month)
-    text = _cell_text(value)
+    text = cell_text(value)
     if not text:
-        raise _Invalid(f"Månaden saknas i kolumnen '{column}'. Fyll i den, t.ex. 2026-03 eller mars 2026.")
+        raise Invalid(f"Månaden saknas i kolumnen '{column}'. Fyll i den, t.ex. 2026-03 eller mars 2026.")
     month = read_month(text)
     if month is None:
-        raise _Invalid(f"Månaden '{text}' i kolumnen '{column}' kan inte läsas. Skriv den som 2026-03, mars 2026 eller ett datum.")
+        raise Invalid(f"Månaden '{text}' i kolumnen '{column}' kan inte läsas. Skriv den som 2026-03, mars 2026 eller ett datum.")
     month_year = month[0] or year
     if month_year is None:
-        raise _Invalid(f"Månaden '{text}' i kolumnen '{column}' saknar år. Skriv t.ex. '{text} 2026' eller 2026-03, eller ange året när listan läses in.")
+        raise Invalid(f"Månaden '{text}' i kolumnen '{column}' saknar år. Skriv t.ex. '{text} 2026' eller 2026-03, eller ange året när listan läses in.")
     return month_end(month_year, month[1])
 
 
