@@ -89,7 +89,7 @@ def _data_rows(spec: RowSpec, layout: Layout, data, date) -> list[ReportRow]:
     if not group_by:
         return [ReportRow(spec.namn, tuple(t.total.measures for t in chosen), spec.fet)]
     out = []
-    for key in _ordered_keys(spec.en_rad_per, data, tables):
+    for key in _ordered_keys(spec.en_rad_per, data, tables, where):
         out.append(ReportRow(label(data, spec.en_rad_per, key[0]), tuple(_row_or_empty(t, key) for t in chosen), spec.fet))
     return out
 
@@ -113,12 +113,19 @@ def _eget_kapital(data, at: datetime.date) -> Measures:
     )
 
 
-def _ordered_keys(dimension: str, data, tables) -> list[tuple]:
-    """Every group of the kontoplan (so an empty one still gets its row), then any other."""
+def _ordered_keys(dimension: str, data, tables, where: dict) -> list[tuple]:
+    """Every group of the kontoplan the row selects (so an empty one still gets its
+    row), in the kontoplan's order, then any other the ledger has."""
     planned = []
     for plan in data.kontoplaner.values():
-        planned += {"radgrupp": list(plan.radgrupper), "verksamhet": list(plan.verksamheter),
-                    "ansvar": list(plan.ansvar), "konto": sorted(plan.konton)}[dimension]
+        groups = {code: v.grupp for code, v in plan.verksamheter.items()}
+        for value in {"radgrupp": list(plan.radgrupper), "verksamhet": list(plan.verksamheter),
+                      "ansvar": list(plan.ansvar), "konto": sorted(plan.konton)}[dimension]:
+            if dimension in where and value not in where[dimension]:
+                continue
+            if dimension == "verksamhet" and "radgrupp" in where and groups.get(value) not in where["radgrupp"]:
+                continue
+            planned.append(value)
     found = [row.key for table in tables.values() for row in table.rows]  # tables: {(date, kinds): Table}
     keys = [(value,) for value in planned] if dimension in ("radgrupp", "verksamhet") else []
     return keys + [k for k in dict.fromkeys(found) if k not in keys]

@@ -135,3 +135,13 @@ def test_period_close_writes_the_set_once_and_refuses_an_unready_period(tmp_path
     assert code == 1 and "Ingen prognos är gjord för uppföljningen per 2026-07-31" in out
     code, out = run("period-close", "2026-12", ledger)
     assert code == 1 and "Utfall saknas för november, december 2026" in out
+
+
+def test_one_row_per_verksamhet_only_within_the_rows_selection(tmp_path):
+    layout = tmp_path / "vuxen.toml"
+    layout.write_text('[[kolumner]]\nmatt = "utfall"\n\n[[rader]]\nen_rad_per = "verksamhet"\n'
+                      'radgrupp = ["Missbrukarvård och övrig vård för vuxna"]\n', encoding="utf-8")
+    code, out = run("rapport", layout, "--per", "2026-10", "--format", "csv")
+    assert code == 0, out
+    assert [r[0] for r in csv.reader(io.StringIO(out), delimiter=";")][1:] == [
+        "571 Missbrukarvård för vuxna", "572 Övrig vård för vuxna"]
