@@ -30,6 +30,7 @@ DISPOSITION = "Disposition"  # ianspråktagande av ackumulerat resultat
 # Kinds of account, as the engine groups them.
 KIND_KOMMUNBIDRAG = "kommunbidrag"
 KIND_DISPOSITION = "disposition"
+KIND_INVESTERING = "investering"  # a tillgång konto the kontoplan marks as investments
 KIND_INTAKT = "intäkt"
 KIND_KOSTNAD = "kostnad"
 KIND_TILLGANG = "tillgång"

@@ -41,6 +41,7 @@ from typing import Iterable, Mapping, NamedTuple
 from namndbok.accounts import (
     KIND_DISPOSITION,
     KIND_INTAKT,
+    KIND_INVESTERING,
     KIND_KOMMUNBIDRAG,
     KIND_KOSTNAD,
     RESULT_KINDS,
@@ -57,6 +58,7 @@ KIND_LABELS = {
     KIND_INTAKT: "Intäkter",
     KIND_KOSTNAD: "Kostnader",
     KIND_DISPOSITION: "Ianspråktagande av ackumulerat resultat",
+    KIND_INVESTERING: "Investeringar",
 }
 UNALLOCATED = "(ej fördelat)"
 

@@ -14,6 +14,7 @@ One TOML file per nämnd, edited by the economists and reviewed in git:
     [konton]
     "4610" = { namn = "Köp av institutionsvård" }     # typ follows from the class
     "8590" = { namn = "Intern ränta", typ = "kostnad" }
+    "1220" = { namn = "Inventarier", investering = true }  # investments are followed here
 
     [ansvar]
     "2200" = { namn = "Placeringsenhet", avdelning = "Avdelning barn och unga" }
@@ -61,6 +62,7 @@ class Konto(NamedTuple):
     nr: str
     namn: str
     typ: str
+    investering: bool = False  # investments are followed on this (tillgång) konto
 
 
 class Ansvar(NamedTuple):
@@ -169,12 +171,15 @@ def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
     konton: dict[str, Konto] = {}
     for nr, item in _section(data, "konton", fail).items():
         _check_code(nr, "konton", fail)
-        _only_keys(item, {"namn", "typ"}, "konton", fail, nr)
+        _only_keys(item, {"namn", "typ", "investering"}, "konton", fail, nr)
         namn = _text(item, "namn", "konton", nr, fail)
         typ = item.get("typ") or default_konto_typ(nr)
         if typ not in KONTO_TYPES:
             raise fail("konton", nr, f"Konto {nr} behöver typ = ett av {', '.join(KONTO_TYPES)} (klass 8 och konton utan kontoklass måste ange typ).")
-        konton[nr] = Konto(nr, namn, typ)
+        investering = item.get("investering", False)
+        if investering not in (True, False) or (investering and typ != KIND_TILLGANG):
+            raise fail("konton", nr, f"Konto {nr}: investering = true gäller tillgångskonton (t.ex. 1220 Inventarier).")
+        konton[nr] = Konto(nr, namn, typ, investering)
     if not konton:
         raise fail("", "konton", "Kontoplanen saknar [konton].")
 

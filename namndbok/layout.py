@@ -34,7 +34,9 @@ the ledger):
     eget_kapital = true          # utgående eget kapital: by utfall, budget, prognos, bokslut fg år
 
 A column may count only some kinds (`typ = ["kommunbidrag"]`), e.g. the
-kommunbidrag column of a table whose rows are results.
+kommunbidrag column of a table whose rows are results. Investments are the
+kind `investering` (konton marked `investering = true` in the kontoplan); a row
+with `vand_tecken = true` prints them as positive spend.
 A row selects by `typ`, `radgrupp`, `verksamhet`, `ansvar`, `konto` (lists)
 and `utom_verksamhet`; the engine computes it, so a row is exactly what the
 ledger holds for that selection. `parse_layout` is pure and checks every name
@@ -48,13 +50,15 @@ import tomllib
 from pathlib import Path
 from typing import NamedTuple
 
-from namndbok.accounts import RESULT_KINDS
+from namndbok.accounts import KIND_INVESTERING, RESULT_KINDS
+
+LAYOUT_KINDS = (*RESULT_KINDS, KIND_INVESTERING)
 from namndbok.engine import MEASURES
 from namndbok.kontoplan import Kontoplan
 from namndbok.swedish import UNITS
 
 DIMENSIONS = ("radgrupp", "verksamhet", "ansvar", "konto")
-ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", "eget_kapital", *DIMENSIONS}
+ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", "eget_kapital", "vand_tecken", *DIMENSIONS}
 COLUMN_KEYS = {"rubrik", "matt", "per", "typ"}
 LAYOUT_KEYS = {"namn", "enhet", "decimaler", "typ", "kolumner", "rader", "rubrik"}
 
@@ -75,6 +79,7 @@ class RowSpec(NamedTuple):
     en_rad_per: str | None = None
     fet: bool = False
     eget_kapital: bool = False  # ackumulerat resultat inklusive årets resultat
+    vand_tecken: bool = False  # print the row with the other sign (e.g. investments as positive spend)
 
 
 class Layout(NamedTuple):
@@ -176,8 +181,8 @@ def _only(item: dict, allowed: set[str], what: str, path: str, line: int) -> Non
 def _kinds(value, path: str, line: int) -> tuple[str, ...]:
     kinds = tuple(value) if isinstance(value, list) else (value,)
     for kind in kinds:
-        if kind not in RESULT_KINDS:
-            raise LayoutError(path, line, f"typ \"{kind}\" finns inte; välj bland {', '.join(RESULT_KINDS)}.")
+        if kind not in LAYOUT_KINDS:
+            raise LayoutError(path, line, f"typ \"{kind}\" finns inte; välj bland {', '.join(LAYOUT_KINDS)}.")
     return kinds
 
 
@@ -204,7 +209,7 @@ def _row(item: dict, default_typ, plan: Kontoplan | None, path: str, line: int) 
     if not isinstance(eget_kapital, bool):
         raise LayoutError(path, line, "eget_kapital ska vara true eller false.")
     return RowSpec(namn, typ, tuple(filters), utom, tuple(summa) if isinstance(summa, list) else summa, per,
-                   bool(item.get("fet", summa is not None or eget_kapital)), eget_kapital)
+                   bool(item.get("fet", summa is not None or eget_kapital)), eget_kapital, bool(item.get("vand_tecken", False)))
 
 
 def _check_codes(dimension: str, values, plan: Kontoplan | None, path: str, line: int) -> None:

@@ -17,7 +17,15 @@ from typing import NamedTuple
 
 from beancount.core import data
 
-from namndbok.accounts import KIND_EGET_KAPITAL, AccountNameError, AccountRef, Roots, parse_account
+from namndbok.accounts import (
+    KIND_EGET_KAPITAL,
+    KIND_INVESTERING,
+    KIND_TILLGANG,
+    AccountNameError,
+    AccountRef,
+    Roots,
+    parse_account,
+)
 from namndbok.budget import BudgetDecision, BudgetLine, LedgerInputError, parse_budget
 from namndbok.kontoplan import Kontoplan, KontoplanError, load_kontoplaner
 from namndbok.periodisering import DEFAULT, Periodisering, PeriodiseringError, load_periodisering
@@ -157,9 +165,13 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
     names = set(utfall) | {l.account for l in budget_lines} | {l.account for l in prognos}
     for name in names:
         try:
-            refs[name] = parse_account(name, roots)
+            ref = parse_account(name, roots)
         except AccountNameError:
-            pass  # plugins.kontoplan reports it
+            continue  # plugins.kontoplan reports it
+        plan = kontoplaner.get(ref.namnd)
+        if ref.kind == KIND_TILLGANG and plan and ref.konto in plan.konton and plan.konton[ref.konto].investering:
+            ref = ref._replace(kind=KIND_INVESTERING)
+        refs[name] = ref
 
     eget_kapital = []
     for entry, posting in ek_postings:

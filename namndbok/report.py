@@ -67,6 +67,8 @@ def build_report(layout: Layout, data, date: datetime.date) -> Report:
             since_total = []
         else:
             made = _data_rows(spec, layout, data, date)
+            if spec.vand_tecken:
+                made = [row._replace(measures=tuple(_turned(m) for m in row.measures)) for row in made]
             since_total.extend(made)
         for row in made:
             rows.append(row)
@@ -92,6 +94,14 @@ def _data_rows(spec: RowSpec, layout: Layout, data, date) -> list[ReportRow]:
     for key in _ordered_keys(spec.en_rad_per, data, tables, where):
         out.append(ReportRow(label(data, spec.en_rad_per, key[0]), tuple(_row_or_empty(t, key) for t in chosen), spec.fet))
     return out
+
+
+def _turned(measures: Measures) -> Measures:
+    """The same measures with the other sign (a percentage keeps its sign: both parts turn)."""
+    return Measures(**{
+        name: (value if value is None or name.endswith("_pct") else -value)
+        for name, value in measures._asdict().items()
+    })
 
 
 def _eget_kapital(data, at: datetime.date) -> Measures:

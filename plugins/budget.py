@@ -46,7 +46,7 @@ from beancount.core import amount as bc_amount
 from beancount.core import data
 from beancount.parser.grammar import ValueType
 
-from namndbok.accounts import RESULT_KINDS
+from namndbok.accounts import KIND_INVESTERING, RESULT_KINDS
 from namndbok.budget import LedgerInputError, balance_warnings, lines_in_effect
 from namndbok.engine import line_weights
 from namndbok.ledgerdata import read_ledger
@@ -55,6 +55,7 @@ from namndbok.periodisering import EVEN, LAST_YEAR, is_known_key, month_shares
 __plugins__ = ("budget",)
 
 CENT = Decimal("0.01")
+BUDGETED_KINDS = (*RESULT_KINDS, KIND_INVESTERING)
 FAR_FUTURE = datetime.date(9999, 12, 31)
 
 
@@ -68,16 +69,16 @@ def budget(entries, options_map, config=None):
         ref = ledger.refs.get(line.account)
         if ref is None:
             continue  # plugins.kontoplan reports the account
-        if ref.kind not in RESULT_KINDS:
-            errors.append(LedgerInputError(line.meta, f"Budget sätts på resultatkonton (kommunbidrag, intäkter, kostnader), inte på {line.account}.", None))
+        if ref.kind not in BUDGETED_KINDS:
+            errors.append(LedgerInputError(line.meta, f"Budget sätts på resultatkonton (kommunbidrag, intäkter, kostnader) och investeringskonton, inte på {line.account}.", None))
         elif line.nyckel is not None and not is_known_key(line.nyckel, ledger.periodisering):
             errors.append(LedgerInputError(line.meta, f"Periodiseringsnyckeln '{line.nyckel}' finns inte; kända nycklar: {', '.join(known_keys)}, eller egna vikter som \"vikter: 1 1 1 1 1 1 1 1 1 1 1 1\".", None))
         else:
             usable.append(line)
     for line in ledger.prognos:
         ref = ledger.refs.get(line.account)
-        if ref is not None and ref.kind not in RESULT_KINDS:
-            errors.append(LedgerInputError(line.meta, f"Prognos görs på resultatkonton (kommunbidrag, intäkter, kostnader), inte på {line.account}.", None))
+        if ref is not None and ref.kind not in BUDGETED_KINDS:
+            errors.append(LedgerInputError(line.meta, f"Prognos görs på resultatkonton (kommunbidrag, intäkter, kostnader) och investeringskonton, inte på {line.account}.", None))
 
     ledger = ledger._replace(budget_lines=usable)
     errors += balance_warnings(ledger.decisions, usable, ledger.refs)

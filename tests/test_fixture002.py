@@ -51,6 +51,13 @@ SUMMARY_COLUMNS = {
     "helarsprognos_resultat_202408": "Helårsprognos resultat 202408",  # prognos per = "08"
 }
 
+INVEST_COLUMNS = {
+    "kf_budget_2024": "KF-budget 2024",  # budget_helar of the investment konton
+    "bokslut_2024": "Bokslut 2024",  # utfall
+    "bokslut_2023": "Bokslut 2023",  # utfall_fg_helar
+    "helarsprognos_202408": "Helårsprognos 202408",  # prognos per = "08"
+}
+
 # (layout, fixture, decimals, first header, columns)
 TABLES = [
     ("barn-och-ungdomsvard", "002-barn-och-ungdomsvard-2024.csv", 0, "Barn och ungdomsvård, mnkr", GROUP_COLUMNS),
@@ -58,6 +65,7 @@ TABLES = [
     ("familjeratt", "002-familjeratt-2024.csv", 1, "Familjerätt och familjerådgivning, mnkr", GROUP_COLUMNS),
     ("flyktingmottagande", "002-flyktingmottagande-2024.csv", 0, "Flyktingmottagande, mnkr", GROUP_COLUMNS),
     ("sammanfattning", "002-sammanfattning-2024.csv", 0, "Belopp i miljoner kronor", SUMMARY_COLUMNS),
+    ("investeringar", "002-investeringar-2024.csv", 1, "Belopp i miljoner kronor", INVEST_COLUMNS),
 ]
 
 # Printed quirks we decide not to copy: (fixture, row, column) → what we print.
