@@ -109,8 +109,8 @@ def test_period_close_writes_the_set_once_and_refuses_an_unready_period(tmp_path
     folder = copy / "rapporter" / "2026-08"
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted(["README.md", "avvikelser.md", "eget-kapital.md", "rapport.html", "rapport.pdf"]
-                           + [f"{s}.{e}" for s in ("driftredovisning", "nettokostnader", "resultatrakning") for e in ("md", "csv", "xlsx")])
-    assert "14 filer" in out and "(14 ändrade)" in out
+                           + [f"{s}.{e}" for s in ("driftredovisning", "investeringar", "nettokostnader", "resultatrakning") for e in ("md", "csv", "xlsx")])
+    assert "17 filer" in out and "(17 ändrade)" in out
     code, out = run("period-close", "2026-08", ledger)
     assert code == 0 and "(0 ändrade)" in out
     # The PDF renders and holds the tables' text; the page fetches nothing.

@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from namndbok.accounts import KIND_INTAKT, KIND_KOMMUNBIDRAG, KIND_KOSTNAD, result_account
+from namndbok.accounts import KIND_INTAKT, KIND_KOMMUNBIDRAG, KIND_KOSTNAD, KIND_TILLGANG, balance_account, result_account
 from namndbok.kontoplan import Kontoplan
 from scripts.exempel.amounts import mnkr_to_ore, scale, split_exact
 from scripts.exempel.render import aligned, file_header
@@ -20,6 +20,7 @@ from scripts.exempel.spec import (
     BUDGET_INTAKT_FAKTOR,
     DECISIONS,
     EK_DECISIONS,
+    INVESTMENTS,
     LINES,
     NAMND,
     ROOTS,
@@ -172,6 +173,14 @@ def render_budget(year: int, plan: Kontoplan) -> str:
             rows.append((f'{decision.line_date} custom "budgetrad" "{spec.name}" {account}', -row.ore,
                          _comment(row, plan, year, spec.typ)))
         out += aligned(rows, indent="")
+    investment = INVESTMENTS.get(year)
+    if investment:
+        account = balance_account(ROOTS, KIND_TILLGANG, NAMND, investment.konto)
+        out += ["", "; Investeringsbudgeten följs upp för sig (investering = true i kontoplanen).",
+                f'{investment.decided} custom "budgetbeslut" "{investment.name}"', '  typ: "kf-budget"',
+                f'  beslut: "{investment.beslut}"', ""]
+        out += aligned([(f'{year}-01-01 custom "budgetrad" "{investment.name}" {account}', investment.budget,
+                         plan.konton[investment.konto].namn)], indent="")
     return "\n".join(out) + "\n"
 
 

@@ -16,13 +16,13 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from namndbok.accounts import KIND_INTAKT, KIND_KOSTNAD, result_account
+from namndbok.accounts import KIND_INTAKT, KIND_KOSTNAD, KIND_TILLGANG, balance_account, result_account
 from namndbok.kontoplan import Kontoplan
 from namndbok.swedish import month_name
 from scripts.exempel.amounts import scale
 from scripts.exempel.budget import budget_at
 from scripts.exempel.render import aligned, file_header
-from scripts.exempel.spec import CASE_MONTHS, COMMENTS, CONVERGENCE, MNKR, NAMND, ROOTS, SAVING_COMMENT
+from scripts.exempel.spec import CASE_MONTHS, COMMENTS, CONVERGENCE, INVESTMENTS, MNKR, NAMND, ROOTS, SAVING_COMMENT
 from scripts.exempel.utfall import intended_totals
 
 TKR = 100_000
@@ -76,6 +76,10 @@ def render_prognos(year: int, month: int, plan: Kontoplan) -> str:
                 block += aligned([(f'{date} custom "prognos" {account}', -amount, f"{fall} fall")], indent="")
                 block.append(f'  fall: "{fall}"')
         out += ["", *block]
+    investment = INVESTMENTS.get(year)
+    if investment and month in investment.prognos:
+        account = balance_account(ROOTS, KIND_TILLGANG, NAMND, investment.konto)
+        out += ["", *aligned([(f'{date} custom "prognos" {account}', investment.prognos[month], "Investeringar")], indent="")]
     return "\n".join(out) + "\n"
 
 

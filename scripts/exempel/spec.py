@@ -262,3 +262,27 @@ EK_DECISIONS = (
 # A saving the committee budgets at nämnd level to balance a lower kommunbidrag.
 SAVINGS = {2026: (10 * MNKR, "Besparing inför återbetalning av underskott 2024 (ej fördelad)")}
 SAVING_COMMENT = "Besparingen är inte fördelad på verksamheterna och bedöms inte nås i år."
+
+
+# ---------------------------------------------------------------------------
+# Investments (followed apart from drift): KF's investment budget, purchases
+# booked on 1220 Inventarier, and the prognos at each follow-up.
+
+class InvestmentSpec(NamedTuple):
+    konto: str
+    budget: int  # öre
+    decided: str
+    name: str
+    beslut: str
+    purchases: tuple[tuple[int, int, str, str], ...]  # (month, öre, text, ansvar)
+    prognos: dict[int, int]  # follow-up month → öre for the year
+
+
+INVESTMENTS = {
+    2026: InvestmentSpec(
+        "1220", 2 * MNKR, "2025-11-24", "Investeringsbudget 2026", "KF 2025-11-24 §211",
+        ((3, 42_000_000, "Inventarier, Beroendemottagningen", "3300"),
+         (9, 91_550_000, "IT-utrustning, Familjehemsenheten", "2300")),
+        {2: 2 * MNKR, 3: 2 * MNKR, 4: 2 * MNKR, 5: 2 * MNKR, 6: 180_000_000, 8: 180_000_000, 9: 160_000_000, 10: 160_000_000},
+    ),
+}

@@ -23,7 +23,7 @@ from namndbok.swedish import month_name
 from scripts.exempel.amounts import mnkr_to_ore, split_exact
 from scripts.exempel.budget import kommunbidrag_months
 from scripts.exempel.render import file_header, transaction
-from scripts.exempel.spec import AVRAKNING, LINES, NAMND, ROOTS, TOTALS, profile_of
+from scripts.exempel.spec import AVRAKNING, INVESTMENTS, LINES, NAMND, ROOTS, TOTALS, profile_of
 
 
 class PlanKey(NamedTuple):
@@ -113,6 +113,14 @@ def render_month(year: int, month: int, year_plan: dict[PlanKey, int], kontoplan
         postings.append((avrakning, sum(v for _, _, v in items), avrakning_namn))
         name = kontoplan.verksamheter[verksamhet].namn
         out += ["", *transaction(date, f"Utfall {period} – {verksamhet} {name}", postings)]
+    investment = INVESTMENTS.get(year)
+    for purchase_month, ore, text, ansvar in (investment.purchases if investment else ()):
+        if purchase_month == month:
+            account = balance_account(ROOTS, KIND_TILLGANG, NAMND, investment.konto, ansvar)
+            out += ["", *transaction(date, f"Investering: {text}", [
+                (account, ore, f"{kontoplan.konton[investment.konto].namn} · {kontoplan.ansvar[ansvar].namn}"),
+                (avrakning, -ore, avrakning_namn),
+            ])]
     return "\n".join(out) + "\n"
 
 
