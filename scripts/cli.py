@@ -318,6 +318,39 @@ def period_close(period: str, ledger: Path | None) -> None:
     click.echo(f"{len(written.files)} filer i {written.folder} ({len(written.changed)} ändrade).")
 
 
+@main.command()
+@ledger_argument
+@click.option("--per", "period", required=True, help="Rapportdatum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (perioden är året fram till dess).")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv"]), default="terminal", show_default=True)
+def nyckeltal(ledger, period, fmt) -> None:
+    """Nyckeltal ur nyckeltal.toml: kostnad per vårddygn, per vårdtagare … med volym- och priseffekt."""
+    from namndbok.loading import load
+    from namndbok.nyckeltal import NyckeltalError, compute_nyckeltal, load_specs, parse_volumes
+    from scripts.nyckeltal import print_terminal, to_csv, to_markdown
+    from scripts.uppfoljning import parse_period
+
+    date = parse_period(period)
+    ledger = _ledger_or_example(ledger)
+    options, data = _read_clean(ledger)
+    plan = next(iter(data.kontoplaner.values()))
+    path = ledger.parent / "nyckeltal.toml"
+    if not path.exists():
+        raise click.ClickException(f"{path} finns inte; den anger vilka nyckeltal nämnden följer (se README).")
+    try:
+        specs = load_specs(path, plan)
+    except NyckeltalError as err:
+        raise click.ClickException(str(err)) from None
+    volumes, _ = parse_volumes(load(ledger)[0], data.roots, data.kontoplaner)
+    results = [compute_nyckeltal(data, volumes, spec, date) for spec in specs]
+    title = f"Nyckeltal {date.year} t.o.m. {date}"
+    if fmt == "csv":
+        click.echo(to_csv(results), nl=False)
+    elif fmt == "markdown":
+        click.echo(to_markdown(results, title), nl=False)
+    else:
+        print_terminal(results, title)
+
+
 @main.command("eget-kapital")
 @ledger_argument
 @click.option("--per", "period", default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")

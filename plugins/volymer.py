@@ -1,0 +1,32 @@
+"""Refuse volumes that cannot be right: a volume on an unknown verksamhet or with an unknown unit.
+
+    2026-03-31 custom "volym" Kostnader:Socialnämnden:5731 "vårddygn" 2712
+    2026-01-01 custom "volymbudget" Kostnader:Socialnämnden:5731 "vårddygn" 32000
+
+The account must be a verksamhet of the kontoplan (plugins.kontoplan checks
+the code), the unit one of the kontoplan's `enheter`, the number not negative;
+an `ansvar:` must be in the kontoplan. Each fault is reported at its file and
+line, in Swedish. See `namndbok.nyckeltal`.
+
+    plugin "plugins.volymer"
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from namndbok.accounts import Roots
+from namndbok.kontoplan import KontoplanError, load_kontoplaner
+from namndbok.ledgerdata import KONTOPLAN_PLUGIN, plugin_config
+from namndbok.nyckeltal import parse_volumes
+
+__plugins__ = ("volymer",)
+
+
+def volymer(entries, options_map, config=None):
+    try:
+        plans = load_kontoplaner(Path(options_map.get("filename") or ".").parent, plugin_config(options_map, KONTOPLAN_PLUGIN))
+    except KontoplanError:
+        return entries, []  # plugins.kontoplan reports it
+    _, errors = parse_volumes(entries, Roots.from_options(options_map), plans)
+    return entries, errors
