@@ -37,8 +37,9 @@ A column may count only some kinds (`typ = ["kommunbidrag"]`), e.g. the
 kommunbidrag column of a table whose rows are results. Investments are the
 kind `investering` (konton marked `investering = true` in the kontoplan); a row
 with `vand_tecken = true` prints them as positive spend.
-A row selects by `typ`, `radgrupp`, `verksamhet`, `ansvar`, `konto` (lists)
-and `utom_verksamhet`; the engine computes it, so a row is exactly what the
+A row selects by `typ`, `radgrupp`, `verksamhet`, `ansvar`, `konto` (lists),
+`utom_verksamhet`, or `ofordelat = true` (what lies on the nämnd itself, on no
+verksamhet, such as an unallocated saving); the engine computes it, so a row is exactly what the
 ledger holds for that selection. `parse_layout` is pure and checks every name
 against the kontoplan, with Swedish errors naming the file and line.
 """
@@ -58,7 +59,7 @@ from namndbok.kontoplan import Kontoplan
 from namndbok.swedish import UNITS
 
 DIMENSIONS = ("radgrupp", "verksamhet", "ansvar", "konto")
-ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", "eget_kapital", "vand_tecken", *DIMENSIONS}
+ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", "eget_kapital", "vand_tecken", "ofordelat", *DIMENSIONS}
 COLUMN_KEYS = {"rubrik", "matt", "per", "typ"}
 LAYOUT_KEYS = {"namn", "enhet", "decimaler", "typ", "kolumner", "rader", "rubrik"}
 
@@ -194,6 +195,10 @@ def _row(item: dict, default_typ, plan: Kontoplan | None, path: str, line: int) 
             values = tuple(str(v) for v in (item[dimension] if isinstance(item[dimension], list) else [item[dimension]]))
             _check_codes(dimension, values, plan, path, line)
             filters.append((dimension, values))
+    if item.get("ofordelat"):  # what is budgeted or booked on the nämnd, not on a verksamhet
+        if any(d == "verksamhet" for d, _ in filters):
+            raise LayoutError(path, line, "ofordelat = true och verksamhet = [...] utesluter varandra.")
+        filters.append(("verksamhet", (None,)))
     utom = tuple(str(v) for v in item.get("utom_verksamhet", []))
     _check_codes("verksamhet", utom, plan, path, line)
     summa = item.get("summa")

@@ -108,9 +108,12 @@ def test_period_close_writes_the_set_once_and_refuses_an_unready_period(tmp_path
     assert code == 0, out
     folder = copy / "rapporter" / "2026-08"
     names = sorted(p.name for p in folder.iterdir())
+    layouts = sorted(p.stem for p in (copy / "layouter").glob("*.toml"))
+    assert len(layouts) >= 5
     assert names == sorted(["README.md", "avvikelser.md", "eget-kapital.md", "rapport.html", "rapport.pdf"]
-                           + [f"{s}.{e}" for s in ("driftredovisning", "investeringar", "nettokostnader", "resultatrakning") for e in ("md", "csv", "xlsx")])
-    assert "17 filer" in out and "(17 ändrade)" in out
+                           + [f"{s}.{e}" for s in layouts for e in ("md", "csv", "xlsx")])
+    total = 5 + 3 * len(layouts)
+    assert f"{total} filer" in out and f"({total} ändrade)" in out
     code, out = run("period-close", "2026-08", ledger)
     assert code == 0 and "(0 ändrade)" in out
     # The PDF renders and holds the tables' text; the page fetches nothing.
@@ -145,3 +148,13 @@ def test_one_row_per_verksamhet_only_within_the_rows_selection(tmp_path):
     assert code == 0, out
     assert [r[0] for r in csv.reader(io.StringIO(out), delimiter=";")][1:] == [
         "571 Missbrukarvård för vuxna", "572 Övrig vård för vuxna"]
+
+
+def test_resultat_per_verksamhet_adds_up_to_the_nämnds_result():
+    code, out = run("rapport", "resultat-per-verksamhet", "--per", "2026-10", "--format", "csv")
+    assert code == 0, out
+    rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(out), delimiter=";")}
+    _, drift = run("rapport", "resultatrakning", "--per", "2026-10", "--format", "csv")
+    result = {r[0]: r[1:] for r in csv.reader(io.StringIO(drift), delimiter=";")}["Årets resultat"]
+    assert rows["Nämnden totalt"][1:3] == result[2:4]  # utfall per oktober and prognos, as the resultaträkning
+    assert rows["Ej fördelat på verksamhet"][0] == "-10,0"  # year 2 of the repayment plan, on the nämnd
