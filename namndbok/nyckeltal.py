@@ -18,7 +18,7 @@ Which nyckeltal a committee follows is data, `nyckeltal.toml` beside the ledger:
     namn = "Varav kostnad per vårddygn på externa institutioner"
     verksamhet = ["5731"]
     enhet = "vårddygn"
-    kostnad_konto = ["4610", "4611"]   # the external part of the costs
+    kostnad_konto = ["4610", "4611"]   # the external part of the costs (or kostnad_ansvar = [...])
     volym_ansvar = ["2200"]            # … and of the volume
     etikett = "5731 extern"            # the table's first column (default: the codes)
     # intakt_konto = ["3340"]          # revenues of these konton only (default: all but kommunbidrag)
@@ -67,6 +67,7 @@ class NyckeltalSpec(NamedTuple):
     verksamhet: tuple[str, ...]
     enhet: str
     kostnad_konto: tuple[str, ...] = ()  # only these konton's costs (e.g. the external part)
+    kostnad_ansvar: tuple[str, ...] = ()  # … or only these units' costs
     intakt_konto: tuple[str, ...] | None = None  # only these konton's revenues (None: all but kommunbidrag)
     volym_ansvar: tuple[str, ...] = ()  # only the volumes of these units
     etikett: str | None = None  # the table's first column, e.g. "5731 extern"
@@ -142,7 +143,7 @@ def load_specs(path: str | Path, plan) -> list[NyckeltalSpec]:
     specs = []
     for index, item in enumerate(items):
         line = tables[index] if index < len(tables) else 0
-        unknown = set(item) - {"namn", "verksamhet", "enhet", "kostnad_konto", "intakt_konto", "volym_ansvar", "etikett"}
+        unknown = set(item) - {"namn", "verksamhet", "enhet", "kostnad_konto", "kostnad_ansvar", "intakt_konto", "volym_ansvar", "etikett"}
         if unknown:
             raise NyckeltalError(str(path), line, f"Okänd nyckel {', '.join(sorted(unknown))} i [[nyckeltal]].")
         if not item.get("namn") or not item.get("verksamhet") or not item.get("enhet"):
@@ -154,7 +155,8 @@ def load_specs(path: str | Path, plan) -> list[NyckeltalSpec]:
             raise NyckeltalError(str(path), line, f"Okänd enhet '{item['enhet']}'; kända är {', '.join(plan.enheter)}.")
         intakt = item.get("intakt_konto")
         specs.append(NyckeltalSpec(item["namn"], tuple(item["verksamhet"]), item["enhet"],
-                                   tuple(item.get("kostnad_konto", ())), tuple(intakt) if intakt is not None else None,
+                                   tuple(item.get("kostnad_konto", ())), tuple(item.get("kostnad_ansvar", ())),
+                                   tuple(intakt) if intakt is not None else None,
                                    tuple(item.get("volym_ansvar", ())), item.get("etikett")))
     return specs
 
@@ -181,7 +183,11 @@ def compute_nyckeltal(ledgerdata, volumes: list[Volume], spec: NyckeltalSpec, da
                       start: datetime.date | None = None) -> Nyckeltal:
     start = start or datetime.date(date.year, 1, 1)
     where = {"verksamhet": set(spec.verksamhet)}
-    cost_where = dict(where, **({"konto": set(spec.kostnad_konto)} if spec.kostnad_konto else {}))
+    cost_where = dict(where)
+    if spec.kostnad_konto:
+        cost_where["konto"] = set(spec.kostnad_konto)
+    if spec.kostnad_ansvar:
+        cost_where["ansvar"] = set(spec.kostnad_ansvar)
     costs = compute(ledgerdata, date, kinds=("kostnad",), where=cost_where, period_start=start).total.measures
     revenue_where = dict(where, **({"konto": set(spec.intakt_konto)} if spec.intakt_konto is not None else {}))
     revenue = compute(ledgerdata, date, kinds=("intäkt",), where=revenue_where, period_start=start).total.measures

@@ -85,7 +85,7 @@ def test_example_is_of_realistic_size(example_ledger):
 
 def test_generator_reproduces_the_committed_files():
     generated = exempel.files(EXAMPLE_DIR)
-    assert len(generated) == 3 * 12 + 10 + 4 + 3 + 8 + 1  # utfall, budget, beslut, prognos, SIE export
+    assert len(generated) == 3 * 12 + 10 + 4 + 3 + 8 + 2 + 1  # utfall, budget, beslut, prognos, volymer, SIE export
     for path, content in generated.items():
         assert (path.read_bytes() if isinstance(content, bytes) else path.read_text(encoding="utf-8")) == content, path
 

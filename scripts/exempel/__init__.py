@@ -21,7 +21,8 @@ from scripts.exempel.budget import render_budget
 from scripts.exempel.eget_kapital import render_beslut, years as beslut_years
 from scripts.exempel.prognos import prognos_path, render_prognos
 from scripts.exempel.sie_export import export_path, render_export
-from scripts.exempel.spec import DECISIONS, FOLLOW_UPS, MONTHS_WRITTEN
+from scripts.exempel.spec import DECISIONS, FOLLOW_UPS, MONTHS_WRITTEN, VOLUMES
+from scripts.exempel.volymer import render_volumes
 from scripts.exempel.utfall import plan, render_month, utfall_path
 
 
@@ -40,6 +41,9 @@ def files(root: Path) -> dict[Path, str | bytes]:
     for year, months in FOLLOW_UPS.items():
         for month in months:
             out[prognos_path(root, year, month)] = render_prognos(year, month, kontoplan)
+    for year in MONTHS_WRITTEN:
+        if any(year in totals for totals in VOLUMES.values()):
+            out[root / str(year) / "volymer.beancount"] = render_volumes(year, kontoplan)
     out[export_path(root)] = render_export(kontoplan)
     return out
 

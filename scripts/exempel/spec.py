@@ -286,3 +286,20 @@ INVESTMENTS = {
         {2: 2 * MNKR, 3: 2 * MNKR, 4: 2 * MNKR, 5: 2 * MNKR, 6: 180_000_000, 8: 180_000_000, 9: 160_000_000, 10: 160_000_000},
     ),
 }
+
+
+# ---------------------------------------------------------------------------
+# Volumes for nyckeltal: per verksamhet, unit and ansvar, the year's total
+# (spread over the months with a little noise), and the budgeted volume.
+
+VOLUMES = {
+    # (verksamhet, enhet, ansvar): {year: total}
+    ("5731", "vårddygn", "2500"): {2025: 12_480, 2026: 12_300},
+    ("5731", "vårddygn", "2200"): {2025: 19_050, 2026: 18_400},
+    ("5732", "vårddygn", "2300"): {2025: 96_200, 2026: 98_600},
+    ("5733", "vårdtagare", "2400"): {2025: 7_960, 2026: 8_150},
+    ("5733", "vårdtagare", "2100"): {2025: 240, 2026: 262},
+    ("571", "vårddygn", "3100"): {2025: 9_100, 2026: 8_400},
+}
+VOLUME_BUDGETS = {2026: {("5731", "vårddygn"): 30_000, ("5732", "vårddygn"): 95_000, ("5733", "vårdtagare"): 8_000,
+                         ("571", "vårddygn"): 9_500}}
