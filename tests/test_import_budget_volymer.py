@@ -78,14 +78,14 @@ def test_an_unknown_verksamhet_in_a_workbook_is_refused_with_its_row(ledger, tmp
 
 
 def test_a_volume_list_becomes_volume_directives(ledger, tmp_path):
-    csv = "Verksamhet;Månad;Enhet;Antal;Ansvar\r\n5731;2026-01;vårddygn;2 712;2200\r\n5731;2026-02;vårddygn;2 650;2200\r\n5733;2026-01;vårdtagare;701;\r\n"
+    csv = "Verksamhet;Månad;Enhet;Antal;Ansvar\r\n5731;2026-11;vårddygn;2 712;2200\r\n5731;2026-12;vårddygn;2 650;2200\r\n5733;2026-11;vårdtagare;701;\r\n"
     path = tmp_path / "volymer.csv"
     path.write_bytes(csv.encode("utf-8"))
     code, out = run("import-volymer", path, ledger)
     assert code == 0 and "3 nya volymer inlästa" in out, out
     text = (ledger.parent / "2026" / "volymer.beancount").read_text(encoding="utf-8")
-    assert '2026-01-31 custom "volym" Kostnader:Socialnämnden:5731 "vårddygn" 2712\n  ansvar: "2200"' in text
-    assert '2026-01-31 custom "volym" Kostnader:Socialnämnden:5733 "vårdtagare" 701' in text
+    assert '2026-11-30 custom "volym" Kostnader:Socialnämnden:5731 "vårddygn" 2712\n  ansvar: "2200"' in text
+    assert '2026-11-30 custom "volym" Kostnader:Socialnämnden:5733 "vårdtagare" 701' in text
     assert 'include "*/volymer.beancount"' in ledger.read_text(encoding="utf-8")
     code, out = run("import-volymer", path, ledger)
     assert code == 0 and "0 nya volymer inlästa; 3 fanns redan." in out
@@ -96,7 +96,7 @@ def test_a_volume_list_becomes_volume_directives(ledger, tmp_path):
 
 def test_an_unknown_unit_is_refused(ledger, tmp_path):
     path = tmp_path / "v.csv"
-    path.write_bytes("Verksamhet;Månad;Enhet;Antal\r\n5731;2026-01;sängar;5\r\n".encode("utf-8"))
+    path.write_bytes("Verksamhet;Månad;Enhet;Antal\r\n5731;2026-11;sängar;5\r\n".encode("utf-8"))
     code, out = run("import-volymer", path, ledger)
     assert code == 1 and f"{path}:2: Okänd enhet 'sängar'" in out
 
