@@ -8,7 +8,8 @@ Checks, each refused with a Swedish reason:
 
 Then writes into `rapporter/ÅÅÅÅ-MM/` beside the ledger: every layout in
 `layouter/` as Markdown, CSV and XLSX, the deviation list and the eget kapital
-roll-forward as Markdown, everything with charts as one HTML page and its PDF
+roll-forward as Markdown, the nyckeltal (when nyckeltal.toml exists) as
+Markdown and CSV, everything with charts as one HTML page and its PDF
 (Chromium prints the page), and an index (`README.md`) listing them. Each file is
 written atomically and only when its content changes, so a second run changes
 nothing.
@@ -29,10 +30,13 @@ from namndbok.fileio import atomic_write_bytes, atomic_write_text
 from namndbok.layout import load_layout
 from namndbok.ledgerdata import read_ledger
 from namndbok.loading import load
+from namndbok.nyckeltal import compute_nyckeltal, load_specs, parse_volumes
 from namndbok.report import build_report
 from namndbok.swedish import format_amount, month_name
 from scripts.charts import deviation_chart, monthly_chart, prognos_chart
 from scripts.html_report import html_to_pdf, render_html
+from scripts.nyckeltal import to_csv as nyckeltal_csv
+from scripts.nyckeltal import to_markdown as nyckeltal_markdown
 from scripts.rapport import to_csv, to_markdown, to_xlsx
 
 
@@ -92,6 +96,10 @@ def close_period(ledger: Path, date: datetime.date, pdf: bool = True) -> Written
         [f"**Avvikelser mot budget helår per {date}** (minst 0,5 mnkr, förra uppföljningen inom parentes)", ""]
         + [f"- {line}" for line in deviation_lines]) + "\n"
     outputs[folder / "eget-kapital.md"] = _eget_kapital_text(ek.columns, ek_rows, date)
+    nyckeltal = _nyckeltal(ledger, entries, data, date)
+    if nyckeltal is not None:
+        outputs[folder / "nyckeltal.md"] = nyckeltal_markdown(nyckeltal, f"Nyckeltal {date.year} t.o.m. {date}")
+        outputs[folder / "nyckeltal.csv"] = nyckeltal_csv(nyckeltal)
     charts = [monthly_chart(data, date), prognos_chart(data, date), deviation_chart(data, date)]
     outputs[folder / "rapport.html"] = render_html(f"{options['title']}", date, reports, deviation_lines, ek.columns, ek_rows, charts)
     outputs[folder / "README.md"] = _index(options["title"], date, [(r.layout.namn, stem) for r, stem in zip(reports, stems)])
@@ -110,6 +118,16 @@ def close_period(ledger: Path, date: datetime.date, pdf: bool = True) -> Written
     return Written(folder, files, changed)
 
 
+def _nyckeltal(ledger: Path, entries, data, date):
+    """The nyckeltal of nyckeltal.toml beside the ledger, or None when there is none."""
+    path = ledger.parent / "nyckeltal.toml"
+    if not path.exists():
+        return None
+    volumes, _ = parse_volumes(entries, data.roots, data.kontoplaner)
+    plan = next(iter(data.kontoplaner.values()))
+    return [compute_nyckeltal(data, volumes, spec, date) for spec in load_specs(path, plan)]
+
+
 def _eget_kapital_text(columns, rows, date) -> str:
     lines = [f"**Eget kapital (ackumulerat resultat), mnkr, per {date}**", "",
              "| | " + " | ".join(columns) + " |", "| --- |" + " ---: |" * len(columns)]
@@ -123,5 +141,6 @@ def _index(title: str, date, titles) -> str:
              "Skapad av `namndbok period-close`; skapa om med samma kommando.", ""]
     lines += [f"- {name}: [{stem}.md]({stem}.md), [{stem}.xlsx]({stem}.xlsx), [{stem}.csv]({stem}.csv)" for name, stem in titles]
     lines += ["- Avvikelser: [avvikelser.md](avvikelser.md)", "- Eget kapital: [eget-kapital.md](eget-kapital.md)",
+              "- Nyckeltal (om nyckeltal.toml finns): [nyckeltal.md](nyckeltal.md), [nyckeltal.csv](nyckeltal.csv)",
               "- Allt med diagram: [rapport.html](rapport.html), [rapport.pdf](rapport.pdf)"]
     return "\n".join(lines) + "\n"
