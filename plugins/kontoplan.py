@@ -45,6 +45,7 @@ from beancount.core import data, getters
 from beancount.parser import options as bc_options
 
 from namndbok.accounts import AccountNameError, Roots, parse_account
+from plugins.texter import clean
 from namndbok.kontoplan import (
     Kontoplan,
     KontoplanError,
@@ -152,4 +153,5 @@ def _check(name: str, roots: Roots, plans: dict[str, Kontoplan]) -> tuple[str | 
         line = plan.line_of("verksamheter", ref.verksamhet)
     else:
         line = plan.line_of("", "namnd")
-    return None, {"namn": describe_account(ref, plan), "source": (plan.path, line)}
+    # The name goes into Fava's journal, which does not escape: make markup harmless.
+    return None, {"namn": clean(describe_account(ref, plan)), "source": (plan.path, line)}

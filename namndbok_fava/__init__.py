@@ -1,0 +1,85 @@
+"""Nämndbok i Fava: the committee's tables beside Fava's own reports.
+
+The extension only presents. Every number comes from the engine
+(`namndbok.ledgerdata.read_ledger` once per ledger load, then
+`namndbok.report`, `namndbok.engine`, `namndbok.eget_kapital`,
+`namndbok.nyckeltal`) and is printed by `namndbok.present.format_measure` or
+`namndbok.swedish.format_amount`, so the pages show exactly what the CLI prints.
+
+Declared in a ledger with
+
+    2025-01-01 custom "fava-extension" "namndbok_fava"
+
+One report, "Nämndbok", with sub-pages chosen by the query parameter `sida`
+(budget, prognos, eget-kapital, nyckeltal). The report date is the end of
+Fava's time filter, or the last utfall date when there is none.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from fava.ext import FavaExtensionBase
+
+from namndbok_fava import pages
+
+__all__ = ["Namndbok"]
+
+
+class Namndbok(FavaExtensionBase):
+    """Budgetuppföljning, prognos, eget kapital and nyckeltal from the engine."""
+
+    report_title = "Nämndbok"
+
+    def __init__(self, ledger, config: str | None = None) -> None:
+        super().__init__(ledger, config)
+        self._data: Any = None
+        self._data_key: Any = None
+        self._cache: dict = {}
+
+    # -- the ledger, read once per load ------------------------------------
+
+    def after_load_file(self) -> None:
+        self._data = None
+        self._data_key = None
+        self._cache = {}
+
+    @property
+    def data(self):
+        from namndbok.ledgerdata import read_ledger
+
+        key = (id(self.ledger.all_entries), getattr(self.ledger, "mtime", None))
+        if self._data is None or self._data_key != key:
+            self._data = read_ledger(self.ledger.all_entries, self.ledger.options)
+            self._data_key = key
+            self._cache = {}
+        return self._data
+
+    def cached(self, key, make):
+        """A value computed once per ledger load (charts, tables)."""
+        data = self.data  # refreshes the cache when the ledger changed
+        if key not in self._cache:
+            self._cache[key] = make(data)
+        return self._cache[key]
+
+    @property
+    def ledger_dir(self) -> Path:
+        return Path(self.ledger.beancount_file_path).parent
+
+    # -- the request --------------------------------------------------------
+
+    def report_date(self) -> datetime.date | None:
+        """The end of Fava's time filter, else the last utfall date."""
+        from fava.context import g
+
+        date_range = g.filtered.date_range
+        if date_range is not None:
+            return date_range.end_inclusive
+        return pages.last_utfall(self.data)
+
+    def page(self) -> pages.Page:
+        from flask import request
+
+        return pages.build(self, request.args)

@@ -1,0 +1,316 @@
+"""The pages of the Nämndbok report: engine results turned into printed tables.
+
+Nothing here computes a measure: it asks the engine (and the report,
+eget kapital and nyckeltal modules built on it) and prints with
+`namndbok.present.format_measure` / `namndbok.swedish.format_amount`.
+The templates only lay out the strings (autoescaped); the one piece of
+markup passed through is the SVG that `scripts.charts` generates.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from typing import Any, Mapping, NamedTuple
+
+from namndbok.engine import compute
+from namndbok.present import format_measure
+from namndbok.swedish import MONTHS_SHORT, format_amount, month_name
+
+NETTO = ("intäkt", "kostnad")
+SIDOR = (
+    ("budget", "Budgetuppföljning"),
+    ("prognos", "Prognos"),
+    ("eget-kapital", "Eget kapital"),
+    ("nyckeltal", "Nyckeltal"),
+)
+DEFAULT_LAYOUT = "driftredovisning"
+# The drill-down's columns: (measure, header).
+DRILL_COLUMNS = (
+    ("utfall", "Utfall"),
+    ("budget", "Budget"),
+    ("avvikelse", "Avvikelse"),
+    ("prognos", "Prognos helår"),
+    ("budget_helar", "Budget helår"),
+    ("avvikelse_helar", "Avvikelse helår"),
+    ("avvikelse_helar_pct", "Avvikelse helår %"),
+)
+
+
+class Cell(NamedTuple):
+    text: str
+    url: str | None = None
+
+
+class Table(NamedTuple):
+    caption: str
+    headers: tuple[str, ...]
+    rows: list[tuple[list[Cell], bool]]  # cells, bold
+    css_id: str = ""
+
+
+class Page(NamedTuple):
+    sida: str
+    title: str
+    date: datetime.date | None
+    tabs: list[tuple[str, str, bool]]  # label, url, active
+    message: str | None = None
+    content: dict[str, Any] = {}
+
+
+def last_utfall(data) -> datetime.date | None:
+    dates = [d for by_date in data.utfall.values() for d in by_date]
+    return max(dates) if dates else None
+
+
+def link(**params) -> str:
+    """The report's own URL with these parameters (Fava keeps its filters)."""
+    from fava.application import url_for
+
+    return url_for("extension_report", extension_name="Namndbok",
+                   **{k: v for k, v in params.items() if v is not None})
+
+
+def build(ext, args: Mapping[str, str]) -> Page:
+    sida = args.get("sida", "budget")
+    if sida not in dict(SIDOR):
+        sida = "budget"
+    tabs = [(label, link(sida=key), key == sida) for key, label in SIDOR]
+    title = dict(SIDOR)[sida]
+    data = ext.data
+    if not data.kontoplaner:
+        return Page(sida, title, None, tabs, "Liggaren har ingen kontoplan (plugin \"plugins.kontoplan\"); "
+                    "Nämndboks sidor behöver den.")
+    date = ext.report_date()
+    if date is None:
+        return Page(sida, title, None, tabs, "Liggaren har inget utfall ännu.")
+    maker = {"budget": _budget, "prognos": _prognos, "eget-kapital": _eget_kapital, "nyckeltal": _nyckeltal}[sida]
+    try:
+        content = maker(ext, data, date, args)
+    except Exception as err:  # noqa: BLE001 - a page shows what is wrong rather than a stack trace
+        return Page(sida, title, date, tabs, f"Sidan kunde inte visas: {err}")
+    return Page(sida, title, date, tabs, None, content)
+
+
+def date_text(date: datetime.date) -> str:
+    return f"{date.day} {month_name(date.month)} {date.year}"
+
+
+# ---------------------------------------------------------------------------
+# Budgetuppföljning
+
+
+def layouts(ext) -> list[str]:
+    folder = ext.ledger_dir / "layouter"
+    return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def _budget(ext, data, date, args) -> dict:
+    from namndbok.layout import load_layout
+    from namndbok.report import build_report, cells
+
+    names = layouts(ext)
+    chosen = args.get("layout")
+    if chosen not in names:
+        chosen = DEFAULT_LAYOUT if DEFAULT_LAYOUT in names else (names[0] if names else None)
+    report_table = None
+    layout_name = None
+    if chosen is not None:
+        plan = next(iter(data.kontoplaner.values()), None)
+        path = ext.ledger_dir / "layouter" / f"{chosen}.toml"
+        layout = load_layout(path, plan)
+        report = ext.cached(("rapport", chosen, path.stat().st_mtime_ns, date), lambda d: build_report(layout, d, date))
+        layout_name = layout.namn
+        printed = cells(report)
+        report_table = Table(
+            f"{layout.namn} per {date_text(date)} ({layout.enhet})",
+            tuple(report.headers),
+            [([Cell(t) for t in texts], row.bold) for row, texts in zip(report.rows, printed)],
+            "rapport",
+        )
+    return {
+        "layouts": names,
+        "layout": chosen,
+        "layout_name": layout_name,
+        "report": report_table,
+        "drill": _drill(ext, data, date, args, chosen),
+        "chart": ext.cached(("monthly", date), lambda d: _monthly_chart(d, date)),
+    }
+
+
+def _monthly_chart(data, date) -> str:
+    from scripts.charts import monthly_chart
+
+    return monthly_chart(data, date)
+
+
+def _drill(ext, data, date, args, layout) -> dict:
+    """Nettokostnader per radgrupp → verksamhet → konto, each row a link one level down."""
+    plan = next(iter(data.kontoplaner.values()))
+    radgrupp = args.get("radgrupp")
+    if radgrupp not in plan.radgrupper:
+        radgrupp = None
+    verksamhet = args.get("verksamhet")
+    if verksamhet not in plan.verksamheter:
+        verksamhet = None
+    trail = [("Alla radgrupper", link(sida="budget", layout=layout))]
+    if verksamhet is not None:
+        radgrupp = plan.verksamheter[verksamhet].grupp
+        group_by, where, deeper = "konto", {"verksamhet": verksamhet}, None
+    elif radgrupp is not None:
+        group_by, where, deeper = "verksamhet", {"radgrupp": radgrupp}, "verksamhet"
+    else:
+        group_by, where, deeper = "radgrupp", {}, "radgrupp"
+    if radgrupp is not None:
+        trail.append((radgrupp, link(sida="budget", layout=layout, radgrupp=radgrupp)))
+    if verksamhet is not None:
+        from namndbok.engine import label
+
+        trail.append((label(data, "verksamhet", verksamhet),
+                      link(sida="budget", layout=layout, radgrupp=radgrupp, verksamhet=verksamhet)))
+    table = compute(data, date, group_by=(group_by,), kinds=NETTO, where=where)
+    rows = []
+    for row in table.rows:
+        url = None
+        if deeper == "radgrupp" and row.key[0] is not None:
+            url = link(sida="budget", layout=layout, radgrupp=row.key[0])
+        elif deeper == "verksamhet" and row.key[0] is not None:
+            url = link(sida="budget", layout=layout, radgrupp=radgrupp, verksamhet=row.key[0])
+        rows.append(([Cell(row.label, url), *(Cell(format_measure(row.measures, m)) for m, _ in DRILL_COLUMNS)], False))
+    rows.append(([Cell("Summa nettokostnader"), *(Cell(format_measure(table.total.measures, m)) for m, _ in DRILL_COLUMNS)], True))
+    level = {"radgrupp": "radgrupp", "verksamhet": "verksamhet", "konto": "konto"}[group_by]
+    headers = (level.capitalize(), *(h for _, h in DRILL_COLUMNS))
+    return {
+        "trail": trail,
+        "table": Table(f"Nettokostnader per {level} per {date_text(date)} (mnkr)", headers, rows, "fordjupning"),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Prognos
+
+
+def _prognos(ext, data, date, args) -> dict:
+    from namndbok.prognos import follow_ups
+
+    dates = [d for d in follow_ups(data.prognos, date.year) if d <= date]
+    now = compute(data, date, group_by=("verksamhet",), kinds=NETTO)
+    by_date = {d: compute(data, d, group_by=("verksamhet",), kinds=NETTO) for d in dates}
+    keys = [row.key for row in now.rows]
+    for table in by_date.values():
+        keys += [row.key for row in table.rows if row.key not in keys]
+    labels = {row.key: row.label for t in (now, *by_date.values()) for row in t.rows}
+
+    def measures(table, key):
+        try:
+            return table.row(*key).measures
+        except KeyError:
+            return None
+
+    headers = ("Verksamhet", f"Budget helår {date.year}",
+               *(f"Prognos {MONTHS_SHORT[d.month - 1]}" for d in dates),
+               "Avvikelse helår", "Avvikelse helår %", "Bästa fall", "Sämsta fall")
+    rows = []
+    for key in [*keys, None]:
+        if key is None:
+            current, label, per_date = now.total.measures, "Summa nettokostnader", {d: t.total.measures for d, t in by_date.items()}
+        else:
+            current, label, per_date = measures(now, key), labels[key], {d: measures(t, key) for d, t in by_date.items()}
+        cells = [Cell(label), Cell(format_measure(current, "budget_helar") if current else "")]
+        for d in dates:
+            m = per_date[d]
+            cells.append(Cell(format_measure(m, "prognos") if m else ""))
+        for measure in ("avvikelse_helar", "avvikelse_helar_pct", "prognos_basta", "prognos_samsta"):
+            cells.append(Cell(format_measure(current, measure) if current else ""))
+        rows.append((cells, key is None))
+    table = Table(f"Nettokostnader: helårsprognos per verksamhet vid varje uppföljning {date.year} (mnkr)", headers, rows, "prognos")
+    return {
+        "dates": dates,
+        "table": table,
+        "chart": ext.cached(("prognos", date), lambda d: _prognos_chart(d, date)),
+    }
+
+
+def _prognos_chart(data, date) -> str:
+    from scripts.charts import prognos_chart
+
+    return prognos_chart(data, date)
+
+
+# ---------------------------------------------------------------------------
+# Eget kapital
+
+
+def _eget_kapital(ext, data, date, args) -> dict:
+    from namndbok.eget_kapital import TYPE_LABELS, parse_decisions, roll_forward_table
+
+    first = min(d for by_date in data.utfall.values() for d in by_date)
+    years = list(range(first.year, date.year + 1))
+    result = ext.cached(("ek", date), lambda d: roll_forward_table(d, years, date))
+    last = len(result.rows) - 1
+    rows = [([Cell(label), *(Cell(format_amount(v, "mnkr", 1)) for v in values)], i in (0, last))
+            for i, (label, values) in enumerate(result.rows)]
+    table = Table(f"Eget kapital (ackumulerat resultat) per {date_text(date)} (mnkr)", ("", *result.columns), rows, "eget-kapital")
+    decisions, _, _ = parse_decisions(ext.ledger.all_entries, data.currency)
+    listing = []
+    for d in sorted(decisions, key=lambda d: d.date):
+        if d.belopp is not None:
+            amount = format_amount(d.belopp, "mnkr", 1)
+        elif d.plan:
+            amount = "; ".join(f"{year}: {format_amount(value, 'mnkr', 1)}" for year, value in d.plan)
+        else:
+            amount = ""
+        listing.append(([Cell(f"{d.date:%Y-%m-%d}"), Cell(d.name), Cell(TYPE_LABELS.get(d.typ, d.typ)),
+                         Cell(d.beslut), Cell(str(d.ar) if d.ar else ""), Cell(amount)], False))
+    beslut = Table("Fullmäktiges och nämndens beslut om eget kapital", ("Datum", "Beslut", "Typ", "Referens", "Avser år", "Belopp (mnkr)"),
+                   listing, "beslut")
+    return {"table": table, "beslut": beslut}
+
+
+# ---------------------------------------------------------------------------
+# Nyckeltal
+
+
+def _nyckeltal(ext, data, date, args) -> dict:
+    from namndbok.nyckeltal import compute_nyckeltal, load_specs, parse_volumes
+    from scripts.nyckeltal import HEADERS, rows as printed_rows
+
+    path = ext.ledger_dir / "nyckeltal.toml"
+    if not path.exists():
+        return {"table": None, "chart": "", "missing": str(path.name)}
+    plan = next(iter(data.kontoplaner.values()))
+    specs = load_specs(path, plan)
+    volumes = ext.cached("volumes", lambda d: parse_volumes(ext.ledger.all_entries, d.roots, d.kontoplaner)[0])
+    version = path.stat().st_mtime_ns
+    results = ext.cached(("nyckeltal", version, date), lambda d: [compute_nyckeltal(d, volumes, s, date) for s in specs])
+    rows = [([Cell(t) for t in texts], False) for texts in printed_rows(results)]
+    table = Table(f"Nyckeltal {date.year} t.o.m. {date_text(date)} (tkr)", HEADERS, rows, "nyckeltal")
+    chart = ext.cached(("nyckeltal-chart", version, date), lambda d: _trend_chart(d, volumes, specs, date))
+    return {"table": table, "chart": chart, "missing": None}
+
+
+def _trend_chart(data, volumes, specs, date) -> str:
+    """Nettokostnad per enhet month by month, one line per nyckeltal (tkr)."""
+    from decimal import Decimal
+
+    from matplotlib.ticker import FuncFormatter
+
+    from namndbok.nyckeltal import compute_nyckeltal
+    from namndbok.swedish import format_number
+    from scripts.charts import _svg, plt
+
+    months = list(range(1, date.month + 1))
+    figure, axis = plt.subplots(figsize=(7, 3))
+    labels = [MONTHS_SHORT[m - 1] for m in months]
+    for spec in specs:
+        values = []
+        for month in months:
+            end = min(date, datetime.date(date.year, month, calendar.monthrange(date.year, month)[1]))
+            n = compute_nyckeltal(data, volumes, spec, end, start=datetime.date(date.year, month, 1))
+            values.append(float(n.per_enhet / 1000) if n.per_enhet is not None else float("nan"))
+        axis.plot(labels, values, marker="o", label=f"{spec.label} (per {spec.enhet})")
+    axis.set_title(f"Nettokostnad per enhet och månad {date.year}")
+    axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(Decimal(str(v)), 1)))
+    axis.set_ylabel("tkr")
+    axis.legend(frameon=False, fontsize=7)
+    return _svg(figure)

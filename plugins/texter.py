@@ -1,0 +1,74 @@
+"""Make ledger texts harmless in Fava: `<` and `>` become `‹` and `›`.
+
+Fava 1.30 renders its journal with autoescape off (templates/_journal_table.html):
+a narration or payee such as `<img src=x onerror=…>` — which an export from a
+finance system can carry — would run in the browser of everyone who opens the
+journal. This plugin replaces `<` and `>` in narrations, payees, string
+metadata and the string values of custom directives with the look-alike
+characters ‹ and ›, so Fava shows the text and runs nothing, and warns at the
+file and line so the text can be corrected at its source.
+
+    plugin "plugins.texter"
+
+Put it first: the other plugins then see the cleaned entries.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from beancount.core import data
+from beancount.parser.grammar import ValueType
+
+__plugins__ = ("texter",)
+
+TABLE = str.maketrans({"<": "‹", ">": "›"})
+BOOKKEEPING = {"filename", "lineno"}
+
+
+class TextWarning(NamedTuple):
+    source: dict
+    message: str
+    entry: object
+
+
+def clean(text):
+    return text.translate(TABLE) if isinstance(text, str) and ("<" in text or ">" in text) else text
+
+
+def _meta(meta):
+    if not meta or not any(isinstance(v, str) and ("<" in v or ">" in v) for k, v in meta.items() if k not in BOOKKEEPING):
+        return meta
+    return {k: (v if k in BOOKKEEPING else clean(v)) for k, v in meta.items()}
+
+
+def clean_entry(entry):
+    """The entry with its texts cleaned (the same object when nothing changed)."""
+    changes = {}
+    meta = _meta(entry.meta)
+    if meta is not entry.meta:
+        changes["meta"] = meta
+    if isinstance(entry, data.Transaction):
+        for field in ("narration", "payee"):
+            value = getattr(entry, field)
+            if clean(value) != value:
+                changes[field] = clean(value)
+        postings = [p._replace(meta=_meta(p.meta)) if _meta(p.meta) is not p.meta else p for p in entry.postings]
+        if any(a is not b for a, b in zip(postings, entry.postings)):
+            changes["postings"] = postings
+    elif isinstance(entry, (data.Note,)) and clean(entry.comment) != entry.comment:
+        changes["comment"] = clean(entry.comment)
+    elif isinstance(entry, data.Custom) and any(v.dtype is str and clean(v.value) != v.value for v in entry.values):
+        changes["values"] = [ValueType(clean(v.value), str) if v.dtype is str else v for v in entry.values]
+    return entry._replace(**changes) if changes else entry
+
+
+def texter(entries, options_map):
+    out, warnings = [], []
+    for entry in entries:
+        cleaned = clean_entry(entry)
+        if cleaned is not entry:
+            warnings.append(TextWarning(entry.meta, "Varning: texten innehöll < eller >, som Fava visar som HTML; "
+                                        "de visas som ‹ och ›. Skriv om texten i källan (t.ex. \"mindre än\").", cleaned))
+        out.append(cleaned)
+    return out, warnings

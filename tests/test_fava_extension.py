@@ -1,0 +1,341 @@
+"""The Nämndbok extension in real Fava, seen through a real browser (Debian's Chromium).
+
+Each of our pages and Fava's own main reports load without console errors,
+every request stays on 127.0.0.1, the budgetuppföljning shows exactly the
+CLI's cells, a hostile narration is shown as text, and a screenshot of each
+of our pages is taken (kept in docs/skarmbilder/ when NAMNDBOK_SKARMBILDER=1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE_DIR = REPO / "ledgers" / "exempel"
+SCREENSHOTS = REPO / "docs" / "skarmbilder"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 60_000
+OUR_PAGES = {
+    "budgetuppfoljning": ("budget", "Nämndbok – Budgetuppföljning"),
+    "prognos": ("prognos", "Nämndbok – Prognos"),
+    "eget-kapital": ("eget-kapital", "Nämndbok – Eget kapital"),
+    "nyckeltal": ("nyckeltal", "Nämndbok – Nyckeltal"),
+}
+XSS = "<script>alert(1)</script>"
+HOSTILE_NAME = "<img src=x onerror=alert(3)>"
+EVENT_HANDLER = "<img src=x onerror=alert(4)>"
+
+
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_fava(ledger: Path):
+    """`namndbok fava LEDGER` on a free port: (process, base URL of the ledger)."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scripts.cli", "fava", str(ledger), "--port", str(port)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + 90
+    url, lines = None, []
+    while time.monotonic() < deadline and url is None:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        match = re.search(r"(http://127\.0\.0\.1:\d+/\S+)", line)
+        if match:
+            url = match.group(1)
+    if url is None:
+        proc.kill()
+        pytest.fail("Fava printed no address:\n" + "".join(lines))
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return proc, _base(url)
+
+
+def _base(income_statement_url: str) -> str:
+    return income_statement_url.rsplit("/income_statement/", 1)[0]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def fava_base(fava_url):
+    return _base(fava_url)
+
+
+class Visit:
+    """One page in a fresh browser context, with what it logged, requested and opened."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(url, timeout=TIMEOUT_MS)
+        self.page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def heading(self, text: str) -> None:
+        self.page.get_by_role("heading", name=text, exact=True).wait_for(state="visible", timeout=TIMEOUT_MS)
+
+    def close(self) -> None:
+        self.context.close()
+
+    def assert_clean(self) -> None:
+        assert self.errors == []
+        foreign = [u for u in self.requests
+                   if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).hostname != "127.0.0.1"]
+        assert foreign == [], f"requests outside 127.0.0.1: {foreign}"
+        assert self.requests, "the page made no requests at all?"
+
+
+def _ours(base: str, sida: str, **params) -> str:
+    query = "&".join(f"{k}={v}" for k, v in {"sida": sida, **params}.items())
+    return f"{base}/extension/Namndbok/?{query}"
+
+
+@pytest.mark.parametrize("name", list(OUR_PAGES))
+@pytest.mark.slow
+def test_our_pages_load_clean_local_and_screenshot(browser, fava_base, name, tmp_path):
+    sida, heading = OUR_PAGES[name]
+    visit = Visit(browser, _ours(fava_base, sida))
+    try:
+        visit.heading(heading)
+        # Tables and (where the page has one) the project's own SVG chart are there.
+        assert visit.page.locator("table.namndbok-tabell").count() >= 1
+        if sida != "eget-kapital":
+            assert visit.page.locator(".diagram svg").count() == 1
+        visit.assert_clean()
+        # The README's pictures are renewed on request: NAMNDBOK_SKARMBILDER=1 python3 run.py test -k screenshot
+        folder = SCREENSHOTS if os.environ.get("NAMNDBOK_SKARMBILDER") else tmp_path
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{name}.png"
+        visit.page.screenshot(path=str(target))
+        assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("report, heading", [
+    ("income_statement", "Resultaträkning"),
+    ("balance_sheet", "Balansräkning"),
+    ("journal", "Huvudbok"),
+])
+@pytest.mark.slow
+def test_favas_own_reports_load_clean(browser, fava_base, report, heading):
+    visit = Visit(browser, f"{fava_base}/{report}/")
+    try:
+        visit.page.locator("article").wait_for(state="visible", timeout=TIMEOUT_MS)
+        visit.page.get_by_role("heading").filter(has_text=heading).first.wait_for(timeout=TIMEOUT_MS)
+        visit.assert_clean()
+    finally:
+        visit.close()
+
+
+def _table_texts(page, selector: str) -> list[list[str]]:
+    return page.eval_on_selector_all(
+        f"{selector} tr",
+        "rows => rows.map(r => Array.from(r.querySelectorAll('th, td')).map(c => c.textContent.trim()))",
+    )
+
+
+@pytest.mark.slow
+def test_budgetuppfoljning_equals_cli(browser, fava_base):
+    from click.testing import CliRunner
+
+    from scripts.cli import main
+
+    result = CliRunner().invoke(main, ["rapport", "driftredovisning", "--per", "2026-10", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    expected = [row for row in csv.reader(io.StringIO(result.output), delimiter=";") if row]
+
+    visit = Visit(browser, _ours(fava_base, "budget", time="2026-10"))
+    try:
+        visit.heading("Nämndbok – Budgetuppföljning")
+        shown = _table_texts(visit.page, "#rapport")
+        assert len(shown) == len(expected)
+        for shown_row, expected_row in zip(shown, expected):
+            assert shown_row == expected_row
+        visit.assert_clean()
+    finally:
+        visit.close()
+
+
+@pytest.mark.slow
+def test_drill_down_and_layout_select(browser, fava_base):
+    visit = Visit(browser, _ours(fava_base, "budget", time="2026-10"))
+    try:
+        visit.heading("Nämndbok – Budgetuppföljning")
+        page = visit.page
+        page.locator("#fordjupning a", has_text="Barn- och ungdomsvård").click()
+        page.locator("#fordjupning caption", has_text="per verksamhet").wait_for(timeout=TIMEOUT_MS)
+        page.locator("#fordjupning a", has_text="5731").click()
+        page.locator("#fordjupning caption", has_text="per konto").wait_for(timeout=TIMEOUT_MS)
+        assert "4610" in page.locator("#fordjupning").inner_text()
+        page.select_option("#namndbok-layout", "resultatrakning")
+        page.locator("form.val button").click()
+        page.locator("#rapport caption", has_text="Resultaträkning").wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        visit.assert_clean()
+    finally:
+        visit.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_fava(tmp_path_factory):
+    """A copy of the example whose narration and verksamhet name are markup."""
+    copy = tmp_path_factory.mktemp("hostile") / "exempel"
+    shutil.copytree(EXAMPLE_DIR, copy, ignore=shutil.ignore_patterns("rapporter"))
+    main_file = copy / "socialnamnden.beancount"
+    with main_file.open("a", encoding="utf-8") as out:
+        out.write(f'\n2026-10-15 * "{XSS}"\n'
+                  "  Kostnader:Socialnämnden:5731:4610:2200   1.00 SEK\n"
+                  "  Tillgångar:Socialnämnden:1690           -1.00 SEK\n")
+        out.write(f'\n2026-10-16 * "{EVENT_HANDLER}"\n'
+                  "  Kostnader:Socialnämnden:5731:4610:2200   1.00 SEK\n"
+                  "  Tillgångar:Socialnämnden:1690           -1.00 SEK\n")
+    plan = copy / "kontoplan.toml"
+    text = plan.read_text(encoding="utf-8")
+    old = '"5731" = { namn = "Institutionsvård (HVB) barn och unga"'
+    assert old in text
+    plan.write_text(text.replace(old, f'"5731" = {{ namn = "{HOSTILE_NAME}"'), encoding="utf-8")
+    proc, base = _start_fava(main_file)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_script_in_narration_runs_nothing(browser, hostile_fava):
+    visit = Visit(browser, f"{hostile_fava}/journal/?time=2026-10-15")
+    try:
+        visit.page.locator(".journal .transaction").first.wait_for(state="visible", timeout=TIMEOUT_MS)
+        visit.page.wait_for_timeout(500)
+        assert visit.dialogs == []
+        visit.assert_clean()
+    finally:
+        visit.close()
+
+
+@pytest.mark.slow
+def test_script_in_narration_shows_as_text(browser, hostile_fava):
+    """Fava 1.30 renders its journal unescaped; plugins.texter turns < > into ‹ › so it shows as text."""
+    visit = Visit(browser, f"{hostile_fava}/journal/?time=2026-10-15")
+    try:
+        visit.page.get_by_text(XSS.translate(str.maketrans("<>", "‹›")), exact=True).first.wait_for(state="visible", timeout=TIMEOUT_MS)
+        assert visit.dialogs == []
+        assert visit.page.locator("script:has-text('alert(1)')").count() == 0
+    finally:
+        visit.close()
+
+
+@pytest.mark.slow
+def test_event_handler_in_narration_runs_nothing(browser, hostile_fava):
+    visit = Visit(browser, f"{hostile_fava}/journal/?time=2026-10-16")
+    try:
+        visit.page.locator(".journal .transaction").first.wait_for(state="visible", timeout=TIMEOUT_MS)
+        visit.page.wait_for_timeout(500)
+        assert visit.dialogs == []
+        assert visit.page.locator("img[onerror]").count() == 0
+    finally:
+        visit.close()
+
+
+@pytest.mark.slow
+def test_markup_in_kontoplan_name_is_text_on_our_pages(browser, hostile_fava):
+    """Our pages escape every label: a verksamhet named like markup prints as that text."""
+    for url in (_ours(hostile_fava, "budget", radgrupp="Barn- och ungdomsvård"), _ours(hostile_fava, "prognos")):
+        visit = Visit(browser, url)
+        try:
+            visit.page.get_by_role("heading", name=re.compile("^Nämndbok – ")).wait_for(timeout=TIMEOUT_MS)
+            visit.page.get_by_text(f"5731 {HOSTILE_NAME}", exact=True).first.wait_for(state="visible", timeout=TIMEOUT_MS)
+            visit.page.wait_for_timeout(300)
+            assert visit.dialogs == []
+            assert visit.page.locator(".namndbok img").count() == 0
+            visit.assert_clean()
+        finally:
+            visit.close()
+
+
+# ---------------------------------------------------------------------------
+# Without a browser: every page for many time filters, through Flask's test client.
+
+
+@pytest.fixture(scope="module")
+def fava_client():
+    from fava.application import create_app
+    from fava.util import slugify
+
+    app = create_app([(EXAMPLE_DIR / "socialnamnden.beancount").resolve()], load=True)
+    ledger = app.config["LEDGERS"].ledgers[0]
+    assert not [e for e in ledger.errors if "namndbok_fava" in str(e.message)]
+    return app.test_client(), slugify(ledger.options["title"])
+
+
+@pytest.mark.parametrize("time_filter, date", [
+    ("", "2026-10-31"), ("2026-10", "2026-10-31"), ("2026-03-15", "2026-03-15"), ("2026-Q3", "2026-09-30"),
+    ("2025", "2025-12-31"), ("2023-06", "2023-06-30"), ("2020", "2020-12-31"), ("2027", "2027-12-31"),
+])
+def test_every_page_renders_at_any_report_date(fava_client, time_filter, date):
+    client, slug = fava_client
+    for sida, _ in OUR_PAGES.values():
+        response = client.get(f"/{slug}/extension/Namndbok/?sida={sida}&time={time_filter}&partial=true")
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert f"Rapportdatum: {date}" in body
+        assert "Sidan kunde inte visas" not in body, body
+
+
+def test_parameters_are_chosen_from_known_values(fava_client):
+    """A layout, radgrupp or verksamhet not in the ledger's folders or kontoplan falls back to the default."""
+    client, slug = fava_client
+    body = client.get(f"/{slug}/extension/Namndbok/?sida=budget&layout=../../kontoplan&radgrupp=%3Cb%3E"
+                      "&verksamhet=9999&partial=true").get_data(as_text=True)
+    assert "Driftsredovisning per 31 oktober 2026" in body
+    assert "Nettokostnader per radgrupp" in body
+    assert "<b>" not in body
