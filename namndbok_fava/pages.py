@@ -13,6 +13,7 @@ import calendar
 import datetime
 from typing import Any, Mapping, NamedTuple
 
+from namndbok.accounts import result_account
 from namndbok.engine import compute
 from namndbok.present import format_measure
 from namndbok.swedish import MONTHS_SHORT, format_amount, month_name
@@ -69,6 +70,13 @@ def link(**params) -> str:
 
     return url_for("extension_report", extension_name="Namndbok",
                    **{k: v for k, v in params.items() if v is not None})
+
+
+def account_link(account: str) -> str:
+    """Fava's own page of an account: its journal, and its changes against budget."""
+    from fava.application import url_for
+
+    return url_for("account", name=account)
 
 
 def build(ext, args: Mapping[str, str]) -> Page:
@@ -145,7 +153,8 @@ def _monthly_chart(data, date) -> str:
 
 
 def _drill(ext, data, date, args, layout) -> dict:
-    """Nettokostnader per radgrupp → verksamhet → konto, each row a link one level down."""
+    """Nettokostnader per radgrupp → verksamhet → konto, each row a link one level down;
+    a konto links to Fava's account page (its journal)."""
     plan = next(iter(data.kontoplaner.values()))
     radgrupp = args.get("radgrupp")
     if radgrupp not in plan.radgrupper:
@@ -176,6 +185,8 @@ def _drill(ext, data, date, args, layout) -> dict:
             url = link(sida="budget", layout=layout, radgrupp=row.key[0])
         elif deeper == "verksamhet" and row.key[0] is not None:
             url = link(sida="budget", layout=layout, radgrupp=radgrupp, verksamhet=row.key[0])
+        elif deeper is None and row.key[0] in plan.konton:
+            url = account_link(result_account(data.roots, plan.konton[row.key[0]].typ, plan.namnd, verksamhet, row.key[0]))
         rows.append(([Cell(row.label, url), *(Cell(format_measure(row.measures, m)) for m, _ in DRILL_COLUMNS)], False))
     rows.append(([Cell("Summa nettokostnader"), *(Cell(format_measure(table.total.measures, m)) for m, _ in DRILL_COLUMNS)], True))
     level = {"radgrupp": "radgrupp", "verksamhet": "verksamhet", "konto": "konto"}[group_by]

@@ -217,6 +217,13 @@ def test_drill_down_and_layout_select(browser, fava_base):
         page.locator("#fordjupning a", has_text="5731").click()
         page.locator("#fordjupning caption", has_text="per konto").wait_for(timeout=TIMEOUT_MS)
         assert "4610" in page.locator("#fordjupning").inner_text()
+        # … and from the konto to Fava's own account page, with its journal.
+        page.locator("#fordjupning a", has_text="4610").click()
+        page.wait_for_url(re.compile(r"/account/Kostnader:Socialn"), timeout=TIMEOUT_MS)
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+        assert "Kostnader:Socialnämnden:5731:4610" in page.url.replace("%C3%A4", "ä")
+        page.go_back()
+        page.locator("#fordjupning caption", has_text="per konto").wait_for(timeout=TIMEOUT_MS)
         page.select_option("#namndbok-layout", "resultatrakning")
         page.locator("form.val button").click()
         page.locator("#rapport caption", has_text="Resultaträkning").wait_for(timeout=TIMEOUT_MS)
