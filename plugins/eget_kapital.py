@@ -34,6 +34,7 @@ from __future__ import annotations
 from beancount.core import data
 
 from namndbok.eget_kapital import check_bokslut, generated_entries, parse_decisions
+from namndbok.las import MARKER
 from namndbok.ledgerdata import read_ledger
 
 __plugins__ = ("eget_kapital",)
@@ -47,5 +48,8 @@ def eget_kapital(entries, options_map, config=None):
         entries = sorted([*entries, *generated], key=data.entry_sortkey)
     errors += generation_errors
     if closes:
-        errors += check_bokslut(read_ledger(entries, options_map), closes)
+        # A referenced correction (korrigering:) in a closed year is allowed by plugins.las
+        # and does not unsettle the year's bokslut, which states the year as closed.
+        as_closed = [e for e in entries if MARKER not in e.meta]
+        errors += check_bokslut(read_ledger(as_closed, options_map), closes)
     return entries, errors

@@ -5,6 +5,9 @@ What it writes, into `<år>/bokslut.beancount` beside the main file:
 - the closing entry, `custom "bokslut" "ÅÅÅÅ"` with the year's result and closing
   eget kapital per nämnd; plugins.eget_kapital refuses the ledger from then on
   if those numbers change (the year is closed);
+- the lock: `custom "las"` over the year and `<år>/las.txt` with the fingerprint
+  of every entry the year holds (`namndbok.las`); plugins.las then refuses a
+  new or changed entry in the year without a `korrigering:` reference;
 - the opening entries: a Beancount `balance` assertion on 1 January of the next
   year (checked at the start of that day, so: the closing balance) for every
   balance-sheet account of the nämnd, so the next year starts from balances
@@ -29,11 +32,13 @@ from beancount.core import data
 from namndbok.accounts import KIND_EGET_KAPITAL, KIND_SKULD, KIND_TILLGANG, RESULT_KINDS
 from namndbok.eget_kapital import parse_decisions, roll_forward, roll_forward_table
 from namndbok.fileio import atomic_write_text
+from namndbok.las import fingerprints
 from namndbok.ledgerdata import read_ledger
 from namndbok.ledgerfile import root_option_lines
 from namndbok.swedish import month_name
 
 INCLUDE = 'include "*/bokslut.beancount"'
+PLUGIN = 'plugin "plugins.las"'
 
 
 class CloseError(Exception):
@@ -59,22 +64,40 @@ def close_year(ledger: Path, year: int) -> CloseResult:
 
     text = render(ledgerdata, entries, year)
     path = ledger.parent / str(year) / "bokslut.beancount"
+    lock_path = ledger.parent / str(year) / "las.txt"
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    prints = "\n".join(fingerprints(entries, start, end)) + "\n"
+    text += "\n".join([
+        "",
+        f"; Låset: posterna i {year} som de var vid bokslutet (fingeravtryck i las.txt). plugins.las",
+        "; vägrar en ny eller ändrad post i året utan korrigering: \"beslutsreferens\".",
+        f'{end} custom "las" "{start}" "{end}"',
+        f'  fil: "{year}/las.txt"',
+    ]) + "\n"
+    old_lock = lock_path.read_text(encoding="utf-8") if lock_path.exists() else None
+    lock_changed = atomic_write_text(lock_path, prints)
     main_text = ledger.read_text(encoding="utf-8")
     old = path.read_text(encoding="utf-8") if path.exists() else None
     changed = atomic_write_text(path, text)
-    if INCLUDE not in main_text:
-        atomic_write_text(ledger, main_text.rstrip("\n") + "\n" + INCLUDE + "\n")
+    new_main = main_text
+    if PLUGIN not in new_main:  # the lock needs its plugin, before those that add entries
+        first = new_main.find("\nplugin ")
+        new_main = new_main[: first + 1] + PLUGIN + "\n" + new_main[first + 1:] if first >= 0 else new_main.rstrip("\n") + "\n" + PLUGIN + "\n"
+    if INCLUDE not in new_main:
+        new_main = new_main.rstrip("\n") + "\n" + INCLUDE + "\n"
+    atomic_write_text(ledger, new_main)
     _, errors, _ = load(ledger)
     faults = [e for e in errors if not e.message.startswith("Varning:")]
     if faults:  # put everything back as it was
-        if old is None:
-            path.unlink()
-        else:
-            atomic_write_text(path, old)
+        for target, before in ((path, old), (lock_path, old_lock)):
+            if before is None:
+                target.unlink(missing_ok=True)
+            else:
+                atomic_write_text(target, before)
         atomic_write_text(ledger, main_text)
         raise CloseError(f"Bokslutet skrevs inte: liggaren läste inte rent efteråt ({faults[0].message}).")
     years = list(range(_first_year(ledgerdata), year + 1))
-    return CloseResult(path, changed, roll_forward_table(read_ledger(*_reload(ledger)), years))
+    return CloseResult(path, changed or lock_changed, roll_forward_table(read_ledger(*_reload(ledger)), years))
 
 
 def _reload(ledger: Path):

@@ -133,3 +133,38 @@ def test_the_example_committees_closed_years_are_current(tmp_path):
         assert code == 0 and "inget ändrat" in out, out
     code, out = run("bokslut", "2026", str(copy / "socialnamnden.beancount"))
     assert code == 1 and "utfall saknas för november, december" in out
+
+
+def test_a_closed_year_refuses_new_entries_unless_they_are_referenced_corrections(ledger):
+    assert run("bokslut", "2024", str(ledger))[0] == 0
+    assert 'plugin "plugins.las"' in ledger.read_text(encoding="utf-8")
+    original = ledger.read_text(encoding="utf-8")
+    late = """
+2024-06-15 * "Sen faktura"
+  Kostnader:Socialnämnden:589:5020  10.00 SEK
+  Tillgångar:Socialnämnden:1690
+"""
+    ledger.write_text(original + late, encoding="utf-8")
+    code, out = run("kontrollera", str(ledger))
+    assert code == 1
+    assert f"{ledger}:{len(original.splitlines()) + 2}: Perioden 2024-01-01 – 2024-12-31 är stängd" in out
+    # A changed amount in an old entry is caught as well.
+    utfall = ledger.read_text(encoding="utf-8").replace(late, "").replace("110.00 SEK", "111.00 SEK", 1)
+    ledger.write_text(utfall, encoding="utf-8")
+    code, out = run("kontrollera", str(ledger))
+    assert code == 1 and "är stängd" in out
+    # A referenced correction (here a re-kontering, which leaves the year's result
+    # and balances as closed) is allowed.
+    correction = """
+2024-06-15 * "Rättelse av felkontering"
+  korrigering: "KS 2025-03-10 §12"
+  Kostnader:Socialnämnden:589:5020  -10.00 SEK
+  Kostnader:Socialnämnden:589:5022  10.00 SEK
+"""
+    ledger.write_text(original + correction, encoding="utf-8")
+    code, out = run("kontrollera", str(ledger))
+    assert code == 0, out
+    # The same correction that moves money also moves the closed balances: caught.
+    ledger.write_text(original + late.replace('"Sen faktura"\n', '"Rättelse"\n  korrigering: "KS 2025-03-10 §12"\n'), encoding="utf-8")
+    code, out = run("kontrollera", str(ledger))
+    assert code == 1 and "Balance failed for 'Tillgångar:Socialnämnden:1690'" in out
