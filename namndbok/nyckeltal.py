@@ -60,6 +60,7 @@ class Volume(NamedTuple):
     ansvar: str | None
     budget: bool
     meta: dict
+    namnd: str | None = None
 
 
 class NyckeltalSpec(NamedTuple):
@@ -122,7 +123,7 @@ def parse_volumes(entries, roots, plans) -> tuple[list[Volume], list]:
         if ansvar is not None and ansvar not in plan.ansvar:
             errors.append(LedgerInputError(entry.meta, f"Okänt ansvar '{ansvar}' i volymen; lägg till det under [ansvar] i {plan.path}.", entry))
             continue
-        volumes.append(Volume(entry.date, ref.verksamhet, enhet, antal, ansvar, entry.type == VOLUME_BUDGET, entry.meta))
+        volumes.append(Volume(entry.date, ref.verksamhet, enhet, antal, ansvar, entry.type == VOLUME_BUDGET, entry.meta, ref.namnd))
     return volumes, errors
 
 

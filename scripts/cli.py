@@ -39,6 +39,16 @@ def _ledger_or_example(ledger: Path | None) -> Path:
     return ledger
 
 
+def _date_or_last_utfall(data, period: str | None):
+    """The date `--per` names, or the ledger's last utfall."""
+    from scripts.uppfoljning import parse_period
+
+    dates = [d for by_date in data.utfall.values() for d in by_date]
+    if not dates:
+        raise click.ClickException("Liggaren har inget utfall.")
+    return parse_period(period) if period else max(dates)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Nämndbok – nämndens ekonomi som ren text: utfall, budget, prognos och avvikelse."""
@@ -226,6 +236,32 @@ def kontoplan(export: Path, namnd: str, verksamhet_dim: str, ansvar_dim: str, ta
         click.echo(f"Utkastet är skrivet: {target}. Granska radgrupper och kontotyper innan du importerar.")
 
 
+@main.command("export-fakta")
+@ledger_argument
+@click.option("--till", "target", required=True, type=click.Path(path_type=Path),
+              help="FIL.parquet (en fil) eller en katalog (kommun=…/ar=…/fakta.parquet).")
+@click.option("--per", "period", default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
+@click.option("--kommun", default=None, help="Kommunens kod eller namn i exporten (standard: liggarens titel).")
+def export_fakta(ledger, target: Path, period, kommun) -> None:
+    """Utfall, budget, prognos och volymer som fakta i Parquet, för DuckDB, Spark eller Trino."""
+    from namndbok.loading import load
+    from namndbok.nyckeltal import parse_volumes
+    from scripts.fakta_export import ExportError, export
+
+    ledger = _ledger_or_example(ledger)
+    options, data = _read_clean(ledger)
+    date = _date_or_last_utfall(data, period)
+    volumes, _ = parse_volumes(load(ledger)[0], data.roots, data.kontoplaner)
+    try:
+        result = export(data, volumes, date, kommun or options.get("title") or ledger.stem, target)
+    except ExportError as err:
+        raise click.ClickException(str(err)) from None
+    except OSError as err:
+        raise click.ClickException(f"Kunde inte skriva {target}: {err.strerror}.") from None
+    status = f"{result.written} av {len(result.files)} filer skrivna" if result.written else "inget ändrat"
+    click.echo(f"{result.rows} fakta per {date} till {target} ({status}).")
+
+
 @main.group()
 def prestanda() -> None:
     """Mät hur snabbt Nämndbok är (siffror, inte godkänt/underkänt)."""
@@ -359,15 +395,11 @@ def eget_kapital(ledger, period) -> None:
 
     from namndbok.eget_kapital import roll_forward_table
     from scripts.tables import print_year_table
-    from scripts.uppfoljning import parse_period
 
     ledger = _ledger_or_example(ledger)
-    options, data = _read_clean(ledger)
-    dates = [d for by_date in data.utfall.values() for d in by_date]
-    if not dates:
-        raise click.ClickException("Liggaren har inget utfall.")
-    date = parse_period(period) if period else max(dates)
-    years = list(range(min(dates).year, date.year + 1))
+    _, data = _read_clean(ledger)
+    date = _date_or_last_utfall(data, period)
+    years = list(range(min(d for by_date in data.utfall.values() for d in by_date).year, date.year + 1))
     print_year_table(roll_forward_table(data, years, date), f"Eget kapital (ackumulerat resultat), mnkr – per {date}")
 
 

@@ -1,0 +1,135 @@
+"""The engine's facts, flat: one row per month × account × measure.
+
+`facts(data, volumes, date)` lays out what the engine sums — utfall, budget,
+prognos and volumes — as rows a column store can hold, so that a region (or
+all 290 municipalities) can query many ledgers together with DuckDB, Spark or
+Trino. Every amount comes from the same functions `engine.compute` uses
+(`lines_in_effect`, `line_weights`, `prognos_amounts`), in the committee's
+sign (kommunbidrag and intäkter positive, kostnader negative), so that
+
+    SELECT sum(belopp) FROM fakta WHERE ar = 2026 AND matt = 'budget' AND manad <= 10
+
+is the engine's `budget` at 2026-10-31, and `matt = 'utfall'` its utfall.
+
+| matt | one row per | manad | datum |
+| --- | --- | --- | --- |
+| utfall | account × month with postings | 1–12 | last day of the month |
+| budget | budget line in effect at the date × month (periodized) | 1–12 | last day of the month |
+| prognos | account × fall (`huvud`, `basta`, `samsta`) of the latest follow-up | none (whole year) | the follow-up's date |
+| volym, volymbudget | volume line | its month | its date |
+
+A year before the date's year is taken as it stood on 31 December; the date's
+own year as it stands on the date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import Iterable, NamedTuple
+
+from namndbok.budget import lines_in_effect
+from namndbok.engine import dimensions, line_weights, prognos_amounts
+from namndbok.ledgerdata import LedgerData
+from namndbok.periodisering import month_shares
+from namndbok.prognos import BEST, MAIN, WORST, follow_ups
+
+FALL_NAMES = {MAIN: "huvud", BEST: "basta", WORST: "samsta"}
+# Six decimals keep a periodized month exact to far below an öre.
+PLACES = Decimal("0.000001")
+
+
+class Fact(NamedTuple):
+    ar: int
+    manad: int | None
+    datum: datetime.date
+    namnd: str | None
+    radgrupp: str | None
+    verksamhet: str | None
+    konto: str | None
+    ansvar: str | None
+    typ: str | None
+    matt: str
+    version: str | None  # the budget decision a budget row comes from
+    fall: str | None  # the prognos case
+    enhet: str | None  # the unit of a volume
+    belopp: Decimal
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _dims(data: LedgerData, account: str) -> tuple:
+    d = dimensions(data, data.refs[account])
+    return d["nämnd"], d["radgrupp"], d["verksamhet"], d["konto"], d["ansvar"], d["typ"]
+
+
+def _grupp(data: LedgerData, volume) -> str | None:
+    plan = data.kontoplaner.get(volume.namnd)
+    verksamhet = plan.verksamheter.get(volume.verksamhet) if plan else None
+    return verksamhet.grupp if verksamhet else None
+
+
+def years_of(data: LedgerData, volumes: Iterable, date: datetime.date) -> list[int]:
+    """The years the ledger speaks to, up to the date's year."""
+    years = {day.year for by_date in data.utfall.values() for day in by_date}
+    years |= {line.date.year for line in data.budget_lines} | {line.date.year for line in data.prognos}
+    years |= {v.date.year for v in volumes}
+    return sorted(y for y in years if y <= date.year)
+
+
+def facts(data: LedgerData, volumes: Iterable, date: datetime.date) -> list[Fact]:
+    """All facts up to `date` (see the module docstring)."""
+    volumes = list(volumes)
+    out: list[Fact] = []
+    for year in years_of(data, volumes, date):
+        at = min(date, datetime.date(year, 12, 31))
+        out += _utfall(data, year, at) + _budget(data, year, at) + _prognos(data, year, at)
+    for v in volumes:
+        if v.date <= date:
+            out.append(Fact(v.date.year, v.date.month, v.date, v.namnd, _grupp(data, v), v.verksamhet, None, v.ansvar, None,
+                            "volymbudget" if v.budget else "volym", None, None, v.enhet, v.antal))
+    return out
+
+
+def _utfall(data: LedgerData, year: int, at: datetime.date) -> list[Fact]:
+    sums: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    for account, by_date in data.utfall.items():
+        if account not in data.refs:
+            continue
+        for day, amount in by_date.items():
+            if day.year == year and day <= at:
+                sums[account, day.month] -= amount
+    return [Fact(year, month, _month_end(year, month), *_dims(data, account), "utfall", None, None, None, amount)
+            for (account, month), amount in sorted(sums.items())]
+
+
+def _budget(data: LedgerData, year: int, at: datetime.date) -> list[Fact]:
+    out = []
+    for line in lines_in_effect(data.decisions, data.budget_lines, year, at):
+        if line.account not in data.refs:
+            continue
+        dims = _dims(data, line.account)
+        amounts = [(-line.amount * share).quantize(PLACES) for share in month_shares(line_weights(data, line))]
+        amounts[-1] = -line.amount - sum(amounts[:-1])  # the months add up to the line exactly
+        out += [Fact(year, month, _month_end(year, month), *dims, "budget", line.version, None, None, amount)
+                for month, amount in enumerate(amounts, start=1)]
+    return out
+
+
+def _prognos(data: LedgerData, year: int, at: datetime.date) -> list[Fact]:
+    dates = [d for d in follow_ups(data.prognos, year) if d <= at]
+    if not dates:
+        return []
+    out = []
+    for fall, name in FALL_NAMES.items():
+        sums: dict[str, Decimal] = defaultdict(Decimal)
+        for account, amount in prognos_amounts(data, at, fall):
+            if account in data.refs:
+                sums[account] -= amount
+        out += [Fact(year, None, dates[-1], *_dims(data, account), "prognos", None, name, None, amount)
+                for account, amount in sorted(sums.items())]
+    return out
