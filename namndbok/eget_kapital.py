@@ -234,30 +234,41 @@ class RollForward(NamedTuple):
         return None if self.arets_resultat_prognos is None else self.ingaende + self.beslut_summa + self.arets_resultat_prognos
 
 
-def roll_forward(ledgerdata, year: int, date: datetime.date | None = None) -> list[RollForward]:
+def roll_forward(ledgerdata, year: int, date: datetime.date | None = None, plan: bool = True,
+                 results: dict | None = None) -> list[RollForward]:
     """Per nämnd (and ansvar where units carry their own): ingående, beslut, årets
-    resultat to `date` (default: the year's end) and by budget and prognos, utgående."""
-    date = date or datetime.date(year, 12, 31)
+    resultat to `date` (default: the year's end) and by budget and prognos, utgående.
+
+    `plan=False` leaves budget and prognos out (the closed-year check needs only
+    utfall); `results` is `results_by_year(ledgerdata)` when the caller has it."""
+    year_end = datetime.date(year, 12, 31)
+    date = date or year_end
     start = datetime.date(year, 1, 1)
-    results = results_by_year(ledgerdata)
+    results = results if results is not None else results_by_year(ledgerdata)
     keys = set(results) | {(m.namnd, m.ansvar) for m in ledgerdata.eget_kapital}
-    table = compute(ledgerdata, date, group_by=("nämnd", "ansvar"))
-    whole = {}
-    for row in table.rows:
-        namnd, ansvar = row.key
-        key = (namnd, ansvar if _per_ansvar(ledgerdata, namnd) else None)
-        budget, prognos = whole.get(key, (Decimal(0), Decimal(0)))
-        whole[key] = (budget + (row.measures.budget_helar or 0), prognos + (row.measures.prognos or 0))
+    whole = _plan_results(ledgerdata, date) if plan else {}
     out = []
     for namnd, ansvar in sorted(keys, key=lambda k: (k[0], k[1] or "")):
         own = [m for m in ledgerdata.eget_kapital if (m.namnd, m.ansvar) == (namnd, ansvar) and m.kind != "överföring"]
         opening = sum((m.amount for m in own if m.date < start or (m.date == start and m.kind != "beslut")), Decimal(0))
         opening += sum((r for y, r in results.get((namnd, ansvar), {}).items() if y < year), Decimal(0))
         decisions = tuple(m for m in own if m.kind == "beslut" and start <= m.date <= date)
-        result = _result_to(ledgerdata, namnd, ansvar, start, date)
+        result = (results.get((namnd, ansvar), {}).get(year, Decimal(0)) if date == year_end
+                  else _result_to(ledgerdata, namnd, ansvar, start, date))
         budget, prognos = whole.get((namnd, ansvar), (None, None))
         out.append(RollForward(namnd, ansvar, year, opening, decisions, result, budget, prognos))
     return out
+
+
+def _plan_results(ledgerdata, date: datetime.date) -> dict[tuple, tuple[Decimal, Decimal]]:
+    """(budgeted, forecast) result of the year per nämnd (or unit), as known at `date`."""
+    whole: dict[tuple, tuple[Decimal, Decimal]] = {}
+    for row in compute(ledgerdata, date, group_by=("nämnd", "ansvar")).rows:
+        namnd, ansvar = row.key
+        key = (namnd, ansvar if _per_ansvar(ledgerdata, namnd) else None)
+        budget, prognos = whole.get(key, (Decimal(0), Decimal(0)))
+        whole[key] = (budget + (row.measures.budget_helar or 0), prognos + (row.measures.prognos or 0))
+    return whole
 
 
 def _result_to(ledgerdata, namnd, ansvar, start, date) -> Decimal:
@@ -379,8 +390,9 @@ def _repayment_budget(decision: EKDecision, namnd: str, ledgerdata) -> list:
 def check_bokslut(ledgerdata, closes: list[Bokslut]) -> list:
     """An error for each closed year whose result or closing eget kapital has changed."""
     errors = []
+    results = results_by_year(ledgerdata)
     for close in closes:
-        rows = [r for r in roll_forward(ledgerdata, close.year) if close.namnd in (None, r.namnd)]
+        rows = [r for r in roll_forward(ledgerdata, close.year, plan=False, results=results) if close.namnd in (None, r.namnd)]
         result = sum((r.arets_resultat for r in rows), Decimal(0))
         closing = sum((r.utgaende for r in rows), Decimal(0))
         if (result, closing) != (close.arets_resultat, close.utgaende):

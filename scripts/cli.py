@@ -278,6 +278,17 @@ def prestanda_sie(rader: int) -> None:
         click.echo(figure.line())
 
 
+@prestanda.command("laddning")
+@click.option("--rader", "sizes", type=click.IntRange(10, 2_000_000), multiple=True,
+              help="Ladda också en kopia med så många genererade SIE-rader importerade (kan upprepas).")
+def prestanda_laddning(sizes: tuple[int, ...]) -> None:
+    """Beancounts laddning av liggaren, och vad våra plugins lägger till (median av flera körningar)."""
+    from scripts.prestanda import run_load
+
+    for figure in run_load(EXAMPLE_DIR, list(sizes), say=click.echo):
+        click.echo(figure.line())
+
+
 @main.command()
 @click.argument("layout", metavar="LAYOUT", type=click.Path(dir_okay=False, path_type=Path))
 @ledger_argument

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 import resource
 import shutil
+import statistics
 import tempfile
 import time
 from decimal import Decimal
@@ -98,4 +100,61 @@ def run(example_dir: Path, rows: int, say=print) -> list[Figure]:
             ledger = copy / "socialnamnden.beancount"
             figures.append(_measure(f"Importera ({mode})", rows, size,
                                     lambda: run_import(ledger, read_sie, "sie", export, mode)))
+    return figures
+
+
+TIMING = re.compile(r"Operation: '(?P<name>[^']+)'\s+Time:\s+(?P<ms>\d+) ms")
+STAGES = ("parse", "booking", "run_transformations", "beancount.ops.validate")
+
+
+class LoadFigure(NamedTuple):
+    label: str
+    entries: int
+    total_ms: float  # parse + booking + plugins + validation
+    ours_ms: dict[str, float]  # our plugins, by name
+
+    def line(self) -> str:
+        ours = sum(self.ours_ms.values())
+        ratio = ours / (self.total_ms - ours) if self.total_ms > ours else 0
+        parts = "  ".join(f"{name.removeprefix('plugins.')} {ms:.0f}" for name, ms in self.ours_ms.items())
+        return (f"{self.label:<34} {self.entries:>9,} poster  laddning {self.total_ms:7.0f} ms  "
+                f"våra plugins {ours:6.0f} ms (+{ratio * 100:.0f} % mot utan)  [{parts}]").replace(",", " ")
+
+
+def time_load(ledger: Path, label: str, repeat: int = 5) -> LoadFigure:
+    """Median per stage over `repeat` loads, from Beancount's own timing log."""
+    from beancount import loader
+
+    runs: list[dict[str, float]] = []
+    entries = []
+    for _ in range(repeat):
+        lines: list[str] = []
+        entries, _, _ = loader.load_file(str(ledger), log_timings=lines.append)
+        found: dict[str, float] = {}
+        for line in lines:
+            match = TIMING.search(line)
+            if match:
+                found[match["name"]] = found.get(match["name"], 0) + float(match["ms"])
+        runs.append(found)
+    median = {name: statistics.median(run.get(name, 0) for run in runs) for name in runs[0]}
+    ours = {name: ms for name, ms in median.items() if name.startswith("plugins.")}
+    return LoadFigure(label, len(entries), sum(median.get(s, 0) for s in STAGES), ours)
+
+
+def run_load(example_dir: Path, sizes: list[int], say=print) -> list[LoadFigure]:
+    """Load the example ledger, and copies with N generated SIE rows imported detaljerad."""
+    from importers.run import run_import
+    from importers.sie.importer import read_sie
+
+    figures = [time_load(example_dir / "socialnamnden.beancount", "Exempelnämnden")]
+    plan = load_kontoplan(example_dir / "kontoplan.toml")
+    for rows in sizes:
+        with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
+            copy = Path(tmp) / "exempel"
+            shutil.copytree(example_dir, copy)
+            export = Path(tmp) / "stor.se"
+            say(f"Importerar {rows:,} genererade rader (detaljerad) i en kopia …".replace(",", " "))
+            generate_sie(export, rows, plan)
+            run_import(copy / "socialnamnden.beancount", read_sie, "sie", export, "detaljerad")
+            figures.append(time_load(copy / "socialnamnden.beancount", f"Exempelnämnden + {rows:,} rader".replace(",", " "), repeat=3))
     return figures

@@ -1,0 +1,30 @@
+"""`namndbok prestanda laddning`: the figures come from Beancount's own timing log."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+from scripts.cli import main
+from scripts.prestanda import time_load
+
+from conftest import EXAMPLE_LEDGER
+
+PLUGINS = ["plugins.texter", "plugins.las", "plugins.eget_kapital", "plugins.kontoplan", "plugins.budget", "plugins.volymer"]
+
+
+def test_the_load_figure_names_every_plugin_of_ours_in_load_order(example_ledger):
+    entries, _, _ = example_ledger
+    figure = time_load(EXAMPLE_LEDGER, "Exempelnämnden", repeat=1)
+    assert figure.entries == len(entries)
+    assert list(figure.ours_ms) == PLUGINS
+    assert 0 < sum(figure.ours_ms.values()) < figure.total_ms
+
+
+def test_the_command_prints_one_line_per_ledger_with_the_overhead():
+    result = CliRunner().invoke(main, ["prestanda", "laddning"])
+    assert result.exit_code == 0, result.output
+    line = result.output.strip()
+    assert re.fullmatch(r"Exempelnämnden\s+\d[\d ]* poster  laddning\s+\d+ ms  våra plugins\s+\d+ ms \(\+\d+ % mot utan\)  "
+                        r"\[texter \d+  las \d+  eget_kapital \d+  kontoplan \d+  budget \d+  volymer \d+\]", line), line
