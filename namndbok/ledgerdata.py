@@ -106,12 +106,24 @@ class LedgerData(NamedTuple):
         if key not in self.cache:
             months = [Decimal(0)] * 12
             prefix = account + ":"
-            for name, by_date in self.utfall.items():
+            for name, by_month in self._months_of_year(year).items():
                 if name == account or name.startswith(prefix):
-                    for date, amount in by_date.items():
-                        if date.year == year:
-                            months[date.month - 1] += amount
+                    for month, amount in by_month.items():
+                        months[month - 1] += amount
             self.cache[key] = tuple(months)
+        return self.cache[key]
+
+    def _months_of_year(self, year: int) -> dict[str, dict[int, Decimal]]:
+        """Utfall per account and month of `year`, summed once for all accounts."""
+        key = ("månader", year)
+        if key not in self.cache:
+            out: dict[str, dict[int, Decimal]] = {}
+            for name, by_date in self.utfall.items():
+                for date, amount in by_date.items():
+                    if date.year == year:
+                        by_month = out.setdefault(name, {})
+                        by_month[date.month] = by_month.get(date.month, Decimal(0)) + amount
+            self.cache[key] = out
         return self.cache[key]
 
 

@@ -125,6 +125,8 @@ def time_load(ledger: Path, label: str, repeat: int = 5) -> LoadFigure:
     """Median per stage over `repeat` loads, from Beancount's own timing log."""
     from beancount import loader
 
+    import namndbok.loading  # noqa: F401  (no pickle cache: every run loads and runs the plugins)
+
     runs: list[dict[str, float]] = []
     entries = []
     for _ in range(repeat):
