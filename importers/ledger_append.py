@@ -13,7 +13,7 @@ from pathlib import Path
 from importers.model import SourceError
 from namndbok.accounts import Roots
 from namndbok.fileio import atomic_write_text
-from namndbok.ledgerfile import root_option_lines
+from namndbok.ledgerfile import canonical, root_option_lines
 from namndbok.loading import load
 
 
@@ -44,7 +44,7 @@ def append_and_check(ledger: Path, target: Path, title: str, block: str, roots: 
         head = originals.keep(target)
         if head is None:
             head = "\n".join([f"; {title}", *root_option_lines(roots)]) + "\n"
-        atomic_write_text(target, head.rstrip("\n") + "\n\n" + block.rstrip("\n") + "\n")
+        atomic_write_text(target, canonical(head.rstrip("\n") + "\n\n" + block.rstrip("\n") + "\n"))
         main_text = originals.keep(ledger)
         if include not in main_text:
             atomic_write_text(ledger, main_text.rstrip("\n") + "\n" + include + "\n")

@@ -29,7 +29,7 @@ from importers.model import SourceError
 from namndbok.accounts import Roots
 from namndbok.fileio import atomic_write_text
 from namndbok.kontoplan import Kontoplan
-from namndbok.ledgerfile import root_option_lines
+from namndbok.ledgerfile import canonical, root_option_lines
 
 DETAILED = "detaljerad"
 INCLUDE = 'include "*/utfall/*.beancount"'
@@ -139,7 +139,7 @@ def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: R
             head = originals.keep(path)
             if head is None:
                 head = "\n".join([f"; Utfall {path.stem}, importerat av Nämndbok.", *root_option_lines(roots)]) + "\n"
-            atomic_write_text(path, head.rstrip("\n") + "\n\n" + render_entries(entries))
+            atomic_write_text(path, canonical(head.rstrip("\n") + "\n\n" + render_entries(entries)))
         loaded = load(ledger)
         if any(str(path) not in loaded[2]["include"] for path in by_file):
             main_text = originals.keep(ledger)

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import re
 
+from beancount.scripts.format import align_beancount
+
 from namndbok.accounts import Roots
 
 ROOT_OPTIONS = ("name_assets", "name_liabilities", "name_equity", "name_income", "name_expenses")
+
+
+def canonical(text: str) -> str:
+    """`text` as bean-format would write it (numbers aligned in one column per file).
+
+    Every ledger file our commands write goes through here, so that running
+    bean-format on it changes nothing and a diff shows only what changed."""
+    return align_beancount(text)
 
 
 def root_option_lines(roots: Roots = Roots()) -> list[str]:

@@ -34,7 +34,7 @@ from namndbok.eget_kapital import parse_decisions, roll_forward, roll_forward_ta
 from namndbok.fileio import atomic_write_text
 from namndbok.las import fingerprints
 from namndbok.ledgerdata import read_ledger
-from namndbok.ledgerfile import root_option_lines
+from namndbok.ledgerfile import canonical, root_option_lines
 from namndbok.swedish import month_name
 
 INCLUDE = 'include "*/bokslut.beancount"'
@@ -78,7 +78,7 @@ def close_year(ledger: Path, year: int) -> CloseResult:
     lock_changed = atomic_write_text(lock_path, prints)
     main_text = ledger.read_text(encoding="utf-8")
     old = path.read_text(encoding="utf-8") if path.exists() else None
-    changed = atomic_write_text(path, text)
+    changed = atomic_write_text(path, canonical(text))
     new_main = main_text
     if PLUGIN not in new_main:  # the lock needs its plugin, before those that add entries
         first = new_main.find("\nplugin ")

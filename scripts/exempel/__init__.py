@@ -17,6 +17,7 @@ from pathlib import Path
 
 from namndbok.fileio import atomic_write_bytes, atomic_write_text
 from namndbok.kontoplan import load_kontoplan
+from namndbok.ledgerfile import canonical
 from scripts.exempel.budget import render_budget
 from scripts.exempel.eget_kapital import render_beslut, years as beslut_years
 from scripts.exempel.prognos import prognos_path, render_prognos
@@ -45,7 +46,7 @@ def files(root: Path) -> dict[Path, str | bytes]:
         if any(year in totals for totals in VOLUMES.values()):
             out[root / str(year) / "volymer.beancount"] = render_volumes(year, kontoplan)
     out[export_path(root)] = render_export(kontoplan)
-    return out
+    return {path: canonical(c) if path.suffix == ".beancount" else c for path, c in out.items()}
 
 
 def generate(root: Path) -> list[Path]:
