@@ -289,6 +289,17 @@ def prestanda_laddning(sizes: tuple[int, ...]) -> None:
         click.echo(figure.line())
 
 
+@prestanda.command("period-close")
+@click.option("--per", "period", default="2026-10", show_default=True, help="Perioden: ÅÅÅÅ-MM.")
+def prestanda_period_close(period: str) -> None:
+    """Hela rapportpaketet för exempelnämnden efter laddning (bästa av tre körningar)."""
+    from scripts.prestanda import run_period_close
+    from scripts.uppfoljning import parse_period
+
+    for figure in run_period_close(EXAMPLE_DIR, parse_period(period)):
+        click.echo(f"{figure.step:<28} {figure.seconds * 1000:8.0f} ms  toppminne hittills {figure.peak_mb:6.0f} MB")
+
+
 @main.command()
 @click.argument("layout", metavar="LAYOUT", type=click.Path(dir_okay=False, path_type=Path))
 @ledger_argument

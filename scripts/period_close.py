@@ -73,7 +73,11 @@ def check_period(data, errors, date: datetime.date) -> None:
 
 
 def close_period(ledger: Path, date: datetime.date, pdf: bool = True) -> Written:
-    entries, errors, options = load(ledger)
+    return write_period_set(ledger, *load(ledger), date, pdf)
+
+
+def write_period_set(ledger: Path, entries, errors, options, date: datetime.date, pdf: bool = True) -> Written:
+    """The whole set for the period from an already loaded ledger."""
     data = read_ledger(entries, options)
     check_period(data, errors, date)
     folder = ledger.parent / "rapporter" / f"{date:%Y-%m}"

@@ -160,3 +160,25 @@ def run_load(example_dir: Path, sizes: list[int], say=print) -> list[LoadFigure]
             run_import(copy / "socialnamnden.beancount", read_sie, "sie", export, "detaljerad")
             figures.append(time_load(copy / "socialnamnden.beancount", f"Exempelnämnden + {rows:,} rader".replace(",", " "), repeat=3))
     return figures
+
+
+def run_period_close(example_dir: Path, date: datetime.date, repeat: int = 3) -> list[Figure]:
+    """The period-close set for the example committee after load: without and with the PDF."""
+    from namndbok.loading import load
+    from scripts.period_close import write_period_set
+
+    figures = []
+    with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
+        copy = Path(tmp) / "exempel"
+        shutil.copytree(example_dir, copy)
+        ledger = copy / "socialnamnden.beancount"
+        figures.append(_measure("Ladda liggaren", 1, 0, lambda: load(ledger)))
+        loaded = load(ledger)
+        for label, pdf in (("Rapportpaketet utan PDF", False), ("Rapportpaketet med PDF", True)):
+            best = None
+            for _ in range(repeat):
+                shutil.rmtree(copy / "rapporter", ignore_errors=True)  # so that every file is written
+                figure = _measure(label, 1, 0, lambda pdf=pdf: write_period_set(ledger, *loaded, date, pdf))
+                best = figure if best is None or figure.seconds < best.seconds else best
+            figures.append(best)
+    return figures

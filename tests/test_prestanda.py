@@ -28,3 +28,10 @@ def test_the_command_prints_one_line_per_ledger_with_the_overhead():
     line = result.output.strip()
     assert re.fullmatch(r"Exempelnämnden\s+\d[\d ]* poster  laddning\s+\d+ ms  våra plugins\s+\d+ ms \(\+\d+ % mot utan\)  "
                         r"\[texter \d+  las \d+  eget_kapital \d+  kontoplan \d+  budget \d+  volymer \d+\]", line), line
+
+
+def test_the_period_close_figures_are_printed_for_load_and_both_sets():
+    result = CliRunner().invoke(main, ["prestanda", "period-close"])
+    assert result.exit_code == 0, result.output
+    steps = [re.match(r"(.+?)\s+(\d+) ms  toppminne", line).group(1) for line in result.output.splitlines()]
+    assert steps == ["Ladda liggaren", "Rapportpaketet utan PDF", "Rapportpaketet med PDF"]
