@@ -24,7 +24,7 @@ from beancount.core import data
 from beancount.parser import printer
 
 from importers.convert import Mapped, Source, aggregated_entries, detailed_entries, month_totals
-from importers.ledger_append import Originals
+from importers.ledger_append import Originals, journal_for
 from importers.model import SourceError
 from namndbok.accounts import Roots
 from namndbok.fileio import atomic_write_text
@@ -133,7 +133,7 @@ def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: R
     by_file: dict[Path, list] = defaultdict(list)
     for entry in import_plan.entries:
         by_file[month_file(ledger, entry)].append(entry)
-    originals = Originals()
+    originals = Originals(journal_for(ledger))
     try:
         for path, entries in sorted(by_file.items()):
             head = originals.keep(path)
@@ -146,6 +146,7 @@ def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: R
             atomic_write_text(ledger, main_text.rstrip("\n") + "\n" + INCLUDE + "\n")
             loaded = load(ledger)
         _verify(loaded, import_plan, source, faults_before)
+        originals.done()
     except BaseException:
         originals.restore()
         raise

@@ -30,12 +30,19 @@ def _read_clean(ledger: Path):
 
 
 def _ledger_or_example(ledger: Path | None) -> Path:
+    """The ledger to work on; an import interrupted there (kill -9) is undone first."""
+    from importers.ledger_append import recover
+
     ledger = ledger or EXAMPLE_LEDGER
     if not ledger.is_file():
         raise click.ClickException(
             f"Hittar inte liggaren {ledger}. Ange huvudfilen, t.ex. "
             "ledgers/exempel/socialnamnden.beancount."
         )
+    restored = recover(ledger)
+    if restored:
+        click.echo(f"En avbruten import har återställts: {len(restored)} filer är som före importen "
+                   f"({', '.join(p.name for p in restored)}). Kör importen igen.", err=True)
     return ledger
 
 
