@@ -104,6 +104,9 @@ def load_layout(path: str | Path, plan: Kontoplan | None = None) -> Layout:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise LayoutError(str(path), 0, "Layouten finns inte. Kontrollera sökvägen.") from None
+    except UnicodeDecodeError as err:
+        line = err.object[: err.start].count(b"\n") + 1
+        raise LayoutError(str(path), line, f"Layouten är inte UTF-8 (byte {err.start}). Spara om filen som UTF-8.") from None
     return parse_layout(text, str(path), plan)
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 import textwrap
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -25,6 +27,8 @@ from importers.huvudbok.reader import read_huvudbok
 from importers.model import SourceError
 from importers.sie.importer import read_sie
 from importers.volymer.reader import read_volume_list
+from namndbok.kontoplan import KontoplanError, load_kontoplan
+from namndbok.layout import LayoutError, load_layout
 
 from conftest import EXAMPLE_DIR
 
@@ -153,3 +157,43 @@ def test_the_valid_seeds_read_and_an_empty_file_is_refused(read, path):
     with pytest.raises(SourceError) as err:
         read(b"", path)
     assert str(err.value).startswith(path + ":")
+
+
+# --- The TOML files economists write: kontoplan and report layouts ----------------
+
+KONTOPLAN = (EXAMPLE_DIR / "kontoplan.toml").read_bytes()
+LAYOUT = (EXAMPLE_DIR / "layouter" / "driftredovisning.toml").read_bytes()
+PLAN = load_kontoplan(EXAMPLE_DIR / "kontoplan.toml")
+
+
+def refused_cleanly_from_file(load, data: bytes, name: str, error: type) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        try:
+            load(path)
+        except error as err:
+            assert str(err).startswith(str(path) + ":"), str(err)
+            assert err.message
+
+
+@FUZZ
+@given(mutated(KONTOPLAN))
+def test_kontoplan_reader(data):
+    refused_cleanly_from_file(load_kontoplan, data, "kontoplan.toml", KontoplanError)
+
+
+@FUZZ
+@given(mutated(LAYOUT))
+def test_layout_reader(data):
+    refused_cleanly_from_file(lambda p: load_layout(p, PLAN), data, "layout.toml", LayoutError)
+
+
+def test_a_layout_that_is_not_utf8_is_refused_at_its_line(tmp_path):
+    # Found by test_layout_reader: this was a UnicodeDecodeError traceback.
+    path = tmp_path / "layout.toml"
+    path.write_bytes(LAYOUT.replace(b"Nettokostnad", b"Nettokostnad \xe4r", 1) if b"Nettokostnad" in LAYOUT else b'namn = "x"\n\xe4\n')
+    with pytest.raises(LayoutError) as err:
+        load_layout(path, PLAN)
+    assert "är inte UTF-8" in str(err.value) and str(err.value).startswith(f"{path}:")
+    assert err.value.line == path.read_bytes()[: path.read_bytes().index(b"\xe4")].count(b"\n") + 1
