@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from importers.model import SourceError
+from namndbok.fileio import NotUtf8, read_utf8
 
 FILE = "import.toml"
 
@@ -59,9 +60,19 @@ def load_import_config(ledger_dir: Path) -> ImportConfig:
     path = Path(ledger_dir) / FILE
     if not path.exists():
         return DEFAULT
-    config = parse_import_config(path.read_text(encoding="utf-8"), str(path))
+    try:
+        text = read_utf8(path)
+    except NotUtf8 as err:
+        raise SourceError(str(path), err.line, err.message) from None
+    config = parse_import_config(text, str(path))
     if config.huvudbok.mappning:
-        config = config._replace(huvudbok=config.huvudbok._replace(mappning=str(mapping_path(ledger_dir, config.huvudbok.mappning))))
+        try:
+            mapping = mapping_path(ledger_dir, config.huvudbok.mappning)
+        except OSError as err:  # e.g. a name longer than the file system allows
+            line = next((n for n, t in enumerate(text.splitlines(), 1) if t.strip().startswith("mappning")), 0)
+            raise SourceError(str(path), line, f"Mappningen kan inte vara ett filnamn ({err.strerror}); "
+                                               "skriv namnet på en mappning, t.ex. \"raindance\".") from None
+        config = config._replace(huvudbok=config.huvudbok._replace(mappning=str(mapping)))
     return config
 
 
@@ -83,7 +94,7 @@ def parse_import_config(text: str, path: str = FILE) -> ImportConfig:
 
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
         match = re.search(r"\(at line (\d+)", str(err))
         raise SourceError(path, int(match.group(1)) if match else 0, f"Filen är inte giltig TOML ({err}).") from None
     for key in data:

@@ -46,7 +46,7 @@ def comments_for(ledger_dir: Path, date: datetime.date, dimension: str) -> dict[
         return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
+    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
         raise CommentError(str(path), 0, f"Kommentarsfilen är inte giltig TOML ({err}).") from None
     section = data.get(dimension, {})
     if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):

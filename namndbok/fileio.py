@@ -47,3 +47,21 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> bool:
             pass
         raise
     return True
+
+
+class NotUtf8(ValueError):
+    """A text file that is not UTF-8: the line of the first bad byte, and what to do."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def read_utf8(path: str | Path) -> str:
+    """The text of a file economists write (TOML settings, layouts); raises NotUtf8."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise NotUtf8(line, f"Filen är inte UTF-8 (byte {err.start}). Spara om den som UTF-8.") from None

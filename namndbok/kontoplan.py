@@ -134,7 +134,7 @@ def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
     """Parse the text of a kontoplan file; raise KontoplanError on any fault."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
         match = _TOML_POS.search(str(err))
         line = int(match.group(1)) if match else 0
         reason = _TOML_POS.sub("", str(err)).strip()

@@ -57,6 +57,7 @@ LAYOUT_KINDS = (*RESULT_KINDS, KIND_INVESTERING)
 from namndbok.engine import MEASURES
 from namndbok.kontoplan import Kontoplan
 from namndbok.swedish import UNITS
+from namndbok.fileio import NotUtf8, read_utf8
 
 DIMENSIONS = ("radgrupp", "verksamhet", "ansvar", "konto")
 ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", "eget_kapital", "vand_tecken", "ofordelat", *DIMENSIONS}
@@ -101,12 +102,11 @@ class LayoutError(Exception):
 
 def load_layout(path: str | Path, plan: Kontoplan | None = None) -> Layout:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_utf8(path)
     except FileNotFoundError:
         raise LayoutError(str(path), 0, "Layouten finns inte. Kontrollera sökvägen.") from None
-    except UnicodeDecodeError as err:
-        line = err.object[: err.start].count(b"\n") + 1
-        raise LayoutError(str(path), line, f"Layouten är inte UTF-8 (byte {err.start}). Spara om filen som UTF-8.") from None
+    except NotUtf8 as err:
+        raise LayoutError(str(path), err.line, err.message) from None
     return parse_layout(text, str(path), plan)
 
 
@@ -128,7 +128,7 @@ def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = Non
     line_of = _line_finder(text)
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
         match = re.search(r"\(at line (\d+)", str(err))
         raise LayoutError(path, int(match.group(1)) if match else 0, f"Layouten är inte giltig TOML ({err}).") from None
     for key in data:

@@ -47,6 +47,7 @@ from namndbok.accounts import KIND_KOSTNAD, AccountNameError, parse_account
 from namndbok.budget import LedgerInputError
 from namndbok.engine import compute
 from namndbok.periodisering import EVEN_WEIGHTS, share_through
+from namndbok.fileio import NotUtf8, read_utf8
 
 VOLUME = "volym"
 VOLUME_BUDGET = "volymbudget"
@@ -134,11 +135,14 @@ class NyckeltalError(Exception):
 
 
 def load_specs(path: str | Path, plan) -> list[NyckeltalSpec]:
-    text = Path(path).read_text(encoding="utf-8")
+    try:
+        text = read_utf8(path)
+    except NotUtf8 as err:
+        raise NyckeltalError(str(path), err.line, err.message) from None
     tables = [n for n, l in enumerate(text.splitlines(), 1) if l.strip() == "[[nyckeltal]]"]
     try:
         items = tomllib.loads(text).get("nyckeltal", [])
-    except tomllib.TOMLDecodeError as err:
+    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
         match = re.search(r"\(at line (\d+)", str(err))
         raise NyckeltalError(str(path), int(match.group(1)) if match else 0, f"Filen är inte giltig TOML ({err}).") from None
     specs = []

@@ -43,6 +43,7 @@ from typing import Callable, NamedTuple
 from beancount.core import account as bc_account
 
 from namndbok.accounts import AccountRef
+from namndbok.fileio import NotUtf8, read_utf8
 
 EVEN = "jämn"
 LAST_YEAR = "fjolår"
@@ -71,9 +72,11 @@ class PeriodiseringError(Exception):
 
 def load_periodisering(path: str | Path) -> Periodisering:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_utf8(path)
     except FileNotFoundError:
         raise PeriodiseringError(str(path), 0, "Filen finns inte. Kontrollera sökvägen i plugin-raden.") from None
+    except NotUtf8 as err:
+        raise PeriodiseringError(str(path), err.line, err.message) from None
     return parse_periodisering(text, str(path))
 
 
@@ -84,7 +87,7 @@ def parse_periodisering(text: str, path: str = "<periodisering>") -> Periodiseri
 
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
         match = re.search(r"\(at line (\d+)", str(err))
         raise PeriodiseringError(path, int(match.group(1)) if match else 0, f"Filen är inte giltig TOML ({err}).") from None
     profiler: dict[str, Weights] = {}

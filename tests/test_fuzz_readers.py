@@ -29,6 +29,8 @@ from importers.sie.importer import read_sie
 from importers.volymer.reader import read_volume_list
 from namndbok.kontoplan import KontoplanError, load_kontoplan
 from namndbok.layout import LayoutError, load_layout
+from namndbok.nyckeltal import NyckeltalError, load_specs
+from namndbok.periodisering import PeriodiseringError, load_periodisering
 
 from conftest import EXAMPLE_DIR
 
@@ -197,3 +199,19 @@ def test_a_layout_that_is_not_utf8_is_refused_at_its_line(tmp_path):
         load_layout(path, PLAN)
     assert "är inte UTF-8" in str(err.value) and str(err.value).startswith(f"{path}:")
     assert err.value.line == path.read_bytes()[: path.read_bytes().index(b"\xe4")].count(b"\n") + 1
+
+
+@pytest.mark.parametrize("name", ["periodisering.toml", "nyckeltal.toml", "import.toml"])
+def test_the_other_settings_files(name):
+    load, error = {
+        "periodisering.toml": (load_periodisering, PeriodiseringError),
+        "nyckeltal.toml": (lambda p: load_specs(p, PLAN), NyckeltalError),
+        "import.toml": (lambda p: load_import_config(p.parent), SourceError),
+    }[name]
+
+    @FUZZ
+    @given(mutated((EXAMPLE_DIR / name).read_bytes()))
+    def fuzz(data):
+        refused_cleanly_from_file(load, data, name, error)
+
+    fuzz()

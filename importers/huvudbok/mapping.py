@@ -266,7 +266,7 @@ class _Toml:
 def _parse_toml(text: str, path: str) -> dict:
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
         match = re.search(r"\(at line (\d+)", str(err))
         raise SourceError(path, int(match.group(1)) if match else 0, (
             f'Mappningen är inte giltig TOML ({err}). Skriv varje värde som nyckel = "text", '
