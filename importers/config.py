@@ -20,12 +20,11 @@ stops the import with a suggested kontoplan line.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import NamedTuple
 
 from importers.model import SourceError
-from namndbok.fileio import NotUtf8, read_utf8
+from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8
 
 FILE = "import.toml"
 
@@ -93,10 +92,9 @@ def parse_import_config(text: str, path: str = FILE) -> ImportConfig:
         return next((n for n, line in enumerate(text.splitlines(), 1) if pattern.match(line)), 0)
 
     try:
-        data = tomllib.loads(text)
-    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
-        match = re.search(r"\(at line (\d+)", str(err))
-        raise SourceError(path, int(match.group(1)) if match else 0, f"Filen är inte giltig TOML ({err}).") from None
+        data = parse_toml(text)
+    except NotToml as err:
+        raise SourceError(path, err.line, f"Filen är inte giltig TOML ({err.reason}).") from None
     for key in data:
         if key not in ("namnd", "sie", "huvudbok"):
             raise SourceError(path, line_of(key), f"Okänd inställning '{key}'; tillåtna är namnd, [sie] och [huvudbok].")

@@ -17,12 +17,12 @@ from the prognos lines' `kommentar:` (per verksamhet) and from
 from __future__ import annotations
 
 import datetime
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
 from namndbok.engine import compute
+from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8
 from namndbok.prognos import prognos_at
 
 
@@ -45,9 +45,9 @@ def comments_for(ledger_dir: Path, date: datetime.date, dimension: str) -> dict[
     if not path.exists():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
-        raise CommentError(str(path), 0, f"Kommentarsfilen är inte giltig TOML ({err}).") from None
+        data = parse_toml(read_utf8(path))
+    except (NotToml, NotUtf8) as err:
+        raise CommentError(str(path), err.line, f"Kommentarsfilen kan inte läsas: {err}") from None
     section = data.get(dimension, {})
     if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):
         raise CommentError(str(path), 0, f"[{dimension}] ska ha en rad per kod: \"3100\" = \"kommentar\".")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import tomllib
 from pathlib import Path
 
 
@@ -65,3 +67,24 @@ def read_utf8(path: str | Path) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise NotUtf8(line, f"Filen är inte UTF-8 (byte {err.start}). Spara om den som UTF-8.") from None
+
+
+class NotToml(ValueError):
+    """A text that is not valid TOML: its line (0 when tomllib does not say) and tomllib's reason."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line, self.reason = line, reason
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)")
+
+
+def parse_toml(text: str) -> dict:
+    """`tomllib.loads`, with every failure as NotToml — tomllib raises a plain
+    ValueError too, e.g. for an integer beyond Python's digit limit."""
+    try:
+        return tomllib.loads(text)
+    except ValueError as err:
+        match = _TOML_POSITION.search(str(err))
+        raise NotToml(int(match.group(1)) if match else 0, _TOML_POSITION.sub("", str(err)).strip()) from None

@@ -29,16 +29,15 @@ with an account against the kontoplaner, or nothing.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Mapping, NamedTuple
 
 from beancount.core import account as bc_account
 
 from namndbok.accounts import (
+    KIND_DISPOSITION,
     KIND_EGET_KAPITAL,
     KIND_INTAKT,
-    KIND_DISPOSITION,
     KIND_KOMMUNBIDRAG,
     KIND_KOSTNAD,
     KIND_SKULD,
@@ -46,6 +45,7 @@ from namndbok.accounts import (
     SPECIAL_INCOME,
     AccountRef,
 )
+from namndbok.fileio import NotToml, parse_toml
 
 DEFAULT_FILE = "kontoplan.toml"
 DEFAULT_UNITS = ("vårddygn", "vårdtagare", "placeringar", "ärenden", "hushåll", "timmar")
@@ -127,20 +127,14 @@ def load_kontoplaner(base: Path, config: str | None) -> dict[str, Kontoplan]:
     return plans
 
 
-_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
     """Parse the text of a kontoplan file; raise KontoplanError on any fault."""
     try:
-        data = tomllib.loads(text)
-    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
-        match = _TOML_POS.search(str(err))
-        line = int(match.group(1)) if match else 0
-        reason = _TOML_POS.sub("", str(err)).strip()
-        raise KontoplanError(
-            path, line, f"Filen är inte giltig TOML ({reason}). Rätta raden."
-        ) from None
+        data = parse_toml(text)
+    except NotToml as err:
+        raise KontoplanError(path, err.line, f"Filen är inte giltig TOML ({err.reason}). Rätta raden.") from None
 
     lines = _key_lines(text)
 

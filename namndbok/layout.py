@@ -47,7 +47,6 @@ against the kontoplan, with Swedish errors naming the file and line.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -55,9 +54,9 @@ from namndbok.accounts import KIND_INVESTERING, RESULT_KINDS
 
 LAYOUT_KINDS = (*RESULT_KINDS, KIND_INVESTERING)
 from namndbok.engine import MEASURES
+from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8
 from namndbok.kontoplan import Kontoplan
 from namndbok.swedish import UNITS
-from namndbok.fileio import NotUtf8, read_utf8
 
 DIMENSIONS = ("radgrupp", "verksamhet", "ansvar", "konto")
 ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", "eget_kapital", "vand_tecken", "ofordelat", *DIMENSIONS}
@@ -127,10 +126,9 @@ def _line_finder(text: str):
 def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = None) -> Layout:
     line_of = _line_finder(text)
     try:
-        data = tomllib.loads(text)
-    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
-        match = re.search(r"\(at line (\d+)", str(err))
-        raise LayoutError(path, int(match.group(1)) if match else 0, f"Layouten är inte giltig TOML ({err}).") from None
+        data = parse_toml(text)
+    except NotToml as err:
+        raise LayoutError(path, err.line, f"Layouten är inte giltig TOML ({err.reason}).") from None
     for key in data:
         if key not in LAYOUT_KEYS:
             raise LayoutError(path, line_of(key, ""), f"Okänd inställning '{key}'; tillåtna är {', '.join(sorted(LAYOUT_KEYS))}.")

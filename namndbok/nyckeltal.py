@@ -34,8 +34,6 @@ enhet, for utfall and for budget, and splits the avvikelse of nettokostnad
 from __future__ import annotations
 
 import datetime
-import re
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
@@ -46,8 +44,8 @@ from beancount.core import data
 from namndbok.accounts import KIND_KOSTNAD, AccountNameError, parse_account
 from namndbok.budget import LedgerInputError
 from namndbok.engine import compute
+from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8
 from namndbok.periodisering import EVEN_WEIGHTS, share_through
-from namndbok.fileio import NotUtf8, read_utf8
 
 VOLUME = "volym"
 VOLUME_BUDGET = "volymbudget"
@@ -141,10 +139,9 @@ def load_specs(path: str | Path, plan) -> list[NyckeltalSpec]:
         raise NyckeltalError(str(path), err.line, err.message) from None
     tables = [n for n, l in enumerate(text.splitlines(), 1) if l.strip() == "[[nyckeltal]]"]
     try:
-        items = tomllib.loads(text).get("nyckeltal", [])
-    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
-        match = re.search(r"\(at line (\d+)", str(err))
-        raise NyckeltalError(str(path), int(match.group(1)) if match else 0, f"Filen är inte giltig TOML ({err}).") from None
+        items = parse_toml(text).get("nyckeltal", [])
+    except NotToml as err:
+        raise NyckeltalError(str(path), err.line, f"Filen är inte giltig TOML ({err.reason}).") from None
     specs = []
     for index, item in enumerate(items):
         line = tables[index] if index < len(tables) else 0

@@ -35,7 +35,6 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -43,7 +42,7 @@ from typing import Callable, NamedTuple
 from beancount.core import account as bc_account
 
 from namndbok.accounts import AccountRef
-from namndbok.fileio import NotUtf8, read_utf8
+from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8
 
 EVEN = "jämn"
 LAST_YEAR = "fjolår"
@@ -86,10 +85,9 @@ def parse_periodisering(text: str, path: str = "<periodisering>") -> Periodiseri
         return next((n for n, l in enumerate(text.splitlines(), 1) if pattern.match(l)), 0)
 
     try:
-        data = tomllib.loads(text)
-    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
-        match = re.search(r"\(at line (\d+)", str(err))
-        raise PeriodiseringError(path, int(match.group(1)) if match else 0, f"Filen är inte giltig TOML ({err}).") from None
+        data = parse_toml(text)
+    except NotToml as err:
+        raise PeriodiseringError(path, err.line, f"Filen är inte giltig TOML ({err.reason}).") from None
     profiler: dict[str, Weights] = {}
     for name, weights in data.get("profiler", {}).items():
         if (

@@ -18,7 +18,7 @@ ledger_argument = click.argument(
 
 
 def _read_clean(ledger: Path):
-    """(options, LedgerData) of a ledger that loads without errors (warnings are fine)."""
+    """(options, LedgerData, entries) of a ledger that loads without errors (warnings are fine)."""
     from namndbok.ledgerdata import read_ledger
     from namndbok.loading import load
 
@@ -26,7 +26,7 @@ def _read_clean(ledger: Path):
     faults = [e for e in errors if not e.message.startswith("Varning:")]
     if faults:
         raise click.ClickException(f"Liggaren har {len(faults)} fel; kör `namndbok kontrollera {ledger}` först.")
-    return options, read_ledger(entries, options)
+    return options, read_ledger(entries, options), entries
 
 
 def _ledger_or_example(ledger: Path | None) -> Path:
@@ -118,7 +118,7 @@ def uppfoljning(ledger, period, groups, urval, enhet, decimaler, budgetversion) 
 
     date = parse_period(period)
     ledger = _ledger_or_example(ledger)
-    options, data = _read_clean(ledger)
+    options, data, entries = _read_clean(ledger)
     if budgetversion and budgetversion not in {d.name for d in data.decisions}:
         raise click.ClickException(f"Budgetbeslutet '{budgetversion}' finns inte i liggaren.")
     table = compute(data, date, group_by=groups, kinds=KIND_CHOICES[urval], budget_version=budgetversion)
@@ -251,14 +251,13 @@ def kontoplan(export: Path, namnd: str, verksamhet_dim: str, ansvar_dim: str, ta
 @click.option("--kommun", default=None, help="Kommunens kod eller namn i exporten (standard: liggarens titel).")
 def export_fakta(ledger, target: Path, period, kommun) -> None:
     """Utfall, budget, prognos och volymer som fakta i Parquet, för DuckDB, Spark eller Trino."""
-    from namndbok.loading import load
     from namndbok.nyckeltal import parse_volumes
     from scripts.fakta_export import ExportError, export
 
     ledger = _ledger_or_example(ledger)
-    options, data = _read_clean(ledger)
+    options, data, entries = _read_clean(ledger)
     date = _date_or_last_utfall(data, period)
-    volumes, _ = parse_volumes(load(ledger)[0], data.roots, data.kontoplaner)
+    volumes, _ = parse_volumes(entries, data.roots, data.kontoplaner)
     try:
         result = export(data, volumes, date, kommun or options.get("title") or ledger.stem, target)
     except ExportError as err:
@@ -266,7 +265,7 @@ def export_fakta(ledger, target: Path, period, kommun) -> None:
     except OSError as err:
         raise click.ClickException(f"Kunde inte skriva {target}: {err.strerror}.") from None
     status = f"{result.written} av {len(result.files)} filer skrivna" if result.written else "inget ändrat"
-    click.echo(f"{result.rows} fakta per {date} till {target} ({status}).")
+    click.echo(f"{result.rows:,} fakta per {date} till {target} ({status}).".replace(",", " "))
 
 
 @main.group()
@@ -324,7 +323,7 @@ def rapport(layout: Path, ledger: Path | None, period: str, fmt: str, target: Pa
     ledger = _ledger_or_example(ledger)
     if not layout.exists() and (ledger.parent / "layouter" / f"{layout}.toml").exists():
         layout = ledger.parent / "layouter" / f"{layout}.toml"
-    options, data = _read_clean(ledger)
+    options, data, entries = _read_clean(ledger)
     plan = next(iter(data.kontoplaner.values()), None)
     try:
         report = build_report(load_layout(layout, plan), data, date)
@@ -352,7 +351,7 @@ def avvikelser(ledger, period, dimension, troskel) -> None:
 
     date = parse_period(period)
     ledger = _ledger_or_example(ledger)
-    _, data = _read_clean(ledger)
+    _, data, _ = _read_clean(ledger)
     try:
         comments = comments_for(ledger.parent, date, dimension)
     except CommentError as err:
@@ -389,14 +388,13 @@ def period_close(period: str, ledger: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv"]), default="terminal", show_default=True)
 def nyckeltal(ledger, period, fmt) -> None:
     """Nyckeltal ur nyckeltal.toml: kostnad per vårddygn, per vårdtagare … med volym- och priseffekt."""
-    from namndbok.loading import load
     from namndbok.nyckeltal import NyckeltalError, compute_nyckeltal, load_specs, parse_volumes
     from scripts.nyckeltal import print_terminal, to_csv, to_markdown
     from scripts.uppfoljning import parse_period
 
     date = parse_period(period)
     ledger = _ledger_or_example(ledger)
-    options, data = _read_clean(ledger)
+    options, data, entries = _read_clean(ledger)
     plan = next(iter(data.kontoplaner.values()))
     path = ledger.parent / "nyckeltal.toml"
     if not path.exists():
@@ -405,7 +403,7 @@ def nyckeltal(ledger, period, fmt) -> None:
         specs = load_specs(path, plan)
     except NyckeltalError as err:
         raise click.ClickException(str(err)) from None
-    volumes, _ = parse_volumes(load(ledger)[0], data.roots, data.kontoplaner)
+    volumes, _ = parse_volumes(entries, data.roots, data.kontoplaner)
     results = [compute_nyckeltal(data, volumes, spec, date) for spec in specs]
     title = f"Nyckeltal {date.year} t.o.m. {date}"
     if fmt == "csv":
@@ -426,7 +424,7 @@ def eget_kapital(ledger, period) -> None:
     from scripts.tables import print_year_table
 
     ledger = _ledger_or_example(ledger)
-    _, data = _read_clean(ledger)
+    _, data, _ = _read_clean(ledger)
     date = _date_or_last_utfall(data, period)
     years = list(range(min(d for by_date in data.utfall.values() for d in by_date).year, date.year + 1))
     print_year_table(roll_forward_table(data, years, date), f"Eget kapital (ackumulerat resultat), mnkr – per {date}")

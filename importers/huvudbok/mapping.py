@@ -33,11 +33,11 @@ import codecs
 import datetime
 import json
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from importers.model import SourceError
+from namndbok.fileio import NotToml, parse_toml
 
 AUTO = "auto"
 FORMATS = ("csv", "xlsx")
@@ -265,11 +265,10 @@ class _Toml:
 
 def _parse_toml(text: str, path: str) -> dict:
     try:
-        return tomllib.loads(text)
-    except ValueError as err:  # TOMLDecodeError, or an integer beyond Python's digit limit
-        match = re.search(r"\(at line (\d+)", str(err))
-        raise SourceError(path, int(match.group(1)) if match else 0, (
-            f'Mappningen är inte giltig TOML ({err}). Skriv varje värde som nyckel = "text", '
+        return parse_toml(text)
+    except NotToml as err:
+        raise SourceError(path, err.line, (
+            f'Mappningen är inte giltig TOML ({err.reason}). Skriv varje värde som nyckel = "text", '
             "ett tal eller en lista, och tabeller som [kolumner].")) from None
 
 
