@@ -190,13 +190,13 @@ def _bokslut(entry, currency, errors) -> Bokslut | None:
 def results_by_year(ledgerdata) -> dict[tuple[str, str | None], dict[int, Decimal]]:
     """Årets resultat per nämnd (or ansvar, where units carry their own) and year."""
     out: dict[tuple[str, str | None], dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for name, by_date in ledgerdata.utfall.items():
+    for name, by_year in ledgerdata.yearly_utfall().items():
         ref = ledgerdata.refs.get(name)
         if ref is None or ref.kind not in RESULT_KINDS:
             continue
         group = ref.ansvar if _per_ansvar(ledgerdata, ref.namnd) else None
-        for day, amount in by_date.items():
-            out[(ref.namnd, group)][day.year] -= amount
+        for year, amount in by_year.items():
+            out[(ref.namnd, group)][year] -= amount
     return out
 
 
@@ -294,7 +294,7 @@ def generated_entries(ledgerdata, decisions: list[EKDecision]) -> tuple[list, li
     errors: list = []
     out: list = []
 
-    years = sorted({d.year for by_date in ledgerdata.utfall.values() for d in by_date})
+    years = sorted({year for by_year in ledgerdata.yearly_utfall().values() for year in by_year})
     last_year = years[-1] if years else None
     results = results_by_year(ledgerdata)
 

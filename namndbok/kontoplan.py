@@ -28,6 +28,7 @@ with an account against the kontoplaner, or nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Mapping, NamedTuple
@@ -129,6 +130,7 @@ def load_kontoplaner(base: Path, config: str | None) -> dict[str, Kontoplan]:
 
 
 
+@functools.lru_cache(maxsize=32)  # a pure parse: several plugins of one load read the same file
 def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
     """Parse the text of a kontoplan file; raise KontoplanError on any fault."""
     try:

@@ -9,8 +9,11 @@ belong to it). The plugins and the engine both start here.
 
 from __future__ import annotations
 
+import bisect
 import datetime
-from collections import defaultdict
+import functools
+import operator
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
@@ -105,26 +108,27 @@ class LedgerData(NamedTuple):
         key = (account, year)
         if key not in self.cache:
             months = [Decimal(0)] * 12
-            prefix = account + ":"
-            for name, by_month in self._months_of_year(year).items():
-                if name == account or name.startswith(prefix):
-                    for month, amount in by_month.items():
-                        months[month - 1] += amount
+            for name in self._accounts_under(account):
+                for date, amount in self.utfall[name].items():
+                    if date.year == year:
+                        months[date.month - 1] += amount
             self.cache[key] = tuple(months)
         return self.cache[key]
 
-    def _months_of_year(self, year: int) -> dict[str, dict[int, Decimal]]:
-        """Utfall per account and month of `year`, summed once for all accounts."""
-        key = ("månader", year)
-        if key not in self.cache:
-            out: dict[str, dict[int, Decimal]] = {}
-            for name, by_date in self.utfall.items():
-                for date, amount in by_date.items():
-                    if date.year == year:
-                        by_month = out.setdefault(name, {})
-                        by_month[date.month] = by_month.get(date.month, Decimal(0)) + amount
-            self.cache[key] = out
-        return self.cache[key]
+    def yearly_utfall(self) -> dict[str, dict[int, Decimal]]:
+        """Utfall per account and year (Beancount sign), summed once per reading."""
+        if "år" not in self.cache:
+            self.cache["år"] = _by_year(self.utfall)
+        return self.cache["år"]
+
+    def _accounts_under(self, account: str) -> list[str]:
+        """`account` and its sub-accounts that have utfall (a range of the sorted names)."""
+        if "konton" not in self.cache:
+            self.cache["konton"] = sorted(self.utfall)
+        names = self.cache["konton"]
+        start = bisect.bisect_left(names, account)
+        end = bisect.bisect_left(names, account + ";")  # ";" sorts right after ":"
+        return [n for n in names[start:end] if n == account or n.startswith(account + ":")]
 
 
 def plugin_config(options_map: dict, module: str) -> str | None:
@@ -159,15 +163,8 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
     except ValueError as err:
         errors.append(LedgerInputError(data.new_metadata(options_map.get("filename", ""), 0), str(err), None))
 
-    utfall: dict[str, dict[datetime.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    ek_postings = []
-    for entry in entries:
-        if isinstance(entry, data.Transaction):
-            for posting in entry.postings:
-                if posting.units.currency == currency:
-                    utfall[posting.account][entry.date] += posting.units.number
-                    if posting.account.startswith(roots.eget_kapital + ":"):
-                        ek_postings.append((entry, posting))
+    sums = transaction_sums(entries, currency, roots.eget_kapital + ":")
+    utfall, ek_postings = sums.utfall, sums.ek_postings
 
     decisions, budget_lines, budget_errors = parse_budget(entries, currency)
     prognos, prognos_errors = parse_prognos(entries, currency)
@@ -176,9 +173,8 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
     refs: dict[str, AccountRef] = {}
     names = set(utfall) | {l.account for l in budget_lines} | {l.account for l in prognos}
     for name in names:
-        try:
-            ref = parse_account(name, roots)
-        except AccountNameError:
+        ref = _parse_account(name, roots)
+        if ref is None:
             continue  # plugins.kontoplan reports it
         plan = kontoplaner.get(ref.namnd)
         if ref.kind == KIND_TILLGANG and plan and ref.konto in plan.konton and plan.konton[ref.konto].investering:
@@ -201,7 +197,7 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
         currency=currency,
         kontoplaner=kontoplaner,
         refs=refs,
-        utfall={name: dict(by_date) for name, by_date in utfall.items()},
+        utfall=utfall,
         decisions=decisions,
         budget_lines=budget_lines,
         prognos=prognos,
@@ -210,5 +206,129 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
         eget_kapital=eget_kapital,
         errors=errors,
         kontoplan_errors=kontoplan_errors,
-        cache={},
+        cache=sums.cache,
     )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_account(name: str, roots: Roots) -> AccountRef | None:
+    try:
+        return parse_account(name, roots)
+    except AccountNameError:
+        return None
+
+
+class TransactionSums(NamedTuple):
+    """What read_ledger takes from the transactions: the heavy part of reading."""
+
+    utfall: dict[str, dict[datetime.date, Decimal]]  # Beancount sign, per account and date
+    ek_postings: list  # (entry, posting) on the eget kapital root, in entry order
+    other_currencies: dict[str, datetime.date]  # accounts with postings in other currencies: first date
+    cache: dict  # LedgerData.cache: derived from utfall only, so shared with it
+
+
+class _Memo(NamedTuple):
+    key: tuple  # (currency, eget kapital prefix)
+    transactions: list  # held, so that the ids below stay theirs
+    ids: frozenset
+    sums: TransactionSums
+
+
+_memo: _Memo | None = None
+_memo_lock = threading.Lock()
+
+
+def transaction_sums(entries, currency: str, ek_prefix: str) -> TransactionSums:
+    """Utfall per account and date, and the eget kapital postings, of `entries`.
+
+    One load runs several plugins that each read the ledger (eget_kapital before
+    and after its own entries, budget after the kontoplan's Open directives), and
+    the CLI and Fava read it once more. Beancount's directives are immutable, so
+    the sums of the last list read are kept and reused: the same transactions
+    give the same sums, and a list that only adds transactions adds their sums
+    to a copy. Anything else is summed anew. The result equals a fresh sum
+    (tests/test_ledgerdata_memo.py holds it to that).
+    """
+    global _memo
+    transactions = [e for e in entries if isinstance(e, data.Transaction)]
+    key = (currency, ek_prefix)
+    with _memo_lock:
+        memo = _memo
+    if memo is not None and memo.key == key:
+        old = memo.transactions
+        if len(old) == len(transactions) and all(map(operator.is_, old, transactions)):
+            return memo.sums
+        added = [t for t in transactions if id(t) not in memo.ids]
+        if len(transactions) - len(added) == len(old):  # every old transaction is still there
+            sums = _add_transactions(memo.sums, added, transactions, currency, ek_prefix)
+            _remember(key, transactions, sums)
+            return sums
+    sums = _sum_transactions(transactions, currency, ek_prefix)
+    _remember(key, transactions, sums)
+    return sums
+
+
+def _remember(key, transactions, sums) -> None:
+    global _memo
+    with _memo_lock:
+        _memo = _Memo(key, transactions, frozenset(map(id, transactions)), sums)
+
+
+def _sum_transactions(transactions, currency: str, ek_prefix: str) -> TransactionSums:
+    utfall: dict[str, dict[datetime.date, Decimal]] = {}
+    ek_postings = []
+    other: dict[str, datetime.date] = {}
+    for entry in transactions:
+        date = entry.date
+        for posting in entry.postings:
+            units = posting.units
+            if units.currency == currency:
+                account = posting.account
+                by_date = utfall.get(account)
+                if by_date is None:
+                    utfall[account] = {date: units.number}
+                else:
+                    by_date[date] = by_date[date] + units.number if date in by_date else units.number
+                if account.startswith(ek_prefix):
+                    ek_postings.append((entry, posting))
+            elif posting.account not in other:
+                other[posting.account] = date
+    return TransactionSums(utfall, ek_postings, other, {})
+
+
+def _by_year(utfall) -> dict[str, dict[int, Decimal]]:
+    out: dict[str, dict[int, Decimal]] = {}
+    for name, by_date in utfall.items():
+        years: dict[int, Decimal] = {}
+        for date, amount in by_date.items():
+            year = date.year
+            years[year] = years[year] + amount if year in years else amount
+        out[name] = years
+    return out
+
+
+def _add_transactions(sums: TransactionSums, added: list, transactions: list, currency: str, ek_prefix: str) -> TransactionSums:
+    """`sums` plus those of `added`, without touching `sums` (other readers hold it)."""
+    extra = _sum_transactions(added, currency, ek_prefix)
+    utfall = dict(sums.utfall)
+    for account, by_date in extra.utfall.items():
+        merged = dict(utfall.get(account, {}))
+        for date, amount in by_date.items():
+            merged[date] = merged[date] + amount if date in merged else amount
+        utfall[account] = merged
+    ek_postings = sums.ek_postings
+    if extra.ek_postings:
+        position = {id(t): index for index, t in enumerate(transactions)}
+        ek_postings = sorted([*sums.ek_postings, *extra.ek_postings], key=lambda item: position[id(item[0])])
+    cache = {}
+    if "år" in sums.cache:  # carry the yearly sums forward: plugins.eget_kapital reads them twice
+        cache["år"] = by_year = dict(sums.cache["år"])
+        for account, years in _by_year(extra.utfall).items():
+            merged = dict(by_year.get(account, {}))
+            for year, amount in years.items():
+                merged[year] = merged[year] + amount if year in merged else amount
+            by_year[account] = merged
+    other = {**extra.other_currencies, **sums.other_currencies}
+    for account, date in extra.other_currencies.items():
+        other[account] = min(date, other[account])
+    return TransactionSums(utfall, ek_postings, other, cache)

@@ -32,6 +32,7 @@ on 31 December it is 1, so the months always add up to the year.
 
 from __future__ import annotations
 
+import functools
 import calendar
 import datetime
 import re
@@ -79,6 +80,7 @@ def load_periodisering(path: str | Path) -> Periodisering:
     return parse_periodisering(text, str(path))
 
 
+@functools.lru_cache(maxsize=32)  # a pure parse: several plugins of one load read the same file
 def parse_periodisering(text: str, path: str = "<periodisering>") -> Periodisering:
     def line_of(key: str) -> int:
         pattern = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*=')

@@ -25,11 +25,10 @@ Example: with
       beslut: "SN 2025-12-10 §150"
     2026-01-01 custom "budgetrad" "Internbudget 2026" Kostnader:Socialnämnden:5731  120000.00 SEK
 
-the plugin adds, with an even key, twelve directives
+the plugin adds, with an even key, two directives (Fava keeps a monthly budget
+until the next directive; a key that varies by month gets one per month)
 
     2026-01-01 custom "budget" Kostnader:Socialnämnden:5731 "monthly" 10000.00 SEK
-    …
-    2026-12-01 custom "budget" Kostnader:Socialnämnden:5731 "monthly" 10000.00 SEK
     2027-01-01 custom "budget" Kostnader:Socialnämnden:5731 "monthly" 0.00 SEK
 
 and warns that the budget 2026 is not in balance (no kommunbidrag line).
@@ -100,12 +99,19 @@ def fava_budgets(ledger) -> list[data.Custom]:
         for year in {month.year for month in by_month}:
             if datetime.date(year + 1, 1, 1) not in by_month:
                 by_month[datetime.date(year + 1, 1, 1)] = Decimal(0)
+        # Fava applies the last directive in effect, so only the months where the
+        # amount changes need one (an even key: one per year, not twelve).
+        previous = None
         for index, (month, number) in enumerate(sorted(by_month.items())):
+            number = number.quantize(CENT)
+            if number == previous:
+                continue
+            previous = number
             meta = data.new_metadata("<plugins.budget>", index)
             values = [
                 ValueType(account, bc_account.TYPE),
                 ValueType("monthly", str),
-                ValueType(bc_amount.Amount(number.quantize(CENT), ledger.currency), bc_amount.Amount),
+                ValueType(bc_amount.Amount(number, ledger.currency), bc_amount.Amount),
             ]
             out.append(data.Custom(meta, month, "budget", values))
     return out

@@ -45,6 +45,7 @@ from beancount.core import data, getters
 from beancount.parser import options as bc_options
 
 from namndbok.accounts import AccountNameError, Roots, parse_account
+from namndbok.ledgerdata import transaction_sums
 from plugins.texter import clean
 from namndbok.kontoplan import (
     Kontoplan,
@@ -81,23 +82,27 @@ def kontoplan(entries, options_map, config=None):
         *bc_options.get_current_accounts(options_map),
         bc_options.get_unrealized_account(options_map),
     }
-    uses = _account_uses(entries)
-    new_opens = []
+    first = _first_use(entries, options_map, roots)
     opened = {e.account for e in entries if isinstance(e, data.Open)}
-    for index, (name, use) in enumerate(sorted(uses.items())):
+    problems = {}
+    new_opens = []
+    for index, (name, date) in enumerate(sorted(first.items())):
         problem, meta_extra = _check(name, roots, plans) if plans is not None and name not in reserved else (None, {})
         if problem:
-            if use.count > 1:
-                others = use.count - 1
-                problem += f" (Kontot används på ytterligare {others} {'ställe' if others == 1 else 'ställen'}.)"
-            errors.append(KontoplanPluginError(use.source, problem, use.entry))
+            problems[name] = problem
         if name not in opened:
             # Opened even when wrong, so that Beancount does not add a second,
             # less helpful error for the same account. The Open points at the
             # kontoplan line that allows the account.
             source = meta_extra.pop("source", ("<kontoplan>", index))
             meta = data.new_metadata(*source, meta_extra)
-            new_opens.append(data.Open(meta, use.date, name, None, None))
+            new_opens.append(data.Open(meta, date, name, None, None))
+    for name, use in _uses(entries, problems).items():
+        problem = problems[name]
+        if use.count > 1:
+            others = use.count - 1
+            problem += f" (Kontot används på ytterligare {others} {'ställe' if others == 1 else 'ställen'}.)"
+        errors.append(KontoplanPluginError(use.source, problem, use.entry))
 
     if new_opens:
         entries = sorted(new_opens + list(entries), key=data.entry_sortkey)
@@ -112,17 +117,40 @@ class _Use(NamedTuple):
     count: int  # how many places name the account
 
 
-def _account_uses(entries) -> dict[str, _Use]:
-    """Per account: where it is first named, and in how many places."""
+def _first_use(entries, options_map, roots: Roots) -> dict:
+    """Per account: the first date a directive names it.
+
+    The transactions' accounts come from the ledger reading the other plugins
+    share (namndbok.ledgerdata.transaction_sums), so that the postings are not
+    walked once more; the other directives are few and looked at here."""
+    currency = (options_map.get("operating_currency") or ["SEK"])[0]
+    sums = transaction_sums(entries, currency, roots.eget_kapital + ":")
+    first = {name: min(by_date) for name, by_date in sums.utfall.items()}
+    for name, date in sums.other_currencies.items():
+        first[name] = min(date, first.get(name, date))
+    for entry in entries:
+        if not isinstance(entry, data.Transaction):
+            for name, _ in _accounts_of(entry):
+                seen = first.get(name)
+                if seen is None or entry.date < seen:
+                    first[name] = entry.date
+    return first
+
+
+def _uses(entries, names) -> dict[str, _Use]:
+    """For the accounts `names`: where each is first named, and in how many places."""
+    if not names:
+        return {}
     first: dict[str, tuple] = {}
     counts: collections.Counter = collections.Counter()
     for entry in entries:
         for name, source in _accounts_of(entry):
-            counts[name] += 1
-            seen = first.get(name)
-            if seen is None or entry.date < seen[0]:
-                first[name] = (entry.date, entry, source)
-    return {name: _Use(*first[name], counts[name]) for name in first}
+            if name in names:
+                counts[name] += 1
+                seen = first.get(name)
+                if seen is None or entry.date < seen[0]:
+                    first[name] = (entry.date, entry, source)
+    return {name: _Use(*first[name], counts[name]) for name in sorted(first)}
 
 
 def _accounts_of(entry):

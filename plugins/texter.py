@@ -36,10 +36,26 @@ def clean(text):
     return text.translate(TABLE) if isinstance(text, str) and ("<" in text or ">" in text) else text
 
 
+def _has_markup(meta) -> bool:
+    if not meta or (len(meta) == 2 and "lineno" in meta and "filename" in meta):
+        return False  # only where the parser put it: the common case, kept cheap
+    return any(v.__class__ is str and k not in BOOKKEEPING and ("<" in v or ">" in v) for k, v in meta.items())
+
+
 def _meta(meta):
-    if not meta or not any(isinstance(v, str) and ("<" in v or ">" in v) for k, v in meta.items() if k not in BOOKKEEPING):
+    if not _has_markup(meta):
         return meta
     return {k: (v if k in BOOKKEEPING else clean(v)) for k, v in meta.items()}
+
+
+def _needs_cleaning(entry) -> bool:
+    """A quick look: whether any text of the entry has `<` or `>`."""
+    if _has_markup(entry.meta):
+        return True
+    if entry.__class__ is data.Transaction:
+        return (clean(entry.narration) is not entry.narration or clean(entry.payee) is not entry.payee
+                or any(_has_markup(p.meta) for p in entry.postings))
+    return True  # other directives are few: clean_entry looks at them in full
 
 
 def clean_entry(entry):
@@ -66,7 +82,7 @@ def clean_entry(entry):
 def texter(entries, options_map):
     out, warnings = [], []
     for entry in entries:
-        cleaned = clean_entry(entry)
+        cleaned = clean_entry(entry) if _needs_cleaning(entry) else entry
         if cleaned is not entry:
             warnings.append(TextWarning(entry.meta, "Varning: texten innehöll < eller >, som Fava visar som HTML; "
                                         "de visas som ‹ och ›. Skriv om texten i källan (t.ex. \"mindre än\").", cleaned))

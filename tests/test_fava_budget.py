@@ -35,12 +35,16 @@ def test_emitted_directives_carry_the_periodisering(write_ledger):
     for e in fava:
         assert e.values[1].value == "monthly"
         by_account.setdefault(e.values[0].value, []).append((e.date, e.values[2].value.number))
-    salaries = by_account["Kostnader:Socialnämnden:589:5020"]
-    assert salaries[0] == (datetime.date(2026, 1, 1), D("0.00"))
-    assert salaries[6] == (datetime.date(2026, 7, 1), D("200.00"))
-    assert salaries[-1] == (datetime.date(2027, 1, 1), D("0.00"))  # the budget ends with its year
-    assert sum(n for _, n in salaries) == D("1200.00")
-    assert [n for _, n in by_account["Intäkter:Socialnämnden:Kommunbidrag:589"][:12]] == [D("-100.00")] * 12
+    # Fava applies the last directive in effect: one where the monthly amount changes.
+    assert by_account["Kostnader:Socialnämnden:589:5020"] == [
+        (datetime.date(2026, 1, 1), D("0.00")),
+        (datetime.date(2026, 7, 1), D("200.00")),  # 1 200 over the halvår key's six months
+        (datetime.date(2027, 1, 1), D("0.00")),  # the budget ends with its year
+    ]
+    assert by_account["Intäkter:Socialnämnden:Kommunbidrag:589"] == [
+        (datetime.date(2026, 1, 1), D("-100.00")),  # even: 1 200 / 12 from January on
+        (datetime.date(2027, 1, 1), D("0.00")),
+    ]
 
 
 @pytest.mark.slow
