@@ -24,9 +24,9 @@ from beancount.core import data
 from beancount.parser import printer
 
 from importers.convert import Mapped, Source, aggregated_entries, detailed_entries, month_totals
-from importers.ledger_append import Originals, journal_for
 from importers.model import SourceError
 from namndbok.accounts import Roots
+from namndbok.journal import Originals, journal_for
 from namndbok.fileio import atomic_write_text
 from namndbok.kontoplan import Kontoplan
 from namndbok.ledgerfile import canonical, root_option_lines
@@ -133,7 +133,7 @@ def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: R
     by_file: dict[Path, list] = defaultdict(list)
     for entry in import_plan.entries:
         by_file[month_file(ledger, entry)].append(entry)
-    originals = Originals(journal_for(ledger))
+    originals = Originals(journal_for(ledger), "namndbok import")
     try:
         for path, entries in sorted(by_file.items()):
             head = originals.keep(path)

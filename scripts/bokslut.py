@@ -13,9 +13,12 @@ What it writes, into `<år>/bokslut.beancount` beside the main file:
   balance-sheet account of the nämnd, so the next year starts from balances
   that are checked at every load.
 
-The file is written atomically (temporary file and rename), only when its text
+Every file is written atomically (temporary file and rename), only when its text
 changes (running the command twice changes nothing), and the main file gets its
-`include` line; if the ledger does not load clean afterwards, both are restored.
+`include` and `plugin "plugins.las"` lines. The originals are journaled
+(`namndbok.journal`): if the ledger does not load clean afterwards, or the
+process is killed in the middle, every file is put back (at once, or by the
+next command).
 """
 
 from __future__ import annotations
@@ -31,14 +34,13 @@ from beancount.core import data
 
 from namndbok.accounts import KIND_EGET_KAPITAL, KIND_SKULD, KIND_TILLGANG, RESULT_KINDS
 from namndbok.eget_kapital import parse_decisions, roll_forward, roll_forward_table
-from namndbok.fileio import atomic_write_text
-from namndbok.las import fingerprints
+from namndbok.journal import journaled
+from namndbok.las import fingerprint_text, lock_lines, with_lock_lines
 from namndbok.ledgerdata import read_ledger
 from namndbok.ledgerfile import canonical, root_option_lines
 from namndbok.swedish import month_name
 
 INCLUDE = 'include "*/bokslut.beancount"'
-PLUGIN = 'plugin "plugins.las"'
 
 
 class CloseError(Exception):
@@ -64,38 +66,21 @@ def close_year(ledger: Path, year: int) -> CloseResult:
 
     text = render(ledgerdata, entries, year)
     path = ledger.parent / str(year) / "bokslut.beancount"
-    lock_path = ledger.parent / str(year) / "las.txt"
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    prints = "\n".join(fingerprints(entries, start, end)) + "\n"
     text += "\n".join([
         "",
         f"; Låset: posterna i {year} som de var vid bokslutet (fingeravtryck i las.txt). plugins.las",
         "; vägrar en ny eller ändrad post i året utan korrigering: \"beslutsreferens\".",
-        f'{end} custom "las" "{start}" "{end}"',
-        f'  fil: "{year}/las.txt"',
+        *lock_lines(start, end, f"{year}/las.txt"),
     ]) + "\n"
-    old_lock = lock_path.read_text(encoding="utf-8") if lock_path.exists() else None
-    lock_changed = atomic_write_text(lock_path, prints)
-    main_text = ledger.read_text(encoding="utf-8")
-    old = path.read_text(encoding="utf-8") if path.exists() else None
-    changed = atomic_write_text(path, canonical(text))
-    new_main = main_text
-    if PLUGIN not in new_main:  # the lock needs its plugin, before those that add entries
-        first = new_main.find("\nplugin ")
-        new_main = new_main[: first + 1] + PLUGIN + "\n" + new_main[first + 1:] if first >= 0 else new_main.rstrip("\n") + "\n" + PLUGIN + "\n"
-    if INCLUDE not in new_main:
-        new_main = new_main.rstrip("\n") + "\n" + INCLUDE + "\n"
-    atomic_write_text(ledger, new_main)
-    _, errors, _ = load(ledger)
-    faults = [e for e in errors if not e.message.startswith("Varning:")]
-    if faults:  # put everything back as it was
-        for target, before in ((path, old), (lock_path, old_lock)):
-            if before is None:
-                target.unlink(missing_ok=True)
-            else:
-                atomic_write_text(target, before)
-        atomic_write_text(ledger, main_text)
-        raise CloseError(f"Bokslutet skrevs inte: liggaren läste inte rent efteråt ({faults[0].message}).")
+    with journaled(ledger, f"namndbok bokslut {year}") as originals:
+        lock_changed = originals.write(path.parent / "las.txt", fingerprint_text(entries, start, end))
+        changed = originals.write(path, canonical(text))
+        originals.write(ledger, with_lock_lines(ledger.read_text(encoding="utf-8"), INCLUDE))
+        _, errors, _ = load(ledger)
+        faults = [e for e in errors if not e.message.startswith("Varning:")]
+        if faults:  # the journal puts everything back as it was
+            raise CloseError(f"Bokslutet skrevs inte: liggaren läste inte rent efteråt ({faults[0].message}).")
     years = list(range(_first_year(ledgerdata), year + 1))
     return CloseResult(path, changed or lock_changed, roll_forward_table(read_ledger(*_reload(ledger)), years))
 

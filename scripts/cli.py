@@ -30,8 +30,8 @@ def _read_clean(ledger: Path):
 
 
 def _ledger_or_example(ledger: Path | None) -> Path:
-    """The ledger to work on; an import interrupted there (kill -9) is undone first."""
-    from importers.ledger_append import recover
+    """The ledger to work on; a writing command interrupted there (kill -9) is undone first."""
+    from namndbok.journal import BusyError, recover
 
     ledger = ledger or EXAMPLE_LEDGER
     if not ledger.is_file():
@@ -39,10 +39,14 @@ def _ledger_or_example(ledger: Path | None) -> Path:
             f"Hittar inte liggaren {ledger}. Ange huvudfilen, t.ex. "
             "ledgers/exempel/socialnamnden.beancount."
         )
-    restored = recover(ledger)
-    if restored:
-        click.echo(f"En avbruten import har återställts: {len(restored)} filer är som före importen "
-                   f"({', '.join(p.name for p in restored)}). Kör importen igen.", err=True)
+    try:
+        recovered = recover(ledger)
+    except BusyError as err:
+        raise click.ClickException(str(err)) from None
+    if recovered:
+        names = ", ".join(p.name for p in recovered.paths)
+        click.echo(f"Ett avbrutet `{recovered.command}` har ångrats: {len(recovered.paths)} filer är som före "
+                   f"kommandot ({names}). Kör det igen.", err=True)
     return ledger
 
 
@@ -367,19 +371,28 @@ def avvikelser(ledger, period, dimension, troskel) -> None:
 @main.command("period-close")
 @click.argument("period", metavar="ÅÅÅÅ-MM")
 @ledger_argument
-def period_close(period: str, ledger: Path | None) -> None:
-    """Kontrollera perioden och skriv hela rapportpaketet till rapporter/ÅÅÅÅ-MM/."""
+@click.option("--las", "lock", is_flag=True, help="Lås perioden (1 januari t.o.m. periodens sista dag, t.ex. delår 2026-08): "
+              "nya eller ändrade poster i den vägras sedan utan korrigering: \"beslutsreferens\".")
+@click.option("--utan-pdf", "no_pdf", is_flag=True, help="Skriv inte rapport.pdf (kräver Chromium).")
+def period_close(period: str, ledger: Path | None, lock: bool, no_pdf: bool) -> None:
+    """Kontrollera perioden och skriv hela rapportpaketet till rapporter/ÅÅÅÅ-MM/; med --las låses perioden."""
     from scripts.period_close import PeriodError, close_period
+    from scripts.period_lock import LockError
     from scripts.uppfoljning import parse_period
 
     date = parse_period(period)
     try:
-        written = close_period(_ledger_or_example(ledger), date)
+        written, locked = close_period(_ledger_or_example(ledger), date, pdf=not no_pdf, lock=lock)
     except PeriodError as err:
         raise click.ClickException(f"Perioden {period} kan inte stängas: {err}") from None
+    except LockError as err:
+        raise click.ClickException(f"Perioden {period} kunde inte låsas: {err}") from None
     except RuntimeError as err:  # the PDF could not be printed; everything else is written
         raise click.ClickException(str(err)) from None
     click.echo(f"{len(written.files)} filer i {written.folder} ({len(written.changed)} ändrade).")
+    if locked is not None:
+        state = "nu låst" if locked.changed else "redan låst; inget ändrat"
+        click.echo(f"Perioden {locked.start} – {locked.end} är {state} (fingeravtryck i {locked.path}).")
 
 
 @main.command()

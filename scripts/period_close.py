@@ -12,7 +12,8 @@ roll-forward as Markdown, the nyckeltal (when nyckeltal.toml exists) as
 Markdown and CSV, everything with charts as one HTML page and its PDF
 (Chromium prints the page), and an index (`README.md`) listing them. Each file is
 written atomically and only when its content changes, so a second run changes
-nothing.
+nothing. With `--las` the year up to the period is then locked
+(`scripts/period_lock.py`), before the PDF is printed.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from scripts.charts import deviation_chart, monthly_chart, prognos_chart
 from scripts.html_report import html_to_pdf, render_html
 from scripts.nyckeltal import to_csv as nyckeltal_csv
 from scripts.nyckeltal import to_markdown as nyckeltal_markdown
+from scripts.period_lock import LockResult, lock_period
 from scripts.rapport import to_csv, to_markdown, to_xlsx
 
 
@@ -72,8 +74,12 @@ def check_period(data, errors, date: datetime.date) -> None:
         raise PeriodError(f"Prognos saknas för {names}. Varje budgeterad verksamhet behöver en prognos.")
 
 
-def close_period(ledger: Path, date: datetime.date, pdf: bool = True) -> Written:
-    return write_period_set(ledger, *load(ledger), date, pdf)
+def close_period(ledger: Path, date: datetime.date, pdf: bool = True, lock: bool = False) -> tuple[Written, LockResult | None]:
+    """Check the period, write its set, lock it when asked (`--las`), then print the PDF."""
+    entries, errors, options = load(ledger)
+    written = write_period_set(ledger, entries, errors, options, date, pdf=False)
+    locked = lock_period(ledger, entries, options, date) if lock else None
+    return (write_pdf(written) if pdf else written), locked
 
 
 def write_period_set(ledger: Path, entries, errors, options, date: datetime.date, pdf: bool = True) -> Written:
@@ -112,14 +118,18 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
         write = atomic_write_bytes if isinstance(content, bytes) else atomic_write_text
         if write(path, content):
             changed.append(path)
-    files = sorted(outputs)
-    if pdf:
-        pdf_path = folder / "rapport.pdf"
-        if folder / "rapport.html" in changed or not pdf_path.exists():
-            html_to_pdf(folder / "rapport.html", pdf_path)
-            changed.append(pdf_path)
-        files.append(pdf_path)
-    return Written(folder, files, changed)
+    written = Written(folder, sorted(outputs), changed)
+    return write_pdf(written) if pdf else written
+
+
+def write_pdf(written: Written) -> Written:
+    """The set's HTML page printed to rapport.pdf (again only when the page changed)."""
+    html, pdf_path = written.folder / "rapport.html", written.folder / "rapport.pdf"
+    changed = list(written.changed)
+    if html in changed or not pdf_path.exists():
+        html_to_pdf(html, pdf_path)
+        changed.append(pdf_path)
+    return Written(written.folder, [*written.files, pdf_path], changed)
 
 
 def _nyckeltal(ledger: Path, entries, data, date):

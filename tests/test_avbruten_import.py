@@ -15,26 +15,41 @@ from scripts.prestanda import generate_sie
 
 from conftest import EXAMPLE_DIR, REPO
 
-# Runs the real `namndbok import` in its own process and SIGKILLs that process
-# right after its third file write: no Python cleanup, no `finally`.
+# Runs a real `namndbok` command in its own process and SIGKILLs that process
+# right after the n-th call of a write function: no Python cleanup, no `finally`.
+# argv: module, attribute (Class.method or function), n, then the command.
 KILLER = textwrap.dedent("""
-    import os, signal, sys
-    import importers.writer as writer
-    real, count = writer.atomic_write_text, [0]
-    def write_then_die(path, text):
-        changed = real(path, text)
+    import importlib, os, signal, sys
+    module_name, attribute, after = sys.argv[1:4]
+    holder = importlib.import_module(module_name)
+    *owners, name = attribute.split(".")
+    for owner in owners:
+        holder = getattr(holder, owner)
+    real, count = getattr(holder, name), [0]
+    def write_then_die(*args):
+        changed = real(*args)
         count[0] += 1
-        if count[0] == 3:
+        if count[0] == int(after):
             os.kill(os.getpid(), signal.SIGKILL)
         return changed
-    writer.atomic_write_text = write_then_die
+    setattr(holder, name, write_then_die)
     from scripts.cli import main
-    main(sys.argv[1:])
+    main(sys.argv[4:])
 """)
 
 
+def killed(write: str, after: int, *command):
+    """Run `namndbok command` and SIGKILL it after its `after`-th call of `write` ("module:attribute")."""
+    module, attribute = write.split(":")
+    proc = subprocess.run([sys.executable, "-c", KILLER, module, attribute, str(after), *map(str, command)],
+                          cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == -9, proc.stdout + proc.stderr
+
+
 def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    """Every file below `folder`, but the period's report set (derived, rewritten by the next run)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and "rapporter" not in p.parts and not p.name.endswith(".picklecache")}
 
 
 def test_a_killed_import_is_undone_by_the_next_command_and_can_then_run_again(tmp_path):
@@ -45,19 +60,81 @@ def test_a_killed_import_is_undone_by_the_next_command_and_can_then_run_again(tm
     generate_sie(export, 600, load_kontoplan(copy / "kontoplan.toml"))  # twelve months, one file each
     before = snapshot(copy)
 
-    killed = subprocess.run([sys.executable, "-c", KILLER, "import", str(export), str(ledger), "--lage", "detaljerad"],
-                            cwd=REPO, capture_output=True, text=True)
-    assert killed.returncode == -9, killed.stderr
+    killed("importers.writer:atomic_write_text", 3, "import", export, ledger, "--lage", "detaljerad")
     half = snapshot(copy)
     written = sorted(k for k in half if k.startswith("2027/utfall/"))
     assert written == ["2027/utfall/2027-01.beancount", "2027/utfall/2027-02.beancount", "2027/utfall/2027-03.beancount"]
 
     result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
-    assert "En avbruten import har återställts: 3 filer är som före importen" in result.stderr
+    assert "Ett avbrutet `namndbok import` har ångrats: 3 filer är som före kommandot" in result.stderr
     assert result.exit_code == 0, result.output
     assert snapshot(copy) == before
 
     result = CliRunner().invoke(main, ["import", str(export), str(ledger), "--lage", "detaljerad"])
     assert result.exit_code == 0, result.output
     assert len([k for k in snapshot(copy) if k.startswith("2027/utfall/")]) == 12
-    assert not (copy / ".namndbok-avbruten-import").exists()
+    assert not (copy / ".namndbok-avbruten").exists()
+
+
+def test_a_killed_bokslut_is_undone_by_the_next_command_and_can_then_run_again(write_ledger):
+    from test_bokslut import months
+
+    ledger, _, errors, _ = write_ledger(months(2024) + months(2025))
+    assert errors == []
+    before = snapshot(ledger.parent)
+    killed("namndbok.journal:Originals.write", 2, "bokslut", "2024", ledger)  # las.txt and bokslut.beancount written
+    half = snapshot(ledger.parent)
+    assert "2024/bokslut.beancount" in half and "2024/las.txt" in half
+    assert half["main.beancount"] == before["main.beancount"]
+
+    result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
+    assert "Ett avbrutet `namndbok bokslut 2024` har ångrats: 2 filer är som före kommandot" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert snapshot(ledger.parent) == before
+
+    result = CliRunner().invoke(main, ["bokslut", "2024", str(ledger)])
+    assert result.exit_code == 0 and "Bokslutet för 2024 är skrivet" in result.output, result.output
+    assert not (ledger.parent / ".namndbok-avbruten").exists()
+
+
+def test_a_killed_period_lock_is_undone_by_the_next_command_and_can_then_run_again(tmp_path):
+    copy = tmp_path / "exempel"
+    shutil.copytree(EXAMPLE_DIR, copy)
+    ledger = copy / "socialnamnden.beancount"
+    before = snapshot(copy)
+    killed("namndbok.journal:Originals.write", 2, "period-close", "2026-08", ledger, "--las", "--utan-pdf")
+    half = snapshot(copy)
+    assert "2026/las.beancount" in half and "2026/las-2026-08-31.txt" in half
+
+    result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
+    assert "Ett avbrutet `namndbok period-close 2026-08 --las` har ångrats: 2 filer" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert snapshot(copy) == before
+
+    result = CliRunner().invoke(main, ["period-close", "2026-08", str(ledger), "--las", "--utan-pdf"])
+    assert result.exit_code == 0 and "är nu låst" in result.output, result.output
+
+
+def test_a_journal_of_a_command_still_running_is_left_alone(write_ledger):
+    import json
+    import socket
+
+    ledger, _, errors, _ = write_ledger("")
+    journal = ledger.parent / ".namndbok-avbruten"
+    journal.mkdir()
+    text = ledger.read_text(encoding="utf-8")
+    (journal / "000001.json").write_text(json.dumps({"fil": str(ledger), "text": text + "; före\n"}), encoding="utf-8")
+    writer = subprocess.Popen(["sleep", "60"])
+    try:
+        (journal / "kommando.json").write_text(json.dumps(
+            {"kommando": "namndbok import", "pid": writer.pid, "dator": socket.gethostname()}), encoding="utf-8")
+        result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
+        assert result.exit_code == 1
+        assert f"`namndbok import` (process {writer.pid}) skriver i liggaren just nu" in result.output
+        assert ledger.read_text(encoding="utf-8") == text and journal.is_dir()
+    finally:
+        writer.kill()
+        writer.wait()
+    result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
+    assert "Ett avbrutet `namndbok import` har ångrats: 1 filer" in result.stderr
+    assert ledger.read_text(encoding="utf-8") == text + "; före\n" and not journal.exists()

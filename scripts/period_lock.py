@@ -1,0 +1,89 @@
+"""`namndbok period-close ÅÅÅÅ-MM --las`: lock the year up to the period (a tertial, the delår).
+
+Writes, beside the main file:
+
+- `<år>/las-<datum>.txt`, the fingerprint of every entry dated 1 January … the
+  period's last day (`namndbok.las`);
+- `<år>/las.beancount`, one `custom "las"` per lock of the year, in date order;
+  locking a later period adds its lock (the earlier one stays: git and the
+  ledger show both closes);
+- `plugin "plugins.las"` and `include "*/las.beancount"` in the main file.
+
+The caller has checked the period (the ledger loads clean), so the only entries
+in a locked period that differ from an earlier lock are referenced corrections;
+locking the same period again seals them too, and changes nothing otherwise.
+Writes are journaled (`namndbok.journal`): a failed check or a kill -9 leaves
+the files as they were.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from beancount.core import data
+
+from namndbok.accounts import Roots
+from namndbok.journal import journaled
+from namndbok.las import LOCK, fingerprint_text, lock_lines, with_lock_lines
+from namndbok.ledgerfile import canonical, root_option_lines
+from namndbok.loading import load
+
+INCLUDE = 'include "*/las.beancount"'
+
+
+class LockError(Exception):
+    """Why the period could not be locked (Swedish)."""
+
+
+class LockResult(NamedTuple):
+    start: datetime.date
+    end: datetime.date
+    path: Path  # the fingerprint file
+    changed: bool
+
+
+def lock_period(ledger: Path, entries, options, end: datetime.date) -> LockResult:
+    """Lock 1 January … `end` of `end`'s year, from the ledger as loaded (`entries`)."""
+    start = end.replace(month=1, day=1)
+    folder = ledger.parent / str(end.year)
+    prints = folder / f"las-{end}.txt"
+    locks_file = folder / "las.beancount"
+    periods = existing_locks(entries, locks_file) | {(start, end)}
+    text = render(periods, Roots.from_options(options), end.year)
+    with journaled(ledger, f"namndbok period-close {end:%Y-%m} --las") as originals:
+        changed = originals.write(prints, fingerprint_text(entries, start, end))
+        changed = originals.write(locks_file, canonical(text)) or changed
+        originals.write(ledger, with_lock_lines(ledger.read_text(encoding="utf-8"), INCLUDE))
+        _, errors, _ = load(ledger)
+        faults = [e for e in errors if not e.message.startswith("Varning:")]
+        if faults:  # the journal puts everything back as it was
+            first = faults[0]
+            raise LockError(f"Låset skrevs inte: liggaren läste inte rent efteråt "
+                            f"({first.source.get('filename')}:{first.source.get('lineno')}: {first.message}).")
+    return LockResult(start, end, prints, changed)
+
+
+def existing_locks(entries, locks_file: Path) -> set[tuple[datetime.date, datetime.date]]:
+    """The periods the locks file already holds (as loaded)."""
+    target = locks_file.resolve()
+    found = set()
+    for entry in entries:
+        if not (isinstance(entry, data.Custom) and entry.type == LOCK and len(entry.values) == 2
+                and Path(str(entry.meta.get("filename", "<"))).resolve() == target):
+            continue
+        try:
+            found.add(tuple(datetime.date.fromisoformat(v.value) for v in entry.values))
+        except (TypeError, ValueError):
+            continue  # not a lock this command wrote; plugins.las reports it at its line
+    return found
+
+
+def render(periods, roots: Roots, year: int) -> str:
+    out = [f"; Lås av perioder {year} (tertial, delår). Skapad av `namndbok period-close ÅÅÅÅ-MM --las`: ändra inte för hand.",
+           *root_option_lines(roots)]
+    for start, end in sorted(periods, key=lambda p: (p[1], p[0])):
+        out += ["", f"; Posterna {start} – {end} som de var när perioden stängdes (fingeravtryck i las-{end}.txt).",
+                *lock_lines(start, end, f"{year}/las-{end}.txt")]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,146 @@
+"""`namndbok period-close ÅÅÅÅ-MM --las`: a tertial or the delår locked like a closed year."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from scripts.cli import main
+
+from conftest import EXAMPLE_DIR
+
+LATE_INVOICE = """
+{date} * "Sen faktura"
+  Kostnader:Socialnämnden:010:6410:1000   1200.00 SEK
+  Tillgångar:Socialnämnden:1690
+"""
+CORRECTION = """
+2026-06-30 * "Rättelse av felkontering"
+  korrigering: "SN 2026-10-14 §120"
+  Kostnader:Socialnämnden:010:6410:1000  -13523.01 SEK
+  Kostnader:Socialnämnden:010:6420:1000   13523.01 SEK
+"""
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file() and "rapporter" not in p.parts}
+
+
+@pytest.fixture
+def example(tmp_path):
+    copy = tmp_path / "exempel"
+    shutil.copytree(EXAMPLE_DIR, copy)
+    return copy / "socialnamnden.beancount"
+
+
+def appended(path, text):
+    """Append `text` to `path`; the line its first entry starts on."""
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before + text, encoding="utf-8")
+    return len(before.splitlines()) + 2
+
+
+def test_the_delar_is_locked_and_locking_again_changes_nothing(example):
+    code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
+    assert code == 0, out
+    folder = example.parent / "2026"
+    assert f"Perioden 2026-01-01 – 2026-08-31 är nu låst (fingeravtryck i {folder / 'las-2026-08-31.txt'})." in out
+    locks = (folder / "las.beancount").read_text(encoding="utf-8")
+    assert '2026-08-31 custom "las" "2026-01-01" "2026-08-31"\n  fil: "2026/las-2026-08-31.txt"\n' in locks
+    main_text = example.read_text(encoding="utf-8")
+    assert 'include "*/las.beancount"' in main_text and main_text.count('plugin "plugins.las"') == 1
+    prints = (folder / "las-2026-08-31.txt").read_text(encoding="utf-8").splitlines()
+    assert prints == sorted(prints) and len(prints) == len(set(prints)) > 500
+    before = snapshot(example.parent)
+
+    code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
+    assert code == 0 and "är redan låst; inget ändrat" in out, out
+    assert snapshot(example.parent) == before
+    code, out = run("kontrollera", example)
+    assert code == 0 and "inga fel" in out, out
+
+
+def test_a_new_entry_in_the_locked_period_is_refused_at_its_line_unless_it_is_a_referenced_correction(example):
+    assert run("period-close", "2026-08", example, "--las", "--utan-pdf")[0] == 0
+    june = example.parent / "2026" / "utfall" / "2026-06.beancount"
+    original = june.read_text(encoding="utf-8")
+    line = appended(june, LATE_INVOICE.format(date="2026-06-20"))
+    code, out = run("kontrollera", example)
+    assert code == 1
+    assert f"{june}:{line}: Perioden 2026-01-01 – 2026-08-31 är stängd ({example.parent / '2026' / 'las.beancount'}:" in out
+    assert out.count("är stängd") == 1
+
+    # An old entry with another amount is refused too, at its own line.
+    june.write_text(original.replace("13523.01 SEK", "13524.01 SEK", 1).replace("-2798859.27 SEK", "-2798860.27 SEK"), encoding="utf-8")
+    code, out = run("kontrollera", example)
+    assert code == 1 and f"{june}:" in out and "är stängd" in out
+
+    # A correction that carries its reference passes (it re-konterar, so the result stands).
+    june.write_text(original, encoding="utf-8")
+    appended(june, CORRECTION)
+    code, out = run("kontrollera", example)
+    assert code == 0, out
+    # … but not with an empty reference.
+    june.write_text(original + CORRECTION.replace('"SN 2026-10-14 §120"', '""'), encoding="utf-8")
+    code, out = run("kontrollera", example)
+    assert code == 1 and "korrigering: ska ange beslutet eller ärendet" in out
+
+    # The closed years' own locks (bokslut) hold as before.
+    june.write_text(original, encoding="utf-8")
+    old_june = example.parent / "2025" / "utfall" / "2025-06.beancount"
+    line = appended(old_june, LATE_INVOICE.format(date="2025-06-20"))
+    code, out = run("kontrollera", example)
+    assert code == 1 and f"{old_june}:{line}: Perioden 2025-01-01 – 2025-12-31 är stängd" in out
+    old_june.write_text(old_june.read_text(encoding="utf-8").replace(LATE_INVOICE.format(date="2025-06-20"), ""), encoding="utf-8")
+
+    # After the period, entries come and go as before.
+    june.write_text(original, encoding="utf-8")
+    september = example.parent / "2026" / "utfall" / "2026-09.beancount"
+    appended(september, LATE_INVOICE.format(date="2026-09-20"))
+    code, out = run("kontrollera", example)
+    assert code == 0, out
+
+
+def test_a_prognos_of_the_locked_delar_is_frozen(example):
+    assert run("period-close", "2026-08", example, "--las", "--utan-pdf")[0] == 0
+    prognos = example.parent / "2026" / "prognos" / "2026-08.beancount"
+    text = prognos.read_text(encoding="utf-8")
+    prognos.write_text(text.replace("Kostnader:Socialnämnden:010  5509000.00 SEK", "Kostnader:Socialnämnden:010  5409000.00 SEK"), encoding="utf-8")
+    code, out = run("kontrollera", example)
+    assert code == 1 and f"{prognos}:" in out and "är stängd" in out
+
+
+def test_locking_a_later_period_extends_the_lock(example):
+    code, out = run("period-close", "2026-04", example, "--las", "--utan-pdf")
+    assert code == 0 and "Perioden 2026-01-01 – 2026-04-30 är nu låst" in out, out
+    june = example.parent / "2026" / "utfall" / "2026-06.beancount"
+    appended(june, LATE_INVOICE.format(date="2026-06-20"))
+    assert run("kontrollera", example)[0] == 0  # June is after tertial 1
+
+    code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
+    assert code == 0 and "Perioden 2026-01-01 – 2026-08-31 är nu låst" in out, out
+    locks = (example.parent / "2026" / "las.beancount").read_text(encoding="utf-8")
+    assert locks.index('"2026-01-01" "2026-04-30"') < locks.index('"2026-01-01" "2026-08-31"')
+    assert run("kontrollera", example)[0] == 0  # the late invoice was there at the delår
+
+    march = example.parent / "2026" / "utfall" / "2026-03.beancount"
+    appended(march, LATE_INVOICE.format(date="2026-03-20"))
+    code, out = run("kontrollera", example)
+    assert code == 1 and out.count("är stängd") == 1
+    assert "Perioden 2026-01-01 – 2026-04-30 är stängd" in out  # the first lock it breaks
+
+
+def test_a_period_that_is_not_ready_is_not_locked(example):
+    code, out = run("period-close", "2026-07", example, "--las", "--utan-pdf")
+    assert code == 1 and "Ingen prognos är gjord för uppföljningen per 2026-07-31" in out
+    assert not (example.parent / "2026" / "las.beancount").exists()
+    assert 'plugin "plugins.las"' in example.read_text(encoding="utf-8")  # the closed years' lock, as before
+    assert 'include "*/las.beancount"' not in example.read_text(encoding="utf-8")
