@@ -25,6 +25,8 @@ closing entries are not locked.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -44,6 +46,7 @@ class Lock(NamedTuple):
     end: datetime.date
     path: Path  # the fingerprint file
     meta: dict
+    base: Path  # the main file's folder (the file lines are relative to it)
 
 
 def is_locked_kind(entry) -> bool:
@@ -61,9 +64,51 @@ def fingerprints(entries, start: datetime.date, end: datetime.date) -> list[str]
     return sorted({fingerprint(e) for e in entries if start <= e.date <= end and is_locked_kind(e)})
 
 
-def fingerprint_text(entries, start: datetime.date, end: datetime.date) -> str:
-    """The lock's fingerprint file: one per line, sorted (git shows what a new close adds)."""
-    return "".join(f"{p}\n" for p in fingerprints(entries, start, end))
+def fingerprint_text(entries, start: datetime.date, end: datetime.date, base: Path) -> str:
+    """The lock's fingerprint file: first the files that held the period, with the
+    SHA-256 of their content (`fil <sha256> <path from the main file>`), then the
+    entries' fingerprints, one per line, sorted (git shows what a new close adds).
+
+    The file lines are a shortcut for `check_locks`: an entry read from a file
+    whose content is unchanged since the close is known without its fingerprint."""
+    files = sorted({e.meta["filename"] for e in entries if start <= e.date <= end and is_locked_kind(e)})
+    lines = []
+    for name in files:
+        relative = _relative(name, base)
+        if relative is not None:
+            lines.append(f"{FILE_LINE} {_file_hash(name)} {relative}\n")
+    return "".join(lines) + "".join(f"{p}\n" for p in fingerprints(entries, start, end))
+
+
+FILE_LINE = "fil"
+
+
+def _relative(name: str, base: Path) -> str | None:
+    """`name` relative to the main file's folder (Beancount's file names are absolute)."""
+    relative = os.path.relpath(os.path.abspath(name), os.path.abspath(base))
+    if relative == ".." or relative.startswith("../") or os.path.isabs(relative):
+        return None  # outside the ledger's folder: checked entry by entry
+    return Path(relative).as_posix()
+
+
+def _file_hash(name: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(name).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def read_lock_file(path: Path) -> tuple[set[str], dict[str, str]]:
+    """(fingerprints, {file from the main file: its SHA-256 at the close})."""
+    prints: set[str] = set()
+    files: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split(maxsplit=2)
+        if len(parts) == 3 and parts[0] == FILE_LINE:
+            files[parts[2]] = parts[1]
+        elif len(parts) == 1:
+            prints.add(parts[0])
+    return prints, files
 
 
 def lock_lines(start: datetime.date, end: datetime.date, fil: str) -> list[str]:
@@ -98,19 +143,48 @@ def parse_locks(entries, base: Path) -> tuple[list[Lock], list]:
         if not path.exists():
             errors.append(LedgerInputError(entry.meta, f"Låsets fil {path} saknas; den skrivs av `namndbok bokslut` eller `namndbok period-close --las`. Utan den kan perioden inte skyddas.", entry))
             continue
-        locks.append(Lock(start, end, path, entry.meta))
+        locks.append(Lock(start, end, path, entry.meta, base))
     return locks, errors
+
+
+_hashes: dict[str, str | None] = {}
+
+
+def _current_hash(name: str) -> str | None:
+    """The file's SHA-256, remembered per (size, mtime) so that a load hashes each file once."""
+    try:
+        stat = Path(name).stat()
+    except OSError:
+        return None
+    key = f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}"
+    if key not in _hashes:
+        if len(_hashes) > 4096:  # a long-running Fava: forget old file versions
+            _hashes.clear()
+        _hashes[key] = _file_hash(name)
+    return _hashes[key]
 
 
 def check_locks(entries, locks: list[Lock]) -> list:
     """Errors for entries in a locked period that the lock does not know; once per entry."""
     if not locks:
         return []
-    known = [(lock, set(lock.path.read_text(encoding="utf-8", errors="replace").split()))
-             for lock in sorted(locks, key=lambda lock: (lock.end, lock.start))]
+    known = []
+    for lock in sorted(locks, key=lambda lock: (lock.end, lock.start)):
+        prints, files = read_lock_file(lock.path)
+        known.append((lock, prints, files))
+    unchanged: dict[tuple[int, str], bool] = {}  # (lock, file) → same content as at the close
+
+    def as_closed(index: int, lock: Lock, files: dict, name: str) -> bool:
+        key = (index, name)
+        if key not in unchanged:
+            relative = _relative(name, lock.base)
+            unchanged[key] = relative in files and files[relative] == _current_hash(name)
+        return unchanged[key]
+
     errors = []
     for entry in entries:
-        covering = [(lock, prints) for lock, prints in known if lock.start <= entry.date <= lock.end]
+        covering = [(index, lock, prints, files) for index, (lock, prints, files) in enumerate(known)
+                    if lock.start <= entry.date <= lock.end]
         if not covering or not is_locked_kind(entry):
             continue
         if MARKER in entry.meta:
@@ -120,6 +194,10 @@ def check_locks(entries, locks: list[Lock]) -> list:
                     f'{MARKER}: ska ange beslutet eller ärendet som rättelsen bygger på, som text, '
                     't.ex. korrigering: "KS 2026-05-02 §50".'), entry))
             continue
+        name = entry.meta["filename"]
+        covering = [(lock, prints) for index, lock, prints, files in covering if not as_closed(index, lock, files, name)]
+        if not covering:
+            continue  # its file is as it was at the close of every lock that covers it
         mark = fingerprint(entry)
         lock = next((lock for lock, prints in covering if mark not in prints), None)
         if lock is not None:

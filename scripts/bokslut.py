@@ -74,13 +74,15 @@ def close_year(ledger: Path, year: int) -> CloseResult:
         *lock_lines(start, end, f"{year}/las.txt"),
     ]) + "\n"
     with journaled(ledger, f"namndbok bokslut {year}") as originals:
-        lock_changed = originals.write(path.parent / "las.txt", fingerprint_text(entries, start, end))
+        lock_changed = originals.write(path.parent / "las.txt", fingerprint_text(entries, start, end, ledger.parent))
         changed = originals.write(path, canonical(text))
         originals.write(ledger, with_lock_lines(ledger.read_text(encoding="utf-8"), INCLUDE))
-        _, errors, _ = load(ledger)
+        closed, errors, _ = load(ledger)
         faults = [e for e in errors if not e.message.startswith("Varning:")]
         if faults:  # the journal puts everything back as it was
             raise CloseError(f"Bokslutet skrevs inte: liggaren läste inte rent efteråt ({faults[0].message}).")
+        # The lock as the files now are (their hashes included): a re-run writes the same.
+        lock_changed = originals.write(path.parent / "las.txt", fingerprint_text(closed, start, end, ledger.parent)) or lock_changed
     years = list(range(_first_year(ledgerdata), year + 1))
     return CloseResult(path, changed or lock_changed, roll_forward_table(read_ledger(*_reload(ledger)), years))
 

@@ -53,15 +53,17 @@ def lock_period(ledger: Path, entries, options, end: datetime.date) -> LockResul
     periods = existing_locks(entries, locks_file) | {(start, end)}
     text = render(periods, Roots.from_options(options), end.year)
     with journaled(ledger, f"namndbok period-close {end:%Y-%m} --las") as originals:
-        changed = originals.write(prints, fingerprint_text(entries, start, end))
+        changed = originals.write(prints, fingerprint_text(entries, start, end, ledger.parent))
         changed = originals.write(locks_file, canonical(text)) or changed
         originals.write(ledger, with_lock_lines(ledger.read_text(encoding="utf-8"), INCLUDE))
-        _, errors, _ = load(ledger)
+        locked, errors, _ = load(ledger)
         faults = [e for e in errors if not e.message.startswith("Varning:")]
         if faults:  # the journal puts everything back as it was
             first = faults[0]
             raise LockError(f"Låset skrevs inte: liggaren läste inte rent efteråt "
                             f"({first.source.get('filename')}:{first.source.get('lineno')}: {first.message}).")
+        # The lock as the files now are (their hashes included): a re-run writes the same.
+        changed = originals.write(prints, fingerprint_text(locked, start, end, ledger.parent)) or changed
     return LockResult(start, end, prints, changed)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 
 import pytest
@@ -57,8 +58,15 @@ def test_the_delar_is_locked_and_locking_again_changes_nothing(example):
     assert '2026-08-31 custom "las" "2026-01-01" "2026-08-31"\n  fil: "2026/las-2026-08-31.txt"\n' in locks
     main_text = example.read_text(encoding="utf-8")
     assert 'include "*/las.beancount"' in main_text and main_text.count('plugin "plugins.las"') == 1
-    prints = (folder / "las-2026-08-31.txt").read_text(encoding="utf-8").splitlines()
+    lines = (folder / "las-2026-08-31.txt").read_text(encoding="utf-8").splitlines()
+    files = [line.split() for line in lines if line.startswith("fil ")]
+    prints = [line for line in lines if not line.startswith("fil ")]
     assert prints == sorted(prints) and len(prints) == len(set(prints)) > 500
+    # the files that held the period, with their content's SHA-256 (the check's shortcut)
+    held = {path: digest for _, digest, path in files}
+    june = example.parent / "2026" / "utfall" / "2026-06.beancount"
+    assert held["2026/utfall/2026-06.beancount"] == hashlib.sha256(june.read_bytes()).hexdigest()
+    assert "2026/utfall/2026-09.beancount" not in held
     before = snapshot(example.parent)
 
     code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
