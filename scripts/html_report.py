@@ -84,20 +84,46 @@ def chromium() -> str | None:
 
 def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     """Print the page to PDF with headless Chromium; raises RuntimeError (Swedish) when it cannot."""
-    binary = chromium()
-    if binary is None:
-        raise RuntimeError("PDF kräver Chromium (Debian: apt-get install chromium); HTML-rapporten är skriven.")
-    with tempfile.TemporaryDirectory(prefix="namndbok-pdf-") as profile:
-        tmp_pdf = Path(profile) / "rapport.pdf"
-        result = subprocess.run(
+    PdfJob(html_path, pdf_path).wait()
+
+
+class PdfJob:
+    """Chromium printing the page in the background: start it, do other work, then `wait()`.
+
+    The PDF is written atomically by `wait()`; `cancel()` stops Chromium and leaves no file."""
+
+    def __init__(self, html_path: Path, pdf_path: Path) -> None:
+        binary = chromium()
+        if binary is None:
+            raise RuntimeError("PDF kräver Chromium (Debian: apt-get install chromium); HTML-rapporten är skriven.")
+        self.pdf_path = pdf_path
+        self.profile = tempfile.TemporaryDirectory(prefix="namndbok-pdf-")
+        self.tmp_pdf = Path(self.profile.name) / "rapport.pdf"
+        self.process = subprocess.Popen(
             [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={tmp_pdf}",
+             f"--user-data-dir={self.profile.name}", "--no-pdf-header-footer", f"--print-to-pdf={self.tmp_pdf}",
              html_path.resolve().as_uri()],
-            capture_output=True, text=True, timeout=120,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
-        if result.returncode != 0 or not tmp_pdf.exists():
-            raise RuntimeError(f"Chromium kunde inte skriva PDF:en ({result.stderr.strip()[-300:]}).")
+
+    def wait(self) -> None:
         from namndbok.fileio import atomic_write_bytes
 
-        atomic_write_bytes(pdf_path, tmp_pdf.read_bytes())
+        try:
+            try:
+                _, stderr = self.process.communicate(timeout=120)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.communicate()
+                raise RuntimeError("Chromium skrev inte PDF:en på 120 sekunder.") from None
+            if self.process.returncode != 0 or not self.tmp_pdf.exists():
+                raise RuntimeError(f"Chromium kunde inte skriva PDF:en ({(stderr or '').strip()[-300:]}).")
+            atomic_write_bytes(self.pdf_path, self.tmp_pdf.read_bytes())
+        finally:
+            self.profile.cleanup()
+
+    def cancel(self) -> None:
+        self.process.kill()
+        self.process.communicate()
+        self.profile.cleanup()

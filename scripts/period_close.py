@@ -35,7 +35,7 @@ from namndbok.nyckeltal import compute_nyckeltal, load_specs, parse_volumes
 from namndbok.report import build_report
 from namndbok.swedish import format_amount, month_name
 from scripts.charts import deviation_chart, monthly_chart, prognos_chart
-from scripts.html_report import html_to_pdf, render_html
+from scripts.html_report import PdfJob, html_to_pdf, render_html
 from scripts.nyckeltal import to_csv as nyckeltal_csv
 from scripts.nyckeltal import to_markdown as nyckeltal_markdown
 from scripts.period_lock import LockResult, lock_period
@@ -93,33 +93,47 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
     found = deviations(data, date, "verksamhet", Decimal(500_000), comments_for(ledger.parent, date, "verksamhet"))
     previous = compute(data, date).foregaende_uppfoljning
     deviation_lines = [format_deviation(d, previous) for d in found] or ["Inga avvikelser på minst 0,5 mnkr."]
-    years = sorted({d.year for by_date in data.utfall.values() for d in by_date if d <= date})
+    years = sorted({y for by_year in data.yearly_utfall().values() for y in by_year if y <= date.year})
     ek = roll_forward_table(data, years, date)
     ek_rows = [(label, [format_amount(v) for v in values]) for label, values in ek.rows]
 
-    outputs: dict[Path, str | bytes] = {}
-    for report, stem in zip(reports, stems):
-        outputs[folder / f"{stem}.md"] = to_markdown(report)
-        outputs[folder / f"{stem}.csv"] = to_csv(report)
-        outputs[folder / f"{stem}.xlsx"] = to_xlsx(report)
-    outputs[folder / "avvikelser.md"] = "\n".join(
-        [f"**Avvikelser mot budget helår per {date}** (minst 0,5 mnkr, förra uppföljningen inom parentes)", ""]
-        + [f"- {line}" for line in deviation_lines]) + "\n"
-    outputs[folder / "eget-kapital.md"] = _eget_kapital_text(ek.columns, ek_rows, date)
-    nyckeltal = _nyckeltal(ledger, entries, data, date)
-    if nyckeltal is not None:
-        outputs[folder / "nyckeltal.md"] = nyckeltal_markdown(nyckeltal, f"Nyckeltal {date.year} t.o.m. {date}")
-        outputs[folder / "nyckeltal.csv"] = nyckeltal_csv(nyckeltal)
+    # The page (and so the PDF) first: Chromium prints it while the other files are made.
     charts = [monthly_chart(data, date), prognos_chart(data, date), deviation_chart(data, date)]
-    outputs[folder / "rapport.html"] = render_html(f"{options['title']}", date, reports, deviation_lines, ek.columns, ek_rows, charts)
-    outputs[folder / "README.md"] = _index(options["title"], date, [(r.layout.namn, stem) for r, stem in zip(reports, stems)])
-    changed = []
-    for path, content in outputs.items():
-        write = atomic_write_bytes if isinstance(content, bytes) else atomic_write_text
-        if write(path, content):
-            changed.append(path)
-    written = Written(folder, sorted(outputs), changed)
-    return write_pdf(written) if pdf else written
+    html_path, pdf_path = folder / "rapport.html", folder / "rapport.pdf"
+    html_changed = atomic_write_text(html_path, render_html(
+        f"{options['title']}", date, reports, deviation_lines, ek.columns, ek_rows, charts))
+    printing = PdfJob(html_path, pdf_path) if pdf and (html_changed or not pdf_path.exists()) else None
+    try:
+        outputs: dict[Path, str | bytes] = {}
+        for report, stem in zip(reports, stems):
+            outputs[folder / f"{stem}.md"] = to_markdown(report)
+            outputs[folder / f"{stem}.csv"] = to_csv(report)
+            outputs[folder / f"{stem}.xlsx"] = to_xlsx(report)
+        outputs[folder / "avvikelser.md"] = "\n".join(
+            [f"**Avvikelser mot budget helår per {date}** (minst 0,5 mnkr, förra uppföljningen inom parentes)", ""]
+            + [f"- {line}" for line in deviation_lines]) + "\n"
+        outputs[folder / "eget-kapital.md"] = _eget_kapital_text(ek.columns, ek_rows, date)
+        nyckeltal = _nyckeltal(ledger, entries, data, date)
+        if nyckeltal is not None:
+            outputs[folder / "nyckeltal.md"] = nyckeltal_markdown(nyckeltal, f"Nyckeltal {date.year} t.o.m. {date}")
+            outputs[folder / "nyckeltal.csv"] = nyckeltal_csv(nyckeltal)
+        outputs[folder / "README.md"] = _index(options["title"], date, [(r.layout.namn, stem) for r, stem in zip(reports, stems)])
+        changed = [html_path] if html_changed else []
+        for path, content in outputs.items():
+            write = atomic_write_bytes if isinstance(content, bytes) else atomic_write_text
+            if write(path, content):
+                changed.append(path)
+    except BaseException:
+        if printing is not None:
+            printing.cancel()
+        raise
+    files = sorted([*outputs, html_path])
+    if printing is not None:
+        printing.wait()
+        changed.append(pdf_path)
+    if pdf:
+        files.append(pdf_path)
+    return Written(folder, files, sorted(changed))
 
 
 def write_pdf(written: Written) -> Written:
