@@ -337,7 +337,9 @@ def prestanda_generera(katalog: Path, namnder: int, years: tuple[int, ...], rade
               show_default=True, help="Storlekar på den genererade nämnden: SIE-rader för året (kan upprepas).")
 @click.option("--korningar", "runs", type=click.IntRange(1, 20), default=3, show_default=True,
               help="Körningar per verktyg; medianen visas.")
-def prestanda_jamfor(katalog: Path | None, sizes: tuple[int, ...], runs: int) -> None:
+@click.option("--lage", "mode", type=click.Choice(["summerad", "detaljerad"]), default="summerad", show_default=True,
+              help="Hur utfallet importeras i den genererade liggaren (journalerna får samma transaktioner).")
+def prestanda_jamfor(katalog: Path | None, sizes: tuple[int, ...], runs: int, mode: str) -> None:
     """Budget mot utfall: Nämndbok mot hledger och ledger på samma data (tider, kvoter och kontroll av summorna)."""
     import tempfile
 
@@ -345,7 +347,7 @@ def prestanda_jamfor(katalog: Path | None, sizes: tuple[int, ...], runs: int) ->
 
     with tempfile.TemporaryDirectory(prefix="namndbok-jamfor-") as tmp:
         try:
-            results = run(EXAMPLE_DIR, katalog or Path(tmp), list(sizes), runs, say=click.echo)
+            results = run(EXAMPLE_DIR, katalog or Path(tmp), list(sizes), runs, mode, say=click.echo)
         except RuntimeError as err:
             raise click.ClickException(str(err)) from None
     click.echo("")

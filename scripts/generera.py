@@ -234,5 +234,5 @@ def generate(folder: Path, count: int, years: list[int], rows: int, verksamheter
             say(f"{committee.name} {year}: importerar ({mode}) …")
             run_import(ledger, read_sie, "sie", export, mode)
         entries, _, options = load(ledger)
-        write_journals(read_ledger(entries, options), base, committee.slug)
+        write_journals(read_ledger(entries, options), entries, base, committee.slug)
     return town

@@ -1,8 +1,8 @@
 """`namndbok prestanda jamfor`: our budget report against hledger's and ledger-cli's, timed and checked.
 
 For the example committee and for generated committees of a few sizes
-(`scripts/generera.py`, one committee × one year of R SIE rows, made if
-missing), the same year's budget-vs-utfall report by three tools, each as a
+(`scripts/generera.py`, one committee × one year of R SIE rows imported
+summerad or detaljerad, made if missing), the same year's budget-vs-utfall report by three tools, each as a
 whole command in a subprocess (start-up, reading the files, the report), the
 median of a few runs:
 
@@ -177,14 +177,15 @@ def example_case(example_dir: Path, folder: Path, year: int) -> Case:
     ledger = example_dir / "socialnamnden.beancount"
     entries, _, options = load(ledger)
     folder.mkdir(parents=True, exist_ok=True)
-    return Case("Exempelnämnden", None, ledger, write_journals(read_ledger(entries, options), folder, "exempel"), year)
+    return Case("Exempelnämnden", None, ledger, write_journals(read_ledger(entries, options), entries, folder, "exempel"), year)
 
 
-def generated_case(folder: Path, rows: int, year: int, say: Callable[[str], None]) -> Case:
-    """One committee × one year of `rows` SIE rows under `folder/rader-<rows>`, generated if missing."""
+def generated_case(folder: Path, rows: int, year: int, mode: str, say: Callable[[str], None]) -> Case:
+    """One committee × one year of `rows` SIE rows imported in `mode` under `folder/rader-<rows>[-detaljerad]`,
+    generated if missing."""
     from scripts.generera import committees, generate
 
-    target = folder / f"rader-{rows}"
+    target = folder / (f"rader-{rows}" if mode == "summerad" else f"rader-{rows}-{mode}")
     committee = committees(1, 12)[0]
     ledger = target / committee.slug / committee.ledger
     journals = {tool: ledger.with_suffix(f".{ending}") for tool, ending in (("hledger", "journal"), ("ledger", "ledger"))}
@@ -192,18 +193,18 @@ def generated_case(folder: Path, rows: int, year: int, say: Callable[[str], None
         if target.exists():
             shutil.rmtree(target)  # a generation cut off half-way
         say(f"Genererar {committee.name} {year} med {rows:,} rader i {target} …".replace(",", " "))
-        generate(target, 1, [year], rows, say=say)
-    return Case(f"{committee.name} (genererad)", rows, ledger, journals, year)
+        generate(target, 1, [year], rows, mode=mode, say=say)
+    return Case(f"{committee.name} ({mode})", rows, ledger, journals, year)
 
 
-def run(example_dir: Path, folder: Path, sizes: list[int], runs: int = 3, year: int = 2026,
+def run(example_dir: Path, folder: Path, sizes: list[int], runs: int = 3, mode: str = "summerad", year: int = 2026,
         say: Callable[[str], None] = print) -> list[Result]:
     tools = available_tools()
     missing = [t for t in TOOLS if t not in tools]
     if missing:
         say(MISSING_TOOLS.format(tools=" och ".join(missing)))
     cases = [example_case(example_dir, folder / "exempel", year)]
-    cases += [generated_case(folder, rows, year, say) for rows in sizes]
+    cases += [generated_case(folder, rows, year, mode, say) for rows in sizes]
     results = []
     for case in cases:
         say(f"Mäter {case.label}{'' if case.rows is None else f' ({case.rows:,} rader)'.replace(',', ' ')} …")

@@ -5,12 +5,12 @@ run their budget reports on exactly what our engine reads from the loaded
 ledger (`LedgerData`), so the three tools can be timed and their totals
 compared. What the journals hold, per year:
 
-- **utfall**: one transaction per month (dated its last day) with one posting
-  per result account (kommunbidrag, intäkter, kostnader, disposition) — the
-  sum of the account's utfall that month — balanced against `MOTKONTO`. This
-  is what a summerad import puts in the ledger (one entry per month), so each
-  tool reads the same number of postings; a detailed import would add nothing
-  to the report but parsing time for hledger and ledger.
+- **utfall**: one transaction per Beancount transaction of the ledger, with
+  its postings on result accounts (kommunbidrag, intäkter, kostnader,
+  disposition; several on one account summed), balanced against `MOTKONTO`.
+  So the journals hold what the ledger holds: after a summerad import one
+  transaction per month with a posting per account, after a detaljerad
+  import one per voucher — each tool reads the same number of postings.
 - **budget**: the lines in effect at 31 December (`lines_in_effect`), spread
   over the months by the engine's own periodisering (`fakta.line_months`, in
   öre, the last month taking the rest so the year is exact), as periodic
@@ -43,6 +43,8 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+from beancount.core.data import Transaction
+
 from namndbok.accounts import RESULT_KINDS
 from namndbok.budget import lines_in_effect
 from namndbok.fakta import line_months
@@ -69,14 +71,19 @@ def _result_accounts(data: LedgerData) -> set[str]:
     return {name for name, ref in data.refs.items() if ref.kind in RESULT_KINDS}
 
 
-def utfall_by_month(data: LedgerData) -> dict[tuple[int, int], dict[str, Decimal]]:
-    """(year, month) → account → the month's utfall (Beancount's sign), result accounts only."""
+def utfall_transactions(entries, data: LedgerData) -> list[tuple[datetime.date, str, dict[str, Decimal]]]:
+    """(date, narration, account → amount) of every transaction with postings on result accounts."""
     wanted = _result_accounts(data)
-    out: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for account, by_date in data.utfall.items():
-        if account in wanted:
-            for day, amount in by_date.items():
-                out[day.year, day.month][account] += amount
+    out = []
+    for entry in entries:
+        if isinstance(entry, Transaction):
+            amounts: dict[str, Decimal] = defaultdict(Decimal)
+            for posting in entry.postings:
+                if posting.account in wanted and posting.units.currency == data.currency:
+                    amounts[posting.account] += posting.units.number
+            amounts = {a: v for a, v in amounts.items() if v}
+            if amounts:
+                out.append((entry.date, entry.narration or "Utfall", amounts))
     return out
 
 
@@ -116,33 +123,29 @@ def _budget_rules(year: int, budget: dict[str, list[Decimal]], currency: str, co
     return out
 
 
-def journal_text(data: LedgerData, dialect: str) -> str:
+def journal_text(data: LedgerData, entries, dialect: str) -> str:
     """The whole journal (see the module docstring); `dialect` is hledger or ledger."""
     currency, counter = data.currency, f"{data.roots.tillgangar}:{MOTKONTO}"
     title = data.options.get("title", "Nämndbok")
     out = [f"; {title} – utfall och budget för {dialect}, skriven av `namndbok prestanda generera`/`jamfor`.",
-           "; Samma siffror som Nämndboks liggare: utfall summerat per konto och månad, budgeten som periodiska regler.", ""]
-    utfall = utfall_by_month(data)
-    years = sorted({year for year, _ in utfall} | {line.date.year for line in data.budget_lines})
+           "; Samma siffror som Nämndboks liggare: utfallet som liggarens transaktioner, budgeten som periodiska regler.", ""]
+    utfall = utfall_transactions(entries, data)
+    years = sorted({day.year for day, _, _ in utfall} | {line.date.year for line in data.budget_lines})
     budgets = {year: {a: m for a, m in budget_by_month(data, year).items() if any(m)} for year in years}
     depths = sorted({a.count(":") for budget in budgets.values() for a in budget}, reverse=True)
     for depth in depths:  # deepest accounts first: ledger-cli matches a posting to the first budgeted ancestor it meets
         for year, budget in budgets.items():
             out += _budget_rules(year, {a: m for a, m in budget.items() if a.count(":") == depth}, currency, counter)
-    for year in years:
-        for month in range(1, 13):
-            amounts = {a: v for a, v in utfall.get((year, month), {}).items() if v}
-            if amounts:
-                day = _first(year, month + 1) - datetime.timedelta(days=1)
-                out += [f"{day} Utfall {year}-{month:02d}", *_postings(amounts, currency, counter), ""]
+    for day, narration, amounts in utfall:
+        out += [f"{day} {' '.join(narration.replace(';', ',').split())}", *_postings(amounts, currency, counter), ""]
     return "\n".join(out)
 
 
-def write_journals(data: LedgerData, folder: Path, stem: str) -> dict[str, Path]:
+def write_journals(data: LedgerData, entries, folder: Path, stem: str) -> dict[str, Path]:
     """Write `<stem>.journal` (hledger) and `<stem>.ledger` (ledger-cli) into `folder`; dialect → path."""
     paths = {}
     for dialect, ending in DIALECTS.items():
         path = folder / f"{stem}.{ending}"
-        atomic_write_text(path, journal_text(data, dialect))
+        atomic_write_text(path, journal_text(data, entries, dialect))
         paths[dialect] = path
     return paths

@@ -144,7 +144,7 @@ def test_the_example_committees_journals_give_the_engines_totals_too(tool, tmp_p
         pytest.skip(f"{tool} saknas (apt-get install {tool})")
     entries, _, options = example_ledger
     data = read_ledger(entries, options)
-    journals = write_journals(data, tmp_path, "exempel")
+    journals = write_journals(data, entries, tmp_path, "exempel")
     for year in (2025, 2026):
         ours = engine_per_verksamhet(data, year)
         assert len(ours) == (12 if year == 2026 else 11)  # eleven verksamheter; in 2026 also the nämnd-level saving
@@ -159,7 +159,7 @@ def test_the_comparison_command_prints_the_table_and_says_the_totals_agree(tmp_p
     assert lines[header].split() == ["Liggare", "SIE-rader", "Nämndbok", "s", "hledger", "s", "ledger", "s",
                                      "hledger/Nämndbok", "ledger/Nämndbok", "Summor"]
     assert re.fullmatch(r"Exempelnämnden\s+–(\s+\d+,\d\d){5}\s+stämmer", lines[header + 1])
-    assert re.fullmatch(r"Socialnämnden \(genererad\)\s+1 000(\s+\d+,\d\d){5}\s+stämmer", lines[header + 2])
+    assert re.fullmatch(r"Socialnämnden \(summerad\)\s+1 000(\s+\d+,\d\d){5}\s+stämmer", lines[header + 2])
 
     # Without hledger and ledger on the PATH: a Swedish note, and only our column.
     bare = tmp_path / "bin"
