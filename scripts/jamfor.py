@@ -56,6 +56,7 @@ class Case(NamedTuple):
 
 class Result(NamedTuple):
     case: Case
+    entries: int  # Beancount entries of the loaded ledger (what every tool reads, roughly)
     seconds: dict[str, float]  # "namndbok", "hledger", "ledger" → median wall time
     differences: list[str]
 
@@ -165,7 +166,7 @@ def measure(case: Case, runs: int, tools: list[str]) -> Result:
         seconds[tool], output = median_seconds(tool_command(tool, case.journals[tool], case.year), runs)
         parsed = parse_hledger(output) if tool == "hledger" else parse_ledger(output)
         found += differences(tool, ours, per_verksamhet(parsed, data.roots))
-    return Result(case, seconds, found)
+    return Result(case, len(entries), seconds, found)
 
 
 def example_case(example_dir: Path, folder: Path, year: int) -> Case:
@@ -213,13 +214,14 @@ def run(example_dir: Path, folder: Path, sizes: list[int], runs: int = 3, mode: 
 
 
 def table_lines(results: list[Result], tools: list[str]) -> list[str]:
-    """The figures as a table with Swedish labels: seconds, ratios to Nämndbok, and whether the totals agree."""
-    head = ["Liggare", "SIE-rader", "Nämndbok s"] + [f"{t} s" for t in tools] + [f"{t}/Nämndbok" for t in tools] + ["Summor"]
+    """The figures as a table with Swedish labels: the ledger's entries, seconds, ratios to Nämndbok,
+    and whether the totals agree."""
+    head = ["Liggare", "SIE-rader", "Poster", "Nämndbok s"] + [f"{t} s" for t in tools] + [f"{t}/Nämndbok" for t in tools] + ["Summor"]
     rows = [head]
     for r in results:
         ours = r.seconds["namndbok"]
         line = [r.case.label, "–" if r.case.rows is None else format_number(Decimal(r.case.rows), 0),
-                format_number(Decimal(str(ours)), 2)]
+                format_number(Decimal(r.entries), 0), format_number(Decimal(str(ours)), 2)]
         line += [format_number(Decimal(str(r.seconds[t])), 2) for t in tools]
         line += [format_number(Decimal(str(r.seconds[t] / ours)), 2) for t in tools]
         line.append("stämmer" if not r.differences else f"{len(r.differences)} skillnader")
