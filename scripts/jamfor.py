@@ -194,7 +194,9 @@ def generated_case(folder: Path, rows: int, year: int, mode: str, say: Callable[
         if target.exists():
             shutil.rmtree(target)  # a generation cut off half-way
         say(f"Genererar {committee.name} {year} med {rows:,} rader i {target} …".replace(",", " "))
+        start = time.perf_counter()
         generate(target, 1, [year], rows, mode=mode, say=say)
+        say(f"Genererad, importerad ({mode}) och skriven för hledger och ledger på {format_number(Decimal(str(time.perf_counter() - start)), 1)} s.")
     return Case(f"{committee.name} ({mode})", rows, ledger, journals, year)
 
 

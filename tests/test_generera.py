@@ -176,6 +176,24 @@ def test_the_comparison_command_prints_the_table_and_says_the_totals_agree(tmp_p
     assert header.split() == ["Liggare", "SIE-rader", "Poster", "Nämndbok", "s", "Summor"]
 
 
+def test_the_generate_command_writes_a_committee_that_reports(tmp_path):
+    target = tmp_path / "kommun"
+    args = ["prestanda", "generera", str(target), "--namnder", "1", "--ar", "2026", "--rader", "200", "--verksamheter", "2"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == f"Klart: 1 nämnder × 1 år × 200 rader i {target}."
+    ledger = target / "socialnamnden" / "socialnamnden.beancount"
+    assert sorted(p.name for p in ledger.parent.iterdir()) == [
+        "2026", "import", "import.toml", "kontoplan.toml", "periodisering.toml",
+        "socialnamnden.beancount", "socialnamnden.journal", "socialnamnden.ledger"]
+    report = CliRunner().invoke(main, ["uppfoljning", str(ledger), "--per", "2026-12", "--grupp", "verksamhet"])
+    assert report.exit_code == 0, report.output
+    assert [line.split()[1] for line in report.output.splitlines() if re.match(r"│ \d{3} ", line)] == ["010", "200"]
+
+    too_few = CliRunner().invoke(main, ["prestanda", "generera", str(tmp_path / "ny"), "--rader", "100"])
+    assert too_few.exit_code != 0 and "minst 158 rader behövs för 12 verksamheter" in too_few.output
+
+
 def test_generating_into_a_folder_that_has_files_is_refused(tmp_path):
     (tmp_path / "annat.txt").write_text("x")
     result = CliRunner().invoke(main, ["prestanda", "generera", str(tmp_path)])
