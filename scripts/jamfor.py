@@ -34,6 +34,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+from beancount.core.data import Transaction
+
 from namndbok.accounts import KIND_INTAKT, KIND_KOSTNAD, AccountNameError, Roots, parse_account
 from namndbok.swedish import format_number
 
@@ -56,7 +58,7 @@ class Case(NamedTuple):
 
 class Result(NamedTuple):
     case: Case
-    entries: int  # Beancount entries of the loaded ledger (what every tool reads, roughly)
+    postings: int  # postings of the loaded ledger's transactions (the journals have as many on result accounts)
     seconds: dict[str, float]  # "namndbok", "hledger", "ledger" → median wall time
     differences: list[str]
 
@@ -166,7 +168,8 @@ def measure(case: Case, runs: int, tools: list[str]) -> Result:
         seconds[tool], output = median_seconds(tool_command(tool, case.journals[tool], case.year), runs)
         parsed = parse_hledger(output) if tool == "hledger" else parse_ledger(output)
         found += differences(tool, ours, per_verksamhet(parsed, data.roots))
-    return Result(case, len(entries), seconds, found)
+    postings = sum(len(e.postings) for e in entries if isinstance(e, Transaction))
+    return Result(case, postings, seconds, found)
 
 
 def example_case(example_dir: Path, folder: Path, year: int) -> Case:
@@ -216,14 +219,14 @@ def run(example_dir: Path, folder: Path, sizes: list[int], runs: int = 3, mode: 
 
 
 def table_lines(results: list[Result], tools: list[str]) -> list[str]:
-    """The figures as a table with Swedish labels: the ledger's entries, seconds, ratios to Nämndbok,
+    """The figures as a table with Swedish labels: the ledger's postings, seconds, ratios to Nämndbok,
     and whether the totals agree."""
-    head = ["Liggare", "SIE-rader", "Poster", "Nämndbok s"] + [f"{t} s" for t in tools] + [f"{t}/Nämndbok" for t in tools] + ["Summor"]
+    head = ["Liggare", "SIE-rader", "Konteringar", "Nämndbok s"] + [f"{t} s" for t in tools] + [f"{t}/Nämndbok" for t in tools] + ["Summor"]
     rows = [head]
     for r in results:
         ours = r.seconds["namndbok"]
         line = [r.case.label, "–" if r.case.rows is None else format_number(Decimal(r.case.rows), 0),
-                format_number(Decimal(r.entries), 0), format_number(Decimal(str(ours)), 2)]
+                format_number(Decimal(r.postings), 0), format_number(Decimal(str(ours)), 2)]
         line += [format_number(Decimal(str(r.seconds[t])), 2) for t in tools]
         line += [format_number(Decimal(str(r.seconds[t] / ours)), 2) for t in tools]
         line.append("stämmer" if not r.differences else f"{len(r.differences)} skillnader")
