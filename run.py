@@ -45,9 +45,10 @@ def ensure_venv() -> None:
     STAMP.write_text(wanted)
 
 
-# Debian packages the tests drive for real: Chromium (PDF reports, browser tests)
-# and poppler-utils (reading the PDFs back). Installed when missing and we are root.
-DEBIAN_FOR_TESTS = {"chromium": "chromium", "pdftoppm": "poppler-utils"}
+# Debian packages the tests drive for real: Chromium (PDF reports, browser tests),
+# poppler-utils (reading the PDFs back), hledger and ledger (their budget reports
+# against ours, tests/test_generera.py). Installed when missing and we are root.
+DEBIAN_FOR_TESTS = {"chromium": "chromium", "pdftoppm": "poppler-utils", "hledger": "hledger", "ledger": "ledger"}
 
 
 def ensure_debian_packages() -> None:

@@ -107,16 +107,22 @@ def _utfall(data: LedgerData, year: int, at: datetime.date) -> list[Fact]:
             for (account, month), amount in sorted(sums.items())]
 
 
+def line_months(data: LedgerData, line, places: Decimal = PLACES) -> list[Decimal]:
+    """A budget line spread over its twelve months (Beancount's sign), each to `places`,
+    the last month taking the rest so that the months add up to the line exactly."""
+    amounts = [(line.amount * share).quantize(places) for share in month_shares(line_weights(data, line))]
+    amounts[-1] = line.amount - sum(amounts[:-1])
+    return amounts
+
+
 def _budget(data: LedgerData, year: int, at: datetime.date) -> list[Fact]:
     out = []
     for line in lines_in_effect(data.decisions, data.budget_lines, year, at):
         if line.account not in data.refs:
             continue
         dims = _dims(data, line.account)
-        amounts = [(-line.amount * share).quantize(PLACES) for share in month_shares(line_weights(data, line))]
-        amounts[-1] = -line.amount - sum(amounts[:-1])  # the months add up to the line exactly
-        out += [Fact(year, month, _month_end(year, month), *dims, "budget", line.version, None, None, amount)
-                for month, amount in enumerate(amounts, start=1)]
+        out += [Fact(year, month, _month_end(year, month), *dims, "budget", line.version, None, None, -amount)
+                for month, amount in enumerate(line_months(data, line), start=1)]
     return out
 
 

@@ -310,6 +310,60 @@ def prestanda_period_close(period: str) -> None:
         click.echo(f"{figure.step:<28} {figure.seconds * 1000:8.0f} ms  toppminne hittills {figure.peak_mb:6.0f} MB")
 
 
+@prestanda.command("generera")
+@click.argument("katalog", metavar="KATALOG", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--namnder", type=click.IntRange(1, 50), default=2, show_default=True, help="Antal nämnder.")
+@click.option("--ar", "years", type=click.IntRange(2000, 2100), multiple=True, default=(2025, 2026), show_default=True,
+              help="År (kan upprepas).")
+@click.option("--rader", type=click.IntRange(100, 5_000_000), default=10_000, show_default=True,
+              help="#TRANS-rader i varje nämnds SIE-fil per år.")
+@click.option("--verksamheter", type=click.IntRange(1, 20), default=12, show_default=True, help="Verksamheter per nämnd.")
+@click.option("--lage", "mode", type=click.Choice(["summerad", "detaljerad"]), default="summerad", show_default=True,
+              help="Hur utfallet importeras i liggarna.")
+@click.option("--fro", "seed", type=int, default=1, show_default=True, help="Slumpfrö (samma frö ger samma filer).")
+def prestanda_generera(katalog: Path, namnder: int, years: tuple[int, ...], rader: int, verksamheter: int, mode: str, seed: int) -> None:
+    """Generera en stor syntetisk kommun: SIE 4-filer, Nämndbok-liggare och journaler för hledger och ledger."""
+    from scripts.generera import generate, minimum_rows
+
+    if rader < minimum_rows(verksamheter):
+        raise click.BadParameter(f"minst {minimum_rows(verksamheter)} rader behövs för {verksamheter} verksamheter.", param_hint="--rader")
+    if katalog.exists() and any(katalog.iterdir()):
+        raise click.ClickException(f"{katalog} finns redan och är inte tom; välj en ny katalog.")
+    town = generate(katalog, namnder, list(years), rader, verksamheter, mode, seed, say=click.echo)
+    for committee in town.committees:
+        click.echo(f"{committee.name}: {town.ledger(committee)}")
+    click.echo(f"Klart: {namnder} nämnder × {len(years)} år × {rader:,} rader i {katalog}.".replace(",", " "))
+
+
+@prestanda.command("jamfor")
+@click.argument("katalog", metavar="[KATALOG]", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--rader", "sizes", type=click.IntRange(1_000, 5_000_000), multiple=True, default=(10_000, 30_000, 100_000),
+              show_default=True, help="Storlekar på den genererade nämnden: SIE-rader för året (kan upprepas).")
+@click.option("--korningar", "runs", type=click.IntRange(1, 20), default=3, show_default=True,
+              help="Körningar per verktyg; medianen visas.")
+@click.option("--lage", "mode", type=click.Choice(["summerad", "detaljerad"]), default="summerad", show_default=True,
+              help="Hur utfallet importeras i den genererade liggaren (journalerna får samma transaktioner).")
+def prestanda_jamfor(katalog: Path | None, sizes: tuple[int, ...], runs: int, mode: str) -> None:
+    """Budget mot utfall: Nämndbok mot hledger och ledger på samma data (tider, kvoter och kontroll av summorna)."""
+    import tempfile
+
+    from scripts.jamfor import available_tools, run, table_lines
+
+    with tempfile.TemporaryDirectory(prefix="namndbok-jamfor-") as tmp:
+        try:
+            results = run(EXAMPLE_DIR, katalog or Path(tmp), list(sizes), runs, mode, say=click.echo)
+        except RuntimeError as err:
+            raise click.ClickException(str(err)) from None
+    click.echo("")
+    for line in table_lines(results, available_tools()):
+        click.echo(line)
+    for result in results:
+        for difference in result.differences:
+            click.secho(f"Skillnad i {result.case.label}: {difference}", fg="red")
+    if any(r.differences for r in results):
+        raise click.ClickException("Verktygen är inte överens om summorna; se skillnaderna ovan.")
+
+
 @main.command()
 @click.argument("layout", metavar="LAYOUT", type=click.Path(dir_okay=False, path_type=Path))
 @ledger_argument

@@ -1,0 +1,207 @@
+"""The synthetic municipality (`namndbok prestanda generera`) and the comparison with hledger and ledger.
+
+A small municipality — two committees × two years × 3 001 SIE rows — is
+generated once through the real budget and SIE imports. The ledgers must load
+clean; their utfall per account and month must be the SIE files' own #TRANS
+sums (read back by the SIE parser, not by the generator); their budget what the
+generator decided; and Debian's hledger and ledger, run for real on the
+journals, must report the engine's utfall and budget per verksamhet.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import shutil
+import subprocess
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from importers.sie.parser import parse_sie
+from importers.sie.writer import write_sie
+from namndbok.accounts import KIND_INTAKT, KIND_KOMMUNBIDRAG, KIND_KOSTNAD, parse_account
+from namndbok.budget import lines_in_effect
+from namndbok.ledgerdata import read_ledger
+from namndbok.loading import load
+from scripts.cli import main
+from scripts.generera import AVRAKNING, KOMMUNBIDRAG, committees, decide_budget, generate, vouchers
+from scripts.jamfor import TOOLS, engine_per_verksamhet, parse_hledger, parse_ledger, per_verksamhet, tool_command
+
+from conftest import EXAMPLE_DIR
+
+YEARS = [2025, 2026]
+ROWS = 3001
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory):
+    return generate(tmp_path_factory.mktemp("kommun"), 2, YEARS, ROWS, verksamheter=6)
+
+
+@pytest.fixture(scope="module")
+def loaded(town):
+    """committee name → (entries, errors, LedgerData)."""
+    out = {}
+    for committee in town.committees:
+        entries, errors, options = load(town.ledger(committee))
+        out[committee.name] = (entries, errors, read_ledger(entries, options))
+    return out
+
+
+def _ore(amount: Decimal) -> int:
+    return int(amount * 100)
+
+
+def test_every_generated_ledger_loads_through_beancount_and_our_plugins_without_errors(town, loaded):
+    assert [c.name for c in town.committees] == ["Socialnämnden", "Utbildningsnämnden"]
+    for committee in town.committees:
+        entries, errors, data = loaded[committee.name]
+        assert errors == []
+        assert set(data.kontoplaner) == {committee.name}
+        assert len(data.kontoplaner[committee.name].verksamheter) == 6
+
+
+def test_the_sie_files_have_exactly_the_rows_asked_for_and_are_the_same_from_the_same_seed(town):
+    for committee in town.committees:
+        for year in YEARS:
+            data = town.sie(committee, year).read_bytes()
+            assert len(re.findall(rb"^\s*#TRANS ", data, re.MULTILINE)) == ROWS
+            again = write_sie(committee.company(year), vouchers(committee, year, ROWS, decide_budget(committee, year, 1), 1))
+            assert again == data
+
+
+def test_utfall_per_account_and_month_is_the_sie_files_own_sums(town, loaded):
+    for committee in town.committees:
+        data = loaded[committee.name][2]
+        in_ledger: dict = defaultdict(int)
+        for account, by_date in data.utfall.items():
+            ref = parse_account(account, data.roots)
+            if ref.kind not in (KIND_INTAKT, KIND_KOSTNAD, KIND_KOMMUNBIDRAG):
+                continue
+            konto = "Kommunbidrag" if ref.kind == KIND_KOMMUNBIDRAG else ref.konto
+            for day, amount in by_date.items():
+                in_ledger[ref.verksamhet, konto, ref.ansvar, day.year, day.month] += _ore(amount)
+        in_sie: dict = defaultdict(int)
+        for year in YEARS:
+            path = town.sie(committee, year)
+            for voucher in parse_sie(path.read_bytes(), str(path)).vouchers:
+                for row in voucher.rows:
+                    if row.konto == AVRAKNING:
+                        continue
+                    dims = dict(row.objekt)
+                    konto = "Kommunbidrag" if row.konto == KOMMUNBIDRAG else row.konto
+                    in_sie[dims["20"], konto, dims.get("1"), row.date.year, row.date.month] += _ore(row.amount)
+        assert len(in_sie) > 500
+        assert {k: v for k, v in in_ledger.items() if v} == {k: v for k, v in in_sie.items() if v}
+
+
+def test_the_budget_in_the_ledger_is_what_the_generator_decided(town, loaded):
+    for committee in town.committees:
+        data = loaded[committee.name][2]
+        for year in YEARS:
+            found: dict = defaultdict(int)
+            for line in lines_in_effect(data.decisions, data.budget_lines, year, datetime.date(year, 12, 31)):
+                ref = parse_account(line.account, data.roots)
+                found[ref.verksamhet, "Kommunbidrag" if ref.kind == KIND_KOMMUNBIDRAG else ref.konto] += _ore(line.amount)
+            decided = town.budgets[committee.name, year]
+            assert dict(found) == decided
+            assert sum(decided.values()) == 0  # the kommunbidrag covers the net cost
+
+
+def _tool_totals(tool: str, journal: Path, year: int, roots):
+    done = subprocess.run(tool_command(tool, journal, year), capture_output=True, text=True, check=True)
+    return per_verksamhet(parse_hledger(done.stdout) if tool == "hledger" else parse_ledger(done.stdout), roots)
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_hledger_and_ledger_report_the_engines_utfall_and_budget_per_verksamhet(tool, town, loaded):
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} saknas (apt-get install {tool})")
+    for committee in town.committees:
+        data = loaded[committee.name][2]
+        journal = town.ledger(committee).with_suffix(".journal" if tool == "hledger" else ".ledger")
+        for year in YEARS:
+            ours = engine_per_verksamhet(data, year)
+            decided = town.budgets[committee.name, year]
+            # The engine's budget per verksamhet is the generator's (netto: intäkter and kostnader, the committee's sign).
+            assert {v: b for v, (_, b) in ours.items()} == {
+                code: Decimal(-sum(ore for (v, k), ore in decided.items() if v == code and k != "Kommunbidrag")) / 100
+                for code, _ in committee.verksamheter}
+            assert _tool_totals(tool, journal, year, data.roots) == ours
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_the_example_committees_journals_give_the_engines_totals_too(tool, tmp_path, example_ledger):
+    """The example budgets at nämnd level and with profiles and fjolår keys: still the same per verksamhet."""
+    from scripts.journaler import write_journals
+
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} saknas (apt-get install {tool})")
+    entries, _, options = example_ledger
+    data = read_ledger(entries, options)
+    journals = write_journals(data, entries, tmp_path, "exempel")
+    for year in (2025, 2026):
+        ours = engine_per_verksamhet(data, year)
+        assert len(ours) == (12 if year == 2026 else 11)  # eleven verksamheter; in 2026 also the nämnd-level saving
+        assert _tool_totals(tool, journals[tool], year, data.roots) == ours
+
+
+def test_the_comparison_command_prints_the_table_and_says_the_totals_agree(tmp_path):
+    result = CliRunner().invoke(main, ["prestanda", "jamfor", str(tmp_path), "--rader", "1000", "--korningar", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Liggare"))
+    assert lines[header].split() == ["Liggare", "SIE-rader", "Konteringar", "Nämndbok", "s", "hledger", "s", "ledger", "s",
+                                     "hledger/Nämndbok", "ledger/Nämndbok", "Summor"]
+    assert re.fullmatch(r"Exempelnämnden\s+–\s+\d[\d ]*(\s+\d+,\d\d){5}\s+stämmer", lines[header + 1])
+    assert re.fullmatch(r"Socialnämnden \(summerad\)\s+1 000\s+\d[\d ]*(\s+\d+,\d\d){5}\s+stämmer", lines[header + 2])
+
+    # Without hledger and ledger on the PATH: a Swedish note, and only our column.
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    env_path = os.environ["PATH"]
+    try:
+        os.environ["PATH"] = str(bare)
+        result = CliRunner().invoke(main, ["prestanda", "jamfor", str(tmp_path), "--rader", "1000", "--korningar", "1"])
+    finally:
+        os.environ["PATH"] = env_path
+    assert result.exit_code == 0, result.output
+    assert "Saknar hledger och ledger; installera med `apt-get install hledger ledger`" in result.output
+    header = next(line for line in result.output.splitlines() if line.startswith("Liggare"))
+    assert header.split() == ["Liggare", "SIE-rader", "Konteringar", "Nämndbok", "s", "Summor"]
+
+
+def test_the_generate_command_writes_a_committee_that_reports(tmp_path):
+    target = tmp_path / "kommun"
+    args = ["prestanda", "generera", str(target), "--namnder", "1", "--ar", "2026", "--rader", "200", "--verksamheter", "2"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == f"Klart: 1 nämnder × 1 år × 200 rader i {target}."
+    ledger = target / "socialnamnden" / "socialnamnden.beancount"
+    assert sorted(p.name for p in ledger.parent.iterdir()) == [
+        "2026", "import", "import.toml", "kontoplan.toml", "periodisering.toml",
+        "socialnamnden.beancount", "socialnamnden.journal", "socialnamnden.ledger"]
+    report = CliRunner().invoke(main, ["uppfoljning", str(ledger), "--per", "2026-12", "--grupp", "verksamhet"])
+    assert report.exit_code == 0, report.output
+    assert [line.split()[1] for line in report.output.splitlines() if re.match(r"│ \d{3} ", line)] == ["010", "200"]
+
+    too_few = CliRunner().invoke(main, ["prestanda", "generera", str(tmp_path / "ny"), "--rader", "100"])
+    assert too_few.exit_code != 0 and "minst 158 rader behövs för 12 verksamheter" in too_few.output
+
+
+def test_generating_into_a_folder_that_has_files_is_refused(tmp_path):
+    (tmp_path / "annat.txt").write_text("x")
+    result = CliRunner().invoke(main, ["prestanda", "generera", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "finns redan och är inte tom" in result.output
+
+
+def test_the_committees_differ_in_their_verksamheter():
+    first, second = committees(2, 6)
+    assert [c for c, _ in first.verksamheter] != [c for c, _ in second.verksamheter]
+    assert first.orgnr != second.orgnr
