@@ -1,0 +1,190 @@
+"""`namndbok prestanda fava`: our Fava pages' response time against Fava's own reports.
+
+Serves a ledger in real Fava (the cheroot server `namndbok fava` uses) on
+127.0.0.1 at a free port in this process, and times full HTTP GETs from the
+outside: each of our report's pages with the default filter, budgetuppföljning
+with a month's time filter, and Fava's income statement and balance sheet. Fava
+renders those two in the browser, so their time is the page and the JSON the
+browser then fetches for it (`/api/income_statement`), both timed together.
+Every response must be 200 and contain the page's own table, so that a time
+is never that of an error page. Each page is requested once to warm up, then
+the median of `repeat` rounds (pages interleaved) is printed with its ratio to
+the income statement under the same time filter. Figures, not pass/fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+import urllib.request
+from urllib.parse import quote
+from pathlib import Path
+from typing import Iterator, NamedTuple
+
+from namndbok.swedish import format_number
+
+MONTH = "2026-03"  # the time filter of the filtered pages: a month of the example's current year
+INCOME = "Resultaträkning (Fava)"
+INCOME_MONTH = f"Resultaträkning (Fava), {MONTH}"
+GOAL = 1.5  # our pages within 1.5 × Fava's income statement
+
+
+class Request(NamedTuple):
+    path: str  # after the ledger's base URL
+    marker: str  # text the response must contain
+
+
+class Sida(NamedTuple):
+    label: str
+    requests: tuple[Request, ...]
+    reference: str  # the Fava page it is compared with (its own label for Fava's pages)
+    ours: bool
+
+
+def _ours(label: str, sida: str, marker: str, time_filter: str = "", reference: str = INCOME) -> Sida:
+    query = f"?sida={sida}" + (f"&time={time_filter}" if time_filter else "")
+    return Sida(label, (Request(f"extension/Namndbok/{query}", f'id="{marker}"'),), reference, True)
+
+
+def _fava(label: str, report: str, marker: str, time_filter: str = "") -> Sida:
+    query = f"?time={time_filter}" if time_filter else ""
+    return Sida(label, (Request(f"{report}/{query}", "<title>"), Request(f"api/{report}{query}", marker)),
+                INCOME_MONTH if time_filter else INCOME, False)
+
+
+SIDOR = (
+    _ours("Budgetuppföljning", "budget", "rapport"),
+    _ours(f"Budgetuppföljning, {MONTH}", "budget", "rapport", MONTH, INCOME_MONTH),
+    _ours("Prognos", "prognos", "prognos"),
+    _ours("Eget kapital", "eget-kapital", "eget-kapital"),
+    _ours("Nyckeltal", "nyckeltal", "nyckeltal"),
+    _fava(INCOME, "income_statement", '"trees"'),
+    _fava(INCOME_MONTH, "income_statement", '"trees"', MONTH),
+    _fava("Balansräkning (Fava)", "balance_sheet", '"trees"'),
+)
+
+
+class Timing(NamedTuple):
+    label: str
+    ms: float  # warm: the median with everything Fava and we cache per load in place
+    ratio: float  # to the reference (1 for the income statement itself)
+    cold_ms: float  # the first request after a load: the median with those caches emptied before it
+    cold_ratio: float
+    ours: bool
+
+    def over(self) -> bool:
+        return self.ours and max(self.ratio, self.cold_ratio) > GOAL
+
+
+class LedgerTimings(NamedTuple):
+    label: str
+    entries: int
+    timings: list[Timing]
+
+
+class PageError(Exception):
+    """A page did not answer 200 with its own table."""
+
+
+@contextlib.contextmanager
+def serving(ledger: Path) -> Iterator[tuple[str, object]]:
+    """Fava on 127.0.0.1 at a free port: (the ledger's base URL, Fava's ledger)."""
+    from cheroot.wsgi import Server
+    from fava.application import create_app
+
+    from scripts.fava_server import ledger_slug
+
+    app = create_app([ledger.resolve()], load=True, read_only=True)
+    fava_ledger = app.config["LEDGERS"].ledgers[0]
+    server = Server(("127.0.0.1", 0), app)
+    server.prepare()
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.bind_addr[1]}/{quote(ledger_slug(fava_ledger))}/", fava_ledger
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+
+
+def forget(fava_ledger) -> None:
+    """Empty what Fava and our extension keep per load, as a reload does, without reading
+    the files again: Fava's filtered ledgers and entry lookups, and our extension's cache."""
+    fava_ledger.get_filtered.cache_clear()
+    fava_ledger.get_entry.cache_clear()
+    fava_ledger.extensions.after_load_file()
+
+
+def fetch(url: str, marker: str) -> None:
+    with urllib.request.urlopen(url, timeout=300) as response:
+        body = response.read().decode("utf-8")
+        status = response.status
+    if status != 200 or marker not in body:
+        raise PageError(f"{url} svarade {status} utan {marker!r}.")
+
+
+def time_page(base: str, sida: Sida) -> float:
+    """Milliseconds for all of the page's requests, one after the other."""
+    start = time.perf_counter()
+    for request in sida.requests:
+        fetch(base + request.path, request.marker)
+    return (time.perf_counter() - start) * 1000
+
+
+def time_ledger(ledger: Path, label: str, repeat: int = 7, sidor: tuple[Sida, ...] = SIDOR) -> LedgerTimings:
+    """Warm each page up once, then the median of `repeat` rounds, pages interleaved;
+    then as many rounds again with the per-load caches emptied before each request."""
+    with serving(ledger) as (base, fava_ledger):
+        for sida in sidor:
+            time_page(base, sida)
+        warm = [[time_page(base, sida) for sida in sidor] for _ in range(repeat)]
+        cold = []
+        for _ in range(repeat):
+            cold.append([])
+            for sida in sidor:
+                forget(fava_ledger)
+                cold[-1].append(time_page(base, sida))
+        entries = len(fava_ledger.all_entries)
+
+    def medians(rounds):
+        return {sida.label: statistics.median(r[i] for r in rounds) for i, sida in enumerate(sidor)}
+
+    w, c = medians(warm), medians(cold)
+    timings = [Timing(s.label, w[s.label], w[s.label] / w[s.reference], c[s.label], c[s.label] / c[s.reference], s.ours)
+               for s in sidor]
+    return LedgerTimings(label, entries, timings)
+
+
+def run(example_dir: Path, sizes: list[int], repeat: int = 7, say=print) -> list[LedgerTimings]:
+    """The example ledger, then copies with N generated SIE rows of its current year imported."""
+    from scripts.prestanda import large_copy
+
+    results = [time_ledger(example_dir / "socialnamnden.beancount", "Exempelnämnden", repeat)]
+    for rows in sizes:
+        with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
+            ledger = large_copy(example_dir, Path(tmp), rows, year=2026, say=say)
+            say("Startar Fava och mäter …")
+            results.append(time_ledger(ledger, f"Exempelnämnden + {_thousands(rows)} rader", repeat))
+            shutil.rmtree(tmp, ignore_errors=True)
+    return results
+
+
+def _thousands(n: int) -> str:
+    return format_number(n, 0)
+
+
+def lines(result: LedgerTimings) -> list[str]:
+    """The ledger's heading and a line per page: ms and the ratio to the income statement,
+    warm and after a load."""
+    width = max(len(t.label) for t in result.timings)
+    out = [f"{result.label} ({_thousands(result.entries)} poster)",
+           f"  {'sida':<{width}}  {'varm':>8}     {'kvot':>5}  {'efter laddning':>14}     {'kvot':>5}"]
+    for t in result.timings:
+        out.append(f"  {t.label:<{width}}  {format_number(t.ms, 0):>8} ms  {format_number(t.ratio, 2):>5}  "
+                   f"{format_number(t.cold_ms, 0):>14} ms  {format_number(t.cold_ratio, 2):>5}"
+                   + ("  över målet" if t.over() else ""))
+    return out
