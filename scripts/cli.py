@@ -300,11 +300,12 @@ def prestanda_laddning(sizes: tuple[int, ...]) -> None:
               help="Mät också en kopia med så många genererade SIE-rader importerade (kan upprepas).")
 @click.option("--upprepa", "repeat", type=click.IntRange(1, 99), default=7, show_default=True,
               help="Antal mätningar per sida (medianen visas).")
-def prestanda_fava(sizes: tuple[int, ...], repeat: int) -> None:
+@click.option("--profil", is_flag=True, help="Visa också var tiden går (cProfile) för varje Nämndbok-sida efter laddning.")
+def prestanda_fava(sizes: tuple[int, ...], repeat: int, profil: bool) -> None:
     """Svarstiden för Nämndboks sidor i Fava mot Favas egen resultaträkning (median)."""
     from scripts.prestanda_fava import lines, run
 
-    for result in run(EXAMPLE_DIR, list(sizes), repeat, say=click.echo):
+    for result in run(EXAMPLE_DIR, list(sizes), repeat, profil, say=click.echo):
         click.echo("\n".join(lines(result)))
 
 

@@ -15,7 +15,9 @@ the income statement under the same time filter. Figures, not pass/fail.
 from __future__ import annotations
 
 import contextlib
-import shutil
+import cProfile
+import io
+import pstats
 import statistics
 import tempfile
 import threading
@@ -84,15 +86,33 @@ class LedgerTimings(NamedTuple):
     label: str
     entries: int
     timings: list[Timing]
+    profiles: dict[str, str] = {}  # our page → its cProfile after a load (with --profil)
 
 
 class PageError(Exception):
     """A page did not answer 200 with its own table."""
 
 
+class Profiler:
+    """WSGI middleware: cProfile of the requests made while `active` (the last one kept)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.active = False
+        self.stats: pstats.Stats | None = None
+
+    def __call__(self, environ, start_response):
+        if not self.active:
+            return self.app(environ, start_response)
+        profile = cProfile.Profile()
+        body = profile.runcall(lambda: list(self.app(environ, start_response)))
+        self.stats = pstats.Stats(profile)
+        return body
+
+
 @contextlib.contextmanager
-def serving(ledger: Path) -> Iterator[tuple[str, object]]:
-    """Fava on 127.0.0.1 at a free port: (the ledger's base URL, Fava's ledger)."""
+def serving(ledger: Path) -> Iterator[tuple[str, object, Profiler]]:
+    """Fava on 127.0.0.1 at a free port: (the ledger's base URL, Fava's ledger, its profiler)."""
     from cheroot.wsgi import Server
     from fava.application import create_app
 
@@ -100,12 +120,13 @@ def serving(ledger: Path) -> Iterator[tuple[str, object]]:
 
     app = create_app([ledger.resolve()], load=True, read_only=True)
     fava_ledger = app.config["LEDGERS"].ledgers[0]
-    server = Server(("127.0.0.1", 0), app)
+    profiler = Profiler(app)
+    server = Server(("127.0.0.1", 0), profiler)
     server.prepare()
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.bind_addr[1]}/{quote(ledger_slug(fava_ledger))}/", fava_ledger
+        yield f"http://127.0.0.1:{server.bind_addr[1]}/{quote(ledger_slug(fava_ledger))}/", fava_ledger, profiler
     finally:
         server.stop()
         thread.join(timeout=10)
@@ -135,10 +156,27 @@ def time_page(base: str, sida: Sida) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def time_ledger(ledger: Path, label: str, repeat: int = 7, sidor: tuple[Sida, ...] = SIDOR) -> LedgerTimings:
+def profile_page(base: str, sida: Sida, profiler: Profiler, top: int = 14) -> str:
+    """The page's request profiled: its `top` functions by cumulative time."""
+    profiler.active = True
+    try:
+        time_page(base, sida)
+    finally:
+        profiler.active = False
+    out = io.StringIO()
+    profiler.stats.stream = out
+    profiler.stats.strip_dirs().sort_stats("cumulative").print_stats(top)
+    text = out.getvalue()
+    return text[text.index("   ncalls"):].rstrip()
+
+
+def time_ledger(ledger: Path, label: str, repeat: int = 7, sidor: tuple[Sida, ...] = SIDOR,
+                profile: bool = False) -> LedgerTimings:
     """Warm each page up once, then the median of `repeat` rounds, pages interleaved;
-    then as many rounds again with the per-load caches emptied before each request."""
-    with serving(ledger) as (base, fava_ledger):
+    then as many rounds again with the per-load caches emptied before each request;
+    with `profile`, each of our pages once more after a load, under cProfile."""
+    profiles = {}
+    with serving(ledger) as (base, fava_ledger, profiler):
         for sida in sidor:
             time_page(base, sida)
         warm = [[time_page(base, sida) for sida in sidor] for _ in range(repeat)]
@@ -149,6 +187,10 @@ def time_ledger(ledger: Path, label: str, repeat: int = 7, sidor: tuple[Sida, ..
                 forget(fava_ledger)
                 cold[-1].append(time_page(base, sida))
         entries = len(fava_ledger.all_entries)
+        for sida in sidor if profile else ():
+            if sida.ours:
+                forget(fava_ledger)
+                profiles[sida.label] = profile_page(base, sida, profiler)
 
     def medians(rounds):
         return {sida.label: statistics.median(r[i] for r in rounds) for i, sida in enumerate(sidor)}
@@ -156,21 +198,21 @@ def time_ledger(ledger: Path, label: str, repeat: int = 7, sidor: tuple[Sida, ..
     w, c = medians(warm), medians(cold)
     timings = [Timing(s.label, w[s.label], w[s.label] / w[s.reference], c[s.label], c[s.label] / c[s.reference], s.ours)
                for s in sidor]
-    return LedgerTimings(label, entries, timings)
+    return LedgerTimings(label, entries, timings, profiles)
 
 
-def run(example_dir: Path, sizes: list[int], repeat: int = 7, say=print) -> list[LedgerTimings]:
-    """The example ledger, then copies with N generated SIE rows of its current year imported."""
+def run(example_dir: Path, sizes: list[int], repeat: int = 7, profile: bool = False,
+        say=print) -> Iterator[LedgerTimings]:
+    """The example ledger, then copies with N generated SIE rows of its current year
+    imported; each ledger's timings as soon as they are measured."""
     from scripts.prestanda import large_copy
 
-    results = [time_ledger(example_dir / "socialnamnden.beancount", "Exempelnämnden", repeat)]
+    yield time_ledger(example_dir / "socialnamnden.beancount", "Exempelnämnden", repeat, profile=profile)
     for rows in sizes:
         with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
             ledger = large_copy(example_dir, Path(tmp), rows, year=2026, say=say)
             say("Startar Fava och mäter …")
-            results.append(time_ledger(ledger, f"Exempelnämnden + {_thousands(rows)} rader", repeat))
-            shutil.rmtree(tmp, ignore_errors=True)
-    return results
+            yield time_ledger(ledger, f"Exempelnämnden + {_thousands(rows)} rader", repeat, profile=profile)
 
 
 def _thousands(n: int) -> str:
@@ -187,4 +229,6 @@ def lines(result: LedgerTimings) -> list[str]:
         out.append(f"  {t.label:<{width}}  {format_number(t.ms, 0):>8} ms  {format_number(t.ratio, 2):>5}  "
                    f"{format_number(t.cold_ms, 0):>14} ms  {format_number(t.cold_ratio, 2):>5}"
                    + ("  över målet" if t.over() else ""))
+    for page, text in result.profiles.items():
+        out += ["", f"Profil (cProfile) för {page} efter laddning, {result.label}:", text]
     return out

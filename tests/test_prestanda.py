@@ -69,7 +69,7 @@ def test_the_fava_benchmark_prints_every_page_with_its_ratio_for_each_ledger():
 def test_a_page_without_its_table_is_refused_not_timed():
     from scripts.prestanda_fava import PageError, fetch, serving
 
-    with serving(EXAMPLE_LEDGER) as (base, _):
+    with serving(EXAMPLE_LEDGER) as (base, _, _):
         fetch(base + "extension/Namndbok/?sida=prognos", 'id="prognos"')
         with pytest.raises(PageError, match="utan 'id=\"rapport\"'"):
             fetch(base + "extension/Namndbok/?sida=prognos", 'id="rapport"')
