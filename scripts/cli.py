@@ -303,10 +303,13 @@ def prestanda_laddning(sizes: tuple[int, ...]) -> None:
 @click.option("--profil", is_flag=True, help="Visa också var tiden går (cProfile) för varje Nämndbok-sida efter laddning.")
 def prestanda_fava(sizes: tuple[int, ...], repeat: int, profil: bool) -> None:
     """Svarstiden för Nämndboks sidor i Fava mot Favas egen resultaträkning (median)."""
-    from scripts.prestanda_fava import lines, run
+    from scripts.prestanda_fava import PageError, lines, run
 
-    for result in run(EXAMPLE_DIR, list(sizes), repeat, profil, say=click.echo):
-        click.echo("\n".join(lines(result)))
+    try:
+        for result in run(EXAMPLE_DIR, list(sizes), repeat, profil, say=click.echo):
+            click.echo("\n".join(lines(result)))
+    except PageError as err:
+        raise click.ClickException(f"Mätningen avbröts: {err}") from None
 
 
 @prestanda.command("period-close")

@@ -73,3 +73,17 @@ def test_a_page_without_its_table_is_refused_not_timed():
         fetch(base + "extension/Namndbok/?sida=prognos", 'id="prognos"')
         with pytest.raises(PageError, match="utan 'id=\"rapport\"'"):
             fetch(base + "extension/Namndbok/?sida=prognos", 'id="rapport"')
+        with pytest.raises(PageError, match="svarade 404"):
+            fetch(base + "extension/Finns-inte/", 'id="rapport"')
+
+
+def test_the_profile_of_a_page_names_our_functions_where_its_time_goes():
+    from scripts.prestanda_fava import SIDOR, forget, profile_page, serving
+
+    prognos = next(s for s in SIDOR if s.label == "Prognos")
+    with serving(EXAMPLE_LEDGER) as (base, fava_ledger, profiler):
+        forget(fava_ledger)
+        text = profile_page(base, prognos, profiler)
+    assert re.match(r"Hela anropet: \d[\d ]* ms \(under cProfile\)\.\n   ncalls", text), text
+    assert "namndbok_fava/pages.py" in text and "(_prognos)" in text and "namndbok/engine.py" in text
+    assert ".venv" not in text and "site-packages" not in text
