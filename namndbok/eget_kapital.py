@@ -423,9 +423,10 @@ def roll_forward_table(ledgerdata, years: list[int], date: datetime.date | None 
     from namndbok.swedish import MONTHS_SHORT
 
     columns, cells = [], []  # cells: (ingående, beslut movements, resultat) per column
+    results = results_by_year(ledgerdata)  # one pass over the utfall for all the years
     for y in years:
         at = min(date, datetime.date(y, 12, 31)) if date else datetime.date(y, 12, 31)
-        rows = roll_forward(ledgerdata, y, at)
+        rows = roll_forward(ledgerdata, y, at, results=results)
         opening = sum((r.ingaende for r in rows), Decimal(0))
         decisions = [m for r in rows for m in r.beslut]
         if at < datetime.date(y, 12, 31):

@@ -51,6 +51,7 @@ from namndbok.budget import BudgetLine, lines_in_effect
 from namndbok.ledgerdata import LedgerData
 from namndbok.periodisering import key_for, share_through, weights_for
 from namndbok.prognos import BEST, MAIN, WORST, follow_ups, prognos_at, unit_of
+from namndbok.utfallsindex import utfall_index
 
 GROUPINGS = ("nämnd", "radgrupp", "verksamhet", "konto", "ansvar", "typ")
 KIND_LABELS = {
@@ -61,6 +62,8 @@ KIND_LABELS = {
     KIND_INVESTERING: "Investeringar",
 }
 UNALLOCATED = "(ej fördelat)"
+DIMENSIONS_CACHE = ("dimensioner",)  # in LedgerData.cache: account → its dimensions
+SELECTION_CACHE = "urval"  # in LedgerData.cache, with the grouping and selection: see _selection
 
 
 class Measures(NamedTuple):
@@ -126,18 +129,11 @@ def compute(
     year = date.year
     start = period_start or datetime.date(year, 1, 1)
 
-    # Per account, once: its row key, or None when the selection leaves it out.
-    row_keys: dict[str, tuple | None] = {}
+    row_keys, with_utfall = _selection(data, group_by, kinds, where)
 
     def row_key(account: str) -> tuple | None:
         if account not in row_keys:
-            ref = data.refs.get(account)
-            key = None
-            if ref is not None and ref.kind in kinds:
-                values = dimensions(data, ref)
-                if all(values[k] in allowed for k, allowed in where.items()):
-                    key = tuple(values[g] for g in group_by)
-            row_keys[account] = key
+            row_keys[account] = _row_key(data, account, group_by, kinds, where)
         return row_keys[account]
 
     sums: dict[tuple, dict[str, Decimal]] = defaultdict(dict)
@@ -147,19 +143,18 @@ def compute(
         cell = sums[key]
         cell[measure] = cell.get(measure, Decimal(0)) - amount
 
-    # Utfall: this period, the same period last year, all of last year.
-    prev_start, prev_end = _year_back(start), _year_back(date)
-    for name, by_date in data.utfall.items():
-        key = row_key(name)
-        if key is None:
-            continue
-        for day, amount in by_date.items():
-            if start <= day <= date:
-                add(key, "utfall", amount)
-            if day.year == year - 1:
-                add(key, "utfall_fg_helar", amount)
-                if prev_start <= day <= prev_end:
-                    add(key, "utfall_fg", amount)
+    # Utfall: this period, all of last year, the same period last year (within last year).
+    last_year = (datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31))
+    ranges = (
+        ("utfall", start, date),
+        ("utfall_fg_helar", *last_year),
+        ("utfall_fg", max(_year_back(start), last_year[0]), min(_year_back(date), last_year[1])),
+    )
+    for key, running in with_utfall:
+        for measure, first, last in ranges:
+            amount = running.between(first, last)
+            if amount is not None:
+                add(key, measure, amount)
 
     # Budget: the year's lines as known at the date, and their periodized part.
     budget = lines_in_effect(data.decisions, data.budget_lines, year, date, budget_version)
@@ -233,6 +228,45 @@ def line_weights(data: LedgerData, line: BudgetLine) -> tuple[Decimal, ...]:
     ref = data.refs[line.account]
     key = key_for(data.periodisering, ref, data.grupp_of(ref), line.nyckel)
     return weights_for(key, data.periodisering, lambda: data.monthly_utfall(line.account, line.date.year - 1))
+
+
+def _row_key(data: LedgerData, account: str, group_by: tuple[str, ...], kinds: set[str],
+             where: Mapping[str, set]) -> tuple | None:
+    """The account's row key, or None when the selection leaves it out."""
+    values = account_dimensions(data, account)
+    if values is None or values["typ"] not in kinds:
+        return None
+    if not all(values[k] in allowed for k, allowed in where.items()):
+        return None
+    return tuple(values[g] for g in group_by)
+
+
+def _selection(data: LedgerData, group_by: tuple[str, ...], kinds: set[str], where: Mapping[str, set]):
+    """For one grouping and selection, once per ledger read (in `data.cache`): the row key of
+    each account asked about so far, and (row key, running utfall sums) of the selected
+    accounts that have utfall, in the ledger's order. A Fava page or a chart computes many
+    tables with the same selection (one per month or follow-up); each then costs only the
+    accounts it selects."""
+    cache_key = (SELECTION_CACHE, group_by, frozenset(kinds),
+                 tuple(sorted((k, frozenset(v)) for k, v in where.items())))
+    if cache_key not in data.cache:
+        row_keys: dict[str, tuple | None] = {}
+        with_utfall = []
+        for name, running in utfall_index(data).items():
+            key = row_keys[name] = _row_key(data, name, group_by, kinds, where)
+            if key is not None:
+                with_utfall.append((key, running))
+        data.cache[cache_key] = (row_keys, with_utfall)
+    return data.cache[cache_key]
+
+
+def account_dimensions(data: LedgerData, account: str) -> dict[str, str | None] | None:
+    """`dimensions` of an account by name (None when it does not parse), once per ledger read."""
+    cache = data.cache.setdefault(DIMENSIONS_CACHE, {})
+    if account not in cache:
+        ref = data.refs.get(account)
+        cache[account] = None if ref is None else dimensions(data, ref)
+    return cache[account]
 
 
 def dimensions(data: LedgerData, ref: AccountRef) -> dict[str, str | None]:

@@ -37,6 +37,7 @@ import calendar
 import datetime
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -173,6 +174,13 @@ def weights_for(
 
 def share_through(weights: Weights, date: datetime.date) -> Decimal:
     """The part of a year spread by `weights` that falls on 1 January … `date`."""
+    return _share_through(tuple(weights), date)
+
+
+@lru_cache(maxsize=4096)
+def _share_through(weights: Weights, date: datetime.date) -> Decimal:
+    # Memoized: a page or a chart asks it for every budget line at each month's end,
+    # and the keys are few (jämn, the profiles, a fjolår pattern per account).
     total = sum(weights)
     done = sum(weights[: date.month - 1])
     days = calendar.monthrange(date.year, date.month)[1]

@@ -71,13 +71,19 @@ class Namndbok(FavaExtensionBase):
     # -- the request --------------------------------------------------------
 
     def report_date(self) -> datetime.date | None:
-        """The end of Fava's time filter, else the last utfall date."""
-        from fava.context import g
+        """The end of Fava's time filter, else the last utfall date.
 
-        date_range = g.filtered.date_range
-        if date_range is not None:
-            return date_range.end_inclusive
-        return pages.last_utfall(self.data)
+        The filter is parsed as Fava parses it (its `TimeFilter`, same errors), but
+        not applied: Fava's filtered ledger (`g.filtered`) would clamp every entry to
+        the period, which our pages do not use and which costs more than the page.
+        """
+        from fava.core.filters import TimeFilter
+        from flask import request
+
+        value = request.args.get("time", "")
+        if value:
+            return TimeFilter(self.ledger.options, self.ledger.fava_options, value).date_range.end_inclusive
+        return self.cached("sista utfall", pages.last_utfall)
 
     def page(self) -> pages.Page:
         from flask import request

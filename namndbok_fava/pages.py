@@ -64,6 +64,13 @@ def last_utfall(data) -> datetime.date | None:
     return max(dates) if dates else None
 
 
+def netto(ext, date: datetime.date, group_by: str, where: Mapping[str, str] | None = None):
+    """The engine's table of nettokostnader, computed once per ledger load for these arguments
+    (the links around it depend on the request and are made each time)."""
+    key = ("netto", date, group_by, tuple(sorted((where or {}).items())))
+    return ext.cached(key, lambda data: compute(data, date, group_by=(group_by,), kinds=NETTO, where=where))
+
+
 def link(**params) -> str:
     """The report's own URL with these parameters (Fava keeps its filters)."""
     from fava.application import url_for
@@ -177,7 +184,7 @@ def _drill(ext, data, date, args, layout) -> dict:
 
         trail.append((label(data, "verksamhet", verksamhet),
                       link(sida="budget", layout=layout, radgrupp=radgrupp, verksamhet=verksamhet)))
-    table = compute(data, date, group_by=(group_by,), kinds=NETTO, where=where)
+    table = netto(ext, date, group_by, where)
     rows = []
     for row in table.rows:
         url = None
@@ -205,8 +212,8 @@ def _prognos(ext, data, date, args) -> dict:
     from namndbok.prognos import follow_ups
 
     dates = [d for d in follow_ups(data.prognos, date.year) if d <= date]
-    now = compute(data, date, group_by=("verksamhet",), kinds=NETTO)
-    by_date = {d: compute(data, d, group_by=("verksamhet",), kinds=NETTO) for d in dates}
+    now = netto(ext, date, "verksamhet")
+    by_date = {d: netto(ext, d, "verksamhet") for d in dates}
     keys = [row.key for row in now.rows]
     for table in by_date.values():
         keys += [row.key for row in table.rows if row.key not in keys]
@@ -262,7 +269,7 @@ def _eget_kapital(ext, data, date, args) -> dict:
     rows = [([Cell(label), *(Cell(format_amount(v, "mnkr", 1)) for v in values)], i in (0, last))
             for i, (label, values) in enumerate(result.rows)]
     table = Table(f"Eget kapital (ackumulerat resultat) per {date_text(date)} (mnkr)", ("", *result.columns), rows, "eget-kapital")
-    decisions, _, _ = parse_decisions(ext.ledger.all_entries, data.currency)
+    decisions, _, _ = ext.cached("beslut", lambda d: parse_decisions(ext.ledger.all_entries, d.currency))
     listing = []
     for d in sorted(decisions, key=lambda d: d.date):
         if d.belopp is not None:

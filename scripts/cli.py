@@ -299,6 +299,23 @@ def prestanda_laddning(sizes: tuple[int, ...]) -> None:
         click.echo(figure.line())
 
 
+@prestanda.command("fava")
+@click.option("--rader", "sizes", type=click.IntRange(10, 2_000_000), multiple=True,
+              help="Mät också en kopia med så många genererade SIE-rader importerade (kan upprepas).")
+@click.option("--upprepa", "repeat", type=click.IntRange(1, 99), default=7, show_default=True,
+              help="Antal mätningar per sida (medianen visas).")
+@click.option("--profil", is_flag=True, help="Visa också var tiden går (cProfile) för varje Nämndbok-sida efter laddning.")
+def prestanda_fava(sizes: tuple[int, ...], repeat: int, profil: bool) -> None:
+    """Svarstiden för Nämndboks sidor i Fava mot Favas egen resultaträkning (median)."""
+    from scripts.prestanda_fava import PageError, lines, run
+
+    try:
+        for result in run(EXAMPLE_DIR, list(sizes), repeat, profil, say=click.echo):
+            click.echo("\n".join(lines(result)))
+    except PageError as err:
+        raise click.ClickException(f"Mätningen avbröts: {err}") from None
+
+
 @prestanda.command("period-close")
 @click.option("--per", "period", default="2026-10", show_default=True, help="Perioden: ÅÅÅÅ-MM.")
 def prestanda_period_close(period: str) -> None:

@@ -19,11 +19,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def ledger_slug(fava_ledger) -> str:
+    """Fava's own rule for the ledger's address (fava.application._slug)."""
+    from fava.util import slugify
+
+    return slugify(fava_ledger.options["title"]) or slugify(fava_ledger.beancount_file_path)
+
+
 def serve(ledger: Path, host: str, port: int, read_only: bool) -> None:
     """Load the ledger, print where Fava answers, and serve until Ctrl+C."""
     from cheroot.wsgi import Server
     from fava.application import create_app
-    from fava.util import slugify
 
     if not is_loopback(host):
         click.secho(
@@ -44,9 +50,7 @@ def serve(ledger: Path, host: str, port: int, read_only: bool) -> None:
             fg="red",
         )
     url_host = host if ":" not in host else f"[{host}]"
-    # Fava's own rule for the ledger's address (fava.application._slug).
-    slug = slugify(title) or slugify(fava_ledger.beancount_file_path)
-    click.secho(f"Fava med {title}: http://{url_host}:{port}/{slug}/income_statement/", fg="green")
+    click.secho(f"Fava med {title}: http://{url_host}:{port}/{ledger_slug(fava_ledger)}/income_statement/", fg="green")
     click.echo("Avsluta med Ctrl+C.")
     server = Server((host, port), app)
     try:

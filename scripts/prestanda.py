@@ -145,21 +145,27 @@ def time_load(ledger: Path, label: str, repeat: int = 5) -> LoadFigure:
 
 def run_load(example_dir: Path, sizes: list[int], say=print) -> list[LoadFigure]:
     """Load the example ledger, and copies with N generated SIE rows imported detaljerad."""
+    figures = [time_load(example_dir / "socialnamnden.beancount", "Exempelnämnden")]
+    for rows in sizes:
+        with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
+            ledger = large_copy(example_dir, Path(tmp), rows, say=say)
+            figures.append(time_load(ledger, f"Exempelnämnden + {rows:,} rader".replace(",", " "), repeat=3))
+    return figures
+
+
+def large_copy(example_dir: Path, folder: Path, rows: int, year: int = 2027, say=print) -> Path:
+    """A copy of the example ledger in `folder` with `rows` generated SIE rows of `year`
+    imported detaljerad (one entry per voucher); its main file."""
     from importers.run import run_import
     from importers.sie.importer import read_sie
 
-    figures = [time_load(example_dir / "socialnamnden.beancount", "Exempelnämnden")]
-    plan = load_kontoplan(example_dir / "kontoplan.toml")
-    for rows in sizes:
-        with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
-            copy = Path(tmp) / "exempel"
-            shutil.copytree(example_dir, copy)
-            export = Path(tmp) / "stor.se"
-            say(f"Importerar {rows:,} genererade rader (detaljerad) i en kopia …".replace(",", " "))
-            generate_sie(export, rows, plan)
-            run_import(copy / "socialnamnden.beancount", read_sie, "sie", export, "detaljerad")
-            figures.append(time_load(copy / "socialnamnden.beancount", f"Exempelnämnden + {rows:,} rader".replace(",", " "), repeat=3))
-    return figures
+    copy = folder / "exempel"
+    shutil.copytree(example_dir, copy)
+    export = folder / "stor.se"
+    say(f"Importerar {rows:,} genererade rader (detaljerad) i en kopia …".replace(",", " "))
+    generate_sie(export, rows, load_kontoplan(example_dir / "kontoplan.toml"), year=year)
+    run_import(copy / "socialnamnden.beancount", read_sie, "sie", export, "detaljerad")
+    return copy / "socialnamnden.beancount"
 
 
 def run_period_close(example_dir: Path, date: datetime.date, repeat: int = 3) -> list[Figure]:

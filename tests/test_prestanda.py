@@ -1,8 +1,11 @@
-"""`namndbok prestanda laddning`: the figures come from Beancount's own timing log."""
+"""`namndbok prestanda`: the load figures come from Beancount's own timing log; the Fava
+figures from real HTTP requests to real Fava, each page checked to show its own table."""
 
 from __future__ import annotations
 
 import re
+
+import pytest
 
 from click.testing import CliRunner
 
@@ -35,3 +38,52 @@ def test_the_period_close_figures_are_printed_for_load_and_both_sets():
     assert result.exit_code == 0, result.output
     steps = [re.match(r"(.+?)\s+(\d+) ms  toppminne", line).group(1) for line in result.output.splitlines()]
     assert steps == ["Ladda liggaren", "Rapportpaketet utan PDF", "Rapportpaketet med PDF"]
+
+
+FAVA_PAGES = ["Budgetuppföljning", "Budgetuppföljning, 2026-03", "Prognos", "Eget kapital", "Nyckeltal",
+              "Resultaträkning (Fava)", "Resultaträkning (Fava), 2026-03", "Balansräkning (Fava)"]
+FAVA_LINE = re.compile(r"  (?P<page>\S.*?)\s+(?P<ms>\d[\d ]*) ms\s+(?P<ratio>\d+,\d\d)\s+(?P<cold_ms>\d[\d ]*) ms\s+"
+                       r"(?P<cold_ratio>\d+,\d\d)(  över målet)?")
+
+
+def test_the_fava_benchmark_prints_every_page_with_its_ratio_for_each_ledger():
+    result = CliRunner().invoke(main, ["prestanda", "fava", "--rader", "100", "--upprepa", "1"])
+    assert result.exit_code == 0, result.output
+    output = result.output.splitlines()
+    headings = [i for i, line in enumerate(output) if re.fullmatch(r"Exempelnämnden.* \(\d[\d ]* poster\)", line)]
+    assert [output[i].split(" (")[0] for i in headings] == ["Exempelnämnden", "Exempelnämnden + 100 rader"]
+    for start in headings:
+        assert output[start + 1].split() == ["sida", "varm", "kvot", "efter", "laddning", "kvot"]
+        matches = [FAVA_LINE.fullmatch(line) for line in output[start + 2:start + 2 + len(FAVA_PAGES)]]
+        assert all(matches), output[start + 2:start + 2 + len(FAVA_PAGES)]
+        assert [m["page"] for m in matches] == FAVA_PAGES
+        by_page = {m["page"]: m for m in matches}
+        # Fava's income statements are the references: their own ratio is exactly 1.
+        for reference in ("Resultaträkning (Fava)", "Resultaträkning (Fava), 2026-03"):
+            assert (by_page[reference]["ratio"], by_page[reference]["cold_ratio"]) == ("1,00", "1,00")
+    # The copy has the 100 generated rows (ten vouchers, and the Open of each new account) on top.
+    counts = [int(re.search(r"\((\d[\d ]*) poster\)", output[i])[1].replace(" ", "")) for i in headings]
+    assert counts[1] > counts[0] + 10
+
+
+def test_a_page_without_its_table_is_refused_not_timed():
+    from scripts.prestanda_fava import PageError, fetch, serving
+
+    with serving(EXAMPLE_LEDGER) as (base, _, _):
+        fetch(base + "extension/Namndbok/?sida=prognos", 'id="prognos"')
+        with pytest.raises(PageError, match="utan 'id=\"rapport\"'"):
+            fetch(base + "extension/Namndbok/?sida=prognos", 'id="rapport"')
+        with pytest.raises(PageError, match="svarade 404"):
+            fetch(base + "extension/Finns-inte/", 'id="rapport"')
+
+
+def test_the_profile_of_a_page_names_our_functions_where_its_time_goes():
+    from scripts.prestanda_fava import SIDOR, forget, profile_page, serving
+
+    prognos = next(s for s in SIDOR if s.label == "Prognos")
+    with serving(EXAMPLE_LEDGER) as (base, fava_ledger, profiler):
+        forget(fava_ledger)
+        text = profile_page(base, prognos, profiler)
+    assert re.match(r"Hela anropet: \d[\d ]* ms \(under cProfile\)\.\n   ncalls", text), text
+    assert "namndbok_fava/pages.py" in text and "(_prognos)" in text and "namndbok/engine.py" in text
+    assert ".venv" not in text and "site-packages" not in text

@@ -1,0 +1,250 @@
+"""`namndbok prestanda fava`: our Fava pages' response time against Fava's own reports.
+
+Serves a ledger in real Fava (the cheroot server `namndbok fava` uses) on
+127.0.0.1 at a free port in this process, and times full HTTP GETs from the
+outside: each of our report's pages with the default filter, budgetuppföljning
+with a month's time filter, and Fava's income statement and balance sheet. Fava
+renders those two in the browser, so their time is the page and the JSON the
+browser then fetches for it (`/api/income_statement`), both timed together.
+Every response must be 200 and contain the page's own table (Fava's: the
+example's accounts in its JSON), so that a time is never that of an error page.
+Each page is requested once to warm up, then the median of `repeat` rounds
+(pages interleaved) is printed with its ratio to the income statement under
+the same time filter: warm, and with what a reload empties emptied before each
+request (`forget`). With `profile`, each of our pages is then profiled once
+after a load. Figures, not pass/fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import cProfile
+import io
+import pstats
+import statistics
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+from typing import Iterator, NamedTuple
+
+from namndbok.swedish import format_number
+
+MONTH = "2026-03"  # the time filter of the filtered pages: a month of the example's current year
+INCOME = "Resultaträkning (Fava)"
+INCOME_MONTH = f"Resultaträkning (Fava), {MONTH}"
+GOAL = 1.5  # our pages within 1.5 × Fava's income statement
+
+
+class Request(NamedTuple):
+    path: str  # after the ledger's base URL
+    marker: str  # text the response must contain
+
+
+class Sida(NamedTuple):
+    label: str
+    requests: tuple[Request, ...]
+    reference: str  # the Fava page it is compared with (its own label for Fava's pages)
+    ours: bool
+
+
+def _ours(label: str, sida: str, marker: str, time_filter: str = "", reference: str = INCOME) -> Sida:
+    query = f"?sida={sida}" + (f"&time={time_filter}" if time_filter else "")
+    return Sida(label, (Request(f"extension/Namndbok/{query}", f'id="{marker}"'),), reference, True)
+
+
+def _fava(label: str, report: str, marker: str, time_filter: str = "") -> Sida:
+    """Fava's report: its page (the shell with the ledger's data) and the JSON its script fetches."""
+    query = f"?time={time_filter}" if time_filter else ""
+    return Sida(label, (Request(f"{report}/{query}", 'id="ledger-data"'), Request(f"api/{report}{query}", marker)),
+                INCOME_MONTH if time_filter else INCOME, False)
+
+
+SIDOR = (
+    _ours("Budgetuppföljning", "budget", "rapport"),
+    _ours(f"Budgetuppföljning, {MONTH}", "budget", "rapport", MONTH, INCOME_MONTH),
+    _ours("Prognos", "prognos", "prognos"),
+    _ours("Eget kapital", "eget-kapital", "eget-kapital"),
+    _ours("Nyckeltal", "nyckeltal", "nyckeltal"),
+    # The JSON escapes non-ASCII: the example's kommunbidrag and its avräkning konto 1690.
+    _fava(INCOME, "income_statement", ':Kommunbidrag"'),
+    _fava(INCOME_MONTH, "income_statement", ':Kommunbidrag"', MONTH),
+    _fava("Balansräkning (Fava)", "balance_sheet", ':1690"'),
+)
+
+
+class Timing(NamedTuple):
+    label: str
+    ms: float  # warm: the median with everything Fava and we cache per load in place
+    ratio: float  # to the reference (1 for the income statement itself)
+    cold_ms: float  # the first request after a load: the median with those caches emptied before it
+    cold_ratio: float
+    ours: bool
+
+    def over(self) -> bool:
+        return self.ours and max(self.ratio, self.cold_ratio) > GOAL
+
+
+class LedgerTimings(NamedTuple):
+    label: str
+    entries: int
+    timings: list[Timing]
+    profiles: dict[str, str] = {}  # our page → its cProfile after a load (with --profil)
+
+
+class PageError(Exception):
+    """A page did not answer 200 with its own table."""
+
+
+class Profiler:
+    """WSGI middleware: cProfile of the requests made while `active` (the last one kept)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.active = False
+        self.stats: pstats.Stats | None = None
+
+    def __call__(self, environ, start_response):
+        if not self.active:
+            return self.app(environ, start_response)
+        profile = cProfile.Profile()
+        body = profile.runcall(lambda: list(self.app(environ, start_response)))
+        self.stats = pstats.Stats(profile)
+        return body
+
+
+@contextlib.contextmanager
+def serving(ledger: Path) -> Iterator[tuple[str, object, Profiler]]:
+    """Fava on 127.0.0.1 at a free port: (the ledger's base URL, Fava's ledger, its profiler)."""
+    from cheroot.wsgi import Server
+    from fava.application import create_app
+
+    from scripts.fava_server import ledger_slug
+
+    app = create_app([ledger.resolve()], load=True, read_only=True)
+    fava_ledger = app.config["LEDGERS"].ledgers[0]
+    profiler = Profiler(app)
+    server = Server(("127.0.0.1", 0), profiler)
+    server.prepare()
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.bind_addr[1]}/{quote(ledger_slug(fava_ledger))}/", fava_ledger, profiler
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+
+
+def forget(fava_ledger) -> None:
+    """Empty what Fava and our extension keep per load, as a reload does, without reading
+    the files again: Fava's filtered ledgers and entry lookups, and our extension's cache."""
+    fava_ledger.get_filtered.cache_clear()
+    fava_ledger.get_entry.cache_clear()
+    fava_ledger.extensions.after_load_file()
+
+
+def fetch(url: str, marker: str) -> None:
+    """GET the whole response; refuse one that is not 200 or lacks `marker`."""
+    try:
+        with urllib.request.urlopen(url, timeout=300) as response:
+            body = response.read().decode("utf-8")
+            status = response.status
+    except urllib.error.HTTPError as err:
+        raise PageError(f"{url} svarade {err.code}.") from None
+    if status != 200 or marker not in body:
+        raise PageError(f"{url} svarade {status} utan {marker!r}.")
+
+
+def time_page(base: str, sida: Sida) -> float:
+    """Milliseconds for all of the page's requests, one after the other."""
+    start = time.perf_counter()
+    for request in sida.requests:
+        fetch(base + request.path, request.marker)
+    return (time.perf_counter() - start) * 1000
+
+
+REPO = Path(__file__).resolve().parents[1]
+OUR_CODE = r"/(namndbok|namndbok_fava|scripts|plugins)/"  # pstats restriction: our functions only
+
+
+def profile_page(base: str, sida: Sida, profiler: Profiler, top: int = 14) -> str:
+    """The page's request profiled: the whole request's time, then our `top` functions by
+    cumulative time (what they call, Beancount's or matplotlib's, included)."""
+    profiler.active = True
+    try:
+        time_page(base, sida)
+    finally:
+        profiler.active = False
+    out = io.StringIO()
+    profiler.stats.stream = out
+    profiler.stats.sort_stats("cumulative").print_stats(OUR_CODE, top)
+    text = out.getvalue().replace(f"{REPO}/", "")
+    total = f"Hela anropet: {format_number(profiler.stats.total_tt * 1000, 0)} ms (under cProfile)."
+    return total + "\n" + text[text.index("   ncalls"):].rstrip()
+
+
+def time_ledger(ledger: Path, label: str, repeat: int = 7, sidor: tuple[Sida, ...] = SIDOR,
+                profile: bool = False) -> LedgerTimings:
+    """Warm each page up once, then the median of `repeat` rounds, pages interleaved;
+    then as many rounds again with the per-load caches emptied before each request;
+    with `profile`, each of our pages once more after a load, under cProfile."""
+    profiles = {}
+    with serving(ledger) as (base, fava_ledger, profiler):
+        for sida in sidor:
+            time_page(base, sida)
+        warm = [[time_page(base, sida) for sida in sidor] for _ in range(repeat)]
+        cold = []
+        for _ in range(repeat):
+            cold.append([])
+            for sida in sidor:
+                forget(fava_ledger)
+                cold[-1].append(time_page(base, sida))
+        entries = len(fava_ledger.all_entries)
+        for sida in sidor if profile else ():
+            if sida.ours:
+                forget(fava_ledger)
+                profiles[sida.label] = profile_page(base, sida, profiler)
+
+    def medians(rounds):
+        return {sida.label: statistics.median(r[i] for r in rounds) for i, sida in enumerate(sidor)}
+
+    w, c = medians(warm), medians(cold)
+    timings = [Timing(s.label, w[s.label], w[s.label] / w[s.reference], c[s.label], c[s.label] / c[s.reference], s.ours)
+               for s in sidor]
+    return LedgerTimings(label, entries, timings, profiles)
+
+
+def run(example_dir: Path, sizes: list[int], repeat: int = 7, profile: bool = False,
+        say=print) -> Iterator[LedgerTimings]:
+    """The example ledger, then copies with N generated SIE rows of its current year
+    imported; each ledger's timings as soon as they are measured."""
+    from scripts.prestanda import large_copy
+
+    yield time_ledger(example_dir / "socialnamnden.beancount", "Exempelnämnden", repeat, profile=profile)
+    for rows in sizes:
+        with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
+            ledger = large_copy(example_dir, Path(tmp), rows, year=2026, say=say)
+            say("Startar Fava och mäter …")
+            yield time_ledger(ledger, f"Exempelnämnden + {_thousands(rows)} rader", repeat, profile=profile)
+
+
+def _thousands(n: int) -> str:
+    return format_number(n, 0)
+
+
+def lines(result: LedgerTimings) -> list[str]:
+    """The ledger's heading and a line per page: ms and the ratio to the income statement,
+    warm and after a load."""
+    width = max(len(t.label) for t in result.timings)
+    out = [f"{result.label} ({_thousands(result.entries)} poster)",
+           f"  {'sida':<{width}}  {'varm':>8}     {'kvot':>5}  {'efter laddning':>14}     {'kvot':>5}"]
+    for t in result.timings:
+        out.append(f"  {t.label:<{width}}  {format_number(t.ms, 0):>8} ms  {format_number(t.ratio, 2):>5}  "
+                   f"{format_number(t.cold_ms, 0):>14} ms  {format_number(t.cold_ratio, 2):>5}"
+                   + ("  över målet" if t.over() else ""))
+    for page, text in result.profiles.items():
+        out += ["", f"Profil (cProfile) för {page} efter laddning, {result.label}:", text]
+    return out
