@@ -95,7 +95,9 @@ class LedgerData(NamedTuple):
     eget_kapital: list  # EKMovement: postings on the nämnder's eget kapital konton
     errors: list  # from budget, prognos and periodisering (plugins.budget reports them)
     kontoplan_errors: list  # (plugins.kontoplan reports them)
-    cache: dict  # computed once per read: monthly utfall for the fjolår key
+    cache: dict  # computed once per read (the engine's selections and dimensions)
+    utfall_cache: dict  # derived from utfall alone (monthly, yearly, running sums): shared by the
+    # readings of the same transactions (see transaction_sums), so nothing else may go in it
 
     def grupp_of(self, ref: AccountRef) -> str | None:
         plan = self.kontoplaner.get(ref.namnd)
@@ -106,26 +108,26 @@ class LedgerData(NamedTuple):
     def monthly_utfall(self, account: str, year: int) -> tuple[Decimal, ...]:
         """Twelve monthly sums of utfall on `account` and its sub-accounts."""
         key = (account, year)
-        if key not in self.cache:
+        if key not in self.utfall_cache:
             months = [Decimal(0)] * 12
             for name in self._accounts_under(account):
                 for date, amount in self.utfall[name].items():
                     if date.year == year:
                         months[date.month - 1] += amount
-            self.cache[key] = tuple(months)
-        return self.cache[key]
+            self.utfall_cache[key] = tuple(months)
+        return self.utfall_cache[key]
 
     def yearly_utfall(self) -> dict[str, dict[int, Decimal]]:
         """Utfall per account and year (Beancount sign), summed once per reading."""
-        if "år" not in self.cache:
-            self.cache["år"] = _by_year(self.utfall)
-        return self.cache["år"]
+        if "år" not in self.utfall_cache:
+            self.utfall_cache["år"] = _by_year(self.utfall)
+        return self.utfall_cache["år"]
 
     def _accounts_under(self, account: str) -> list[str]:
         """`account` and its sub-accounts that have utfall (a range of the sorted names)."""
-        if "konton" not in self.cache:
-            self.cache["konton"] = sorted(self.utfall)
-        names = self.cache["konton"]
+        if "konton" not in self.utfall_cache:
+            self.utfall_cache["konton"] = sorted(self.utfall)
+        names = self.utfall_cache["konton"]
         start = bisect.bisect_left(names, account)
         end = bisect.bisect_left(names, account + ";")  # ";" sorts right after ":"
         return [n for n in names[start:end] if n == account or n.startswith(account + ":")]
@@ -206,7 +208,8 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
         eget_kapital=eget_kapital,
         errors=errors,
         kontoplan_errors=kontoplan_errors,
-        cache=sums.cache,
+        cache={},
+        utfall_cache=sums.cache,
     )
 
 
@@ -224,7 +227,7 @@ class TransactionSums(NamedTuple):
     utfall: dict[str, dict[datetime.date, Decimal]]  # Beancount sign, per account and date
     ek_postings: list  # (entry, posting) on the eget kapital root, in entry order
     other_currencies: dict[str, datetime.date]  # accounts with postings in other currencies: first date
-    cache: dict  # LedgerData.cache: derived from utfall only, so shared with it
+    cache: dict  # LedgerData.utfall_cache: derived from utfall only, so shared with it
 
 
 class _Memo(NamedTuple):

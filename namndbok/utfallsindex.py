@@ -4,7 +4,7 @@ The engine asks for the same accounts' utfall over a few date ranges in every
 table (this period, the same period last year, all of last year), and a Fava
 page or a chart asks for many tables. Summing every (account, date) of the
 ledger for each range made each table cost the size of the ledger; with the
-running sums, built once per `LedgerData` and kept in its `cache`, it costs the
+running sums, built once per utfall and kept in `LedgerData.utfall_cache`, it costs the
 number of accounts. Sums are exact (Decimal additions well within the context's
 28 digits), so a range's sum is the same value the loop over its days gives (its
 exponent may differ where amounts mix decimals, 1.100 for 1.10: every printer
@@ -41,9 +41,9 @@ def running_sums(by_date: Mapping[datetime.date, Decimal]) -> RunningSums:
 
 
 def utfall_index(data) -> dict[str, RunningSums]:
-    """Running sums of every account's utfall, built once per ledger read (in `data.cache`)."""
-    index = data.cache.get(CACHE_KEY)
+    """Running sums of every account's utfall, built once per utfall (in `data.utfall_cache`)."""
+    index = data.utfall_cache.get(CACHE_KEY)
     if index is None:
         index = {name: running_sums(by_date) for name, by_date in data.utfall.items()}
-        data.cache[CACHE_KEY] = index
+        data.utfall_cache[CACHE_KEY] = index
     return index

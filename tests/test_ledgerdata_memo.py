@@ -58,6 +58,8 @@ def test_the_same_transactions_give_the_same_reading(example):
     first = fresh(entries, options)
     again = read_ledger(list(entries), options)  # a new list of the same directives
     assert again.utfall is first.utfall  # reused, not summed again
+    assert again.utfall_cache is first.utfall_cache  # what derives from utfall alone is shared
+    assert again.cache is not first.cache  # the engine's selections are per reading (they use refs)
     same(again, fresh(entries, options))
 
 
