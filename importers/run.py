@@ -20,11 +20,22 @@ MODES = (AGGREGATED, DETAILED)
 
 
 class Reading(NamedTuple):
-    """What a reader made of an export."""
+    """What a reader made of an export.
+
+    A reader is called as read(data, path, config, summed). With summed=True (a
+    summerad import) it may hand back its rows already summed per konto, objects
+    and month (each row's `count` says how many export rows it sums, its `line`
+    is the first of them): the aggregated entries, the refusals and their line
+    numbers come out the same, and a million rows need not be held one by one.
+    """
 
     source: Source
     rows: list[SourceRow]
     warnings: list[str] = []  # harmless faults in the export, shown to the user
+
+    def row_count(self) -> int:
+        """How many rows the export has."""
+        return sum(row.count for row in self.rows)
 
 
 class ImportResult(NamedTuple):
@@ -37,7 +48,7 @@ class ImportResult(NamedTuple):
 
 def run_import(
     ledger: Path,
-    read: Callable[[bytes, str, SourceConfig], Reading],
+    read: Callable[[bytes, str, SourceConfig, bool], Reading],
     kind: str,
     export: Path,
     mode: str = AGGREGATED,
@@ -60,15 +71,16 @@ def run_import(
     source_config = config.sie if kind == "sie" else config.huvudbok
 
     progress(f"Läser {export.name} ({len(data) / 1e6:.1f} MB) …")
-    reading = read(data, str(export), source_config)
-    progress(f"{len(reading.rows)} rader; kontrollerar koderna mot kontoplanen …")
+    reading = read(data, str(export), source_config, mode == AGGREGATED)
+    rows = reading.row_count()
+    progress(f"{rows} rader; kontrollerar koderna mot kontoplanen …")
     mapped = map_rows(reading.rows, reading.source, source_config, plan, ledgerdata.roots)
     import_plan = plan_import(mapped, reading.source, plan, ledgerdata.roots, ledgerdata.currency, mode, entries)
     written = []
     if not dry_run and import_plan.entries:
         progress(f"Skriver {len(import_plan.entries)} poster …")
         written = write_import(ledger, import_plan, reading.source, ledgerdata.roots, len(faults))
-    return ImportResult(reading.source, len(reading.rows), import_plan, written, reading.warnings)
+    return ImportResult(reading.source, rows, import_plan, written, reading.warnings)
 
 
 def _kontoplan(ledgerdata, namnd: str | None, ledger: Path):

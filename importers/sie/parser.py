@@ -37,6 +37,21 @@ shared/sie:
   blocks count could not be confirmed: both readings are accepted, and a
   mismatch is a warning (the amounts are proved by the control totals anyway),
   not a refusal.
+
+Speed: a million-row export is mostly lines like `#TRANS 4610 {1 "5731"} 123.45`.
+Inside an open voucher block (no #KSUMMA running, no #RTRANS waiting for its
+copy), a line that matches `_FAST_TRANS` — the label in capitals, a numeric
+account, an object list already seen, a plain amount, optionally a transaction
+date (or "") and a quoted text without braces or backslashes — is read from the
+regular expression's groups; its fields are then exactly what the tokenizer
+would have made of it. Every other line, including every faulty one, goes
+through `tokenize` and the record handlers, so each message and line number is
+the full reader's. `parse_sie(..., fast=False)` reads every line that way (the
+reference the tests hold the fast path to). With `summed=True` the rows are not
+kept one by one: they are summed per account, object list and month while
+reading (`SieFile.summed`, each with its row count and first line), which is all
+an aggregated import needs; the voucher balance check and the control totals
+see every row either way (`SieFile.row_sums`).
 """
 
 from __future__ import annotations
@@ -44,6 +59,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import gc
+import re
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -102,12 +118,15 @@ class SieFile:
     oub: list[ControlTotal] = field(default_factory=list)
     psaldo: list[ControlTotal] = field(default_factory=list)
     pbudget: list[ControlTotal] = field(default_factory=list)
-    vouchers: list[Voucher] = field(default_factory=list)
+    vouchers: list[Voucher] = field(default_factory=list)  # with summed=True their rows are not kept
     warnings: list[str] = field(default_factory=list)  # "fil:rad: meddelande"
+    row_count: int = 0  # voucher rows read (an #RTRANS and its #TRANS copy once, #BTRANS not)
+    row_sums: dict[tuple[str, datetime.date], Decimal] = field(default_factory=dict)  # every row's amount per konto and date
+    summed: list[SourceRow] | None = None  # with summed=True: the rows summed per konto, object list and month
 
     @cached_property
     def rows(self) -> list[SourceRow]:
-        """All voucher rows, in file order."""
+        """All voucher rows, in file order (none with summed=True: see `summed`)."""
         return [row for voucher in self.vouchers for row in voucher.rows]
 
 
@@ -318,14 +337,18 @@ def _is_month_end(day: datetime.date) -> bool:
 class _OpenVoucher:
     """A #VER being read: its fields and the rows of its block so far."""
 
-    __slots__ = ("series", "number", "date", "text", "regdate", "sign", "line", "ver", "rows", "removed", "block", "rtrans")
+    __slots__ = ("series", "number", "date", "text", "regdate", "sign", "line", "ver", "rows", "removed", "block", "rtrans",
+                 "total", "count", "month")
 
-    def __init__(self, series, number, date, text, regdate, sign, line):
+    def __init__(self, series, number, date, text, regdate, sign, line, month):
         self.series, self.number, self.date, self.text = series, number, date, text
         self.regdate, self.sign, self.line = regdate, sign, line
         self.ver = f"{series} {number}".strip() or None
         self.rows: list[SourceRow] = []
         self.removed = 0
+        self.total = 0  # of the rows' amounts
+        self.count = 0  # rows
+        self.month = month  # the last day of the voucher date's month
         self.block = False  # the line with { has been read
         self.rtrans: list | None = None  # fields of an #RTRANS just read
 
@@ -355,9 +378,18 @@ _USAGE = {
 }
 
 
+# A #TRANS line in its usual form (see the module docstring): konto and object list, konto, the
+# object list's text, amount, transaction date, text. Anything else is read by the tokenizer.
+_FAST_TRANS = re.compile(
+    r'#TRANS[ \t]+(([0-9]+)[ \t]+\{([^{}"\\]*(?:"[^{}"\\]*"[^{}"\\]*)*)\})[ \t]+(-?[0-9]+(?:\.[0-9]+)?)'
+    r'(?:[ \t]+(?:([0-9]{8})|"")(?:[ \t]+"([^{}"\\]*)")?)?'
+)
+
+
 class _Reader:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, summed: bool = False, fast: bool = True) -> None:
         self.path = path
+        self.fast = fast
         self.head: dict = {}  # the scalar header fields of SieFile
         self.fnamn_line = 0
         self.rar: dict[int, tuple[datetime.date, datetime.date]] = {}
@@ -378,6 +410,12 @@ class _Reader:
         self.dates: dict[str, datetime.date] = {}
         self.object_lists: dict[str, Objects] = {}
         self.konton_seen: set[str] = set()  # account numbers of rows, already validated
+        self.pairs: dict[str, tuple[str, Objects]] = {}  # "konto {objects}" of fast rows → (konto, objects)
+        self.row_count = 0
+        self.row_sums: dict[tuple[str, datetime.date], Decimal] = {}
+        self.months: dict[datetime.date, datetime.date] = {}  # a date → its month's last day
+        # summed: (the pair's text or (konto, objects), month) → [amount, first line, count, konto, objects]
+        self.groups: dict[tuple, list] | None = {} if summed else None
         self.swapped: dict[str, list[int]] = {}  # label → lines of period totals with konto before period
         self.checksum: tuple[int, int] | None = None  # running CRC without/with the block braces
         self.handlers = {
@@ -414,11 +452,27 @@ class _Reader:
     def read(self, text: str) -> None:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\x1a").split("\n")
         number, line = 0, ""
+        fast = _FAST_TRANS.fullmatch if self.fast else None
+        pairs, add_row = self.pairs, self.add_row
+        voucher, fast_now = None, False  # whether the next line may take the fast path
         try:
             for number, raw in enumerate(lines, 1):
                 line = raw.strip()
-                if line:
-                    self.read_line(line, number)
+                if not line:
+                    continue
+                if fast_now:
+                    match = fast(line)
+                    if match is not None:
+                        pair, amount, day, words = match.group(1, 4, 5, 6)
+                        known = pairs.get(pair) or self.known_pair(match)
+                        if known is not None:
+                            day = voucher.date if day is None else self.date(day, "Transaktionsdatumet")
+                            add_row(voucher, day, known[0], known[1], Decimal(amount), words or voucher.text, number, None, pair)
+                            continue
+                self.read_line(line, number)
+                voucher = self.voucher
+                fast_now = (fast is not None and voucher is not None and voucher.block and voucher.rtrans is None
+                            and self.checksum is None)
         except _Bad as problem:
             message = str(problem)
             if line[:1] == "#" and message[:1] != "#":
@@ -429,6 +483,14 @@ class _Reader:
             first = next(number for number, line in enumerate(lines, 1) if "\ufffd" in line)
             self.warn(first, "Filen innehåller ersättningstecken (\ufffd): tecken som å, ä och ö har förstörts vid en tidigare "
                              "teckenkonvertering, så namn och texter kan vara fel. Exportera filen på nytt från ekonomisystemet.")
+
+    def known_pair(self, match) -> tuple[str, Objects] | None:
+        """A fast row's konto and objects, when its object list has been read before (the tokenizer checks it once)."""
+        objects = self.object_lists.get(match[3])
+        if objects is None:
+            return None
+        known = self.pairs[match[1]] = (match[2], objects)
+        return known
 
     def read_line(self, line: str, number: int) -> None:
         if line[0] == "#":
@@ -513,9 +575,12 @@ class _Reader:
         for totals in self.totals.values():
             for total in totals:
                 first_use.setdefault(total.konto, total.line)
-        for voucher in self.vouchers:
-            for row in voucher.rows:
-                first_use.setdefault(row.konto, row.line)
+        if self.groups is None:
+            rows = ((row.konto, row.line) for voucher in self.vouchers for row in voucher.rows)
+        else:  # in order of each group's first row, so a konto's first group has its first row
+            rows = ((group[3], group[1]) for group in self.groups.values())
+        for konto, line in rows:
+            first_use.setdefault(konto, line)
         missing = sorted((line, konto) for konto, line in first_use.items() if konto not in self.konton)
         if missing:
             shown = ", ".join(f"{konto} (rad {line})" for line, konto in missing[:10])
@@ -530,8 +595,23 @@ class _Reader:
             dims=self.dims, underdim=self.underdim, objekt=self.objekt,
             ib=totals["#IB"], ub=totals["#UB"], res=totals["#RES"], oib=totals["#OIB"], oub=totals["#OUB"],
             psaldo=totals["#PSALDO"], pbudget=totals["#PBUDGET"],
-            vouchers=self.vouchers, warnings=self.warnings,
+            vouchers=self.vouchers, warnings=self.warnings, row_count=self.row_count, row_sums=self.row_sums,
+            summed=None if self.groups is None else self.summed_rows(),
         )
+
+    def summed_rows(self) -> list[SourceRow]:
+        """A row per konto, objects and month, in order of their first row (the same pair may have had two texts)."""
+        merged: dict[tuple, list] = {}
+        for (_, month), (amount, line, count, konto, objects) in self.groups.items():
+            key = (konto, objects, month)
+            found = merged.get(key)
+            if found is None:
+                merged[key] = [amount, line, count]
+            else:
+                found[0] += amount
+                found[2] += count
+        return [SourceRow(month, konto, objects, amount, "", None, line, None, count)
+                for (konto, objects, month), (amount, line, count) in merged.items()]
 
     # -- vouchers
 
@@ -552,7 +632,13 @@ class _Reader:
             raise _Bad(f"{problem}{self.shifted_hint(vernr)}") from None
         text = _optional(fields, 3)
         regdate = self.date(fields[4], "Registreringsdatumet") if _optional(fields, 4) else None
-        self.voucher = _OpenVoucher(series, vernr, date, text, regdate, _optional(fields, 5), number)
+        self.voucher = _OpenVoucher(series, vernr, date, text, regdate, _optional(fields, 5), number, self.month_end(date))
+
+    def month_end(self, day: datetime.date) -> datetime.date:
+        end = self.months.get(day)
+        if end is None:
+            end = self.months[day] = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        return end
 
     @staticmethod
     def shifted_hint(vernr: str) -> str:
@@ -588,14 +674,35 @@ class _Reader:
         if label == "#BTRANS":
             voucher.removed += 1
         else:
+            self.add_row(voucher, date, konto, objects, amount, text, number, quantity, (konto, objects))
+
+    def add_row(self, voucher: _OpenVoucher, date: datetime.date, konto: str, objects: Objects, amount: Decimal,
+                text: str, number: int, quantity: Decimal | None, pair) -> None:
+        """A row of the voucher: counted, summed for the checks, and kept (or summed per month).
+
+        `pair` stands for konto and objects when summing (hashing a short text is cheaper than the tuples)."""
+        voucher.total += amount
+        voucher.count += 1
+        sums, key = self.row_sums, (konto, date)
+        sums[key] = sums.get(key, 0) + amount
+        groups = self.groups
+        if groups is None:
             voucher.rows.append(SourceRow(date, konto, objects, amount, text, voucher.ver, number, quantity))
+            return
+        key = (pair, voucher.month if date is voucher.date else self.month_end(date))
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [amount, number, 1, konto, objects]
+        else:
+            group[0] += amount
+            group[2] += 1
 
     def close_voucher(self, voucher: _OpenVoucher) -> None:
-        if not voucher.rows:
+        if not voucher.count:
             raise SourceError(self.path, voucher.line, f"{voucher.name()} saknar rader (#TRANS). Rätta eller ta bort verifikationen i ekonomisystemet och exportera filen på nytt.")
-        total = sum(row.amount for row in voucher.rows)
-        if total:
-            raise SourceError(self.path, voucher.line, f"{voucher.name()} balanserar inte: raderna summerar till {kronor(total)}. Rätta exporten i ekonomisystemet.")
+        if voucher.total:
+            raise SourceError(self.path, voucher.line, f"{voucher.name()} balanserar inte: raderna summerar till {kronor(voucher.total)}. Rätta exporten i ekonomisystemet.")
+        self.row_count += voucher.count
         self.vouchers.append(Voucher(voucher.series, voucher.number, voucher.date, voucher.text, voucher.regdate,
                                      voucher.sign, voucher.line, voucher.rows, voucher.removed))
 
@@ -767,10 +874,13 @@ class _Reader:
         self.checksum = (self.checksum[0], zlib.crc32(brace.encode(), self.checksum[1]))
 
 
-def parse_sie(data: bytes, path: str = "<sie>") -> SieFile:
-    """Read a SIE file; SourceError (Swedish, with the line) if it cannot be read faithfully."""
+def parse_sie(data: bytes, path: str = "<sie>", summed: bool = False, fast: bool = True) -> SieFile:
+    """Read a SIE file; SourceError (Swedish, with the line) if it cannot be read faithfully.
+
+    `summed`: keep the rows summed per konto, object list and month (`SieFile.summed`) instead of
+    one by one. `fast=False`: read every line with the tokenizer (see the module docstring)."""
     text, encoding = decode_sie(data)
-    reader = _Reader(path)
+    reader = _Reader(path, summed, fast)
     collecting = gc.isenabled()
     gc.disable()  # millions of small objects and no cycles: the collector's passes would cost 40 % of the time
     try:
@@ -806,10 +916,10 @@ def check_control_totals(sie: SieFile) -> list[str]:
     year = sie.rar.get(0)
     per_year: dict[str, Decimal] = defaultdict(Decimal)
     per_month: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for row in sie.rows:
-        if year is None or year[0] <= row.date <= year[1]:
-            per_year[row.konto] += row.amount
-            per_month[(row.konto, f"{row.date:%Y%m}")] += row.amount
+    for (konto, date), amount in sie.row_sums.items():
+        if year is None or year[0] <= date <= year[1]:
+            per_year[konto] += amount
+            per_month[(konto, f"{date:%Y%m}")] += amount
     messages: list[str] = []
     opening = {total.konto: total.amount for total in sie.ib if total.period == "0"}
     for total in sie.ub:
