@@ -35,3 +35,17 @@ def test_the_period_close_figures_are_printed_for_load_and_both_sets():
     assert result.exit_code == 0, result.output
     steps = [re.match(r"(.+?)\s+(\d+) ms  toppminne", line).group(1) for line in result.output.splitlines()]
     assert steps == ["Ladda liggaren", "Rapportpaketet utan PDF", "Rapportpaketet med PDF"]
+
+
+def test_the_sie_figures_are_one_table_with_a_row_per_size_and_step_each_from_its_own_process():
+    result = CliRunner().invoke(main, ["prestanda", "sie", "--rader", "300", "--rader", "600", "--lage", "summerad"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line]
+    assert re.split(r"\s{2,}", lines[0]) == ["steg", "rader", "MB", "tid s", "CPU s", "rader/s", "MB/s", "toppminne MB"]
+    rows = [re.split(r"\s{2,}", line) for line in lines[1:]]
+    assert [(row[0], row[1]) for row in rows] == [("läsa SIE", "300"), ("importera summerad", "300"),
+                                                  ("läsa SIE", "600"), ("importera summerad", "600")]
+    for row in rows:
+        seconds, rate, peak = float(row[3].replace(",", ".")), int(row[5].replace(" ", "")), int(row[7].replace(" ", ""))
+        assert rate > 0 and (seconds < 0.1 or abs(rate - int(row[1]) / seconds) <= rate * 0.05)
+        assert 10 < peak < 1000  # the step's own process, not this test's
