@@ -166,8 +166,13 @@ def detailed_entries(mapped: list[Mapped], source: Source, plan: Kontoplan, root
 def month_totals(mapped: list[Mapped]) -> dict[tuple[str, str, str | None], Decimal]:
     """Sum per (YYYY-MM, account, projekt): what the ledger must hold for the export."""
     totals: dict[tuple[str, str, str | None], Decimal] = defaultdict(Decimal)
+    months: dict[datetime.date, str] = {}  # formatting a date costs more than the rest of the loop
     for m in mapped:
-        totals[(f"{m.row.date:%Y-%m}", m.account, m.projekt)] += m.row.amount
+        date = m.row.date
+        month = months.get(date)
+        if month is None:
+            month = months[date] = f"{date:%Y-%m}"
+        totals[(month, m.account, m.projekt)] += m.row.amount
     return dict(totals)
 
 

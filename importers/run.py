@@ -10,6 +10,7 @@ from typing import Callable, NamedTuple
 
 from namndbok.loading import load
 
+from importers.collector import collector_paused
 from importers.config import SourceConfig, load_import_config
 from importers.convert import Source, map_rows
 from importers.model import SourceError, SourceRow
@@ -61,26 +62,27 @@ def run_import(
         data = export.read_bytes()
     except OSError as err:
         raise SourceError(str(export), 0, f"Filen kan inte läsas ({err.strerror}).") from None
-    entries, errors, options = load(ledger)
-    faults = [e for e in errors if not e.message.startswith("Varning:")]
-    if faults:
-        raise SourceError(str(ledger), 0, f"Liggaren har {len(faults)} fel; rätta dem först (`namndbok kontrollera`).")
-    ledgerdata = read_ledger(entries, options)
-    config = load_import_config(ledger.parent)
-    plan = _kontoplan(ledgerdata, config.namnd, ledger)
-    source_config = config.sie if kind == "sie" else config.huvudbok
+    with collector_paused():
+        entries, errors, options = load(ledger)
+        faults = [e for e in errors if not e.message.startswith("Varning:")]
+        if faults:
+            raise SourceError(str(ledger), 0, f"Liggaren har {len(faults)} fel; rätta dem först (`namndbok kontrollera`).")
+        ledgerdata = read_ledger(entries, options)
+        config = load_import_config(ledger.parent)
+        plan = _kontoplan(ledgerdata, config.namnd, ledger)
+        source_config = config.sie if kind == "sie" else config.huvudbok
 
-    progress(f"Läser {export.name} ({len(data) / 1e6:.1f} MB) …")
-    reading = read(data, str(export), source_config, mode == AGGREGATED)
-    rows = reading.row_count()
-    progress(f"{rows} rader; kontrollerar koderna mot kontoplanen …")
-    mapped = map_rows(reading.rows, reading.source, source_config, plan, ledgerdata.roots)
-    import_plan = plan_import(mapped, reading.source, plan, ledgerdata.roots, ledgerdata.currency, mode, entries)
-    written = []
-    if not dry_run and import_plan.entries:
-        progress(f"Skriver {len(import_plan.entries)} poster …")
-        written = write_import(ledger, import_plan, reading.source, ledgerdata.roots, len(faults))
-    return ImportResult(reading.source, rows, import_plan, written, reading.warnings)
+        progress(f"Läser {export.name} ({len(data) / 1e6:.1f} MB) …")
+        reading = read(data, str(export), source_config, mode == AGGREGATED)
+        rows = reading.row_count()
+        progress(f"{rows} rader; kontrollerar koderna mot kontoplanen …")
+        mapped = map_rows(reading.rows, reading.source, source_config, plan, ledgerdata.roots)
+        import_plan = plan_import(mapped, reading.source, plan, ledgerdata.roots, ledgerdata.currency, mode, entries)
+        written = []
+        if not dry_run and import_plan.entries:
+            progress(f"Skriver {len(import_plan.entries)} poster …")
+            written = write_import(ledger, import_plan, reading.source, ledgerdata.roots, len(faults))
+        return ImportResult(reading.source, rows, import_plan, written, reading.warnings)
 
 
 def _kontoplan(ledgerdata, namnd: str | None, ledger: Path):

@@ -129,7 +129,7 @@ def run(example_dir: Path, sizes: list[int], modes: tuple[str, ...] = MODES, rep
                     if step != READING:
                         copy = tmp / f"exempel-{rows}-{number}"
                         shutil.copytree(example_dir, copy)
-                    say(f"{step}: {rows:,} rader, körning {number + 1} av {repeat} …".replace(",", " "))
+                    say(f"{step}: {rows:,} rader".replace(",", " ") + f", körning {number + 1} av {repeat} …")
                     runs.append(_in_fresh_process(example_dir, export, step.removeprefix("importera "), copy))
                     if copy is not None:
                         shutil.rmtree(copy)
