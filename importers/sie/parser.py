@@ -134,6 +134,7 @@ class SieFile:
 
 _SWEDISH_CP437 = b"\x86\x84\x94\x8f\x8e\x99"  # å ä ö Å Ä Ö
 _SWEDISH_LATIN = b"\xe5\xe4\xf6\xc5\xc4\xd6"
+_NOT_SWEDISH = bytes(byte for byte in range(256) if byte not in _SWEDISH_CP437 + _SWEDISH_LATIN)
 
 
 def decode_sie(data: bytes) -> tuple[str, str]:
@@ -148,8 +149,9 @@ def decode_sie(data: bytes) -> tuple[str, str]:
 
 
 def _looks_latin(data: bytes) -> bool:
-    cp437 = sum(data.count(byte) for byte in _SWEDISH_CP437)
-    latin = sum(data.count(byte) for byte in _SWEDISH_LATIN)
+    swedish = data.translate(None, _NOT_SWEDISH)  # one pass over the file; what is left is short
+    cp437 = sum(swedish.count(byte) for byte in _SWEDISH_CP437)
+    latin = sum(swedish.count(byte) for byte in _SWEDISH_LATIN)
     return latin > cp437
 
 
