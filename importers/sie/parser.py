@@ -340,9 +340,9 @@ class _OpenVoucher:
     """A #VER being read: its fields and the rows of its block so far."""
 
     __slots__ = ("series", "number", "date", "text", "regdate", "sign", "line", "ver", "rows", "removed", "block", "rtrans",
-                 "total", "count", "month")
+                 "total", "count", "sums", "groups")
 
-    def __init__(self, series, number, date, text, regdate, sign, line, month):
+    def __init__(self, series, number, date, text, regdate, sign, line, day):
         self.series, self.number, self.date, self.text = series, number, date, text
         self.regdate, self.sign, self.line = regdate, sign, line
         self.ver = f"{series} {number}".strip() or None
@@ -350,7 +350,7 @@ class _OpenVoucher:
         self.removed = 0
         self.total = 0  # of the rows' amounts
         self.count = 0  # rows
-        self.month = month  # the last day of the voucher date's month
+        self.sums, self.groups = day  # the reader's sums for the voucher date and its month (_Reader.day)
         self.block = False  # the line with { has been read
         self.rtrans: list | None = None  # fields of an #RTRANS just read
 
@@ -414,10 +414,11 @@ class _Reader:
         self.konton_seen: set[str] = set()  # account numbers of rows, already validated
         self.pairs: dict[str, tuple[str, Objects]] = {}  # "konto {objects}" of fast rows → (konto, objects)
         self.row_count = 0
-        self.row_sums: dict[tuple[str, datetime.date], Decimal] = {}
-        self.months: dict[datetime.date, datetime.date] = {}  # a date → its month's last day
-        # summed: (the pair's text or (konto, objects), month) → [amount, first line, count, konto, objects]
-        self.groups: dict[tuple, list] | None = {} if summed else None
+        self.summed = summed
+        self.days: dict[datetime.date, tuple[dict, dict | None]] = {}  # a date → its row sums and its month's groups
+        self.row_sums: dict[datetime.date, dict[str, Decimal]] = {}  # date → konto → amount
+        # summed: month's last day → the pair's text or (konto, objects) → [amount, first line, count, konto, objects]
+        self.groups: dict[datetime.date, dict] = {}
         self.swapped: dict[str, list[int]] = {}  # label → lines of period totals with konto before period
         self.checksum: tuple[int, int] | None = None  # running CRC without/with the block braces
         self.handlers = {
@@ -577,11 +578,15 @@ class _Reader:
         for totals in self.totals.values():
             for total in totals:
                 first_use.setdefault(total.konto, total.line)
-        if self.groups is None:
+        if not self.summed:
             rows = ((row.konto, row.line) for voucher in self.vouchers for row in voucher.rows)
-        else:  # in order of each group's first row, so a konto's first group has its first row
-            rows = ((group[3], group[1]) for group in self.groups.values())
+        else:  # each group's first row
+            rows = ((group[3], group[1]) for groups in self.groups.values() for group in groups.values())
+        first_row: dict[str, int] = {}
         for konto, line in rows:
+            if line < first_row.get(konto, line + 1):
+                first_row[konto] = line
+        for konto, line in first_row.items():
             first_use.setdefault(konto, line)
         missing = sorted((line, konto) for konto, line in first_use.items() if konto not in self.konton)
         if missing:
@@ -597,14 +602,17 @@ class _Reader:
             dims=self.dims, underdim=self.underdim, objekt=self.objekt,
             ib=totals["#IB"], ub=totals["#UB"], res=totals["#RES"], oib=totals["#OIB"], oub=totals["#OUB"],
             psaldo=totals["#PSALDO"], pbudget=totals["#PBUDGET"],
-            vouchers=self.vouchers, warnings=self.warnings, row_count=self.row_count, row_sums=self.row_sums,
-            summed=None if self.groups is None else self.summed_rows(),
+            vouchers=self.vouchers, warnings=self.warnings, row_count=self.row_count,
+            row_sums={(konto, date): amount for date, sums in self.row_sums.items() for konto, amount in sums.items()},
+            summed=self.summed_rows() if self.summed else None,
         )
 
     def summed_rows(self) -> list[SourceRow]:
         """A row per konto, objects and month, in order of their first row (the same pair may have had two texts)."""
         merged: dict[tuple, list] = {}
-        for (_, month), (amount, line, count, konto, objects) in self.groups.items():
+        groups = sorted(((month, *group) for month, pairs in self.groups.items() for group in pairs.values()),
+                        key=lambda group: group[2])
+        for month, amount, line, count, konto, objects in groups:
             key = (konto, objects, month)
             found = merged.get(key)
             if found is None:
@@ -634,13 +642,16 @@ class _Reader:
             raise _Bad(f"{problem}{self.shifted_hint(vernr)}") from None
         text = _optional(fields, 3)
         regdate = self.date(fields[4], "Registreringsdatumet") if _optional(fields, 4) else None
-        self.voucher = _OpenVoucher(series, vernr, date, text, regdate, _optional(fields, 5), number, self.month_end(date))
+        self.voucher = _OpenVoucher(series, vernr, date, text, regdate, _optional(fields, 5), number, self.day(date))
 
-    def month_end(self, day: datetime.date) -> datetime.date:
-        end = self.months.get(day)
-        if end is None:
-            end = self.months[day] = day.replace(day=calendar.monthrange(day.year, day.month)[1])
-        return end
+    def day(self, date: datetime.date) -> tuple[dict, dict | None]:
+        """The row sums (konto → amount) of a date, and (summed) the groups of its month (pair → group)."""
+        found = self.days.get(date)
+        if found is None:
+            month = date.replace(day=calendar.monthrange(date.year, date.month)[1])
+            groups = self.groups.setdefault(month, {}) if self.summed else None
+            found = self.days[date] = (self.row_sums.setdefault(date, {}), groups)
+        return found
 
     @staticmethod
     def shifted_hint(vernr: str) -> str:
@@ -685,16 +696,14 @@ class _Reader:
         `pair` stands for konto and objects when summing (hashing a short text is cheaper than the tuples)."""
         voucher.total += amount
         voucher.count += 1
-        sums, key = self.row_sums, (konto, date)
-        sums[key] = sums.get(key, 0) + amount
-        groups = self.groups
+        sums, groups = (voucher.sums, voucher.groups) if date is voucher.date else self.day(date)
+        sums[konto] = sums.get(konto, 0) + amount
         if groups is None:
             voucher.rows.append(SourceRow(date, konto, objects, amount, text, voucher.ver, number, quantity))
             return
-        key = (pair, voucher.month if date is voucher.date else self.month_end(date))
-        group = groups.get(key)
+        group = groups.get(pair)
         if group is None:
-            groups[key] = [amount, number, 1, konto, objects]
+            groups[pair] = [amount, number, 1, konto, objects]
         else:
             group[0] += amount
             group[2] += 1
