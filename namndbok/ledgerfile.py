@@ -13,7 +13,7 @@ import re
 
 import regex
 from beancount.core import account, amount
-from beancount.scripts.format import NUMBER_RE, PARENTHESIZED_BINARY_OP_RE, normalize_indent_whitespace
+from beancount.scripts.format import NUMBER_RE, PARENTHESIZED_BINARY_OP_RE, compute_most_frequent
 
 from namndbok.accounts import Roots
 
@@ -43,7 +43,7 @@ def canonical(text: str) -> str:
         first = line[:1]
         found = None if not first or (first.isascii() and not first.isdigit() and not first.isspace()) else match(line)
         match_pairs.append(found.groups() if found else (line, None, None))
-    norm_match_pairs = normalize_indent_whitespace(match_pairs)
+    norm_match_pairs = _normalized_indent(match_pairs)
     numbered = [(prefix, number) for prefix, number, _ in match_pairs if number is not None]
     prefix_width = max((len(prefix) for prefix, _ in numbered), default=0)
     number_width = max((len(number) for _, number in numbered), default=0)
@@ -60,6 +60,16 @@ def canonical(text: str) -> str:
 
 
 _BLANKS = re.compile(r"[ \t\n]+")
+_POSTING = regex.compile(rf"([ \t]+)({account.ACCOUNT_RE}.*)")  # bean-format's normalize_indent_whitespace
+
+
+def _normalized_indent(match_pairs: list[tuple]) -> list[tuple]:
+    """bean-format's `normalize_indent_whitespace`: every indented account line gets the most
+    frequent indent; each line is matched once, and only if it starts with a blank or a tab."""
+    found = [_POSTING.match(prefix) if prefix[:1] in (" ", "\t") else None for prefix, _, _ in match_pairs]
+    indent = " " * (compute_most_frequent(len(match.group(1)) for match in found if match is not None) or 0)
+    return [(indent + match.group(2), number, rest) if match is not None else (prefix, number, rest)
+            for match, (prefix, number, rest) in zip(found, match_pairs)]
 
 
 def root_option_lines(roots: Roots = Roots()) -> list[str]:
