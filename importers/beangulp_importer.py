@@ -22,7 +22,7 @@ class LedgerImporter(beangulp.Importer):
     """An import into one committee ledger; subclasses say how to read and recognise a file."""
 
     kind = ""
-    read = None  # (bytes, path, SourceConfig) -> Reading
+    read = None  # (bytes, path, SourceConfig, summed) -> Reading
 
     def __init__(self, ledger: str | Path, mode: str = AGGREGATED) -> None:
         self.ledger = Path(ledger)

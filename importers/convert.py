@@ -49,45 +49,63 @@ class ImportRefused(SourceError):
 
 
 def map_rows(rows: Iterable[SourceRow], source: Source, config: SourceConfig, plan: Kontoplan, roots: Roots) -> list[Mapped]:
+    """Each row with its account; a refusal listing every code the kontoplan lacks (at its first row).
+
+    The account depends on the konto and the objects only, so it is worked out
+    once per pair (a million rows have a few thousand)."""
     missing_konto: dict[str, int] = {}
     missing_objekt: dict[tuple[str, str], int] = {}
-    without_verksamhet: list[int] = []
+    without_verksamhet: tuple[int, int] | None = None  # result rows without verksamhet: (how many, the first one's line)
+    known: dict[tuple, tuple] = {}
     out = []
     for row in rows:
-        dims = dict(row.objekt)
-        verksamhet = dims.get(config.verksamhet) if config.verksamhet else None
-        ansvar = dims.get(config.ansvar) if config.ansvar else None
-        projekt = dims.get(config.projekt) if config.projekt else None
-        if row.konto in config.kommunbidrag:
-            kind = KIND_KOMMUNBIDRAG
-        elif row.konto in plan.konton:
-            kind = plan.konton[row.konto].typ
+        pair = (row.konto, row.objekt)
+        outcome = known.get(pair)
+        if outcome is None:
+            outcome = known[pair] = _account(row.konto, row.objekt, config, plan, roots)
+        account, detail = outcome
+        if account is not None:
+            out.append(Mapped(row, account, detail))
+        elif detail[0] == "konto":
+            missing_konto.setdefault(detail[1], row.line)
+        elif detail[0] == "objekt":
+            missing_objekt.setdefault(detail[1], row.line)
         else:
-            missing_konto.setdefault(row.konto, row.line)
-            continue
-        if kind in (KIND_KOMMUNBIDRAG, KIND_INTAKT, KIND_KOSTNAD):
-            verksamhet = verksamhet or config.verksamhet_saknas
-            if verksamhet is None and kind != KIND_KOMMUNBIDRAG:  # kommunbidrag may be for the whole nämnd
-                without_verksamhet.append(row.line)
-                continue
-            if verksamhet is not None and verksamhet not in plan.verksamheter:
-                missing_objekt.setdefault(("verksamheter", config.verksamhet, verksamhet), row.line)
-                continue
-        if ansvar is not None and ansvar not in plan.ansvar:
-            missing_objekt.setdefault(("ansvar", config.ansvar, ansvar), row.line)
-            continue
-        if kind in (KIND_KOMMUNBIDRAG, KIND_INTAKT, KIND_KOSTNAD):
-            konto = None if kind == KIND_KOMMUNBIDRAG else row.konto
-            account = result_account(roots, kind, plan.namnd, verksamhet, konto, ansvar)
-        else:
-            account = balance_account(roots, kind, plan.namnd, row.konto, ansvar)
-        out.append(Mapped(row, account, projekt))
+            count, first = without_verksamhet or (0, row.line)
+            without_verksamhet = (count + row.count, first)
     if missing_konto or missing_objekt or without_verksamhet:
         raise ImportRefused(source.path, 0, _refusal(source, plan, config, missing_konto, missing_objekt, without_verksamhet))
     return out
 
 
+def _account(konto: str, objekt, config: SourceConfig, plan: Kontoplan, roots: Roots) -> tuple:
+    """(account, projekt) for a konto with its objects, or (None, why not): ("konto", konto),
+    ("objekt", (section, dimension, code)) or ("verksamhet",)."""
+    dims = dict(objekt)
+    verksamhet = dims.get(config.verksamhet) if config.verksamhet else None
+    ansvar = dims.get(config.ansvar) if config.ansvar else None
+    projekt = dims.get(config.projekt) if config.projekt else None
+    if konto in config.kommunbidrag:
+        kind = KIND_KOMMUNBIDRAG
+    elif konto in plan.konton:
+        kind = plan.konton[konto].typ
+    else:
+        return None, ("konto", konto)
+    if kind in (KIND_KOMMUNBIDRAG, KIND_INTAKT, KIND_KOSTNAD):
+        verksamhet = verksamhet or config.verksamhet_saknas
+        if verksamhet is None and kind != KIND_KOMMUNBIDRAG:  # kommunbidrag may be for the whole nämnd
+            return None, ("verksamhet",)
+        if verksamhet is not None and verksamhet not in plan.verksamheter:
+            return None, ("objekt", ("verksamheter", config.verksamhet, verksamhet))
+    if ansvar is not None and ansvar not in plan.ansvar:
+        return None, ("objekt", ("ansvar", config.ansvar, ansvar))
+    if kind in (KIND_KOMMUNBIDRAG, KIND_INTAKT, KIND_KOSTNAD):
+        return result_account(roots, kind, plan.namnd, verksamhet, None if kind == KIND_KOMMUNBIDRAG else konto, ansvar), projekt
+    return balance_account(roots, kind, plan.namnd, konto, ansvar), projekt
+
+
 def _refusal(source, plan, config, missing_konto, missing_objekt, without_verksamhet) -> str:
+    """`without_verksamhet`: (how many rows, the first one's line), or None."""
     lines = [f"Importen stoppades: exporten har koder som kontoplanen {plan.path} saknar. Inget är skrivet."]
     if missing_konto:
         lines.append("Lägg till under [konton] (kontrollera namnet och typen):")
@@ -105,20 +123,24 @@ def _refusal(source, plan, config, missing_konto, missing_objekt, without_verksa
                 lines.append(f'  "{code}" = {{ namn = "{name}"{extra} }}    # rad {line}')
     if without_verksamhet:
         lines.append(
-            f"{len(without_verksamhet)} resultatrader saknar verksamhet (dimension {config.verksamhet}), första på rad "
-            f"{without_verksamhet[0]}. Rätta exporten, eller ange verksamhet_saknas i import.toml."
+            f"{without_verksamhet[0]} resultatrader saknar verksamhet (dimension {config.verksamhet}), första på rad "
+            f"{without_verksamhet[1]}. Rätta exporten, eller ange verksamhet_saknas i import.toml."
         )
     return "\n".join(lines)
+
+
+def _settlement(plan: Kontoplan, roots: Roots) -> str:
+    """The account that takes what rows do not balance by themselves: the avräkning with the municipality."""
+    if plan.avrakningskonto is None:
+        raise SourceError("", 0, "Exporten har rader som inte balanserar (t.ex. bara resultatkonton). Ange avrakningskonto i kontoplanen, så balanseras de mot avräkningen med kommunen.")
+    return balance_account(roots, KIND_TILLGANG, plan.namnd, plan.avrakningskonto)
 
 
 def _balanced(postings: list[data.Posting], plan: Kontoplan, roots: Roots, currency: str) -> list[data.Posting]:
     rest = sum((p.units.number for p in postings), Decimal(0))
     if rest == 0:
         return postings
-    if plan.avrakningskonto is None:
-        raise SourceError("", 0, "Exporten har rader som inte balanserar (t.ex. bara resultatkonton). Ange avrakningskonto i kontoplanen, så balanseras de mot avräkningen med kommunen.")
-    account = balance_account(roots, KIND_TILLGANG, plan.namnd, plan.avrakningskonto)
-    return postings + [data.Posting(account, bc_amount.Amount(-rest, currency), None, None, None, None)]
+    return postings + [data.Posting(_settlement(plan, roots), bc_amount.Amount(-rest, currency), None, None, None, None)]
 
 
 def _posting(mapped: Mapped, amount: Decimal, currency: str) -> data.Posting:
@@ -144,27 +166,51 @@ def detailed_entries(mapped: list[Mapped], source: Source, plan: Kontoplan, root
 def month_totals(mapped: list[Mapped]) -> dict[tuple[str, str, str | None], Decimal]:
     """Sum per (YYYY-MM, account, projekt): what the ledger must hold for the export."""
     totals: dict[tuple[str, str, str | None], Decimal] = defaultdict(Decimal)
+    months: dict[datetime.date, str] = {}  # formatting a date costs more than the rest of the loop
     for m in mapped:
-        totals[(f"{m.row.date:%Y-%m}", m.account, m.projekt)] += m.row.amount
+        date = m.row.date
+        month = months.get(date)
+        if month is None:
+            month = months[date] = f"{date:%Y-%m}"
+        totals[(month, m.account, m.projekt)] += m.row.amount
     return dict(totals)
 
 
-def aggregated_entries(
-    totals: dict[tuple[str, str, str | None], Decimal],
-    source: Source,
-    plan: Kontoplan,
-    roots: Roots,
-    currency: str,
-    earlier: dict[str, int] | None = None,
-) -> list[data.Transaction]:
-    """One transaction per month, a posting per account (and projekt), dated the month's end.
-
-    `earlier` counts the entries earlier imports of this kalla made per month:
-    a later one is an addition ("tillägg") with its own importid."""
+def monthly_postings(
+    totals: dict[tuple[str, str, str | None], Decimal], plan: Kontoplan, roots: Roots
+) -> dict[str, list[tuple[str, str | None, Decimal]]]:
+    """Per month (YYYY-MM, in order): (account, projekt, amount) in order, zeros left out, and
+    the avräkning's balancing amount last where a month does not balance by itself."""
     by_month: dict[str, list] = defaultdict(list)
     for (month, account, projekt), amount in sorted(totals.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
         if amount:
             by_month[month].append((account, projekt, amount))
+    for items in by_month.values():
+        rest = sum((amount for _, _, amount in items), Decimal(0))
+        if rest:
+            items.append((_settlement(plan, roots), None, -rest))
+    return by_month
+
+
+def monthly_sums(by_month: dict[str, list[tuple[str, str | None, Decimal]]]) -> dict[tuple[str, str], Decimal]:
+    """(YYYY-MM, account) → amount of `monthly_postings`, projekt merged, zeros left out."""
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for month, items in by_month.items():
+        for account, _, amount in items:
+            sums[(month, account)] += amount
+    return {key: amount for key, amount in sums.items() if amount != 0}
+
+
+def aggregated_entries(
+    by_month: dict[str, list[tuple[str, str | None, Decimal]]],
+    source: Source,
+    currency: str,
+    earlier: dict[str, int] | None = None,
+) -> list[data.Transaction]:
+    """One transaction per month of `monthly_postings`, a posting per account (and projekt), dated the month's end.
+
+    `earlier` counts the entries earlier imports of this kalla made per month:
+    a later one is an addition ("tillägg") with its own importid."""
     out = []
     for month, items in by_month.items():
         year, mm = int(month[:4]), int(month[5:])
@@ -179,6 +225,5 @@ def aggregated_entries(
         text = f"Huvudbok {month_name(mm)} {year}, summerad per konto och dimensioner"
         if sequence > 1:
             text += f" (tillägg {sequence - 1})"
-        out.append(data.Transaction(meta, date, "*", None, text, data.EMPTY_SET, data.EMPTY_SET,
-                                    _balanced(postings, plan, roots, currency)))
+        out.append(data.Transaction(meta, date, "*", None, text, data.EMPTY_SET, data.EMPTY_SET, postings))
     return out

@@ -23,6 +23,7 @@ class SourceRow(NamedTuple):
     ver: str | None  # voucher identity within the source, e.g. "A 12" (series and number)
     line: int  # 1-based line in the source file (row number for XLSX)
     quantity: Decimal | None = None
+    count: int = 1  # how many rows of the export this row sums (a reader asked for summed rows, see importers.run)
 
 
 class ControlTotal(NamedTuple):

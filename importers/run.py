@@ -10,6 +10,7 @@ from typing import Callable, NamedTuple
 
 from namndbok.loading import load
 
+from importers.collector import collector_paused
 from importers.config import SourceConfig, load_import_config
 from importers.convert import Source, map_rows
 from importers.model import SourceError, SourceRow
@@ -20,11 +21,22 @@ MODES = (AGGREGATED, DETAILED)
 
 
 class Reading(NamedTuple):
-    """What a reader made of an export."""
+    """What a reader made of an export.
+
+    A reader is called as read(data, path, config, summed). With summed=True (a
+    summerad import) it may hand back its rows already summed per konto, objects
+    and month (each row's `count` says how many export rows it sums, its `line`
+    is the first of them): the aggregated entries, the refusals and their line
+    numbers come out the same, and a million rows need not be held one by one.
+    """
 
     source: Source
     rows: list[SourceRow]
     warnings: list[str] = []  # harmless faults in the export, shown to the user
+
+    def row_count(self) -> int:
+        """How many rows the export has."""
+        return sum(row.count for row in self.rows)
 
 
 class ImportResult(NamedTuple):
@@ -37,7 +49,7 @@ class ImportResult(NamedTuple):
 
 def run_import(
     ledger: Path,
-    read: Callable[[bytes, str, SourceConfig], Reading],
+    read: Callable[[bytes, str, SourceConfig, bool], Reading],
     kind: str,
     export: Path,
     mode: str = AGGREGATED,
@@ -50,25 +62,27 @@ def run_import(
         data = export.read_bytes()
     except OSError as err:
         raise SourceError(str(export), 0, f"Filen kan inte läsas ({err.strerror}).") from None
-    entries, errors, options = load(ledger)
-    faults = [e for e in errors if not e.message.startswith("Varning:")]
-    if faults:
-        raise SourceError(str(ledger), 0, f"Liggaren har {len(faults)} fel; rätta dem först (`namndbok kontrollera`).")
-    ledgerdata = read_ledger(entries, options)
-    config = load_import_config(ledger.parent)
-    plan = _kontoplan(ledgerdata, config.namnd, ledger)
-    source_config = config.sie if kind == "sie" else config.huvudbok
+    with collector_paused():
+        entries, errors, options = load(ledger)
+        faults = [e for e in errors if not e.message.startswith("Varning:")]
+        if faults:
+            raise SourceError(str(ledger), 0, f"Liggaren har {len(faults)} fel; rätta dem först (`namndbok kontrollera`).")
+        ledgerdata = read_ledger(entries, options)
+        config = load_import_config(ledger.parent)
+        plan = _kontoplan(ledgerdata, config.namnd, ledger)
+        source_config = config.sie if kind == "sie" else config.huvudbok
 
-    progress(f"Läser {export.name} ({len(data) / 1e6:.1f} MB) …")
-    reading = read(data, str(export), source_config)
-    progress(f"{len(reading.rows)} rader; kontrollerar koderna mot kontoplanen …")
-    mapped = map_rows(reading.rows, reading.source, source_config, plan, ledgerdata.roots)
-    import_plan = plan_import(mapped, reading.source, plan, ledgerdata.roots, ledgerdata.currency, mode, entries)
-    written = []
-    if not dry_run and import_plan.entries:
-        progress(f"Skriver {len(import_plan.entries)} poster …")
-        written = write_import(ledger, import_plan, reading.source, ledgerdata.roots, len(faults))
-    return ImportResult(reading.source, len(reading.rows), import_plan, written, reading.warnings)
+        progress(f"Läser {export.name} ({len(data) / 1e6:.1f} MB) …")
+        reading = read(data, str(export), source_config, mode == AGGREGATED)
+        rows = reading.row_count()
+        progress(f"{rows} rader; kontrollerar koderna mot kontoplanen …")
+        mapped = map_rows(reading.rows, reading.source, source_config, plan, ledgerdata.roots)
+        import_plan = plan_import(mapped, reading.source, plan, ledgerdata.roots, ledgerdata.currency, mode, entries)
+        written = []
+        if not dry_run and import_plan.entries:
+            progress(f"Skriver {len(import_plan.entries)} poster …")
+            written = write_import(ledger, import_plan, reading.source, ledgerdata.roots, len(faults))
+        return ImportResult(reading.source, rows, import_plan, written, reading.warnings)
 
 
 def _kontoplan(ledgerdata, namnd: str | None, ledger: Path):

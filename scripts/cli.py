@@ -278,14 +278,18 @@ def prestanda() -> None:
 
 
 @prestanda.command("sie")
-@click.option("--rader", type=click.IntRange(10, 5_000_000), default=200_000, show_default=True,
-              help="Antal #TRANS-rader i den genererade SIE-filen.")
-def prestanda_sie(rader: int) -> None:
-    """Läs och importera en stor genererad SIE 4-fil, summerat och detaljerat."""
-    from scripts.prestanda import run
+@click.option("--rader", "sizes", type=click.IntRange(10, 5_000_000), multiple=True,
+              help="Antal #TRANS-rader i den genererade SIE-filen (kan upprepas: en rad per storlek och steg). [standard: 200000]")
+@click.option("--lage", "modes", type=click.Choice(["summerad", "detaljerad"]), multiple=True,
+              help="Importläge att mäta (kan upprepas). [standard: båda]")
+@click.option("--korningar", type=click.IntRange(1, 20), default=1, show_default=True,
+              help="Kör varje steg så många gånger: tiden är medianen, minnet det största.")
+def prestanda_sie(sizes: tuple[int, ...], modes: tuple[str, ...], korningar: int) -> None:
+    """Läs och importera stora genererade SIE 4-filer; varje steg i en egen process, en tabell."""
+    from scripts.prestanda import MODES, run, table
 
-    for figure in run(EXAMPLE_DIR, rader, say=click.echo):
-        click.echo(figure.line())
+    figures = run(EXAMPLE_DIR, list(sizes) or [200_000], modes or MODES, korningar, say=lambda text: click.echo(text, err=True))
+    click.echo(table(figures))
 
 
 @prestanda.command("laddning")

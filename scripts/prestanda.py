@@ -3,14 +3,20 @@
 Generates a SIE 4 file of N #TRANS rows for the example committee (vouchers of
 ten rows over its verksamheter, konton and ansvar, deterministic), then times:
 reading it (parse and control totals), and the whole import into a copy of the
-example ledger in both modes — summerad (one entry per month) and detaljerad
-(one entry per voucher) — with rows/s, MB/s and peak memory. Figures, not
-pass/fail: README and the issue notes quote them.
+example ledger in summerad (one entry per month) and/or detaljerad mode (one
+entry per voucher) — with rows/s, MB/s, CPU time and peak memory, for several
+N, in one table. Each step runs in a fresh process (spawned, so nothing is
+inherited), which reports its own peak RSS: the figure is the step's, not the
+benchmark's peak so far. With several runs a step's times are the median, its
+memory the largest. CPU time is the step's own (user + system): on a shared
+machine the wall time also counts waiting for a core. Figures, not pass/fail:
+README and the issue notes quote them.
 """
 
 from __future__ import annotations
 
 import datetime
+import multiprocessing
 import random
 import re
 import resource
@@ -33,12 +39,6 @@ class Figure(NamedTuple):
     rows: int
     megabytes: float
     peak_mb: float
-
-    def line(self) -> str:
-        rate = self.rows / self.seconds if self.seconds else 0
-        mbs = self.megabytes / self.seconds if self.seconds else 0
-        return (f"{self.step:<28} {self.seconds:8.2f} s  {rate:12,.0f} rader/s  {mbs:7.1f} MB/s  "
-                f"toppminne hittills {self.peak_mb:6.0f} MB").replace(",", " ")
 
 
 def generate_sie(path: Path, rows: int, plan: Kontoplan, year: int = 2027, seed: int = 1) -> None:
@@ -77,30 +77,105 @@ def _measure(step: str, rows: int, megabytes: float, work) -> Figure:
     return Figure(step, seconds, rows, megabytes, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
-def run(example_dir: Path, rows: int, say=print) -> list[Figure]:
-    from importers.run import run_import
-    from importers.sie.importer import read_sie
-    from importers.config import load_import_config
+class StepFigure(NamedTuple):
+    """One step at one size, measured in a process of its own."""
 
+    step: str
+    rows: int
+    megabytes: float
+    seconds: float  # wall time (median of the runs)
+    cpu_seconds: float  # the process's user + system time for the step (median)
+    peak_mb: float  # the process's peak RSS (largest of the runs)
+
+    def cells(self) -> list[str]:
+        def number(value: float) -> str:
+            return f"{value:,.0f}".replace(",", " ")
+
+        return [self.step, number(self.rows), f"{self.megabytes:.1f}".replace(".", ","), f"{self.seconds:.2f}".replace(".", ","),
+                f"{self.cpu_seconds:.2f}".replace(".", ","), number(self.rows / self.seconds if self.seconds else 0),
+                f"{self.megabytes / self.seconds if self.seconds else 0:.1f}".replace(".", ","), number(self.peak_mb)]
+
+
+HEADER = ["steg", "rader", "MB", "tid s", "CPU s", "rader/s", "MB/s", "toppminne MB"]
+
+
+def table(figures: list[StepFigure]) -> str:
+    """The figures as one text table, numbers right-aligned."""
+    rows = [HEADER] + [figure.cells() for figure in figures]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
+    return "\n".join("  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)).rstrip()
+                     for row in rows)
+
+
+READING = "läsa SIE"
+READING_SUMMED = "läsa SIE summerat"  # what a summerad import reads: rows summed per konto, objects and month
+MODES = ("summerad", "detaljerad")
+
+
+def run(example_dir: Path, sizes: list[int], modes: tuple[str, ...] = MODES, repeat: int = 1, say=print) -> list[StepFigure]:
+    """Read and import a generated SIE file of each size; every step `repeat` times, each in a fresh process."""
     plan = load_kontoplan(example_dir / "kontoplan.toml")
     figures = []
     with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
         tmp = Path(tmp)
-        export = tmp / "stor.se"
-        say(f"Skapar en SIE 4-fil med {rows:,} rader …".replace(",", " "))
-        generate_sie(export, rows, plan)
-        size = export.stat().st_size / 1e6
-        say(f"{export.name}: {size:.1f} MB")
+        for rows in sizes:
+            export = tmp / f"stor-{rows}.se"
+            say(f"Skapar en SIE 4-fil med {rows:,} rader …".replace(",", " "))
+            generate_sie(export, rows, plan)
+            size = export.stat().st_size / 1e6
+            readings = (READING, READING_SUMMED) if "summerad" in modes else (READING,)
+            for step in (*readings, *(f"importera {mode}" for mode in modes)):
+                runs = []
+                for number in range(repeat):
+                    copy = None
+                    if step not in readings:
+                        copy = tmp / f"exempel-{rows}-{number}"
+                        shutil.copytree(example_dir, copy)
+                    say(f"{step}: {rows:,} rader".replace(",", " ") + f", körning {number + 1} av {repeat} …")
+                    runs.append(_in_fresh_process(example_dir, export, step.removeprefix("importera "), copy))
+                    if copy is not None:
+                        shutil.rmtree(copy)
+                figures.append(StepFigure(step, rows, size, statistics.median(r[0] for r in runs),
+                                          statistics.median(r[1] for r in runs), max(r[2] for r in runs)))
+            export.unlink()
+    return figures
+
+
+def _in_fresh_process(example_dir: Path, export: Path, step: str, copy: Path | None) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak MB) of one step, run in a spawned process."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_step, args=(example_dir, export, step, copy, sender))
+    process.start()
+    sender.close()
+    try:
+        result = receiver.recv()
+    except EOFError:
+        result = ("fel", f"mätprocessen avslutades utan svar (kod {process.join() or process.exitcode})")
+    process.join()
+    if result[0] == "fel":
+        raise RuntimeError(f"{step}: {result[1]}")
+    return result
+
+
+def _step(example_dir: Path, export: Path, step: str, copy: Path | None, sender) -> None:
+    """In the fresh process: prepare (not timed), do the step, send (wall s, CPU s, peak MB)."""
+    try:
+        from importers.config import load_import_config
+        from importers.run import run_import
+        from importers.sie.importer import read_sie
+
         data = export.read_bytes()
         config = load_import_config(example_dir).sie
-        figures.append(_measure("Läsa SIE (tolka och kontrollera)", rows, size, lambda: read_sie(data, str(export), config)))
-        for mode in ("summerad", "detaljerad"):
-            copy = tmp / f"exempel-{mode}"
-            shutil.copytree(example_dir, copy)
-            ledger = copy / "socialnamnden.beancount"
-            figures.append(_measure(f"Importera ({mode})", rows, size,
-                                    lambda: run_import(ledger, read_sie, "sie", export, mode)))
-    return figures
+        wall, cpu = time.perf_counter(), time.process_time()
+        if step in (READING, READING_SUMMED):
+            read_sie(data, str(export), config, step == READING_SUMMED)
+        else:
+            run_import(copy / "socialnamnden.beancount", read_sie, "sie", export, step)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        sender.send((wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    except Exception as err:  # reported by the parent with the step's name
+        sender.send(("fel", f"{type(err).__name__}: {err}"))
 
 
 TIMING = re.compile(r"Operation: '(?P<name>[^']+)'\s+Time:\s+(?P<ms>\d+) ms")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import os
+from collections import defaultdict
+from decimal import Decimal
 import tempfile
 import textwrap
 from pathlib import Path
@@ -26,6 +28,7 @@ from importers.huvudbok.mapping import parse_mapping
 from importers.huvudbok.reader import read_huvudbok
 from importers.model import SourceError
 from importers.sie.importer import read_sie
+from importers.sie.parser import parse_sie
 from importers.volymer.reader import read_volume_list
 from namndbok.kontoplan import KontoplanError, load_kontoplan
 from namndbok.layout import LayoutError, load_layout
@@ -120,6 +123,31 @@ def refused_cleanly(read, data: bytes, path: str) -> None:
 @given(mutated(SIE))
 def test_sie_reader(data):
     refused_cleanly(lambda d, p: read_sie(d, p, SIE_CONFIG), data, "export.se")
+
+
+@FUZZ
+@given(mutated(SIE))
+def test_sie_fast_path_and_summed_rows_read_as_the_tokenizer(data):
+    """The parser's fast path for #TRANS lines gives what the tokenizer gives, errors included;
+    summed rows keep the same amounts and the same refusals."""
+    found = []
+    for options in ({"fast": False}, {}, {"summed": True}):
+        try:
+            found.append(parse_sie(data, "export.se", **options))
+        except SourceError as err:
+            found.append(str(err))
+    slow, fast, summed = found
+    assert fast == slow
+    if isinstance(slow, str):
+        assert summed == slow
+        return
+    totals = defaultdict(Decimal)
+    for row in slow.rows:
+        totals[(row.konto, row.objekt, f"{row.date:%Y-%m}")] += row.amount
+    for row in summed.summed:
+        totals[(row.konto, row.objekt, f"{row.date:%Y-%m}")] -= row.amount
+    assert not any(totals.values())
+    assert (summed.row_count, summed.row_sums, summed.warnings) == (slow.row_count, slow.row_sums, slow.warnings)
 
 
 @FUZZ

@@ -48,3 +48,55 @@ def test_files_written_by_import_and_bokslut_stay_as_bean_format_writes_them(tmp
     result = CliRunner().invoke(main, ["import-volymer", str(volumes), str(ledger)])
     assert result.exit_code == 0, result.output
     assert unformatted([copy / "2026" / "volymer.beancount"]) == []
+
+
+def test_canonical_is_bean_formats_alignment_on_every_example_file_and_variants():
+    from beancount.scripts.format import align_beancount
+
+    from namndbok.ledgerfile import canonical
+
+    files = sorted(EXAMPLE_DIR.rglob("*.beancount"))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for variant in (text, text.replace("  ", " "), text.replace("\n  ", "\n\t"), text.replace(" SEK", "  SEK ; x"),
+                        text.replace("\n", "\r\n"), text + "\n2026-01-01 price ÄÖ 12.5 SEK\n  ½ 1 SEK\n\u2028 Kostnader:A 1 SEK"):
+            assert outcome(canonical, variant) == outcome(align_beancount, variant), path
+
+
+def outcome(align, text: str):
+    try:
+        return align(text)
+    except AssertionError:  # bean-format's check that only white space changed
+        return AssertionError
+
+
+def test_entries_are_rendered_as_beancounts_printer_would_have_them_aligned():
+    import datetime
+    from decimal import Decimal
+
+    from beancount.core import amount, data, position
+    from beancount.parser import printer
+
+    from importers.writer import render_entries
+    from namndbok.ledgerfile import canonical
+
+    def posting(account, number, meta=None, **other):
+        return data.Posting(account, amount.Amount(Decimal(number), "SEK"), other.get("cost"), other.get("price"),
+                            other.get("flag"), meta)
+
+    plain = [posting("Kostnader:Socialnämnden:5731:4610:2200", "1234.50", {"projekt": 'P"1\\'}),
+             posting("Intäkter:Socialnämnden:010:3320", "-12"), posting("Tillgångar:Socialnämnden:1690", "-1222.50")]
+    odd = [
+        [posting("Kostnader:A:1", "0.0000001"), posting("Tillgångar:A:2", "-0.0000001")],  # exponent form
+        [posting("Kostnader:A:1", "10", flag="!"), posting("Tillgångar:A:2", "-10")],
+        [posting("Kostnader:A:1", "10", price=amount.Amount(Decimal("2"), "USD")), posting("Tillgångar:A:2", "-20")],
+        [posting("Kostnader:A:1", "10", cost=position.Cost(Decimal("2"), "USD", None, None)), posting("Tillgångar:A:2", "-20")],
+        [posting("Kostnader:a:1", "10"), posting("Tillgångar:A:2", "-10")],  # an account bean-format's pattern does not take
+    ]
+    entries = [data.Transaction({"filename": "x", "lineno": 1, "kalla": "k", "importid": f"k/{n}", "annat": 1},
+                                datetime.date(2026, 1, 1 + n), "*", None, f'Text "{n}" \\ med tecken', data.EMPTY_SET,
+                                data.EMPTY_SET, postings) for n, postings in enumerate([plain, *odd])]
+    head = "; Huvud\n"
+    by_printer = "\n".join(printer.format_entry(e._replace(meta={"kalla": "k", "importid": e.meta["importid"]})) for e in entries)
+    assert canonical(head + render_entries(entries)) == canonical(head + by_printer)
+    assert 'projekt: "P\\"1\\\\"' in render_entries(entries)

@@ -87,3 +87,17 @@ def test_the_profile_of_a_page_names_our_functions_where_its_time_goes():
     assert re.match(r"Hela anropet: \d[\d ]* ms \(under cProfile\)\.\n   ncalls", text), text
     assert "namndbok_fava/pages.py" in text and "(_prognos)" in text and "namndbok/engine.py" in text
     assert ".venv" not in text and "site-packages" not in text
+
+
+def test_the_sie_figures_are_one_table_with_a_row_per_size_and_step_each_from_its_own_process():
+    result = CliRunner().invoke(main, ["prestanda", "sie", "--rader", "300", "--rader", "600", "--lage", "summerad"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line]
+    assert re.split(r"\s{2,}", lines[0]) == ["steg", "rader", "MB", "tid s", "CPU s", "rader/s", "MB/s", "toppminne MB"]
+    rows = [re.split(r"\s{2,}", line) for line in lines[1:]]
+    assert [(row[0], row[1]) for row in rows] == [("läsa SIE", "300"), ("läsa SIE summerat", "300"), ("importera summerad", "300"),
+                                                  ("läsa SIE", "600"), ("läsa SIE summerat", "600"), ("importera summerad", "600")]
+    for row in rows:
+        seconds, rate, peak = float(row[3].replace(",", ".")), int(row[5].replace(" ", "")), int(row[7].replace(" ", ""))
+        assert rate > 0 and (seconds < 0.1 or abs(rate - int(row[1]) / seconds) <= rate * 0.05)
+        assert 10 < peak < 1000  # the step's own process, not this test's

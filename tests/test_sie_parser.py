@@ -484,3 +484,102 @@ def test_large_file(tmp_path):
     assert sie.rows[0].objekt is sie.rows[200].objekt  # object lists are shared, not copied per row
     assert sum(row.amount for row in sie.rows) == 0
     assert check_control_totals(sie) == []
+
+
+# ---------------------------------------------------------------- the fast path and summed rows
+
+
+def read_both_ways(data: bytes, path: str = "test.se"):
+    """(the fast reading, the tokenizer's), each a SieFile or the SourceError's text."""
+    found = []
+    for fast in (True, False):
+        try:
+            found.append(parse_sie(data, path, fast=fast))
+        except SourceError as err:
+            found.append(str(err))
+    return found
+
+
+def summed_by_hand(rows) -> list[tuple]:
+    """(konto, objects, month's last day, amount, first line, count) per konto, objects and month, in order of first row."""
+    amount, first, count = defaultdict(Decimal), {}, defaultdict(int)
+    for row in rows:
+        end = (row.date.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+        key = (row.konto, row.objekt, end)
+        amount[key] += row.amount
+        first.setdefault(key, row.line)
+        count[key] += 1
+    return [(*key, amount[key], first[key], count[key]) for key in first]
+
+
+def as_tuples(summed) -> list[tuple]:
+    return [(r.konto, r.objekt, r.date, r.amount, r.line, r.count) for r in summed]
+
+
+FAST_PATH_LINES = (
+    '#VER A 1 20250115 "Blandat"', "{",
+    '   #TRANS 4610 {1 "5731"} 100.00',  # the tokenizer reads the object list the first time
+    '   #TRANS 4610 {1 "5731"} 50.5 20250320',  # the fast path from here on
+    '   #TRANS 4610 {1 "5731"} 25 "" "Egen text"',
+    '\t#TRANS\t4610\t{1 "5731"}\t-0.50\t20250228\t"Tabbar"',
+    '   #TRANS 4610 {1 "5731"} 10.00 20250101 "Text {med} klamrar"',  # the tokenizer: braces in the text
+    '   #TRANS "4610" {1 "5731"} 10.00',  # the tokenizer: a quoted account
+    '   #TRANS 4610 {1 "5731"} 10.00 20250101 "" 3',  # the tokenizer: a quantity
+    '   #trans 4610 {1 "5731"} 1.00',  # the tokenizer: a lower-case label
+    '   #RTRANS 1930 {} -1.00', '   #TRANS 1930 {} -1.00',  # counted once
+    '   #BTRANS 1930 {} -999.00',
+    '   #TRANS 1930 {} -205.00 20250228',
+    "}",
+)
+
+
+def test_the_fast_path_reads_every_line_as_the_tokenizer_does():
+    fast, slow = read_both_ways(sie_text(*HEAD, *FAST_PATH_LINES))
+    assert fast == slow
+    assert [(r.konto, r.amount, r.date.month, r.text, r.line) for r in fast.rows] == [
+        ("4610", D("100.00"), 1, "Blandat", 8), ("4610", D("50.5"), 3, "Blandat", 9), ("4610", D("25"), 1, "Egen text", 10),
+        ("4610", D("-0.50"), 2, "Tabbar", 11), ("4610", D("10.00"), 1, "Text {med} klamrar", 12), ("4610", D("10.00"), 1, "Blandat", 13),
+        ("4610", D("10.00"), 1, "Blandat", 14), ("4610", D("1.00"), 1, "Blandat", 15), ("1930", D("-1.00"), 1, "Blandat", 16),
+        ("1930", D("-205.00"), 2, "Blandat", 19)]
+    assert fast.row_count == 10 and fast.vouchers[0].removed == 1
+
+
+@pytest.mark.parametrize("lines, line, message", [
+    (('   #TRANS 4610 {1 "5731"} 100.00 20250231',), 10, "Transaktionsdatumet 20250231 finns inte i kalendern"),
+    (('   #TRANS 4610 {1 "5731} 100.00',), 10, "saknar sitt avslutande citattecken"),
+    (('   #TRANS 4610 {1 "5731" 2} 100.00',), 10, "har en dimension utan objekt"),
+    (('   #TRANS 4610 {1 "5731"} 100,00',), 10, "har decimalkomma"),
+    (('   #TRANS 4610 {1 "5731"} 100.00', '   #TRANS 1930 {} -99.00'), 6, "balanserar inte: raderna summerar till 1,00"),
+])
+def test_a_faulty_row_gets_the_same_message_from_either_reading(lines, line, message):
+    fast, slow = read_both_ways(sie_text(*HEAD, '#VER A 1 20250115 "V"', "{", '   #TRANS 4610 {1 "5731"} 1.00',
+                                         '   #TRANS 4610 {1 "5731"} -1.00', *lines, "}"))
+    assert fast == slow
+    assert fast.startswith(f"test.se:{line}: ") and message in fast, fast
+
+
+@pytest.mark.parametrize("path", sorted(p for p in SIE_DIR.iterdir() if p.suffix.lower() in (".se", ".si")), ids=lambda p: p.name)
+def test_every_shared_file_reads_the_same_fast_and_summed(path):
+    fast, slow = read_both_ways(path.read_bytes(), str(path))
+    assert fast == slow
+    if isinstance(fast, str):
+        return
+    summed = parse_sie(path.read_bytes(), str(path), summed=True)
+    assert as_tuples(summed.summed) == summed_by_hand(fast.rows)
+    assert summed.row_count == fast.row_count == len(fast.rows)
+    assert summed.row_sums == fast.row_sums and summed.warnings == fast.warnings
+    assert check_control_totals(summed) == check_control_totals(fast)
+
+
+def test_summed_rows_of_a_large_file_keep_every_amount(tmp_path):
+    from namndbok.kontoplan import load_kontoplan
+    from scripts.prestanda import generate_sie
+
+    path = tmp_path / "stor.se"
+    generate_sie(path, 20_000, load_kontoplan(Path(__file__).resolve().parents[1] / "ledgers" / "exempel" / "kontoplan.toml"))
+    rows = parse_sie(path.read_bytes(), str(path)).rows
+    summed = parse_sie(path.read_bytes(), str(path), summed=True)
+    assert summed.vouchers[0].rows == [] and summed.row_count == len(rows) == 20_000
+    assert as_tuples(summed.summed) == summed_by_hand(rows)
+    assert sum(row.count for row in summed.summed) == 20_000 and sum(row.amount for row in summed.summed) == 0
+    assert check_control_totals(summed) == []

@@ -20,7 +20,8 @@ from importers.beangulp_importer import LedgerImporter
 from importers.run import Reading
 
 
-def read_huvudbok_export(data: bytes, path: str, config: SourceConfig) -> Reading:
+def read_huvudbok_export(data: bytes, path: str, config: SourceConfig, summed: bool = False) -> Reading:
+    """The export's rows, one by one (also when `summed` allows summing them: huvudbok exports are small)."""
     if not config.mappning:
         raise SourceError(path, 0, 'Ange vilken kolumnmappning exporten har: mappning = "…" under [huvudbok] i import.toml.')
     mapping = load_mapping(config.mappning)

@@ -33,14 +33,15 @@ def source_id(sie) -> str:
     return f"sie-{who}-{year}"
 
 
-def read_sie(data: bytes, path: str, config: SourceConfig) -> Reading:
-    sie = parse_sie(data, path)
+def read_sie(data: bytes, path: str, config: SourceConfig, summed: bool = False) -> Reading:
+    """The export's rows; `summed`: the voucher rows summed per konto, object list and month (see Reading)."""
+    sie = parse_sie(data, path, summed)
     problems = check_control_totals(sie)
     if problems:
         shown = " ".join(problems[:5]) + (f" (och {len(problems) - 5} till)" if len(problems) > 5 else "")
         raise SourceError(path, 0, f"Exporten stämmer inte med sina egna kontrollsummor, så något saknas eller är dubbelt: {shown} Exportera filen på nytt.")
     if sie.vouchers:
-        rows = [row for voucher in sie.vouchers for row in voucher.rows]
+        rows = sie.summed if summed else [row for voucher in sie.vouchers for row in voucher.rows]
     elif sie.psaldo:
         rows = rows_from_psaldo(sie)
     else:

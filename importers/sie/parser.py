@@ -37,13 +37,28 @@ shared/sie:
   blocks count could not be confirmed: both readings are accepted, and a
   mismatch is a warning (the amounts are proved by the control totals anyway),
   not a refusal.
+
+Speed: a million-row export is mostly lines like `#TRANS 4610 {1 "5731"} 123.45`.
+Inside an open voucher block (no #KSUMMA running, no #RTRANS waiting for its
+copy), a line that matches `_FAST_TRANS` — the label in capitals, a numeric
+account, an object list already seen, a plain amount, optionally a transaction
+date (or "") and a quoted text without braces or backslashes — is read from the
+regular expression's groups; its fields are then exactly what the tokenizer
+would have made of it. Every other line, including every faulty one, goes
+through `tokenize` and the record handlers, so each message and line number is
+the full reader's. `parse_sie(..., fast=False)` reads every line that way (the
+reference the tests hold the fast path to). With `summed=True` the rows are not
+kept one by one: they are summed per account, object list and month while
+reading (`SieFile.summed`, each with its row count and first line), which is all
+an aggregated import needs; the voucher balance check and the control totals
+see every row either way (`SieFile.row_sums`).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime
-import gc
+import re
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -52,6 +67,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from importers.model import ControlTotal, SourceError, SourceRow
+from importers.collector import collector_paused
 
 # #PSALDO holds the period's change, not the cumulative balance (see above).
 PSALDO_CUMULATIVE = False
@@ -102,12 +118,15 @@ class SieFile:
     oub: list[ControlTotal] = field(default_factory=list)
     psaldo: list[ControlTotal] = field(default_factory=list)
     pbudget: list[ControlTotal] = field(default_factory=list)
-    vouchers: list[Voucher] = field(default_factory=list)
+    vouchers: list[Voucher] = field(default_factory=list)  # with summed=True their rows are not kept
     warnings: list[str] = field(default_factory=list)  # "fil:rad: meddelande"
+    row_count: int = 0  # voucher rows read (an #RTRANS and its #TRANS copy once, #BTRANS not)
+    row_sums: dict[tuple[str, datetime.date], Decimal] = field(default_factory=dict)  # every row's amount per konto and date
+    summed: list[SourceRow] | None = None  # with summed=True: the rows summed per konto, object list and month
 
     @cached_property
     def rows(self) -> list[SourceRow]:
-        """All voucher rows, in file order."""
+        """All voucher rows, in file order (none with summed=True: see `summed`)."""
         return [row for voucher in self.vouchers for row in voucher.rows]
 
 
@@ -115,6 +134,7 @@ class SieFile:
 
 _SWEDISH_CP437 = b"\x86\x84\x94\x8f\x8e\x99"  # å ä ö Å Ä Ö
 _SWEDISH_LATIN = b"\xe5\xe4\xf6\xc5\xc4\xd6"
+_NOT_SWEDISH = bytes(byte for byte in range(256) if byte not in _SWEDISH_CP437 + _SWEDISH_LATIN)
 
 
 def decode_sie(data: bytes) -> tuple[str, str]:
@@ -129,8 +149,9 @@ def decode_sie(data: bytes) -> tuple[str, str]:
 
 
 def _looks_latin(data: bytes) -> bool:
-    cp437 = sum(data.count(byte) for byte in _SWEDISH_CP437)
-    latin = sum(data.count(byte) for byte in _SWEDISH_LATIN)
+    swedish = data.translate(None, _NOT_SWEDISH)  # one pass over the file; what is left is short
+    cp437 = sum(swedish.count(byte) for byte in _SWEDISH_CP437)
+    latin = sum(swedish.count(byte) for byte in _SWEDISH_LATIN)
     return latin > cp437
 
 
@@ -318,14 +339,18 @@ def _is_month_end(day: datetime.date) -> bool:
 class _OpenVoucher:
     """A #VER being read: its fields and the rows of its block so far."""
 
-    __slots__ = ("series", "number", "date", "text", "regdate", "sign", "line", "ver", "rows", "removed", "block", "rtrans")
+    __slots__ = ("series", "number", "date", "text", "regdate", "sign", "line", "ver", "rows", "removed", "block", "rtrans",
+                 "total", "count", "sums", "groups")
 
-    def __init__(self, series, number, date, text, regdate, sign, line):
+    def __init__(self, series, number, date, text, regdate, sign, line, day):
         self.series, self.number, self.date, self.text = series, number, date, text
         self.regdate, self.sign, self.line = regdate, sign, line
         self.ver = f"{series} {number}".strip() or None
         self.rows: list[SourceRow] = []
         self.removed = 0
+        self.total = 0  # of the rows' amounts
+        self.count = 0  # rows
+        self.sums, self.groups = day  # the reader's sums for the voucher date and its month (_Reader.day)
         self.block = False  # the line with { has been read
         self.rtrans: list | None = None  # fields of an #RTRANS just read
 
@@ -355,9 +380,18 @@ _USAGE = {
 }
 
 
+# A #TRANS line in its usual form (see the module docstring): konto and object list, konto, the
+# object list's text, amount, transaction date, text. Anything else is read by the tokenizer.
+_FAST_TRANS = re.compile(
+    r'#TRANS[ \t]+(([0-9]+)[ \t]+\{([^{}"\\]*(?:"[^{}"\\]*"[^{}"\\]*)*)\})[ \t]+(-?[0-9]+(?:\.[0-9]+)?)'
+    r'(?:[ \t]+(?:([0-9]{8})|"")(?:[ \t]+"([^{}"\\]*)")?)?'
+)
+
+
 class _Reader:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, summed: bool = False, fast: bool = True) -> None:
         self.path = path
+        self.fast = fast
         self.head: dict = {}  # the scalar header fields of SieFile
         self.fnamn_line = 0
         self.rar: dict[int, tuple[datetime.date, datetime.date]] = {}
@@ -378,6 +412,13 @@ class _Reader:
         self.dates: dict[str, datetime.date] = {}
         self.object_lists: dict[str, Objects] = {}
         self.konton_seen: set[str] = set()  # account numbers of rows, already validated
+        self.pairs: dict[str, tuple[str, Objects]] = {}  # "konto {objects}" of fast rows → (konto, objects)
+        self.row_count = 0
+        self.summed = summed
+        self.days: dict[datetime.date, tuple[dict, dict | None]] = {}  # a date → its row sums and its month's groups
+        self.row_sums: dict[datetime.date, dict[str, Decimal]] = {}  # date → konto → amount
+        # summed: month's last day → the pair's text or (konto, objects) → [amount, first line, count, konto, objects]
+        self.groups: dict[datetime.date, dict] = {}
         self.swapped: dict[str, list[int]] = {}  # label → lines of period totals with konto before period
         self.checksum: tuple[int, int] | None = None  # running CRC without/with the block braces
         self.handlers = {
@@ -414,11 +455,27 @@ class _Reader:
     def read(self, text: str) -> None:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\x1a").split("\n")
         number, line = 0, ""
+        fast = _FAST_TRANS.fullmatch if self.fast else None
+        pairs, add_row = self.pairs, self.add_row
+        voucher, fast_now = None, False  # whether the next line may take the fast path
         try:
             for number, raw in enumerate(lines, 1):
                 line = raw.strip()
-                if line:
-                    self.read_line(line, number)
+                if not line:
+                    continue
+                if fast_now:
+                    match = fast(line)
+                    if match is not None:
+                        pair, amount, day, words = match.group(1, 4, 5, 6)
+                        known = pairs.get(pair) or self.known_pair(match)
+                        if known is not None:
+                            day = voucher.date if day is None else self.date(day, "Transaktionsdatumet")
+                            add_row(voucher, day, known[0], known[1], Decimal(amount), words or voucher.text, number, None, pair)
+                            continue
+                self.read_line(line, number)
+                voucher = self.voucher
+                fast_now = (fast is not None and voucher is not None and voucher.block and voucher.rtrans is None
+                            and self.checksum is None)
         except _Bad as problem:
             message = str(problem)
             if line[:1] == "#" and message[:1] != "#":
@@ -429,6 +486,14 @@ class _Reader:
             first = next(number for number, line in enumerate(lines, 1) if "\ufffd" in line)
             self.warn(first, "Filen innehåller ersättningstecken (\ufffd): tecken som å, ä och ö har förstörts vid en tidigare "
                              "teckenkonvertering, så namn och texter kan vara fel. Exportera filen på nytt från ekonomisystemet.")
+
+    def known_pair(self, match) -> tuple[str, Objects] | None:
+        """A fast row's konto and objects, when its object list has been read before (the tokenizer checks it once)."""
+        objects = self.object_lists.get(match[3])
+        if objects is None:
+            return None
+        known = self.pairs[match[1]] = (match[2], objects)
+        return known
 
     def read_line(self, line: str, number: int) -> None:
         if line[0] == "#":
@@ -513,9 +578,16 @@ class _Reader:
         for totals in self.totals.values():
             for total in totals:
                 first_use.setdefault(total.konto, total.line)
-        for voucher in self.vouchers:
-            for row in voucher.rows:
-                first_use.setdefault(row.konto, row.line)
+        if not self.summed:
+            rows = ((row.konto, row.line) for voucher in self.vouchers for row in voucher.rows)
+        else:  # each group's first row
+            rows = ((group[3], group[1]) for groups in self.groups.values() for group in groups.values())
+        first_row: dict[str, int] = {}
+        for konto, line in rows:
+            if line < first_row.get(konto, line + 1):
+                first_row[konto] = line
+        for konto, line in first_row.items():
+            first_use.setdefault(konto, line)
         missing = sorted((line, konto) for konto, line in first_use.items() if konto not in self.konton)
         if missing:
             shown = ", ".join(f"{konto} (rad {line})" for line, konto in missing[:10])
@@ -530,8 +602,26 @@ class _Reader:
             dims=self.dims, underdim=self.underdim, objekt=self.objekt,
             ib=totals["#IB"], ub=totals["#UB"], res=totals["#RES"], oib=totals["#OIB"], oub=totals["#OUB"],
             psaldo=totals["#PSALDO"], pbudget=totals["#PBUDGET"],
-            vouchers=self.vouchers, warnings=self.warnings,
+            vouchers=self.vouchers, warnings=self.warnings, row_count=self.row_count,
+            row_sums={(konto, date): amount for date, sums in self.row_sums.items() for konto, amount in sums.items()},
+            summed=self.summed_rows() if self.summed else None,
         )
+
+    def summed_rows(self) -> list[SourceRow]:
+        """A row per konto, objects and month, in order of their first row (the same pair may have had two texts)."""
+        merged: dict[tuple, list] = {}
+        groups = sorted(((month, *group) for month, pairs in self.groups.items() for group in pairs.values()),
+                        key=lambda group: group[2])
+        for month, amount, line, count, konto, objects in groups:
+            key = (konto, objects, month)
+            found = merged.get(key)
+            if found is None:
+                merged[key] = [amount, line, count]
+            else:
+                found[0] += amount
+                found[2] += count
+        return [SourceRow(month, konto, objects, amount, "", None, line, None, count)
+                for (konto, objects, month), (amount, line, count) in merged.items()]
 
     # -- vouchers
 
@@ -552,7 +642,16 @@ class _Reader:
             raise _Bad(f"{problem}{self.shifted_hint(vernr)}") from None
         text = _optional(fields, 3)
         regdate = self.date(fields[4], "Registreringsdatumet") if _optional(fields, 4) else None
-        self.voucher = _OpenVoucher(series, vernr, date, text, regdate, _optional(fields, 5), number)
+        self.voucher = _OpenVoucher(series, vernr, date, text, regdate, _optional(fields, 5), number, self.day(date))
+
+    def day(self, date: datetime.date) -> tuple[dict, dict | None]:
+        """The row sums (konto → amount) of a date, and (summed) the groups of its month (pair → group)."""
+        found = self.days.get(date)
+        if found is None:
+            month = date.replace(day=calendar.monthrange(date.year, date.month)[1])
+            groups = self.groups.setdefault(month, {}) if self.summed else None
+            found = self.days[date] = (self.row_sums.setdefault(date, {}), groups)
+        return found
 
     @staticmethod
     def shifted_hint(vernr: str) -> str:
@@ -588,14 +687,33 @@ class _Reader:
         if label == "#BTRANS":
             voucher.removed += 1
         else:
+            self.add_row(voucher, date, konto, objects, amount, text, number, quantity, (konto, objects))
+
+    def add_row(self, voucher: _OpenVoucher, date: datetime.date, konto: str, objects: Objects, amount: Decimal,
+                text: str, number: int, quantity: Decimal | None, pair) -> None:
+        """A row of the voucher: counted, summed for the checks, and kept (or summed per month).
+
+        `pair` stands for konto and objects when summing (hashing a short text is cheaper than the tuples)."""
+        voucher.total += amount
+        voucher.count += 1
+        sums, groups = (voucher.sums, voucher.groups) if date is voucher.date else self.day(date)
+        sums[konto] = sums.get(konto, 0) + amount
+        if groups is None:
             voucher.rows.append(SourceRow(date, konto, objects, amount, text, voucher.ver, number, quantity))
+            return
+        group = groups.get(pair)
+        if group is None:
+            groups[pair] = [amount, number, 1, konto, objects]
+        else:
+            group[0] += amount
+            group[2] += 1
 
     def close_voucher(self, voucher: _OpenVoucher) -> None:
-        if not voucher.rows:
+        if not voucher.count:
             raise SourceError(self.path, voucher.line, f"{voucher.name()} saknar rader (#TRANS). Rätta eller ta bort verifikationen i ekonomisystemet och exportera filen på nytt.")
-        total = sum(row.amount for row in voucher.rows)
-        if total:
-            raise SourceError(self.path, voucher.line, f"{voucher.name()} balanserar inte: raderna summerar till {kronor(total)}. Rätta exporten i ekonomisystemet.")
+        if voucher.total:
+            raise SourceError(self.path, voucher.line, f"{voucher.name()} balanserar inte: raderna summerar till {kronor(voucher.total)}. Rätta exporten i ekonomisystemet.")
+        self.row_count += voucher.count
         self.vouchers.append(Voucher(voucher.series, voucher.number, voucher.date, voucher.text, voucher.regdate,
                                      voucher.sign, voucher.line, voucher.rows, voucher.removed))
 
@@ -767,18 +885,16 @@ class _Reader:
         self.checksum = (self.checksum[0], zlib.crc32(brace.encode(), self.checksum[1]))
 
 
-def parse_sie(data: bytes, path: str = "<sie>") -> SieFile:
-    """Read a SIE file; SourceError (Swedish, with the line) if it cannot be read faithfully."""
+def parse_sie(data: bytes, path: str = "<sie>", summed: bool = False, fast: bool = True) -> SieFile:
+    """Read a SIE file; SourceError (Swedish, with the line) if it cannot be read faithfully.
+
+    `summed`: keep the rows summed per konto, object list and month (`SieFile.summed`) instead of
+    one by one. `fast=False`: read every line with the tokenizer (see the module docstring)."""
     text, encoding = decode_sie(data)
-    reader = _Reader(path)
-    collecting = gc.isenabled()
-    gc.disable()  # millions of small objects and no cycles: the collector's passes would cost 40 % of the time
-    try:
+    reader = _Reader(path, summed, fast)
+    with collector_paused():
         reader.read(text)
-    finally:
-        if collecting:
-            gc.enable()
-    return reader.result(encoding)
+        return reader.result(encoding)
 
 
 # ---------------------------------------------------------------- control totals
@@ -806,10 +922,10 @@ def check_control_totals(sie: SieFile) -> list[str]:
     year = sie.rar.get(0)
     per_year: dict[str, Decimal] = defaultdict(Decimal)
     per_month: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for row in sie.rows:
-        if year is None or year[0] <= row.date <= year[1]:
-            per_year[row.konto] += row.amount
-            per_month[(row.konto, f"{row.date:%Y%m}")] += row.amount
+    for (konto, date), amount in sie.row_sums.items():
+        if year is None or year[0] <= date <= year[1]:
+            per_year[konto] += amount
+            per_month[(konto, f"{date:%Y%m}")] += amount
     messages: list[str] = []
     opening = {total.konto: total.amount for total in sie.ib if total.period == "0"}
     for total in sie.ub:
