@@ -191,6 +191,11 @@ def _share_through(weights: Weights, date: datetime.date) -> Decimal:
 
 def month_shares(weights: Weights) -> tuple[Decimal, ...]:
     """Each month's part of the year; they add up to exactly 1."""
+    return _month_shares(tuple(weights))
+
+
+@functools.lru_cache(maxsize=4096)  # pure in the weights; most lines share a handful of keys
+def _month_shares(weights: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
     total = sum(weights)
     cumulative = [Decimal(0)]
     running = Decimal(0)
