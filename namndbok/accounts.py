@@ -20,6 +20,8 @@ This module only reads names; whether a code exists is the kontoplan's job
 
 from __future__ import annotations
 
+import functools
+
 from typing import NamedTuple
 
 from beancount.core import account as bc_account
@@ -86,6 +88,7 @@ class AccountNameError(ValueError):
     """An account name that does not follow the scheme (message in Swedish)."""
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; a load asks for the same few thousand names many times
 def parse_account(name: str, roots: Roots) -> AccountRef:
     """Split an account name into its dimensions.
 

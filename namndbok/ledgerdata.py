@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import functools
 import operator
 import threading
 from decimal import Decimal
@@ -213,7 +212,6 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
     )
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _parse_account(name: str, roots: Roots) -> AccountRef | None:
     try:
         return parse_account(name, roots)
