@@ -1,0 +1,120 @@
+"""Coverage-guided fuzzing of the readers with atheris (libFuzzer for Python).
+
+The property is the one of test_fuzz_readers.py: a reader returns rows, or
+raises its Swedish error whose text starts with the file's name and line
+(`SourceError`, `KontoplanError`, `LayoutError`); any other exception is a
+crash, which libFuzzer saves (`crash-…` in the working directory) with its
+traceback. Each target starts from real files (the example's and the shared
+SIE exports, the fuzz tests' seeds) and keeps what it learns in a corpus
+directory, so a long campaign can be resumed.
+
+    python -m tests.fuzz_atheris sie --runs 200000
+    python -m tests.fuzz_atheris huvudbok --runs 100000 --korpus /tmp/korpus-hb --sekunder 900
+
+Prints `fuzz <target>: <n> inputs, <s> s, <k> in the corpus` at the end (from
+libFuzzer's own count). tests/test_fuzz_atheris.py runs every target for a
+few thousand inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+SHARED = REPO.parent / "shared"
+TARGETS = ("sie", "huvudbok", "kontoplan", "layout")
+DONE = re.compile(rb"Done (\d+) runs in (\d+) second")
+
+
+def seeds(target: str) -> list[bytes]:
+    """The real files a target starts from."""
+    sys.path.insert(0, str(TESTS))
+    import test_fuzz_readers as known
+
+    if target == "sie":
+        files = [REPO / "ledgers" / "exempel" / "import" / "sie-2026-11.se", *sorted((SHARED / "sie").glob("*"))]
+        return [p.read_bytes() for p in files if p.is_file() and p.stat().st_size <= 40_000]
+    if target == "huvudbok":
+        text = known.HUVUDBOK.decode("utf-8")
+        return [known.HUVUDBOK, text.encode("cp1252"), text.encode("utf-16"), text.replace(";", "\t").encode("utf-8"),
+                *(p.read_bytes() for p in sorted((SHARED / "fixtures").glob("*.csv")))]
+    if target == "kontoplan":
+        return [known.KONTOPLAN]
+    return [p.read_bytes() for p in sorted((REPO / "ledgers" / "exempel" / "layouter").glob("*.toml"))]
+
+
+def one_input(target: str):
+    """The function libFuzzer calls with each input (the readers instrumented for coverage)."""
+    import atheris
+
+    sys.path.insert(0, str(TESTS))
+    with atheris.instrument_imports(include=["importers", "namndbok"]):
+        import test_fuzz_readers as known
+        from importers.huvudbok.reader import read_huvudbok
+        from importers.sie.importer import read_sie
+        from namndbok.kontoplan import KontoplanError, load_kontoplan
+        from namndbok.layout import LayoutError, load_layout
+
+    if target == "sie":
+        return lambda data: known.refused_cleanly(lambda d, p: read_sie(d, p, known.SIE_CONFIG), data, "export.se")
+    if target == "huvudbok":
+        return lambda data: known.refused_cleanly(lambda d, p: read_huvudbok(d, known.MAPPING, p), data, "huvudbok.csv")
+    if target == "kontoplan":
+        return lambda data: known.refused_cleanly_from_file(load_kontoplan, data, "kontoplan.toml", KontoplanError)
+    return lambda data: known.refused_cleanly_from_file(lambda p: load_layout(p, known.PLAN), data, "layout.toml", LayoutError)
+
+
+def fuzz_in_this_process(target: str, corpus: Path, runs: int, seed: int, max_len: int, seconds: int) -> None:
+    import atheris
+
+    test = one_input(target)  # first: the readers must be imported instrumented
+    corpus.mkdir(parents=True, exist_ok=True)
+    if not any(corpus.iterdir()):
+        for number, data in enumerate(seeds(target)):
+            (corpus / f"seed-{number:03d}").write_bytes(data)
+    atheris.Setup([sys.argv[0], str(corpus), f"-runs={runs}", f"-seed={seed}", f"-max_len={max_len}",
+                   "-print_final_stats=1", "-timeout=30", "-rss_limit_mb=4096", f"-max_total_time={seconds}"], test)
+    atheris.Fuzz()
+
+
+def campaign(target: str, runs: int, corpus: Path, seed: int = 1, max_len: int = 50_000, cwd: Path | None = None, seconds: int = 0):
+    """Run one target in a child process; (returncode, inputs tried, libFuzzer's output)."""
+    proc = subprocess.run([sys.executable, "-m", "tests.fuzz_atheris", target, "--runs", str(runs), "--korpus", str(corpus),
+                           "--seed", str(seed), "--max-len", str(max_len), "--sekunder", str(seconds), "--barn"],
+                          cwd=cwd or REPO, capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    done = DONE.findall(proc.stderr)
+    tried = int(done[-1][0]) if done else 0
+    return proc.returncode, tried, proc.stderr.decode("utf-8", errors="replace")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("target", choices=TARGETS)
+    parser.add_argument("--runs", type=int, default=100_000)
+    parser.add_argument("--korpus", type=Path, default=None, help="corpus directory (default: a new temporary one)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--max-len", type=int, default=50_000)
+    parser.add_argument("--sekunder", type=int, default=0, help="stop after this many seconds (0: no limit)")
+    parser.add_argument("--barn", action="store_true", help=argparse.SUPPRESS)  # this is the child: fuzz here
+    args = parser.parse_args()
+    if args.barn:
+        fuzz_in_this_process(args.target, args.korpus, args.runs, args.seed, args.max_len, args.sekunder)
+        return
+    corpus = args.korpus or Path(tempfile.mkdtemp(prefix=f"korpus-{args.target}-"))
+    code, tried, output = campaign(args.target, args.runs, corpus, args.seed, args.max_len, Path.cwd(), args.sekunder)
+    if code != 0:
+        print(output[-8000:], file=sys.stderr)
+    print(f"fuzz {args.target}: {tried} inputs, {len(list(corpus.iterdir()))} in the corpus ({corpus}), "
+          f"{'crash' if code else 'no crash'}")
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
