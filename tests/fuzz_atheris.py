@@ -1,5 +1,8 @@
 """Coverage-guided fuzzing of the readers with atheris (libFuzzer for Python).
 
+Targets: the SIE reader, the huvudbok CSV reader, the budget workbook and
+volume list readers (CSV; volumes also XLSX), the kontoplan and layout files.
+
 The property is the one of test_fuzz_readers.py: a reader returns rows, or
 raises its Swedish error whose text starts with the file's name and line
 (`SourceError`, `KontoplanError`, `LayoutError`); any other exception is a
@@ -29,7 +32,7 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
-TARGETS = ("sie", "huvudbok", "kontoplan", "layout")
+TARGETS = ("sie", "huvudbok", "budget", "volymer", "volymer-xlsx", "kontoplan", "layout")
 DONE = re.compile(rb"Done (\d+) runs in (\d+) second")
 
 
@@ -45,6 +48,12 @@ def seeds(target: str) -> list[bytes]:
         text = known.HUVUDBOK.decode("utf-8")
         return [known.HUVUDBOK, text.encode("cp1252"), text.encode("utf-16"), text.replace(";", "\t").encode("utf-8"),
                 *(p.read_bytes() for p in sorted((SHARED / "fixtures").glob("*.csv")))]
+    if target == "budget":
+        return [known.BUDGET, known.BUDGET.decode("utf-8").encode("cp1252")]
+    if target == "volymer":
+        return [known.VOLUMES, known.VOLUMES.decode("utf-8").replace(";", ",").encode("utf-8")]
+    if target == "volymer-xlsx":
+        return [known.VOLUMES_XLSX]
     if target == "kontoplan":
         return [known.KONTOPLAN]
     return [p.read_bytes() for p in sorted((REPO / "ledgers" / "exempel" / "layouter").glob("*.toml"))]
@@ -57,15 +66,22 @@ def one_input(target: str):
     sys.path.insert(0, str(TESTS))
     with atheris.instrument_imports(include=["importers", "namndbok"]):
         import test_fuzz_readers as known
+        from importers.budgetbok.reader import read_budget_workbook
         from importers.huvudbok.reader import read_huvudbok
         from importers.sie.importer import read_sie
         from namndbok.kontoplan import KontoplanError, load_kontoplan
+        from importers.volymer.reader import read_volume_list
         from namndbok.layout import LayoutError, load_layout
 
     if target == "sie":
         return lambda data: known.refused_cleanly(lambda d, p: read_sie(d, p, known.SIE_CONFIG), data, "export.se")
     if target == "huvudbok":
         return lambda data: known.refused_cleanly(lambda d, p: read_huvudbok(d, known.MAPPING, p), data, "huvudbok.csv")
+    if target == "budget":
+        return lambda data: known.refused_cleanly(read_budget_workbook, data, "budget.csv")
+    if target in ("volymer", "volymer-xlsx"):
+        path = "volymer.xlsx" if target == "volymer-xlsx" else "volymer.csv"
+        return lambda data: known.refused_cleanly(read_volume_list, data, path)
     if target == "kontoplan":
         return lambda data: known.refused_cleanly_from_file(load_kontoplan, data, "kontoplan.toml", KontoplanError)
     return lambda data: known.refused_cleanly_from_file(lambda p: load_layout(p, known.PLAN), data, "layout.toml", LayoutError)

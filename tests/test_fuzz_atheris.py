@@ -1,4 +1,4 @@
-"""Coverage-guided fuzzing (atheris) of the SIE, huvudbok, kontoplan and layout readers, bounded for CI.
+"""Coverage-guided fuzzing (atheris) of the export readers and the kontoplan and layout files, bounded for CI.
 
 Each target runs in its own process (`tests/fuzz_atheris.py`) for a few thousand
 inputs from its real seed files; the property (rows or the reader's Swedish
@@ -15,7 +15,7 @@ import pytest
 
 from fuzz_atheris import TARGETS, campaign, seeds
 
-RUNS = int(os.environ.get("NAMNDBOK_ATHERIS_RUNS", "1500"))
+RUNS = int(os.environ.get("NAMNDBOK_ATHERIS_RUNS", "1000"))
 
 
 @pytest.mark.slow
@@ -31,4 +31,5 @@ def test_atheris_finds_no_crash(target, tmp_path):
 
 def test_every_target_has_real_seeds():
     counts = {target: len(seeds(target)) for target in TARGETS}
-    assert counts["sie"] >= 40 and counts["huvudbok"] >= 4 and counts["kontoplan"] == 1 and counts["layout"] >= 5, counts
+    assert counts["sie"] >= 40 and counts["huvudbok"] >= 4 and counts["layout"] >= 5, counts
+    assert all(counts.values()), counts
