@@ -215,3 +215,16 @@ def test_the_other_settings_files(name):
         refused_cleanly_from_file(load, data, name, error)
 
     fuzz()
+
+
+@pytest.mark.parametrize("method", [99, 14])  # unknown; LZMA-in-zip as some tools write it (here: broken)
+def test_a_workbook_with_a_compression_zip_cannot_read_is_refused(method):
+    # Found by atheris (tests/fuzz_atheris.py volymer-xlsx): a NotImplementedError traceback.
+    data = bytearray(VOLUMES_XLSX)
+    at = data.find(b"PK\x01\x02")  # every central directory entry: its compression method
+    while at >= 0:
+        data[at + 10:at + 12] = method.to_bytes(2, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    with pytest.raises(SourceError) as err:
+        read_volume_list(bytes(data), "volymer.xlsx")
+    assert str(err.value).startswith("volymer.xlsx: ") and "Excel" in str(err.value)
