@@ -38,11 +38,20 @@ def contents(shot):
     return {name: data for name, (data, _) in shot.items()}
 
 
+def example_before_the_locks(tmp_path):
+    """A copy of the example as it was before tertial 1 and the delår of 2026 were locked."""
+    copy = tmp_path / "exempel"
+    shutil.copytree(EXAMPLE_DIR, copy, ignore=shutil.ignore_patterns("rapporter"))
+    for lock in (copy / "2026").glob("las*"):
+        lock.unlink()
+    main_file = copy / "socialnamnden.beancount"
+    main_file.write_text(main_file.read_text(encoding="utf-8").replace('include "*/las.beancount"\n', ""), encoding="utf-8")
+    return main_file
+
+
 @pytest.fixture
 def example(tmp_path):
-    copy = tmp_path / "exempel"
-    shutil.copytree(EXAMPLE_DIR, copy)
-    return copy / "socialnamnden.beancount"
+    return example_before_the_locks(tmp_path)
 
 
 def appended(path, text):
