@@ -228,3 +228,20 @@ def test_a_workbook_with_a_compression_zip_cannot_read_is_refused(method):
     with pytest.raises(SourceError) as err:
         read_volume_list(bytes(data), "volymer.xlsx")
     assert str(err.value).startswith("volymer.xlsx: ") and "Excel" in str(err.value)
+
+
+@pytest.mark.parametrize("text, line, message", [
+    # Found by atheris (tests/fuzz_atheris.py layout): each was a TypeError traceback.
+    ('enhet = true\n', 1, 'enhet = true finns inte; välj "kr", "tkr" eller "mnkr".'),
+    ('namn = "x"\nenhet = ["kr"]\n', 2, 'enhet = ["kr"] finns inte'),
+    ('kolumner = 5\n', 1, "kolumner skrivs som tabeller, var och en under en rad [[kolumner]] (två hakparenteser)."),
+    ('[kolumner]\nmatt = "utfall"\n', 1, "kolumner skrivs som tabeller"),
+    ('rader = [1]\n\n[[kolumner]]\nmatt = "utfall"\n', 1, "rader skrivs som tabeller"),
+    ('[[kolumner]]\nmatt = "utfall"\n\n[[rader]]\nnamn = "x"\nutom_verksamhet = 5\n', 4, "Verksamhet '5' finns inte i kontoplanen"),
+])
+def test_a_layout_with_values_of_the_wrong_kind_is_refused_at_its_line(tmp_path, text, line, message):
+    path = tmp_path / "layout.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LayoutError) as err:
+        load_layout(path, PLAN)
+    assert str(err.value).startswith(f"{path}:{line}: ") and message in str(err.value), str(err.value)
