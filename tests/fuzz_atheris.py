@@ -33,7 +33,7 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
 TARGETS = ("sie", "huvudbok", "budget", "volymer", "volymer-xlsx", "kontoplan", "layout")
-DONE = re.compile(rb"Done (\d+) runs in (\d+) second")
+EXECUTED = re.compile(rb"stat::number_of_executed_units:\s+(\d+)")  # printed on a crash too
 
 
 def seeds(target: str) -> list[bytes]:
@@ -105,8 +105,8 @@ def campaign(target: str, runs: int, corpus: Path, seed: int = 1, max_len: int =
     proc = subprocess.run([sys.executable, "-m", "tests.fuzz_atheris", target, "--runs", str(runs), "--korpus", str(corpus),
                            "--seed", str(seed), "--max-len", str(max_len), "--sekunder", str(seconds), "--barn"],
                           cwd=cwd or REPO, capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO)})
-    done = DONE.findall(proc.stderr)
-    tried = int(done[-1][0]) if done else 0
+    executed = EXECUTED.findall(proc.stderr)
+    tried = int(executed[-1]) if executed else 0
     return proc.returncode, tried, proc.stderr.decode("utf-8", errors="replace")
 
 

@@ -172,3 +172,13 @@ def test_an_import_into_the_locked_period_is_refused_and_writes_nothing(example,
     assert "Importen skrevs inte: liggaren läste inte rent efteråt" in out and "2026-01-01 – 2026-08-31 är stängd" in out, out
     assert contents(snapshot(example.parent)) == contents(before)  # put back: the same bytes (with new mtimes)
     assert not (example.parent / ".namndbok-avbruten").exists()
+
+
+def test_a_lock_file_left_out_of_the_main_file_keeps_its_locks(example):
+    assert run("period-close", "2026-04", example, "--las", "--utan-pdf")[0] == 0
+    example.write_text(example.read_text(encoding="utf-8").replace('include "*/las.beancount"\n', ""), encoding="utf-8")
+    code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
+    assert code == 0, out
+    locks = (example.parent / "2026" / "las.beancount").read_text(encoding="utf-8")
+    assert '"2026-01-01" "2026-04-30"' in locks and '"2026-01-01" "2026-08-31"' in locks
+    assert 'include "*/las.beancount"' in example.read_text(encoding="utf-8")
