@@ -227,6 +227,8 @@ def _row(item: dict, default_typ, plan: Kontoplan | None, path: str, line: int) 
     if per is not None and per not in DIMENSIONS:
         raise LayoutError(path, line, f"en_rad_per = \"{per}\" finns inte; välj bland {', '.join(DIMENSIONS)}.")
     namn = item.get("namn")
+    if namn is not None and not isinstance(namn, str):  # a list was an unhashable TypeError (found by atheris)
+        raise LayoutError(path, line, f'namn = {_toml(namn)}: radens namn ska vara en text, t.ex. namn = "Summa kostnader".')
     if namn is None and per is None:
         raise LayoutError(path, line, "Raden behöver namn = \"…\" (eller en_rad_per för en rad per grupp).")
     eget_kapital = item.get("eget_kapital", False)

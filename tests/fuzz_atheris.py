@@ -1,7 +1,8 @@
 """Coverage-guided fuzzing of the readers with atheris (libFuzzer for Python).
 
 Targets: the SIE reader, the huvudbok CSV reader, the budget workbook and
-volume list readers (CSV; volumes also XLSX), the kontoplan and layout files.
+volume list readers (CSV; volumes also XLSX), the kontoplan and layout files,
+and periodisering.toml, nyckeltal.toml and import.toml.
 
 The property is the one of test_fuzz_readers.py: a reader returns rows, or
 raises its Swedish error whose text starts with the file's name and line
@@ -32,7 +33,8 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
-TARGETS = ("sie", "huvudbok", "budget", "volymer", "volymer-xlsx", "kontoplan", "layout")
+SETTINGS = ("periodisering", "nyckeltal", "import")  # the other TOML files beside the ledger
+TARGETS = ("sie", "huvudbok", "budget", "volymer", "volymer-xlsx", "kontoplan", "layout", *SETTINGS)
 EXECUTED = re.compile(rb"stat::number_of_executed_units:\s+(\d+)")  # printed on a crash too
 
 
@@ -56,6 +58,8 @@ def seeds(target: str) -> list[bytes]:
         return [known.VOLUMES_XLSX]
     if target == "kontoplan":
         return [known.KONTOPLAN]
+    if target in SETTINGS:
+        return [(REPO / "ledgers" / "exempel" / f"{target}.toml").read_bytes()]
     return [p.read_bytes() for p in sorted((REPO / "ledgers" / "exempel" / "layouter").glob("*.toml"))]
 
 
@@ -70,8 +74,12 @@ def one_input(target: str):
         from importers.huvudbok.reader import read_huvudbok
         from importers.sie.importer import read_sie
         from namndbok.kontoplan import KontoplanError, load_kontoplan
+        from importers.config import load_import_config
+        from importers.model import SourceError
         from importers.volymer.reader import read_volume_list
         from namndbok.layout import LayoutError, load_layout
+        from namndbok.nyckeltal import NyckeltalError, load_specs
+        from namndbok.periodisering import PeriodiseringError, load_periodisering
 
     if target == "sie":
         return lambda data: known.refused_cleanly(lambda d, p: read_sie(d, p, known.SIE_CONFIG), data, "export.se")
@@ -84,6 +92,11 @@ def one_input(target: str):
         return lambda data: known.refused_cleanly(read_volume_list, data, path)
     if target == "kontoplan":
         return lambda data: known.refused_cleanly_from_file(load_kontoplan, data, "kontoplan.toml", KontoplanError)
+    if target in SETTINGS:
+        load, error = {"periodisering": (load_periodisering, PeriodiseringError),
+                       "nyckeltal": (lambda p: load_specs(p, known.PLAN), NyckeltalError),
+                       "import": (lambda p: load_import_config(p.parent), SourceError)}[target]
+        return lambda data: known.refused_cleanly_from_file(load, data, f"{target}.toml", error)
     return lambda data: known.refused_cleanly_from_file(lambda p: load_layout(p, known.PLAN), data, "layout.toml", LayoutError)
 
 

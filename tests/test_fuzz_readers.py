@@ -238,6 +238,7 @@ def test_a_workbook_with_a_compression_zip_cannot_read_is_refused(method):
     ('[kolumner]\nmatt = "utfall"\n', 1, "kolumner skrivs som tabeller"),
     ('rader = [1]\n\n[[kolumner]]\nmatt = "utfall"\n', 1, "rader skrivs som tabeller"),
     ('[[kolumner]]\nmatt = "utfall"\n\n[[rader]]\nnamn = "x"\nutom_verksamhet = 5\n', 4, "Verksamhet '5' finns inte i kontoplanen"),
+    ('[[kolumner]]\nmatt = "utfall"\n\n[[rader]]\nnamn = ["Kostnader"]\n', 4, 'namn = ["Kostnader"]: radens namn ska vara en text'),
 ])
 def test_a_layout_with_values_of_the_wrong_kind_is_refused_at_its_line(tmp_path, text, line, message):
     path = tmp_path / "layout.toml"
