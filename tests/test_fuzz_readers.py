@@ -246,3 +246,18 @@ def test_a_layout_with_values_of_the_wrong_kind_is_refused_at_its_line(tmp_path,
     with pytest.raises(LayoutError) as err:
         load_layout(path, PLAN)
     assert str(err.value).startswith(f"{path}:{line}: ") and message in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize("text, line, message", [
+    # Found by atheris (tests/fuzz_atheris.py periodisering): a key given as a list was an unhashable TypeError.
+    ('[nycklar]\n"konto:5020" = ["semester"]\n', 2, "Nyckeln '['semester']' för 'konto:5020' finns inte"),
+    ('standard = ["jämn"]\n', 1, "är ingen känd nyckel"),
+    ('profiler = 5\n', 1, "profiler skrivs som en tabell: en rad [profiler]"),
+    ('nycklar = [1]\n', 1, "nycklar skrivs som en tabell: en rad [nycklar]"),
+])
+def test_periodisering_with_values_of_the_wrong_kind_is_refused_at_its_line(tmp_path, text, line, message):
+    path = tmp_path / "periodisering.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PeriodiseringError) as err:
+        load_periodisering(path)
+    assert str(err.value).startswith(f"{path}:{line}: ") and message in str(err.value), str(err.value)
