@@ -230,34 +230,30 @@ def test_a_workbook_with_a_compression_zip_cannot_read_is_refused(method):
     assert str(err.value).startswith("volymer.xlsx: ") and "Excel" in str(err.value)
 
 
-@pytest.mark.parametrize("text, line, message", [
-    # Found by atheris (tests/fuzz_atheris.py layout): each was a TypeError traceback.
-    ('enhet = true\n', 1, 'enhet = true finns inte; välj "kr", "tkr" eller "mnkr".'),
-    ('namn = "x"\nenhet = ["kr"]\n', 2, 'enhet = ["kr"] finns inte'),
-    ('kolumner = 5\n', 1, "kolumner skrivs som tabeller, var och en under en rad [[kolumner]] (två hakparenteser)."),
-    ('[kolumner]\nmatt = "utfall"\n', 1, "kolumner skrivs som tabeller"),
-    ('rader = [1]\n\n[[kolumner]]\nmatt = "utfall"\n', 1, "rader skrivs som tabeller"),
-    ('[[kolumner]]\nmatt = "utfall"\n\n[[rader]]\nnamn = "x"\nutom_verksamhet = 5\n', 4, "Verksamhet '5' finns inte i kontoplanen"),
-    ('[[kolumner]]\nmatt = "utfall"\n\n[[rader]]\nnamn = ["Kostnader"]\n', 4, 'namn = ["Kostnader"]: radens namn ska vara en text'),
-])
-def test_a_layout_with_values_of_the_wrong_kind_is_refused_at_its_line(tmp_path, text, line, message):
-    path = tmp_path / "layout.toml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(LayoutError) as err:
-        load_layout(path, PLAN)
-    assert str(err.value).startswith(f"{path}:{line}: ") and message in str(err.value), str(err.value)
+WRONG_KIND_READERS = {
+    "layout.toml": (lambda p: load_layout(p, PLAN), LayoutError),
+    "periodisering.toml": (load_periodisering, PeriodiseringError),
+}
 
 
-@pytest.mark.parametrize("text, line, message", [
-    # Found by atheris (tests/fuzz_atheris.py periodisering): a key given as a list was an unhashable TypeError.
-    ('[nycklar]\n"konto:5020" = ["semester"]\n', 2, "Nyckeln '['semester']' för 'konto:5020' finns inte"),
-    ('standard = ["jämn"]\n', 1, "är ingen känd nyckel"),
-    ('profiler = 5\n', 1, "profiler skrivs som en tabell: en rad [profiler]"),
-    ('nycklar = [1]\n', 1, "nycklar skrivs som en tabell: en rad [nycklar]"),
+@pytest.mark.parametrize("name, text, line, message", [
+    # Found by atheris (tests/fuzz_atheris.py layout, periodisering): each was a TypeError traceback.
+    ("layout.toml", 'enhet = true\n', 1, 'enhet = true finns inte; välj "kr", "tkr" eller "mnkr".'),
+    ("layout.toml", 'namn = "x"\nenhet = ["kr"]\n', 2, 'enhet = ["kr"] finns inte'),
+    ("layout.toml", 'kolumner = 5\n', 1, "kolumner skrivs som tabeller, var och en under en rad [[kolumner]] (två hakparenteser)."),
+    ("layout.toml", '[kolumner]\nmatt = "utfall"\n', 1, "kolumner skrivs som tabeller"),
+    ("layout.toml", 'rader = [1]\n\n[[kolumner]]\nmatt = "utfall"\n', 1, "rader skrivs som tabeller"),
+    ("layout.toml", '[[kolumner]]\nmatt = "utfall"\n\n[[rader]]\nnamn = "x"\nutom_verksamhet = 5\n', 4, "Verksamhet '5' finns inte i kontoplanen"),
+    ("layout.toml", '[[kolumner]]\nmatt = "utfall"\n\n[[rader]]\nnamn = ["Kostnader"]\n', 4, 'namn = ["Kostnader"]: radens namn ska vara en text'),
+    ("periodisering.toml", '[nycklar]\n"konto:5020" = ["semester"]\n', 2, "Nyckeln '['semester']' för 'konto:5020' finns inte"),
+    ("periodisering.toml", 'standard = ["jämn"]\n', 1, "är ingen känd nyckel"),
+    ("periodisering.toml", 'profiler = 5\n', 1, "profiler skrivs som en tabell: en rad [profiler]"),
+    ("periodisering.toml", 'nycklar = [1]\n', 1, "nycklar skrivs som en tabell: en rad [nycklar]"),
 ])
-def test_periodisering_with_values_of_the_wrong_kind_is_refused_at_its_line(tmp_path, text, line, message):
-    path = tmp_path / "periodisering.toml"
+def test_settings_with_values_of_the_wrong_kind_are_refused_at_their_line(tmp_path, name, text, line, message):
+    load, error = WRONG_KIND_READERS[name]
+    path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(PeriodiseringError) as err:
-        load_periodisering(path)
+    with pytest.raises(error) as err:
+        load(path)
     assert str(err.value).startswith(f"{path}:{line}: ") and message in str(err.value), str(err.value)
