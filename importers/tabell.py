@@ -42,7 +42,10 @@ MINUSES = "-\u2212"  # hyphen-minus and the minus sign
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 # What openpyxl and zipfile raise for bytes that are no (sound) workbook; SyntaxError covers XML parse errors.
-XLSX_ERRORS = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, ValueError, SyntaxError, EOFError, OSError)
+# NotImplementedError: a zip entry compressed by a method zipfile lacks (found by atheris);
+# RuntimeError: an encrypted zip entry.
+XLSX_ERRORS = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, ValueError, SyntaxError, EOFError, OSError,
+               NotImplementedError, RuntimeError)
 
 
 class Invalid(Exception):

@@ -46,6 +46,7 @@ against the kontoplan, with Swedish errors naming the file and line.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -133,15 +134,16 @@ def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = Non
         if key not in LAYOUT_KEYS:
             raise LayoutError(path, line_of(key, ""), f"Okänd inställning '{key}'; tillåtna är {', '.join(sorted(LAYOUT_KEYS))}.")
     enhet = data.get("enhet", "mnkr")
-    if enhet not in UNITS:
-        raise LayoutError(path, line_of("enhet", enhet), f"enhet = \"{enhet}\" finns inte; välj kr, tkr eller mnkr.")
+    if not isinstance(enhet, str) or enhet not in UNITS:  # `enhet = true` was a TypeError (found by atheris)
+        raise LayoutError(path, line_of("enhet", enhet if isinstance(enhet, str) else ""),
+                          f"enhet = {_toml(enhet)} finns inte; välj \"kr\", \"tkr\" eller \"mnkr\".")
     decimaler = data.get("decimaler", 1)
     if not isinstance(decimaler, int) or not 0 <= decimaler <= 3:
         raise LayoutError(path, line_of("decimaler", str(decimaler)), "decimaler ska vara ett heltal 0–3.")
     default_typ = _kinds(data.get("typ", ["intäkt", "kostnad"]), path, line_of("typ", ""))
 
     columns = []
-    for index, item in enumerate(data.get("kolumner", [])):
+    for index, item in enumerate(_tables(data, "kolumner", path, text)):
         where = line_of("kolumner", None, index)
         _only(item, COLUMN_KEYS, "kolumnen", path, where)
         matt = item.get("matt")
@@ -157,7 +159,7 @@ def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = Non
 
     rows = []
     names = set()
-    for index, item in enumerate(data.get("rader", [])):
+    for index, item in enumerate(_tables(data, "rader", path, text)):
         where = line_of("rader", None, index)
         _only(item, ROW_KEYS, "raden", path, where)
         row = _row(item, default_typ, plan, path, where)
@@ -172,6 +174,21 @@ def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = Non
         raise LayoutError(path, 0, "Layouten har inga [[rader]].")
     return Layout(path, str(data.get("namn", Path(path).stem)), str(data.get("rubrik", enhet.capitalize())),
                   enhet, decimaler, tuple(columns), tuple(rows))
+
+
+def _toml(value) -> str:
+    """A value as it is written in TOML (true, "mnkr", ["kr"])."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _tables(data: dict, key: str, path: str, text: str) -> list[dict]:
+    """`[[key]]` tables; anything else written under `key` is refused at its line (found by atheris)."""
+    tables = data.get(key, [])
+    if isinstance(tables, list) and all(isinstance(t, dict) for t in tables):
+        return tables
+    pattern = re.compile(r"^\s*(" + re.escape(key) + r"\s*=|\[\s*" + re.escape(key) + r"\s*\])")
+    line = next((n for n, l in enumerate(text.splitlines(), 1) if pattern.match(l)), 0)
+    raise LayoutError(path, line, f"{key} skrivs som tabeller, var och en under en rad [[{key}]] (två hakparenteser).")
 
 
 def _only(item: dict, allowed: set[str], what: str, path: str, line: int) -> None:
@@ -200,7 +217,8 @@ def _row(item: dict, default_typ, plan: Kontoplan | None, path: str, line: int) 
         if any(d == "verksamhet" for d, _ in filters):
             raise LayoutError(path, line, "ofordelat = true och verksamhet = [...] utesluter varandra.")
         filters.append(("verksamhet", (None,)))
-    utom = tuple(str(v) for v in item.get("utom_verksamhet", []))
+    utom = item.get("utom_verksamhet", [])
+    utom = tuple(str(v) for v in (utom if isinstance(utom, list) else [utom]))
     _check_codes("verksamhet", utom, plan, path, line)
     summa = item.get("summa")
     if summa is not None and summa != "alla" and not (isinstance(summa, list) and all(isinstance(s, str) for s in summa)):
@@ -209,6 +227,8 @@ def _row(item: dict, default_typ, plan: Kontoplan | None, path: str, line: int) 
     if per is not None and per not in DIMENSIONS:
         raise LayoutError(path, line, f"en_rad_per = \"{per}\" finns inte; välj bland {', '.join(DIMENSIONS)}.")
     namn = item.get("namn")
+    if namn is not None and not isinstance(namn, str):  # a list was an unhashable TypeError (found by atheris)
+        raise LayoutError(path, line, f'namn = {_toml(namn)}: radens namn ska vara en text, t.ex. namn = "Summa kostnader".')
     if namn is None and per is None:
         raise LayoutError(path, line, "Raden behöver namn = \"…\" (eller en_rad_per för en rad per grupp).")
     eget_kapital = item.get("eget_kapital", False)

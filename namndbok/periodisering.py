@@ -91,6 +91,9 @@ def parse_periodisering(text: str, path: str = "<periodisering>") -> Periodiseri
         data = parse_toml(text)
     except NotToml as err:
         raise PeriodiseringError(path, err.line, f"Filen är inte giltig TOML ({err.reason}).") from None
+    for table in ("profiler", "nycklar"):  # values of another kind were tracebacks (found by atheris)
+        if not isinstance(data.get(table, {}), dict):
+            raise PeriodiseringError(path, line_of(table), f"{table} skrivs som en tabell: en rad [{table}] med namn = … under.")
     profiler: dict[str, Weights] = {}
     for name, weights in data.get("profiler", {}).items():
         if (
@@ -105,14 +108,14 @@ def parse_periodisering(text: str, path: str = "<periodisering>") -> Periodiseri
         profiler[name] = tuple(Decimal(str(w)) for w in weights)
     known = set(profiler) | {EVEN, LAST_YEAR}
     standard = data.get("standard", EVEN)
-    if standard not in known:
+    if not isinstance(standard, str) or standard not in known:
         raise PeriodiseringError(path, line_of("standard"), f"standard = '{standard}' är ingen känd nyckel ({', '.join(sorted(known))}).")
     nycklar: dict[str, str] = {}
     for selector, key in data.get("nycklar", {}).items():
         kind, sep, _ = selector.partition(":")
         if not sep or (kind not in SELECTORS and not bc_account.is_valid(selector)):
             raise PeriodiseringError(path, line_of(selector), f"'{selector}' är ingen giltig väljare: skriv konto:<nr>, verksamhet:<kod>, ansvar:<kod>, grupp:<namn>, typ:<typ> eller ett kontonamn.")
-        if key not in known:
+        if not isinstance(key, str) or key not in known:
             raise PeriodiseringError(path, line_of(selector), f"Nyckeln '{key}' för '{selector}' finns inte; kända nycklar: {', '.join(sorted(known))}.")
         nycklar[selector] = key
     return Periodisering(path, standard, profiler, nycklar)

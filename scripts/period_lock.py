@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from beancount.core import data
+from beancount.parser import parser
 
 from namndbok.accounts import Roots
 from namndbok.journal import journaled
@@ -50,7 +51,7 @@ def lock_period(ledger: Path, entries, options, end: datetime.date) -> LockResul
     folder = ledger.parent / str(end.year)
     prints = folder / f"las-{end}.txt"
     locks_file = folder / "las.beancount"
-    periods = existing_locks(entries, locks_file) | {(start, end)}
+    periods = existing_locks(locks_file) | {(start, end)}
     text = render(periods, Roots.from_options(options), end.year)
     with journaled(ledger, f"namndbok period-close {end:%Y-%m} --las") as originals:
         changed = originals.write(prints, fingerprint_text(entries, start, end, ledger.parent))
@@ -67,13 +68,13 @@ def lock_period(ledger: Path, entries, options, end: datetime.date) -> LockResul
     return LockResult(start, end, prints, changed)
 
 
-def existing_locks(entries, locks_file: Path) -> set[tuple[datetime.date, datetime.date]]:
-    """The periods the locks file already holds (as loaded)."""
-    target = locks_file.resolve()
+def existing_locks(locks_file: Path) -> set[tuple[datetime.date, datetime.date]]:
+    """The periods the locks file already holds (read from the file itself, included or not)."""
+    if not locks_file.exists():
+        return set()
     found = set()
-    for entry in entries:
-        if not (isinstance(entry, data.Custom) and entry.type == LOCK and len(entry.values) == 2
-                and Path(str(entry.meta.get("filename", "<"))).resolve() == target):
+    for entry in parser.parse_file(str(locks_file))[0]:
+        if not (isinstance(entry, data.Custom) and entry.type == LOCK and len(entry.values) == 2):
             continue
         try:
             found.add(tuple(datetime.date.fromisoformat(v.value) for v in entry.values))

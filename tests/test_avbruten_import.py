@@ -98,9 +98,10 @@ def test_a_killed_bokslut_is_undone_by_the_next_command_and_can_then_run_again(w
 
 
 def test_a_killed_period_lock_is_undone_by_the_next_command_and_can_then_run_again(tmp_path):
-    copy = tmp_path / "exempel"
-    shutil.copytree(EXAMPLE_DIR, copy)
-    ledger = copy / "socialnamnden.beancount"
+    from test_las_period import example_before_the_locks
+
+    ledger = example_before_the_locks(tmp_path)
+    copy = ledger.parent
     before = snapshot(copy)
     killed("namndbok.journal:Originals.write", 2, "period-close", "2026-08", ledger, "--las", "--utan-pdf")
     half = snapshot(copy)

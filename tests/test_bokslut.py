@@ -121,7 +121,7 @@ def test_favas_balance_sheet_shows_the_same_eget_kapital_as_the_cli(fava_url, ex
 
 
 def test_the_example_committees_closed_years_are_current(tmp_path):
-    """Closing 2023–2025 of the shipped example again changes nothing."""
+    """Closing 2023–2025 (and locking tertial 1 and the delår of 2026) of the shipped example again changes nothing."""
     import shutil
 
     from conftest import EXAMPLE_DIR
@@ -133,6 +133,11 @@ def test_the_example_committees_closed_years_are_current(tmp_path):
         assert code == 0 and "inget ändrat" in out, out
     code, out = run("bokslut", "2026", str(copy / "socialnamnden.beancount"))
     assert code == 1 and "utfall saknas för november, december" in out
+    for period in ("2026-04", "2026-08"):  # tertial 1 and the delår are locked too
+        before = (copy / "2026" / f"las-{period}-{30 if period == '2026-04' else 31}.txt").read_bytes()
+        code, out = run("period-close", period, str(copy / "socialnamnden.beancount"), "--las", "--utan-pdf")
+        assert code == 0 and "är redan låst; inget ändrat" in out, out
+        assert (copy / "2026" / f"las-{period}-{30 if period == '2026-04' else 31}.txt").read_bytes() == before
 
 
 def test_a_closed_year_refuses_new_entries_unless_they_are_referenced_corrections(ledger):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
+import subprocess
+import sys
+import time
 import urllib.parse
 import urllib.request
 
@@ -36,3 +40,51 @@ def test_fava_front_page_leads_to_the_income_statement(fava_url):
 def test_loopback_detection():
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.10")
+
+
+def _listening(port: int) -> set[str]:
+    """The addresses the kernel has a listening TCP socket on `port` for (IPv4 and IPv6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table, encoding="ascii").read().splitlines()[1:]
+        except FileNotFoundError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            address, hexport = local.split(":")
+            if state == "0A" and int(hexport, 16) == port:  # 0A: LISTEN
+                found.add(str(ipaddress.ip_address(bytes.fromhex(address)[::-1])) if len(address) == 8 else address)
+    return found
+
+
+def _serve(*args):
+    """Start `namndbok fava` with `args`; (process, its port, what it printed before it answered)."""
+    from conftest import REPO, free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "scripts.cli", "fava", "--port", str(port), *args], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    printed = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        printed.append(line)
+        if "Avsluta med Ctrl+C" in line or not line:
+            break
+    while time.monotonic() < deadline and not _listening(port):
+        time.sleep(0.2)
+    return proc, port, "".join(printed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("host, listens, warns", [(None, {"127.0.0.1"}, False), ("0.0.0.0", {"0.0.0.0"}, True)])
+def test_fava_listens_on_loopback_unless_told_and_warns_then(host, listens, warns):
+    proc, port, printed = _serve(*(["--host", host] if host else []))
+    try:
+        assert _listening(port) == listens, printed
+        assert ("Varning: Fava lyssnar på 0.0.0.0 och kan nås av alla" in printed) == warns, printed
+        assert "omvänd proxy med inloggning" in printed if warns else "Varning" not in printed
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

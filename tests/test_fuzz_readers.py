@@ -243,3 +243,45 @@ def test_the_other_settings_files(name):
         refused_cleanly_from_file(load, data, name, error)
 
     fuzz()
+
+
+@pytest.mark.parametrize("method", [99, 14])  # unknown; LZMA-in-zip as some tools write it (here: broken)
+def test_a_workbook_with_a_compression_zip_cannot_read_is_refused(method):
+    # Found by atheris (tests/fuzz_atheris.py volymer-xlsx): a NotImplementedError traceback.
+    data = bytearray(VOLUMES_XLSX)
+    at = data.find(b"PK\x01\x02")  # every central directory entry: its compression method
+    while at >= 0:
+        data[at + 10:at + 12] = method.to_bytes(2, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    with pytest.raises(SourceError) as err:
+        read_volume_list(bytes(data), "volymer.xlsx")
+    assert str(err.value).startswith("volymer.xlsx: ") and "Excel" in str(err.value)
+
+
+WRONG_KIND_READERS = {
+    "layout.toml": (lambda p: load_layout(p, PLAN), LayoutError),
+    "periodisering.toml": (load_periodisering, PeriodiseringError),
+}
+
+
+@pytest.mark.parametrize("name, text, line, message", [
+    # Found by atheris (tests/fuzz_atheris.py layout, periodisering): each was a TypeError traceback.
+    ("layout.toml", 'enhet = true\n', 1, 'enhet = true finns inte; välj "kr", "tkr" eller "mnkr".'),
+    ("layout.toml", 'namn = "x"\nenhet = ["kr"]\n', 2, 'enhet = ["kr"] finns inte'),
+    ("layout.toml", 'kolumner = 5\n', 1, "kolumner skrivs som tabeller, var och en under en rad [[kolumner]] (två hakparenteser)."),
+    ("layout.toml", '[kolumner]\nmatt = "utfall"\n', 1, "kolumner skrivs som tabeller"),
+    ("layout.toml", 'rader = [1]\n\n[[kolumner]]\nmatt = "utfall"\n', 1, "rader skrivs som tabeller"),
+    ("layout.toml", '[[kolumner]]\nmatt = "utfall"\n\n[[rader]]\nnamn = "x"\nutom_verksamhet = 5\n', 4, "Verksamhet '5' finns inte i kontoplanen"),
+    ("layout.toml", '[[kolumner]]\nmatt = "utfall"\n\n[[rader]]\nnamn = ["Kostnader"]\n', 4, 'namn = ["Kostnader"]: radens namn ska vara en text'),
+    ("periodisering.toml", '[nycklar]\n"konto:5020" = ["semester"]\n', 2, "Nyckeln '['semester']' för 'konto:5020' finns inte"),
+    ("periodisering.toml", 'standard = ["jämn"]\n', 1, "är ingen känd nyckel"),
+    ("periodisering.toml", 'profiler = 5\n', 1, "profiler skrivs som en tabell: en rad [profiler]"),
+    ("periodisering.toml", 'nycklar = [1]\n', 1, "nycklar skrivs som en tabell: en rad [nycklar]"),
+])
+def test_settings_with_values_of_the_wrong_kind_are_refused_at_their_line(tmp_path, name, text, line, message):
+    load, error = WRONG_KIND_READERS[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(error) as err:
+        load(path)
+    assert str(err.value).startswith(f"{path}:{line}: ") and message in str(err.value), str(err.value)

@@ -35,11 +35,24 @@ def snapshot(folder):
             for p in folder.rglob("*") if p.is_file() and "rapporter" not in p.parts}
 
 
+def contents(shot):
+    return {name: data for name, (data, _) in shot.items()}
+
+
+def example_before_the_locks(tmp_path):
+    """A copy of the example as it was before tertial 1 and the delår of 2026 were locked."""
+    copy = tmp_path / "exempel"
+    shutil.copytree(EXAMPLE_DIR, copy, ignore=shutil.ignore_patterns("rapporter"))
+    for lock in (copy / "2026").glob("las*"):
+        lock.unlink()
+    main_file = copy / "socialnamnden.beancount"
+    main_file.write_text(main_file.read_text(encoding="utf-8").replace('include "*/las.beancount"\n', ""), encoding="utf-8")
+    return main_file
+
+
 @pytest.fixture
 def example(tmp_path):
-    copy = tmp_path / "exempel"
-    shutil.copytree(EXAMPLE_DIR, copy)
-    return copy / "socialnamnden.beancount"
+    return example_before_the_locks(tmp_path)
 
 
 def appended(path, text):
@@ -152,3 +165,28 @@ def test_a_period_that_is_not_ready_is_not_locked(example):
     assert not (example.parent / "2026" / "las.beancount").exists()
     assert 'plugin "plugins.las"' in example.read_text(encoding="utf-8")  # the closed years' lock, as before
     assert 'include "*/las.beancount"' not in example.read_text(encoding="utf-8")
+
+
+def test_an_import_into_the_locked_period_is_refused_and_writes_nothing(example, tmp_path):
+    from namndbok.kontoplan import load_kontoplan
+    from scripts.prestanda import generate_sie
+
+    assert run("period-close", "2026-08", example, "--las", "--utan-pdf")[0] == 0
+    before = snapshot(example.parent)
+    export = tmp_path / "sent-2026.se"
+    generate_sie(export, 120, load_kontoplan(example.parent / "kontoplan.toml"), year=2026)  # vouchers January … December
+    code, out = run("import", export, example, "--lage", "detaljerad")
+    assert code == 1
+    assert "Importen skrevs inte: liggaren läste inte rent efteråt" in out and "2026-01-01 – 2026-08-31 är stängd" in out, out
+    assert contents(snapshot(example.parent)) == contents(before)  # put back: the same bytes (with new mtimes)
+    assert not (example.parent / ".namndbok-avbruten").exists()
+
+
+def test_a_lock_file_left_out_of_the_main_file_keeps_its_locks(example):
+    assert run("period-close", "2026-04", example, "--las", "--utan-pdf")[0] == 0
+    example.write_text(example.read_text(encoding="utf-8").replace('include "*/las.beancount"\n', ""), encoding="utf-8")
+    code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
+    assert code == 0, out
+    locks = (example.parent / "2026" / "las.beancount").read_text(encoding="utf-8")
+    assert '"2026-01-01" "2026-04-30"' in locks and '"2026-01-01" "2026-08-31"' in locks
+    assert 'include "*/las.beancount"' in example.read_text(encoding="utf-8")
