@@ -98,11 +98,27 @@ def _file_hash(name: str) -> str | None:
         return None
 
 
+def lock_file_text(original: str | None, entries, start: datetime.date, end: datetime.date, base: Path) -> str:
+    """What a close writes to its lock file, given the file's text before the
+    command (`original`, None when new): that text when it already holds the same
+    fingerprints (only a file's hash may have gone stale, which costs
+    `check_locks` a fingerprint per entry of that file, nothing else), so that
+    re-running a close changes nothing; otherwise the new text."""
+    text = fingerprint_text(entries, start, end, base)
+    if original is not None and _parse_lock_text(original)[0] == _parse_lock_text(text)[0]:
+        return original
+    return text
+
+
 def read_lock_file(path: Path) -> tuple[set[str], dict[str, str]]:
     """(fingerprints, {file from the main file: its SHA-256 at the close})."""
+    return _parse_lock_text(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def _parse_lock_text(text: str) -> tuple[set[str], dict[str, str]]:
     prints: set[str] = set()
     files: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in text.splitlines():
         parts = line.split(maxsplit=2)
         if len(parts) == 3 and parts[0] == FILE_LINE:
             files[parts[2]] = parts[1]

@@ -35,7 +35,7 @@ from beancount.core import data
 from namndbok.accounts import KIND_EGET_KAPITAL, KIND_SKULD, KIND_TILLGANG, RESULT_KINDS
 from namndbok.eget_kapital import parse_decisions, roll_forward, roll_forward_table
 from namndbok.journal import journaled
-from namndbok.las import fingerprint_text, lock_lines, with_lock_lines
+from namndbok.las import lock_file_text, lock_lines, with_lock_lines
 from namndbok.ledgerdata import read_ledger
 from namndbok.ledgerfile import canonical, root_option_lines
 from namndbok.swedish import month_name
@@ -74,7 +74,8 @@ def close_year(ledger: Path, year: int) -> CloseResult:
         *lock_lines(start, end, f"{year}/las.txt"),
     ]) + "\n"
     with journaled(ledger, f"namndbok bokslut {year}") as originals:
-        lock_changed = originals.write(path.parent / "las.txt", fingerprint_text(entries, start, end, ledger.parent))
+        original_lock = originals.keep(path.parent / "las.txt")
+        lock_changed = originals.write(path.parent / "las.txt", lock_file_text(original_lock, entries, start, end, ledger.parent))
         changed = originals.write(path, canonical(text))
         originals.write(ledger, with_lock_lines(ledger.read_text(encoding="utf-8"), INCLUDE))
         closed, errors, _ = load(ledger)
@@ -82,7 +83,7 @@ def close_year(ledger: Path, year: int) -> CloseResult:
         if faults:  # the journal puts everything back as it was
             raise CloseError(f"Bokslutet skrevs inte: liggaren läste inte rent efteråt ({faults[0].message}).")
         # The lock as the files now are (their hashes included): a re-run writes the same.
-        lock_changed = originals.write(path.parent / "las.txt", fingerprint_text(closed, start, end, ledger.parent)) or lock_changed
+        lock_changed = originals.write(path.parent / "las.txt", lock_file_text(original_lock, closed, start, end, ledger.parent)) or lock_changed
     years = list(range(_first_year(ledgerdata), year + 1))
     return CloseResult(path, changed or lock_changed, roll_forward_table(read_ledger(*_reload(ledger)), years))
 

@@ -26,8 +26,9 @@ from beancount.core import data
 from beancount.parser import parser
 
 from namndbok.accounts import Roots
+from namndbok.fileio import atomic_write_text
 from namndbok.journal import journaled
-from namndbok.las import LOCK, fingerprint_text, lock_lines, with_lock_lines
+from namndbok.las import LOCK, lock_file_text, lock_lines, with_lock_lines
 from namndbok.ledgerfile import canonical, root_option_lines
 from namndbok.loading import load
 
@@ -54,7 +55,8 @@ def lock_period(ledger: Path, entries, options, end: datetime.date) -> LockResul
     periods = existing_locks(locks_file) | {(start, end)}
     text = render(periods, Roots.from_options(options), end.year)
     with journaled(ledger, f"namndbok period-close {end:%Y-%m} --las") as originals:
-        changed = originals.write(prints, fingerprint_text(entries, start, end, ledger.parent))
+        original_lock = originals.keep(prints)
+        changed = originals.write(prints, lock_file_text(original_lock, entries, start, end, ledger.parent))
         changed = originals.write(locks_file, canonical(text)) or changed
         originals.write(ledger, with_lock_lines(ledger.read_text(encoding="utf-8"), INCLUDE))
         locked, errors, _ = load(ledger)
@@ -64,7 +66,7 @@ def lock_period(ledger: Path, entries, options, end: datetime.date) -> LockResul
             raise LockError(f"Låset skrevs inte: liggaren läste inte rent efteråt "
                             f"({first.source.get('filename')}:{first.source.get('lineno')}: {first.message}).")
         # The lock as the files now are (their hashes included): a re-run writes the same.
-        changed = originals.write(prints, fingerprint_text(locked, start, end, ledger.parent)) or changed
+        changed = originals.write(prints, lock_file_text(original_lock, locked, start, end, ledger.parent)) or changed
     return LockResult(start, end, prints, changed)
 
 
@@ -90,3 +92,12 @@ def render(periods, roots: Roots, year: int) -> str:
         out += ["", f"; Posterna {start} – {end} som de var när perioden stängdes (fingeravtryck i las-{end}.txt).",
                 *lock_lines(start, end, f"{year}/las-{end}.txt")]
     return "\n".join(out) + "\n"
+
+
+def drop_period_locks(ledger: Path) -> None:
+    """Take the tertial and delår locks out of a copy's main file (its include line).
+
+    For benchmarks and tests that import generated rows into months that the
+    copied ledger has locked; never for the committee's own ledger."""
+    text = ledger.read_text(encoding="utf-8")
+    atomic_write_text(ledger, text.replace(f"{INCLUDE}\n", ""))

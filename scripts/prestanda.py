@@ -230,12 +230,17 @@ def run_load(example_dir: Path, sizes: list[int], say=print) -> list[LoadFigure]
 
 def large_copy(example_dir: Path, folder: Path, rows: int, year: int = 2027, say=print) -> Path:
     """A copy of the example ledger in `folder` with `rows` generated SIE rows of `year`
-    imported detaljerad (one entry per voucher); its main file."""
+    imported detaljerad (one entry per voucher); its main file. The copy goes
+    without the year's tertial/delår locks, which would refuse the rows."""
     from importers.run import run_import
     from importers.sie.importer import read_sie
 
+    from scripts.period_lock import drop_period_locks
+
     copy = folder / "exempel"
     shutil.copytree(example_dir, copy)
+    if (copy / str(year) / "las.beancount").exists():  # the year's tertial/delår is locked in the example
+        drop_period_locks(copy / "socialnamnden.beancount")
     export = folder / "stor.se"
     say(f"Importerar {rows:,} genererade rader (detaljerad) i en kopia …".replace(",", " "))
     generate_sie(export, rows, load_kontoplan(example_dir / "kontoplan.toml"), year=year)

@@ -173,3 +173,23 @@ def test_a_closed_year_refuses_new_entries_unless_they_are_referenced_correction
     ledger.write_text(original + late.replace('"Sen faktura"\n', '"Rättelse"\n  korrigering: "KS 2025-03-10 §12"\n'), encoding="utf-8")
     code, out = run("kontrollera", str(ledger))
     assert code == 1 and "Balance failed for 'Tillgångar:Socialnämnden:1690'" in out
+
+
+def test_the_lock_records_the_files_hashes_and_a_rerun_keeps_the_lock_when_only_a_hash_went_stale(ledger):
+    import hashlib
+
+    from namndbok.las import read_lock_file
+
+    assert run("bokslut", "2024", str(ledger))[0] == 0
+    lock = ledger.parent / "2024" / "las.txt"
+    prints, files = read_lock_file(lock)
+    # the main file holds the year's entries; its hash is of the file as it is after the close
+    assert files["main.beancount"] == hashlib.sha256(ledger.read_bytes()).hexdigest()
+    assert len(prints) == 12  # one fingerprint per entry: the twelve months of 2024
+    before = lock.read_bytes()
+    ledger.write_text(ledger.read_text(encoding="utf-8") + "\n; en kommentar ändrar filen, inte posterna\n", encoding="utf-8")
+    code, out = run("bokslut", "2024", str(ledger))
+    assert code == 0 and "var redan gjort och stämmer; inget ändrat" in out, out
+    assert lock.read_bytes() == before  # same fingerprints: the file is left as it was
+    code, out = run("kontrollera", str(ledger))  # the main file is fingerprinted entry by entry now
+    assert code == 0 and "inga fel" in out, out
