@@ -101,3 +101,56 @@ def test_the_sie_figures_are_one_table_with_a_row_per_size_and_step_each_from_it
         seconds, rate, peak = float(row[3].replace(",", ".")), int(row[5].replace(" ", "")), int(row[7].replace(" ", ""))
         assert rate > 0 and (seconds < 0.1 or abs(rate - int(row[1]) / seconds) <= rate * 0.05)
         assert 10 < peak < 1000  # the step's own process, not this test's
+
+
+ALLT_ROWS = ["SIE-fil", "SIE-fil: rader", "SIE-fil: MB",
+             *(f"SIE-import {mode}: {what}" for mode in ("summerad", "detaljerad") for what in ("rader/s", "MB/s", "toppminne MB")),
+             "Poster i liggaren", "Laddning utan våra plugins, ms", "Laddning med våra plugins, ms", "Våra plugins tillägg, %",
+             "Budget mot utfall: Nämndbok, s", "Budget mot utfall: hledger, s (kvot)", "Budget mot utfall: ledger, s (kvot)",
+             "Budget mot utfall: summorna stämmer",
+             *(f"Fava {when}: {what}" for when in ("varm", "efter laddning")
+               for what in ("Nämndboks långsammaste sida, ms", "Favas resultaträkning, ms", "högsta kvot")),
+             "Rapportpaketet efter laddning utan PDF, ms", "Rapportpaketet efter laddning med PDF, ms"]
+
+
+def _number(cell: str) -> float:
+    return float(cell.replace(" ", "").replace(",", ".").lstrip("+"))
+
+
+def test_every_benchmark_in_one_table_side_by_side_and_the_targets_from_its_figures():
+    result = CliRunner().invoke(main, ["prestanda", "allt", "--rader", "2000", "--korningar", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    header = re.split(r"\s{2,}", lines[0].strip())
+    assert header == ["Exempelnämnden", "Exempelnämnden + 2 000 rader"]
+    table = {cells[0]: cells[1:] for cells in (re.split(r"\s{2,}", line) for line in lines[1:len(ALLT_ROWS) + 1])}
+    assert list(table) == ALLT_ROWS
+    assert all(len(cells) == 2 and all(cells) for cells in table.values()), table
+    assert table["SIE-fil"] == ["egen export", "genererad"]
+    assert [_number(c) for c in table["SIE-fil: rader"]] == [153, 2000]  # the example's own export has 153 #TRANS rows
+    assert "Exempelnämnden: sie-2026-11.se (egen export); Exempelnämnden + 2 000 rader: stor.se (genererad)" in lines[len(ALLT_ROWS) + 1]
+    # hledger and ledger agree with our engine, on the example and on the generated rows.
+    assert table["Budget mot utfall: summorna stämmer"] == ["ja", "ja"]
+    for column in range(2):
+        without = _number(table["Laddning utan våra plugins, ms"][column])
+        with_ = _number(table["Laddning med våra plugins, ms"][column])
+        percent = _number(table["Våra plugins tillägg, %"][column])
+        assert abs(percent - (with_ - without) / without * 100) <= 1
+        ours = _number(table["Budget mot utfall: Nämndbok, s"][column])
+        for tool in ("hledger", "ledger"):
+            seconds, ratio = re.fullmatch(r"(\d+,\d\d) \((\d+,\d\d)\)", table[f"Budget mot utfall: {tool}, s (kvot)"][column]).groups()
+            assert abs(_number(ratio) - _number(seconds) / ours) <= 0.02 + 0.01 / ours
+    targets = lines[lines.index("Mål:") + 1:]
+    assert len(targets) == 4
+    labels = header
+    for column, label in enumerate(labels):
+        percent = table["Våra plugins tillägg, %"][column]
+        assert f"{label} {percent} % ({'nås' if _number(percent) <= 10 else 'nås inte'})" in targets[0]
+        without_s, with_s = (_number(table[f"Rapportpaketet efter laddning {pdf} PDF, ms"][column]) / 1000 for pdf in ("utan", "med"))
+        found = re.search(re.escape(label) + r" (\d+,\d\d) s utan PDF \((nås|nås inte)\), (\d+,\d\d) s med PDF \((nås|nås inte)\)", targets[2])
+        assert abs(_number(found[1]) - without_s) <= 0.005 and abs(_number(found[3]) - with_s) <= 0.005
+        assert (found[2], found[4]) == tuple("nås" if s < 1 else "nås inte" for s in (without_s, with_s))
+        worst = max(_number(table[f"Fava {when}: högsta kvot"][column]) for when in ("varm", "efter laddning"))
+        assert f"{label} högst {format(worst, '.2f').replace('.', ',')} ({'nås' if worst <= 1.5 else 'nås inte'})" in targets[3]
+    # A million summerad rows is measured only when asked for.
+    assert targets[1].endswith("mäts med --rader 1000000.")
