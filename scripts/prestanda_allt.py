@@ -38,7 +38,7 @@ from scripts.prestanda_fava import GOAL, INCOME, LedgerTimings, Timing, time_led
 EXAMPLE_SIE = Path("import") / "sie-2026-11.se"  # the example committee's own SIE export, beside its ledger
 MAIN_FILE = "socialnamnden.beancount"
 
-PLUGIN_SHARE = Decimal("0.10")  # our plugins add at most 10 % to Beancount's load
+PLUGIN_SHARE = 0.10  # our plugins add at most 10 % to Beancount's load
 SIE_ROWS = 1_000_000  # a million summerad SIE rows …
 SIE_RATE = 200_000  # … at 200 000 rows/s at least …
 SIE_MEMORY_MB = 1_000  # … in under 1 GB
