@@ -331,6 +331,36 @@ def prestanda_period_close(period: str) -> None:
         click.echo(f"{figure.step:<28} {figure.seconds * 1000:8.0f} ms  toppminne hittills {figure.peak_mb:6.0f} MB")
 
 
+@prestanda.command("allt")
+@click.option("--rader", "rows", type=click.IntRange(1_000, 2_000_000), default=100_000, show_default=True,
+              help="SIE-rader i den stora nämnden (exempelnämnden med så många genererade rader importerade detaljerat).")
+@click.option("--korningar", "runs", type=click.IntRange(1, 20), default=3, show_default=True,
+              help="Körningar per mätning; medianen visas (rapportpaketet: den bästa).")
+@click.option("--per", "period", default="2026-10", show_default=True,
+              help="Rapportpaketets period (ÅÅÅÅ-MM); de genererade raderna får dess år.")
+def prestanda_allt(rows: int, runs: int, period: str) -> None:
+    """Alla mätningar en gång, för exempelnämnden och en stor nämnd sida vid sida, och vilka mål som nås."""
+    from scripts.prestanda import aligned
+    from scripts.prestanda_allt import run, sources, table_rows, targets
+    from scripts.prestanda_fava import PageError
+    from scripts.uppfoljning import parse_period
+
+    try:
+        measured = run(EXAMPLE_DIR, rows, parse_period(period), runs, say=lambda text: click.echo(text, err=True))
+    except (PageError, RuntimeError) as err:
+        raise click.ClickException(f"Mätningen avbröts: {err}") from None
+    click.echo(aligned(table_rows(measured)))
+    click.echo(sources(measured))
+    click.echo("\nMål:")
+    for line in targets(measured, rows):
+        click.echo(line)
+    for m in measured:
+        for difference in m.budget.differences:
+            click.secho(f"Skillnad i {m.label}: {difference}", fg="red")
+    if any(m.budget.differences for m in measured):
+        raise click.ClickException("Verktygen är inte överens om summorna; se skillnaderna ovan.")
+
+
 @prestanda.command("generera")
 @click.argument("katalog", metavar="KATALOG", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--namnder", type=click.IntRange(1, 50), default=2, show_default=True, help="Antal nämnder.")

@@ -38,6 +38,7 @@ from beancount.core.data import Transaction
 
 from namndbok.accounts import KIND_INTAKT, KIND_KOSTNAD, AccountNameError, Roots, parse_account
 from namndbok.swedish import format_number
+from scripts.prestanda import aligned
 
 TOOLS = ("hledger", "ledger")
 QUERY = ("^Intäkter", "^Kostnader")
@@ -174,14 +175,18 @@ def measure(case: Case, runs: int, tools: list[str]) -> Result:
 
 def example_case(example_dir: Path, folder: Path, year: int) -> Case:
     """The example committee, with its journals written into `folder`."""
+    return ledger_case("Exempelnämnden", None, example_dir / "socialnamnden.beancount", folder, year)
+
+
+def ledger_case(label: str, rows: int | None, ledger: Path, folder: Path, year: int) -> Case:
+    """A ledger as it is, with its journals for hledger and ledger written into `folder`."""
     from namndbok.ledgerdata import read_ledger
     from namndbok.loading import load
     from scripts.journaler import write_journals
 
-    ledger = example_dir / "socialnamnden.beancount"
     entries, _, options = load(ledger)
     folder.mkdir(parents=True, exist_ok=True)
-    return Case("Exempelnämnden", None, ledger, write_journals(read_ledger(entries, options), entries, folder, "exempel"), year)
+    return Case(label, rows, ledger, write_journals(read_ledger(entries, options), entries, folder, "exempel"), year)
 
 
 def generated_case(folder: Path, rows: int, year: int, mode: str, say: Callable[[str], None]) -> Case:
@@ -231,5 +236,4 @@ def table_lines(results: list[Result], tools: list[str]) -> list[str]:
         line += [format_number(Decimal(str(r.seconds[t] / ours)), 2) for t in tools]
         line.append("stämmer" if not r.differences else f"{len(r.differences)} skillnader")
         rows.append(line)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    return ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
+    return aligned(rows).splitlines()

@@ -41,8 +41,10 @@ class Figure(NamedTuple):
     peak_mb: float
 
 
-def generate_sie(path: Path, rows: int, plan: Kontoplan, year: int = 2027, seed: int = 1) -> None:
-    """Write a SIE 4 file with `rows` #TRANS rows (vouchers of ten rows) for `plan`."""
+def generate_sie(path: Path, rows: int, plan: Kontoplan, year: int = 2027, seed: int = 1,
+                 pairs: list[tuple[str, str]] | None = None) -> None:
+    """Write a SIE 4 file with `rows` #TRANS rows (vouchers of ten rows) for `plan`; the result rows
+    on any verksamhet and konto, or on the (verksamhet, konto) `pairs` only."""
     rng = random.Random(seed)
     verksamheter = list(plan.verksamheter)
     results = [nr for nr, k in plan.konton.items() if k.typ in ("intäkt", "kostnad")]
@@ -55,8 +57,11 @@ def generate_sie(path: Path, rows: int, plan: Kontoplan, year: int = 2027, seed:
             date = datetime.date(year, 1 + (number * 12 // (count + 1)), 1 + number % 28)
             lines = []
             for _ in range(9):
-                konto = rng.choice(results)
-                objekt = (("20", rng.choice(verksamheter)), ("1", rng.choice(ansvar)))
+                if pairs:
+                    verksamhet, konto = rng.choice(pairs)
+                else:
+                    konto, verksamhet = rng.choice(results), rng.choice(verksamheter)
+                objekt = (("20", verksamhet), ("1", rng.choice(ansvar)))
                 lines.append(SourceRow(date, konto, objekt, Decimal(rng.randint(-50_000, 500_000)) / 100, "", None, 0))
             lines.append(SourceRow(date, avr, (), -sum(r.amount for r in lines), "", None, 0))
             yield "A", str(number), date, f"Faktura {number}", lines
@@ -101,8 +106,12 @@ HEADER = ["steg", "rader", "MB", "tid s", "CPU s", "rader/s", "MB/s", "toppminne
 
 def table(figures: list[StepFigure]) -> str:
     """The figures as one text table, numbers right-aligned."""
-    rows = [HEADER] + [figure.cells() for figure in figures]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
+    return aligned([HEADER] + [figure.cells() for figure in figures])
+
+
+def aligned(rows: list[list[str]]) -> str:
+    """Rows of cells as text columns: the first left-aligned, the others (numbers) right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)).rstrip()
                      for row in rows)
 
@@ -122,23 +131,48 @@ def run(example_dir: Path, sizes: list[int], modes: tuple[str, ...] = MODES, rep
             export = tmp / f"stor-{rows}.se"
             say(f"Skapar en SIE 4-fil med {rows:,} rader …".replace(",", " "))
             generate_sie(export, rows, plan)
-            size = export.stat().st_size / 1e6
             readings = (READING, READING_SUMMED) if "summerad" in modes else (READING,)
-            for step in (*readings, *(f"importera {mode}" for mode in modes)):
-                runs = []
-                for number in range(repeat):
-                    copy = None
-                    if step not in readings:
-                        copy = tmp / f"exempel-{rows}-{number}"
-                        shutil.copytree(example_dir, copy)
-                    say(f"{step}: {rows:,} rader".replace(",", " ") + f", körning {number + 1} av {repeat} …")
-                    runs.append(_in_fresh_process(example_dir, export, step.removeprefix("importera "), copy))
-                    if copy is not None:
-                        shutil.rmtree(copy)
-                figures.append(StepFigure(step, rows, size, statistics.median(r[0] for r in runs),
-                                          statistics.median(r[1] for r in runs), max(r[2] for r in runs)))
+            figures += time_sie(example_dir, export, rows, (*readings, *(f"importera {mode}" for mode in modes)), repeat, say)
             export.unlink()
     return figures
+
+
+def time_sie(example_dir: Path, export: Path, rows: int, steps: tuple[str, ...], repeat: int = 1,
+             say=print) -> list[StepFigure]:
+    """Each step (a reading, or `importera <mode>` into a fresh copy of `example_dir`) of the
+    SIE file `export` of `rows` #TRANS rows, `repeat` times, each in a fresh process."""
+    figures = []
+    size = export.stat().st_size / 1e6
+    with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
+        for step in steps:
+            runs = []
+            for number in range(repeat):
+                copy = None
+                if step not in (READING, READING_SUMMED):
+                    copy = bench_copy(example_dir, Path(tmp) / f"exempel-{number}")
+                say(f"{step}: {rows:,} rader".replace(",", " ") + f", körning {number + 1} av {repeat} …")
+                runs.append(_in_fresh_process(example_dir, export, step.removeprefix("importera "), copy))
+                if copy is not None:
+                    shutil.rmtree(copy)
+            figures.append(StepFigure(step, rows, size, statistics.median(r[0] for r in runs),
+                                      statistics.median(r[1] for r in runs), max(r[2] for r in runs)))
+    return figures
+
+
+def bench_copy(example_dir: Path, copy: Path) -> Path:
+    """A copy of the example to import generated rows into: without its tertial and
+    delår locks (`period-close --las`), which would refuse rows in those months."""
+    from scripts.period_lock import drop_period_locks
+
+    shutil.copytree(example_dir, copy)
+    drop_period_locks(copy / "socialnamnden.beancount")
+    return copy
+
+
+def trans_rows(export: Path) -> int:
+    """The #TRANS rows of a SIE file."""
+    with open(export, "rb") as handle:
+        return sum(1 for line in handle if line.lstrip().startswith(b"#TRANS"))
 
 
 def _in_fresh_process(example_dir: Path, export: Path, step: str, copy: Path | None) -> tuple[float, float, float]:
@@ -173,9 +207,20 @@ def _step(example_dir: Path, export: Path, step: str, copy: Path | None, sender)
         else:
             run_import(copy / "socialnamnden.beancount", read_sie, "sie", export, step)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        sender.send((wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+        sender.send((wall, cpu, own_peak_mb()))
     except Exception as err:  # reported by the parent with the step's name
         sender.send(("fel", f"{type(err).__name__}: {err}"))
+
+
+def own_peak_mb() -> float:
+    """This process's own peak RSS in MB. Linux's ru_maxrss keeps, across the exec of a spawned
+    process, the peak of the process it was forked from (e.g. a benchmark that imported a large
+    file itself first); VmHWM is the peak of this program's own memory."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)[1]) / 1024
 
 
 TIMING = re.compile(r"Operation: '(?P<name>[^']+)'\s+Time:\s+(?P<ms>\d+) ms")
@@ -188,9 +233,18 @@ class LoadFigure(NamedTuple):
     total_ms: float  # parse + booking + plugins + validation
     ours_ms: dict[str, float]  # our plugins, by name
 
+    @property
+    def without_ms(self) -> float:
+        """Beancount's own load: parse, booking, its own plugins and validation."""
+        return self.total_ms - sum(self.ours_ms.values())
+
+    @property
+    def overhead(self) -> float:
+        """What our plugins add, as a share of the load without them."""
+        return (self.total_ms - self.without_ms) / self.without_ms if self.without_ms > 0 else 0
+
     def line(self) -> str:
-        ours = sum(self.ours_ms.values())
-        ratio = ours / (self.total_ms - ours) if self.total_ms > ours else 0
+        ours, ratio = self.total_ms - self.without_ms, self.overhead
         parts = "  ".join(f"{name.removeprefix('plugins.')} {ms:.0f}" for name, ms in self.ours_ms.items())
         return (f"{self.label:<34} {self.entries:>9,} poster  laddning {self.total_ms:7.0f} ms  "
                 f"våra plugins {ours:6.0f} ms (+{ratio * 100:.0f} % mot utan)  [{parts}]").replace(",", " ")
@@ -228,24 +282,35 @@ def run_load(example_dir: Path, sizes: list[int], say=print) -> list[LoadFigure]
     return figures
 
 
-def large_copy(example_dir: Path, folder: Path, rows: int, year: int = 2027, say=print) -> Path:
+def large_copy(example_dir: Path, folder: Path, rows: int, year: int = 2027, say=print, budgeted: bool = False) -> Path:
     """A copy of the example ledger in `folder` with `rows` generated SIE rows of `year`
-    imported detaljerad (one entry per voucher); its main file. The copy goes
-    without the year's tertial/delår locks, which would refuse the rows."""
+    imported detaljerad (one entry per voucher); its main file. The SIE file stays as
+    `folder/stor.se`. With `budgeted`, the rows fall only on the verksamhet × konto the
+    year's budget has (as `generera` draws them), so every account has a budgeted ancestor. The copy goes
+    without the example's tertial/delår locks (`bench_copy`)."""
     from importers.run import run_import
     from importers.sie.importer import read_sie
 
-    from scripts.period_lock import drop_period_locks
-
-    copy = folder / "exempel"
-    shutil.copytree(example_dir, copy)
-    if (copy / str(year) / "las.beancount").exists():  # the year's tertial/delår is locked in the example
-        drop_period_locks(copy / "socialnamnden.beancount")
+    copy = bench_copy(example_dir, folder / "exempel")
     export = folder / "stor.se"
     say(f"Importerar {rows:,} genererade rader (detaljerad) i en kopia …".replace(",", " "))
-    generate_sie(export, rows, load_kontoplan(example_dir / "kontoplan.toml"), year=year)
+    pairs = budgeted_pairs(example_dir / "socialnamnden.beancount", year) if budgeted else None
+    generate_sie(export, rows, load_kontoplan(example_dir / "kontoplan.toml"), year=year, pairs=pairs)
     run_import(copy / "socialnamnden.beancount", read_sie, "sie", export, "detaljerad")
     return copy / "socialnamnden.beancount"
+
+
+def budgeted_pairs(ledger: Path, year: int) -> list[tuple[str, str]]:
+    """The (verksamhet, konto) of the ledger's budget lines for intäkter and kostnader in effect at the year's end."""
+    from namndbok.accounts import KIND_INTAKT, KIND_KOSTNAD
+    from namndbok.budget import lines_in_effect
+    from namndbok.ledgerdata import read_ledger
+    from namndbok.loading import load
+
+    entries, _, options = load(ledger)
+    data = read_ledger(entries, options)
+    refs = [data.refs[line.account] for line in lines_in_effect(data.decisions, data.budget_lines, year, datetime.date(year, 12, 31))]
+    return sorted({(ref.verksamhet, ref.konto) for ref in refs if ref.kind in (KIND_INTAKT, KIND_KOSTNAD) and ref.konto})
 
 
 def run_period_close(example_dir: Path, date: datetime.date, repeat: int = 3) -> list[Figure]:

@@ -101,3 +101,91 @@ def test_the_sie_figures_are_one_table_with_a_row_per_size_and_step_each_from_it
         seconds, rate, peak = float(row[3].replace(",", ".")), int(row[5].replace(" ", "")), int(row[7].replace(" ", ""))
         assert rate > 0 and (seconds < 0.1 or abs(rate - int(row[1]) / seconds) <= rate * 0.05)
         assert 10 < peak < 1000  # the step's own process, not this test's
+
+
+ALLT_ROWS = ["SIE-fil", "SIE-fil: rader", "SIE-fil: MB",
+             *(f"SIE-import {mode}: {what}" for mode in ("summerad", "detaljerad") for what in ("rader/s", "MB/s", "toppminne MB")),
+             "Poster i liggaren", "Laddning utan våra plugins, ms", "Laddning med våra plugins, ms", "Våra plugins tillägg, %",
+             "Budget mot utfall: Nämndbok, s", "Budget mot utfall: hledger, s (kvot)", "Budget mot utfall: ledger, s (kvot)",
+             "Budget mot utfall: summorna stämmer",
+             *(f"Fava {when}: {what}" for when in ("varm", "efter laddning")
+               for what in ("Nämndboks långsammaste sida, ms", "Favas resultaträkning, ms", "högsta kvot")),
+             "Rapportpaketet efter laddning utan PDF, ms", "Rapportpaketet efter laddning med PDF, ms"]
+
+
+def _number(cell: str) -> float:
+    return float(cell.replace(" ", "").replace(",", ".").lstrip("+"))
+
+
+def _verdicts(printed: float, limit: float, met) -> set[str]:
+    """What a target line may say of a figure printed rounded: at the limit, either."""
+    return {"nås", "nås inte"} if printed == limit else {"nås" if met(printed) else "nås inte"}
+
+
+def test_every_benchmark_in_one_table_side_by_side_and_the_targets_from_its_figures():
+    result = CliRunner().invoke(main, ["prestanda", "allt", "--rader", "2000", "--korningar", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    header = re.split(r"\s{2,}", lines[0].strip())
+    assert header == ["Exempelnämnden", "Exempelnämnden + 2 000 rader"]
+    table = {cells[0]: cells[1:] for cells in (re.split(r"\s{2,}", line) for line in lines[1:len(ALLT_ROWS) + 1])}
+    assert list(table) == ALLT_ROWS
+    assert all(len(cells) == 2 and all(cells) for cells in table.values()), table
+    assert table["SIE-fil"] == ["egen export", "genererad"]
+    assert [_number(c) for c in table["SIE-fil: rader"]] == [153, 2000]  # the example's own export has 153 #TRANS rows
+    assert "Exempelnämnden: sie-2026-11.se (egen export); Exempelnämnden + 2 000 rader: stor.se (genererad)" in lines[len(ALLT_ROWS) + 1]
+    # hledger and ledger agree with our engine, on the example and on the generated rows.
+    assert table["Budget mot utfall: summorna stämmer"] == ["ja", "ja"]
+    for column in range(2):
+        without = _number(table["Laddning utan våra plugins, ms"][column])
+        with_ = _number(table["Laddning med våra plugins, ms"][column])
+        percent = _number(table["Våra plugins tillägg, %"][column])
+        assert abs(percent - (with_ - without) / without * 100) <= 1
+        ours = _number(table["Budget mot utfall: Nämndbok, s"][column])
+        for tool in ("hledger", "ledger"):
+            seconds, ratio = re.fullmatch(r"(\d+,\d\d) \((\d+,\d\d)\)", table[f"Budget mot utfall: {tool}, s (kvot)"][column]).groups()
+            assert abs(_number(ratio) - _number(seconds) / ours) <= 0.02 + 0.01 / ours
+    targets = lines[lines.index("Mål:") + 1:]
+    assert len(targets) == 4
+    labels = header
+    for column, label in enumerate(labels):
+        percent = table["Våra plugins tillägg, %"][column]
+        found = re.search(re.escape(f"{label} {percent} % (") + r"(nås|nås inte)\)", targets[0])
+        assert found[1] in _verdicts(_number(percent), 10, lambda p: p <= 10)
+        without_s, with_s = (_number(table[f"Rapportpaketet efter laddning {pdf} PDF, ms"][column]) / 1000 for pdf in ("utan", "med"))
+        found = re.search(re.escape(label) + r" (\d+,\d\d) s utan PDF \((nås|nås inte)\), (\d+,\d\d) s med PDF \((nås|nås inte)\)", targets[2])
+        assert abs(_number(found[1]) - without_s) <= 0.005 and abs(_number(found[3]) - with_s) <= 0.005
+        assert found[2] in _verdicts(_number(found[1]), 1, lambda s: s < 1)
+        assert found[4] in _verdicts(_number(found[3]), 1, lambda s: s < 1)
+        worst = max(_number(table[f"Fava {when}: högsta kvot"][column]) for when in ("varm", "efter laddning"))
+        found = re.search(re.escape(f"{label} högst {format(worst, '.2f').replace('.', ',')} (") + r"(nås|nås inte)\)", targets[3])
+        assert found[1] in _verdicts(worst, 1.5, lambda r: r <= 1.5)
+    # A million summerad rows is measured only when asked for.
+    assert targets[1].endswith("mäts med --rader 1000000.")
+
+
+def test_the_targets_are_judged_from_the_figures_and_a_million_rows_only_when_measured():
+    from scripts.prestanda import Figure, LoadFigure, StepFigure
+    from scripts.prestanda_allt import Measured, targets
+    from scripts.prestanda_fava import INCOME, LedgerTimings, Timing
+
+    def committee(label, plugins_ms, rows, seconds, peak, sets, ratios):
+        sie = {mode: StepFigure(f"importera {mode}", rows, 47.1, seconds, seconds, peak) for mode in ("summerad", "detaljerad")}
+        fava = LedgerTimings(label, 1, [Timing("Prognos", 1, ratios[0], 1, ratios[1], True), Timing(INCOME, 1, 1, 1, 1, False)])
+        close = [Figure(step, s, 1, 0, 0) for step, s in zip(("Ladda", "utan PDF", "med PDF"), (0.3, *sets))]
+        return Measured(label, "genererad", "stor.se", sie, LoadFigure(label, 1, 100 + plugins_ms, {"plugins.budget": plugins_ms}),
+                        None, [], fava, close)
+
+    small = committee("Liten", 11, 153, 0.5, 49, (0.4, 1.2), (0.3, 1.6))  # +11 %
+    large = committee("Stor", 10, 1_000_000, 4.0, 400, (0.6, 0.9), (0.2, 1.5))  # +10 % exactly, 250 000 rader/s
+    lines = targets([small, large], 1_000_000)
+    assert lines == [
+        "- Våra plugins lägger högst 10 % till laddningen: Liten +11 % (nås inte); Stor +10 % (nås).",
+        "- 1 000 000 summerade SIE-rader med minst 200 000 rader/s och under 1 000 MB minne: "
+        "250 000 rader/s och 400 MB vid 1 000 000 rader (nås).",
+        "- Rapportpaketet efter laddning på under 1 s: Liten 0,40 s utan PDF (nås), 1,20 s med PDF (nås inte); "
+        "Stor 0,60 s utan PDF (nås), 0,90 s med PDF (nås).",
+        "- Nämndboks sidor i Fava högst 1,5 × Favas resultaträkning, varm och efter laddning: "
+        "Liten högst 1,60 (nås inte); Stor högst 1,50 (nås).",
+    ]
+    assert targets([small, large], 999_999)[1].endswith("mäts med --rader 1000000.")
