@@ -40,8 +40,12 @@ def ensure_venv() -> None:
         return
     say("Installerar Nämndbok och dess beroenden i .venv (första gången tar det en stund) …")
     pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check"]
-    subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "install", "--quiet", "-e", f"{ROOT}[test]"], check=True)
+    for args in (["install", "--quiet", "--upgrade", "pip"], ["install", "--quiet", "-e", f"{ROOT}[test]"]):
+        # pip's and setuptools' own warnings are for developers; shown only when pip fails.
+        done = subprocess.run([*pip, *args], capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.stderr.write(done.stdout + done.stderr)
+            sys.exit(f"[run.py] Installationen misslyckades (pip {' '.join(args)}); se pips utskrift ovan.")
     STAMP.write_text(wanted)
 
 

@@ -19,12 +19,11 @@ stops the import with a suggested kontoplan line.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import NamedTuple
 
 from importers.model import SourceError
-from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8
+from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8, toml_key_line
 
 FILE = "import.toml"
 
@@ -88,8 +87,7 @@ def mapping_path(ledger_dir: Path, name: str) -> Path:
 
 def parse_import_config(text: str, path: str = FILE) -> ImportConfig:
     def line_of(key: str) -> int:
-        pattern = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*=')
-        return next((n for n, line in enumerate(text.splitlines(), 1) if pattern.match(line)), 0)
+        return toml_key_line(text, key)
 
     try:
         data = parse_toml(text)

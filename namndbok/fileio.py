@@ -88,3 +88,9 @@ def parse_toml(text: str) -> dict:
     except ValueError as err:
         match = _TOML_POSITION.search(str(err))
         raise NotToml(int(match.group(1)) if match else 0, _TOML_POSITION.sub("", str(err)).strip()) from None
+
+
+def toml_key_line(text: str, key: str) -> int:
+    """The line (from 1) where `key = …` is written in a TOML text; 0 when it is not."""
+    pattern = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*=')
+    return next((number for number, line in enumerate(text.splitlines(), 1) if pattern.match(line)), 0)

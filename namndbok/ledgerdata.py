@@ -308,27 +308,28 @@ def _by_year(utfall) -> dict[str, dict[int, Decimal]]:
     return out
 
 
+def _plus(base: dict, extra: dict) -> dict:
+    """account → {key: amount} of both; `base` and its inner dicts are left as they are."""
+    out = dict(base)
+    for account, amounts in extra.items():
+        merged = dict(out.get(account, {}))
+        for key, amount in amounts.items():
+            merged[key] = merged[key] + amount if key in merged else amount
+        out[account] = merged
+    return out
+
+
 def _add_transactions(sums: TransactionSums, added: list, transactions: list, currency: str, ek_prefix: str) -> TransactionSums:
     """`sums` plus those of `added`, without touching `sums` (other readers hold it)."""
     extra = _sum_transactions(added, currency, ek_prefix)
-    utfall = dict(sums.utfall)
-    for account, by_date in extra.utfall.items():
-        merged = dict(utfall.get(account, {}))
-        for date, amount in by_date.items():
-            merged[date] = merged[date] + amount if date in merged else amount
-        utfall[account] = merged
+    utfall = _plus(sums.utfall, extra.utfall)
     ek_postings = sums.ek_postings
     if extra.ek_postings:
         position = {id(t): index for index, t in enumerate(transactions)}
         ek_postings = sorted([*sums.ek_postings, *extra.ek_postings], key=lambda item: position[id(item[0])])
     cache = {}
     if "år" in sums.cache:  # carry the yearly sums forward: plugins.eget_kapital reads them twice
-        cache["år"] = by_year = dict(sums.cache["år"])
-        for account, years in _by_year(extra.utfall).items():
-            merged = dict(by_year.get(account, {}))
-            for year, amount in years.items():
-                merged[year] = merged[year] + amount if year in merged else amount
-            by_year[account] = merged
+        cache["år"] = _plus(sums.cache["år"], _by_year(extra.utfall))
     other = {**extra.other_currencies, **sums.other_currencies}
     for account, date in extra.other_currencies.items():
         other[account] = min(date, other[account])

@@ -35,7 +35,6 @@ from __future__ import annotations
 import functools
 import calendar
 import datetime
-import re
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -44,7 +43,7 @@ from typing import Callable, NamedTuple
 from beancount.core import account as bc_account
 
 from namndbok.accounts import AccountRef
-from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8
+from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8, toml_key_line
 
 EVEN = "jämn"
 LAST_YEAR = "fjolår"
@@ -84,8 +83,7 @@ def load_periodisering(path: str | Path) -> Periodisering:
 @functools.lru_cache(maxsize=32)  # a pure parse: several plugins of one load read the same file
 def parse_periodisering(text: str, path: str = "<periodisering>") -> Periodisering:
     def line_of(key: str) -> int:
-        pattern = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*=')
-        return next((n for n, l in enumerate(text.splitlines(), 1) if pattern.match(l)), 0)
+        return toml_key_line(text, key)
 
     try:
         data = parse_toml(text)

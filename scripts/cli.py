@@ -6,6 +6,10 @@ from pathlib import Path
 
 import click
 
+from scripts import click_svenska
+
+click_svenska.install()
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_DIR = REPO / "ledgers" / "exempel"
 EXAMPLE_LEDGER = EXAMPLE_DIR / "socialnamnden.beancount"

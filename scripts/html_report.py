@@ -82,20 +82,18 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
-    """Print the page to PDF with headless Chromium; raises RuntimeError (Swedish) when it cannot."""
-    PdfJob(html_path, pdf_path).wait()
-
-
 class PdfJob:
     """Chromium printing the page in the background: start it, do other work, then `wait()`.
 
-    The PDF is written atomically by `wait()`; `cancel()` stops Chromium and leaves no file."""
+    The PDF is written atomically by `wait()`, which raises RuntimeError (Swedish) when
+    it could not be printed (also when there is no Chromium: the other work still runs);
+    `cancel()` stops Chromium and leaves no file."""
 
     def __init__(self, html_path: Path, pdf_path: Path) -> None:
         binary = chromium()
+        self.process = None
         if binary is None:
-            raise RuntimeError("PDF kräver Chromium (Debian: apt-get install chromium); HTML-rapporten är skriven.")
+            return
         self.pdf_path = pdf_path
         self.profile = tempfile.TemporaryDirectory(prefix="namndbok-pdf-")
         self.tmp_pdf = Path(self.profile.name) / "rapport.pdf"
@@ -110,6 +108,8 @@ class PdfJob:
     def wait(self) -> None:
         from namndbok.fileio import atomic_write_bytes
 
+        if self.process is None:
+            raise RuntimeError("PDF kräver Chromium (Debian: apt-get install chromium); HTML-rapporten och de andra filerna är skrivna.")
         try:
             try:
                 _, stderr = self.process.communicate(timeout=120)
@@ -124,6 +124,8 @@ class PdfJob:
             self.profile.cleanup()
 
     def cancel(self) -> None:
+        if self.process is None:
+            return
         self.process.kill()
         self.process.communicate()
         self.profile.cleanup()

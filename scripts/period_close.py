@@ -13,7 +13,7 @@ Markdown and CSV, everything with charts as one HTML page and its PDF
 (Chromium prints the page), and an index (`README.md`) listing them. Each file is
 written atomically and only when its content changes, so a second run changes
 nothing. With `--las` the year up to the period is then locked
-(`scripts/period_lock.py`), before the PDF is printed.
+(`scripts/period_lock.py`) while Chromium prints the PDF.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import calendar
 import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from namndbok.avvikelser import comments_for, deviations, format_deviation
 from namndbok.eget_kapital import roll_forward_table
@@ -35,7 +35,7 @@ from namndbok.nyckeltal import compute_nyckeltal, load_specs, parse_volumes
 from namndbok.report import build_report
 from namndbok.swedish import format_amount, month_name
 from scripts.charts import deviation_chart, monthly_chart, prognos_chart
-from scripts.html_report import PdfJob, html_to_pdf, render_html
+from scripts.html_report import PdfJob, render_html
 from scripts.nyckeltal import to_csv as nyckeltal_csv
 from scripts.nyckeltal import to_markdown as nyckeltal_markdown
 from scripts.period_lock import LockResult, lock_period
@@ -75,15 +75,18 @@ def check_period(data, errors, date: datetime.date) -> None:
 
 
 def close_period(ledger: Path, date: datetime.date, pdf: bool = True, lock: bool = False) -> tuple[Written, LockResult | None]:
-    """Check the period, write its set, lock it when asked (`--las`), then print the PDF."""
+    """Check the period and write its set; lock it when asked (`--las`) while Chromium prints the PDF."""
     entries, errors, options = load(ledger)
-    written = write_period_set(ledger, entries, errors, options, date, pdf=False)
-    locked = lock_period(ledger, entries, options, date) if lock else None
-    return (write_pdf(written) if pdf else written), locked
+    locked: list[LockResult] = []
+    written = write_period_set(ledger, entries, errors, options, date, pdf,
+                               while_printing=(lambda: locked.append(lock_period(ledger, entries, options, date))) if lock else None)
+    return written, (locked[0] if locked else None)
 
 
-def write_period_set(ledger: Path, entries, errors, options, date: datetime.date, pdf: bool = True) -> Written:
-    """The whole set for the period from an already loaded ledger."""
+def write_period_set(ledger: Path, entries, errors, options, date: datetime.date, pdf: bool = True,
+                     while_printing: Callable[[], object] | None = None) -> Written:
+    """The whole set for the period from an already loaded ledger; `while_printing` runs
+    after the files are written, before the PDF is waited for (the period lock)."""
     data = read_ledger(entries, options)
     check_period(data, errors, date)
     folder = ledger.parent / "rapporter" / f"{date:%Y-%m}"
@@ -123,6 +126,8 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
             write = atomic_write_bytes if isinstance(content, bytes) else atomic_write_text
             if write(path, content):
                 changed.append(path)
+        if while_printing is not None:
+            while_printing()
     except BaseException:
         if printing is not None:
             printing.cancel()
@@ -134,16 +139,6 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
     if pdf:
         files.append(pdf_path)
     return Written(folder, files, sorted(changed))
-
-
-def write_pdf(written: Written) -> Written:
-    """The set's HTML page printed to rapport.pdf (again only when the page changed)."""
-    html, pdf_path = written.folder / "rapport.html", written.folder / "rapport.pdf"
-    changed = list(written.changed)
-    if html in changed or not pdf_path.exists():
-        html_to_pdf(html, pdf_path)
-        changed.append(pdf_path)
-    return Written(written.folder, [*written.files, pdf_path], changed)
 
 
 def _nyckeltal(ledger: Path, entries, data, date):

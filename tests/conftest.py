@@ -69,19 +69,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def fava_url():
-    """Start `namndbok fava` on the example ledger; yield its income statement URL."""
+def start_fava(*args: str, timeout: float = 90):
+    """`namndbok fava ARGS` on a free port, answering: (process, the URL it printed)."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "scripts.cli", "fava", "--port", str(port)],
+        [sys.executable, "-m", "scripts.cli", "fava", *args, "--port", str(port)],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     url = None
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + timeout
     lines = []
     while time.monotonic() < deadline and url is None:
         line = proc.stdout.readline()
@@ -101,6 +100,13 @@ def fava_url():
             break
         except OSError:
             time.sleep(0.2)
+    return proc, url
+
+
+@pytest.fixture(scope="session")
+def fava_url():
+    """Start `namndbok fava` on the example ledger; yield its income statement URL."""
+    proc, url = start_fava(timeout=60)
     yield url
     proc.terminate()
     proc.wait(timeout=10)

@@ -13,17 +13,13 @@ import io
 import os
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLE_DIR = REPO / "ledgers" / "exempel"
+from conftest import EXAMPLE_DIR, REPO, start_fava  # noqa: E402
+
 SCREENSHOTS = REPO / "docs" / "skarmbilder"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
@@ -40,43 +36,6 @@ HOSTILE_NAME = "<img src=x onerror=alert(3)>"
 EVENT_HANDLER = "<img src=x onerror=alert(4)>"
 
 
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start_fava(ledger: Path):
-    """`namndbok fava LEDGER` on a free port: (process, base URL of the ledger)."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scripts.cli", "fava", str(ledger), "--port", str(port)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    deadline = time.monotonic() + 90
-    url, lines = None, []
-    while time.monotonic() < deadline and url is None:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        match = re.search(r"(http://127\.0\.0\.1:\d+/\S+)", line)
-        if match:
-            url = match.group(1)
-    if url is None:
-        proc.kill()
-        pytest.fail("Fava printed no address:\n" + "".join(lines))
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
-            break
-        except OSError:
-            time.sleep(0.2)
-    return proc, _base(url)
 
 
 def _base(income_statement_url: str) -> str:
@@ -251,8 +210,8 @@ def hostile_fava(tmp_path_factory):
     old = '"5731" = { namn = "Institutionsvård (HVB) barn och unga"'
     assert old in text
     plan.write_text(text.replace(old, f'"5731" = {{ namn = "{HOSTILE_NAME}"'), encoding="utf-8")
-    proc, base = _start_fava(main_file)
-    yield base
+    proc, url = start_fava(str(main_file))
+    yield _base(url)
     proc.terminate()
     proc.wait(timeout=10)
 
