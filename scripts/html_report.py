@@ -79,7 +79,9 @@ def render_html(title: str, date, reports, deviations: list[str], ek_columns, ek
 
 
 def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    """The Chromium that prints PDFs: Debian's `chromium-headless-shell` when installed
+    (it starts and prints in ~0,3 s, the full browser in ~0,7 s, same PDF), else `chromium`."""
+    return shutil.which("chromium-headless-shell") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 class PdfJob:
@@ -109,7 +111,7 @@ class PdfJob:
         from namndbok.fileio import atomic_write_bytes
 
         if self.process is None:
-            raise RuntimeError("PDF kräver Chromium (Debian: apt-get install chromium); HTML-rapporten och de andra filerna är skrivna.")
+            raise RuntimeError("PDF kräver Chromium (Debian: apt-get install chromium-headless-shell eller chromium); HTML-rapporten och de andra filerna är skrivna.")
         try:
             try:
                 _, stderr = self.process.communicate(timeout=120)

@@ -158,3 +158,29 @@ def test_resultat_per_verksamhet_adds_up_to_the_nämnds_result():
     result = {r[0]: r[1:] for r in csv.reader(io.StringIO(drift), delimiter=";")}["Årets resultat"]
     assert rows["Nämnden totalt"][1:3] == result[2:4]  # utfall per oktober and prognos, as the resultaträkning
     assert rows["Ej fördelat på verksamhet"][0] == "-10,0"  # year 2 of the repayment plan, on the nämnd
+
+
+def test_period_close_without_chromium_writes_the_rest_and_says_what_to_install(tmp_path, monkeypatch):
+    import shutil
+
+    import scripts.html_report
+
+    copy = tmp_path / "exempel"
+    shutil.copytree(EXAMPLE_DIR, copy)
+    monkeypatch.setattr(scripts.html_report.shutil, "which", lambda name: None)
+    code, out = run("period-close", "2026-08", copy / "socialnamnden.beancount")
+    assert code == 1
+    assert "PDF kräver Chromium" in out and "chromium-headless-shell" in out and "Traceback" not in out
+    folder = copy / "rapporter" / "2026-08"
+    assert (folder / "rapport.html").exists() and (folder / "driftredovisning.xlsx").exists()
+    assert not (folder / "rapport.pdf").exists()
+
+
+def test_the_pdf_printer_prefers_the_headless_shell(monkeypatch):
+    import scripts.html_report
+
+    found = {"chromium-headless-shell": "/usr/bin/chromium-headless-shell", "chromium": "/usr/bin/chromium"}
+    monkeypatch.setattr(scripts.html_report.shutil, "which", found.get)
+    assert scripts.html_report.chromium() == "/usr/bin/chromium-headless-shell"
+    del found["chromium-headless-shell"]
+    assert scripts.html_report.chromium() == "/usr/bin/chromium"
