@@ -10,7 +10,7 @@ from typing import Callable, NamedTuple
 
 from namndbok.loading import load
 
-from importers.collector import collector_paused
+from namndbok.collector import collector_paused
 from importers.config import SourceConfig, load_import_config
 from importers.convert import Source, map_rows
 from importers.model import SourceError, SourceRow

@@ -118,8 +118,12 @@ def compute(
     where: Mapping[str, object] | None = None,
     budget_version: str | None = None,
     period_start: datetime.date | None = None,
+    budget_known_at: datetime.date | None = None,
 ) -> Table:
-    """The table of measures for `date`, one row per group (see the module docstring)."""
+    """The table of measures for `date`, one row per group (see the module docstring).
+
+    The budget is the one decided by `date`, or by `budget_known_at` (same year) when
+    given: a month's periodised part of the budget as it stands at a later report date."""
     group_by = tuple(group_by)
     for dimension in (*group_by, *(where or {})):
         if dimension not in GROUPINGS:
@@ -157,7 +161,7 @@ def compute(
                 add(key, measure, amount)
 
     # Budget: the year's lines as known at the date, and their periodized part.
-    budget = lines_in_effect(data.decisions, data.budget_lines, year, date, budget_version)
+    budget = lines_in_effect(data.decisions, data.budget_lines, year, budget_known_at or date, budget_version)
     before_start = start - datetime.timedelta(days=1)
     for line in budget:
         key = row_key(line.account)

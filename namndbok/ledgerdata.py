@@ -28,9 +28,10 @@ from namndbok.accounts import (
     Roots,
     parse_account,
 )
-from namndbok.budget import BudgetDecision, BudgetLine, LedgerInputError, parse_budget
+from namndbok.budget import DECISION, LINE, BudgetDecision, BudgetLine, LedgerInputError, parse_budget
 from namndbok.kontoplan import Kontoplan, KontoplanError, load_kontoplaner
 from namndbok.periodisering import DEFAULT, Periodisering, PeriodiseringError, load_periodisering
+from namndbok.prognos import DIRECTIVE as PROGNOS_DIRECTIVE
 from namndbok.prognos import PrognosLine, parse_prognos
 
 KONTOPLAN_PLUGIN = "plugins.kontoplan"
@@ -167,8 +168,7 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
     sums = transaction_sums(entries, currency, roots.eget_kapital + ":")
     utfall, ek_postings = sums.utfall, sums.ek_postings
 
-    decisions, budget_lines, budget_errors = parse_budget(entries, currency)
-    prognos, prognos_errors = parse_prognos(entries, currency)
+    decisions, budget_lines, budget_errors, prognos, prognos_errors = plan_directives(entries, currency)
     errors += budget_errors + prognos_errors
 
     refs: dict[str, AccountRef] = {}
@@ -267,6 +267,39 @@ def transaction_sums(entries, currency: str, ek_prefix: str) -> TransactionSums:
     sums = _sum_transactions(transactions, currency, ek_prefix)
     _remember(key, transactions, sums)
     return sums
+
+
+PLAN_TYPES = frozenset({DECISION, LINE, PROGNOS_DIRECTIVE})
+
+
+class PlanDirectives(NamedTuple):
+    """The budget and prognos directives, parsed (`parse_budget`, `parse_prognos`)."""
+
+    decisions: list[BudgetDecision]
+    budget_lines: list[BudgetLine]
+    budget_errors: list
+    prognos: list[PrognosLine]
+    prognos_errors: list
+
+
+_plan_memo: tuple[tuple, list, PlanDirectives] | None = None  # (key, the directives, parsed)
+
+
+def plan_directives(entries, currency: str) -> PlanDirectives:
+    """Budget decisions, lines and prognoses of `entries`; parsed again only when those
+    directives are not the very objects parsed last time (a load reads the ledger
+    three times and the CLI or Fava once more; Beancount's directives are immutable)."""
+    global _plan_memo
+    directives = [e for e in entries if e.__class__ is data.Custom and e.type in PLAN_TYPES]
+    with _memo_lock:
+        memo = _plan_memo
+    if memo is not None and memo[0] == (currency,) and len(memo[1]) == len(directives) \
+            and all(map(operator.is_, memo[1], directives)):
+        return memo[2]
+    parsed = PlanDirectives(*parse_budget(directives, currency), *parse_prognos(directives, currency))
+    with _memo_lock:
+        _plan_memo = ((currency,), directives, parsed)
+    return parsed
 
 
 def _remember(key, transactions, sums) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from fava.ext import FavaExtensionBase
 

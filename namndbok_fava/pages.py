@@ -3,13 +3,12 @@
 Nothing here computes a measure: it asks the engine (and the report,
 eget kapital and nyckeltal modules built on it) and prints with
 `namndbok.present.format_measure` / `namndbok.swedish.format_amount`.
-The templates only lay out the strings (autoescaped); the one piece of
-markup passed through is the SVG that `scripts.charts` generates.
+The templates only lay out the strings (autoescaped); the charts are data
+for Fava's own chart component (`namndbok_fava.charts`), passed as JSON.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from typing import Any, Mapping, NamedTuple
 
@@ -17,6 +16,7 @@ from namndbok.accounts import result_account
 from namndbok.engine import compute
 from namndbok.present import format_measure
 from namndbok.swedish import MONTHS_SHORT, format_amount, month_name
+from namndbok_fava import charts
 
 NETTO = ("intäkt", "kostnad")
 SIDOR = (
@@ -149,14 +149,8 @@ def _budget(ext, data, date, args) -> dict:
         "layout_name": layout_name,
         "report": report_table,
         "drill": _drill(ext, data, date, args, chosen),
-        "chart": ext.cached(("monthly", date), lambda d: _monthly_chart(d, date)),
+        "chart": ext.cached(("monthly", date), lambda d: charts.monthly_chart(d, date)),
     }
-
-
-def _monthly_chart(data, date) -> str:
-    from scripts.charts import monthly_chart
-
-    return monthly_chart(data, date)
 
 
 def _drill(ext, data, date, args, layout) -> dict:
@@ -245,14 +239,8 @@ def _prognos(ext, data, date, args) -> dict:
     return {
         "dates": dates,
         "table": table,
-        "chart": ext.cached(("prognos", date), lambda d: _prognos_chart(d, date)),
+        "chart": ext.cached(("prognos", date), lambda d: charts.prognos_chart(d, date)),
     }
-
-
-def _prognos_chart(data, date) -> str:
-    from scripts.charts import prognos_chart
-
-    return prognos_chart(data, date)
 
 
 # ---------------------------------------------------------------------------
@@ -303,32 +291,5 @@ def _nyckeltal(ext, data, date, args) -> dict:
     results = ext.cached(("nyckeltal", version, date), lambda d: [compute_nyckeltal(d, volumes, s, date) for s in specs])
     rows = [([Cell(t) for t in texts], False) for texts in printed_rows(results)]
     table = Table(f"Nyckeltal {date.year} t.o.m. {date_text(date)} (tkr)", HEADERS, rows, "nyckeltal")
-    chart = ext.cached(("nyckeltal-chart", version, date), lambda d: _trend_chart(d, volumes, specs, date))
+    chart = ext.cached(("nyckeltal-chart", version, date), lambda d: charts.trend_chart(d, volumes, specs, date))
     return {"table": table, "chart": chart, "missing": None}
-
-
-def _trend_chart(data, volumes, specs, date) -> str:
-    """Nettokostnad per enhet month by month, one line per nyckeltal (tkr)."""
-    from decimal import Decimal
-
-    from matplotlib.ticker import FuncFormatter
-
-    from namndbok.nyckeltal import compute_nyckeltal
-    from namndbok.swedish import format_number
-    from scripts.charts import _svg, plt
-
-    months = list(range(1, date.month + 1))
-    figure, axis = plt.subplots(figsize=(7, 3))
-    labels = [MONTHS_SHORT[m - 1] for m in months]
-    for spec in specs:
-        values = []
-        for month in months:
-            end = min(date, datetime.date(date.year, month, calendar.monthrange(date.year, month)[1]))
-            n = compute_nyckeltal(data, volumes, spec, end, start=datetime.date(date.year, month, 1))
-            values.append(float(n.per_enhet / 1000) if n.per_enhet is not None else float("nan"))
-        axis.plot(labels, values, marker="o", label=f"{spec.label} (per {spec.enhet})")
-    axis.set_title(f"Nettokostnad per enhet och månad {date.year}")
-    axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(Decimal(str(v)), 1)))
-    axis.set_ylabel("tkr")
-    axis.legend(frameon=False, fontsize=7)
-    return _svg(figure)

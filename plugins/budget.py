@@ -37,7 +37,6 @@ and warns that the budget 2026 is not in balance (no kommunbidrag line).
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 
 from beancount.core import account as bc_account
@@ -47,6 +46,7 @@ from beancount.parser.grammar import ValueType
 
 from namndbok.accounts import KIND_INVESTERING, RESULT_KINDS
 from namndbok.budget import LedgerInputError, balance_warnings, lines_in_effect
+from namndbok.collector import paused_plugin
 from namndbok.engine import line_weights
 from namndbok.ledgerdata import read_ledger
 from namndbok.periodisering import EVEN, LAST_YEAR, is_known_key, month_shares
@@ -54,10 +54,13 @@ from namndbok.periodisering import EVEN, LAST_YEAR, is_known_key, month_shares
 __plugins__ = ("budget",)
 
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
+ZERO_CENTS = ZERO.quantize(CENT)
 BUDGETED_KINDS = (*RESULT_KINDS, KIND_INVESTERING)
 FAR_FUTURE = datetime.date(9999, 12, 31)
 
 
+@paused_plugin
 def budget(entries, options_map, config=None):
     ledger = read_ledger(entries, options_map)
     errors = list(ledger.errors)
@@ -81,37 +84,49 @@ def budget(entries, options_map, config=None):
 
     ledger = ledger._replace(budget_lines=usable)
     errors += balance_warnings(ledger.decisions, usable, ledger.refs)
-    return sorted([*entries, *fava_budgets(ledger)], key=data.entry_sortkey), errors
+    # Unsorted: Beancount's loader sorts the entries after every plugin
+    # (loader.run_transformations), so sorting here would sort them twice.
+    return [*entries, *fava_budgets(ledger)], errors
 
 
 def fava_budgets(ledger) -> list[data.Custom]:
-    """Fava `custom "budget"` directives: one per account and month, then a zero."""
+    """Fava `custom "budget"` directives: where an account's monthly amount changes, then a zero.
+
+    One pass over the lines in effect, summing each account's twelve months per year
+    as a list (no date per line and month), then one directive per change."""
     version = ledger.budget_config.fava_version
     years = sorted({line.date.year for line in ledger.budget_lines})
-    monthly: dict[str, dict[datetime.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    monthly: dict[str, dict[int, list[Decimal]]] = {}
     for year in years:
         for line in lines_in_effect(ledger.decisions, ledger.budget_lines, year, FAR_FUTURE, version):
-            for month, share in enumerate(month_shares(line_weights(ledger, line)), start=1):
-                monthly[line.account][datetime.date(year, month, 1)] += line.amount * share
+            by_year = monthly.setdefault(line.account, {})
+            months = by_year.get(year)
+            if months is None:
+                months = by_year[year] = [ZERO] * 12
+            amount = line.amount
+            for index, share in enumerate(month_shares(line_weights(ledger, line))):
+                months[index] += amount * share
+    every_month = {year: [datetime.date(year, month, 1) for month in range(1, 13)] for year in years}
+    monthly_type = ValueType("monthly", str)
+    currency = ledger.currency
     out = []
-    for account, by_month in sorted(monthly.items()):
-        # Fava keeps a budget until the next one: end each budgeted year with a zero.
-        for year in {month.year for month in by_month}:
-            if datetime.date(year + 1, 1, 1) not in by_month:
-                by_month[datetime.date(year + 1, 1, 1)] = Decimal(0)
+    for account, by_year in sorted(monthly.items()):
+        account_type = ValueType(account, bc_account.TYPE)
         # Fava applies the last directive in effect, so only the months where the
-        # amount changes need one (an even key: one per year, not twelve).
+        # amount changes need one (an even key: one per year, not twelve); Fava keeps
+        # a budget until the next one, so a budgeted year not followed by one ends with a zero.
+        changes: list[tuple[datetime.date, Decimal]] = []
         previous = None
-        for index, (month, number) in enumerate(sorted(by_month.items())):
-            number = number.quantize(CENT)
-            if number == previous:
-                continue
-            previous = number
-            meta = data.new_metadata("<plugins.budget>", index)
-            values = [
-                ValueType(account, bc_account.TYPE),
-                ValueType("monthly", str),
-                ValueType(bc_amount.Amount(number, ledger.currency), bc_amount.Amount),
-            ]
-            out.append(data.Custom(meta, month, "budget", values))
+        for year in sorted(by_year):
+            for month, number in zip(every_month[year], by_year[year]):
+                number = number.quantize(CENT)
+                if number != previous:
+                    changes.append((month, number))
+                    previous = number
+            if year + 1 not in by_year and previous != ZERO_CENTS:
+                changes.append((datetime.date(year + 1, 1, 1), ZERO_CENTS))
+                previous = ZERO_CENTS
+        for index, (month, number) in enumerate(changes):
+            out.append(data.Custom(data.new_metadata("<plugins.budget>", index), month, "budget",
+                                   [account_type, monthly_type, ValueType(bc_amount.Amount(number, currency), bc_amount.Amount)]))
     return out

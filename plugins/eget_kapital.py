@@ -31,8 +31,11 @@ result is refused at the `custom "bokslut"` line.
 
 from __future__ import annotations
 
+import bisect
+
 from beancount.core import data
 
+from namndbok.collector import paused_plugin
 from namndbok.eget_kapital import check_bokslut, generated_entries, parse_decisions
 from namndbok.las import MARKER
 from namndbok.ledgerdata import read_ledger
@@ -40,12 +43,17 @@ from namndbok.ledgerdata import read_ledger
 __plugins__ = ("eget_kapital",)
 
 
+@paused_plugin
 def eget_kapital(entries, options_map, config=None):
     ledger = read_ledger(entries, options_map)
     decisions, closes, errors = parse_decisions(entries, ledger.currency)
     generated, generation_errors = generated_entries(ledger, decisions)
     if generated:
-        entries = sorted([*entries, *generated], key=data.entry_sortkey)
+        # A few entries into a sorted list: each put in its place (the read below
+        # needs the order), without computing every entry's sort key.
+        entries = list(entries)
+        for entry in generated:
+            bisect.insort(entries, entry, key=data.entry_sortkey)
     errors += generation_errors
     if closes:
         # A referenced correction (korrigering:) in a closed year is allowed by plugins.las

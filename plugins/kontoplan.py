@@ -45,6 +45,7 @@ from beancount.core import data, getters
 from beancount.parser import options as bc_options
 
 from namndbok.accounts import AccountNameError, Roots, parse_account
+from namndbok.collector import paused_plugin
 from namndbok.ledgerdata import transaction_sums
 from plugins.texter import clean
 from namndbok.kontoplan import (
@@ -65,6 +66,7 @@ class KontoplanPluginError(NamedTuple):
     entry: data.Directive | None
 
 
+@paused_plugin
 def kontoplan(entries, options_map, config=None):
     """Check every account against the kontoplan and open the allowed ones."""
     errors = []
@@ -105,7 +107,9 @@ def kontoplan(entries, options_map, config=None):
         errors.append(KontoplanPluginError(use.source, problem, use.entry))
 
     if new_opens:
-        entries = sorted(new_opens + list(entries), key=data.entry_sortkey)
+        # Unsorted: Beancount's loader sorts the entries after every plugin
+        # (loader.run_transformations), so sorting here would sort them twice.
+        entries = [*new_opens, *entries]
     errors.sort(key=lambda e: (e.source.get("filename", ""), e.source.get("lineno", 0)))
     return entries, errors
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from namndbok.collector import paused_plugin
 from namndbok.las import check_locks, parse_locks
 
 __plugins__ = ("las",)
 
 
+@paused_plugin
 def las(entries, options_map, config=None):
     locks, errors = parse_locks(entries, Path(options_map.get("filename") or ".").parent)
     return entries, errors + check_locks(entries, locks)

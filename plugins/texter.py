@@ -20,6 +20,8 @@ from typing import NamedTuple
 from beancount.core import data
 from beancount.parser.grammar import ValueType
 
+from namndbok.collector import paused_plugin
+
 __plugins__ = ("texter",)
 
 TABLE = str.maketrans({"<": "‹", ">": "›"})
@@ -36,10 +38,17 @@ def clean(text):
     return text.translate(TABLE) if isinstance(text, str) and ("<" in text or ">" in text) else text
 
 
+# Directives whose only free text is their metadata (account names cannot hold < or >).
+NO_FREE_TEXT = frozenset({data.Open, data.Close, data.Balance, data.Pad, data.Commodity, data.Price})
+
+
 def _has_markup(meta) -> bool:
     if not meta or (len(meta) == 2 and "lineno" in meta and "filename" in meta):
         return False  # only where the parser put it: the common case, kept cheap
-    return any(v.__class__ is str and k not in BOOKKEEPING and ("<" in v or ">" in v) for k, v in meta.items())
+    for key, value in meta.items():
+        if value.__class__ is str and ("<" in value or ">" in value) and key not in BOOKKEEPING:
+            return True
+    return False
 
 
 def _meta(meta):
@@ -49,13 +58,27 @@ def _meta(meta):
 
 
 def _needs_cleaning(entry) -> bool:
-    """A quick look: whether any text of the entry has `<` or `>`."""
+    """A quick look: whether any text of the entry has `<` or `>`.
+
+    Written for the common case, a transaction whose postings carry only the
+    parser's filename and line (one length test per posting, no call)."""
     if _has_markup(entry.meta):
         return True
-    if entry.__class__ is data.Transaction:
-        return (clean(entry.narration) is not entry.narration or clean(entry.payee) is not entry.payee
-                or any(_has_markup(p.meta) for p in entry.postings))
-    return True  # other directives are few: clean_entry looks at them in full
+    kind = entry.__class__
+    if kind in NO_FREE_TEXT:
+        return False
+    if kind is data.Custom:
+        return any(v.dtype is str and ("<" in v.value or ">" in v.value) for v in entry.values)
+    if kind is not data.Transaction:
+        return True  # other directives are few: clean_entry looks at them in full
+    narration, payee = entry.narration, entry.payee
+    if (narration and ("<" in narration or ">" in narration)) or (payee and ("<" in payee or ">" in payee)):
+        return True
+    for posting in entry.postings:
+        meta = posting.meta
+        if meta and len(meta) > 2 and _has_markup(meta):
+            return True
+    return False
 
 
 def clean_entry(entry):
@@ -79,6 +102,7 @@ def clean_entry(entry):
     return entry._replace(**changes) if changes else entry
 
 
+@paused_plugin
 def texter(entries, options_map):
     out, warnings = [], []
     for entry in entries:

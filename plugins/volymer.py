@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from namndbok.accounts import Roots
+from namndbok.collector import paused_plugin
 from namndbok.kontoplan import KontoplanError, load_kontoplaner
 from namndbok.ledgerdata import KONTOPLAN_PLUGIN, plugin_config
 from namndbok.nyckeltal import parse_volumes
@@ -23,6 +24,7 @@ from namndbok.nyckeltal import parse_volumes
 __plugins__ = ("volymer",)
 
 
+@paused_plugin
 def volymer(entries, options_map, config=None):
     try:
         plans = load_kontoplaner(Path(options_map.get("filename") or ".").parent, plugin_config(options_map, KONTOPLAN_PLUGIN))

@@ -1,5 +1,8 @@
 """Charts for the period's report, as inline SVG (no fonts or files fetched).
 
+The numbers come from `namndbok.chart_series` (the Fava pages draw the same
+series with Fava's own charts); this module only draws them with matplotlib.
+
 Three pictures the committee's economists draw every month, all from the
 engine: monthly utfall against periodized budget, the year's prognos across the
 follow-ups (with bästa/sämsta fall as a band), and the helårsavvikelse per row
@@ -19,11 +22,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from namndbok.chart_series import NETTO, monthly_netto, prognos_by_follow_up  # noqa: E402
 from namndbok.engine import compute  # noqa: E402
-from namndbok.prognos import follow_ups  # noqa: E402
 from namndbok.swedish import MONTHS_SHORT, format_number  # noqa: E402
 
-NETTO = ("intäkt", "kostnad")
 MN = Decimal(1_000_000)
 plt.rcParams.update({"svg.fonttype": "path", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
                      "svg.hashsalt": "namndbok"})
@@ -44,17 +46,11 @@ def _mnkr_axis(axis) -> None:
 
 
 def monthly_chart(data, date: datetime.date) -> str:
-    months = list(range(1, date.month + 1))
-    utfall, budget = [], []
-    for month in months:
-        end = (datetime.date(date.year, month + 1, 1) if month < 12 else datetime.date(date.year + 1, 1, 1)) - datetime.timedelta(days=1)
-        total = compute(data, min(end, date), kinds=NETTO, period_start=datetime.date(date.year, month, 1)).total.measures
-        utfall.append(float((total.utfall or 0) / MN))
-        budget.append(float((total.budget or 0) / MN))
+    points = monthly_netto(data, date)
     figure, axis = plt.subplots(figsize=(7, 3))
-    labels = [MONTHS_SHORT[m - 1] for m in months]
-    axis.bar(labels, utfall, color="#4a7ab5", label="Utfall")
-    axis.plot(labels, budget, color="#c0504d", marker="o", label="Periodiserad budget")
+    labels = [MONTHS_SHORT[p.end.month - 1] for p in points]
+    axis.bar(labels, [float(p.utfall / MN) for p in points], color="#4a7ab5", label="Utfall")
+    axis.plot(labels, [float(p.budget / MN) for p in points], color="#c0504d", marker="o", label="Periodiserad budget")
     axis.set_title(f"Nettokostnader per månad {date.year}")
     _mnkr_axis(axis)
     axis.legend(frameon=False)
@@ -62,21 +58,18 @@ def monthly_chart(data, date: datetime.date) -> str:
 
 
 def prognos_chart(data, date: datetime.date) -> str:
-    dates = [d for d in follow_ups(data.prognos, date.year) if d <= date]
-    if not dates:
+    points = prognos_by_follow_up(data, date)
+    if not points:
         return ""
-    values = {"prognos": [], "budget": [], "basta": [], "samsta": []}
-    for at in dates:
-        total = compute(data, at).total.measures
-        values["prognos"].append(float((total.prognos or 0) / MN))
-        values["budget"].append(float((total.budget_helar or 0) / MN))
-        values["basta"].append(float((total.prognos_basta or 0) / MN))
-        values["samsta"].append(float((total.prognos_samsta or 0) / MN))
-    labels = [MONTHS_SHORT[d.month - 1] for d in dates]
+    labels = [MONTHS_SHORT[p.date.month - 1] for p in points]
+
+    def mnkr(field: str) -> list[float]:
+        return [float(getattr(p, field) / MN) for p in points]
+
     figure, axis = plt.subplots(figsize=(7, 3))
-    axis.fill_between(labels, values["samsta"], values["basta"], color="#9bbb59", alpha=0.25, label="Bästa–sämsta fall")
-    axis.plot(labels, values["prognos"], color="#4a7ab5", marker="o", label="Prognos årets resultat")
-    axis.plot(labels, values["budget"], color="#c0504d", linestyle="--", label="Budget")
+    axis.fill_between(labels, mnkr("samsta"), mnkr("basta"), color="#9bbb59", alpha=0.25, label="Bästa–sämsta fall")
+    axis.plot(labels, mnkr("prognos"), color="#4a7ab5", marker="o", label="Prognos årets resultat")
+    axis.plot(labels, mnkr("budget_helar"), color="#c0504d", linestyle="--", label="Budget")
     axis.set_title(f"Prognos för årets resultat vid varje uppföljning {date.year}")
     _mnkr_axis(axis)
     axis.legend(frameon=False)

@@ -105,10 +105,13 @@ def test_our_pages_load_clean_local_and_screenshot(browser, fava_base, name, tmp
     visit = Visit(browser, _ours(fava_base, sida))
     try:
         visit.heading(heading)
-        # Tables and (where the page has one) the project's own SVG chart are there.
+        # Tables and (where the page has one) the chart, drawn by Fava's own chart component.
         assert visit.page.locator("table.namndbok-tabell").count() >= 1
         if sida != "eget-kapital":
-            assert visit.page.locator(".diagram svg").count() == 1
+            chart = visit.page.locator(".diagram svelte-component svg")
+            chart.first.wait_for(state="visible", timeout=TIMEOUT_MS)
+            assert chart.count() == 1
+            assert visit.page.locator(".diagram .error").count() == 0  # Fava's message for data it cannot draw
         visit.assert_clean()
         # The README's pictures are renewed on request: NAMNDBOK_SKARMBILDER=1 python3 run.py test -k screenshot
         folder = SCREENSHOTS if os.environ.get("NAMNDBOK_SKARMBILDER") else tmp_path
@@ -305,3 +308,50 @@ def test_parameters_are_chosen_from_known_values(fava_client):
     assert "Driftsredovisning per 31 oktober 2026" in body
     assert "Nettokostnader per radgrupp" in body
     assert "<b>" not in body
+
+
+def _chart_json(body: str) -> list:
+    import json
+    import re
+
+    found = re.findall(r'<svelte-component type="charts"><script type="application/json">(.*?)</script>', body, re.S)
+    assert len(found) == 1, "one chart per page"
+    return json.loads(found[0])
+
+
+def test_charts_are_favas_own_with_the_engines_numbers(fava_client, example_ledger):
+    """Each page hands its series to Fava's chart component as JSON: the monthly bars are the
+    engine's monthly utfall and budget in mnkr, the prognos lines its follow-ups."""
+    import datetime
+    from decimal import Decimal
+
+    from namndbok.chart_series import monthly_netto, prognos_by_follow_up
+    from namndbok.ledgerdata import read_ledger
+
+    client, slug = fava_client
+    entries, _, options = example_ledger
+    data = read_ledger(entries, options)
+    march = datetime.date(2026, 3, 31)
+
+    def mnkr(amount):
+        return float((amount / Decimal(1_000_000)).quantize(Decimal("0.1")))
+
+    body = client.get(f"/{slug}/extension/Namndbok/?sida=budget&time=2026-03&partial=true").get_data(as_text=True)
+    [bar] = _chart_json(body)
+    assert bar["type"] == "bar" and "2026" in bar["label"]
+    assert [d["date"] for d in bar["data"]] == ["2026-01-31", "2026-02-28", "2026-03-31"]
+    assert [(d["balance"]["mnkr"], d["budgets"]["mnkr"]) for d in bar["data"]] == [
+        (mnkr(p.utfall), mnkr(p.budget)) for p in monthly_netto(data, march)]
+    assert all(d["balance"]["mnkr"] < 0 for d in bar["data"])  # nettokostnader, as the tables sign them
+
+    body = client.get(f"/{slug}/extension/Namndbok/?sida=prognos&time=2026-10&partial=true").get_data(as_text=True)
+    [line] = _chart_json(body)
+    points = prognos_by_follow_up(data, datetime.date(2026, 10, 31))
+    assert line["type"] == "balances" and len(line["data"]) == len(points) >= 2
+    assert [d["balance"]["Prognos (mnkr)"] for d in line["data"]] == [mnkr(p.prognos) for p in points]
+    assert [d["balance"]["Sämsta fall (mnkr)"] for d in line["data"]] == [mnkr(p.samsta) for p in points]
+
+    body = client.get(f"/{slug}/extension/Namndbok/?sida=nyckeltal&time=2026-10&partial=true").get_data(as_text=True)
+    [trend] = _chart_json(body)
+    assert trend["type"] == "balances" and len(trend["data"]) == 10
+    assert any(name.endswith(", tkr") for d in trend["data"] for name in d["balance"])

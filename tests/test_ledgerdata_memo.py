@@ -99,3 +99,26 @@ def test_removed_transactions_are_summed_anew(example):
     assert all(d.month != 1 for name, by_date in reading.utfall.items() for d in by_date if d.year == 2026
                if not name.startswith("Eget-kapital"))
     same(reading, fresh(fewer, options))
+
+
+def test_plan_directives_are_parsed_again_only_when_they_change(example_ledger):
+    from beancount.core import data
+
+    from namndbok.ledgerdata import plan_directives
+
+    entries, _, _ = example_ledger
+    first = plan_directives(entries, "SEK")
+    assert first.budget_lines and first.prognos and first.decisions
+    # The same directives (other entries added, e.g. Fava's budgets or Open): the same parse.
+    extra = data.Custom(data.new_metadata("<test>", 1), entries[-1].date, "budget", [])
+    assert plan_directives([*entries, extra], "SEK") is first
+    # One budget line changed: parsed anew, and the change is there.
+    index, line = next((i, e) for i, e in enumerate(entries) if isinstance(e, data.Custom) and e.type == "budgetrad")
+    values = list(line.values)
+    values[2] = values[2]._replace(value=values[2].value._replace(number=values[2].value.number + 1))
+    changed = [*entries[:index], line._replace(values=values), *entries[index + 1:]]
+    again = plan_directives(changed, "SEK")
+    assert again is not first
+    assert sum(l.amount for l in again.budget_lines) == sum(l.amount for l in first.budget_lines) + 1
+    # Another currency is another reading.
+    assert plan_directives(entries, "EUR") is not first

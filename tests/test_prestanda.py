@@ -154,7 +154,7 @@ def test_every_benchmark_in_one_table_side_by_side_and_the_targets_from_its_figu
         assert found[1] in _verdicts(_number(percent), 10, lambda p: p <= 10)
         without_s, with_s = (_number(table[f"Rapportpaketet efter laddning {pdf} PDF, ms"][column]) / 1000 for pdf in ("utan", "med"))
         found = re.search(re.escape(label) + r" (\d+,\d\d) s utan PDF \((nås|nås inte)\), (\d+,\d\d) s med PDF \((nås|nås inte)\)", targets[2])
-        assert abs(_number(found[1]) - without_s) <= 0.005 and abs(_number(found[3]) - with_s) <= 0.005
+        assert abs(_number(found[1]) - without_s) <= 0.005 + 1e-9 and abs(_number(found[3]) - with_s) <= 0.005 + 1e-9  # printed to 0,01 s
         assert found[2] in _verdicts(_number(found[1]), 1, lambda s: s < 1)
         assert found[4] in _verdicts(_number(found[3]), 1, lambda s: s < 1)
         worst = max(_number(table[f"Fava {when}: högsta kvot"][column]) for when in ("varm", "efter laddning"))

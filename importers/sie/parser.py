@@ -67,7 +67,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from importers.model import ControlTotal, SourceError, SourceRow
-from importers.collector import collector_paused
+from namndbok.collector import collector_paused
 
 # #PSALDO holds the period's change, not the cumulative balance (see above).
 PSALDO_CUMULATIVE = False

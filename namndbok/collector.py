@@ -4,13 +4,19 @@ A large import makes and keeps hundreds of thousands of small objects (rows,
 postings, the entries of the ledger's two loads) and no cycles to speak of; the
 collector's passes over them cost 40 % of parsing a million SIE rows and 15 % of
 the whole import. Cycles made meanwhile are freed when it runs again.
+
+The plugins run paused too (`paused_plugin`): a load holds every entry of the
+ledger, and a few thousand new directives (plugins.budget's Fava budgets,
+plugins.kontoplan's Open) would set off a full pass over all of them, which
+cost more than the plugin's own work (14 of 21 ms on the example ledger).
 """
 
 from __future__ import annotations
 
 import gc
+import functools
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 
 @contextmanager
@@ -23,3 +29,14 @@ def collector_paused() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+def paused_plugin(function: Callable) -> Callable:
+    """A Beancount plugin function run with the collector paused."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        with collector_paused():
+            return function(*args, **kwargs)
+
+    return run
