@@ -25,6 +25,7 @@ closing entries are not locked.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -85,7 +86,14 @@ FILE_LINE = "fil"
 
 def _relative(name: str, base: Path) -> str | None:
     """`name` relative to the main file's folder (Beancount's file names are absolute)."""
-    relative = os.path.relpath(os.path.abspath(name), os.path.abspath(base))
+    if os.path.isabs(name) and base.is_absolute():
+        return _relative_absolute(name, str(base))  # the same every load: remembered
+    return _relative_absolute(os.path.abspath(name), os.path.abspath(base))
+
+
+@functools.lru_cache(maxsize=8192)
+def _relative_absolute(name: str, base: str) -> str | None:
+    relative = os.path.relpath(name, base)
     if relative == ".." or relative.startswith("../") or os.path.isabs(relative):
         return None  # outside the ledger's folder: checked entry by entry
     return Path(relative).as_posix()
@@ -197,27 +205,41 @@ def check_locks(entries, locks: list[Lock]) -> list:
             unchanged[key] = relative in files and files[relative] == _current_hash(name)
         return unchanged[key]
 
+    # Looked up once per date and once per file: which locks cover a date, and under
+    # which locks a file is byte for byte as it was at the close (its entries were there).
+    covering_date: dict[datetime.date, tuple[int, ...]] = {}
+    closed_under: dict[object, frozenset[int]] = {}
+
     errors = []
     for entry in entries:
-        covering = [(index, lock, prints, files) for index, (lock, prints, files) in enumerate(known)
-                    if lock.start <= entry.date <= lock.end]
-        if not covering or not is_locked_kind(entry):
+        date = entry.date
+        covering = covering_date.get(date)
+        if covering is None:
+            covering = covering_date[date] = tuple(
+                index for index, (lock, _, _) in enumerate(known) if lock.start <= date <= lock.end)
+        if not covering:
             continue
-        if MARKER in entry.meta:
-            reference = entry.meta[MARKER]
+        meta = entry.meta
+        name = meta.get("filename")
+        closed = closed_under.get(name)
+        if closed is None:
+            closed = closed_under[name] = frozenset(
+                index for index, (lock, _, files) in enumerate(known) if isinstance(name, str) and as_closed(index, lock, files, name))
+        if MARKER not in meta and closed.issuperset(covering):
+            continue  # the common case: its file is as it was at the close of every lock that covers it
+        if not is_locked_kind(entry):
+            continue
+        if MARKER in meta:
+            reference = meta[MARKER]
             if not isinstance(reference, str) or not reference.strip():
-                errors.append(LedgerInputError(entry.meta, (
+                errors.append(LedgerInputError(meta, (
                     f'{MARKER}: ska ange beslutet eller ärendet som rättelsen bygger på, som text, '
                     't.ex. korrigering: "KS 2026-05-02 §50".'), entry))
             continue
-        name = entry.meta["filename"]
-        covering = [(lock, prints) for index, lock, prints, files in covering if not as_closed(index, lock, files, name)]
-        if not covering:
-            continue  # its file is as it was at the close of every lock that covers it
         mark = fingerprint(entry)
-        lock = next((lock for lock, prints in covering if mark not in prints), None)
+        lock = next((known[index][0] for index in covering if index not in closed and mark not in known[index][1]), None)
         if lock is not None:
-            errors.append(LedgerInputError(entry.meta, (
+            errors.append(LedgerInputError(meta, (
                 f"Perioden {lock.start} – {lock.end} är stängd ({lock.meta.get('filename')}:{lock.meta.get('lineno')}), "
                 "och den här posten fanns inte där vid stängningen (eller har ändrats sedan). Ta bort ändringen, "
                 'eller gör en rättelse med korrigering: "beslutsreferens" på posten.'), entry))

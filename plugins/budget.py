@@ -100,12 +100,10 @@ def fava_budgets(ledger) -> list[data.Custom]:
     for year in years:
         for line in lines_in_effect(ledger.decisions, ledger.budget_lines, year, FAR_FUTURE, version):
             by_year = monthly.setdefault(line.account, {})
-            months = by_year.get(year)
-            if months is None:
-                months = by_year[year] = [ZERO] * 12
             amount = line.amount
-            for index, share in enumerate(month_shares(line_weights(ledger, line))):
-                months[index] += amount * share
+            parts = [amount * share for share in month_shares(line_weights(ledger, line))]
+            months = by_year.get(year)
+            by_year[year] = parts if months is None else [a + b for a, b in zip(months, parts)]
     every_month = {year: [datetime.date(year, month, 1) for month in range(1, 13)] for year in years}
     monthly_type = ValueType("monthly", str)
     currency = ledger.currency
@@ -118,8 +116,7 @@ def fava_budgets(ledger) -> list[data.Custom]:
         changes: list[tuple[datetime.date, Decimal]] = []
         previous = None
         for year in sorted(by_year):
-            for month, number in zip(every_month[year], by_year[year]):
-                number = number.quantize(CENT)
+            for month, number in zip(every_month[year], [n.quantize(CENT) for n in by_year[year]]):
                 if number != previous:
                     changes.append((month, number))
                     previous = number
