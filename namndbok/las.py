@@ -8,11 +8,19 @@ for a tertial or the delår: 1 January to the month's end) writes a lock,
 
 and beside it the fingerprint of every entry the period held at the close
 (`beancount.core.compare.hash_entry` without metadata, so moving an entry to
-another file or line changes nothing; one per line, sorted, so git shows what a
-new close adds). From then on `plugins.las` refuses, at its file and line, any
-entry dated inside a locked period that is not among those fingerprints — a new
-entry, or an old one with a changed amount, account or text — unless it carries
-an explicit, referenced correction marker:
+another file or line changes nothing), grouped under the file that held it with
+the file's SHA-256, one per line, sorted, so git shows what a new close adds:
+
+    # Nämndbok lås 2: …
+    fil 9384f8dd… 2025/beslut.beancount
+    8d37eb1fbe37bde98123e0c56be0a1b7
+    …
+
+From then on `plugins.las` refuses, at its file and line, any entry dated
+inside a locked period that is not among those fingerprints — a new entry, or
+an old one with a changed amount, account or text — and, at the lock's line,
+entries that are gone from it, unless a change carries an explicit, referenced
+correction marker:
 
     2025-12-20 * "Rättelse av felkontering"
       korrigering: "KS 2026-05-02 §50"
@@ -28,6 +36,7 @@ import datetime
 import functools
 import hashlib
 import os
+from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -65,20 +74,34 @@ def fingerprints(entries, start: datetime.date, end: datetime.date) -> list[str]
     return sorted({fingerprint(e) for e in entries if start <= e.date <= end and is_locked_kind(e)})
 
 
-def fingerprint_text(entries, start: datetime.date, end: datetime.date, base: Path) -> str:
-    """The lock's fingerprint file: first the files that held the period, with the
-    SHA-256 of their content (`fil <sha256> <path from the main file>`), then the
-    entries' fingerprints, one per line, sorted (git shows what a new close adds).
+HEADER = "# Nämndbok lås 2: varje fil som höll perioden (fil sha256 sökväg) och dess posters fingeravtryck"
 
-    The file lines are a shortcut for `check_locks`: an entry read from a file
-    whose content is unchanged since the close is known without its fingerprint."""
-    files = sorted({e.meta["filename"] for e in entries if start <= e.date <= end and is_locked_kind(e)})
-    lines = []
-    for name in files:
-        relative = _relative(name, base)
-        if relative is not None:
-            lines.append(f"{FILE_LINE} {_file_hash(name)} {relative}\n")
-    return "".join(lines) + "".join(f"{p}\n" for p in fingerprints(entries, start, end))
+
+def fingerprint_text(entries, start: datetime.date, end: datetime.date, base: Path) -> str:
+    """The lock's fingerprint file: a header, then each file that held the period with
+    the SHA-256 of its content (`fil <sha256> <path from the main file>`) followed by
+    the fingerprints of its entries in the period, one per line, sorted (an entry
+    that occurs twice is there twice), so git shows what a new close adds. Entries
+    from files outside the ledger's folder come first, before any file line.
+
+    The file lines are a shortcut for `check_locks` (an entry read from a file whose
+    content is unchanged since the close is known without its fingerprint), and the
+    grouping lets it see an entry that is gone: what a changed file held at the
+    close must still be somewhere in the period."""
+    by_file: dict[str | None, list[str]] = {}
+    hashes: dict[str, str | None] = {}
+    for entry in entries:
+        if start <= entry.date <= end and is_locked_kind(entry):
+            name = entry.meta["filename"]
+            relative = _relative(name, base)
+            if relative is not None and relative not in hashes:
+                hashes[relative] = _file_hash(name)
+            by_file.setdefault(relative, []).append(fingerprint(entry))
+    lines = [HEADER, *sorted(by_file.get(None, []))]
+    for relative in sorted(r for r in by_file if r is not None):
+        lines.append(f"{FILE_LINE} {hashes[relative]} {relative}")
+        lines += sorted(by_file[relative])
+    return "".join(f"{line}\n" for line in lines)
 
 
 FILE_LINE = "fil"
@@ -109,30 +132,45 @@ def _file_hash(name: str) -> str | None:
 def lock_file_text(original: str | None, entries, start: datetime.date, end: datetime.date, base: Path) -> str:
     """What a close writes to its lock file, given the file's text before the
     command (`original`, None when new): that text when it already holds the same
-    fingerprints (only a file's hash may have gone stale, which costs
+    fingerprints, file by file (only a file's hash may have gone stale, which costs
     `check_locks` a fingerprint per entry of that file, nothing else), so that
-    re-running a close changes nothing; otherwise the new text."""
+    re-running a close changes nothing; otherwise the new text (also for a lock
+    file of the first format, which had no fingerprints per file)."""
     text = fingerprint_text(entries, start, end, base)
-    if original is not None and _parse_lock_text(original)[0] == _parse_lock_text(text)[0]:
-        return original
+    if original is not None:
+        old = _parse_lock_text(original)
+        if old.by_file is not None and old.by_file == _parse_lock_text(text).by_file:
+            return original
     return text
 
 
-def read_lock_file(path: Path) -> tuple[set[str], dict[str, str]]:
-    """(fingerprints, {file from the main file: its SHA-256 at the close})."""
+class LockFile(NamedTuple):
+    prints: set[str]  # every fingerprint of the period
+    files: dict[str, str]  # file from the main file → its SHA-256 at the close
+    by_file: dict[str | None, Counter] | None  # file → its entries' fingerprints (None: first format)
+
+
+def read_lock_file(path: Path) -> LockFile:
     return _parse_lock_text(path.read_text(encoding="utf-8", errors="replace"))
 
 
-def _parse_lock_text(text: str) -> tuple[set[str], dict[str, str]]:
+def _parse_lock_text(text: str) -> LockFile:
     prints: set[str] = set()
     files: dict[str, str] = {}
-    for line in text.splitlines():
+    lines = text.splitlines()
+    grouped = bool(lines) and lines[0] == HEADER
+    by_file: dict[str | None, Counter] = {None: Counter()}
+    current: str | None = None
+    for line in lines[1:] if grouped else lines:
         parts = line.split(maxsplit=2)
         if len(parts) == 3 and parts[0] == FILE_LINE:
             files[parts[2]] = parts[1]
+            current = parts[2]
+            by_file[current] = Counter()
         elif len(parts) == 1:
             prints.add(parts[0])
-    return prints, files
+            by_file[current][parts[0]] += 1
+    return LockFile(prints, files, by_file if grouped else None)
 
 
 def lock_lines(start: datetime.date, end: datetime.date, fil: str) -> list[str]:
@@ -189,26 +227,29 @@ def _current_hash(name: str) -> str | None:
 
 
 def check_locks(entries, locks: list[Lock]) -> list:
-    """Errors for entries in a locked period that the lock does not know; once per entry."""
+    """Errors for what a locked period no longer holds as at its close: an entry the
+    lock does not know (at the entry's line, once per entry), and entries that are
+    gone (at the lock's line, with their count)."""
     if not locks:
         return []
-    known = []
-    for lock in sorted(locks, key=lambda lock: (lock.end, lock.start)):
-        prints, files = read_lock_file(lock.path)
-        known.append((lock, prints, files))
-    unchanged: dict[tuple[int, str], bool] = {}  # (lock, file) → same content as at the close
+    known = [(lock, read_lock_file(lock.path)) for lock in sorted(locks, key=lambda lock: (lock.end, lock.start))]
+    unchanged: dict[tuple[int, str], bool] = {}  # (lock, file from the main file) → same content as at the close
 
-    def as_closed(index: int, lock: Lock, files: dict, name: str) -> bool:
-        key = (index, name)
+    def file_closed(index: int, relative: str | None, name: str) -> bool:
+        key = (index, relative)
         if key not in unchanged:
-            relative = _relative(name, lock.base)
+            files = known[index][1].files
             unchanged[key] = relative in files and files[relative] == _current_hash(name)
         return unchanged[key]
+
+    def as_closed(index: int, lock: Lock, name: str) -> bool:
+        return file_closed(index, _relative(name, lock.base), name)
 
     # Looked up once per date and once per file: which locks cover a date, and under
     # which locks a file is byte for byte as it was at the close (its entries were there).
     covering_date: dict[datetime.date, tuple[int, ...]] = {}
     closed_under: dict[object, frozenset[int]] = {}
+    held: list[Counter] = [Counter() for _ in known]  # per lock: what its changed files hold now
 
     errors = []
     for entry in entries:
@@ -216,7 +257,7 @@ def check_locks(entries, locks: list[Lock]) -> list:
         covering = covering_date.get(date)
         if covering is None:
             covering = covering_date[date] = tuple(
-                index for index, (lock, _, _) in enumerate(known) if lock.start <= date <= lock.end)
+                index for index, (lock, _) in enumerate(known) if lock.start <= date <= lock.end)
         if not covering:
             continue
         meta = entry.meta
@@ -224,11 +265,15 @@ def check_locks(entries, locks: list[Lock]) -> list:
         closed = closed_under.get(name)
         if closed is None:
             closed = closed_under[name] = frozenset(
-                index for index, (lock, _, files) in enumerate(known) if isinstance(name, str) and as_closed(index, lock, files, name))
+                index for index, (lock, _) in enumerate(known) if isinstance(name, str) and as_closed(index, lock, name))
         if MARKER not in meta and closed.issuperset(covering):
             continue  # the common case: its file is as it was at the close of every lock that covers it
         if not is_locked_kind(entry):
             continue
+        open_locks = [index for index in covering if index not in closed]
+        mark = fingerprint(entry) if open_locks else None
+        for index in open_locks:
+            held[index][mark] += 1
         if MARKER in meta:
             reference = meta[MARKER]
             if not isinstance(reference, str) or not reference.strip():
@@ -236,11 +281,34 @@ def check_locks(entries, locks: list[Lock]) -> list:
                     f'{MARKER}: ska ange beslutet eller ärendet som rättelsen bygger på, som text, '
                     't.ex. korrigering: "KS 2026-05-02 §50".'), entry))
             continue
-        mark = fingerprint(entry)
-        lock = next((known[index][0] for index in covering if index not in closed and mark not in known[index][1]), None)
+        lock = next((known[index][0] for index in open_locks if mark not in known[index][1].prints), None)
         if lock is not None:
             errors.append(LedgerInputError(meta, (
                 f"Perioden {lock.start} – {lock.end} är stängd ({lock.meta.get('filename')}:{lock.meta.get('lineno')}), "
                 "och den här posten fanns inte där vid stängningen (eller har ändrats sedan). Ta bort ändringen, "
                 'eller gör en rättelse med korrigering: "beslutsreferens" på posten.'), entry))
+    for index, (lock, lock_file) in enumerate(known):
+        errors += _gone(lock, lock_file, held[index], lambda relative, i=index, base=lock.base: file_closed(i, relative, str(base / relative)))
     return errors
+
+
+def _gone(lock: Lock, lock_file: LockFile, now: Counter, closed) -> list:
+    """An error at the lock when entries it held are gone. What the lock's changed
+    (or missing) files held at the close must still be in the period, in those files
+    or in new ones (`now`: the fingerprints of what they hold now). An entry changed
+    in place is reported at its own line, and a referenced correction explains one
+    entry it replaces; the count is what neither accounts for."""
+    if lock_file.by_file is None:
+        return []  # a lock file of the first format: no fingerprints per file
+    then = Counter(lock_file.by_file.get(None, {}))
+    changed = [relative for relative in lock_file.by_file if relative is not None and not closed(relative)]
+    for relative in changed:
+        then.update(lock_file.by_file[relative])
+    gone = sum((then - now).values()) - sum((now - then).values())
+    if gone <= 0:
+        return []
+    where = ", ".join(relative for relative in changed if lock_file.by_file[relative] - now) or "filer utanför liggarens mapp"
+    return [LedgerInputError(lock.meta, (
+        f"Perioden {lock.start} – {lock.end} är stängd, men {gone} {'post' if gone == 1 else 'poster'} som fanns där vid "
+        f"stängningen saknas nu ({where}). Lägg tillbaka {'den' if gone == 1 else 'dem'}; "
+        'en rättelse görs som en ny post med korrigering: "beslutsreferens", inte genom att ta bort den gamla.'), None)]

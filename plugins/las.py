@@ -1,4 +1,4 @@
-"""Refuse entries dated inside a closed period (see `namndbok.las`).
+"""Refuse entries dated inside a closed period, and notice entries gone from it (see `namndbok.las`).
 
     plugin "plugins.las"
 

@@ -182,10 +182,11 @@ def test_the_lock_records_the_files_hashes_and_a_rerun_keeps_the_lock_when_only_
 
     assert run("bokslut", "2024", str(ledger))[0] == 0
     lock = ledger.parent / "2024" / "las.txt"
-    prints, files = read_lock_file(lock)
+    prints, files, by_file = read_lock_file(lock)
     # the main file holds the year's entries; its hash is of the file as it is after the close
     assert files["main.beancount"] == hashlib.sha256(ledger.read_bytes()).hexdigest()
     assert len(prints) == 12  # one fingerprint per entry: the twelve months of 2024
+    assert by_file == {None: {}, "main.beancount": {p: 1 for p in prints}}  # … grouped by the file that holds it
     before = lock.read_bytes()
     ledger.write_text(ledger.read_text(encoding="utf-8") + "\n; en kommentar ändrar filen, inte posterna\n", encoding="utf-8")
     code, out = run("bokslut", "2024", str(ledger))

@@ -72,9 +72,16 @@ def test_the_delar_is_locked_and_locking_again_changes_nothing(example):
     main_text = example.read_text(encoding="utf-8")
     assert 'include "*/las.beancount"' in main_text and main_text.count('plugin "plugins.las"') == 1
     lines = (folder / "las-2026-08-31.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# Nämndbok lås 2")
     files = [line.split() for line in lines if line.startswith("fil ")]
-    prints = [line for line in lines if not line.startswith("fil ")]
-    assert prints == sorted(prints) and len(prints) == len(set(prints)) > 500
+    prints = [line for line in lines[1:] if not line.startswith("fil ")]
+    assert len(prints) > 500
+    # each file line is followed by its own entries' fingerprints, sorted
+    groups = "\n".join(lines[1:]).split("fil ")[1:]
+    assert len(groups) == len(files)
+    for group in groups:
+        own = group.splitlines()[1:]
+        assert own == sorted(own) and own
     # the files that held the period, with their content's SHA-256 (the check's shortcut)
     held = {path: digest for _, digest, path in files}
     june = example.parent / "2026" / "utfall" / "2026-06.beancount"
@@ -190,3 +197,55 @@ def test_a_lock_file_left_out_of_the_main_file_keeps_its_locks(example):
     locks = (example.parent / "2026" / "las.beancount").read_text(encoding="utf-8")
     assert '"2026-01-01" "2026-04-30"' in locks and '"2026-01-01" "2026-08-31"' in locks
     assert 'include "*/las.beancount"' in example.read_text(encoding="utf-8")
+
+
+def test_an_entry_removed_from_the_locked_period_is_refused_at_the_lock(example):
+    assert run("period-close", "2026-08", example, "--las", "--utan-pdf")[0] == 0
+    june = example.parent / "2026" / "utfall" / "2026-06.beancount"
+    original = june.read_text(encoding="utf-8")
+    blocks = original.split("\n\n")
+    first = next(i for i, block in enumerate(blocks) if " * " in block)
+    removed = blocks[first]
+    # A transaction taken out of the closed June (and its balancing line with it): refused at the lock.
+    june.write_text("\n\n".join(blocks[:first] + blocks[first + 1:]), encoding="utf-8")
+    code, out = run("kontrollera", example)
+    lock_file = example.parent / "2026" / "las.beancount"
+    assert code == 1
+    assert f"{lock_file}:" in out and "Perioden 2026-01-01 – 2026-08-31 är stängd, men 1 post som fanns där vid stängningen saknas nu (2026/utfall/2026-06.beancount)" in out
+
+    # Moved to another file in the period, it is still there: nothing is wrong.
+    june.write_text("\n\n".join(blocks[:first] + blocks[first + 1:]), encoding="utf-8")
+    extra = example.parent / "2026" / "utfall" / "2026-06-flyttad.beancount"  # the main file includes the folder
+    extra.write_text("\n\n".join(blocks[:first] + [removed]) + "\n", encoding="utf-8")  # with the file's option lines
+    code, out = run("kontrollera", example)
+    assert code == 0, out
+    extra.unlink()
+
+    # Changed in place, it is reported once, at its own line (not also as gone).
+    june.write_text(original.replace('"Kommunbidrag juni 2026"', '"Kommunbidrag juni 2026 (ändrad text)"'), encoding="utf-8")
+    code, out = run("kontrollera", example)
+    assert code == 1 and out.count("är stängd") == 1 and "saknas nu" not in out, out
+    assert f"{june}:10: Perioden 2026-01-01 – 2026-08-31 är stängd" in out
+
+    # Back as it was: clean again.
+    june.write_text(original, encoding="utf-8")
+    code, out = run("kontrollera", example)
+    assert code == 0, out
+
+
+def test_a_lock_file_of_the_first_format_still_locks_and_the_next_close_rewrites_it(example):
+    assert run("period-close", "2026-08", example, "--las", "--utan-pdf")[0] == 0
+    lock = example.parent / "2026" / "las-2026-08-31.txt"
+    lines = lock.read_text(encoding="utf-8").splitlines()[1:]
+    first_format = [line for line in lines if line.startswith("fil ")] + sorted({line for line in lines if not line.startswith("fil ")})
+    lock.write_text("\n".join(first_format) + "\n", encoding="utf-8")
+    june = example.parent / "2026" / "utfall" / "2026-06.beancount"
+    original = june.read_text(encoding="utf-8")
+    line = appended(june, LATE_INVOICE.format(date="2026-06-20"))
+    code, out = run("kontrollera", example)
+    assert code == 1 and f"{june}:{line}: Perioden 2026-01-01 – 2026-08-31 är stängd" in out
+    june.write_text(original, encoding="utf-8")
+    assert run("kontrollera", example)[0] == 0
+    code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
+    assert code == 0 and "är nu låst" in out, out
+    assert lock.read_text(encoding="utf-8").startswith("# Nämndbok lås 2")
