@@ -33,7 +33,7 @@ def append_and_check(ledger: Path, target: Path, title: str, block: str, roots: 
         main_text = originals.keep(ledger)
         if include not in main_text:
             atomic_write_text(ledger, main_text.rstrip("\n") + "\n" + include + "\n")
-        loaded = load(ledger)
+        loaded = load(ledger, fresh=True)  # what was written, not a kept load
         new = faults(loaded[1])
         if len(new) > faults_before:
             first = new[-1]

@@ -63,7 +63,7 @@ def run_import(
     except OSError as err:
         raise SourceError(str(export), 0, f"Filen kan inte läsas ({err.strerror}).") from None
     with collector_paused():
-        entries, errors, options = load(ledger)
+        entries, errors, options = load(ledger, keep=False)  # about to change
         faults = [e for e in errors if not e.message.startswith("Varning:")]
         if faults:
             raise SourceError(str(ledger), 0, f"Liggaren har {len(faults)} fel; rätta dem först (`namndbok kontrollera`).")

@@ -183,11 +183,11 @@ def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: R
             if head is None:
                 head = "\n".join([f"; Utfall {path.stem}, importerat av Nämndbok.", *root_option_lines(roots)]) + "\n"
             atomic_write_text(path, canonical(head.rstrip("\n") + "\n\n" + render_entries(entries)))
-        loaded = load(ledger)
+        loaded = load(ledger, fresh=True)  # what was written, not a kept load
         if any(str(path) not in loaded[2]["include"] for path in by_file):
             main_text = originals.keep(ledger)
             atomic_write_text(ledger, main_text.rstrip("\n") + "\n" + INCLUDE + "\n")
-            loaded = load(ledger)
+            loaded = load(ledger, fresh=True)
         _verify(loaded, import_plan, source, faults_before)
         originals.done()
     except BaseException:

@@ -1,9 +1,14 @@
-"""Load a ledger through Beancount, always from the files themselves.
+"""Load a ledger through Beancount, or take its last load when nothing it came from changed.
 
-Beancount's loader keeps a pickle cache beside a ledger that takes more than a
-second to load, and trusts it while the files it read are unchanged. It does
-not notice a *new* file that an `include` glob now matches — exactly what an
-import or a year-end close writes. So our commands never use that cache.
+Beancount's own pickle cache stays off: it trusts a load while the files it
+read are unchanged, and does not notice a *new* file that an `include` glob now
+matches — exactly what an import or a year-end close writes — nor the files our
+plugins read. `namndbok.load_cache` keeps loads with all of that checked.
+
+A command that has just written files and loads to verify them asks for a
+fresh load (`fresh=True`): it neither reads nor writes the kept load. One that
+is about to write loads with `keep=False` (the kept load would be stale at
+once).
 """
 
 from __future__ import annotations
@@ -12,9 +17,21 @@ from pathlib import Path
 
 from beancount import loader
 
+from namndbok import load_cache
+
 loader.initialize(use_cache=False)
 
 
-def load(path: str | Path):
+def load(path: str | Path, fresh: bool = False, keep: bool = True):
     """(entries, errors, options_map) of the ledger at `path`."""
-    return loader.load_file(str(path))
+    ledger = Path(path).absolute()
+    use_cache = not fresh and load_cache.enabled() and ledger.is_file()
+    if use_cache:
+        kept = load_cache.read(ledger)
+        if kept is not None:
+            return kept
+    started = load_cache.now()
+    result = loader.load_file(str(path))
+    if use_cache and keep:
+        load_cache.write(ledger, result, started, load_cache.now())
+    return result

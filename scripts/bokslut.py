@@ -54,7 +54,7 @@ class CloseResult(NamedTuple):
 
 
 def close_year(ledger: Path, year: int) -> CloseResult:
-    entries, errors, options = load(ledger)
+    entries, errors, options = load(ledger, keep=False)  # about to change
     faults = [e for e in errors if not e.message.startswith("Varning:")]
     if faults:
         first = faults[0]
@@ -78,7 +78,7 @@ def close_year(ledger: Path, year: int) -> CloseResult:
         lock_changed = originals.write(path.parent / "las.txt", lock_file_text(original_lock, entries, start, end, ledger.parent))
         changed = originals.write(path, canonical(text))
         originals.write(ledger, with_lock_lines(ledger.read_text(encoding="utf-8"), INCLUDE))
-        closed, errors, _ = load(ledger)
+        closed, errors, _ = load(ledger, fresh=True)  # what was written, not a kept load
         faults = [e for e in errors if not e.message.startswith("Varning:")]
         if faults:  # the journal puts everything back as it was
             raise CloseError(f"Bokslutet skrevs inte: liggaren läste inte rent efteråt ({faults[0].message}).")

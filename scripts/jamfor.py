@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import os
 import shutil
 import statistics
 import subprocess
@@ -144,7 +145,9 @@ def median_seconds(command: list[str], runs: int) -> tuple[float, str]:
     times, output = [], ""
     for _ in range(runs):
         start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8")
+        # Our command loads the ledger every run, like hledger and ledger: no kept load.
+        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8",
+                              env={**os.environ, "NAMNDBOK_CACHE": "0"})
         times.append(time.perf_counter() - start)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(command[:3])} … misslyckades: {done.stderr.strip()[:500]}")

@@ -76,7 +76,7 @@ def check_period(data, errors, date: datetime.date) -> None:
 
 def close_period(ledger: Path, date: datetime.date, pdf: bool = True, lock: bool = False) -> tuple[Written, LockResult | None]:
     """Check the period and write its set; lock it when asked (`--las`) while Chromium prints the PDF."""
-    entries, errors, options = load(ledger)
+    entries, errors, options = load(ledger, keep=not lock)  # a lock changes the ledger at once
     locked: list[LockResult] = []
     written = write_period_set(ledger, entries, errors, options, date, pdf,
                                while_printing=(lambda: locked.append(lock_period(ledger, entries, options, date))) if lock else None)

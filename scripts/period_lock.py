@@ -59,7 +59,7 @@ def lock_period(ledger: Path, entries, options, end: datetime.date) -> LockResul
         changed = originals.write(prints, lock_file_text(original_lock, entries, start, end, ledger.parent))
         changed = originals.write(locks_file, canonical(text)) or changed
         originals.write(ledger, with_lock_lines(ledger.read_text(encoding="utf-8"), INCLUDE))
-        locked, errors, _ = load(ledger)
+        locked, errors, _ = load(ledger, fresh=True)  # what was written, not a kept load
         faults = [e for e in errors if not e.message.startswith("Varning:")]
         if faults:  # the journal puts everything back as it was
             first = faults[0]

@@ -330,7 +330,7 @@ def budgeted_pairs(ledger: Path, year: int) -> list[tuple[str, str]]:
     from namndbok.ledgerdata import read_ledger
     from namndbok.loading import load
 
-    entries, _, options = load(ledger)
+    entries, _, options = load(ledger, fresh=True)
     data = read_ledger(entries, options)
     refs = [data.refs[line.account] for line in lines_in_effect(data.decisions, data.budget_lines, year, datetime.date(year, 12, 31))]
     return sorted({(ref.verksamhet, ref.konto) for ref in refs if ref.kind in (KIND_INTAKT, KIND_KOSTNAD) and ref.konto})
@@ -347,7 +347,7 @@ def run_period_close(example_dir: Path, date: datetime.date, repeat: int = 3) ->
         shutil.copytree(example_dir, copy)
         ledger = copy / "socialnamnden.beancount"
         held: list = []
-        figures.append(_measure("Ladda liggaren", 1, 0, lambda: held.append(load(ledger))))
+        figures.append(_measure("Ladda liggaren", 1, 0, lambda: held.append(load(ledger, fresh=True))))
         loaded = held[0]
         for label, pdf in (("Rapportpaketet utan PDF", False), ("Rapportpaketet med PDF", True)):
             best = None

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from beancount import loader
+
+# Kept loads (namndbok.load_cache) go to a folder of the test run's own, also for the
+# commands the tests start as subprocesses, and are removed with it.
+_CACHE_DIR = tempfile.TemporaryDirectory(prefix="namndbok-cache-")
+os.environ["NAMNDBOK_CACHE_DIR"] = _CACHE_DIR.name
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_DIR = REPO / "ledgers" / "exempel"

@@ -114,7 +114,7 @@ def import_budget(ledger: Path, workbook: Path, decision: BudgetDecisionInput, s
     """Append the workbook as a decision; return (written, rows, warnings after)."""
     if decision.typ not in TYPES:
         raise SourceError(str(workbook), 0, f"Typen '{decision.typ}' finns inte; välj bland {', '.join(TYPES)}.")
-    entries, errors, options = load(ledger)
+    entries, errors, options = load(ledger, keep=False)  # about to change
     before = faults(errors)
     if before:
         raise SourceError(str(ledger), 0, f"Liggaren har {len(before)} fel; rätta dem först (`namndbok kontrollera`).")

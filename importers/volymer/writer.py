@@ -40,7 +40,7 @@ def existing_volumes(entries) -> dict[tuple, tuple[Decimal, dict]]:
 
 def import_volumes(ledger: Path, export: Path, year: int | None = None, sheet: str | None = None) -> tuple[int, int]:
     """Append the list's new volumes; return (added, already there)."""
-    entries, errors, options = load(ledger)
+    entries, errors, options = load(ledger, keep=False)  # about to change
     if faults(errors):
         raise SourceError(str(ledger), 0, f"Liggaren har {len(faults(errors))} fel; rätta dem först (`namndbok kontrollera`).")
     ledgerdata = read_ledger(entries, options)

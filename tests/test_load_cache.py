@@ -1,0 +1,149 @@
+"""namndbok.load_cache: a kept load is used only while nothing it came from has changed.
+
+Each test loads a copy of the example through `namndbok.loading.load`, with
+Beancount's loader counted, so a kept load (no Beancount load) and a fresh one
+can be told apart, and checks that what comes back is what a fresh load gives.
+"""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+
+import pytest
+from beancount.core import data
+
+from namndbok import load_cache, loading
+
+from conftest import EXAMPLE_DIR
+
+NEW_MONTH = """
+2026-12-31 * "Utfall december 2026 – test"
+  Kostnader:Socialnämnden:010:6410:1000   777.00 SEK
+  Tillgångar:Socialnämnden:1690
+"""
+
+
+@pytest.fixture
+def ledger(tmp_path, monkeypatch):
+    copy = tmp_path / "exempel"
+    shutil.copytree(EXAMPLE_DIR, copy, ignore=shutil.ignore_patterns("rapporter"))
+    monkeypatch.setenv("NAMNDBOK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("NAMNDBOK_CACHE", raising=False)
+    # The example loads in 0,2 s (under the threshold), and its files were copied just now.
+    monkeypatch.setattr(load_cache, "MIN_SECONDS", 0)
+    monkeypatch.setattr(load_cache, "RACY_SECONDS", 0)
+    return copy / "socialnamnden.beancount"
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """How many times Beancount itself loaded a ledger."""
+    count = {"n": 0}
+    real = loading.loader.load_file
+
+    def counted(*args, **kwargs):
+        count["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loading.loader, "load_file", counted)
+    return count
+
+
+def _same(kept, fresh) -> None:
+    """The kept load equals a fresh one, entry for entry (metadata included) and error for error."""
+    assert [repr(e) for e in kept[0]] == [repr(e) for e in fresh[0]]
+    assert [e.message for e in kept[1]] == [e.message for e in fresh[1]]
+    assert kept[2]["include"] == fresh[2]["include"]
+
+
+def _utfall(result, account_part: str) -> set:
+    return {p.units.number for e in result[0] if isinstance(e, data.Transaction) for p in e.postings if account_part in p.account}
+
+
+def test_an_unchanged_ledger_is_loaded_once_and_then_kept(ledger, loads):
+    first = loading.load(ledger)
+    assert loads["n"] == 1 and load_cache.cache_path(ledger.absolute()).exists()
+    second = loading.load(ledger)
+    assert loads["n"] == 1  # from the kept load
+    _same(second, first)
+    _same(second, loading.load(ledger, fresh=True))
+    assert loads["n"] == 2  # fresh: Beancount again
+
+
+def test_an_edited_file_a_new_file_and_a_removed_file_are_each_seen(ledger, loads):
+    loading.load(ledger)
+    december = ledger.parent / "2026" / "utfall" / "2026-12.beancount"
+    assert not december.exists()
+    head = (ledger.parent / "2026" / "utfall" / "2026-06.beancount").read_text(encoding="utf-8").split("\n\n")[0]
+    # A new file that the main file's include glob now matches (what an import writes).
+    december.write_text(head + "\n" + NEW_MONTH, encoding="utf-8")
+    result = loading.load(ledger)
+    assert loads["n"] == 2 and str(december) in result[2]["include"]
+    assert 777 in _utfall(result, ":010:6410:")
+    # The same file edited (same size: 777 → 778).
+    december.write_text(head + "\n" + NEW_MONTH.replace("777.00", "778.00"), encoding="utf-8")
+    result = loading.load(ledger)
+    assert loads["n"] == 3 and 778 in _utfall(result, ":010:6410:") and 777 not in _utfall(result, ":010:6410:")
+    # … and removed again.
+    december.unlink()
+    result = loading.load(ledger)
+    assert loads["n"] == 4 and str(december) not in result[2]["include"]
+    _same(result, loading.load(ledger, fresh=True))
+
+
+def test_the_files_the_plugins_read_are_inputs_too(ledger, loads):
+    first = loading.load(ledger)
+    # The kontoplan: a verksamhet's name goes into the Open directives plugins.kontoplan makes.
+    kontoplan = ledger.parent / "kontoplan.toml"
+    text = kontoplan.read_text(encoding="utf-8")
+    old = '"010"  = { namn = "Politisk verksamhet"'
+    assert old in text
+    kontoplan.write_text(text.replace(old, '"010"  = { namn = "Politisk verksamhet (ny)"'), encoding="utf-8")
+    second = loading.load(ledger)
+    assert loads["n"] == 2
+    assert any("Politisk verksamhet (ny)" in str(e.meta.get("namn")) for e in second[0] if isinstance(e, data.Open))
+    # A lock's fingerprint file: emptied, the locked period's entries are refused.
+    lock = ledger.parent / "2026" / "las-2026-08-31.txt"
+    lock.write_text(lock.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    third = loading.load(ledger)
+    assert loads["n"] == 3 and any("är stängd" in e.message for e in third[1])
+    assert not any("är stängd" in e.message for e in first[1])
+
+
+def test_other_code_another_plugin_or_the_switch_mean_a_fresh_load(ledger, loads, monkeypatch):
+    loading.load(ledger)
+    monkeypatch.setattr(load_cache, "_code_key", lambda: "other code")
+    loading.load(ledger)
+    assert loads["n"] == 2
+    loading.load(ledger)
+    assert loads["n"] == 2  # kept again, for that code
+    monkeypatch.setenv("NAMNDBOK_CACHE", "0")
+    loading.load(ledger)
+    assert loads["n"] == 3
+    monkeypatch.delenv("NAMNDBOK_CACHE")
+    # A plugin that is neither ours nor Beancount's may read anything: such a load is not kept.
+    main_text = ledger.read_text(encoding="utf-8")
+    ledger.write_text(main_text.replace('plugin "plugins.volymer"', 'plugin "plugins.volymer"\nplugin "textwrap"'), encoding="utf-8")
+    loading.load(ledger)
+    loading.load(ledger)
+    assert loads["n"] == 5 and not load_cache.cache_path(ledger.absolute()).exists()
+
+
+def test_a_file_changed_just_before_the_load_is_not_kept(ledger, loads, monkeypatch):
+    monkeypatch.setattr(load_cache, "RACY_SECONDS", 3600)  # every file "just" changed
+    loading.load(ledger)
+    loading.load(ledger)
+    assert loads["n"] == 2 and not load_cache.cache_path(ledger.absolute()).exists()
+
+
+def test_a_broken_cache_file_is_loaded_afresh_and_replaced(ledger, loads):
+    first = loading.load(ledger)
+    path = load_cache.cache_path(ledger.absolute())
+    path.write_bytes(b"not a pickle")
+    second = loading.load(ledger)
+    assert loads["n"] == 2
+    _same(second, first)
+    version, inputs, _ = pickle.loads(path.read_bytes())
+    assert version == load_cache.VERSION and str(ledger) in dict(inputs.files)
+    assert loading.load(ledger) is not None and loads["n"] == 2
