@@ -153,9 +153,11 @@ def unchanged(inputs: Inputs) -> bool:
 
 def read(ledger: Path):
     """The kept load of `ledger` when nothing it came from has changed, else None."""
+    from namndbok.collector import collector_paused
+
     path = cache_path(ledger)
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, collector_paused():  # a whole ledger of new objects, no cycles
             kept = pickle.load(handle)
         version, inputs, result = kept
         if version != VERSION or not isinstance(inputs, Inputs):

@@ -32,6 +32,7 @@ from typing import NamedTuple
 from importers.model import SourceRow
 from importers.sie.writer import Company, sie_lines
 from namndbok.kontoplan import Kontoplan, load_kontoplan
+from namndbok.swedish import format_number
 
 
 class Figure(NamedTuple):
@@ -228,11 +229,20 @@ TIMING = re.compile(r"Operation: '(?P<name>[^']+)'\s+Time:\s+(?P<ms>[\d.]+) ms")
 STAGES = ("parse", "booking", "run_transformations", "beancount.ops.validate")
 
 
+class KeptFigure(NamedTuple):
+    """The same load kept (namndbok.load_cache): what keeping it costs, and reading it back."""
+
+    keep_ms: float  # pickling and writing it, once
+    read_ms: float  # checking its inputs and reading it back (median)
+    megabytes: float
+
+
 class LoadFigure(NamedTuple):
     label: str
     entries: int
     total_ms: float  # parse + booking + plugins + validation
     ours_ms: dict[str, float]  # our plugins, by name
+    kept: KeptFigure | None = None
 
     @property
     def without_ms(self) -> float:
@@ -247,8 +257,13 @@ class LoadFigure(NamedTuple):
     def line(self) -> str:
         ours, ratio = self.total_ms - self.without_ms, self.overhead
         parts = "  ".join(f"{name.removeprefix('plugins.')} {ms:.0f}" for name, ms in self.ours_ms.items())
-        return (f"{self.label:<34} {self.entries:>9,} poster  laddning {self.total_ms:7.0f} ms  "
+        line = (f"{self.label:<34} {self.entries:>9,} poster  laddning {self.total_ms:7.0f} ms  "
                 f"våra plugins {ours:6.0f} ms (+{ratio * 100:.0f} % mot utan)  [{parts}]").replace(",", " ")
+        if self.kept is not None:
+            kept = self.kept
+            line += (f"\n{'':<34} sparad laddning: läses på {kept.read_ms:.0f} ms "
+                     f"({format_number(Decimal(str(kept.megabytes)), 1)} MB; att spara den tar {kept.keep_ms:.0f} ms en gång)")
+        return line
 
 
 @contextlib.contextmanager
@@ -272,18 +287,52 @@ def _precise_timing_log():
         misc_utils.log_time = original
 
 
-def time_load(ledger: Path, label: str, repeat: int = 5) -> LoadFigure:
-    """Median per stage over `repeat` loads, from Beancount's own timing log."""
+def time_kept(ledger: Path, result, repeat: int = 5) -> KeptFigure:
+    """Keep `result` (a fresh load of `ledger`) in a folder of its own, then read it back
+    as a command would (`namndbok.load_cache`, inputs checked): the costs of a kept load.
+    The copy's files were written just now, so the racy rule and the threshold are off."""
+    import os
+
+    from namndbok import load_cache
+
+    ledger = ledger.absolute()
+    saved = os.environ.get("NAMNDBOK_CACHE_DIR"), load_cache.RACY_SECONDS, load_cache.MIN_SECONDS
+    with tempfile.TemporaryDirectory(prefix="namndbok-sparad-") as folder:
+        os.environ["NAMNDBOK_CACHE_DIR"] = folder
+        load_cache.RACY_SECONDS = load_cache.MIN_SECONDS = 0
+        try:
+            start = time.perf_counter()
+            load_cache.write(ledger, result, load_cache.now(), load_cache.now())
+            keep = time.perf_counter() - start
+            size = load_cache.cache_path(ledger).stat().st_size / 1e6
+            reads = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                if load_cache.read(ledger) is None:
+                    raise RuntimeError("den sparade laddningen kunde inte läsas tillbaka")
+                reads.append(time.perf_counter() - start)
+        finally:
+            load_cache.RACY_SECONDS, load_cache.MIN_SECONDS = saved[1], saved[2]
+            if saved[0] is None:
+                os.environ.pop("NAMNDBOK_CACHE_DIR", None)
+            else:
+                os.environ["NAMNDBOK_CACHE_DIR"] = saved[0]
+    return KeptFigure(keep * 1000, statistics.median(reads) * 1000, size)
+
+
+def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False) -> LoadFigure:
+    """Median per stage over `repeat` loads, from Beancount's own timing log; with `kept`,
+    also what the last load costs kept and read back (`time_kept`)."""
     from beancount import loader
 
     import namndbok.loading  # noqa: F401  (no pickle cache: every run loads and runs the plugins)
 
     runs: list[dict[str, float]] = []
-    entries = []
+    result = ([], [], {})
     for _ in range(repeat):
         lines: list[str] = []
         with _precise_timing_log():
-            entries, _, _ = loader.load_file(str(ledger), log_timings=lines.append)
+            result = loader.load_file(str(ledger), log_timings=lines.append)
         found: dict[str, float] = {}
         for line in lines:
             match = TIMING.search(line)
@@ -292,16 +341,17 @@ def time_load(ledger: Path, label: str, repeat: int = 5) -> LoadFigure:
         runs.append(found)
     median = {name: statistics.median(run.get(name, 0) for run in runs) for name in runs[0]}
     ours = {name: ms for name, ms in median.items() if name.startswith("plugins.")}
-    return LoadFigure(label, len(entries), sum(median.get(s, 0) for s in STAGES), ours)
+    return LoadFigure(label, len(result[0]), sum(median.get(s, 0) for s in STAGES), ours,
+                      time_kept(ledger, result) if kept else None)
 
 
 def run_load(example_dir: Path, sizes: list[int], say=print) -> list[LoadFigure]:
     """Load the example ledger, and copies with N generated SIE rows imported detaljerad."""
-    figures = [time_load(example_dir / "socialnamnden.beancount", "Exempelnämnden")]
+    figures = [time_load(example_dir / "socialnamnden.beancount", "Exempelnämnden", kept=True)]
     for rows in sizes:
         with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
             ledger = large_copy(example_dir, Path(tmp), rows, say=say)
-            figures.append(time_load(ledger, f"Exempelnämnden + {rows:,} rader".replace(",", " "), repeat=3))
+            figures.append(time_load(ledger, f"Exempelnämnden + {rows:,} rader".replace(",", " "), repeat=3, kept=True))
     return figures
 
 

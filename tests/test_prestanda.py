@@ -28,9 +28,11 @@ def test_the_load_figure_names_every_plugin_of_ours_in_load_order(example_ledger
 def test_the_command_prints_one_line_per_ledger_with_the_overhead():
     result = CliRunner().invoke(main, ["prestanda", "laddning"])
     assert result.exit_code == 0, result.output
-    line = result.output.strip()
+    line, kept = result.output.strip("\n").splitlines()
     assert re.fullmatch(r"Exempelnämnden\s+\d[\d ]* poster  laddning\s+\d+ ms  våra plugins\s+\d+ ms \(\+\d+ % mot utan\)  "
                         r"\[texter \d+  las \d+  eget_kapital \d+  kontoplan \d+  budget \d+  volymer \d+\]", line), line
+    # … and the same load kept and read back by namndbok.load_cache (its inputs checked)
+    assert re.fullmatch(r"\s+sparad laddning: läses på \d+ ms \(\d+,\d MB; att spara den tar \d+ ms en gång\)", kept), kept
 
 
 def test_the_period_close_figures_are_printed_for_load_and_both_sets():
