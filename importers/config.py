@@ -19,6 +19,7 @@ stops the import with a suggested kontoplan line.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import NamedTuple
 
@@ -50,6 +51,8 @@ DEFAULT = ImportConfig(
     SourceConfig(verksamhet="20", ansvar="1", projekt="6"),
     SourceConfig(verksamhet="verksamhet", ansvar="ansvar", projekt="projekt"),
 )
+# Why a mapping name cannot be a file name, in Swedish (OSError.strerror is English).
+WHY_NOT_A_FILE = {errno.ENAMETOOLONG: "namnet är för långt", errno.EACCES: "åtkomst nekas", errno.EPERM: "åtkomst nekas"}
 KEYS = {"verksamhet", "ansvar", "projekt", "kommunbidrag", "verksamhet_saknas", "mappning"}
 
 
@@ -67,9 +70,10 @@ def load_import_config(ledger_dir: Path) -> ImportConfig:
         try:
             mapping = mapping_path(ledger_dir, config.huvudbok.mappning)
         except OSError as err:  # e.g. a name longer than the file system allows
-            line = next((n for n, t in enumerate(text.splitlines(), 1) if t.strip().startswith("mappning")), 0)
-            raise SourceError(str(path), line, f"Mappningen kan inte vara ett filnamn ({err.strerror}); "
-                                               "skriv namnet på en mappning, t.ex. \"raindance\".") from None
+            name, why = config.huvudbok.mappning, WHY_NOT_A_FILE.get(err.errno, "filsystemet godtar det inte")
+            raise SourceError(str(path), toml_key_line(text, "mappning"),
+                              f"Mappningen \"{name}\" går inte att använda som filnamn ({why}); "
+                              "skriv namnet på en mappning, t.ex. \"raindance\".") from None
         config = config._replace(huvudbok=config.huvudbok._replace(mappning=str(mapping)))
     return config
 

@@ -13,19 +13,14 @@ from pathlib import Path
 from importers.model import SourceError
 from namndbok.accounts import Roots
 from namndbok.fileio import atomic_write_text
-from namndbok.journal import Originals, journal_for
+from namndbok.journal import journaled
 from namndbok.ledgerfile import canonical, root_option_lines
-from namndbok.loading import load
-
-
-def faults(errors) -> list:
-    return [e for e in errors if not e.message.startswith("Varning:")]
+from namndbok.loading import faults, load, where
 
 
 def append_and_check(ledger: Path, target: Path, title: str, block: str, roots: Roots, include: str, source: str, faults_before: int):
     """Append `block` to `target`; return the reloaded ledger (entries, errors, options)."""
-    originals = Originals(journal_for(ledger), "namndbok import")
-    try:
+    with journaled(ledger, "namndbok import") as originals:
         head = originals.keep(target)
         if head is None:
             head = "\n".join([f"; {title}", *root_option_lines(roots)]) + "\n"
@@ -36,10 +31,5 @@ def append_and_check(ledger: Path, target: Path, title: str, block: str, roots: 
         loaded = load(ledger, fresh=True)  # what was written, not a kept load
         new = faults(loaded[1])
         if len(new) > faults_before:
-            first = new[-1]
-            raise SourceError(source, 0, f"Inget skrevs: liggaren läste inte rent efteråt ({first.source.get('filename')}:{first.source.get('lineno')}: {first.message}).")
-        originals.done()
+            raise SourceError(source, 0, f"Inget skrevs: liggaren läste inte rent efteråt ({where(new[-1])}: {new[-1].message}).")
         return loaded
-    except BaseException:
-        originals.restore()
-        raise

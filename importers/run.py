@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from namndbok.loading import load
+from namndbok.loading import faults, load
 
 from namndbok.collector import collector_paused
 from importers.config import SourceConfig, load_import_config
@@ -64,9 +64,9 @@ def run_import(
         raise SourceError(str(export), 0, f"Filen kan inte läsas ({err.strerror}).") from None
     with collector_paused():
         entries, errors, options = load(ledger, keep=False)  # about to change
-        faults = [e for e in errors if not e.message.startswith("Varning:")]
-        if faults:
-            raise SourceError(str(ledger), 0, f"Liggaren har {len(faults)} fel; rätta dem först (`namndbok kontrollera`).")
+        wrong = faults(errors)
+        if wrong:
+            raise SourceError(str(ledger), 0, f"Liggaren har {len(wrong)} fel; rätta dem först (`namndbok kontrollera`).")
         ledgerdata = read_ledger(entries, options)
         config = load_import_config(ledger.parent)
         plan = _kontoplan(ledgerdata, config.namnd, ledger)
@@ -81,7 +81,7 @@ def run_import(
         written = []
         if not dry_run and import_plan.entries:
             progress(f"Skriver {len(import_plan.entries)} poster …")
-            written = write_import(ledger, import_plan, reading.source, ledgerdata.roots, len(faults))
+            written = write_import(ledger, import_plan, reading.source, ledgerdata.roots, len(wrong))
         return ImportResult(reading.source, rows, import_plan, written, reading.warnings)
 
 

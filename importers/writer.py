@@ -20,14 +20,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from namndbok.loading import load
+from namndbok.loading import faults, load, where
 from beancount.core import data
 from beancount.parser import printer
 
 from importers.convert import Mapped, Source, aggregated_entries, detailed_entries, month_totals, monthly_postings, monthly_sums
 from importers.model import SourceError
 from namndbok.accounts import Roots
-from namndbok.journal import Originals, journal_for
+from namndbok.journal import journaled
 from namndbok.fileio import atomic_write_text
 from namndbok.kontoplan import Kontoplan
 from namndbok.ledgerfile import NUMBER_LINE, canonical, root_option_lines
@@ -176,8 +176,7 @@ def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: R
     by_file: dict[Path, list] = defaultdict(list)
     for entry in import_plan.entries:
         by_file[month_file(ledger, entry)].append(entry)
-    originals = Originals(journal_for(ledger), "namndbok import")
-    try:
+    with journaled(ledger, "namndbok import") as originals:
         for path, entries in sorted(by_file.items()):
             head = originals.keep(path)
             if head is None:
@@ -189,19 +188,14 @@ def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: R
             atomic_write_text(ledger, main_text.rstrip("\n") + "\n" + INCLUDE + "\n")
             loaded = load(ledger, fresh=True)
         _verify(loaded, import_plan, source, faults_before)
-        originals.done()
-    except BaseException:
-        originals.restore()
-        raise
     return sorted(by_file)
 
 
 def _verify(loaded, import_plan: ImportPlan, source: Source, faults_before: int) -> None:
     entries, errors, _ = loaded
-    faults = [e for e in errors if not e.message.startswith("Varning:")]
-    if len(faults) > faults_before:
-        first = faults[-1]
-        raise SourceError(source.path, 0, f"Importen skrevs inte: liggaren läste inte rent efteråt ({first.source.get('filename')}:{first.source.get('lineno')}: {first.message}).")
+    new = faults(errors)
+    if len(new) > faults_before:
+        raise SourceError(source.path, 0, f"Importen skrevs inte: liggaren läste inte rent efteråt ({where(new[-1])}: {new[-1].message}).")
     held = _sums(existing_for(entries, source.id))
     if held != import_plan.expected:
         diffs = sorted(set(held) ^ set(import_plan.expected) | {k for k in held if held.get(k) != import_plan.expected.get(k)})

@@ -40,6 +40,7 @@ KIND_SKULD = "skuld"
 KIND_EGET_KAPITAL = "eget kapital"
 
 RESULT_KINDS = (KIND_KOMMUNBIDRAG, KIND_INTAKT, KIND_KOSTNAD, KIND_DISPOSITION)
+NETTO = (KIND_INTAKT, KIND_KOSTNAD)  # nettokostnader: the result before kommunbidrag
 # The income-side components that are not verksamheter, and the kind they mark.
 SPECIAL_INCOME = {KOMMUNBIDRAG: KIND_KOMMUNBIDRAG, DISPOSITION: KIND_DISPOSITION}
 

@@ -47,7 +47,7 @@ def comments_for(ledger_dir: Path, date: datetime.date, dimension: str) -> dict[
     try:
         data = parse_toml(read_utf8(path))
     except (NotToml, NotUtf8) as err:
-        raise CommentError(str(path), err.line, f"Kommentarsfilen kan inte läsas: {err}") from None
+        raise CommentError(str(path), err.line, f"Kommentarsfilen kan inte läsas: {err.message}") from None
     section = data.get(dimension, {})
     if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):
         raise CommentError(str(path), 0, f"[{dimension}] ska ha en rad per kod: \"3100\" = \"kommentar\".")

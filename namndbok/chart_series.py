@@ -14,14 +14,14 @@ Amounts are in kronor (Decimal) with the ledger's signs: nettokostnader are nega
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
+from namndbok.accounts import NETTO
 from namndbok.engine import compute
+from namndbok.periodisering import month_end
 
-NETTO = ("intäkt", "kostnad")
 
 
 class MonthPoint(NamedTuple):
@@ -41,10 +41,6 @@ class FollowUpPoint(NamedTuple):
 class TrendSeries(NamedTuple):
     label: str  # "Vårddygn (per dygn)"
     points: tuple[tuple[datetime.date, Decimal | None], ...]  # (month end, kr per enhet)
-
-
-def month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def months_until(date: datetime.date) -> list[tuple[datetime.date, datetime.date]]:

@@ -24,7 +24,6 @@ own year as it stands on the date.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from decimal import Decimal
@@ -33,7 +32,7 @@ from typing import Iterable, NamedTuple
 from namndbok.budget import lines_in_effect
 from namndbok.engine import dimensions, line_weights, prognos_amounts
 from namndbok.ledgerdata import LedgerData
-from namndbok.periodisering import month_shares
+from namndbok.periodisering import month_end, month_shares
 from namndbok.prognos import BEST, MAIN, WORST, follow_ups
 
 FALL_NAMES = {MAIN: "huvud", BEST: "basta", WORST: "samsta"}
@@ -58,19 +57,9 @@ class Fact(NamedTuple):
     belopp: Decimal
 
 
-def _month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _dims(data: LedgerData, account: str) -> tuple:
     d = dimensions(data, data.refs[account])
     return d["nämnd"], d["radgrupp"], d["verksamhet"], d["konto"], d["ansvar"], d["typ"]
-
-
-def _grupp(data: LedgerData, volume) -> str | None:
-    plan = data.kontoplaner.get(volume.namnd)
-    verksamhet = plan.verksamheter.get(volume.verksamhet) if plan else None
-    return verksamhet.grupp if verksamhet else None
 
 
 def years_of(data: LedgerData, volumes: Iterable, date: datetime.date) -> list[int]:
@@ -84,27 +73,31 @@ def years_of(data: LedgerData, volumes: Iterable, date: datetime.date) -> list[i
 def facts(data: LedgerData, volumes: Iterable, date: datetime.date) -> list[Fact]:
     """All facts up to `date` (see the module docstring)."""
     volumes = list(volumes)
+    utfall = _utfall(data, date)
     out: list[Fact] = []
     for year in years_of(data, volumes, date):
         at = min(date, datetime.date(year, 12, 31))
-        out += _utfall(data, year, at) + _budget(data, year, at) + _prognos(data, year, at)
+        out += utfall.get(year, []) + _budget(data, year, at) + _prognos(data, year, at)
     for v in volumes:
         if v.date <= date:
-            out.append(Fact(v.date.year, v.date.month, v.date, v.namnd, _grupp(data, v), v.verksamhet, None, v.ansvar, None,
+            out.append(Fact(v.date.year, v.date.month, v.date, v.namnd, data.grupp_of(v), v.verksamhet, None, v.ansvar, None,
                             "volymbudget" if v.budget else "volym", None, None, v.enhet, v.antal))
     return out
 
 
-def _utfall(data: LedgerData, year: int, at: datetime.date) -> list[Fact]:
-    sums: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+def _utfall(data: LedgerData, date: datetime.date) -> dict[int, list[Fact]]:
+    """Every year's utfall facts up to `date`, by year: one pass over the postings."""
+    sums: dict[tuple[int, str, int], Decimal] = defaultdict(Decimal)
     for account, by_date in data.utfall.items():
         if account not in data.refs:
             continue
         for day, amount in by_date.items():
-            if day.year == year and day <= at:
-                sums[account, day.month] -= amount
-    return [Fact(year, month, _month_end(year, month), *_dims(data, account), "utfall", None, None, None, amount)
-            for (account, month), amount in sorted(sums.items())]
+            if day <= date:
+                sums[day.year, account, day.month] -= amount
+    out: dict[int, list[Fact]] = defaultdict(list)
+    for (year, account, month), amount in sorted(sums.items()):
+        out[year].append(Fact(year, month, month_end(year, month), *_dims(data, account), "utfall", None, None, None, amount))
+    return out
 
 
 def line_months(data: LedgerData, line, places: Decimal = PLACES) -> list[Decimal]:
@@ -121,7 +114,7 @@ def _budget(data: LedgerData, year: int, at: datetime.date) -> list[Fact]:
         if line.account not in data.refs:
             continue
         dims = _dims(data, line.account)
-        out += [Fact(year, month, _month_end(year, month), *dims, "budget", line.version, None, None, -amount)
+        out += [Fact(year, month, month_end(year, month), *dims, "budget", line.version, None, None, -amount)
                 for month, amount in enumerate(line_months(data, line), start=1)]
     return out
 

@@ -51,6 +51,17 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> bool:
     return True
 
 
+def file_stamp(path: str | Path) -> tuple | None:
+    """What tells one version of a file from another without reading it: inode, size,
+    mtime and ctime (an edit, an atomic replace and a restore each change one; ctime
+    cannot be set back). None when the file is missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 class NotUtf8(ValueError):
     """A text file that is not UTF-8: the line of the first bad byte, and what to do."""
 
@@ -70,11 +81,13 @@ def read_utf8(path: str | Path) -> str:
 
 
 class NotToml(ValueError):
-    """A text that is not valid TOML: its line (0 when tomllib does not say) and tomllib's reason."""
+    """A text that is not valid TOML: its line (0 when tomllib does not say), tomllib's
+    reason, and a Swedish message that says so."""
 
     def __init__(self, line: int, reason: str) -> None:
         super().__init__(reason)
         self.line, self.reason = line, reason
+        self.message = f"Filen är inte giltig TOML ({reason})."
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)")

@@ -46,7 +46,7 @@ from namndbok.accounts import (
     SPECIAL_INCOME,
     AccountRef,
 )
-from namndbok.fileio import NotToml, parse_toml
+from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8
 
 DEFAULT_FILE = "kontoplan.toml"
 DEFAULT_UNITS = ("vårddygn", "vårdtagare", "placeringar", "ärenden", "hushåll", "timmar")
@@ -106,28 +106,28 @@ def load_kontoplan(path: str | Path) -> Kontoplan:
     """Read and check one kontoplan file."""
     path = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_utf8(path)
     except FileNotFoundError:
         raise KontoplanError(path, 0, "Kontoplanen finns inte. Kontrollera sökvägen.") from None
-    except UnicodeDecodeError as err:
-        raise KontoplanError(
-            path, 0, f"Kontoplanen är inte UTF-8 (byte {err.start}). Spara om filen som UTF-8."
-        ) from None
+    except NotUtf8 as err:
+        raise KontoplanError(path, err.line, err.message) from None
     return parse_kontoplan(text, path)
 
 
+def kontoplan_paths(base: Path, config: str | None) -> list[Path]:
+    """The files a plugin line names (comma-separated, relative to `base`)."""
+    return [Path(base) / item.strip() for item in (config or DEFAULT_FILE).split(",")]
+
+
 def load_kontoplaner(base: Path, config: str | None) -> dict[str, Kontoplan]:
-    """The kontoplaner a plugin line names (comma-separated, relative to `base`), by nämnd."""
+    """The kontoplaner a plugin line names, by nämnd."""
     plans: dict[str, Kontoplan] = {}
-    for item in (config or DEFAULT_FILE).split(","):
-        path = Path(base) / item.strip()
+    for path in kontoplan_paths(base, config):
         plan = load_kontoplan(path)
         if plan.namnd in plans:
             raise KontoplanError(str(path), plan.line_of("", "namnd"), f"Nämnden {plan.namnd} har redan en kontoplan ({plans[plan.namnd].path}).")
         plans[plan.namnd] = plan
     return plans
-
-
 
 
 @functools.lru_cache(maxsize=32)  # a pure parse: several plugins of one load read the same file

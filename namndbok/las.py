@@ -43,6 +43,7 @@ from typing import NamedTuple
 from beancount.core import compare, data
 
 from namndbok.budget import LedgerInputError
+from namndbok.fileio import file_stamp
 
 LOCK = "las"
 PLUGIN = 'plugin "plugins.las"'
@@ -69,12 +70,8 @@ def fingerprint(entry) -> str:
     return compare.hash_entry(entry, exclude_meta=True)
 
 
-def fingerprints(entries, start: datetime.date, end: datetime.date) -> list[str]:
-    """The sorted fingerprints of the lockable entries dated start … end."""
-    return sorted({fingerprint(e) for e in entries if start <= e.date <= end and is_locked_kind(e)})
-
-
-HEADER = "# Nämndbok lås 2: varje fil som höll perioden (fil sha256 sökväg) och dess posters fingeravtryck"
+FORMAT_2 = "# Nämndbok lås 2"  # how a lock file of the second format begins
+HEADER = f"{FORMAT_2}: varje fil som höll perioden (fil sha256 sökväg) och dess posters fingeravtryck"
 
 
 def fingerprint_text(entries, start: datetime.date, end: datetime.date, base: Path) -> str:
@@ -95,7 +92,7 @@ def fingerprint_text(entries, start: datetime.date, end: datetime.date, base: Pa
             name = entry.meta["filename"]
             relative = _relative(name, base)
             if relative is not None and relative not in hashes:
-                hashes[relative] = _file_hash(name)
+                hashes[relative] = _current_hash(name)
             by_file.setdefault(relative, []).append(fingerprint(entry))
     lines = [HEADER, *sorted(by_file.get(None, []))]
     for relative in sorted(r for r in by_file if r is not None):
@@ -158,7 +155,7 @@ def _parse_lock_text(text: str) -> LockFile:
     prints: set[str] = set()
     files: dict[str, str] = {}
     lines = text.splitlines()
-    grouped = bool(lines) and lines[0] == HEADER
+    grouped = bool(lines) and lines[0].startswith(FORMAT_2)
     by_file: dict[str | None, Counter] = {None: Counter()}
     current: str | None = None
     for line in lines[1:] if grouped else lines:
@@ -191,14 +188,21 @@ def with_lock_lines(main_text: str, include: str) -> str:
     return main_text
 
 
+def lock_file_path(entry, base: Path) -> Path:
+    """The fingerprint file a lock directive names (`fil:`, from the main file's folder)."""
+    return base / entry.meta["fil"]
+
+
+def lock_directives(entries) -> list:
+    return [entry for entry in entries if isinstance(entry, data.Custom) and entry.type == LOCK]
+
+
 def parse_locks(entries, base: Path) -> tuple[list[Lock], list]:
     locks, errors = [], []
-    for entry in entries:
-        if not isinstance(entry, data.Custom) or entry.type != LOCK:
-            continue
+    for entry in lock_directives(entries):
         try:
             start, end = (datetime.date.fromisoformat(v.value) for v in entry.values)
-            path = base / entry.meta["fil"]
+            path = lock_file_path(entry, base)
         except (ValueError, KeyError, TypeError):
             errors.append(LedgerInputError(entry.meta, 'Ett lås skrivs: DATUM custom "las" "FRÅN" "TILL" med fil: (fingeravtrycken). Skapa det med `namndbok bokslut` eller `namndbok period-close ÅÅÅÅ-MM --las`.', entry))
             continue
@@ -209,16 +213,16 @@ def parse_locks(entries, base: Path) -> tuple[list[Lock], list]:
     return locks, errors
 
 
-_hashes: dict[str, str | None] = {}
+_hashes: dict[tuple, str | None] = {}
 
 
 def _current_hash(name: str) -> str | None:
-    """The file's SHA-256, remembered per (size, mtime) so that a load hashes each file once."""
-    try:
-        stat = Path(name).stat()
-    except OSError:
+    """The file's SHA-256, remembered per version (`fileio.file_stamp`) so that a load
+    hashes each file once."""
+    stamp = file_stamp(name)
+    if stamp is None:
         return None
-    key = f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}"
+    key = (name, stamp)
     if key not in _hashes:
         if len(_hashes) > 4096:  # a long-running Fava: forget old file versions
             _hashes.clear()
@@ -249,7 +253,8 @@ def check_locks(entries, locks: list[Lock]) -> list:
     # which locks a file is byte for byte as it was at the close (its entries were there).
     covering_date: dict[datetime.date, tuple[int, ...]] = {}
     closed_under: dict[object, frozenset[int]] = {}
-    held: list[Counter] = [Counter() for _ in known]  # per lock: what its changed files hold now
+    # per lock: what its changed, new and outside files hold now, file by file
+    held: list[dict[str | None, Counter]] = [{} for _ in known]
 
     errors = []
     for entry in entries:
@@ -273,7 +278,7 @@ def check_locks(entries, locks: list[Lock]) -> list:
         open_locks = [index for index in covering if index not in closed]
         mark = fingerprint(entry) if open_locks else None
         for index in open_locks:
-            held[index][mark] += 1
+            held[index].setdefault(_relative(name, known[index][0].base), Counter())[mark] += 1
         if MARKER in meta:
             reference = meta[MARKER]
             if not isinstance(reference, str) or not reference.strip():
@@ -292,23 +297,29 @@ def check_locks(entries, locks: list[Lock]) -> list:
     return errors
 
 
-def _gone(lock: Lock, lock_file: LockFile, now: Counter, closed) -> list:
-    """An error at the lock when entries it held are gone. What the lock's changed
-    (or missing) files held at the close must still be in the period, in those files
-    or in new ones (`now`: the fingerprints of what they hold now). An entry changed
-    in place is reported at its own line, and a referenced correction explains one
-    entry it replaces; the count is what neither accounts for."""
+def _gone(lock: Lock, lock_file: LockFile, now: dict[str | None, Counter], closed) -> list:
+    """An error at the lock when entries it held are gone. What a changed (or missing)
+    file held at the close must still be in the period: in that file, or moved to
+    another changed or new one (`now`: what those files hold now, file by file). In a
+    file, an entry that is not at the close either (changed in place, reported at its
+    own line; or a referenced correction) explains one that is missing there; a
+    correction in one file does not explain an entry gone from another."""
     if lock_file.by_file is None:
         return []  # a lock file of the first format: no fingerprints per file
-    then = Counter(lock_file.by_file.get(None, {}))
-    changed = [relative for relative in lock_file.by_file if relative is not None and not closed(relative)]
-    for relative in changed:
-        then.update(lock_file.by_file[relative])
-    gone = sum((then - now).values()) - sum((now - then).values())
-    if gone <= 0:
+    changed = [relative for relative in lock_file.by_file if relative is None or not closed(relative)]
+    then_all: Counter = sum((lock_file.by_file[relative] for relative in changed), Counter())
+    now_all: Counter = sum(now.values(), Counter())
+    lost = {relative: lock_file.by_file[relative] - now_all for relative in changed}
+    gone_in = {relative: sum(count.values()) - sum((now.get(relative, Counter()) - then_all).values())
+               for relative, count in lost.items()}
+    gone_in = {relative: n for relative, n in gone_in.items() if n > 0}
+    gone = sum(gone_in.values())
+    if not gone:
         return []
-    where = ", ".join(relative for relative in changed if lock_file.by_file[relative] - now) or "filer utanför liggarens mapp"
+    where = ", ".join(relative or "filer utanför liggarens mapp" for relative in gone_in)
+    one = gone == 1
     return [LedgerInputError(lock.meta, (
-        f"Perioden {lock.start} – {lock.end} är stängd, men {gone} {'post' if gone == 1 else 'poster'} som fanns där vid "
-        f"stängningen saknas nu ({where}). Lägg tillbaka {'den' if gone == 1 else 'dem'}; "
-        'en rättelse görs som en ny post med korrigering: "beslutsreferens", inte genom att ta bort den gamla.'), None)]
+        f"Perioden {lock.start} – {lock.end} är stängd, men {gone} {'post' if one else 'poster'} som fanns där vid "
+        f"stängningen saknas nu ({where}). Lägg tillbaka {'den' if one else 'dem'}; "
+        f'en rättelse görs som en ny post med korrigering: "beslutsreferens", inte genom att ta bort {"den gamla" if one else "de gamla"}.'),
+        None)]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import datetime
 import operator
-import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
@@ -117,6 +116,14 @@ class LedgerData(NamedTuple):
             self.utfall_cache[key] = tuple(months)
         return self.utfall_cache[key]
 
+    def utfall_span(self) -> tuple[datetime.date, datetime.date] | None:
+        """The first and the last date with utfall (None when there is none), found once per reading."""
+        if "spann" not in self.utfall_cache:
+            firsts = [min(by_date) for by_date in self.utfall.values() if by_date]
+            lasts = [max(by_date) for by_date in self.utfall.values() if by_date]
+            self.utfall_cache["spann"] = (min(firsts), max(lasts)) if firsts else None
+        return self.utfall_cache["spann"]
+
     def yearly_utfall(self) -> dict[str, dict[int, Decimal]]:
         """Utfall per account and year (Beancount sign), summed once per reading."""
         if "år" not in self.utfall_cache:
@@ -143,7 +150,7 @@ def plugin_config(options_map: dict, module: str) -> str | None:
 def read_ledger(entries, options_map: dict) -> LedgerData:
     errors: list = []
     roots = Roots.from_options(options_map)
-    currency = (options_map.get("operating_currency") or ["SEK"])[0]
+    currency = operating_currency(options_map)
     base = Path(options_map.get("filename") or ".").parent
 
     kontoplaner: dict[str, Kontoplan] = {}
@@ -165,7 +172,7 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
     except ValueError as err:
         errors.append(LedgerInputError(data.new_metadata(options_map.get("filename", ""), 0), str(err), None))
 
-    sums = transaction_sums(entries, currency, roots.eget_kapital + ":")
+    sums = ledger_transaction_sums(entries, options_map)
     utfall, ek_postings = sums.utfall, sums.ek_postings
 
     decisions, budget_lines, budget_errors, prognos, prognos_errors = plan_directives(entries, currency)
@@ -235,8 +242,23 @@ class _Memo(NamedTuple):
     sums: TransactionSums
 
 
+# The last reading, replaced whole (one assignment, so a reader in another thread
+# sees either the old memo or the new one, each consistent in itself).
 _memo: _Memo | None = None
-_memo_lock = threading.Lock()
+
+
+def _same_objects(old: list, new: list) -> bool:
+    return len(old) == len(new) and all(map(operator.is_, old, new))
+
+
+def ledger_transaction_sums(entries, options_map: dict) -> TransactionSums:
+    """`transaction_sums` for the ledger's operating currency and eget kapital root
+    (the key every reader of one load shares, so that they share the memo)."""
+    return transaction_sums(entries, operating_currency(options_map), Roots.from_options(options_map).eget_kapital + ":")
+
+
+def operating_currency(options_map: dict) -> str:
+    return (options_map.get("operating_currency") or ["SEK"])[0]
 
 
 def transaction_sums(entries, currency: str, ek_prefix: str) -> TransactionSums:
@@ -250,14 +272,12 @@ def transaction_sums(entries, currency: str, ek_prefix: str) -> TransactionSums:
     to a copy. Anything else is summed anew. The result equals a fresh sum
     (tests/test_ledgerdata_memo.py holds it to that).
     """
-    global _memo
     transactions = [e for e in entries if isinstance(e, data.Transaction)]
     key = (currency, ek_prefix)
-    with _memo_lock:
-        memo = _memo
+    memo = _memo
     if memo is not None and memo.key == key:
         old = memo.transactions
-        if len(old) == len(transactions) and all(map(operator.is_, old, transactions)):
+        if _same_objects(old, transactions):
             return memo.sums
         added = [t for t in transactions if id(t) not in memo.ids]
         if len(transactions) - len(added) == len(old):  # every old transaction is still there
@@ -282,7 +302,7 @@ class PlanDirectives(NamedTuple):
     prognos_errors: list
 
 
-_plan_memo: tuple[tuple, list, PlanDirectives] | None = None  # (key, the directives, parsed)
+_plan_memo: tuple[str, list, PlanDirectives] | None = None  # (currency, the directives, parsed)
 
 
 def plan_directives(entries, currency: str) -> PlanDirectives:
@@ -291,21 +311,17 @@ def plan_directives(entries, currency: str) -> PlanDirectives:
     three times and the CLI or Fava once more; Beancount's directives are immutable)."""
     global _plan_memo
     directives = [e for e in entries if e.__class__ is data.Custom and e.type in PLAN_TYPES]
-    with _memo_lock:
-        memo = _plan_memo
-    if memo is not None and memo[0] == (currency,) and len(memo[1]) == len(directives) \
-            and all(map(operator.is_, memo[1], directives)):
+    memo = _plan_memo
+    if memo is not None and memo[0] == currency and _same_objects(memo[1], directives):
         return memo[2]
     parsed = PlanDirectives(*parse_budget(directives, currency), *parse_prognos(directives, currency))
-    with _memo_lock:
-        _plan_memo = ((currency,), directives, parsed)
+    _plan_memo = (currency, directives, parsed)
     return parsed
 
 
 def _remember(key, transactions, sums) -> None:
     global _memo
-    with _memo_lock:
-        _memo = _Memo(key, transactions, frozenset(map(id, transactions)), sums)
+    _memo = _Memo(key, transactions, frozenset(map(id, transactions)), sums)
 
 
 def _sum_transactions(transactions, currency: str, ek_prefix: str) -> TransactionSums:

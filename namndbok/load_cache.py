@@ -37,14 +37,15 @@ import os
 import pickle
 import re
 import sys
-import time
 from pathlib import Path
 from typing import NamedTuple
+
+from namndbok.fileio import file_stamp
 
 RACY_SECONDS = 1.0  # a file changed this close to the load's start may have changed while it was read
 MIN_SECONDS = 0.5  # a quicker load is not worth keeping (pickling costs about a quarter of a load)
 VERSION = 1
-INCLUDE = re.compile(r'^include\s+"((?:[^"\\]|\\.)*)"', re.M)
+INCLUDE = re.compile(r'^[ \t]*include\s+"((?:[^"\\]|\\.)*)"', re.M)  # Beancount also obeys an indented one
 OUR_PLUGINS = ("plugins.", "beancount.")
 
 
@@ -67,14 +68,6 @@ def cache_path(ledger: Path) -> Path:
     return Path(folder) / f"{name}.pickle"
 
 
-def _stat_key(path: str) -> tuple | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
 def _matches(pattern: str) -> tuple[str, ...]:
     return tuple(sorted(os.path.normpath(p) for p in glob.glob(pattern, recursive=True)))
 
@@ -93,28 +86,30 @@ def _code_key() -> str:
 
 
 def _settings_files(entries, options_map: dict) -> list[str]:
-    """The files our plugins read besides the ledger: kontoplaner, periodisering, locks."""
-    from beancount.core import data
-
-    from namndbok.kontoplan import DEFAULT_FILE
+    """The files our plugins read besides the ledger: kontoplaner, periodisering, locks
+    (found the way the plugins find them)."""
+    from namndbok.kontoplan import kontoplan_paths
+    from namndbok.las import lock_directives, lock_file_path
     from namndbok.ledgerdata import BUDGET_PLUGIN, KONTOPLAN_PLUGIN, parse_budget_config, plugin_config
 
     base = Path(options_map.get("filename") or ".").parent
-    names = []
+    paths = []
     plugins = [name for name, _ in options_map.get("plugin", [])]
     if KONTOPLAN_PLUGIN in plugins or "plugins.volymer" in plugins:
-        names += [str(base / item.strip()) for item in (plugin_config(options_map, KONTOPLAN_PLUGIN) or DEFAULT_FILE).split(",")]
+        paths += kontoplan_paths(base, plugin_config(options_map, KONTOPLAN_PLUGIN))
     if BUDGET_PLUGIN in plugins:
         try:
             periodisering = parse_budget_config(plugin_config(options_map, BUDGET_PLUGIN)).periodisering
         except ValueError:
             periodisering = None
         if periodisering:
-            names.append(str(base / periodisering))
-    for entry in entries:
-        if isinstance(entry, data.Custom) and entry.type == "las" and isinstance(entry.meta.get("fil"), str):
-            names.append(str(base / entry.meta["fil"]))
-    return names
+            paths.append(base / periodisering)
+    for entry in lock_directives(entries):
+        try:
+            paths.append(lock_file_path(entry, base))
+        except (KeyError, TypeError):
+            continue  # plugins.las refuses the directive itself
+    return [str(path) for path in paths]
 
 
 def inputs_of(result, started: float) -> Inputs | None:
@@ -127,7 +122,7 @@ def inputs_of(result, started: float) -> Inputs | None:
         return None
     from beancount.utils import encryption
 
-    files = [(name, _stat_key(name)) for name in sorted({*sources, *_settings_files(entries, options_map)})]
+    files = [(name, file_stamp(name)) for name in sorted({*sources, *_settings_files(entries, options_map)})]
     recent = (started - RACY_SECONDS) * 1e9
     if any(key is not None and max(key[2], key[3]) >= recent for _, key in files):
         return None
@@ -142,12 +137,15 @@ def inputs_of(result, started: float) -> Inputs | None:
         for pattern in INCLUDE.findall(text):
             absolute = pattern if os.path.isabs(pattern) else os.path.join(os.path.dirname(source), pattern)
             globs.append((absolute, _matches(absolute)))
+    parsed = set(sources)
+    if any(match not in parsed for _, matched in globs for match in matched):
+        return None  # a file that appeared after Beancount globbed: the load did not read it
     return Inputs(tuple(files), tuple(globs), _code_key())
 
 
 def unchanged(inputs: Inputs) -> bool:
     return (inputs.code == _code_key()
-            and all(_stat_key(name) == key for name, key in inputs.files)
+            and all(file_stamp(name) == key for name, key in inputs.files)
             and all(_matches(pattern) == matched for pattern, matched in inputs.globs))
 
 
@@ -181,7 +179,3 @@ def write(ledger: Path, result, started: float, finished: float) -> None:
         atomic_write_bytes(path, pickle.dumps((VERSION, inputs, result), protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # a full disk or a read-only home: the load itself stands
         return
-
-
-def now() -> float:
-    return time.time()

@@ -13,6 +13,7 @@ once).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from beancount import loader
@@ -20,6 +21,22 @@ from beancount import loader
 from namndbok import load_cache
 
 loader.initialize(use_cache=False)
+
+
+WARNING = "Varning:"  # how a message that does not make the ledger wrong begins
+
+
+def faults(errors) -> list:
+    """The errors that make a load wrong (not the warnings)."""
+    return [e for e in errors if not e.message.startswith(WARNING)]
+
+
+def where(error, default: str = "liggaren") -> str:
+    """`fil:rad` of a Beancount or plugin error, for a Swedish message (`default` without a file)."""
+    source = error.source or {}
+    if not source.get("filename"):
+        return default
+    return f"{source['filename']}:{source.get('lineno', 0)}"
 
 
 def load(path: str | Path, fresh: bool = False, keep: bool = True):
@@ -30,8 +47,8 @@ def load(path: str | Path, fresh: bool = False, keep: bool = True):
         kept = load_cache.read(ledger)
         if kept is not None:
             return kept
-    started = load_cache.now()
+    started = time.time()
     result = loader.load_file(str(path))
     if use_cache and keep:
-        load_cache.write(ledger, result, started, load_cache.now())
+        load_cache.write(ledger, result, started, time.time())
     return result

@@ -32,11 +32,10 @@ on 31 December it is 1, so the months always add up to the year.
 
 from __future__ import annotations
 
-import functools
 import calendar
 import datetime
+import functools
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -91,7 +90,7 @@ def parse_periodisering(text: str, path: str = "<periodisering>") -> Periodiseri
         raise PeriodiseringError(path, err.line, f"Filen är inte giltig TOML ({err.reason}).") from None
     for table in ("profiler", "nycklar"):  # values of another kind were tracebacks (found by atheris)
         if not isinstance(data.get(table, {}), dict):
-            raise PeriodiseringError(path, line_of(table), f"{table} skrivs som en tabell: en rad [{table}] med namn = … under.")
+            raise PeriodiseringError(path, line_of(table), f"[{table}] ska vara en tabell: skriv raden [{table}] och en rad per namn under den.")
     profiler: dict[str, Weights] = {}
     for name, weights in data.get("profiler", {}).items():
         if (
@@ -178,7 +177,7 @@ def share_through(weights: Weights, date: datetime.date) -> Decimal:
     return _share_through(tuple(weights), date)
 
 
-@lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def _share_through(weights: Weights, date: datetime.date) -> Decimal:
     # Memoized: a page or a chart asks it for every budget line at each month's end,
     # and the keys are few (jämn, the profiles, a fjolår pattern per account).
@@ -204,3 +203,8 @@ def _month_shares(weights: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
         running += w
         cumulative.append(running / total)
     return tuple(b - a for a, b in zip(cumulative, cumulative[1:]))
+
+
+def month_end(year: int, month: int) -> datetime.date:
+    """The month's last day."""
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])

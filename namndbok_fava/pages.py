@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime
 from typing import Any, Mapping, NamedTuple
 
-from namndbok.accounts import result_account
+from namndbok.accounts import NETTO, result_account
 from namndbok.engine import compute
 from namndbok.present import format_measure
 from namndbok.swedish import MONTHS_SHORT, format_amount, month_name
 from namndbok_fava import charts
 
-NETTO = ("intäkt", "kostnad")
 SIDOR = (
     ("budget", "Budgetuppföljning"),
     ("prognos", "Prognos"),
@@ -60,8 +59,8 @@ class Page(NamedTuple):
 
 
 def last_utfall(data) -> datetime.date | None:
-    dates = [d for by_date in data.utfall.values() for d in by_date]
-    return max(dates) if dates else None
+    span = data.utfall_span()
+    return span[1] if span else None
 
 
 def netto(ext, date: datetime.date, group_by: str, where: Mapping[str, str] | None = None):
@@ -250,7 +249,7 @@ def _prognos(ext, data, date, args) -> dict:
 def _eget_kapital(ext, data, date, args) -> dict:
     from namndbok.eget_kapital import TYPE_LABELS, parse_decisions, roll_forward_table
 
-    first = min(d for by_date in data.utfall.values() for d in by_date)
+    first = data.utfall_span()[0]
     years = list(range(first.year, date.year + 1))
     result = ext.cached(("ek", date), lambda d: roll_forward_table(d, years, date))
     last = len(result.rows) - 1

@@ -54,8 +54,7 @@ from namndbok.periodisering import EVEN, LAST_YEAR, is_known_key, month_shares
 __plugins__ = ("budget",)
 
 CENT = Decimal("0.01")
-ZERO = Decimal(0)
-ZERO_CENTS = ZERO.quantize(CENT)
+ZERO_CENTS = Decimal("0.00")
 BUDGETED_KINDS = (*RESULT_KINDS, KIND_INVESTERING)
 FAR_FUTURE = datetime.date(9999, 12, 31)
 

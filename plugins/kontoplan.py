@@ -46,7 +46,7 @@ from beancount.parser import options as bc_options
 
 from namndbok.accounts import AccountNameError, Roots, parse_account
 from namndbok.collector import paused_plugin
-from namndbok.ledgerdata import transaction_sums
+from namndbok.ledgerdata import ledger_transaction_sums
 from plugins.texter import clean
 from namndbok.kontoplan import (
     Kontoplan,
@@ -84,7 +84,7 @@ def kontoplan(entries, options_map, config=None):
         *bc_options.get_current_accounts(options_map),
         bc_options.get_unrealized_account(options_map),
     }
-    first = _first_use(entries, options_map, roots)
+    first = _first_use(entries, options_map)
     opened = {e.account for e in entries if isinstance(e, data.Open)}
     problems = {}
     new_opens = []
@@ -121,14 +121,13 @@ class _Use(NamedTuple):
     count: int  # how many places name the account
 
 
-def _first_use(entries, options_map, roots: Roots) -> dict:
+def _first_use(entries, options_map) -> dict:
     """Per account: the first date a directive names it.
 
     The transactions' accounts come from the ledger reading the other plugins
     share (namndbok.ledgerdata.transaction_sums), so that the postings are not
     walked once more; the other directives are few and looked at here."""
-    currency = (options_map.get("operating_currency") or ["SEK"])[0]
-    sums = transaction_sums(entries, currency, roots.eget_kapital + ":")
+    sums = ledger_transaction_sums(entries, options_map)
     first = {name: min(by_date) for name, by_date in sums.utfall.items()}
     for name, date in sums.other_currencies.items():
         first[name] = min(date, first.get(name, date))

@@ -29,16 +29,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from namndbok.loading import load
 from beancount.core import data
 
 from namndbok.accounts import KIND_EGET_KAPITAL, KIND_SKULD, KIND_TILLGANG, RESULT_KINDS
 from namndbok.eget_kapital import parse_decisions, roll_forward, roll_forward_table
-from namndbok.journal import journaled
-from namndbok.las import lock_file_text, lock_lines, with_lock_lines
+from namndbok.las import lock_lines
 from namndbok.ledgerdata import read_ledger
 from namndbok.ledgerfile import canonical, root_option_lines
+from namndbok.loading import faults, load, where
 from namndbok.swedish import month_name
+from scripts.period_lock import LockError, write_lock
 
 INCLUDE = 'include "*/bokslut.beancount"'
 
@@ -55,11 +55,9 @@ class CloseResult(NamedTuple):
 
 def close_year(ledger: Path, year: int) -> CloseResult:
     entries, errors, options = load(ledger, keep=False)  # about to change
-    faults = [e for e in errors if not e.message.startswith("Varning:")]
-    if faults:
-        first = faults[0]
-        where = f"{first.source.get('filename')}:{first.source.get('lineno')}" if first.source else str(ledger)
-        raise CloseError(f"Liggaren har {len(faults)} fel (det första: {where}: {first.message}). "
+    wrong = faults(errors)
+    if wrong:
+        raise CloseError(f"Liggaren har {len(wrong)} fel (det första: {where(wrong[0], str(ledger))}: {wrong[0].message}). "
                          f"Rätta dem först; `namndbok kontrollera {ledger}` listar alla.")
     ledgerdata = read_ledger(entries, options)
     check_year(entries, ledgerdata, year)
@@ -73,24 +71,14 @@ def close_year(ledger: Path, year: int) -> CloseResult:
         "; vägrar en ny eller ändrad post i året utan korrigering: \"beslutsreferens\".",
         *lock_lines(start, end, f"{year}/las.txt"),
     ]) + "\n"
-    with journaled(ledger, f"namndbok bokslut {year}") as originals:
-        original_lock = originals.keep(path.parent / "las.txt")
-        lock_changed = originals.write(path.parent / "las.txt", lock_file_text(original_lock, entries, start, end, ledger.parent))
-        changed = originals.write(path, canonical(text))
-        originals.write(ledger, with_lock_lines(ledger.read_text(encoding="utf-8"), INCLUDE))
-        closed, errors, _ = load(ledger, fresh=True)  # what was written, not a kept load
-        faults = [e for e in errors if not e.message.startswith("Varning:")]
-        if faults:  # the journal puts everything back as it was
-            raise CloseError(f"Bokslutet skrevs inte: liggaren läste inte rent efteråt ({faults[0].message}).")
-        # The lock as the files now are (their hashes included): a re-run writes the same.
-        lock_changed = originals.write(path.parent / "las.txt", lock_file_text(original_lock, closed, start, end, ledger.parent)) or lock_changed
+    try:
+        changed, loaded = write_lock(ledger, f"namndbok bokslut {year}", path.parent / "las.txt", {path: canonical(text)},
+                                     INCLUDE, entries, start, end)
+    except LockError as err:
+        raise CloseError(f"Bokslutet skrevs inte: {err}") from None
+    closed, _, closed_options = loaded or (entries, errors, options)
     years = list(range(_first_year(ledgerdata), year + 1))
-    return CloseResult(path, changed or lock_changed, roll_forward_table(read_ledger(*_reload(ledger)), years))
-
-
-def _reload(ledger: Path):
-    entries, _, options = load(ledger)
-    return entries, options
+    return CloseResult(path, changed, roll_forward_table(read_ledger(closed, closed_options), years))
 
 
 def check_year(entries, ledgerdata, year: int) -> None:

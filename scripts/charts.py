@@ -22,7 +22,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from namndbok.chart_series import NETTO, monthly_netto, prognos_by_follow_up  # noqa: E402
+from namndbok.accounts import NETTO  # noqa: E402
+from namndbok.chart_series import monthly_netto, prognos_by_follow_up  # noqa: E402
 from namndbok.engine import compute  # noqa: E402
 from namndbok.swedish import MONTHS_SHORT, format_number  # noqa: E402
 

@@ -17,6 +17,7 @@ EXAMPLE_LEDGER = EXAMPLE_DIR / "socialnamnden.beancount"
 ledger_argument = click.argument(
     "ledger",
     required=False,
+    metavar="[LIGGARE]",
     type=click.Path(dir_okay=False, path_type=Path),
 )
 
@@ -24,12 +25,12 @@ ledger_argument = click.argument(
 def _read_clean(ledger: Path):
     """(options, LedgerData, entries) of a ledger that loads without errors (warnings are fine)."""
     from namndbok.ledgerdata import read_ledger
-    from namndbok.loading import load
+    from namndbok.loading import faults, load
 
     entries, errors, options = load(ledger)
-    faults = [e for e in errors if not e.message.startswith("Varning:")]
-    if faults:
-        raise click.ClickException(f"Liggaren har {len(faults)} fel; kör `namndbok kontrollera {ledger}` först.")
+    wrong = faults(errors)
+    if wrong:
+        raise click.ClickException(f"Liggaren har {len(wrong)} fel; kör `namndbok kontrollera {ledger}` först.")
     return options, read_ledger(entries, options), entries
 
 
@@ -49,7 +50,8 @@ def _ledger_or_example(ledger: Path | None) -> Path:
         raise click.ClickException(str(err)) from None
     if recovered:
         names = ", ".join(p.name for p in recovered.paths)
-        click.echo(f"Ett avbrutet `{recovered.command}` har ångrats: {len(recovered.paths)} filer är som före "
+        count = len(recovered.paths)
+        click.echo(f"Ett avbrutet `{recovered.command}` har ångrats: {count} {'fil' if count == 1 else 'filer'} är som före "
                    f"kommandot ({names}). Kör det igen.", err=True)
     return ledger
 
@@ -58,10 +60,12 @@ def _date_or_last_utfall(data, period: str | None):
     """The date `--per` names, or the ledger's last utfall."""
     from scripts.uppfoljning import parse_period
 
-    dates = [d for by_date in data.utfall.values() for d in by_date]
-    if not dates:
+    if period:
+        return parse_period(period)
+    span = data.utfall_span()
+    if span is None:
         raise click.ClickException("Liggaren har inget utfall.")
-    return parse_period(period) if period else max(dates)
+    return span[1]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,8 +89,9 @@ def fava(ledger: Path | None, host: str, port: int, skrivskyddad: bool) -> None:
 @ledger_argument
 def kontrollera(ledger: Path | None) -> None:
     """Läs liggaren genom Beancount och lista alla fel med fil och rad."""
-    from namndbok.loading import load
     from beancount.parser import printer
+
+    from namndbok.loading import faults, load
 
     from namndbok.accounts import Roots
     from namndbok.ledgerfile import explain_error
@@ -97,12 +102,12 @@ def kontrollera(ledger: Path | None) -> None:
     for error in errors:
         error = error._replace(message=explain_error(error.message, roots))
         click.echo(printer.format_error(error).rstrip(), err=True)
-    warnings = sum(1 for e in errors if e.message.startswith("Varning:"))
-    faults = len(errors) - warnings
-    summary = f"{ledger}: {len(entries)} poster, {faults or 'inga'} fel"
+    wrong = len(faults(errors))
+    warnings = len(errors) - wrong
+    summary = f"{ledger}: {len(entries)} poster, {wrong or 'inga'} fel"
     if warnings:
         summary += f", {warnings} {'varning' if warnings == 1 else 'varningar'}"
-    if faults:
+    if wrong:
         raise click.ClickException(summary + ".")
     click.echo(summary + ".")
 
@@ -259,7 +264,10 @@ def kontoplan(export: Path, namnd: str, verksamhet_dim: str, ansvar_dim: str, ta
 @click.option("--kommun", default=None, help="Kommunens kod eller namn i exporten (standard: liggarens titel).")
 def export_fakta(ledger, target: Path, period, kommun) -> None:
     """Utfall, budget, prognos och volymer som fakta i Parquet, för DuckDB, Spark eller Trino."""
+    from decimal import Decimal
+
     from namndbok.nyckeltal import parse_volumes
+    from namndbok.swedish import format_number
     from scripts.fakta_export import ExportError, export
 
     ledger = _ledger_or_example(ledger)
@@ -273,7 +281,7 @@ def export_fakta(ledger, target: Path, period, kommun) -> None:
     except OSError as err:
         raise click.ClickException(f"Kunde inte skriva {target}: {err.strerror}.") from None
     status = f"{result.written} av {len(result.files)} filer skrivna" if result.written else "inget ändrat"
-    click.echo(f"{result.rows:,} fakta per {date} till {target} ({status}).".replace(",", " "))
+    click.echo(f"{format_number(Decimal(result.rows), 0)} fakta per {date} till {target} ({status}).")
 
 
 @main.group()
@@ -328,10 +336,15 @@ def prestanda_fava(sizes: tuple[int, ...], repeat: int, profil: bool) -> None:
 @click.option("--per", "period", default="2026-10", show_default=True, help="Perioden: ÅÅÅÅ-MM.")
 def prestanda_period_close(period: str) -> None:
     """Hela rapportpaketet för exempelnämnden efter laddning (bästa av tre körningar)."""
+    from scripts.period_close import PeriodError
     from scripts.prestanda import run_period_close
     from scripts.uppfoljning import parse_period
 
-    for figure in run_period_close(EXAMPLE_DIR, parse_period(period)):
+    try:
+        figures = run_period_close(EXAMPLE_DIR, parse_period(period))
+    except (PeriodError, RuntimeError) as err:
+        raise click.ClickException(f"Mätningen avbröts: {err}") from None
+    for figure in figures:
         click.echo(f"{figure.step:<28} {figure.seconds * 1000:8.0f} ms  toppminne hittills {figure.peak_mb:6.0f} MB")
 
 
@@ -482,9 +495,12 @@ def avvikelser(ledger, period, dimension, troskel) -> None:
 @ledger_argument
 @click.option("--las", "lock", is_flag=True, help="Lås perioden (1 januari t.o.m. periodens sista dag, t.ex. delår 2026-08): "
               "nya eller ändrade poster i den vägras sedan utan korrigering: \"beslutsreferens\".")
-@click.option("--utan-pdf", "no_pdf", is_flag=True, help="Skriv inte rapport.pdf (kräver Chromium).")
+@click.option("--utan-pdf", "no_pdf", is_flag=True, help="Skriv inte rapport.pdf (PDF:en kräver Chromium).")
 def period_close(period: str, ledger: Path | None, lock: bool, no_pdf: bool) -> None:
     """Kontrollera perioden och skriv hela rapportpaketet till rapporter/ÅÅÅÅ-MM/; med --las låses perioden."""
+    from namndbok.avvikelser import CommentError
+    from namndbok.layout import LayoutError
+    from namndbok.nyckeltal import NyckeltalError
     from scripts.period_close import PeriodError, close_period
     from scripts.period_lock import LockError
     from scripts.uppfoljning import parse_period
@@ -492,16 +508,16 @@ def period_close(period: str, ledger: Path | None, lock: bool, no_pdf: bool) -> 
     date = parse_period(period)
     try:
         written, locked = close_period(_ledger_or_example(ledger), date, pdf=not no_pdf, lock=lock)
-    except PeriodError as err:
+    except (PeriodError, LayoutError, NyckeltalError, CommentError) as err:
         raise click.ClickException(f"Perioden {period} kan inte stängas: {err}") from None
     except LockError as err:
         raise click.ClickException(f"Perioden {period} kunde inte låsas: {err}") from None
-    except RuntimeError as err:  # the PDF could not be printed; everything else is written
-        raise click.ClickException(str(err)) from None
     click.echo(f"{len(written.files)} filer i {written.folder} ({len(written.changed)} ändrade).")
     if locked is not None:
         state = "nu låst" if locked.changed else "redan låst; inget ändrat"
         click.echo(f"Perioden {locked.start} – {locked.end} är {state} (fingeravtryck i {locked.path}).")
+    if written.pdf_error:
+        raise click.ClickException(f"{written.pdf_error} Med --utan-pdf hoppas PDF:en över.")
 
 
 @main.command()
@@ -548,7 +564,8 @@ def eget_kapital(ledger, period) -> None:
     ledger = _ledger_or_example(ledger)
     _, data, _ = _read_clean(ledger)
     date = _date_or_last_utfall(data, period)
-    years = list(range(min(d for by_date in data.utfall.values() for d in by_date).year, date.year + 1))
+    span = data.utfall_span()
+    years = list(range(span[0].year if span else date.year, date.year + 1))
     print_year_table(roll_forward_table(data, years, date), f"Eget kapital (ackumulerat resultat), mnkr – per {date}")
 
 
@@ -568,6 +585,8 @@ def exempel(target: Path) -> None:
     changed = generate(target)
     click.echo(f"{len(changed)} filer ändrade i {target}.")
 
+
+click_svenska.localize(main)
 
 if __name__ == "__main__":
     main()

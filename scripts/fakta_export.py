@@ -71,8 +71,10 @@ def export(data, volumes, date: datetime.date, kommun: str, target: Path) -> Exp
     if target.suffix == ".parquet":
         parts, schema = {target: rows}, SCHEMA
     else:
-        if not kommun or any(c in kommun for c in "/=\\"):
-            raise ExportError(f"Kommunen '{kommun}' blir en katalog (kommun=…); ange --kommun utan / = och \\, t.ex. 0180.")
+        if not kommun:
+            raise ExportError("Ange kommunen med --kommun, t.ex. 0180 (utan tecknen /, = och \\); den blir katalognamnet kommun=0180.")
+        if any(c in kommun for c in "/=\\"):
+            raise ExportError(f"Kommunen '{kommun}' blir en katalog (kommun=…); ange --kommun utan tecknen /, = och \\ (t.ex. 0180).")
         parts, schema = {}, PARTITIONED_SCHEMA
         for row in rows:
             parts.setdefault(target / f"kommun={kommun}" / f"ar={row.ar}" / "fakta.parquet", []).append(row)

@@ -35,6 +35,7 @@ from importers.model import SourceRow
 from importers.sie.writer import Company, write_sie
 from namndbok.fileio import atomic_write_bytes, atomic_write_text
 from namndbok.ledgerfile import root_option_lines
+from namndbok.swedish import format_number
 
 NAMNDER = ("Socialnämnden", "Utbildningsnämnden", "Kulturnämnden", "Miljönämnden", "Byggnadsnämnden",
            "Fritidsnämnden", "Servicenämnden", "Tekniska-nämnden", "Överförmyndarnämnden", "Arbetsmarknadsnämnden")
@@ -229,10 +230,10 @@ def generate(folder: Path, count: int, years: list[int], rows: int, verksamheter
                                            year, datetime.date(year - 1, 12, 15))
             import_budget(ledger, workbook, decision)
             export = town.sie(committee, year)
-            say(f"{committee.name} {year}: skriver {rows:,} rader till {export.name} …".replace(",", " "))
+            say(f"{committee.name} {year}: skriver {format_number(Decimal(rows), 0)} rader till {export.name} …")
             atomic_write_bytes(export, write_sie(committee.company(year), vouchers(committee, year, rows, budget, seed)))
             say(f"{committee.name} {year}: importerar ({mode}) …")
             run_import(ledger, read_sie, "sie", export, mode)
-        entries, _, options = load(ledger)
+        entries, _, options = load(ledger, fresh=True)  # a generated ledger: not kept
         write_journals(read_ledger(entries, options), entries, base, committee.slug)
     return town

@@ -38,6 +38,7 @@ from typing import Callable, NamedTuple
 from beancount.core.data import Transaction
 
 from namndbok.accounts import KIND_INTAKT, KIND_KOSTNAD, AccountNameError, Roots, parse_account
+from namndbok.ledgerdata import LedgerData
 from namndbok.swedish import format_number
 from scripts.prestanda import aligned
 
@@ -56,6 +57,8 @@ class Case(NamedTuple):
     ledger: Path
     journals: dict[str, Path]  # tool → journal
     year: int
+    data: LedgerData | None = None  # the loaded ledger, when the case has loaded it already …
+    postings: int | None = None  # … and its transactions' postings
 
 
 class Result(NamedTuple):
@@ -159,21 +162,41 @@ def available_tools() -> list[str]:
     return [tool for tool in TOOLS if shutil.which(tool)]
 
 
-def measure(case: Case, runs: int, tools: list[str]) -> Result:
+def tools_or_warn(say: Callable[[str], None]) -> list[str]:
+    """The installed tools; the missing ones are named once, with how to install them."""
+    tools = available_tools()
+    missing = [t for t in TOOLS if t not in tools]
+    if missing:
+        say(MISSING_TOOLS.format(tools=" och ".join(missing)))
+    return tools
+
+
+def _postings(entries) -> int:
+    return sum(len(e.postings) for e in entries if isinstance(e, Transaction))
+
+
+def _loaded(ledger: Path) -> tuple[list, LedgerData]:
+    """A fresh load of a benchmark ledger (not kept: it is temporary or measured) and what the engine reads."""
     from namndbok.ledgerdata import read_ledger
     from namndbok.loading import load
 
+    entries, _, options = load(ledger, fresh=True)
+    return entries, read_ledger(entries, options)
+
+
+def measure(case: Case, runs: int, tools: list[str]) -> Result:
     seconds = {"namndbok": median_seconds(our_command(case.ledger, case.year), runs)[0]}
-    entries, _, options = load(case.ledger)
-    data = read_ledger(entries, options)
+    data, postings = case.data, case.postings
+    if data is None:
+        entries, data = _loaded(case.ledger)
+        postings = _postings(entries)
     ours = engine_per_verksamhet(data, case.year)
     found = []
     for tool in tools:
         seconds[tool], output = median_seconds(tool_command(tool, case.journals[tool], case.year), runs)
         parsed = parse_hledger(output) if tool == "hledger" else parse_ledger(output)
         found += differences(tool, ours, per_verksamhet(parsed, data.roots))
-    postings = sum(len(e.postings) for e in entries if isinstance(e, Transaction))
-    return Result(case, postings, seconds, found)
+    return Result(case._replace(data=None), postings, seconds, found)  # the result need not hold the ledger
 
 
 def example_case(example_dir: Path, folder: Path, year: int) -> Case:
@@ -183,13 +206,11 @@ def example_case(example_dir: Path, folder: Path, year: int) -> Case:
 
 def ledger_case(label: str, rows: int | None, ledger: Path, folder: Path, year: int) -> Case:
     """A ledger as it is, with its journals for hledger and ledger written into `folder`."""
-    from namndbok.ledgerdata import read_ledger
-    from namndbok.loading import load
     from scripts.journaler import write_journals
 
-    entries, _, options = load(ledger)
+    entries, data = _loaded(ledger)
     folder.mkdir(parents=True, exist_ok=True)
-    return Case(label, rows, ledger, write_journals(read_ledger(entries, options), entries, folder, "exempel"), year)
+    return Case(label, rows, ledger, write_journals(data, entries, folder, "exempel"), year, data, _postings(entries))
 
 
 def generated_case(folder: Path, rows: int, year: int, mode: str, say: Callable[[str], None]) -> Case:
@@ -204,7 +225,7 @@ def generated_case(folder: Path, rows: int, year: int, mode: str, say: Callable[
     if not all(p.exists() for p in (ledger, *journals.values())):
         if target.exists():
             shutil.rmtree(target)  # a generation cut off half-way
-        say(f"Genererar {committee.name} {year} med {rows:,} rader i {target} …".replace(",", " "))
+        say(f"Genererar {committee.name} {year} med {format_number(Decimal(rows), 0)} rader i {target} …")
         start = time.perf_counter()
         generate(target, 1, [year], rows, mode=mode, say=say)
         say(f"Genererad, importerad ({mode}) och skriven för hledger och ledger på {format_number(Decimal(str(time.perf_counter() - start)), 1)} s.")
@@ -213,15 +234,12 @@ def generated_case(folder: Path, rows: int, year: int, mode: str, say: Callable[
 
 def run(example_dir: Path, folder: Path, sizes: list[int], runs: int = 3, mode: str = "summerad", year: int = 2026,
         say: Callable[[str], None] = print) -> list[Result]:
-    tools = available_tools()
-    missing = [t for t in TOOLS if t not in tools]
-    if missing:
-        say(MISSING_TOOLS.format(tools=" och ".join(missing)))
+    tools = tools_or_warn(say)
     cases = [example_case(example_dir, folder / "exempel", year)]
     cases += [generated_case(folder, rows, year, mode, say) for rows in sizes]
     results = []
     for case in cases:
-        say(f"Mäter {case.label}{'' if case.rows is None else f' ({case.rows:,} rader)'.replace(',', ' ')} …")
+        say(f"Mäter {case.label}{'' if case.rows is None else f' ({format_number(Decimal(case.rows), 0)} rader)'} …")
         results.append(measure(case, runs, tools))
     return results
 

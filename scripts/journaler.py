@@ -123,12 +123,17 @@ def _budget_rules(year: int, budget: dict[str, list[Decimal]], currency: str, co
     return out
 
 
-def journal_text(data: LedgerData, entries, dialect: str) -> str:
-    """The whole journal (see the module docstring); `dialect` is hledger or ledger."""
-    currency, counter = data.currency, f"{data.roots.tillgangar}:{MOTKONTO}"
+def journal_header(data: LedgerData, dialect: str) -> list[str]:
+    """The journal's opening comment lines; `dialect` is hledger or ledger."""
     title = data.options.get("title", "Nämndbok")
-    out = [f"; {title} – utfall och budget för {dialect}, skriven av `namndbok prestanda generera`/`jamfor`.",
-           "; Samma siffror som Nämndboks liggare: utfallet som liggarens transaktioner, budgeten som periodiska regler.", ""]
+    return [f"; {title} – utfall och budget för {dialect}, skriven av `namndbok prestanda generera`/`jamfor`.",
+            "; Samma siffror som Nämndboks liggare: utfallet som liggarens transaktioner, budgeten som periodiska regler.", ""]
+
+
+def journal_body(data: LedgerData, entries) -> list[str]:
+    """The journal's rules and transactions (see the module docstring), the same for both dialects."""
+    currency, counter = data.currency, f"{data.roots.tillgangar}:{MOTKONTO}"
+    out: list[str] = []
     utfall = utfall_transactions(entries, data)
     years = sorted({day.year for day, _, _ in utfall} | {line.date.year for line in data.budget_lines})
     budgets = {year: {a: m for a, m in budget_by_month(data, year).items() if any(m)} for year in years}
@@ -138,14 +143,16 @@ def journal_text(data: LedgerData, entries, dialect: str) -> str:
             out += _budget_rules(year, {a: m for a, m in budget.items() if a.count(":") == depth}, currency, counter)
     for day, narration, amounts in utfall:
         out += [f"{day} {' '.join(narration.replace(';', ',').split())}", *_postings(amounts, currency, counter), ""]
-    return "\n".join(out)
+    return out
 
 
 def write_journals(data: LedgerData, entries, folder: Path, stem: str) -> dict[str, Path]:
-    """Write `<stem>.journal` (hledger) and `<stem>.ledger` (ledger-cli) into `folder`; dialect → path."""
+    """Write `<stem>.journal` (hledger) and `<stem>.ledger` (ledger-cli) into `folder`; dialect → path.
+    The body is built once; only the header differs."""
+    body = journal_body(data, entries)
     paths = {}
     for dialect, ending in DIALECTS.items():
         path = folder / f"{stem}.{ending}"
-        atomic_write_text(path, journal_text(data, entries, dialect))
+        atomic_write_text(path, "\n".join(journal_header(data, dialect) + body))
         paths[dialect] = path
     return paths

@@ -24,13 +24,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+from namndbok.accounts import NETTO
 from namndbok.avvikelser import comments_for, deviations, format_deviation
 from namndbok.eget_kapital import roll_forward_table
 from namndbok.engine import compute, unforecast_units
 from namndbok.fileio import atomic_write_bytes, atomic_write_text
 from namndbok.layout import load_layout
 from namndbok.ledgerdata import read_ledger
-from namndbok.loading import load
+from namndbok.loading import faults, load, where
 from namndbok.nyckeltal import compute_nyckeltal, load_specs, parse_volumes
 from namndbok.report import build_report
 from namndbok.swedish import format_amount, month_name
@@ -50,21 +51,20 @@ class Written(NamedTuple):
     folder: Path
     files: list[Path]
     changed: list[Path]
+    pdf_error: str | None = None  # why rapport.pdf could not be printed (Swedish); everything else is written
 
 
 def check_period(data, errors, date: datetime.date) -> None:
-    faults = [e for e in errors if not e.message.startswith("Varning:")]
-    if faults:
-        first = faults[0]
-        raise PeriodError(f"Liggaren har {len(faults)} fel (det första: {first.source.get('filename')}:"
-                          f"{first.source.get('lineno')}: {first.message}). Rätta dem först.")
+    wrong = faults(errors)
+    if wrong:
+        raise PeriodError(f"Liggaren har {len(wrong)} fel (det första: {where(wrong[0])}: {wrong[0].message}). Rätta dem först.")
     months = {d.month for name, by_date in data.utfall.items() for d in by_date
-              if d.year == date.year and name in data.refs and data.refs[name].kind in ("intäkt", "kostnad")}
+              if d.year == date.year and name in data.refs and data.refs[name].kind in NETTO}
     missing = [month_name(m) for m in range(1, date.month + 1) if m not in months]
     if missing:
         raise PeriodError(f"Utfall saknas för {', '.join(missing)} {date.year}. Importera månaderna först.")
     first_of_month = date.replace(day=1)
-    stale = [u for u in unforecast_units(data, date) if u[2] in ("intäkt", "kostnad")]
+    stale = [u for u in unforecast_units(data, date) if u[2] in NETTO]
     current = compute(data, date).uppfoljning
     if current is None or current < first_of_month:
         raise PeriodError(f"Ingen prognos är gjord för uppföljningen per {date}. Lägg prognosfilen för "
@@ -105,7 +105,9 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
     html_path, pdf_path = folder / "rapport.html", folder / "rapport.pdf"
     html_changed = atomic_write_text(html_path, render_html(
         f"{options['title']}", date, reports, deviation_lines, ek.columns, ek_rows, charts))
-    printing = PdfJob(html_path, pdf_path) if pdf and (html_changed or not pdf_path.exists()) else None
+    if html_changed:  # the old PDF is of the old page: never left beside the new one
+        pdf_path.unlink(missing_ok=True)
+    printing = PdfJob(html_path, pdf_path) if pdf and not pdf_path.exists() else None
     try:
         outputs: dict[Path, str | bytes] = {}
         for report, stem in zip(reports, stems):
@@ -120,7 +122,7 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
         if nyckeltal is not None:
             outputs[folder / "nyckeltal.md"] = nyckeltal_markdown(nyckeltal, f"Nyckeltal {date.year} t.o.m. {date}")
             outputs[folder / "nyckeltal.csv"] = nyckeltal_csv(nyckeltal)
-        outputs[folder / "README.md"] = _index(options["title"], date, [(r.layout.namn, stem) for r, stem in zip(reports, stems)])
+        outputs[folder / "README.md"] = _index(options["title"], date, [(r.layout.namn, stem) for r, stem in zip(reports, stems)], pdf)
         changed = [html_path] if html_changed else []
         for path, content in outputs.items():
             write = atomic_write_bytes if isinstance(content, bytes) else atomic_write_text
@@ -133,12 +135,16 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
             printing.cancel()
         raise
     files = sorted([*outputs, html_path])
+    pdf_error = None
     if printing is not None:
-        printing.wait()
-        changed.append(pdf_path)
-    if pdf:
+        try:
+            printing.wait()
+            changed.append(pdf_path)
+        except RuntimeError as err:  # reported by the caller after what was done (e.g. the lock)
+            pdf_error = str(err)
+    if pdf and pdf_error is None:
         files.append(pdf_path)
-    return Written(folder, files, sorted(changed))
+    return Written(folder, files, sorted(changed), pdf_error)
 
 
 def _nyckeltal(ledger: Path, entries, data, date):
@@ -158,12 +164,12 @@ def _eget_kapital_text(columns, rows, date) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _index(title: str, date, titles) -> str:
+def _index(title: str, date, titles, pdf: bool) -> str:
     month_end = calendar.monthrange(date.year, date.month)[1]
     lines = [f"# {title} – uppföljning per {date.day if date.day != month_end else month_end} {month_name(date.month)} {date.year}", "",
              "Skapad av `namndbok period-close`; skapa om med samma kommando.", ""]
     lines += [f"- {name}: [{stem}.md]({stem}.md), [{stem}.xlsx]({stem}.xlsx), [{stem}.csv]({stem}.csv)" for name, stem in titles]
     lines += ["- Avvikelser: [avvikelser.md](avvikelser.md)", "- Eget kapital: [eget-kapital.md](eget-kapital.md)",
               "- Nyckeltal (om nyckeltal.toml finns): [nyckeltal.md](nyckeltal.md), [nyckeltal.csv](nyckeltal.csv)",
-              "- Allt med diagram: [rapport.html](rapport.html), [rapport.pdf](rapport.pdf)"]
+              "- Allt med diagram: [rapport.html](rapport.html)" + (", [rapport.pdf](rapport.pdf)" if pdf else "")]
     return "\n".join(lines) + "\n"

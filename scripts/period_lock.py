@@ -30,7 +30,7 @@ from namndbok.fileio import atomic_write_text
 from namndbok.journal import journaled
 from namndbok.las import LOCK, lock_file_text, lock_lines, with_lock_lines
 from namndbok.ledgerfile import canonical, root_option_lines
-from namndbok.loading import load
+from namndbok.loading import faults, load, where
 
 INCLUDE = 'include "*/las.beancount"'
 
@@ -54,20 +54,33 @@ def lock_period(ledger: Path, entries, options, end: datetime.date) -> LockResul
     locks_file = folder / "las.beancount"
     periods = existing_locks(locks_file) | {(start, end)}
     text = render(periods, Roots.from_options(options), end.year)
-    with journaled(ledger, f"namndbok period-close {end:%Y-%m} --las") as originals:
+    changed, _ = write_lock(ledger, f"namndbok period-close {end:%Y-%m} --las", prints, {locks_file: canonical(text)},
+                            INCLUDE, entries, start, end)
+    return LockResult(start, end, prints, changed)
+
+
+def write_lock(ledger: Path, command: str, prints: Path, files: dict[Path, str], include: str,
+               entries, start: datetime.date, end: datetime.date):
+    """Lock start … end (journaled, all or nothing): the fingerprint file `prints`, the
+    `files` that hold the lock directive, the main file's plugin and include lines. The
+    ledger must then load clean (else LockError, and everything is put back), and the
+    fingerprints are written again from the ledger as it now loads (its files' hashes
+    included), so a re-run writes the same. (changed, the load) — the load is None when
+    no file changed (the ledger is the one `entries` came from)."""
+    with journaled(ledger, command) as originals:
         original_lock = originals.keep(prints)
         changed = originals.write(prints, lock_file_text(original_lock, entries, start, end, ledger.parent))
-        changed = originals.write(locks_file, canonical(text)) or changed
-        originals.write(ledger, with_lock_lines(ledger.read_text(encoding="utf-8"), INCLUDE))
-        locked, errors, _ = load(ledger, fresh=True)  # what was written, not a kept load
-        faults = [e for e in errors if not e.message.startswith("Varning:")]
-        if faults:  # the journal puts everything back as it was
-            first = faults[0]
-            raise LockError(f"Låset skrevs inte: liggaren läste inte rent efteråt "
-                            f"({first.source.get('filename')}:{first.source.get('lineno')}: {first.message}).")
-        # The lock as the files now are (their hashes included): a re-run writes the same.
-        changed = originals.write(prints, lock_file_text(original_lock, locked, start, end, ledger.parent)) or changed
-    return LockResult(start, end, prints, changed)
+        for path, text in files.items():
+            changed = originals.write(path, text) or changed
+        changed = originals.write(ledger, with_lock_lines(ledger.read_text(encoding="utf-8"), include)) or changed
+        if not changed:
+            return False, None
+        loaded = load(ledger, fresh=True)  # what was written, not a kept load
+        wrong = faults(loaded[1])
+        if wrong:  # the journal puts everything back as it was
+            raise LockError(f"liggaren läste inte rent efteråt ({where(wrong[0])}: {wrong[0].message}); inget ändrades.")
+        originals.write(prints, lock_file_text(original_lock, loaded[0], start, end, ledger.parent))
+    return True, loaded
 
 
 def existing_locks(locks_file: Path) -> set[tuple[datetime.date, datetime.date]]:

@@ -38,9 +38,12 @@ from namndbok.swedish import format_number
 class Figure(NamedTuple):
     step: str
     seconds: float
-    rows: int
-    megabytes: float
     peak_mb: float
+
+
+def number_text(value: float, decimals: int = 0) -> str:
+    """A figure the Swedish way: 1234.5 → '1 235', with one decimal '1 234,5'."""
+    return format_number(Decimal(str(value)), decimals)
 
 
 def generate_sie(path: Path, rows: int, plan: Kontoplan, year: int = 2027, seed: int = 1,
@@ -76,12 +79,13 @@ def generate_sie(path: Path, rows: int, plan: Kontoplan, year: int = 2027, seed:
             handle.write(line.encode("cp437") + b"\r\n")
 
 
-def _measure(step: str, rows: int, megabytes: float, work) -> Figure:
-    """Time one step; the memory is the process's peak so far (RSS), as tracing it would slow it."""
+def _measure(step: str, work) -> tuple[Figure, object]:
+    """Time one step: its figure and what `work` returned. The memory is the process's peak so far
+    (RSS), as tracing it would slow it."""
     start = time.perf_counter()
-    work()
+    result = work()
     seconds = time.perf_counter() - start
-    return Figure(step, seconds, rows, megabytes, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return Figure(step, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), result
 
 
 class StepFigure(NamedTuple):
@@ -95,12 +99,9 @@ class StepFigure(NamedTuple):
     peak_mb: float  # the process's peak RSS (largest of the runs)
 
     def cells(self) -> list[str]:
-        def number(value: float) -> str:
-            return f"{value:,.0f}".replace(",", " ")
-
-        return [self.step, number(self.rows), f"{self.megabytes:.1f}".replace(".", ","), f"{self.seconds:.2f}".replace(".", ","),
-                f"{self.cpu_seconds:.2f}".replace(".", ","), number(self.rows / self.seconds if self.seconds else 0),
-                f"{self.megabytes / self.seconds if self.seconds else 0:.1f}".replace(".", ","), number(self.peak_mb)]
+        return [self.step, number_text(self.rows), number_text(self.megabytes, 1), number_text(self.seconds, 2),
+                number_text(self.cpu_seconds, 2), number_text(self.rows / self.seconds if self.seconds else 0),
+                number_text(self.megabytes / self.seconds if self.seconds else 0, 1), number_text(self.peak_mb)]
 
 
 HEADER = ["steg", "rader", "MB", "tid s", "CPU s", "rader/s", "MB/s", "toppminne MB"]
@@ -131,7 +132,7 @@ def run(example_dir: Path, sizes: list[int], modes: tuple[str, ...] = MODES, rep
         tmp = Path(tmp)
         for rows in sizes:
             export = tmp / f"stor-{rows}.se"
-            say(f"Skapar en SIE 4-fil med {rows:,} rader …".replace(",", " "))
+            say(f"Skapar en SIE 4-fil med {number_text(rows)} rader …")
             generate_sie(export, rows, plan)
             readings = (READING, READING_SUMMED) if "summerad" in modes else (READING,)
             figures += time_sie(example_dir, export, rows, (*readings, *(f"importera {mode}" for mode in modes)), repeat, say)
@@ -152,7 +153,7 @@ def time_sie(example_dir: Path, export: Path, rows: int, steps: tuple[str, ...],
                 copy = None
                 if step not in (READING, READING_SUMMED):
                     copy = bench_copy(example_dir, Path(tmp) / f"exempel-{number}")
-                say(f"{step}: {rows:,} rader".replace(",", " ") + f", körning {number + 1} av {repeat} …")
+                say(f"{step}: {number_text(rows)} rader, körning {number + 1} av {repeat} …")
                 runs.append(_in_fresh_process(example_dir, export, step.removeprefix("importera "), copy))
                 if copy is not None:
                     shutil.rmtree(copy)
@@ -187,8 +188,10 @@ def _in_fresh_process(example_dir: Path, export: Path, step: str, copy: Path | N
     try:
         result = receiver.recv()
     except EOFError:
-        result = ("fel", f"mätprocessen avslutades utan svar (kod {process.join() or process.exitcode})")
+        result = None
     process.join()
+    if result is None:
+        result = ("fel", f"mätprocessen avslutades utan svar (kod {process.exitcode})")
     if result[0] == "fel":
         raise RuntimeError(f"{step}: {result[1]}")
     return result
@@ -257,12 +260,12 @@ class LoadFigure(NamedTuple):
     def line(self) -> str:
         ours, ratio = self.total_ms - self.without_ms, self.overhead
         parts = "  ".join(f"{name.removeprefix('plugins.')} {ms:.0f}" for name, ms in self.ours_ms.items())
-        line = (f"{self.label:<34} {self.entries:>9,} poster  laddning {self.total_ms:7.0f} ms  "
-                f"våra plugins {ours:6.0f} ms (+{ratio * 100:.0f} % mot utan)  [{parts}]").replace(",", " ")
+        line = (f"{self.label:<34} {number_text(self.entries):>9} poster  laddning {self.total_ms:7.0f} ms  "
+                f"våra plugins {ours:6.0f} ms (+{ratio * 100:.0f} % mot utan)  [{parts}]")
         if self.kept is not None:
             kept = self.kept
             line += (f"\n{'':<34} sparad laddning: läses på {kept.read_ms:.0f} ms "
-                     f"({format_number(Decimal(str(kept.megabytes)), 1)} MB; att spara den tar {kept.keep_ms:.0f} ms en gång)")
+                     f"({number_text(kept.megabytes, 1)} MB; att spara den tar {kept.keep_ms:.0f} ms en gång)")
         return line
 
 
@@ -302,7 +305,7 @@ def time_kept(ledger: Path, result, repeat: int = 5) -> KeptFigure:
         load_cache.RACY_SECONDS = load_cache.MIN_SECONDS = 0
         try:
             start = time.perf_counter()
-            load_cache.write(ledger, result, load_cache.now(), load_cache.now())
+            load_cache.write(ledger, result, time.time(), time.time())
             keep = time.perf_counter() - start
             size = load_cache.cache_path(ledger).stat().st_size / 1e6
             reads = []
@@ -351,7 +354,7 @@ def run_load(example_dir: Path, sizes: list[int], say=print) -> list[LoadFigure]
     for rows in sizes:
         with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
             ledger = large_copy(example_dir, Path(tmp), rows, say=say)
-            figures.append(time_load(ledger, f"Exempelnämnden + {rows:,} rader".replace(",", " "), repeat=3, kept=True))
+            figures.append(time_load(ledger, f"Exempelnämnden + {number_text(rows)} rader", repeat=3, kept=True))
     return figures
 
 
@@ -366,7 +369,7 @@ def large_copy(example_dir: Path, folder: Path, rows: int, year: int = 2027, say
 
     copy = bench_copy(example_dir, folder / "exempel")
     export = folder / "stor.se"
-    say(f"Importerar {rows:,} genererade rader (detaljerad) i en kopia …".replace(",", " "))
+    say(f"Importerar {number_text(rows)} genererade rader (detaljerad) i en kopia …")
     pairs = budgeted_pairs(example_dir / "socialnamnden.beancount", year) if budgeted else None
     generate_sie(export, rows, load_kontoplan(example_dir / "kontoplan.toml"), year=year, pairs=pairs)
     run_import(copy / "socialnamnden.beancount", read_sie, "sie", export, "detaljerad")
@@ -396,14 +399,15 @@ def run_period_close(example_dir: Path, date: datetime.date, repeat: int = 3) ->
         copy = Path(tmp) / "exempel"
         shutil.copytree(example_dir, copy)
         ledger = copy / "socialnamnden.beancount"
-        held: list = []
-        figures.append(_measure("Ladda liggaren", 1, 0, lambda: held.append(load(ledger, fresh=True))))
-        loaded = held[0]
+        figure, loaded = _measure("Ladda liggaren", lambda: load(ledger, fresh=True))
+        figures.append(figure)
         for label, pdf in (("Rapportpaketet utan PDF", False), ("Rapportpaketet med PDF", True)):
             best = None
             for _ in range(repeat):
                 shutil.rmtree(copy / "rapporter", ignore_errors=True)  # so that every file is written
-                figure = _measure(label, 1, 0, lambda pdf=pdf: write_period_set(ledger, *loaded, date, pdf))
+                figure, written = _measure(label, lambda pdf=pdf: write_period_set(ledger, *loaded, date, pdf))
+                if written.pdf_error:
+                    raise RuntimeError(written.pdf_error)
                 best = figure if best is None or figure.seconds < best.seconds else best
             figures.append(best)
     return figures

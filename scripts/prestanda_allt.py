@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import datetime
 import tempfile
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from namndbok.swedish import format_number
-from scripts.jamfor import MISSING_TOOLS, TOOLS, Result, available_tools, ledger_case, measure
+from scripts.jamfor import TOOLS, Result, ledger_case, measure, tools_or_warn
 from scripts.prestanda import MODES, Figure, LoadFigure, StepFigure, large_copy, run_period_close, time_load, time_sie, trans_rows
+from scripts.prestanda import number_text as _n
 from scripts.prestanda_fava import GOAL, INCOME, LedgerTimings, Timing, time_ledger
 
 EXAMPLE_SIE = Path("import") / "sie-2026-11.se"  # the example committee's own SIE export, beside its ledger
@@ -67,7 +66,7 @@ class Measured(NamedTuple):
 
 
 def measure_committee(label: str, rows: int | None, folder: Path, example_dir: Path, sie_file: Path, sie_source: str,
-                      date: datetime.date, runs: int, say: Callable[[str], None]) -> Measured:
+                      date: datetime.date, runs: int, tools: list[str], say: Callable[[str], None]) -> Measured:
     """Every part for the committee whose ledger folder is `folder` (a copy of the example's layout)."""
     ledger = folder / MAIN_FILE
     steps = tuple(f"importera {mode}" for mode in MODES)
@@ -75,7 +74,6 @@ def measure_committee(label: str, rows: int | None, folder: Path, example_dir: P
     say(f"{label}: laddning …")
     load = time_load(ledger, label, repeat=runs)
     say(f"{label}: budget mot utfall i Nämndbok, hledger och ledger …")
-    tools = available_tools()
     with tempfile.TemporaryDirectory(prefix="namndbok-allt-") as tmp:
         budget = measure(ledger_case(label, rows, ledger, Path(tmp), date.year), runs, tools)
     say(f"{label}: Favas sidor …")
@@ -88,21 +86,15 @@ def measure_committee(label: str, rows: int | None, folder: Path, example_dir: P
 def run(example_dir: Path, rows: int, date: datetime.date, runs: int = 3,
         say: Callable[[str], None] = print) -> list[Measured]:
     """The example committee, then the example with `rows` generated SIE rows of the period's year imported."""
-    missing = [t for t in TOOLS if t not in available_tools()]
-    if missing:
-        say(MISSING_TOOLS.format(tools=" och ".join(missing)))
+    tools = tools_or_warn(say)
     own = example_dir / EXAMPLE_SIE
-    out = [measure_committee("Exempelnämnden", None, example_dir, example_dir, own, "egen export", date, runs, say)]
+    out = [measure_committee("Exempelnämnden", None, example_dir, example_dir, own, "egen export", date, runs, tools, say)]
     with tempfile.TemporaryDirectory(prefix="namndbok-allt-") as tmp:
         ledger = large_copy(example_dir, Path(tmp), rows, year=date.year, say=say, budgeted=True)
-        label = f"Exempelnämnden + {format_number(rows, 0)} rader"
+        label = f"Exempelnämnden + {_n(rows)} rader"
         out.append(measure_committee(label, rows, ledger.parent, example_dir, Path(tmp) / "stor.se", "genererad",
-                                     date, runs, say))
+                                     date, runs, tools, say))
     return out
-
-
-def _n(value: float, decimals: int = 0) -> str:
-    return format_number(Decimal(str(value)), decimals)
 
 
 def _seconds_and_ratio(result: Result, tool: str) -> str:
@@ -127,7 +119,7 @@ def table_rows(measured: list[Measured]) -> list[list[str]]:
     out += [row("Poster i liggaren", lambda m: _n(m.load.entries)),
             row("Laddning utan våra plugins, ms", lambda m: _n(m.load.without_ms)),
             row("Laddning med våra plugins, ms", lambda m: _n(m.load.total_ms)),
-            row("Våra plugins tillägg, %", lambda m: f"+{_n(m.load.overhead * 100)}"),
+            row("Tillägg från våra plugins, %", lambda m: f"+{_n(m.load.overhead * 100)}"),
             row("Budget mot utfall: Nämndbok, s", lambda m: _n(m.budget.seconds["namndbok"], 2))]
     out += [row(f"Budget mot utfall: {tool}, s (kvot)", lambda m, tool=tool: _seconds_and_ratio(m.budget, tool)) for tool in TOOLS]
     out += [row("Budget mot utfall: summorna stämmer", lambda m: "ja" if not m.budget.differences

@@ -32,6 +32,7 @@ from urllib.parse import quote
 from typing import Iterator, NamedTuple
 
 from namndbok.swedish import format_number
+from scripts.prestanda import aligned, large_copy
 
 MONTH = "2026-03"  # the time filter of the filtered pages: a month of the example's current year
 INCOME = "Resultaträkning (Fava)"
@@ -221,8 +222,6 @@ def run(example_dir: Path, sizes: list[int], repeat: int = 7, profile: bool = Fa
         say=print) -> Iterator[LedgerTimings]:
     """The example ledger, then copies with N generated SIE rows of its current year
     imported; each ledger's timings as soon as they are measured."""
-    from scripts.prestanda import large_copy
-
     yield time_ledger(example_dir / "socialnamnden.beancount", "Exempelnämnden", repeat, profile=profile)
     for rows in sizes:
         with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
@@ -238,13 +237,10 @@ def _thousands(n: int) -> str:
 def lines(result: LedgerTimings) -> list[str]:
     """The ledger's heading and a line per page: ms and the ratio to the income statement,
     warm and after a load."""
-    width = max(len(t.label) for t in result.timings)
-    out = [f"{result.label} ({_thousands(result.entries)} poster)",
-           f"  {'sida':<{width}}  {'varm':>8}     {'kvot':>5}  {'efter laddning':>14}     {'kvot':>5}"]
-    for t in result.timings:
-        out.append(f"  {t.label:<{width}}  {format_number(t.ms, 0):>8} ms  {format_number(t.ratio, 2):>5}  "
-                   f"{format_number(t.cold_ms, 0):>14} ms  {format_number(t.cold_ratio, 2):>5}"
-                   + ("  över målet" if t.over() else ""))
+    rows = [["sida", "varm", "kvot", "efter laddning", "kvot", ""]]
+    rows += [[t.label, f"{format_number(t.ms, 0)} ms", format_number(t.ratio, 2), f"{format_number(t.cold_ms, 0)} ms",
+              format_number(t.cold_ratio, 2), "över målet" if t.over() else ""] for t in result.timings]
+    out = [f"{result.label} ({_thousands(result.entries)} poster)", *(f"  {line}" for line in aligned(rows).splitlines())]
     for page, text in result.profiles.items():
         out += ["", f"Profil (cProfile) för {page} efter laddning, {result.label}:", text]
     return out

@@ -8,7 +8,7 @@ import re
 
 import click
 
-from namndbok.accounts import RESULT_KINDS
+from namndbok.accounts import NETTO, RESULT_KINDS
 from namndbok.engine import GROUPINGS, Table
 from namndbok.present import format_measure
 from namndbok.swedish import MONTHS_SHORT
@@ -74,6 +74,6 @@ def print_table(table: Table, unit: str, decimals: int, title: str, total_label:
     Console().print(rich_table)
 
 
-KIND_CHOICES = {"netto": ("intäkt", "kostnad"), "resultat": RESULT_KINDS}
+KIND_CHOICES = {"netto": NETTO, "resultat": RESULT_KINDS}
 TOTAL_LABELS = {"netto": "Nettokostnader", "resultat": "Årets resultat"}
 GROUP_CHOICES = GROUPINGS

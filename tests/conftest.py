@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -62,6 +63,36 @@ def write_ledger(tmp_path):
     return write
 
 
+def run(*args):
+    """`namndbok ARGS` in this process: (exit code, what it printed)."""
+    from click.testing import CliRunner
+
+    from scripts.cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def example_copy(tmp_path):
+    """A copy of the example in tmp_path/exempel, without its report sets: its main file."""
+    copy = tmp_path / "exempel"
+    shutil.copytree(EXAMPLE_DIR, copy, ignore=shutil.ignore_patterns("rapporter"))
+    return copy / EXAMPLE_LEDGER.name
+
+
+def snapshot(folder):
+    """Every file below `folder`, but the period's report sets (derived, rewritten by the next run):
+    {relative path: (bytes, mtime in ns)}."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file() and "rapporter" not in p.parts}
+
+
+def contents(shot):
+    """A snapshot's files without their mtimes: {relative path: bytes}."""
+    return {name: data for name, (data, _) in shot.items()}
+
+
 def line_of(path, needle: str) -> int:
     """The first line of a file that contains `needle`."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -77,7 +108,8 @@ def free_port() -> int:
 
 
 def start_fava(*args: str, timeout: float = 90):
-    """`namndbok fava ARGS` on a free port, answering: (process, the URL it printed)."""
+    """`namndbok fava ARGS` on a free port, answering: (process, the URL it printed,
+    everything it printed up to and including that URL)."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "scripts.cli", "fava", *args, "--port", str(port)],
@@ -94,7 +126,7 @@ def start_fava(*args: str, timeout: float = 90):
         if not line:
             break
         lines.append(line)
-        match = re.search(r"(http://127\.0\.0\.1:\d+/\S+)", line)
+        match = re.search(r"(http://[^/\s]+:\d+/\S+)", line)
         if match:
             url = match.group(1)
     if url is None:
@@ -107,13 +139,13 @@ def start_fava(*args: str, timeout: float = 90):
             break
         except OSError:
             time.sleep(0.2)
-    return proc, url
+    return proc, url, "".join(lines)
 
 
 @pytest.fixture(scope="session")
 def fava_url():
     """Start `namndbok fava` on the example ledger; yield its income statement URL."""
-    proc, url = start_fava(timeout=60)
+    proc, url, _ = start_fava(timeout=60)
     yield url
     proc.terminate()
     proc.wait(timeout=10)

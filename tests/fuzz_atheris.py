@@ -34,7 +34,9 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
 SETTINGS = ("periodisering", "nyckeltal", "import")  # the other TOML files beside the ledger
-TARGETS = ("sie", "huvudbok", "budget", "volymer", "volymer-xlsx", "kontoplan", "layout", *SETTINGS)
+EXPORTS = {"sie": "export.se", "huvudbok": "huvudbok.csv", "budget": "budget.csv", "volymer": "volymer.csv",
+           "volymer-xlsx": "volymer.xlsx"}  # target: its name in test_fuzz_readers.READERS (TOML targets: <target>.toml)
+TARGETS = (*EXPORTS, "kontoplan", "layout", *SETTINGS)
 EXECUTED = re.compile(rb"stat::number_of_executed_units:\s+(\d+)")  # printed on a crash too
 
 
@@ -69,35 +71,15 @@ def one_input(target: str):
 
     sys.path.insert(0, str(TESTS))
     with atheris.instrument_imports(include=["importers", "namndbok"]):
-        import test_fuzz_readers as known
-        from importers.budgetbok.reader import read_budget_workbook
-        from importers.huvudbok.reader import read_huvudbok
-        from importers.sie.importer import read_sie
-        from namndbok.kontoplan import KontoplanError, load_kontoplan
-        from importers.config import load_import_config
-        from importers.model import SourceError
-        from importers.volymer.reader import read_volume_list
-        from namndbok.layout import LayoutError, load_layout
-        from namndbok.nyckeltal import NyckeltalError, load_specs
-        from namndbok.periodisering import PeriodiseringError, load_periodisering
+        import test_fuzz_readers as known  # imports the readers (its READERS and FILE_READERS)
 
-    if target == "sie":
-        return lambda data: known.refused_cleanly(lambda d, p: read_sie(d, p, known.SIE_CONFIG), data, "export.se")
-    if target == "huvudbok":
-        return lambda data: known.refused_cleanly(lambda d, p: read_huvudbok(d, known.MAPPING, p), data, "huvudbok.csv")
-    if target == "budget":
-        return lambda data: known.refused_cleanly(read_budget_workbook, data, "budget.csv")
-    if target in ("volymer", "volymer-xlsx"):
-        path = "volymer.xlsx" if target == "volymer-xlsx" else "volymer.csv"
-        return lambda data: known.refused_cleanly(read_volume_list, data, path)
-    if target == "kontoplan":
-        return lambda data: known.refused_cleanly_from_file(load_kontoplan, data, "kontoplan.toml", KontoplanError)
-    if target in SETTINGS:
-        load, error = {"periodisering": (load_periodisering, PeriodiseringError),
-                       "nyckeltal": (lambda p: load_specs(p, known.PLAN), NyckeltalError),
-                       "import": (lambda p: load_import_config(p.parent), SourceError)}[target]
-        return lambda data: known.refused_cleanly_from_file(load, data, f"{target}.toml", error)
-    return lambda data: known.refused_cleanly_from_file(lambda p: load_layout(p, known.PLAN), data, "layout.toml", LayoutError)
+    if target in EXPORTS:
+        path = EXPORTS[target]
+        _, read = known.READERS[path]
+        return lambda data: known.refused_cleanly(read, data, path)
+    name = f"{target}.toml"
+    _, load, error = known.FILE_READERS[name]
+    return lambda data: known.refused_cleanly_from_file(load, data, name, error)
 
 
 def fuzz_in_this_process(target: str, corpus: Path, runs: int, seed: int, max_len: int, seconds: int) -> None:

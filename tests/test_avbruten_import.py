@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -13,7 +12,7 @@ from namndbok.kontoplan import load_kontoplan
 from scripts.cli import main
 from scripts.prestanda import generate_sie
 
-from conftest import EXAMPLE_DIR, REPO
+from conftest import REPO, contents, snapshot
 
 # Runs a real `namndbok` command in its own process and SIGKILLs that process
 # right after the n-th call of a write function: no Python cleanup, no `finally`.
@@ -46,33 +45,26 @@ def killed(write: str, after: int, *command):
     assert proc.returncode == -9, proc.stdout + proc.stderr
 
 
-def snapshot(folder):
-    """Every file below `folder`, but the period's report set (derived, rewritten by the next run)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
-            if p.is_file() and "rapporter" not in p.parts and not p.name.endswith(".picklecache")}
-
-
-def test_a_killed_import_is_undone_by_the_next_command_and_can_then_run_again(tmp_path):
-    copy = tmp_path / "exempel"
-    shutil.copytree(EXAMPLE_DIR, copy)
-    ledger = copy / "socialnamnden.beancount"
+def test_a_killed_import_is_undone_by_the_next_command_and_can_then_run_again(example_copy, tmp_path):
+    ledger = example_copy
+    copy = ledger.parent
     export = tmp_path / "helar-2027.se"
     generate_sie(export, 600, load_kontoplan(copy / "kontoplan.toml"))  # twelve months, one file each
-    before = snapshot(copy)
+    before = contents(snapshot(copy))
 
     killed("importers.writer:atomic_write_text", 3, "import", export, ledger, "--lage", "detaljerad")
-    half = snapshot(copy)
+    half = contents(snapshot(copy))
     written = sorted(k for k in half if k.startswith("2027/utfall/"))
     assert written == ["2027/utfall/2027-01.beancount", "2027/utfall/2027-02.beancount", "2027/utfall/2027-03.beancount"]
 
     result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
     assert "Ett avbrutet `namndbok import` har ångrats: 3 filer är som före kommandot" in result.stderr
     assert result.exit_code == 0, result.output
-    assert snapshot(copy) == before
+    assert contents(snapshot(copy)) == before
 
     result = CliRunner().invoke(main, ["import", str(export), str(ledger), "--lage", "detaljerad"])
     assert result.exit_code == 0, result.output
-    assert len([k for k in snapshot(copy) if k.startswith("2027/utfall/")]) == 12
+    assert len([k for k in contents(snapshot(copy)) if k.startswith("2027/utfall/")]) == 12
     assert not (copy / ".namndbok-avbruten").exists()
 
 
@@ -81,36 +73,36 @@ def test_a_killed_bokslut_is_undone_by_the_next_command_and_can_then_run_again(w
 
     ledger, _, errors, _ = write_ledger(months(2024) + months(2025))
     assert errors == []
-    before = snapshot(ledger.parent)
+    before = contents(snapshot(ledger.parent))
     killed("namndbok.journal:Originals.write", 2, "bokslut", "2024", ledger)  # las.txt and bokslut.beancount written
-    half = snapshot(ledger.parent)
+    half = contents(snapshot(ledger.parent))
     assert "2024/bokslut.beancount" in half and "2024/las.txt" in half
     assert half["main.beancount"] == before["main.beancount"]
 
     result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
     assert "Ett avbrutet `namndbok bokslut 2024` har ångrats: 2 filer är som före kommandot" in result.stderr
     assert result.exit_code == 0, result.output
-    assert snapshot(ledger.parent) == before
+    assert contents(snapshot(ledger.parent)) == before
 
     result = CliRunner().invoke(main, ["bokslut", "2024", str(ledger)])
     assert result.exit_code == 0 and "Bokslutet för 2024 är skrivet" in result.output, result.output
     assert not (ledger.parent / ".namndbok-avbruten").exists()
 
 
-def test_a_killed_period_lock_is_undone_by_the_next_command_and_can_then_run_again(tmp_path):
+def test_a_killed_period_lock_is_undone_by_the_next_command_and_can_then_run_again(example_copy):
     from test_las_period import example_before_the_locks
 
-    ledger = example_before_the_locks(tmp_path)
+    ledger = example_before_the_locks(example_copy)
     copy = ledger.parent
-    before = snapshot(copy)
+    before = contents(snapshot(copy))
     killed("namndbok.journal:Originals.write", 2, "period-close", "2026-08", ledger, "--las", "--utan-pdf")
-    half = snapshot(copy)
+    half = contents(snapshot(copy))
     assert "2026/las.beancount" in half and "2026/las-2026-08-31.txt" in half
 
     result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
     assert "Ett avbrutet `namndbok period-close 2026-08 --las` har ångrats: 2 filer" in result.stderr
     assert result.exit_code == 0, result.output
-    assert snapshot(copy) == before
+    assert contents(snapshot(copy)) == before
 
     result = CliRunner().invoke(main, ["period-close", "2026-08", str(ledger), "--las", "--utan-pdf"])
     assert result.exit_code == 0 and "är nu låst" in result.output, result.output
@@ -137,5 +129,5 @@ def test_a_journal_of_a_command_still_running_is_left_alone(write_ledger):
         writer.kill()
         writer.wait()
     result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
-    assert "Ett avbrutet `namndbok import` har ångrats: 1 filer" in result.stderr
+    assert "Ett avbrutet `namndbok import` har ångrats: 1 fil är som före kommandot" in result.stderr
     assert ledger.read_text(encoding="utf-8") == text + "; före\n" and not journal.exists()

@@ -8,11 +8,11 @@ import urllib.request
 from decimal import Decimal
 
 import pytest
-from click.testing import CliRunner
 
 from namndbok.eget_kapital import roll_forward
 from namndbok.ledgerdata import read_ledger
-from scripts.cli import main
+
+from conftest import run
 
 D = Decimal
 
@@ -36,11 +36,6 @@ def ledger(write_ledger):
     path, _, errors, _ = write_ledger(months(2024) + months(2025) + months(2026, upto=2))
     assert errors == []
     return path
-
-
-def run(*args):
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
 
 
 def test_closing_writes_the_entries_and_twice_is_a_no_op(ledger):

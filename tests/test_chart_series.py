@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal as D
 
-from namndbok.chart_series import NETTO, monthly_netto, per_enhet_by_month, prognos_by_follow_up
+from namndbok.accounts import NETTO
+from namndbok.chart_series import monthly_netto, per_enhet_by_month, prognos_by_follow_up
 from namndbok.engine import compute
 from namndbok.ledgerdata import read_ledger
 from namndbok.nyckeltal import NyckeltalSpec, parse_volumes
@@ -56,7 +57,7 @@ def test_one_point_per_follow_up_with_the_tables_prognos(example_ledger):
 
 
 def test_per_enhet_is_each_month_alone(write_ledger):
-    from tests.test_nyckeltal import VOLUME_LEDGER
+    from test_nyckeltal import VOLUME_LEDGER
 
     _, entries, errors, options = write_ledger('plugin "plugins.volymer"\n' + VOLUME_LEDGER)
     assert errors == []

@@ -7,24 +7,17 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from click.testing import CliRunner
 
 from namndbok.accounts import RESULT_KINDS
 from namndbok.engine import compute
 from namndbok.ledgerdata import read_ledger
 from namndbok.nyckeltal import parse_volumes
-from scripts.cli import main
 
-from conftest import EXAMPLE_LEDGER
+from conftest import EXAMPLE_LEDGER, run
 
 ORE = Decimal("0.01")
 DATE = datetime.date(2026, 10, 31)
 KINDS = ", ".join(f"'{k}'" for k in sorted(RESULT_KINDS))
-
-
-def run(*args):
-    result = CliRunner().invoke(main, [*args])
-    return result.exit_code, result.output
 
 
 @pytest.fixture(scope="module")

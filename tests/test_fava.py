@@ -5,9 +5,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 
@@ -59,22 +56,11 @@ def _listening(port: int) -> set[str]:
 
 
 def _serve(*args):
-    """Start `namndbok fava` with `args`; (process, its port, what it printed before it answered)."""
-    from conftest import REPO, free_port
+    """Start `namndbok fava` with `args`; (process, its port, what it printed up to its address)."""
+    from conftest import start_fava
 
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "scripts.cli", "fava", "--port", str(port), *args], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    printed = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        printed.append(line)
-        if "Avsluta med Ctrl+C" in line or not line:
-            break
-    while time.monotonic() < deadline and not _listening(port):
-        time.sleep(0.2)
-    return proc, port, "".join(printed)
+    proc, url, printed = start_fava(*args, timeout=60)
+    return proc, int(re.search(r":(\d+)/", url).group(1)), printed
 
 
 @pytest.mark.slow

@@ -213,7 +213,7 @@ def hostile_fava(tmp_path_factory):
     old = '"5731" = { namn = "Institutionsvård (HVB) barn och unga"'
     assert old in text
     plan.write_text(text.replace(old, f'"5731" = {{ namn = "{HOSTILE_NAME}"'), encoding="utf-8")
-    proc, url = start_fava(str(main_file))
+    proc, url, _ = start_fava(str(main_file))
     yield _base(url)
     proc.terminate()
     proc.wait(timeout=10)

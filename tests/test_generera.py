@@ -32,7 +32,6 @@ from scripts.cli import main
 from scripts.generera import AVRAKNING, KOMMUNBIDRAG, committees, decide_budget, generate, vouchers
 from scripts.jamfor import TOOLS, engine_per_verksamhet, parse_hledger, parse_ledger, per_verksamhet, tool_command
 
-from conftest import EXAMPLE_DIR
 
 YEARS = [2025, 2026]
 ROWS = 3001

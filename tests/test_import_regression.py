@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -25,8 +24,7 @@ import pytest
 from importers.run import run_import
 from importers.sie.importer import read_sie
 from namndbok.kontoplan import load_kontoplan
-from scripts.period_lock import drop_period_locks
-from scripts.prestanda import generate_sie
+from scripts.prestanda import bench_copy, generate_sie
 
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import EXAMPLE_DIR  # noqa: E402
@@ -87,12 +85,10 @@ SCENARIOS = {
 
 def run_scenario(name: str, folder: Path) -> dict[str, list]:
     """{relative path: [sha256, size]} of every file the scenario's imports changed."""
-    copy = folder / "exempel"
-    shutil.copytree(EXAMPLE_DIR, copy)
-    ledger = copy / "socialnamnden.beancount"
     # The scenarios append to 2026's months, which the example has since locked up to
     # the delår (period-close --las): the copy goes without those locks.
-    drop_period_locks(ledger)
+    copy = bench_copy(EXAMPLE_DIR, folder / "exempel")
+    ledger = copy / "socialnamnden.beancount"
     before = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()}
     plan = load_kontoplan(copy / "kontoplan.toml")
     for number, (year, rows, seed, vary, mode) in enumerate(SCENARIOS[name]):

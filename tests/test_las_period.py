@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 
 import pytest
-from click.testing import CliRunner
 
-from scripts.cli import main
+from scripts.period_lock import drop_period_locks
 
-from conftest import EXAMPLE_DIR
+from conftest import contents, run, snapshot
 
 LATE_INVOICE = """
 {date} * "Sen faktura"
@@ -25,34 +23,17 @@ CORRECTION = """
 """
 
 
-def run(*args):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    return result.exit_code, result.output
-
-
-def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in folder.rglob("*") if p.is_file() and "rapporter" not in p.parts}
-
-
-def contents(shot):
-    return {name: data for name, (data, _) in shot.items()}
-
-
-def example_before_the_locks(tmp_path):
-    """A copy of the example as it was before tertial 1 and the delår of 2026 were locked."""
-    copy = tmp_path / "exempel"
-    shutil.copytree(EXAMPLE_DIR, copy, ignore=shutil.ignore_patterns("rapporter"))
-    for lock in (copy / "2026").glob("las*"):
+def example_before_the_locks(main_file):
+    """A copy of the example (`example_copy`) as it was before tertial 1 and the delår of 2026 were locked."""
+    for lock in (main_file.parent / "2026").glob("las*"):
         lock.unlink()
-    main_file = copy / "socialnamnden.beancount"
-    main_file.write_text(main_file.read_text(encoding="utf-8").replace('include "*/las.beancount"\n', ""), encoding="utf-8")
+    drop_period_locks(main_file)
     return main_file
 
 
 @pytest.fixture
-def example(tmp_path):
-    return example_before_the_locks(tmp_path)
+def example(example_copy):
+    return example_before_the_locks(example_copy)
 
 
 def appended(path, text):
@@ -249,3 +230,17 @@ def test_a_lock_file_of_the_first_format_still_locks_and_the_next_close_rewrites
     code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
     assert code == 0 and "är nu låst" in out, out
     assert lock.read_text(encoding="utf-8").startswith("# Nämndbok lås 2")
+
+
+def test_a_correction_in_one_file_does_not_hide_an_entry_gone_from_another(example):
+    """A referenced correction explains an entry it replaces in its own file only."""
+    assert run("period-close", "2026-08", example, "--las", "--utan-pdf")[0] == 0
+    june = example.parent / "2026" / "utfall" / "2026-06.beancount"
+    blocks = june.read_text(encoding="utf-8").split("\n\n")
+    first = next(i for i, block in enumerate(blocks) if " * " in block)
+    june.write_text("\n\n".join(blocks[:first] + blocks[first + 1:]), encoding="utf-8")
+    may = example.parent / "2026" / "utfall" / "2026-05.beancount"
+    appended(may, CORRECTION.replace("2026-06-30", "2026-05-31"))
+    code, out = run("kontrollera", example)
+    assert code == 1
+    assert "men 1 post som fanns där vid stängningen saknas nu (2026/utfall/2026-06.beancount)" in out, out

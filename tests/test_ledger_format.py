@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,10 +31,9 @@ def test_every_file_of_the_example_is_as_bean_format_writes_it():
     assert unformatted(files) == []
 
 
-def test_files_written_by_import_and_bokslut_stay_as_bean_format_writes_them(tmp_path):
-    copy = tmp_path / "exempel"
-    shutil.copytree(EXAMPLE_DIR, copy)
-    ledger = copy / "socialnamnden.beancount"
+def test_files_written_by_import_and_bokslut_stay_as_bean_format_writes_them(example_copy, tmp_path):
+    ledger = example_copy
+    copy = ledger.parent
     before = {p: p.read_bytes() for p in copy.rglob("*.beancount")}
     result = CliRunner().invoke(main, ["import", str(copy / "import" / "sie-2026-11.se"), str(ledger), "--lage", "detaljerad"])
     assert result.exit_code == 0, result.output

@@ -147,3 +147,34 @@ def test_a_broken_cache_file_is_loaded_afresh_and_replaced(ledger, loads):
     version, inputs, _ = pickle.loads(path.read_bytes())
     assert version == load_cache.VERSION and str(ledger) in dict(inputs.files)
     assert loading.load(ledger) is not None and loads["n"] == 2
+
+
+def test_a_file_that_appears_after_beancounts_glob_is_not_taken_as_read(ledger, loads, monkeypatch):
+    """A new month file created between Beancount's own glob and the cache's record of it
+    was never parsed; such a load is not kept (else it would stand for a ledger it never read)."""
+    december = ledger.parent / "2026" / "utfall" / "2026-12.beancount"
+    head = (ledger.parent / "2026" / "utfall" / "2026-06.beancount").read_text(encoding="utf-8").split("\n\n")[0]
+    real = loading.loader.load_file
+
+    def load_then_a_file_appears(*args, **kwargs):
+        result = real(*args, **kwargs)
+        december.write_text(head + "\n" + NEW_MONTH, encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(loading.loader, "load_file", load_then_a_file_appears)
+    first = loading.load(ledger)
+    assert str(december) not in first[2]["include"]
+    assert not load_cache.cache_path(ledger.absolute()).exists()
+    monkeypatch.setattr(loading.loader, "load_file", real)
+    assert 777 in _utfall(loading.load(ledger), ":010:6410:")
+
+
+def test_an_indented_include_is_followed_too(ledger, loads):
+    extra = ledger.parent / "extra"
+    extra.mkdir()
+    ledger.write_text(ledger.read_text(encoding="utf-8") + '  include "extra/*.beancount"\n', encoding="utf-8")
+    loading.load(ledger)
+    head = (ledger.parent / "2026" / "utfall" / "2026-06.beancount").read_text(encoding="utf-8").split("\n\n")[0]
+    (extra / "december.beancount").write_text(head + "\n" + NEW_MONTH, encoding="utf-8")
+    result = loading.load(ledger)
+    assert loads["n"] == 2 and 777 in _utfall(result, ":010:6410:")

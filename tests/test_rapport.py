@@ -6,22 +6,15 @@ import csv
 import io
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from namndbok.layout import LayoutError, parse_layout
 from namndbok.kontoplan import load_kontoplan
-from scripts.cli import main
 
-from conftest import EXAMPLE_DIR, REPO
+from conftest import EXAMPLE_DIR, REPO, run
 from test_engine_fixture003 import COLUMNS, QUIRKS, fixture_rows, printed
 
 FIXTURE = REPO / "tests" / "fixtures" / "ledger003"
-
-
-def run(*args):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    return result.exit_code, result.output
 
 
 @pytest.mark.parametrize("layout, fixture", [
@@ -98,12 +91,9 @@ def test_resultatrakning_with_ackumulerat_resultat_and_a_kommunbidrag_column(tmp
     assert rows["Vård och omsorg om personer med funktionsnedsättning"] == ["", "-3,8"]  # no kommunbidrag at all
 
 
-def test_period_close_writes_the_set_once_and_refuses_an_unready_period(tmp_path):
-    import shutil
-
-    copy = tmp_path / "exempel"
-    shutil.copytree(EXAMPLE_DIR, copy)
-    ledger = copy / "socialnamnden.beancount"
+def test_period_close_writes_the_set_once_and_refuses_an_unready_period(example_copy, tmp_path):
+    ledger = example_copy
+    copy = ledger.parent
     code, out = run("period-close", "2026-08", ledger)
     assert code == 0, out
     folder = copy / "rapporter" / "2026-08"
@@ -160,15 +150,12 @@ def test_resultat_per_verksamhet_adds_up_to_the_nämnds_result():
     assert rows["Ej fördelat på verksamhet"][0] == "-10,0"  # year 2 of the repayment plan, on the nämnd
 
 
-def test_period_close_without_chromium_writes_the_rest_and_says_what_to_install(tmp_path, monkeypatch):
-    import shutil
-
+def test_period_close_without_chromium_writes_the_rest_and_says_what_to_install(example_copy, monkeypatch):
     import scripts.html_report
 
-    copy = tmp_path / "exempel"
-    shutil.copytree(EXAMPLE_DIR, copy)
+    copy = example_copy.parent
     monkeypatch.setattr(scripts.html_report.shutil, "which", lambda name: None)
-    code, out = run("period-close", "2026-08", copy / "socialnamnden.beancount")
+    code, out = run("period-close", "2026-08", example_copy)
     assert code == 1
     assert "PDF kräver Chromium" in out and "chromium-headless-shell" in out and "Traceback" not in out
     folder = copy / "rapporter" / "2026-08"

@@ -575,8 +575,10 @@ def test_summed_rows_of_a_large_file_keep_every_amount(tmp_path):
     from namndbok.kontoplan import load_kontoplan
     from scripts.prestanda import generate_sie
 
+    from conftest import EXAMPLE_DIR
+
     path = tmp_path / "stor.se"
-    generate_sie(path, 20_000, load_kontoplan(Path(__file__).resolve().parents[1] / "ledgers" / "exempel" / "kontoplan.toml"))
+    generate_sie(path, 20_000, load_kontoplan(EXAMPLE_DIR / "kontoplan.toml"))
     rows = parse_sie(path.read_bytes(), str(path)).rows
     summed = parse_sie(path.read_bytes(), str(path), summed=True)
     assert summed.vouchers[0].rows == [] and summed.row_count == len(rows) == 20_000

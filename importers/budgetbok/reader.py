@@ -38,7 +38,6 @@ table and its header, numbers, months, total and repeated rows) is shared with
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import functools
 import re
@@ -64,6 +63,7 @@ from importers.tabell import (
     text_at,
     xlsx_table,
 )
+from namndbok.periodisering import month_end  # noqa: F401  (shared with importers.volymer.reader)
 from namndbok.swedish import MONTHS, MONTHS_SHORT
 
 KOMMUNBIDRAG = "Kommunbidrag"
@@ -332,7 +332,3 @@ def _is_date(year: int, month: int, day: int) -> bool:
         return True
     except ValueError:
         return False
-
-
-def month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])

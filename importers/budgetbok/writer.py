@@ -19,13 +19,13 @@ from typing import NamedTuple
 
 from importers.budgetbok.reader import BudgetRow, read_budget_workbook
 from importers.config import load_import_config
-from importers.ledger_append import append_and_check, faults
+from importers.ledger_append import append_and_check
 from importers.model import SourceError
 from namndbok.accounts import KIND_KOMMUNBIDRAG, parse_account, result_account
 from namndbok.budget import TYPES
 from namndbok.kontoplan import check_account
 from namndbok.ledgerdata import read_ledger
-from namndbok.loading import load
+from namndbok.loading import faults, load
 
 INCLUDE = 'include "*/budget.beancount"'
 

@@ -41,7 +41,7 @@ def read_sie(data: bytes, path: str, config: SourceConfig, summed: bool = False)
         shown = " ".join(problems[:5]) + (f" (och {len(problems) - 5} till)" if len(problems) > 5 else "")
         raise SourceError(path, 0, f"Exporten stämmer inte med sina egna kontrollsummor, så något saknas eller är dubbelt: {shown} Exportera filen på nytt.")
     if sie.vouchers:
-        rows = sie.summed if summed else [row for voucher in sie.vouchers for row in voucher.rows]
+        rows = sie.summed if summed else sie.rows
     elif sie.psaldo:
         rows = rows_from_psaldo(sie)
     else:

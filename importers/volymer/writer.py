@@ -17,12 +17,12 @@ from pathlib import Path
 
 from beancount.core import data
 
-from importers.ledger_append import append_and_check, faults
+from importers.ledger_append import append_and_check
 from importers.model import SourceError
 from importers.volymer.reader import read_volume_list
 from namndbok.accounts import KIND_KOSTNAD, result_account
 from namndbok.ledgerdata import read_ledger
-from namndbok.loading import load
+from namndbok.loading import faults, load
 
 DIRECTIVE = "volym"
 INCLUDE = 'include "*/volymer.beancount"'
