@@ -13,6 +13,10 @@ Declared in a ledger with
 One report, "Nämndbok", with sub-pages chosen by the query parameter `sida`
 (budget, prognos, eget-kapital, nyckeltal). The report date is the end of
 Fava's time filter, or the last utfall date when there is none.
+
+After each load the extension also gives Fava's own budget module our budget
+(`namndbok_fava.budgets`), so that Fava's income statement and account reports
+show a budget column beside utfall.
 """
 
 from __future__ import annotations
@@ -42,9 +46,12 @@ class Namndbok(FavaExtensionBase):
     # -- the ledger, read once per load ------------------------------------
 
     def after_load_file(self) -> None:
+        from namndbok_fava.budgets import give_fava_budgets
+
         self._data = None
         self._data_key = None
         self._cache = {}
+        give_fava_budgets(self.ledger, self.data)  # Fava's own budget columns
 
     @property
     def data(self):

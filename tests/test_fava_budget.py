@@ -1,4 +1,4 @@
-"""Fava's own budget columns on our ledger: plugins.budget emits Fava's directives."""
+"""Fava's own budget columns on our ledger: the extension derives Fava's directives (namndbok.fava_budget)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ import pytest
 from beancount.core import data as bc_data
 
 from namndbok.engine import compute
+from namndbok.fava_budget import fava_budget_directives
 from namndbok.ledgerdata import read_ledger
 
 D = Decimal
 
 
 def test_emitted_directives_carry_the_periodisering(write_ledger):
-    _, entries, errors, _ = write_ledger(
+    _, entries, errors, options = write_ledger(
         """
 2025-12-10 custom "budgetbeslut" "Budget 2026"
   typ: "internbudget"
@@ -30,7 +31,8 @@ def test_emitted_directives_carry_the_periodisering(write_ledger):
         periodisering='[profiler]\n"halvår" = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]\n',
     )
     assert errors == []
-    fava = [e for e in entries if isinstance(e, bc_data.Custom) and e.type == "budget"]
+    assert not [e for e in entries if isinstance(e, bc_data.Custom) and e.type == "budget"]  # not in the load
+    fava = fava_budget_directives(read_ledger(entries, options))
     by_account = {}
     for e in fava:
         assert e.values[1].value == "monthly"
@@ -71,3 +73,36 @@ def test_fava_shows_the_same_monthly_budget_as_the_engine(fava_url, example_ledg
         assert abs(D(str(budget["budget_children"]["SEK"])) - month) < D("0.10"), date_range
         compared += 1
     assert compared == 12
+
+
+def test_fava_ledger_gets_our_budget_beside_its_own_directives(write_ledger):
+    """A real FavaLedger with our extension: Fava's budget module sees our derived budget
+    and a `custom "budget"` written by hand, and its entry groups are left as loaded."""
+    from fava.core import FavaLedger
+
+    path, entries, errors, _ = write_ledger(
+        """
+2025-01-01 custom "fava-extension" "namndbok_fava"
+2025-12-10 custom "budgetbeslut" "Budget 2026"
+  typ: "internbudget"
+  beslut: "SN 2025-12-10 §2"
+2026-01-01 custom "budgetrad" "Budget 2026" Intäkter:Socialnämnden:Kommunbidrag:589  -1200.00 SEK
+2026-01-01 custom "budgetrad" "Budget 2026" Kostnader:Socialnämnden:589:5020  1200.00 SEK
+2026-01-01 open Kostnader:Socialnämnden:589:4010
+2026-01-01 custom "budget" Kostnader:Socialnämnden:589:4010 "monthly" 31.00 SEK
+"""
+    )
+    assert errors == []
+    ledger = FavaLedger(str(path))
+    assert [e for e in ledger.errors if not e.message.startswith("Varning")] == []
+
+    def budget(account, begin, end):  # Fava sums a day's share at a time: to öre
+        return {currency: number.quantize(D("0.01")) for currency, number in ledger.budgets.calculate(account, begin, end).items()}
+
+    march = (datetime.date(2026, 3, 1), datetime.date(2026, 4, 1))
+    assert budget("Kostnader:Socialnämnden:589:5020", *march) == {"SEK": D("100.00")}
+    assert budget("Intäkter:Socialnämnden:Kommunbidrag:589", *march) == {"SEK": D("-100.00")}
+    assert budget("Kostnader:Socialnämnden:589:4010", *march) == {"SEK": D("31.00")}
+    assert budget("Kostnader:Socialnämnden:589:5020", datetime.date(2027, 1, 1), datetime.date(2027, 2, 1)) == {"SEK": D("0.00")}
+    customs = [e.type for e in ledger.all_entries_by_type.Custom]
+    assert customs.count("budget") == 1  # ours went to Fava's budget module, not into the ledger's entries
