@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from decimal import Decimal
-from typing import Iterable, NamedTuple
+from typing import Iterable, Mapping, NamedTuple
 
 from beancount.core import account as bc_account
 from beancount.core import amount as bc_amount
@@ -95,7 +95,7 @@ def parse_budget(entries: Iterable, currency: str) -> tuple[list[BudgetDecision]
     decisions: dict[str, BudgetDecision] = {}
     raw_lines = []
     for entry in entries:
-        if not isinstance(entry, data.Custom):
+        if entry.__class__ is not data.Custom:
             continue
         if entry.type == DECISION:
             decision = _decision(entry, len(decisions), errors)
@@ -114,22 +114,25 @@ def parse_budget(entries: Iterable, currency: str) -> tuple[list[BudgetDecision]
         ):
             errors.append(LedgerInputError(decision.meta, f"Budgetbeslutet '{decision.name}' ersätter '{decision.ersatter}', som inte finns som ett tidigare budgetbeslut.", None))
 
-    lines = []
-    for entry in raw_lines:
-        values = [v.value for v in entry.values]
-        types = [v.dtype for v in entry.values]
-        if len(values) != 3 or types[0] is not str or types[1] != bc_account.TYPE or not isinstance(values[2], bc_amount.Amount):
-            errors.append(LedgerInputError(entry.meta, 'En budgetrad skrivs: DATUM custom "budgetrad" "Beslutets namn" Konto Belopp SEK.', entry))
-            continue
-        version, account, amount = values
-        if version not in decisions:
-            errors.append(LedgerInputError(entry.meta, f"Budgetraden hör till beslutet '{version}', som inte finns. Skriv först ett custom \"budgetbeslut\" \"{version}\" med typ: och beslut:.", entry))
-            continue
-        if amount.currency != currency:
-            errors.append(LedgerInputError(entry.meta, f"Budgetraden är i {amount.currency}; liggaren räknar i {currency}.", entry))
-            continue
-        lines.append(BudgetLine(entry.date, version, account, amount.number, entry.meta.get("nyckel"), entry.meta))
+    lines = [line for line in (parse_line(entry, decisions, currency, errors) for entry in raw_lines) if line is not None]
     return sorted(decisions.values(), key=lambda d: d.order), lines, errors
+
+
+def parse_line(entry, decisions: Mapping[str, BudgetDecision], currency: str, errors: list) -> BudgetLine | None:
+    """One `custom "budgetrad"` directive, for a decision in `decisions`; None (and an error) if it is not one."""
+    values = entry.values
+    if (len(values) != 3 or values[0].dtype is not str or values[1].dtype != bc_account.TYPE
+            or not isinstance(values[2].value, bc_amount.Amount)):
+        errors.append(LedgerInputError(entry.meta, 'En budgetrad skrivs: DATUM custom "budgetrad" "Beslutets namn" Konto Belopp SEK.', entry))
+        return None
+    version, account, amount = values[0].value, values[1].value, values[2].value
+    if version not in decisions:
+        errors.append(LedgerInputError(entry.meta, f"Budgetraden hör till beslutet '{version}', som inte finns. Skriv först ett custom \"budgetbeslut\" \"{version}\" med typ: och beslut:.", entry))
+        return None
+    if amount.currency != currency:
+        errors.append(LedgerInputError(entry.meta, f"Budgetraden är i {amount.currency}; liggaren räknar i {currency}.", entry))
+        return None
+    return BudgetLine(entry.date, version, account, amount.number, entry.meta.get("nyckel"), entry.meta)
 
 
 def _decision(entry, order: int, errors: list) -> BudgetDecision | None:
@@ -178,37 +181,34 @@ def balance_warnings(
     lines: list[BudgetLine],
     refs: dict[str, AccountRef],
 ) -> list[BudgetWarning]:
-    """A warning for each decision after which a year's budget does not balance."""
-    typ_of = {d.name: d.typ for d in decisions}
-    lines_by_version = defaultdict(list)
+    """A warning for each decision after which a year's budget does not balance.
+
+    Each decision's lines are summed once, per year and nämnd and kind; the budget
+    after a decision is then the sum of the sums of the decisions in effect."""
+    touched_by: dict[str, set] = defaultdict(set)  # decision → (year, nämnd) its lines touch
+    sums_by: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))  # decision → (year, nämnd) → kind → sum
+    planned = {d.name for d in decisions if d.typ == PLANNED_RESULT}
     for line in lines:
-        lines_by_version[line.version].append(line)
+        ref = refs.get(line.account)
+        if ref is None:
+            continue
+        where = (line.date.year, ref.namnd)
+        touched_by[line.version].add(where)
+        if ref.kind in RESULT_KINDS and line.version not in planned:
+            sums_by[line.version][where][ref.kind] += line.amount
     warnings = []
     for decision in decisions:
-        touched = {(line.date.year, refs[line.account].namnd) for line in lines_by_version[decision.name] if line.account in refs}
+        touched = touched_by.get(decision.name)
         if not touched:
             continue
         in_effect = decisions_in_effect(decisions, decision.date, decision.name)
-        names = {d.name for d in in_effect}
         # A year is checked once it has its main budget (a KF frame or an internbudget).
-        main_years = {
-            (line.date.year, refs[line.account].namnd)
-            for d in in_effect if d.typ in MAIN_TYPES
-            for line in lines_by_version[d.name] if line.account in refs
-        }
+        main_years = set().union(*(touched_by.get(d.name, ()) for d in in_effect if d.typ in MAIN_TYPES))
         for year, namnd in sorted(touched & main_years, key=lambda t: (t[0], t[1] or "")):
             sums: dict[str, Decimal] = defaultdict(Decimal)
-            for line in lines:
-                ref = refs.get(line.account)
-                if (
-                    line.version in names
-                    and line.date.year == year
-                    and ref is not None
-                    and ref.namnd == namnd
-                    and ref.kind in RESULT_KINDS
-                    and typ_of[line.version] != PLANNED_RESULT
-                ):
-                    sums[ref.kind] += line.amount
+            for d in in_effect:
+                for kind, amount in sums_by[d.name][(year, namnd)].items():
+                    sums[kind] += amount
             gap = sum(sums.values())
             if gap != 0:
                 netto = sums["kostnad"] + sums["intäkt"] + sums["disposition"]

@@ -36,6 +36,7 @@ import datetime
 import functools
 import hashlib
 import os
+import re
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
@@ -135,25 +136,60 @@ def lock_file_text(original: str | None, entries, start: datetime.date, end: dat
     file of the first format, which had no fingerprints per file)."""
     text = fingerprint_text(entries, start, end, base)
     if original is not None:
-        old = _parse_lock_text(original)
-        if old.by_file is not None and old.by_file == _parse_lock_text(text).by_file:
+        old = LockFile(original)
+        if old.by_file is not None and old.by_file == LockFile(text).by_file:
             return original
     return text
 
 
-class LockFile(NamedTuple):
-    prints: set[str]  # every fingerprint of the period
-    files: dict[str, str]  # file from the main file → its SHA-256 at the close
-    by_file: dict[str | None, Counter] | None  # file → its entries' fingerprints (None: first format)
+class LockFile:
+    """A lock file, read as far as a check needs it.
+
+    `files` (file from the main file → its SHA-256 at the close) at once; the
+    fingerprints (`prints`: every one of the period; `by_file`: file → its
+    entries' fingerprints, None for the first format) only when asked for, which
+    is when a file has changed since the close. A load of a ledger whose closed
+    files are as they were reads no fingerprint."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.files: dict[str, str] = {}
+        first = None
+        for match in _FILE_LINES.finditer(text):
+            parts = match[0].split(maxsplit=2)
+            if len(parts) == 3:
+                self.files[parts[2]] = parts[1]
+                first = match.start() if first is None else first
+        lines = text[:first].splitlines() if first is not None else text.splitlines()
+        grouped = bool(lines) and lines[0].startswith(FORMAT_2)
+        # fingerprints before the first file line: entries from outside the ledger's folder
+        self.loose = any(len(line.split()) == 1 for line in (lines[1:] if grouped else lines))
+
+    @functools.cached_property
+    def _parsed(self) -> tuple[set[str], dict[str | None, Counter] | None]:
+        return _parse_fingerprints(self.text)
+
+    @property
+    def prints(self) -> set[str]:
+        return self._parsed[0]
+
+    @property
+    def by_file(self) -> dict[str | None, Counter] | None:
+        return self._parsed[1]
+
+    def __iter__(self):  # prints, files, by_file = read_lock_file(path)
+        return iter((self.prints, self.files, self.by_file))
+
+
+_FILE_LINES = re.compile(r"^fil[ \t][^\r\n]*", re.M)
 
 
 def read_lock_file(path: Path) -> LockFile:
-    return _parse_lock_text(path.read_text(encoding="utf-8", errors="replace"))
+    return LockFile(path.read_text(encoding="utf-8", errors="replace"))
 
 
-def _parse_lock_text(text: str) -> LockFile:
+def _parse_fingerprints(text: str) -> tuple[set[str], dict[str | None, Counter] | None]:
     prints: set[str] = set()
-    files: dict[str, str] = {}
     lines = text.splitlines()
     grouped = bool(lines) and lines[0].startswith(FORMAT_2)
     by_file: dict[str | None, Counter] = {None: Counter()}
@@ -161,13 +197,12 @@ def _parse_lock_text(text: str) -> LockFile:
     for line in lines[1:] if grouped else lines:
         parts = line.split(maxsplit=2)
         if len(parts) == 3 and parts[0] == FILE_LINE:
-            files[parts[2]] = parts[1]
             current = parts[2]
             by_file[current] = Counter()
         elif len(parts) == 1:
             prints.add(parts[0])
             by_file[current][parts[0]] += 1
-    return LockFile(prints, files, by_file if grouped else None)
+    return prints, by_file if grouped else None
 
 
 def lock_lines(start: datetime.date, end: datetime.date, fil: str) -> list[str]:
@@ -304,6 +339,8 @@ def _gone(lock: Lock, lock_file: LockFile, now: dict[str | None, Counter], close
     file, an entry that is not at the close either (changed in place, reported at its
     own line; or a referenced correction) explains one that is missing there; a
     correction in one file does not explain an entry gone from another."""
+    if not lock_file.loose and all(closed(relative) for relative in lock_file.files):
+        return []  # every file as at the close: nothing can be gone (no fingerprint read)
     if lock_file.by_file is None:
         return []  # a lock file of the first format: no fingerprints per file
     changed = [relative for relative in lock_file.by_file if relative is None or not closed(relative)]

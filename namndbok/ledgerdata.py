@@ -27,7 +27,7 @@ from namndbok.accounts import (
     Roots,
     parse_account,
 )
-from namndbok.budget import DECISION, LINE, BudgetDecision, BudgetLine, LedgerInputError, parse_budget
+from namndbok.budget import DECISION, LINE, BudgetDecision, BudgetLine, LedgerInputError, parse_budget, parse_line
 from namndbok.kontoplan import Kontoplan, KontoplanError, load_kontoplaner
 from namndbok.periodisering import DEFAULT, Periodisering, PeriodiseringError, load_periodisering
 from namndbok.prognos import DIRECTIVE as PROGNOS_DIRECTIVE
@@ -148,6 +148,7 @@ def plugin_config(options_map: dict, module: str) -> str | None:
 
 
 def read_ledger(entries, options_map: dict) -> LedgerData:
+    global _reading_memo
     errors: list = []
     roots = Roots.from_options(options_map)
     currency = operating_currency(options_map)
@@ -175,7 +176,18 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
     sums = ledger_transaction_sums(entries, options_map)
     utfall, ek_postings = sums.utfall, sums.ek_postings
 
-    decisions, budget_lines, budget_errors, prognos, prognos_errors = plan_directives(entries, currency)
+    planned = plan_directives(entries, currency)
+    # The same inputs (by identity: the load's options, the summed transactions, the
+    # parsed plan directives and settings files) give the same reading: the plugins
+    # after plugins.eget_kapital and the CLI's or Fava's reading after the load get
+    # the one already made.
+    inputs = (options_map, sums, planned, periodisering, *kontoplaner.values())
+    settings_read = not errors and not kontoplan_errors  # an error's metadata is made anew each time
+    memo = _reading_memo
+    if (memo is not None and settings_read and len(memo.inputs) == len(inputs)
+            and all(map(operator.is_, memo.inputs, inputs)) and memo.settings == (tuple(kontoplaner), budget_config)):
+        return memo.reading
+    decisions, budget_lines, budget_errors, prognos, prognos_errors = planned
     errors += budget_errors + prognos_errors
 
     refs: dict[str, AccountRef] = {}
@@ -199,7 +211,7 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
         eget_kapital.append(EKMovement(entry.date, ref.namnd, ref.ansvar, -posting.units.number, kind,
                                        entry.narration, entry.meta.get(META_DECISION)))
 
-    return LedgerData(
+    reading = LedgerData(
         options=options_map,
         roots=roots,
         currency=currency,
@@ -217,6 +229,26 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
         cache={},
         utfall_cache=sums.cache,
     )
+    if settings_read:
+        _reading_memo = _ReadingMemo(inputs, (tuple(kontoplaner), budget_config), reading)
+    return reading
+
+
+class _ReadingMemo(NamedTuple):
+    inputs: tuple  # compared by identity (held here, so that no other object takes their ids)
+    settings: tuple  # compared by equality: the nämnder of the kontoplaner, the plugins.budget line
+    reading: LedgerData
+
+
+_reading_memo: _ReadingMemo | None = None
+
+
+def forget() -> None:
+    """Drop what the readings remember (the last transactions, plan directives and
+    reading). A benchmark calls it before each load, so that a load is timed as the
+    first in its process, not charged with freeing the previous load's entries."""
+    global _memo, _plan_memo, _reading_memo
+    _memo = _plan_memo = _reading_memo = None
 
 
 def _parse_account(name: str, roots: Roots) -> AccountRef | None:
@@ -265,12 +297,13 @@ def transaction_sums(entries, currency: str, ek_prefix: str) -> TransactionSums:
     """Utfall per account and date, and the eget kapital postings, of `entries`.
 
     One load runs several plugins that each read the ledger (eget_kapital before
-    and after its own entries, budget after the kontoplan's Open directives), and
-    the CLI and Fava read it once more. Beancount's directives are immutable, so
-    the sums of the last list read are kept and reused: the same transactions
-    give the same sums, and a list that only adds transactions adds their sums
-    to a copy. Anything else is summed anew. The result equals a fresh sum
-    (tests/test_ledgerdata_memo.py holds it to that).
+    and after its own entries and without the corrections in closed years, budget
+    after the kontoplan's Open directives), and the CLI and Fava read it once more.
+    Beancount's directives are immutable, so the sums of the last list read are
+    kept and reused: the same transactions give the same sums, and a list that adds
+    transactions, or leaves out a few (at most a quarter), changes a copy of the
+    sums where those transactions post. Anything else is summed anew. The result
+    equals a fresh sum (tests/test_ledgerdata_memo.py holds it to that).
     """
     transactions = [e for e in entries if isinstance(e, data.Transaction)]
     key = (currency, ek_prefix)
@@ -280,10 +313,17 @@ def transaction_sums(entries, currency: str, ek_prefix: str) -> TransactionSums:
         if _same_objects(old, transactions):
             return memo.sums
         added = [t for t in transactions if id(t) not in memo.ids]
-        if len(transactions) - len(added) == len(old):  # every old transaction is still there
-            sums = _add_transactions(memo.sums, added, transactions, currency, ek_prefix)
-            _remember(key, transactions, sums)
-            return sums
+        kept = len(transactions) - len(added)
+        removed = []
+        if kept < len(old) and len(old) - kept <= len(old) // 4:
+            ids = frozenset(map(id, transactions))
+            if len(ids) == len(transactions) and len(memo.ids) == len(old):  # each once, so the count above holds
+                removed = [t for t in old if id(t) not in ids]
+        if kept == len(old) or removed:
+            sums = _change_transactions(memo.sums, added, removed, transactions, currency, ek_prefix)
+            if sums is not None:
+                _remember(key, transactions, sums)
+                return sums
     sums = _sum_transactions(transactions, currency, ek_prefix)
     _remember(key, transactions, sums)
     return sums
@@ -302,21 +342,62 @@ class PlanDirectives(NamedTuple):
     prognos_errors: list
 
 
-_plan_memo: tuple[str, list, PlanDirectives] | None = None  # (currency, the directives, parsed)
+class _PlanMemo(NamedTuple):
+    currency: str
+    directives: list  # held, so that the ids below stay theirs
+    ids: frozenset
+    parsed: PlanDirectives
+
+
+_plan_memo: _PlanMemo | None = None
 
 
 def plan_directives(entries, currency: str) -> PlanDirectives:
     """Budget decisions, lines and prognoses of `entries`; parsed again only when those
     directives are not the very objects parsed last time (a load reads the ledger
-    three times and the CLI or Fava once more; Beancount's directives are immutable)."""
+    three times and the CLI or Fava once more; Beancount's directives are immutable).
+    When the only new ones are budget decisions and lines (plugins.eget_kapital's
+    återbetalning), only those lines are parsed (`_with_added_lines`)."""
     global _plan_memo
     directives = [e for e in entries if e.__class__ is data.Custom and e.type in PLAN_TYPES]
     memo = _plan_memo
-    if memo is not None and memo[0] == currency and _same_objects(memo[1], directives):
-        return memo[2]
+    if memo is not None and memo.currency == currency:
+        if _same_objects(memo.directives, directives):
+            return memo.parsed
+        parsed = _with_added_lines(memo, directives)
+        if parsed is not None:
+            _plan_memo = _PlanMemo(currency, directives, frozenset(map(id, directives)), parsed)
+            return parsed
     parsed = PlanDirectives(*parse_budget(directives, currency), *parse_prognos(directives, currency))
-    _plan_memo = (currency, directives, parsed)
+    _plan_memo = _PlanMemo(currency, directives, frozenset(map(id, directives)), parsed)
     return parsed
+
+
+def _with_added_lines(memo: _PlanMemo, directives: list) -> PlanDirectives | None:
+    """The memo's parse with the budget decisions and lines `directives` adds to it:
+    the decisions (few) parsed again, the new lines alone, each line in its place.
+    None unless the new directives are the old ones (all of them) and budget
+    decisions and lines that parse without an error, and the old parse had no
+    errors (a fresh parse orders the errors)."""
+    old = memo.parsed
+    if old.budget_errors or old.prognos_errors or len(memo.ids) != len(memo.directives):
+        return None
+    added = [d for d in directives if id(d) not in memo.ids]
+    if not added or len(directives) - len(added) != len(memo.directives) or any(d.type not in (LINE, DECISION) for d in added):
+        return None
+    errors: list = []
+    decisions = old.decisions
+    if any(d.type == DECISION for d in added):
+        decisions, _, errors = parse_budget([d for d in directives if d.type == DECISION], memo.currency)
+    by_name = {d.name: d for d in decisions}
+    new_lines = [parse_line(entry, by_name, memo.currency, errors) for entry in added if entry.type == LINE]
+    if errors:
+        return None
+    position = {id(d.meta): index for index, d in enumerate(directives)}
+    if len(position) != len(directives):
+        return None  # directives that share one metadata dict: the lines' places are not known
+    lines = sorted([*old.budget_lines, *new_lines], key=lambda line: position[id(line.meta)])
+    return old._replace(decisions=decisions, budget_lines=lines)
 
 
 def _remember(key, transactions, sums) -> None:
@@ -368,18 +449,52 @@ def _plus(base: dict, extra: dict) -> dict:
     return out
 
 
-def _add_transactions(sums: TransactionSums, added: list, transactions: list, currency: str, ek_prefix: str) -> TransactionSums:
-    """`sums` plus those of `added`, without touching `sums` (other readers hold it)."""
+def _change_transactions(sums: TransactionSums, added: list, removed: list, transactions: list,
+                         currency: str, ek_prefix: str) -> TransactionSums | None:
+    """`sums` with `added` and without `removed`, as a copy (other readers hold `sums`);
+    `transactions` is the new list. None when a removed transaction has a posting in
+    another currency (its account's first such date would have to be searched for)."""
     extra = _sum_transactions(added, currency, ek_prefix)
     utfall = _plus(sums.utfall, extra.utfall)
+    touched = set(extra.utfall)
     ek_postings = sums.ek_postings
-    if extra.ek_postings:
-        position = {id(t): index for index, t in enumerate(transactions)}
-        ek_postings = sorted([*sums.ek_postings, *extra.ek_postings], key=lambda item: position[id(item[0])])
-    cache = {}
-    if "år" in sums.cache:  # carry the yearly sums forward: plugins.eget_kapital reads them twice
-        cache["år"] = _plus(sums.cache["år"], _by_year(extra.utfall))
     other = {**extra.other_currencies, **sums.other_currencies}
     for account, date in extra.other_currencies.items():
         other[account] = min(date, other[account])
+    if removed:
+        gone = _sum_transactions(removed, currency, ek_prefix)
+        if gone.other_currencies:
+            return None
+        # Each (account, date) a removed transaction posted to is summed again from the
+        # transactions now on that date: exact, and gone where none is left.
+        dates = {date for by_date in gone.utfall.values() for date in by_date}
+        now = _sum_transactions([t for t in transactions if t.date in dates], currency, ek_prefix).utfall
+        for account, by_date in gone.utfall.items():
+            remaining = now.get(account, {})
+            merged = dict(utfall[account])
+            for date in by_date:
+                if date in remaining:
+                    merged[date] = remaining[date]
+                else:
+                    del merged[date]
+            if merged:
+                utfall[account] = merged
+            else:
+                del utfall[account]
+        touched |= set(gone.utfall)
+        if gone.ek_postings:
+            gone_ids = {id(entry) for entry, _ in gone.ek_postings}
+            ek_postings = [item for item in ek_postings if id(item[0]) not in gone_ids]
+    if extra.ek_postings:
+        position = {id(t): index for index, t in enumerate(transactions)}
+        ek_postings = sorted([*ek_postings, *extra.ek_postings], key=lambda item: position[id(item[0])])
+    cache = {}
+    if "år" in sums.cache:  # carry the yearly sums forward: plugins.eget_kapital reads them twice
+        years = dict(sums.cache["år"])
+        for account in touched:
+            if account in utfall:
+                years[account] = _by_year({account: utfall[account]})[account]
+            else:
+                years.pop(account, None)
+        cache["år"] = years
     return TransactionSums(utfall, ek_postings, other, cache)

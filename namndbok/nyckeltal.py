@@ -96,11 +96,11 @@ def parse_volumes(entries, roots, plans) -> tuple[list[Volume], list]:
     """Volume directives, with Swedish errors (file:line) for what cannot be right."""
     volumes, errors = [], []
     for entry in entries:
-        if not isinstance(entry, data.Custom) or entry.type not in (VOLUME, VOLUME_BUDGET):
+        if entry.__class__ is not data.Custom or entry.type not in (VOLUME, VOLUME_BUDGET):
             continue
         values = entry.values
-        usage = f'En volym skrivs: DATUM custom "{entry.type}" Kostnader:<nämnd>:<verksamhet> "enhet" antal.'
         if len(values) != 3 or values[0].dtype != bc_account.TYPE or values[1].dtype is not str or not isinstance(values[2].value, Decimal):
+            usage = f'En volym skrivs: DATUM custom "{entry.type}" Kostnader:<nämnd>:<verksamhet> "enhet" antal.'
             errors.append(LedgerInputError(entry.meta, usage, entry))
             continue
         account, enhet, antal = values[0].value, values[1].value.strip().lower(), values[2].value

@@ -68,7 +68,10 @@ def _needs_cleaning(entry) -> bool:
     if kind in NO_FREE_TEXT:
         return False
     if kind is data.Custom:
-        return any(v.dtype is str and ("<" in v.value or ">" in v.value) for v in entry.values)
+        for value in entry.values:
+            if value.dtype is str and ("<" in value.value or ">" in value.value):
+                return True
+        return False
     if kind is not data.Transaction:
         return True  # other directives are few: clean_entry looks at them in full
     narration, payee = entry.narration, entry.payee

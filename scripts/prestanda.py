@@ -329,11 +329,13 @@ def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False) -> 
     from beancount import loader
 
     import namndbok.loading  # noqa: F401  (no pickle cache: every run loads and runs the plugins)
+    from namndbok.ledgerdata import forget
 
     runs: list[dict[str, float]] = []
     result = ([], [], {})
     for _ in range(repeat):
         lines: list[str] = []
+        forget()  # each load as the first in its process: not charged with freeing the previous one
         with _precise_timing_log():
             result = loader.load_file(str(ledger), log_timings=lines.append)
         found: dict[str, float] = {}

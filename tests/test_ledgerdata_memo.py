@@ -9,6 +9,7 @@ reused and extended readings to a reading from scratch, on the example ledger.
 from __future__ import annotations
 
 import datetime
+import shutil
 from decimal import Decimal
 
 import pytest
@@ -17,13 +18,14 @@ from beancount.core import amount, data
 from namndbok import ledgerdata
 from namndbok.eget_kapital import results_by_year
 from namndbok.ledgerdata import read_ledger
+from conftest import EXAMPLE_DIR
 
 D = Decimal
 
 
 def fresh(entries, options):
     """A reading with nothing remembered."""
-    ledgerdata._memo = None
+    ledgerdata.forget()
     return read_ledger(entries, options)
 
 
@@ -56,11 +58,29 @@ def example(example_ledger):
 def test_the_same_transactions_give_the_same_reading(example):
     entries, options = example
     first = fresh(entries, options)
-    again = read_ledger(list(entries), options)  # a new list of the same directives
-    assert again.utfall is first.utfall  # reused, not summed again
-    assert again.utfall_cache is first.utfall_cache  # what derives from utfall alone is shared
-    assert again.cache is not first.cache  # the engine's selections are per reading (they use refs)
+    opened = [data.Open(data.new_metadata("<test>", 1), entries[0].date, "Tillgångar:Socialnämnden:1999", None, None)]
+    again = read_ledger([*opened, *entries], options)  # a new list of the same directives, and an Open
+    assert again is first  # the whole reading reused: the same transactions, plan directives and settings
     same(again, fresh(entries, options))
+
+
+def test_a_reading_is_reused_only_for_the_same_load_and_settings(example, tmp_path):
+    entries, options = example
+    first = fresh(entries, options)
+    other_load = dict(options)  # another load's options (Beancount makes a new map per load)
+    second = read_ledger(entries, other_load)
+    assert second is not first and second.utfall is first.utfall  # read anew, from the same sums
+    # The same load's options, but its kontoplan file has changed since: read anew.
+    for name in ("kontoplan.toml", "periodisering.toml"):
+        shutil.copy(EXAMPLE_DIR / name, tmp_path / name)
+    moved = dict(options, filename=str(tmp_path / "main.beancount"))
+    before = read_ledger(entries, moved)
+    assert read_ledger(entries, moved) is before
+    plan = tmp_path / "kontoplan.toml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("Institutionsvård (HVB)", "HVB"), encoding="utf-8")
+    after = read_ledger(entries, moved)
+    assert after is not before
+    assert after.kontoplaner["Socialnämnden"].verksamheter["5731"].namn == "HVB barn och unga"
 
 
 def test_added_transactions_are_added_to_a_copy(example):
@@ -91,7 +111,7 @@ def test_added_transactions_are_added_to_a_copy(example):
     assert any(m.beslut == "KF test" for m in after.eget_kapital)
 
 
-def test_removed_transactions_are_summed_anew(example):
+def test_removed_transactions_are_taken_away_from_a_copy(example):
     entries, options = example
     fresh(entries, options)
     fewer = [e for e in entries if not (isinstance(e, data.Transaction) and e.date.year == 2026 and e.date.month == 1)]
@@ -99,6 +119,66 @@ def test_removed_transactions_are_summed_anew(example):
     assert all(d.month != 1 for name, by_date in reading.utfall.items() for d in by_date if d.year == 2026
                if not name.startswith("Eget-kapital"))
     same(reading, fresh(fewer, options))
+
+
+def _summed(monkeypatch) -> list[int]:
+    """How many transactions each `_sum_transactions` call sums."""
+    sizes: list[int] = []
+    real = ledgerdata._sum_transactions
+
+    def counting(transactions, *args):
+        sizes.append(len(transactions))
+        return real(transactions, *args)
+
+    monkeypatch.setattr(ledgerdata, "_sum_transactions", counting)
+    return sizes
+
+
+EXTRA = transaction(datetime.date(2026, 5, 4), ("Kostnader:Socialnämnden:5731:4610", "77.00", "SEK"),
+                    ("Tillgångar:Socialnämnden:1690", "-77.00", "SEK"))
+ONLY = transaction(datetime.date(2026, 5, 5), ("Kostnader:Socialnämnden:5731:4999", "5.00", "SEK"),
+                   ("Tillgångar:Socialnämnden:1690", "-5.00", "SEK"))
+EUR = transaction(datetime.date(2026, 5, 6), ("Kostnader:Socialnämnden:5731:4610", "5.00", "EUR"),
+                  ("Tillgångar:Socialnämnden:1690", "-5.00", "EUR"))
+
+
+def _without(entries, pick):
+    return [e for e in entries if not pick(e)]
+
+
+@pytest.mark.parametrize("before_extra, change, incremental", [
+    # the only posting on an account: the account is gone, as in a fresh reading
+    ([ONLY], lambda es: _without(es, lambda e: e is ONLY), True),
+    # one of several postings on a date: that date summed again from what is left
+    ([EXTRA], lambda es: _without(es, lambda e: e is EXTRA), True),
+    # a movement on eget kapital (a carry of plugins.eget_kapital's kind)
+    ([], lambda es: _without(es, lambda e: isinstance(e, data.Transaction) and "ek_overforing" in e.meta), True),
+    # one removed and one added at once
+    ([ONLY], lambda es: sorted([*_without(es, lambda e: e is ONLY), EXTRA], key=data.entry_sortkey), True),
+    # a posting in another currency removed: its account's first such date is searched for anew
+    ([EUR], lambda es: _without(es, lambda e: e is EUR), False),
+    # more than a quarter gone: summed anew
+    ([], lambda es: _without(es, lambda e: isinstance(e, data.Transaction) and e.date.year >= 2025), False),
+])
+def test_a_changed_list_equals_a_fresh_reading(example, monkeypatch, before_extra, change, incremental):
+    entries, options = example
+    entries = sorted([*entries, *before_extra], key=data.entry_sortkey)
+    before = fresh(entries, options)
+    before.yearly_utfall()  # carried forward too
+    results_by_year(before)
+    kept = {name: dict(by_date) for name, by_date in before.utfall.items()}
+    changed = change(entries)
+    assert changed != entries
+    sizes = _summed(monkeypatch)
+    after = read_ledger(changed, options)
+    other_currencies = ledgerdata._memo.sums.other_currencies
+    transactions = sum(isinstance(e, data.Transaction) for e in changed)
+    assert (max(sizes) < transactions) is incremental, sizes
+    assert {name: dict(by_date) for name, by_date in before.utfall.items()} == kept  # the old sums untouched
+    monkeypatch.undo()
+    same(after, fresh(changed, options))
+    assert other_currencies == ledgerdata._memo.sums.other_currencies
+    assert ("Kostnader:Socialnämnden:5731:4999" in after.utfall) is (ONLY in changed)
 
 
 def test_plan_directives_are_parsed_again_only_when_they_change(example_ledger):
@@ -122,3 +202,59 @@ def test_plan_directives_are_parsed_again_only_when_they_change(example_ledger):
     assert sum(l.amount for l in again.budget_lines) == sum(l.amount for l in first.budget_lines) + 1
     # Another currency is another reading.
     assert plan_directives(entries, "EUR") is not first
+
+
+def test_added_budget_lines_are_parsed_alone_and_put_in_their_places(example_ledger, monkeypatch):
+    from beancount.core import amount as bc_amount
+    from beancount.core import data
+    from beancount.parser.grammar import ValueType
+
+    from namndbok import budget
+    from namndbok.ledgerdata import plan_directives
+
+    entries, _, _ = example_ledger
+    decision = next(e for e in entries if isinstance(e, data.Custom) and e.type == "budgetbeslut")
+
+    def line(date, version, number, lineno):
+        return data.Custom(data.new_metadata("<test>", lineno), date, "budgetrad", [
+            ValueType(version, str), ValueType("Kostnader:Socialnämnden:5731", "<AccountDummy>"),
+            ValueType(bc_amount.Amount(D(number), "SEK"), bc_amount.Amount)])
+
+    parsed: list[int] = []  # budget lines parsed
+    real = budget.parse_line
+
+    def counting(*args):
+        parsed.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(budget, "parse_line", counting)
+    monkeypatch.setattr(ledgerdata, "parse_line", counting)
+    ledgerdata.forget()
+    first = plan_directives(entries, "SEK")
+    assert len(parsed) == len(first.budget_lines) > 500
+    new_decision = decision._replace(meta=data.new_metadata("<test>", 3, {"typ": "tilläggsbudget", "beslut": "SN §1"}),
+                                     date=datetime.date(2026, 6, 1), values=[ValueType("Tillägg juni", str)])
+    cases = [
+        # budget lines only, for an existing decision
+        [line(datetime.date(2025, 3, 1), decision.values[0].value, "10.00", 1),
+         line(datetime.date(2026, 7, 1), decision.values[0].value, "-4.00", 2)],
+        # a new decision and its line (plugins.eget_kapital's återbetalning)
+        [new_decision, line(datetime.date(2026, 6, 1), "Tillägg juni", "7.00", 4)],
+    ]
+    for added in cases:
+        ledgerdata.forget()
+        base = plan_directives(entries, "SEK")
+        more = sorted([*entries, *added], key=data.entry_sortkey)
+        parsed.clear()
+        extended = plan_directives(more, "SEK")
+        assert len(parsed) == sum(d.type == "budgetrad" for d in added)  # the added lines alone
+        assert extended.prognos is base.prognos
+        ledgerdata.forget()
+        assert extended == plan_directives(more, "SEK")  # equal to a fresh parse, lines in their places
+        assert len(extended.budget_lines) == len(first.budget_lines) + sum(d.type == "budgetrad" for d in added)
+    # A line for a decision that does not exist: parsed anew, so that the error is where a fresh parse puts it.
+    ledgerdata.forget()
+    plan_directives(entries, "SEK")
+    parsed.clear()
+    wrong = plan_directives(sorted([*entries, line(datetime.date(2026, 2, 1), "Finns inte", "1.00", 5)], key=data.entry_sortkey), "SEK")
+    assert len(parsed) > 500 and "Finns inte" in wrong.budget_errors[0].message

@@ -1,0 +1,52 @@
+"""Lock files are read as far as a check needs: the files at once, fingerprints only for a changed file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import EXAMPLE_DIR
+
+from namndbok import las
+from namndbok.las import LockFile, _parse_fingerprints, check_locks, parse_locks
+
+LOCK_FILES = sorted(EXAMPLE_DIR.glob("*/las*.txt"))
+
+
+def _eager_files(text: str) -> dict[str, str]:
+    files = {}
+    for line in text.splitlines():
+        parts = line.split(maxsplit=2)
+        if len(parts) == 3 and parts[0] == las.FILE_LINE:
+            files[parts[2]] = parts[1]
+    return files
+
+
+def test_the_example_lock_files_read_lazily_equal_a_full_read():
+    assert len(LOCK_FILES) == 5
+    for path in LOCK_FILES:
+        text = path.read_text(encoding="utf-8")
+        lock = LockFile(text)
+        assert lock.files == _eager_files(text) and lock.files
+        assert (lock.prints, lock.by_file) == _parse_fingerprints(text)
+        assert not lock.loose and sum(sum(c.values()) for c in lock.by_file.values()) > 0
+
+
+def test_loose_fingerprints_and_the_first_format():
+    grouped = f"{las.FORMAT_2}: x\nabc123\nfil 00ff a b.beancount\ndef456\n"
+    lock = LockFile(grouped)
+    assert lock.loose and lock.files == {"a b.beancount": "00ff"}
+    assert lock.by_file == {None: {"abc123": 1}, "a b.beancount": {"def456": 1}}
+    first = LockFile("fil 00ff main.beancount\nabc123\nabc123\n")
+    assert not first.loose and first.by_file is None and first.prints == {"abc123"}
+
+
+def test_an_unchanged_ledger_is_checked_without_reading_a_fingerprint(example_ledger, monkeypatch):
+    entries, errors, options = example_ledger
+    assert errors == []
+    read: list[LockFile] = []
+    real = las.read_lock_file
+    monkeypatch.setattr(las, "read_lock_file", lambda path: read.append(real(path)) or read[-1])
+    locks, lock_errors = parse_locks(entries, Path(options["filename"]).parent)
+    assert lock_errors == [] and len(locks) == 5
+    assert check_locks(entries, locks) == []
+    assert len(read) == 5 and all("_parsed" not in lock.__dict__ for lock in read)
