@@ -65,13 +65,19 @@ class Roots(NamedTuple):
         )
 
     def kind_of_root(self, root: str) -> str | None:
-        return {
-            self.tillgangar: KIND_TILLGANG,
-            self.skulder: KIND_SKULD,
-            self.eget_kapital: KIND_EGET_KAPITAL,
-            self.intakter: KIND_INTAKT,
-            self.kostnader: KIND_KOSTNAD,
-        }.get(root)
+        return _kinds_of_roots(self).get(root)
+
+
+@functools.lru_cache(maxsize=64)
+def _kinds_of_roots(roots: Roots) -> dict[str, str]:
+    """Root name → kind, made once per set of root names (asked for per account name)."""
+    return {
+        roots.tillgangar: KIND_TILLGANG,
+        roots.skulder: KIND_SKULD,
+        roots.eget_kapital: KIND_EGET_KAPITAL,
+        roots.intakter: KIND_INTAKT,
+        roots.kostnader: KIND_KOSTNAD,
+    }
 
 
 class AccountRef(NamedTuple):

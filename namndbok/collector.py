@@ -6,9 +6,10 @@ collector's passes over them cost 40 % of parsing a million SIE rows and 15 % of
 the whole import. Cycles made meanwhile are freed when it runs again.
 
 The plugins run paused too (`paused_plugin`): a load holds every entry of the
-ledger, and a few thousand new directives (plugins.budget's Fava budgets,
-plugins.kontoplan's Open) would set off a full pass over all of them, which
-cost more than the plugin's own work (14 of 21 ms on the example ledger).
+ledger, and a few thousand new objects (plugins.kontoplan's Open directives,
+the readings' sums) would set off a full pass over all of them, which cost more
+than the plugin's own work (14 of 21 ms, when plugins.budget still made Fava's
+budget directives on the example ledger).
 """
 
 from __future__ import annotations

@@ -190,16 +190,18 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
     decisions, budget_lines, budget_errors, prognos, prognos_errors = planned
     errors += budget_errors + prognos_errors
 
-    refs: dict[str, AccountRef] = {}
     names = set(utfall) | {l.account for l in budget_lines} | {l.account for l in prognos}
-    for name in names:
-        ref = _parse_account(name, roots)
-        if ref is None:
-            continue  # plugins.kontoplan reports it
-        plan = kontoplaner.get(ref.namnd)
-        if ref.kind == KIND_TILLGANG and plan and ref.konto in plan.konton and plan.konton[ref.konto].investering:
-            ref = ref._replace(kind=KIND_INVESTERING)
-        refs[name] = ref
+    if (memo is not None and settings_read and memo.inputs[0] is options_map and len(memo.inputs) == len(inputs)
+            and all(map(operator.is_, memo.inputs[4:], inputs[4:])) and memo.settings[0] == tuple(kontoplaner)):
+        # The same load and kontoplaner as the last reading (plugins.eget_kapital's second
+        # reading, the CLI's after the load): its refs, with the names that came or went.
+        known = memo.reading.refs
+        refs = dict(known)
+        for name in known.keys() - names:
+            del refs[name]
+        refs.update(_refs(names - known.keys(), roots, kontoplaner))
+    else:
+        refs = _refs(names, roots, kontoplaner)
 
     eget_kapital = []
     for entry, posting in ek_postings:
@@ -249,6 +251,21 @@ def forget() -> None:
     first in its process, not charged with freeing the previous load's entries."""
     global _memo, _plan_memo, _reading_memo
     _memo = _plan_memo = _reading_memo = None
+
+
+def _refs(names, roots: Roots, kontoplaner: dict[str, Kontoplan]) -> dict[str, AccountRef]:
+    """The dimensions of each account name that parses (plugins.kontoplan reports the others);
+    a tillgång on a konto the kontoplan marks as investering is of that kind."""
+    refs: dict[str, AccountRef] = {}
+    for name in names:
+        ref = _parse_account(name, roots)
+        if ref is None:
+            continue
+        plan = kontoplaner.get(ref.namnd)
+        if ref.kind == KIND_TILLGANG and plan and ref.konto in plan.konton and plan.konton[ref.konto].investering:
+            ref = ref._replace(kind=KIND_INVESTERING)
+        refs[name] = ref
+    return refs
 
 
 def _parse_account(name: str, roots: Roots) -> AccountRef | None:

@@ -36,7 +36,8 @@ import bisect
 from beancount.core import data
 
 from namndbok.collector import paused_plugin
-from namndbok.eget_kapital import check_bokslut, generated_entries, parse_decisions
+from namndbok.accounts import RESULT_KINDS
+from namndbok.eget_kapital import check_bokslut, generated_entries, parse_decisions, results_by_year
 from namndbok.las import MARKER
 from namndbok.ledgerdata import read_ledger
 
@@ -47,7 +48,8 @@ __plugins__ = ("eget_kapital",)
 def eget_kapital(entries, options_map, config=None):
     ledger = read_ledger(entries, options_map)
     decisions, closes, errors = parse_decisions(entries, ledger.currency)
-    generated, generation_errors = generated_entries(ledger, decisions)
+    results = results_by_year(ledger)
+    generated, generation_errors = generated_entries(ledger, decisions, results)
     if generated:
         # A few entries into a sorted list: each put in its place (the read below
         # needs the order), without computing every entry's sort key.
@@ -59,5 +61,17 @@ def eget_kapital(entries, options_map, config=None):
         # A referenced correction (korrigering:) in a closed year is allowed by plugins.las
         # and does not unsettle the year's bokslut, which states the year as closed.
         as_closed = [e for e in entries if MARKER not in e.meta]
-        errors += check_bokslut(read_ledger(as_closed, options_map), closes)
+        closed = read_ledger(as_closed, options_map)
+        # The generated entries (carries, decisions) post on eget kapital and the balance
+        # sheet; unless they or the corrections left out touch a result account, the
+        # years' results are those already summed.
+        changed = [*generated, *(e for e in entries if MARKER in e.meta)]
+        touched = any(_is_result(closed, posting.account) for entry in changed
+                      if isinstance(entry, data.Transaction) for posting in entry.postings)
+        errors += check_bokslut(closed, closes, None if touched else results)
     return entries, errors
+
+
+def _is_result(ledger, account: str) -> bool:
+    ref = ledger.refs.get(account)
+    return ref is None or ref.kind in RESULT_KINDS  # an account that does not parse: sum anew

@@ -240,12 +240,25 @@ class KeptFigure(NamedTuple):
     megabytes: float
 
 
+class FreshFigure(NamedTuple):
+    """The same load in new processes, as a command meets it (medians)."""
+
+    total_ms: float
+    ours_ms: float
+
+    @property
+    def overhead(self) -> float:
+        without = self.total_ms - self.ours_ms
+        return self.ours_ms / without if without > 0 else 0
+
+
 class LoadFigure(NamedTuple):
     label: str
     entries: int
     total_ms: float  # parse + booking + plugins + validation
     ours_ms: dict[str, float]  # our plugins, by name
     kept: KeptFigure | None = None
+    fresh: FreshFigure | None = None
 
     @property
     def without_ms(self) -> float:
@@ -257,11 +270,20 @@ class LoadFigure(NamedTuple):
         """What our plugins add, as a share of the load without them."""
         return (self.total_ms - self.without_ms) / self.without_ms if self.without_ms > 0 else 0
 
+    @property
+    def worst_overhead(self) -> float:
+        """The larger share: loads in one process (Fava's reloads) or each in a new one (a command)."""
+        return max(self.overhead, self.fresh.overhead if self.fresh else 0)
+
     def line(self) -> str:
         ours, ratio = self.total_ms - self.without_ms, self.overhead
         parts = "  ".join(f"{name.removeprefix('plugins.')} {ms:.0f}" for name, ms in self.ours_ms.items())
         line = (f"{self.label:<34} {number_text(self.entries):>9} poster  laddning {self.total_ms:7.0f} ms  "
                 f"våra plugins {ours:6.0f} ms (+{ratio * 100:.0f} % mot utan)  [{parts}]")
+        if self.fresh is not None:
+            fresh = self.fresh
+            line += (f"\n{'':<34} i en ny process (som ett kommando): laddning {fresh.total_ms:.0f} ms, "
+                     f"våra plugins {fresh.ours_ms:.0f} ms (+{fresh.overhead * 100:.0f} % mot utan)")
         if self.kept is not None:
             kept = self.kept
             line += (f"\n{'':<34} sparad laddning: läses på {kept.read_ms:.0f} ms "
@@ -323,9 +345,27 @@ def time_kept(ledger: Path, result, repeat: int = 5) -> KeptFigure:
     return KeptFigure(keep * 1000, statistics.median(reads) * 1000, size)
 
 
-def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False) -> LoadFigure:
-    """Median per stage over `repeat` loads, from Beancount's own timing log; with `kept`,
-    also what the last load costs kept and read back (`time_kept`)."""
+def time_load_fresh(ledger: Path, repeat: int = 5) -> FreshFigure:
+    """`time_load` once in each of `repeat` new Python processes: what a command pays,
+    with every cache of ours cold (account names, kontoplan, lock files, file hashes)."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from pathlib import Path; from scripts.prestanda import time_load; "
+            "f = time_load(Path(sys.argv[1]), '', repeat=1); print(json.dumps([f.total_ms, sum(f.ours_ms.values())]))")
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-c", code, str(ledger)], capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parent.parent, check=True)
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return FreshFigure(statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
+
+
+def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False, fresh: bool = False) -> LoadFigure:
+    """Median per stage over `repeat` loads in this process, from Beancount's own timing
+    log; with `kept`, also what the last load costs kept and read back (`time_kept`); with
+    `fresh`, also the load in new processes (`time_load_fresh`)."""
     from beancount import loader
 
     import namndbok.loading  # noqa: F401  (no pickle cache: every run loads and runs the plugins)
@@ -347,16 +387,17 @@ def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False) -> 
     median = {name: statistics.median(run.get(name, 0) for run in runs) for name in runs[0]}
     ours = {name: ms for name, ms in median.items() if name.startswith("plugins.")}
     return LoadFigure(label, len(result[0]), sum(median.get(s, 0) for s in STAGES), ours,
-                      time_kept(ledger, result) if kept else None)
+                      time_kept(ledger, result) if kept else None,
+                      time_load_fresh(ledger, repeat) if fresh else None)
 
 
 def run_load(example_dir: Path, sizes: list[int], say=print) -> list[LoadFigure]:
     """Load the example ledger, and copies with N generated SIE rows imported detaljerad."""
-    figures = [time_load(example_dir / "socialnamnden.beancount", "Exempelnämnden", kept=True)]
+    figures = [time_load(example_dir / "socialnamnden.beancount", "Exempelnämnden", kept=True, fresh=True)]
     for rows in sizes:
         with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
             ledger = large_copy(example_dir, Path(tmp), rows, say=say)
-            figures.append(time_load(ledger, f"Exempelnämnden + {number_text(rows)} rader", repeat=3, kept=True))
+            figures.append(time_load(ledger, f"Exempelnämnden + {number_text(rows)} rader", repeat=3, kept=True, fresh=True))
     return figures
 
 

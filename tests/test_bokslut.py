@@ -168,6 +168,7 @@ def test_a_closed_year_refuses_new_entries_unless_they_are_referenced_correction
     ledger.write_text(original + late.replace('"Sen faktura"\n', '"Rättelse"\n  korrigering: "KS 2025-03-10 §12"\n'), encoding="utf-8")
     code, out = run("kontrollera", str(ledger))
     assert code == 1 and "Balance failed for 'Tillgångar:Socialnämnden:1690'" in out
+    assert "Det stängda året" not in out  # the year's result is checked without the correction
 
 
 def test_the_lock_records_the_files_hashes_and_a_rerun_keeps_the_lock_when_only_a_hash_went_stale(ledger):

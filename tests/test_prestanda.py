@@ -28,9 +28,11 @@ def test_the_load_figure_names_every_plugin_of_ours_in_load_order(example_ledger
 def test_the_command_prints_one_line_per_ledger_with_the_overhead():
     result = CliRunner().invoke(main, ["prestanda", "laddning"])
     assert result.exit_code == 0, result.output
-    line, kept = result.output.strip("\n").splitlines()
+    line, fresh, kept = result.output.strip("\n").splitlines()
     assert re.fullmatch(r"Exempelnämnden\s+\d[\d ]* poster  laddning\s+\d+ ms  våra plugins\s+\d+ ms \(\+\d+ % mot utan\)  "
                         r"\[texter \d+  las \d+  eget_kapital \d+  kontoplan \d+  budget \d+  volymer \d+\]", line), line
+    # … the same load in new processes, as a command meets it …
+    assert re.fullmatch(r"\s+i en ny process \(som ett kommando\): laddning \d+ ms, våra plugins \d+ ms \(\+\d+ % mot utan\)", fresh), fresh
     # … and the same load kept and read back by namndbok.load_cache (its inputs checked)
     assert re.fullmatch(r"\s+sparad laddning: läses på \d+ ms \(\d+,\d MB; att spara den tar \d+ ms en gång\)", kept), kept
 
@@ -108,6 +110,7 @@ def test_the_sie_figures_are_one_table_with_a_row_per_size_and_step_each_from_it
 ALLT_ROWS = ["SIE-fil", "SIE-fil: rader", "SIE-fil: MB",
              *(f"SIE-import {mode}: {what}" for mode in ("summerad", "detaljerad") for what in ("rader/s", "MB/s", "toppminne MB")),
              "Poster i liggaren", "Laddning utan våra plugins, ms", "Laddning med våra plugins, ms", "Tillägg från våra plugins, %",
+             "Tillägg i en ny process (som ett kommando), %",
              "Budget mot utfall: Nämndbok, s", "Budget mot utfall: hledger, s (kvot)", "Budget mot utfall: ledger, s (kvot)",
              "Budget mot utfall: summorna stämmer",
              *(f"Fava {when}: {what}" for when in ("varm", "efter laddning")
@@ -154,8 +157,10 @@ def test_every_benchmark_in_one_table_side_by_side_and_the_targets_from_its_figu
     labels = header
     for column, label in enumerate(labels):
         percent = table["Tillägg från våra plugins, %"][column]
-        found = re.search(re.escape(f"{label} {percent} % (") + r"(nås|nås inte)\)", targets[0])
-        assert found[1] in _verdicts(_number(percent), 10, lambda p: p <= 10)
+        fresh = table["Tillägg i en ny process (som ett kommando), %"][column]
+        found = re.search(re.escape(f"{label} {percent} % i en process och {fresh} % i en ny (") + r"(nås|nås inte)\)", targets[0])
+        worst = max(_number(percent), _number(fresh))
+        assert found[1] in _verdicts(worst, 10, lambda p: p <= 10)
         without_s, with_s = (_number(table[f"Rapportpaketet efter laddning {pdf} PDF, ms"][column]) / 1000 for pdf in ("utan", "med"))
         found = re.search(re.escape(label) + r" (\d+,\d\d) s utan PDF \((nås|nås inte)\), (\d+,\d\d) s med PDF \((nås|nås inte)\)", targets[2])
         assert abs(_number(found[1]) - without_s) <= 0.005 + 1e-9 and abs(_number(found[3]) - with_s) <= 0.005 + 1e-9  # printed to 0,01 s
@@ -169,22 +174,25 @@ def test_every_benchmark_in_one_table_side_by_side_and_the_targets_from_its_figu
 
 
 def test_the_targets_are_judged_from_the_figures_and_a_million_rows_only_when_measured():
-    from scripts.prestanda import Figure, LoadFigure, StepFigure
+    from scripts.prestanda import Figure, FreshFigure, LoadFigure, StepFigure
     from scripts.prestanda_allt import Measured, targets
     from scripts.prestanda_fava import INCOME, LedgerTimings, Timing
 
-    def committee(label, plugins_ms, rows, seconds, peak, sets, ratios):
+    def committee(label, plugins_ms, rows, seconds, peak, sets, ratios, fresh_ms=None):
         sie = {mode: StepFigure(f"importera {mode}", rows, 47.1, seconds, seconds, peak) for mode in ("summerad", "detaljerad")}
         fava = LedgerTimings(label, 1, [Timing("Prognos", 1, ratios[0], 1, ratios[1], True), Timing(INCOME, 1, 1, 1, 1, False)])
         close = [Figure(step, s, 0) for step, s in zip(("Ladda", "utan PDF", "med PDF"), (0.3, *sets))]
-        return Measured(label, "genererad", "stor.se", sie, LoadFigure(label, 1, 100 + plugins_ms, {"plugins.budget": plugins_ms}),
+        fresh = FreshFigure(100 + (fresh_ms or plugins_ms), fresh_ms or plugins_ms)
+        return Measured(label, "genererad", "stor.se", sie, LoadFigure(label, 1, 100 + plugins_ms, {"plugins.budget": plugins_ms},
+                                                                       fresh=fresh),
                         None, [], fava, close)
 
-    small = committee("Liten", 11, 153, 0.5, 49, (0.4, 1.2), (0.3, 1.6))  # +11 %
+    small = committee("Liten", 9, 153, 0.5, 49, (0.4, 1.2), (0.3, 1.6), fresh_ms=11)  # +9 %, +11 % in a new process
     large = committee("Stor", 10, 1_000_000, 4.0, 400, (0.6, 0.9), (0.2, 1.5))  # +10 % exactly, 250 000 rader/s
     lines = targets([small, large], 1_000_000)
     assert lines == [
-        "- Våra plugins lägger högst 10 % till laddningen: Liten +11 % (nås inte); Stor +10 % (nås).",
+        "- Våra plugins lägger högst 10 % till laddningen: Liten +9 % i en process och +11 % i en ny (nås inte); "
+        "Stor +10 % i en process och +10 % i en ny (nås).",
         "- 1 000 000 summerade SIE-rader med minst 200 000 rader/s och under 1 000 MB minne: "
         "250 000 rader/s och 400 MB vid 1 000 000 rader (nås).",
         "- Rapportpaketet efter laddning på under 1 s: Liten 0,40 s utan PDF (nås), 1,20 s med PDF (nås inte); "
