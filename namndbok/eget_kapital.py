@@ -50,6 +50,7 @@ changed since.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections import defaultdict
 from decimal import Decimal
@@ -198,12 +199,18 @@ def results_by_year(ledgerdata) -> dict[tuple[str, str | None], dict[int, Decima
         if ref is None or ref.kind not in RESULT_KINDS:
             continue
         years = out[(ref.namnd, ref.ansvar if per_ansvar.get(ref.namnd) else None)]
-        first, last = min(by_date), max(by_date)
-        if first.year == last.year:  # most accounts: one year, summed at C speed
-            years[first.year] -= sum(by_date.values())
-        else:
-            for date, amount in by_date.items():
-                years[date.year] -= amount
+        dates = sorted(by_date)
+        first, last = dates[0].year, dates[-1].year
+        if first == last:  # most accounts: one year, summed at C speed
+            years[first] -= sum(by_date.values())
+            continue
+        amount_on = by_date.__getitem__
+        start = 0
+        for year in range(first, last + 1):  # each year's dates are a slice of the sorted ones
+            end = bisect.bisect_left(dates, datetime.date(year + 1, 1, 1), start)
+            if end > start:
+                years[year] -= sum(map(amount_on, dates[start:end]))
+            start = end
     return out
 
 

@@ -37,6 +37,7 @@ loads with the three accounts opened on 2026-01-31 and one error:
 from __future__ import annotations
 
 import collections
+import operator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -88,8 +89,16 @@ def kontoplan(entries, options_map, config=None):
     opened = {e.account for e in entries if isinstance(e, data.Open)}
     problems = {}
     new_opens = []
+    checked = _checked(plans, roots)
     for index, (name, date) in enumerate(sorted(first.items())):
-        problem, meta_extra = _check(name, roots, plans) if plans is not None and name not in reserved else (None, {})
+        if plans is None or name in reserved:
+            problem, meta_extra = None, {}
+        elif name in checked:
+            problem, meta_extra = None, dict(checked[name])
+        else:
+            problem, meta_extra = _check(name, roots, plans)
+            if not problem:
+                checked[name] = dict(meta_extra)
         if problem:
             problems[name] = problem
         if name not in opened:
@@ -112,6 +121,24 @@ def kontoplan(entries, options_map, config=None):
         entries = [*new_opens, *entries]
     errors.sort(key=lambda e: (e.source.get("filename", ""), e.source.get("lineno", 0)))
     return entries, errors
+
+
+# The accounts found right in the last load, with their Open's metadata: a pure result of
+# the account name and the kontoplaner, so a reload in one process (Fava, on every save)
+# checks only the accounts that are new. Held with the kontoplaner (the parsed files,
+# the same objects while the files are unchanged) and the root names it was made for.
+_checked_memo: tuple[tuple, Roots, dict] | None = None
+
+
+def _checked(plans: dict[str, Kontoplan] | None, roots: Roots) -> dict:
+    global _checked_memo
+    if plans is None:
+        return {}
+    key = tuple(plans.values())
+    memo = _checked_memo
+    if memo is None or memo[1] != roots or len(memo[0]) != len(key) or not all(map(operator.is_, memo[0], key)):
+        memo = _checked_memo = (key, roots, {})
+    return memo[2]
 
 
 class _Use(NamedTuple):

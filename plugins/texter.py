@@ -45,10 +45,13 @@ NO_FREE_TEXT = frozenset({data.Open, data.Close, data.Balance, data.Pad, data.Co
 def _has_markup(meta) -> bool:
     if not meta or (len(meta) == 2 and "lineno" in meta and "filename" in meta):
         return False  # only where the parser put it: the common case, kept cheap
-    for key, value in meta.items():
-        if value.__class__ is str and ("<" in value or ">" in value) and key not in BOOKKEEPING:
-            return True
-    return False
+    for value in meta.values():  # the values first (no key looked at): most have no < or >
+        if value.__class__ is str and ("<" in value or ">" in value):
+            break
+    else:
+        return False
+    return any(value.__class__ is str and ("<" in value or ">" in value) and key not in BOOKKEEPING
+               for key, value in meta.items())
 
 
 def _meta(meta):
@@ -105,13 +108,19 @@ def clean_entry(entry):
     return entry._replace(**changes) if changes else entry
 
 
+WARNING = ("Varning: texten innehöll < eller >, som Fava visar som HTML; "
+           "de visas som ‹ och ›. Skriv om texten i källan (t.ex. \"mindre än\").")
+
+
 @paused_plugin
 def texter(entries, options_map):
-    out, warnings = [], []
-    for entry in entries:
-        cleaned = clean_entry(entry) if _needs_cleaning(entry) else entry
+    marked = [index for index, entry in enumerate(entries) if _needs_cleaning(entry)]
+    if not marked:
+        return entries, []  # the common case: nothing to clean, the list as it came
+    out, warnings = list(entries), []
+    for index in marked:
+        entry = entries[index]
+        cleaned = out[index] = clean_entry(entry)
         if cleaned is not entry:
-            warnings.append(TextWarning(entry.meta, "Varning: texten innehöll < eller >, som Fava visar som HTML; "
-                                        "de visas som ‹ och ›. Skriv om texten i källan (t.ex. \"mindre än\").", cleaned))
-        out.append(cleaned)
+            warnings.append(TextWarning(entry.meta, WARNING, cleaned))
     return out, warnings

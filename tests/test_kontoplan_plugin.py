@@ -159,3 +159,35 @@ def test_konto_typ_follows_the_kommun_bas_class():
         "4610": "kostnad", "7810": "kostnad", "8590": "kostnad",
     }
     assert plan.radgrupper == ("B",)
+
+
+def test_a_reload_checks_only_the_new_accounts_and_opens_the_same(write_ledger, monkeypatch):
+    """The accounts found right are remembered with the kontoplan they were checked
+    against (Fava reloads on every save); a changed kontoplan checks them all again."""
+    import plugins.kontoplan as plugin
+    from beancount import loader
+
+    path, first, errors, _ = write_ledger(GOOD)
+    assert errors == []
+    checks: list[str] = []
+    real = plugin._check
+    monkeypatch.setattr(plugin, "_check", lambda name, *args: checks.append(name) or real(name, *args))
+    path.write_text(path.read_text(encoding="utf-8") + GOOD.replace("5731:4610:2200", "5731:4610").replace("01-31", "02-28"),
+                    encoding="utf-8")
+    again, errors, _ = loader.load_file(str(path))
+    assert errors == []
+    assert checks == ["Kostnader:Socialnämnden:5731:4610"]  # the one new account
+
+    def opens(entries):
+        return {e.account: (e.date, e.meta) for e in entries if isinstance(e, data.Open)}
+
+    assert {a: o for a, o in opens(again).items() if a in opens(first)} == opens(first)
+    assert opens(again)["Kostnader:Socialnämnden:5731:4610"][1]["namn"] == (
+        "5731 Institutionsvård (HVB) barn och unga / 4610 Köp av institutionsvård (HVB)")
+    # Another name for the verksamhet in the kontoplan: every account checked again, the new name used.
+    plan = path.parent / "kontoplan.toml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("Institutionsvård (HVB) barn", "HVB för barn"), encoding="utf-8")
+    checks.clear()
+    renamed, errors, _ = loader.load_file(str(path))
+    assert errors == [] and len(checks) == 3
+    assert opens(renamed)["Kostnader:Socialnämnden:5731:4610"][1]["namn"].startswith("5731 HVB för barn och unga / ")
