@@ -19,6 +19,7 @@ from pathlib import Path
 from beancount import loader
 
 from namndbok import load_cache
+from namndbok.collector import collector_paused
 
 loader.initialize(use_cache=False)
 
@@ -48,7 +49,11 @@ def load(path: str | Path, fresh: bool = False, keep: bool = True):
         if kept is not None:
             return kept
     started = time.time()
-    result = loader.load_file(str(path))
+    # The collector paused for the load: what Beancount and our plugins build is
+    # acyclic and lives as long as the command, and the collector's full passes over
+    # it cost ~5 % of a load of 100 000 rows (they run again when the load is done).
+    with collector_paused():
+        result = loader.load_file(str(path))
     if use_cache and keep:
         load_cache.write(ledger, result, started, time.time())
     return result

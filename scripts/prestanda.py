@@ -245,6 +245,7 @@ class FreshFigure(NamedTuple):
 
     total_ms: float
     ours_ms: float
+    collector_ms: float  # of ours: the collector's passes that fell in our plugins
 
     @property
     def overhead(self) -> float:
@@ -259,6 +260,7 @@ class LoadFigure(NamedTuple):
     ours_ms: dict[str, float]  # our plugins, by name
     kept: KeptFigure | None = None
     fresh: FreshFigure | None = None
+    collector_ms: float = 0  # of ours: the collector's passes that fell in our plugins (median)
 
     @property
     def without_ms(self) -> float:
@@ -279,11 +281,13 @@ class LoadFigure(NamedTuple):
         ours, ratio = self.total_ms - self.without_ms, self.overhead
         parts = "  ".join(f"{name.removeprefix('plugins.')} {ms:.0f}" for name, ms in self.ours_ms.items())
         line = (f"{self.label:<34} {number_text(self.entries):>9} poster  laddning {self.total_ms:7.0f} ms  "
-                f"våra plugins {ours:6.0f} ms (+{ratio * 100:.0f} % mot utan)  [{parts}]")
+                f"våra plugins {ours:6.0f} ms (+{ratio * 100:.0f} % mot utan)  [{parts}]"
+                f"\n{'':<34} varav skräpsamlarens pass {self.collector_ms:.0f} ms")
         if self.fresh is not None:
             fresh = self.fresh
             line += (f"\n{'':<34} i en ny process (som ett kommando): laddning {fresh.total_ms:.0f} ms, "
-                     f"våra plugins {fresh.ours_ms:.0f} ms (+{fresh.overhead * 100:.0f} % mot utan)")
+                     f"våra plugins {fresh.ours_ms:.0f} ms (+{fresh.overhead * 100:.0f} % mot utan), "
+                     f"varav skräpsamlarens pass {fresh.collector_ms:.0f} ms")
         if self.kept is not None:
             kept = self.kept
             line += (f"\n{'':<34} sparad laddning: läses på {kept.read_ms:.0f} ms "
@@ -292,24 +296,44 @@ class LoadFigure(NamedTuple):
 
 
 @contextlib.contextmanager
-def _precise_timing_log():
+def _precise_timing_log(collector_ms: dict[str, float] | None = None):
     """Beancount's timing log (`misc_utils.log_time`) in µs instead of whole ms: six
-    plugins of a few ms each would otherwise be off by up to 3 ms together."""
+    plugins of a few ms each would otherwise be off by up to 3 ms together. With
+    `collector_ms`, also the time of the garbage collector's passes, by the innermost
+    operation they fell in (a pass goes over every object of the load, whoever's
+    allocation sets it off)."""
+    import gc
+
     from beancount.utils import misc_utils
+
+    running: list[str] = []
+    started: list[float] = []
 
     @contextlib.contextmanager
     def log_time(operation_name, log_timings, indent=0):
         start = time.perf_counter()
-        yield start
+        running.append(operation_name)
+        try:
+            yield start
+        finally:
+            running.pop()
         if log_timings:
             log_timings(f"Operation: '{operation_name}' Time: {(time.perf_counter() - start) * 1000:.3f} ms")
 
+    def collected(phase, info):
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started and running and collector_ms is not None:
+            collector_ms[running[-1]] = collector_ms.get(running[-1], 0) + (time.perf_counter() - started[0]) * 1000
+
     original = misc_utils.log_time
     misc_utils.log_time = log_time
+    gc.callbacks.append(collected)
     try:
         yield
     finally:
         misc_utils.log_time = original
+        gc.callbacks.remove(collected)
 
 
 def time_kept(ledger: Path, result, repeat: int = 5) -> KeptFigure:
@@ -353,13 +377,14 @@ def time_load_fresh(ledger: Path, repeat: int = 5) -> FreshFigure:
     import sys
 
     code = ("import json, sys; from pathlib import Path; from scripts.prestanda import time_load; "
-            "f = time_load(Path(sys.argv[1]), '', repeat=1); print(json.dumps([f.total_ms, sum(f.ours_ms.values())]))")
+            "f = time_load(Path(sys.argv[1]), '', repeat=1); "
+            "print(json.dumps([f.total_ms, sum(f.ours_ms.values()), f.collector_ms]))")
     runs = []
     for _ in range(repeat):
         done = subprocess.run([sys.executable, "-c", code, str(ledger)], capture_output=True, text=True,
                               cwd=Path(__file__).resolve().parent.parent, check=True)
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return FreshFigure(statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
+    return FreshFigure(*(statistics.median(r[i] for r in runs) for i in range(3)))
 
 
 def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False, fresh: bool = False) -> LoadFigure:
@@ -372,23 +397,27 @@ def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False, fre
     from namndbok.ledgerdata import forget
 
     runs: list[dict[str, float]] = []
+    collectors: list[float] = []  # ms of the collector's passes that fell in our plugins, per load
     result = ([], [], {})
     for _ in range(repeat):
         lines: list[str] = []
         forget()  # each load as the first in its process: not charged with freeing the previous one
-        with _precise_timing_log():
+        collector: dict[str, float] = {}
+        with _precise_timing_log(collector):
             result = loader.load_file(str(ledger), log_timings=lines.append)
         found: dict[str, float] = {}
         for line in lines:
             match = TIMING.search(line)
             if match:
                 found[match["name"]] = found.get(match["name"], 0) + float(match["ms"])
+        collectors.append(sum(ms for name, ms in collector.items() if name.startswith("plugins.")))
         runs.append(found)
     median = {name: statistics.median(run.get(name, 0) for run in runs) for name in runs[0]}
     ours = {name: ms for name, ms in median.items() if name.startswith("plugins.")}
     return LoadFigure(label, len(result[0]), sum(median.get(s, 0) for s in STAGES), ours,
                       time_kept(ledger, result) if kept else None,
-                      time_load_fresh(ledger, repeat) if fresh else None)
+                      time_load_fresh(ledger, repeat) if fresh else None,
+                      statistics.median(collectors))
 
 
 def run_load(example_dir: Path, sizes: list[int], say=print) -> list[LoadFigure]:

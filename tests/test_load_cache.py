@@ -178,3 +178,20 @@ def test_an_indented_include_is_followed_too(ledger, loads):
     (extra / "december.beancount").write_text(head + "\n" + NEW_MONTH, encoding="utf-8")
     result = loading.load(ledger)
     assert loads["n"] == 2 and 777 in _utfall(result, ":010:6410:")
+
+
+def test_a_load_runs_with_the_collector_paused_and_leaves_it_as_it_was(monkeypatch, tmp_path):
+    import gc
+
+    from beancount import loader
+
+    from namndbok import loading
+
+    seen: list[bool] = []
+    real = loader.load_file
+    monkeypatch.setattr(loader, "load_file", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text('2026-01-01 open Assets:Kassa\n', encoding="utf-8")
+    assert gc.isenabled()
+    entries, errors, _ = loading.load(ledger, fresh=True)
+    assert seen == [False] and gc.isenabled() and errors == [] and len(entries) == 1

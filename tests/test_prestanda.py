@@ -25,14 +25,41 @@ def test_the_load_figure_names_every_plugin_of_ours_in_load_order(example_ledger
     assert 0 < sum(figure.ours_ms.values()) < figure.total_ms
 
 
+def test_the_collectors_passes_are_counted_in_the_operation_they_fall_in():
+    import gc
+
+    from beancount.utils import misc_utils
+
+    from scripts.prestanda import _precise_timing_log
+
+    collector: dict[str, float] = {}
+    lines: list[str] = []
+    with _precise_timing_log(collector):
+        with misc_utils.log_time("plugins.prov", lines.append):
+            with misc_utils.log_time("inre", lines.append):
+                gc.collect()
+            gc.collect()
+        gc.collect()  # outside every operation: not counted
+    assert set(collector) == {"plugins.prov", "inre"} and all(ms > 0 for ms in collector.values())
+    assert [line.split("'")[1] for line in lines] == ["inre", "plugins.prov"]
+    assert misc_utils.log_time.__module__ == "beancount.utils.misc_utils" and collected_not_left(gc)
+
+
+def collected_not_left(gc) -> bool:
+    return not any(getattr(cb, "__qualname__", "").startswith("_precise_timing_log") for cb in gc.callbacks)
+
+
 def test_the_command_prints_one_line_per_ledger_with_the_overhead():
     result = CliRunner().invoke(main, ["prestanda", "laddning"])
     assert result.exit_code == 0, result.output
-    line, fresh, kept = result.output.strip("\n").splitlines()
+    line, collector, fresh, kept = result.output.strip("\n").splitlines()
     assert re.fullmatch(r"Exempelnämnden\s+\d[\d ]* poster  laddning\s+\d+ ms  våra plugins\s+\d+ ms \(\+\d+ % mot utan\)  "
                         r"\[texter \d+  las \d+  eget_kapital \d+  kontoplan \d+  budget \d+  volymer \d+\]", line), line
+    # … how much of our plugins' time was the garbage collector's passes over the whole load …
+    assert re.fullmatch(r"\s+varav skräpsamlarens pass \d+ ms", collector), collector
     # … the same load in new processes, as a command meets it …
-    assert re.fullmatch(r"\s+i en ny process \(som ett kommando\): laddning \d+ ms, våra plugins \d+ ms \(\+\d+ % mot utan\)", fresh), fresh
+    assert re.fullmatch(r"\s+i en ny process \(som ett kommando\): laddning \d+ ms, våra plugins \d+ ms \(\+\d+ % mot utan\), "
+                        r"varav skräpsamlarens pass \d+ ms", fresh), fresh
     # … and the same load kept and read back by namndbok.load_cache (its inputs checked)
     assert re.fullmatch(r"\s+sparad laddning: läses på \d+ ms \(\d+,\d MB; att spara den tar \d+ ms en gång\)", kept), kept
 
@@ -182,7 +209,7 @@ def test_the_targets_are_judged_from_the_figures_and_a_million_rows_only_when_me
         sie = {mode: StepFigure(f"importera {mode}", rows, 47.1, seconds, seconds, peak) for mode in ("summerad", "detaljerad")}
         fava = LedgerTimings(label, 1, [Timing("Prognos", 1, ratios[0], 1, ratios[1], True), Timing(INCOME, 1, 1, 1, 1, False)])
         close = [Figure(step, s, 0) for step, s in zip(("Ladda", "utan PDF", "med PDF"), (0.3, *sets))]
-        fresh = FreshFigure(100 + (fresh_ms or plugins_ms), fresh_ms or plugins_ms)
+        fresh = FreshFigure(100 + (fresh_ms or plugins_ms), fresh_ms or plugins_ms, 0)
         return Measured(label, "genererad", "stor.se", sie, LoadFigure(label, 1, 100 + plugins_ms, {"plugins.budget": plugins_ms},
                                                                        fresh=fresh),
                         None, [], fava, close)
