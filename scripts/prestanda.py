@@ -241,7 +241,8 @@ class KeptFigure(NamedTuple):
 
 
 class FreshFigure(NamedTuple):
-    """The same load in new processes, as a command meets it (medians)."""
+    """The same load in new processes, as bean-check or Fava's first load meets it: every
+    cache cold, the collector running (our commands pause it for the load; medians)."""
 
     total_ms: float
     ours_ms: float
@@ -274,7 +275,7 @@ class LoadFigure(NamedTuple):
 
     @property
     def worst_overhead(self) -> float:
-        """The larger share: loads in one process (Fava's reloads) or each in a new one (a command)."""
+        """The larger share: loads in one process (Fava's reloads) or each in a new one (bean-check)."""
         return max(self.overhead, self.fresh.overhead if self.fresh else 0)
 
     def line(self) -> str:
@@ -285,7 +286,7 @@ class LoadFigure(NamedTuple):
                 f"\n{'':<34} varav skräpsamlarens pass {self.collector_ms:.0f} ms")
         if self.fresh is not None:
             fresh = self.fresh
-            line += (f"\n{'':<34} i en ny process (som ett kommando): laddning {fresh.total_ms:.0f} ms, "
+            line += (f"\n{'':<34} i en ny process (som bean-check): laddning {fresh.total_ms:.0f} ms, "
                      f"våra plugins {fresh.ours_ms:.0f} ms (+{fresh.overhead * 100:.0f} % mot utan), "
                      f"varav skräpsamlarens pass {fresh.collector_ms:.0f} ms")
         if self.kept is not None:
@@ -370,8 +371,9 @@ def time_kept(ledger: Path, result, repeat: int = 5) -> KeptFigure:
 
 
 def time_load_fresh(ledger: Path, repeat: int = 5) -> FreshFigure:
-    """`time_load` once in each of `repeat` new Python processes: what a command pays,
-    with every cache of ours cold (account names, kontoplan, lock files, file hashes)."""
+    """`time_load` once in each of `repeat` new Python processes: what bean-check or
+    Fava's first load pays, with every cache of ours cold (account names, kontoplan,
+    lock files, file hashes)."""
     import json
     import subprocess
     import sys

@@ -120,7 +120,7 @@ def table_rows(measured: list[Measured]) -> list[list[str]]:
             row("Laddning utan våra plugins, ms", lambda m: _n(m.load.without_ms)),
             row("Laddning med våra plugins, ms", lambda m: _n(m.load.total_ms)),
             row("Tillägg från våra plugins, %", lambda m: f"+{_n(m.load.overhead * 100)}"),
-            row("Tillägg i en ny process (som ett kommando), %", lambda m: f"+{_n(m.load.fresh.overhead * 100)}"),
+            row("Tillägg i en ny process (som bean-check), %", lambda m: f"+{_n(m.load.fresh.overhead * 100)}"),
             row("Budget mot utfall: Nämndbok, s", lambda m: _n(m.budget.seconds["namndbok"], 2))]
     out += [row(f"Budget mot utfall: {tool}, s (kvot)", lambda m, tool=tool: _seconds_and_ratio(m.budget, tool)) for tool in TOOLS]
     out += [row("Budget mot utfall: summorna stämmer", lambda m: "ja" if not m.budget.differences
