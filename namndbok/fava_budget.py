@@ -56,6 +56,8 @@ def fava_budget_directives(ledger) -> list[data.Custom]:
     lines, _ = usable_plan_lines(ledger)
     ledger = ledger._replace(budget_lines=lines)
     version = ledger.budget_config.fava_version
+    if version is not None and version not in {d.name for d in ledger.decisions}:
+        return []  # plugins.budget reports the unknown version
     years = sorted({line.date.year for line in lines})
     monthly: dict[str, dict[int, list[Decimal]]] = {}
     for year in years:

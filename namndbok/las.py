@@ -114,10 +114,14 @@ def _relative(name: str, base: Path) -> str | None:
 
 @functools.lru_cache(maxsize=8192)
 def _relative_absolute(name: str, base: str) -> str | None:
-    relative = os.path.relpath(name, base)
-    if relative == ".." or relative.startswith("../") or os.path.isabs(relative):
-        return None  # outside the ledger's folder: checked entry by entry
-    return Path(relative).as_posix()
+    prefix = base.rstrip(os.sep) + os.sep
+    if name.startswith(prefix) and os.path.normpath(name) == name and os.path.normpath(base) == base.rstrip(os.sep):
+        relative = name[len(prefix):]  # the common case, a file under the main file's folder: what relpath gives
+    else:
+        relative = os.path.relpath(name, base)
+        if relative == ".." or relative.startswith(".." + os.sep) or os.path.isabs(relative):
+            return None  # outside the ledger's folder: checked entry by entry
+    return relative.replace(os.sep, "/")
 
 
 def _file_hash(name: str) -> str | None:

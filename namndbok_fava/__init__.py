@@ -51,7 +51,14 @@ class Namndbok(FavaExtensionBase):
         self._data = None
         self._data_key = None
         self._cache = {}
-        give_fava_budgets(self.ledger, self.data)  # Fava's own budget columns
+        try:
+            give_fava_budgets(self.ledger, self.data)  # Fava's own budget columns
+        except Exception as err:  # noqa: BLE001 - a fault of ours must not keep Fava from showing the ledger
+            from fava.ext import FavaExtensionError
+
+            self.ledger.extensions.errors.append(FavaExtensionError(None, (
+                f"Nämndbok kunde inte ge Fava budgeten ({type(err).__name__}: {err}), så Favas budgetkolumner "
+                "saknas. Kör `namndbok kontrollera` på liggaren; visar den inget fel, rapportera det här."), None))
 
     @property
     def data(self):

@@ -9,7 +9,8 @@ The ledger holds budget decisions (`custom "budgetbeslut"`), their lines
    prognos on a balance-sheet account, an unknown periodisering key
    (`namndbok.plan_lines`);
 2. warns (the message starts with "Varning:") after each decision that leaves a
-   year's budget out of balance for a nämnd.
+   year's budget out of balance for a nämnd;
+3. refuses a `fava=` that names no budget decision.
 
 It adds no entries. Fava's own budget columns come from the Fava extension, which
 derives Fava's `custom "budget"` directives after each load
@@ -31,7 +32,9 @@ the plugin warns that the budget 2026 is not in balance (no kommunbidrag line).
 
 from __future__ import annotations
 
-from namndbok.budget import balance_warnings
+from beancount.core import data
+
+from namndbok.budget import LedgerInputError, balance_warnings
 from namndbok.collector import paused_plugin
 from namndbok.ledgerdata import read_ledger
 from namndbok.plan_lines import usable_plan_lines
@@ -44,5 +47,11 @@ def budget(entries, options_map, config=None):
     ledger = read_ledger(entries, options_map)
     usable, line_errors = usable_plan_lines(ledger)
     errors = [*ledger.errors, *line_errors]
+    version = ledger.budget_config.fava_version
+    if version is not None and version not in {d.name for d in ledger.decisions}:
+        known = ", ".join(f'"{d.name}"' for d in ledger.decisions) or "inga"
+        errors.append(LedgerInputError(data.new_metadata(options_map.get("filename") or "", 0), (
+            f'fava="{version}" på plugin-raden för plugins.budget är inget budgetbeslut, så Fava visar ingen budget. '
+            f"Skriv namnet på ett av besluten ({known}) eller ta bort fava=."), None))
     errors += balance_warnings(ledger.decisions, usable, ledger.refs)
     return entries, errors

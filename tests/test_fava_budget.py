@@ -106,3 +106,58 @@ def test_fava_ledger_gets_our_budget_beside_its_own_directives(write_ledger):
     assert budget("Kostnader:Socialnämnden:589:5020", datetime.date(2027, 1, 1), datetime.date(2027, 2, 1)) == {"SEK": D("0.00")}
     customs = [e.type for e in ledger.all_entries_by_type.Custom]
     assert customs.count("budget") == 1  # ours went to Fava's budget module, not into the ledger's entries
+
+
+TWO_DECISIONS = """
+2025-12-10 custom "budgetbeslut" "Budget 2026"
+  typ: "internbudget"
+  beslut: "SN 2025-12-10 §2"
+2026-01-01 custom "budgetrad" "Budget 2026" Intäkter:Socialnämnden:Kommunbidrag:589  -1200.00 SEK
+2026-01-01 custom "budgetrad" "Budget 2026" Kostnader:Socialnämnden:589:5020  1200.00 SEK
+2026-03-01 custom "budgetbeslut" "Tillägg 2026"
+  typ: "tilläggsbudget"
+  beslut: "SN 2026-03-01 §9"
+2026-01-01 custom "budgetrad" "Tillägg 2026" Intäkter:Socialnämnden:Kommunbidrag:589  -120.00 SEK
+2026-01-01 custom "budgetrad" "Tillägg 2026" Kostnader:Socialnämnden:589:5020  120.00 SEK
+"""
+
+
+def test_fava_shows_the_version_named_on_the_plugin_line_and_an_unknown_one_is_refused(write_ledger):
+    from beancount import loader
+
+    path, entries, errors, options = write_ledger(TWO_DECISIONS, periodisering="[profiler]\n")
+    assert errors == []
+
+    def monthly(entries, options):
+        return {e.values[2].value.number for e in fava_budget_directives(read_ledger(entries, options))
+                if e.values[0].value == "Kostnader:Socialnämnden:589:5020" and e.date.year == 2026}
+
+    assert monthly(entries, options) == {D("110.00")}  # the budget after the last decision
+    text = path.read_text(encoding="utf-8")
+    for version, expected, fault in (("Budget 2026", {D("100.00")}, None), ("Budget 2062", set(), 'fava="Budget 2062"')):
+        path.write_text(text.replace('"periodisering.toml"', f'"periodisering.toml; fava={version}"'), encoding="utf-8")
+        entries, errors, options = loader.load_file(str(path))
+        assert monthly(entries, options) == expected
+        if fault is None:
+            assert errors == []
+        else:
+            assert len(errors) == 1 and errors[0].message.startswith(fault)
+            assert '"Budget 2026", "Tillägg 2026"' in errors[0].message and errors[0].source["filename"] == str(path)
+
+
+def test_a_fault_in_giving_fava_the_budget_is_shown_as_an_error_and_fava_still_loads(write_ledger, monkeypatch):
+    from fava.core import FavaLedger
+
+    import namndbok_fava.budgets
+
+    path, _, errors, _ = write_ledger('2025-01-01 custom "fava-extension" "namndbok_fava"\n' + TWO_DECISIONS)
+    assert errors == []
+
+    def broken(data):
+        raise RuntimeError("provfel")
+
+    monkeypatch.setattr(namndbok_fava.budgets, "fava_budget_directives", broken)
+    ledger = FavaLedger(str(path))
+    messages = [e.message for e in ledger.errors]
+    assert any(m.startswith("Nämndbok kunde inte ge Fava budgeten (RuntimeError: provfel)") for m in messages), messages
+    assert ledger.all_entries  # the ledger is there, without Fava's budget columns
