@@ -426,6 +426,7 @@ def _sum_transactions(transactions, currency: str, ek_prefix: str) -> Transactio
     utfall: dict[str, dict[datetime.date, Decimal]] = {}
     ek_postings = []
     other: dict[str, datetime.date] = {}
+    ek_accounts = set()  # whether an account is on eget kapital, asked once per account
     for entry in transactions:
         date = entry.date
         for posting in entry.postings:
@@ -435,9 +436,13 @@ def _sum_transactions(transactions, currency: str, ek_prefix: str) -> Transactio
                 by_date = utfall.get(account)
                 if by_date is None:
                     utfall[account] = {date: units.number}
-                else:
-                    by_date[date] = by_date[date] + units.number if date in by_date else units.number
-                if account.startswith(ek_prefix):
+                    if account.startswith(ek_prefix):
+                        ek_accounts.add(account)
+                        ek_postings.append((entry, posting))
+                    continue
+                previous = by_date.get(date)
+                by_date[date] = units.number if previous is None else previous + units.number
+                if account in ek_accounts:
                     ek_postings.append((entry, posting))
             elif posting.account not in other:
                 other[posting.account] = date
