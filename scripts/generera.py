@@ -187,6 +187,11 @@ def main_file(committee: Committee) -> str:
         'plugin "plugins.kontoplan" "kontoplan.toml"',
         'plugin "plugins.budget" "periodisering.toml"',
         "",
+        '2000-01-01 custom "fava-option" "language" "sv"',
+        '2000-01-01 custom "fava-option" "locale" "sv_SE"',
+        "; Nämndboks vyer i Fava, och Favas budgetkolumner (räknade av tillägget efter varje laddning).",
+        '2000-01-01 custom "fava-extension" "namndbok_fava"',
+        "",
         "2000-01-01 commodity SEK",
         "",
     ])

@@ -65,6 +65,24 @@ def test_every_generated_ledger_loads_through_beancount_and_our_plugins_without_
         assert len(data.kontoplaner[committee.name].verksamheter) == 6
 
 
+def test_a_generated_committee_in_fava_has_our_views_and_favas_budget_columns(town, loaded):
+    """Opened in real Fava, a generated committee's year budget in Fava's own budget
+    module is the engine's (each month rounded to öre for Fava's display)."""
+    from fava.core import FavaLedger
+
+    committee = town.committees[0]
+    _, _, data = loaded[committee.name]
+    fava = FavaLedger(str(town.ledger(committee)))
+    assert fava.extensions.get_extension("Namndbok") is not None
+    year = YEARS[-1]
+    root = f"Kostnader:{committee.name}"
+    shown = fava.budgets.calculate_children(root, datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))["SEK"]
+    lines = [l for l in lines_in_effect(data.decisions, data.budget_lines, year, datetime.date(year, 12, 31))
+             if l.account.startswith(root + ":")]
+    assert lines
+    assert abs(shown - sum(l.amount for l in lines)) <= Decimal("0.06") * len({l.account for l in lines})
+
+
 def test_the_sie_files_have_exactly_the_rows_asked_for_and_are_the_same_from_the_same_seed(town):
     for committee in town.committees:
         for year in YEARS:
