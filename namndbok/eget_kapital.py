@@ -309,8 +309,8 @@ def generated_entries(ledgerdata, decisions: list[EKDecision], results: dict | N
     errors: list = []
     out: list = []
 
-    span = ledgerdata.utfall_span()
-    last_year = span[1].year if span else None
+    # The year of the last utfall (each account's dates: a max at C speed per account)
+    last_year = max(map(max, ledgerdata.utfall.values())).year if ledgerdata.utfall else None
     results = results if results is not None else results_by_year(ledgerdata)
 
     # 1. Each finished year's result into the eget kapital konto, on 1 January.

@@ -92,21 +92,21 @@ def kontoplan(entries, options_map, config=None):
     checked = _checked(plans, roots)
     for index, (name, date) in enumerate(sorted(first.items())):
         if plans is None or name in reserved:
-            problem, meta_extra = None, {}
+            problem, meta = None, None
         elif name in checked:
-            problem, meta_extra = None, dict(checked[name])
+            problem, meta = None, checked[name]
         else:
-            problem, meta_extra = _check(name, roots, plans)
+            problem, meta = _check(name, roots, plans)
             if not problem:
-                checked[name] = dict(meta_extra)
+                checked[name] = meta
         if problem:
             problems[name] = problem
         if name not in opened:
             # Opened even when wrong, so that Beancount does not add a second,
             # less helpful error for the same account. The Open points at the
-            # kontoplan line that allows the account.
-            source = meta_extra.pop("source", ("<kontoplan>", index))
-            meta = data.new_metadata(*source, meta_extra)
+            # kontoplan line that allows the account (a copy of its metadata:
+            # each entry has its own).
+            meta = dict(meta) if meta else data.new_metadata("<kontoplan>", index)
             new_opens.append(data.Open(meta, date, name, None, None))
     for name, use in _uses(entries, problems).items():
         problem = problems[name]
@@ -123,9 +123,9 @@ def kontoplan(entries, options_map, config=None):
     return entries, errors
 
 
-# The accounts found right in the last load, with their Open's metadata: a pure result of
-# the account name and the kontoplaner, so a reload in one process (Fava, on every save)
-# checks only the accounts that are new. Held with the kontoplaner (the parsed files,
+# The accounts found right in the last load, with their Open's metadata (copied for each
+# Open): a pure result of the account name and the kontoplaner, so a reload in one
+# process (Fava, on every save) checks only the accounts that are new. Held with the kontoplaner (the parsed files,
 # the same objects while the files are unchanged) and the root names it was made for.
 _checked_memo: tuple[tuple, Roots, dict] | None = None
 
@@ -195,15 +195,16 @@ def _accounts_of(entry):
     return [(name, entry.meta) for name in getters.get_entry_accounts(entry)]
 
 
-def _check(name: str, roots: Roots, plans: dict[str, Kontoplan]) -> tuple[str | None, dict]:
-    """The problem with one account (or None), and metadata for its Open."""
+def _check(name: str, roots: Roots, plans: dict[str, Kontoplan]) -> tuple[str | None, dict | None]:
+    """The problem with one account (or None), and the metadata for its Open: the
+    kontoplan line that allows it and its name (None: no line to point at)."""
     try:
         ref = parse_account(name, roots)
     except AccountNameError as err:
-        return str(err), {}
+        return str(err), None
     problem = check_account(ref, plans)
     if problem or ref.namnd is None:
-        return problem, {}
+        return problem, None
     plan = plans[ref.namnd]
     if ref.konto is not None:
         line = plan.line_of("konton", ref.konto)
@@ -212,4 +213,4 @@ def _check(name: str, roots: Roots, plans: dict[str, Kontoplan]) -> tuple[str | 
     else:
         line = plan.line_of("", "namnd")
     # The name goes into Fava's journal, which does not escape: make markup harmless.
-    return None, {"namn": clean(describe_account(ref, plan)), "source": (plan.path, line)}
+    return None, {"filename": plan.path, "lineno": line, "namn": clean(describe_account(ref, plan))}
