@@ -17,9 +17,14 @@ import pytest
 from beancount import loader
 
 # Kept loads (namndbok.load_cache) go to a folder of the test run's own, also for the
-# commands the tests start as subprocesses, and are removed with it.
-_CACHE_DIR = tempfile.TemporaryDirectory(prefix="namndbok-cache-")
-os.environ["NAMNDBOK_CACHE_DIR"] = _CACHE_DIR.name
+# commands the tests start as subprocesses, and are removed with it. A process the run
+# starts that imports this module (the atheris children, through the test modules) uses
+# the run's folder: it may end without Python's finalizers, which would leave its own.
+if "NAMNDBOK_TEST_CACHE_DIR" in os.environ:
+    os.environ["NAMNDBOK_CACHE_DIR"] = os.environ["NAMNDBOK_TEST_CACHE_DIR"]
+else:
+    _CACHE_DIR = tempfile.TemporaryDirectory(prefix="namndbok-cache-")
+    os.environ["NAMNDBOK_CACHE_DIR"] = os.environ["NAMNDBOK_TEST_CACHE_DIR"] = _CACHE_DIR.name
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_DIR = REPO / "ledgers" / "exempel"
