@@ -75,6 +75,7 @@ from namndbok.budget import LedgerInputError
 from namndbok.engine import compute
 from namndbok.ledgerdata import META_CARRY, META_DECISION, EKMovement
 from namndbok.swedish import format_amount
+from namndbok.utfallsindex import utfall_index
 
 DECISION = "eget-kapital"
 BOKSLUT = "bokslut"
@@ -261,6 +262,7 @@ def roll_forward(ledgerdata, year: int, date: datetime.date | None = None, plan:
     results = results if results is not None else results_by_year(ledgerdata)
     keys = set(results) | {(m.namnd, m.ansvar) for m in ledgerdata.eget_kapital}
     whole = _plan_results(ledgerdata, date) if plan else {}
+    so_far = {} if date == year_end else _results_between(ledgerdata, start, date)
     out = []
     for namnd, ansvar in sorted(keys, key=lambda k: (k[0], k[1] or "")):
         own = [m for m in ledgerdata.eget_kapital if (m.namnd, m.ansvar) == (namnd, ansvar) and m.kind != "överföring"]
@@ -268,7 +270,7 @@ def roll_forward(ledgerdata, year: int, date: datetime.date | None = None, plan:
         opening += sum((r for y, r in results.get((namnd, ansvar), {}).items() if y < year), Decimal(0))
         decisions = tuple(m for m in own if m.kind == "beslut" and start <= m.date <= date)
         result = (results.get((namnd, ansvar), {}).get(year, Decimal(0)) if date == year_end
-                  else _result_to(ledgerdata, namnd, ansvar, start, date))
+                  else so_far.get((namnd, ansvar), Decimal(0)))
         budget, prognos = whole.get((namnd, ansvar), (None, None))
         out.append(RollForward(namnd, ansvar, year, opening, decisions, result, budget, prognos))
     return out
@@ -285,16 +287,20 @@ def _plan_results(ledgerdata, date: datetime.date) -> dict[tuple, tuple[Decimal,
     return whole
 
 
-def _result_to(ledgerdata, namnd, ansvar, start, date) -> Decimal:
-    total = Decimal(0)
-    for name, by_date in ledgerdata.utfall.items():
-        ref = ledgerdata.refs.get(name)
-        if ref is None or ref.kind not in RESULT_KINDS or ref.namnd != namnd:
+def _results_between(ledgerdata, start: datetime.date, date: datetime.date) -> dict[tuple, Decimal]:
+    """Result per nämnd (or ansvar) from `start` to `date`: each result account's utfall
+    over the range from its running sums (`utfallsindex`, two bisects an account)."""
+    per_ansvar = {namnd: _per_ansvar(ledgerdata, namnd) for namnd in ledgerdata.kontoplaner}
+    refs = ledgerdata.refs
+    out: dict[tuple, Decimal] = defaultdict(Decimal)
+    for name, running in utfall_index(ledgerdata).items():
+        ref = refs.get(name)
+        if ref is None or ref.kind not in RESULT_KINDS:
             continue
-        if _per_ansvar(ledgerdata, namnd) and ref.ansvar != ansvar:
-            continue
-        total -= sum((a for d, a in by_date.items() if start <= d <= date), Decimal(0))
-    return total
+        amount = running.between(start, date)
+        if amount is not None:
+            out[(ref.namnd, ref.ansvar if per_ansvar.get(ref.namnd) else None)] -= amount
+    return out
 
 
 # ---------------------------------------------------------------------------

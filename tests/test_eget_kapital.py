@@ -159,6 +159,11 @@ def test_units_carry_their_own_result(write_ledger, tmp_path):
     data = read_ledger(entries, options)
     rows = {r.ansvar: r for r in roll_forward(data, 2026)}
     assert (rows["4100"].ingaende, rows["2200"].ingaende) == (D("10.00"), D("-30.00"))
+    # During the year each unit's result so far: to a date, from the running sums.
+    for date, own in ((datetime.date(2026, 1, 30), D("0")), (datetime.date(2026, 1, 31), D("-1.00"))):
+        so_far = {r.ansvar: r for r in roll_forward(data, 2026, date)}
+        assert (so_far["2200"].arets_resultat, so_far["4100"].arets_resultat) == (own, D("0")), date
+        assert so_far["2200"].utgaende == D("-30.00") + own
     carried = {p.account for e in entries if isinstance(e, bc_data.Transaction) and "ek_overforing" in e.meta for p in e.postings}
     assert "Eget-kapital:Socialnämnden:2011:4100" in carried and "Eget-kapital:Socialnämnden:2011:2200" in carried
 
