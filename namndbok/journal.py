@@ -51,7 +51,8 @@ class Originals(dict):
     def keep(self, path: Path) -> str | None:
         if path not in self:
             if self.journal is not None and not self:
-                record = {"kommando": self.command, "pid": os.getpid(), "dator": socket.gethostname()}
+                record = {"kommando": self.command, "pid": os.getpid(), "dator": socket.gethostname(),
+                          "start": process_start(os.getpid())}
                 atomic_write_text(self.journal / COMMAND_RECORD, json.dumps(record, ensure_ascii=False))
             self[path] = path.read_text(encoding="utf-8") if path.exists() else None
             if self.journal is not None:
@@ -124,6 +125,8 @@ def _read(record: Path) -> dict | None:
 
 
 def _running(command: dict) -> bool:
+    """Whether the command that wrote the journal still runs: its process exists and,
+    where the journal has its start time, started then (a pid is reused by the system)."""
     pid = command.get("pid")
     if not isinstance(pid, int) or pid == os.getpid() or command.get("dator") != socket.gethostname():
         return False
@@ -132,5 +135,16 @@ def _running(command: dict) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    started = command.get("start")
+    return not isinstance(started, int) or process_start(pid) in (None, started)
+
+
+def process_start(pid: int) -> int | None:
+    """When the process started (clock ticks since boot, from /proc/PID/stat: the 22nd
+    field, counted after the command name in parentheses); None where there is no /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        return int(stat.rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None

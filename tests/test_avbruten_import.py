@@ -131,3 +131,35 @@ def test_a_journal_of_a_command_still_running_is_left_alone(write_ledger):
     result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
     assert "Ett avbrutet `namndbok import` har ångrats: 1 fil är som före kommandot" in result.stderr
     assert ledger.read_text(encoding="utf-8") == text + "; före\n" and not journal.exists()
+
+
+def test_a_journal_whose_pid_now_belongs_to_another_process_is_recovered(write_ledger):
+    """The system reuses pids: a journal names its process by pid and start time, so a
+    process that only has the pid is not taken for the command that was killed."""
+    import json
+    import socket
+
+    from namndbok.journal import process_start
+
+    ledger, _, errors, _ = write_ledger("")
+    journal = ledger.parent / ".namndbok-avbruten"
+    journal.mkdir()
+    text = ledger.read_text(encoding="utf-8")
+    (journal / "000001.json").write_text(json.dumps({"fil": str(ledger), "text": text + "; före\n"}), encoding="utf-8")
+    other = subprocess.Popen(["sleep", "60"])
+    try:
+        started = process_start(other.pid)
+        assert isinstance(started, int)
+        record = {"kommando": "namndbok import", "pid": other.pid, "dator": socket.gethostname()}
+        # The same process (pid and start time): still running, left alone.
+        (journal / "kommando.json").write_text(json.dumps({**record, "start": started}), encoding="utf-8")
+        result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
+        assert result.exit_code == 1 and "skriver i liggaren just nu" in result.output
+        # The pid, but another start: the command is gone and its change is undone.
+        (journal / "kommando.json").write_text(json.dumps({**record, "start": started - 1}), encoding="utf-8")
+        result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
+        assert "Ett avbrutet `namndbok import` har ångrats" in result.stderr
+        assert ledger.read_text(encoding="utf-8") == text + "; före\n" and not journal.exists()
+    finally:
+        other.kill()
+        other.wait()
