@@ -415,7 +415,7 @@ def prestanda_jamfor(katalog: Path | None, sizes: tuple[int, ...], runs: int, mo
     """Budget mot utfall: Nämndbok mot hledger och ledger på samma data (tider, kvoter och kontroll av summorna)."""
     import tempfile
 
-    from scripts.jamfor import available_tools, run, table_lines
+    from scripts.jamfor import run, table_lines
 
     with tempfile.TemporaryDirectory(prefix="namndbok-jamfor-") as tmp:
         try:
@@ -423,7 +423,7 @@ def prestanda_jamfor(katalog: Path | None, sizes: tuple[int, ...], runs: int, mo
         except RuntimeError as err:
             raise click.ClickException(str(err)) from None
     click.echo("")
-    for line in table_lines(results, available_tools()):
+    for line in table_lines(results):
         click.echo(line)
     for result in results:
         for difference in result.differences:

@@ -158,13 +158,9 @@ def median_seconds(command: list[str], runs: int) -> tuple[float, str]:
     return statistics.median(times), output
 
 
-def available_tools() -> list[str]:
-    return [tool for tool in TOOLS if shutil.which(tool)]
-
-
 def tools_or_warn(say: Callable[[str], None]) -> list[str]:
     """The installed tools; the missing ones are named once, with how to install them."""
-    tools = available_tools()
+    tools = [tool for tool in TOOLS if shutil.which(tool)]
     missing = [t for t in TOOLS if t not in tools]
     if missing:
         say(MISSING_TOOLS.format(tools=" och ".join(missing)))
@@ -244,9 +240,10 @@ def run(example_dir: Path, folder: Path, sizes: list[int], runs: int = 3, mode: 
     return results
 
 
-def table_lines(results: list[Result], tools: list[str]) -> list[str]:
+def table_lines(results: list[Result]) -> list[str]:
     """The figures as a table with Swedish labels: the ledger's postings, seconds, ratios to Nämndbok,
-    and whether the totals agree."""
+    and whether the totals agree; a column per tool that was measured."""
+    tools = [t for t in TOOLS if results and all(t in r.seconds for r in results)]
     head = ["Liggare", "SIE-rader", "Konteringar", "Nämndbok s"] + [f"{t} s" for t in tools] + [f"{t}/Nämndbok" for t in tools] + ["Summor"]
     rows = [head]
     for r in results:
