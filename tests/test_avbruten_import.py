@@ -108,15 +108,24 @@ def test_a_killed_period_lock_is_undone_by_the_next_command_and_can_then_run_aga
     assert result.exit_code == 0 and "är nu låst" in result.output, result.output
 
 
-def test_a_journal_of_a_command_still_running_is_left_alone(write_ledger):
+def _journal_of_one_change(write_ledger):
+    """A ledger and a journal beside it that holds the ledger's text before a change
+    (its text + "; före"): (ledger, journal, text now)."""
     import json
-    import socket
 
     ledger, _, errors, _ = write_ledger("")
     journal = ledger.parent / ".namndbok-avbruten"
     journal.mkdir()
     text = ledger.read_text(encoding="utf-8")
     (journal / "000001.json").write_text(json.dumps({"fil": str(ledger), "text": text + "; före\n"}), encoding="utf-8")
+    return ledger, journal, text
+
+
+def test_a_journal_of_a_command_still_running_is_left_alone(write_ledger):
+    import json
+    import socket
+
+    ledger, journal, text = _journal_of_one_change(write_ledger)
     writer = subprocess.Popen(["sleep", "60"])
     try:
         (journal / "kommando.json").write_text(json.dumps(
@@ -141,11 +150,7 @@ def test_a_journal_whose_pid_now_belongs_to_another_process_is_recovered(write_l
 
     from namndbok.journal import process_start
 
-    ledger, _, errors, _ = write_ledger("")
-    journal = ledger.parent / ".namndbok-avbruten"
-    journal.mkdir()
-    text = ledger.read_text(encoding="utf-8")
-    (journal / "000001.json").write_text(json.dumps({"fil": str(ledger), "text": text + "; före\n"}), encoding="utf-8")
+    ledger, journal, text = _journal_of_one_change(write_ledger)
     other = subprocess.Popen(["sleep", "60"])
     try:
         started = process_start(other.pid)
