@@ -96,7 +96,7 @@ def parse_import_config(text: str, path: str = FILE) -> ImportConfig:
     try:
         data = parse_toml(text)
     except NotToml as err:
-        raise SourceError(path, err.line, f"Filen är inte giltig TOML ({err.reason}).") from None
+        raise SourceError(path, err.line, err.message) from None
     for key in data:
         if key not in ("namnd", "sie", "huvudbok"):
             raise SourceError(path, line_of(key), f"Okänd inställning '{key}'; tillåtna är namnd, [sie] och [huvudbok].")

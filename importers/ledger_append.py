@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from importers.model import SourceError
 from namndbok.accounts import Roots
 from namndbok.fileio import atomic_write_text
 from namndbok.journal import journaled
 from namndbok.ledgerfile import canonical, root_option_lines
-from namndbok.loading import faults, load, where
+from importers.ledger_check import refuse_new_faults
+from namndbok.loading import load
 
 
-def append_and_check(ledger: Path, target: Path, title: str, block: str, roots: Roots, include: str, source: str, faults_before: int):
+def append_and_check(ledger: Path, target: Path, title: str, block: str, roots: Roots, include: str, source: str):
     """Append `block` to `target`; return the reloaded ledger (entries, errors, options)."""
     with journaled(ledger, "namndbok import") as originals:
         head = originals.keep(target)
@@ -29,7 +29,5 @@ def append_and_check(ledger: Path, target: Path, title: str, block: str, roots: 
         if include not in main_text:
             atomic_write_text(ledger, main_text.rstrip("\n") + "\n" + include + "\n")
         loaded = load(ledger, fresh=True)  # what was written, not a kept load
-        new = faults(loaded[1])
-        if len(new) > faults_before:
-            raise SourceError(source, 0, f"Inget skrevs: liggaren läste inte rent efteråt ({where(new[-1])}: {new[-1].message}).")
+        refuse_new_faults(loaded, source)
         return loaded

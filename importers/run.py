@@ -8,9 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from namndbok.loading import faults, load
-
 from namndbok.collector import collector_paused
+from importers.ledger_check import load_before_change
 from importers.config import SourceConfig, load_import_config
 from importers.convert import Source, map_rows
 from importers.model import SourceError, SourceRow
@@ -63,10 +62,7 @@ def run_import(
     except OSError as err:
         raise SourceError(str(export), 0, f"Filen kan inte läsas ({err.strerror}).") from None
     with collector_paused():
-        entries, errors, options = load(ledger, keep=False)  # about to change
-        wrong = faults(errors)
-        if wrong:
-            raise SourceError(str(ledger), 0, f"Liggaren har {len(wrong)} fel; rätta dem först (`namndbok kontrollera`).")
+        entries, errors, options = load_before_change(ledger)
         ledgerdata = read_ledger(entries, options)
         config = load_import_config(ledger.parent)
         plan = _kontoplan(ledgerdata, config.namnd, ledger)
@@ -81,7 +77,7 @@ def run_import(
         written = []
         if not dry_run and import_plan.entries:
             progress(f"Skriver {len(import_plan.entries)} poster …")
-            written = write_import(ledger, import_plan, reading.source, ledgerdata.roots, len(wrong))
+            written = write_import(ledger, import_plan, reading.source, ledgerdata.roots)
         return ImportResult(reading.source, rows, import_plan, written, reading.warnings)
 
 

@@ -42,10 +42,11 @@ MINUSES = "-\u2212"  # hyphen-minus and the minus sign
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 # What openpyxl and zipfile raise for bytes that are no (sound) workbook; SyntaxError covers XML parse errors.
-# NotImplementedError: a zip entry compressed by a method zipfile lacks (found by atheris);
-# RuntimeError: an encrypted zip entry.
-XLSX_ERRORS = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, ValueError, SyntaxError, EOFError, OSError,
-               NotImplementedError, RuntimeError)
+XLSX_ERRORS = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, ValueError, SyntaxError, EOFError, OSError)
+# A sound workbook packed in a way zipfile cannot open: a compression method it lacks
+# (NotImplementedError, found by atheris) or a password (RuntimeError "… is encrypted …").
+PACKED = ("Arbetsboken är komprimerad eller krypterad på ett sätt som inte kan läsas. Öppna den i Excel och "
+          "spara om den som .xlsx, utan lösenord.")
 
 
 class Invalid(Exception):
@@ -375,6 +376,8 @@ def _xlsx_records(data: bytes, path: str, sheet_name: str | None, not_a_workbook
         yield from enumerate(sheet.iter_rows(values_only=True), 1)
     except XLSX_ERRORS as err:
         raise SourceError(path, 0, f"Arbetsboken är skadad och kan inte läsas ({type(err).__name__}: {err}). Spara om den i Excel.") from None
+    except (NotImplementedError, RuntimeError) as err:
+        _refuse_packed(err, path)
     finally:
         workbook.close()
 
@@ -386,6 +389,15 @@ def _open_workbook(data: bytes, path: str, not_a_workbook: str):
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except XLSX_ERRORS:
         raise SourceError(path, 0, not_a_workbook) from None
+    except (NotImplementedError, RuntimeError) as err:
+        _refuse_packed(err, path)
+
+
+def _refuse_packed(err: Exception, path: str):
+    """A workbook zipfile cannot unpack gets PACKED; any other RuntimeError is ours, not the file's."""
+    if isinstance(err, NotImplementedError) or "encrypted" in str(err):
+        raise SourceError(path, 0, PACKED) from None
+    raise err
 
 
 def _sheet(workbook, name: str | None, path: str, advice: str):

@@ -20,7 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from namndbok.loading import faults, load, where
+from importers.ledger_check import refuse_new_faults
+from namndbok.loading import load
 from beancount.core import data
 from beancount.parser import printer
 
@@ -167,10 +168,9 @@ def _plain_entry(entry: data.Transaction, entry_printer, aligned: dict[tuple[str
     return oss.getvalue()
 
 
-def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: Roots, faults_before: int = 0) -> list[Path]:
-    """Append the plan's entries, verify the ledger, undo everything on failure.
-
-    `faults_before` is how many errors the ledger had before (the caller loaded it)."""
+def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: Roots) -> list[Path]:
+    """Append the plan's entries, verify the ledger, undo everything on failure (the caller
+    loaded it without faults: `importers.ledger_check.load_before_change`)."""
     if not import_plan.entries:
         return []
     by_file: dict[Path, list] = defaultdict(list)
@@ -187,15 +187,13 @@ def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: R
             main_text = originals.keep(ledger)
             atomic_write_text(ledger, main_text.rstrip("\n") + "\n" + INCLUDE + "\n")
             loaded = load(ledger, fresh=True)
-        _verify(loaded, import_plan, source, faults_before)
+        _verify(loaded, import_plan, source)
     return sorted(by_file)
 
 
-def _verify(loaded, import_plan: ImportPlan, source: Source, faults_before: int) -> None:
-    entries, errors, _ = loaded
-    new = faults(errors)
-    if len(new) > faults_before:
-        raise SourceError(source.path, 0, f"Importen skrevs inte: liggaren läste inte rent efteråt ({where(new[-1])}: {new[-1].message}).")
+def _verify(loaded, import_plan: ImportPlan, source: Source) -> None:
+    entries, _, _ = loaded
+    refuse_new_faults(loaded, source.path)
     held = _sums(existing_for(entries, source.id))
     if held != import_plan.expected:
         diffs = sorted(set(held) ^ set(import_plan.expected) | {k for k in held if held.get(k) != import_plan.expected.get(k)})

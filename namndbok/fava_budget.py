@@ -40,7 +40,7 @@ from beancount.parser.grammar import ValueType
 from namndbok.budget import lines_in_effect
 from namndbok.engine import line_weights
 from namndbok.periodisering import month_shares
-from namndbok.plan_lines import usable_plan_lines
+from namndbok.plan_lines import fava_version_known, usable_plan_lines
 
 CENT = Decimal("0.01")
 ZERO_CENTS = Decimal("0.00")
@@ -53,11 +53,10 @@ def fava_budget_directives(ledger) -> list[data.Custom]:
 
     One pass over the usable lines in effect (`usable_plan_lines`), summing each
     account's twelve months per year as a list, then one directive per change."""
-    lines, _ = usable_plan_lines(ledger)
-    ledger = ledger._replace(budget_lines=lines)
-    version = ledger.budget_config.fava_version
-    if version is not None and version not in {d.name for d in ledger.decisions}:
+    if not fava_version_known(ledger):
         return []  # plugins.budget reports the unknown version
+    lines, _ = usable_plan_lines(ledger)
+    version = ledger.budget_config.fava_version
     years = sorted({line.date.year for line in lines})
     monthly: dict[str, dict[int, list[Decimal]]] = {}
     for year in years:

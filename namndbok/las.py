@@ -181,9 +181,6 @@ class LockFile:
     def by_file(self) -> dict[str | None, Counter] | None:
         return self._parsed[1]
 
-    def __iter__(self):  # prints, files, by_file = read_lock_file(path)
-        return iter((self.prints, self.files, self.by_file))
-
 
 _FILE_LINES = re.compile(r"^fil[ \t][^\r\n]*", re.M)
 

@@ -119,9 +119,9 @@ class LedgerData(NamedTuple):
     def utfall_span(self) -> tuple[datetime.date, datetime.date] | None:
         """The first and the last date with utfall (None when there is none), found once per reading."""
         if "spann" not in self.utfall_cache:
-            firsts = [min(by_date) for by_date in self.utfall.values() if by_date]
-            lasts = [max(by_date) for by_date in self.utfall.values() if by_date]
-            self.utfall_cache["spann"] = (min(firsts), max(lasts)) if firsts else None
+            dates = [by_date for by_date in self.utfall.values() if by_date]
+            # each account's first and last date at C speed (a map, not a loop)
+            self.utfall_cache["spann"] = (min(map(min, dates)), max(map(max, dates))) if dates else None
         return self.utfall_cache["spann"]
 
     def yearly_utfall(self) -> dict[str, dict[int, Decimal]]:
@@ -181,20 +181,23 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
     # parsed plan directives and settings files) give the same reading: the plugins
     # after plugins.eget_kapital and the CLI's or Fava's reading after the load get
     # the one already made.
-    inputs = (options_map, sums, planned, periodisering, *kontoplaner.values())
+    # (The options map stands for all that derives from it: roots, currency, the plugin
+    # lines; the kontoplan objects for their nämnder.)
+    plans = tuple(kontoplaner.values())
+    inputs = (options_map, sums, planned, periodisering, plans)
     settings_read = not errors and not kontoplan_errors  # an error's metadata is made anew each time
     memo = _reading_memo
-    if (memo is not None and settings_read and len(memo.inputs) == len(inputs)
-            and all(map(operator.is_, memo.inputs, inputs)) and memo.settings == (tuple(kontoplaner), budget_config)):
+    same_load = (memo is not None and settings_read and memo.inputs[0] is options_map
+                 and _same_objects(memo.inputs[4], plans))
+    if same_load and all(map(operator.is_, memo.inputs[1:4], inputs[1:4])):
         return memo.reading
     decisions, budget_lines, budget_errors, prognos, prognos_errors = planned
     errors += budget_errors + prognos_errors
 
     names = set(utfall) | {l.account for l in budget_lines} | {l.account for l in prognos}
-    if (memo is not None and settings_read and memo.inputs[0] is options_map and len(memo.inputs) == len(inputs)
-            and all(map(operator.is_, memo.inputs[4:], inputs[4:])) and memo.settings[0] == tuple(kontoplaner)):
+    if same_load:
         # The same load and kontoplaner as the last reading (plugins.eget_kapital's second
-        # reading, the CLI's after the load): its refs, with the names that came or went.
+        # reading): its refs, with the names that came or went.
         known = memo.reading.refs
         refs = dict(known)
         for name in known.keys() - names:
@@ -232,13 +235,13 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
         utfall_cache=sums.cache,
     )
     if settings_read:
-        _reading_memo = _ReadingMemo(inputs, (tuple(kontoplaner), budget_config), reading)
+        _reading_memo = _ReadingMemo(inputs, reading)
     return reading
 
 
 class _ReadingMemo(NamedTuple):
-    inputs: tuple  # compared by identity (held here, so that no other object takes their ids)
-    settings: tuple  # compared by equality: the nämnder of the kontoplaner, the plugins.budget line
+    inputs: tuple  # (options map, sums, plan directives, periodisering, kontoplaner): compared by
+    # identity, and held here so that no other object takes their ids
     reading: LedgerData
 
 
@@ -246,9 +249,11 @@ _reading_memo: _ReadingMemo | None = None
 
 
 def forget() -> None:
-    """Drop what the readings remember (the last transactions, plan directives and
-    reading). A benchmark calls it before each load, so that a load is timed as the
-    first in its process, not charged with freeing the previous load's entries."""
+    """Drop what the readings remember of the last load (its transactions, plan
+    directives and reading). A benchmark calls it before each load, so that a load is
+    not charged with freeing the previous load's entries. Pure results per name or
+    file text (`parse_account`, the parsed settings files, plugins.kontoplan's checked
+    accounts, file hashes) stay, as they do between Fava's reloads."""
     global _memo, _plan_memo, _reading_memo
     _memo = _plan_memo = _reading_memo = None
 
@@ -329,20 +334,22 @@ def transaction_sums(entries, currency: str, ek_prefix: str) -> TransactionSums:
         old = memo.transactions
         if _same_objects(old, transactions):
             return memo.sums
-        added = [t for t in transactions if id(t) not in memo.ids]
-        kept = len(transactions) - len(added)
-        removed = []
-        if kept < len(old) and len(old) - kept <= len(old) // 4:
-            ids = frozenset(map(id, transactions))
-            if len(ids) == len(transactions) and len(memo.ids) == len(old):  # each once, so the count above holds
-                removed = [t for t in old if id(t) not in ids]
-        if kept == len(old) or removed:
-            sums = _change_transactions(memo.sums, added, removed, transactions, currency, ek_prefix)
-            if sums is not None:
-                _remember(key, transactions, sums)
-                return sums
+        ids = frozenset(map(id, transactions))
+        # Each transaction once in both lists, so that counting tells what came and went.
+        if len(ids) == len(transactions) and len(memo.ids) == len(old):
+            added = [t for t in transactions if id(t) not in memo.ids]
+            kept = len(transactions) - len(added)
+            removed = [t for t in old if id(t) not in ids] if len(old) - kept <= len(old) // 4 else None
+            if removed is not None:
+                sums = _change_transactions(memo.sums, added, removed, transactions, currency, ek_prefix)
+                if sums is not None:
+                    _remember(key, transactions, ids, sums)
+                    return sums
+        sums = _sum_transactions(transactions, currency, ek_prefix)
+        _remember(key, transactions, ids, sums)
+        return sums
     sums = _sum_transactions(transactions, currency, ek_prefix)
-    _remember(key, transactions, sums)
+    _remember(key, transactions, frozenset(map(id, transactions)), sums)
     return sums
 
 
@@ -417,9 +424,9 @@ def _with_added_lines(memo: _PlanMemo, directives: list) -> PlanDirectives | Non
     return old._replace(decisions=decisions, budget_lines=lines)
 
 
-def _remember(key, transactions, sums) -> None:
+def _remember(key, transactions, ids, sums) -> None:
     global _memo
-    _memo = _Memo(key, transactions, frozenset(map(id, transactions)), sums)
+    _memo = _Memo(key, transactions, ids, sums)
 
 
 def _sum_transactions(transactions, currency: str, ek_prefix: str) -> TransactionSums:
@@ -478,7 +485,6 @@ def _change_transactions(sums: TransactionSums, added: list, removed: list, tran
     another currency (its account's first such date would have to be searched for)."""
     extra = _sum_transactions(added, currency, ek_prefix)
     utfall = _plus(sums.utfall, extra.utfall)
-    touched = set(extra.utfall)
     ek_postings = sums.ek_postings
     other = {**extra.other_currencies, **sums.other_currencies}
     for account, date in extra.other_currencies.items():
@@ -503,20 +509,10 @@ def _change_transactions(sums: TransactionSums, added: list, removed: list, tran
                 utfall[account] = merged
             else:
                 del utfall[account]
-        touched |= set(gone.utfall)
         if gone.ek_postings:
             gone_ids = {id(entry) for entry, _ in gone.ek_postings}
             ek_postings = [item for item in ek_postings if id(item[0]) not in gone_ids]
     if extra.ek_postings:
         position = {id(t): index for index, t in enumerate(transactions)}
         ek_postings = sorted([*ek_postings, *extra.ek_postings], key=lambda item: position[id(item[0])])
-    cache = {}
-    if "år" in sums.cache:  # carry the yearly sums forward: plugins.eget_kapital reads them twice
-        years = dict(sums.cache["år"])
-        for account in touched:
-            if account in utfall:
-                years[account] = _by_year({account: utfall[account]})[account]
-            else:
-                years.pop(account, None)
-        cache["år"] = years
-    return TransactionSums(utfall, ek_postings, other, cache)
+    return TransactionSums(utfall, ek_postings, other, {})

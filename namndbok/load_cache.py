@@ -44,7 +44,7 @@ from namndbok.fileio import file_stamp
 
 RACY_SECONDS = 1.0  # a file changed this close to the load's start may have changed while it was read
 MIN_SECONDS = 0.5  # a quicker load is not worth keeping (pickling costs about a quarter of a load)
-VERSION = 1
+VERSION = 2  # 2: the version and inputs, then the load, as two pickles
 INCLUDE = re.compile(r'^[ \t]*include\s+"((?:[^"\\]|\\.)*)"', re.M)  # Beancount also obeys an indented one
 OUR_PLUGINS = ("plugins.", "beancount.")
 
@@ -155,14 +155,16 @@ def read(ledger: Path):
 
     path = cache_path(ledger)
     try:
-        with open(path, "rb") as handle, collector_paused():  # a whole ledger of new objects, no cycles
-            kept = pickle.load(handle)
-        version, inputs, result = kept
-        if version != VERSION or not isinstance(inputs, Inputs):
-            return None
+        with open(path, "rb") as handle:
+            # Two pickles: the version and inputs first, so that a stale load (after any
+            # edit, import or close) is known without reading the whole ledger back.
+            version, inputs = pickle.load(handle)
+            if version != VERSION or not isinstance(inputs, Inputs) or not unchanged(inputs):
+                return None
+            with collector_paused():  # a whole ledger of new objects, no cycles
+                return pickle.load(handle)
     except Exception:  # missing, unreadable, from another version: load afresh
         return None
-    return result if unchanged(inputs) else None
 
 
 def write(ledger: Path, result, started: float, finished: float) -> None:
@@ -176,6 +178,7 @@ def write(ledger: Path, result, started: float, finished: float) -> None:
         if inputs is None:
             path.unlink(missing_ok=True)
             return
-        atomic_write_bytes(path, pickle.dumps((VERSION, inputs, result), protocol=pickle.HIGHEST_PROTOCOL))
+        head = pickle.dumps((VERSION, inputs), protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write_bytes(path, head + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # a full disk or a read-only home: the load itself stands
         return

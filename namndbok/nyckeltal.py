@@ -141,7 +141,7 @@ def load_specs(path: str | Path, plan) -> list[NyckeltalSpec]:
     try:
         items = parse_toml(text).get("nyckeltal", [])
     except NotToml as err:
-        raise NyckeltalError(str(path), err.line, f"Filen är inte giltig TOML ({err.reason}).") from None
+        raise NyckeltalError(str(path), err.line, err.message) from None
     specs = []
     for index, item in enumerate(items):
         line = tables[index] if index < len(tables) else 0

@@ -87,7 +87,7 @@ def parse_periodisering(text: str, path: str = "<periodisering>") -> Periodiseri
     try:
         data = parse_toml(text)
     except NotToml as err:
-        raise PeriodiseringError(path, err.line, f"Filen är inte giltig TOML ({err.reason}).") from None
+        raise PeriodiseringError(path, err.line, err.message) from None
     for table in ("profiler", "nycklar"):  # values of another kind were tracebacks (found by atheris)
         if not isinstance(data.get(table, {}), dict):
             raise PeriodiseringError(path, line_of(table), f"[{table}] ska vara en tabell: skriv raden [{table}] och en rad per namn under den.")

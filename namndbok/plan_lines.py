@@ -39,3 +39,10 @@ def usable_plan_lines(ledger) -> tuple[list[BudgetLine], list[LedgerInputError]]
         if ref is not None and ref.kind not in BUDGETED_KINDS:
             errors.append(LedgerInputError(line.meta, f"Prognos görs på resultatkonton (kommunbidrag, intäkter, kostnader) och investeringskonton, inte på {line.account}.", None))
     return usable, errors
+
+
+def fava_version_known(ledger) -> bool:
+    """Whether the budget version Fava is to show (`fava=` on the plugins.budget line) is a
+    decision of the ledger; no `fava=` is the budget after the last decision."""
+    version = ledger.budget_config.fava_version
+    return version is None or any(d.name == version for d in ledger.decisions)

@@ -9,13 +9,13 @@ Markdown, CSV, XLSX) starts from these.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from typing import NamedTuple
 
 from namndbok.eget_kapital import roll_forward
 from namndbok.engine import Measures, add_measures, compute, label
 from namndbok.layout import Column, Layout, RowSpec
+from namndbok.periodisering import month_end
 from namndbok.present import format_measure
 from namndbok.swedish import MONTHS_SHORT
 
@@ -37,7 +37,7 @@ def column_date(column: Column, date: datetime.date) -> datetime.date:
     if column.per is None:
         return date
     year, month = (int(column.per[:4]), int(column.per[5:])) if "-" in column.per else (date.year, int(column.per))
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+    return month_end(year, month)
 
 
 def header(column: Column, date: datetime.date) -> str:

@@ -58,7 +58,8 @@ class Namndbok(FavaExtensionBase):
 
             self.ledger.extensions.errors.append(FavaExtensionError(None, (
                 f"Nämndbok kunde inte ge Fava budgeten ({type(err).__name__}: {err}), så Favas budgetkolumner "
-                "saknas. Kör `namndbok kontrollera` på liggaren; visar den inget fel, rapportera det här."), None))
+                "saknas. Kör `namndbok kontrollera` på liggaren; visar den inget fel är felet Nämndboks: skicka "
+                "det här meddelandet till den som förvaltar Nämndbok hos er."), None))
 
     @property
     def data(self):

@@ -18,14 +18,18 @@ import datetime
 from decimal import Decimal
 
 from namndbok.chart_series import monthly_netto, per_enhet_by_month, prognos_by_follow_up
+from namndbok.swedish import UNITS, round_half_up
 
 MNKR = "mnkr"
-_MN = Decimal(1_000_000)
-_TENTH = Decimal("0.1")
+
+
+def _in(amount: Decimal, unit: str) -> float:
+    """`amount` in `unit` to one decimal, rounded as the tables round it (half up)."""
+    return float(round_half_up(amount / UNITS[unit], 1))
 
 
 def _mnkr(amount: Decimal) -> float:
-    return float((amount / _MN).quantize(_TENTH))
+    return _in(amount, MNKR)
 
 
 def monthly_chart(data, date: datetime.date) -> list[dict]:
@@ -62,7 +66,7 @@ def trend_chart(data, volumes, specs, date: datetime.date) -> list[dict]:
     dates = [end for end, _ in series[0].points] if series else []
     data_points = []
     for i, end in enumerate(dates):
-        balance = {f"{s.label}, tkr": float((s.points[i][1] / 1000).quantize(_TENTH))
+        balance = {f"{s.label}, tkr": _in(s.points[i][1], "tkr")
                    for s in series if s.points[i][1] is not None}
         data_points.append({"date": end.isoformat(), "balance": balance})
     return [{"type": "balances", "label": f"Nettokostnad per enhet och månad {date.year}", "data": data_points}]

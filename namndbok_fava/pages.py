@@ -95,7 +95,13 @@ def build(ext, args: Mapping[str, str]) -> Page:
     if not data.kontoplaner:
         return Page(sida, title, None, tabs, "Liggaren har ingen kontoplan (plugin \"plugins.kontoplan\"); "
                     "Nämndboks sidor behöver den.")
-    date = ext.report_date()
+    from fava.core.filters import FilterError
+
+    try:
+        date = ext.report_date()
+    except FilterError:
+        return Page(sida, title, None, tabs, f"Tidsfiltret ”{args.get('time', '')}” går inte att läsa. Skriv till exempel "
+                    "2026-10 (en månad), 2026-Q3 (ett kvartal) eller 2026 (ett år) i fältet Tid.")
     if date is None:
         return Page(sida, title, None, tabs, "Liggaren har inget utfall ännu.")
     maker = {"budget": _budget, "prognos": _prognos, "eget-kapital": _eget_kapital, "nyckeltal": _nyckeltal}[sida]
@@ -247,10 +253,9 @@ def _prognos(ext, data, date, args) -> dict:
 
 
 def _eget_kapital(ext, data, date, args) -> dict:
-    from namndbok.eget_kapital import TYPE_LABELS, parse_decisions, roll_forward_table
+    from namndbok.eget_kapital import TYPE_LABELS, parse_decisions, roll_forward_table, table_years
 
-    first = data.utfall_span()[0]
-    years = list(range(first.year, date.year + 1))
+    years = table_years(data, date)
     result = ext.cached(("ek", date), lambda d: roll_forward_table(d, years, date))
     last = len(result.rows) - 1
     rows = [([Cell(label), *(Cell(format_amount(v, "mnkr", 1)) for v in values)], i in (0, last))

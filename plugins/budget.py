@@ -37,7 +37,7 @@ from beancount.core import data
 from namndbok.budget import LedgerInputError, balance_warnings
 from namndbok.collector import paused_plugin
 from namndbok.ledgerdata import read_ledger
-from namndbok.plan_lines import usable_plan_lines
+from namndbok.plan_lines import fava_version_known, usable_plan_lines
 
 __plugins__ = ("budget",)
 
@@ -47,11 +47,13 @@ def budget(entries, options_map, config=None):
     ledger = read_ledger(entries, options_map)
     usable, line_errors = usable_plan_lines(ledger)
     errors = [*ledger.errors, *line_errors]
-    version = ledger.budget_config.fava_version
-    if version is not None and version not in {d.name for d in ledger.decisions}:
-        known = ", ".join(f'"{d.name}"' for d in ledger.decisions) or "inga"
+    if not fava_version_known(ledger):
+        version = ledger.budget_config.fava_version
+        known = ", ".join(f'"{d.name}"' for d in ledger.decisions)
+        what = f"Skriv namnet på ett av besluten ({known}) eller ta bort fava=." if known else \
+            "Liggaren har inga budgetbeslut än; ta bort fava= från plugin-raden."
         errors.append(LedgerInputError(data.new_metadata(options_map.get("filename") or "", 0), (
-            f'fava="{version}" på plugin-raden för plugins.budget är inget budgetbeslut, så Fava visar ingen budget. '
-            f"Skriv namnet på ett av besluten ({known}) eller ta bort fava=."), None))
+            f'fava="{version}" på plugin-raden för plugins.budget är inget budgetbeslut, så Fava visar ingen budget. {what}'),
+            None))
     errors += balance_warnings(ledger.decisions, usable, ledger.refs)
     return entries, errors

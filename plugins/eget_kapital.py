@@ -48,8 +48,7 @@ __plugins__ = ("eget_kapital",)
 def eget_kapital(entries, options_map, config=None):
     ledger = read_ledger(entries, options_map)
     decisions, closes, errors = parse_decisions(entries, ledger.currency)
-    results = results_by_year(ledger)
-    generated, generation_errors = generated_entries(ledger, decisions, results)
+    generated, generation_errors = generated_entries(ledger, decisions)
     if generated:
         # A few entries into a sorted list: each put in its place (the read below
         # needs the order), without computing every entry's sort key.
@@ -60,15 +59,16 @@ def eget_kapital(entries, options_map, config=None):
     if closes:
         # A referenced correction (korrigering:) in a closed year is allowed by plugins.las
         # and does not unsettle the year's bokslut, which states the year as closed.
-        as_closed = [e for e in entries if MARKER not in e.meta]
+        as_closed, corrections = [], []
+        for entry in entries:
+            (corrections if MARKER in entry.meta else as_closed).append(entry)
         closed = read_ledger(as_closed, options_map)
         # The generated entries (carries, decisions) post on eget kapital and the balance
         # sheet; unless they or the corrections left out touch a result account, the
-        # years' results are those already summed.
-        changed = [*generated, *(e for e in entries if MARKER in e.meta)]
-        touched = any(_is_result(closed, posting.account) for entry in changed
+        # years' results are those already summed for the first reading.
+        touched = any(_is_result(closed, posting.account) for entry in (*generated, *corrections)
                       if isinstance(entry, data.Transaction) for posting in entry.postings)
-        errors += check_bokslut(closed, closes, None if touched else results)
+        errors += check_bokslut(closed, closes, None if touched else results_by_year(ledger))
     return entries, errors
 
 

@@ -308,7 +308,12 @@ def prestanda_sie(sizes: tuple[int, ...], modes: tuple[str, ...], korningar: int
 @click.option("--rader", "sizes", type=click.IntRange(10, 2_000_000), multiple=True,
               help="Ladda också en kopia med så många genererade SIE-rader importerade (kan upprepas).")
 def prestanda_laddning(sizes: tuple[int, ...]) -> None:
-    """Beancounts laddning av liggaren, och vad våra plugins lägger till (median av flera körningar)."""
+    """Beancounts laddning av liggaren, och vad våra plugins lägger till (median av flera körningar).
+
+    Mäts laddning efter laddning i samma process (som när Fava läser om liggaren) och
+    varje laddning i en ny process (som bean-check), med hur mycket av pluginernas tid
+    som var Pythons skräpsamlare; under varje liggare också vad en sparad laddning kostar.
+    """
     from scripts.prestanda import run_load
 
     for figure in run_load(EXAMPLE_DIR, list(sizes), say=click.echo):
@@ -357,6 +362,7 @@ def prestanda_period_close(period: str) -> None:
               help="Rapportpaketets period (ÅÅÅÅ-MM); de genererade raderna får dess år.")
 def prestanda_allt(rows: int, runs: int, period: str) -> None:
     """Alla mätningar en gång, för exempelnämnden och en stor nämnd sida vid sida, och vilka mål som nås."""
+    from scripts.period_close import PeriodError
     from scripts.prestanda import aligned
     from scripts.prestanda_allt import run, sources, table_rows, targets
     from scripts.prestanda_fava import PageError
@@ -364,7 +370,7 @@ def prestanda_allt(rows: int, runs: int, period: str) -> None:
 
     try:
         measured = run(EXAMPLE_DIR, rows, parse_period(period), runs, say=lambda text: click.echo(text, err=True))
-    except (PageError, RuntimeError) as err:
+    except (PageError, PeriodError, RuntimeError) as err:
         raise click.ClickException(f"Mätningen avbröts: {err}") from None
     click.echo(aligned(table_rows(measured)))
     click.echo(sources(measured))
@@ -391,6 +397,7 @@ def prestanda_allt(rows: int, runs: int, period: str) -> None:
 @click.option("--fro", "seed", type=int, default=1, show_default=True, help="Slumpfrö (samma frö ger samma filer).")
 def prestanda_generera(katalog: Path, namnder: int, years: tuple[int, ...], rader: int, verksamheter: int, mode: str, seed: int) -> None:
     """Generera en stor syntetisk kommun: SIE 4-filer, Nämndbok-liggare och journaler för hledger och ledger."""
+    from namndbok.swedish import format_number
     from scripts.generera import generate, minimum_rows
 
     if rader < minimum_rows(verksamheter):
@@ -400,7 +407,7 @@ def prestanda_generera(katalog: Path, namnder: int, years: tuple[int, ...], rade
     town = generate(katalog, namnder, list(years), rader, verksamheter, mode, seed, say=click.echo)
     for committee in town.committees:
         click.echo(f"{committee.name}: {town.ledger(committee)}")
-    click.echo(f"Klart: {namnder} nämnder × {len(years)} år × {rader:,} rader i {katalog}.".replace(",", " "))
+    click.echo(f"Klart: {namnder} nämnder × {len(years)} år × {format_number(rader, 0)} rader i {katalog}.")
 
 
 @prestanda.command("jamfor")
@@ -558,15 +565,13 @@ def nyckeltal(ledger, period, fmt) -> None:
 def eget_kapital(ledger, period) -> None:
     """Eget kapital år för år: ingående, beslut, årets resultat, utgående (med budget och prognos)."""
 
-    from namndbok.eget_kapital import roll_forward_table
+    from namndbok.eget_kapital import roll_forward_table, table_years
     from scripts.tables import print_year_table
 
     ledger = _ledger_or_example(ledger)
     _, data, _ = _read_clean(ledger)
     date = _date_or_last_utfall(data, period)
-    span = data.utfall_span()
-    years = list(range(span[0].year if span else date.year, date.year + 1))
-    print_year_table(roll_forward_table(data, years, date), f"Eget kapital (ackumulerat resultat), mnkr – per {date}")
+    print_year_table(roll_forward_table(data, table_years(data, date), date), f"Eget kapital (ackumulerat resultat), mnkr – per {date}")
 
 
 @main.command()

@@ -26,7 +26,7 @@ from typing import Callable, NamedTuple
 
 from namndbok.accounts import NETTO
 from namndbok.avvikelser import comments_for, deviations, format_deviation
-from namndbok.eget_kapital import roll_forward_table
+from namndbok.eget_kapital import roll_forward_table, table_years
 from namndbok.engine import compute, unforecast_units
 from namndbok.fileio import atomic_write_bytes, atomic_write_text
 from namndbok.layout import load_layout
@@ -96,8 +96,7 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
     found = deviations(data, date, "verksamhet", Decimal(500_000), comments_for(ledger.parent, date, "verksamhet"))
     previous = compute(data, date).foregaende_uppfoljning
     deviation_lines = [format_deviation(d, previous) for d in found] or ["Inga avvikelser på minst 0,5 mnkr."]
-    years = sorted({y for by_year in data.yearly_utfall().values() for y in by_year if y <= date.year})
-    ek = roll_forward_table(data, years, date)
+    ek = roll_forward_table(data, table_years(data, date), date)
     ek_rows = [(label, [format_amount(v) for v in values]) for label, values in ek.rows]
 
     # The page (and so the PDF) first: Chromium prints it while the other files are made.
@@ -105,8 +104,9 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
     html_path, pdf_path = folder / "rapport.html", folder / "rapport.pdf"
     html_changed = atomic_write_text(html_path, render_html(
         f"{options['title']}", date, reports, deviation_lines, ek.columns, ek_rows, charts))
-    if html_changed:  # the old PDF is of the old page: never left beside the new one
-        pdf_path.unlink(missing_ok=True)
+    pdf_removed = html_changed and pdf_path.exists()
+    if pdf_removed:  # the old PDF is of the old page: never left beside the new one
+        pdf_path.unlink()
     printing = PdfJob(html_path, pdf_path) if pdf and not pdf_path.exists() else None
     try:
         outputs: dict[Path, str | bytes] = {}
@@ -124,6 +124,8 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
             outputs[folder / "nyckeltal.csv"] = nyckeltal_csv(nyckeltal)
         outputs[folder / "README.md"] = _index(options["title"], date, [(r.layout.namn, stem) for r, stem in zip(reports, stems)], pdf)
         changed = [html_path] if html_changed else []
+        if pdf_removed and not pdf:  # removed with --utan-pdf, not printed anew: a change too
+            changed.append(pdf_path)
         for path, content in outputs.items():
             write = atomic_write_bytes if isinstance(content, bytes) else atomic_write_text
             if write(path, content):

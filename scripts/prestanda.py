@@ -50,6 +50,8 @@ def generate_sie(path: Path, rows: int, plan: Kontoplan, year: int = 2027, seed:
                  pairs: list[tuple[str, str]] | None = None) -> None:
     """Write a SIE 4 file with `rows` #TRANS rows (vouchers of ten rows) for `plan`; the result rows
     on any verksamhet and konto, or on the (verksamhet, konto) `pairs` only."""
+    if pairs is not None and not pairs:
+        raise RuntimeError("budgeten har inga verksamheter och konton att lägga de genererade raderna på")
     rng = random.Random(seed)
     verksamheter = list(plan.verksamheter)
     results = [nr for nr, k in plan.konton.items() if k.typ in ("intäkt", "kostnad")]
@@ -62,7 +64,7 @@ def generate_sie(path: Path, rows: int, plan: Kontoplan, year: int = 2027, seed:
             date = datetime.date(year, 1 + (number * 12 // (count + 1)), 1 + number % 28)
             lines = []
             for _ in range(9):
-                if pairs:
+                if pairs is not None:
                     verksamhet, konto = rng.choice(pairs)
                 else:
                     konto, verksamhet = rng.choice(results), rng.choice(verksamheter)
@@ -279,20 +281,20 @@ class LoadFigure(NamedTuple):
         return max(self.overhead, self.fresh.overhead if self.fresh else 0)
 
     def line(self) -> str:
-        ours, ratio = self.total_ms - self.without_ms, self.overhead
-        parts = "  ".join(f"{name.removeprefix('plugins.')} {ms:.0f}" for name, ms in self.ours_ms.items())
-        line = (f"{self.label:<34} {number_text(self.entries):>9} poster  laddning {self.total_ms:7.0f} ms  "
-                f"våra plugins {ours:6.0f} ms (+{ratio * 100:.0f} % mot utan)  [{parts}]"
-                f"\n{'':<34} varav skräpsamlarens pass {self.collector_ms:.0f} ms")
+        ours, ratio, n = self.total_ms - self.without_ms, self.overhead, number_text
+        parts = "  ".join(f"{name.removeprefix('plugins.')} {n(ms)}" for name, ms in self.ours_ms.items())
+        line = (f"{self.label:<34} {n(self.entries):>9} poster  laddning {n(self.total_ms):>7} ms  "
+                f"våra plugins {n(ours):>6} ms (+{n(ratio * 100)} % mot utan)  [{parts}]"
+                f"\n{'':<34} varav skräpsamlarens pass {n(self.collector_ms)} ms")
         if self.fresh is not None:
             fresh = self.fresh
-            line += (f"\n{'':<34} i en ny process (som bean-check): laddning {fresh.total_ms:.0f} ms, "
-                     f"våra plugins {fresh.ours_ms:.0f} ms (+{fresh.overhead * 100:.0f} % mot utan), "
-                     f"varav skräpsamlarens pass {fresh.collector_ms:.0f} ms")
+            line += (f"\n{'':<34} i en ny process (som bean-check): laddning {n(fresh.total_ms)} ms, "
+                     f"våra plugins {n(fresh.ours_ms)} ms (+{n(fresh.overhead * 100)} % mot utan), "
+                     f"varav skräpsamlarens pass {n(fresh.collector_ms)} ms")
         if self.kept is not None:
             kept = self.kept
-            line += (f"\n{'':<34} sparad laddning: läses på {kept.read_ms:.0f} ms "
-                     f"({number_text(kept.megabytes, 1)} MB; att spara den tar {kept.keep_ms:.0f} ms en gång)")
+            line += (f"\n{'':<34} sparad laddning: läses på {n(kept.read_ms)} ms "
+                     f"({n(kept.megabytes, 1)} MB; att spara den tar {n(kept.keep_ms)} ms en gång)")
         return line
 
 
@@ -384,7 +386,9 @@ def time_load_fresh(ledger: Path, repeat: int = 5) -> FreshFigure:
     runs = []
     for _ in range(repeat):
         done = subprocess.run([sys.executable, "-c", code, str(ledger)], capture_output=True, text=True,
-                              cwd=Path(__file__).resolve().parent.parent, check=True)
+                              cwd=Path(__file__).resolve().parent.parent)
+        if done.returncode != 0:
+            raise RuntimeError(f"laddningen i en ny process misslyckades: {done.stderr.strip()[-500:]}")
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return FreshFigure(*(statistics.median(r[i] for r in runs) for i in range(3)))
 
@@ -403,7 +407,7 @@ def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False, fre
     result = ([], [], {})
     for _ in range(repeat):
         lines: list[str] = []
-        forget()  # each load as the first in its process: not charged with freeing the previous one
+        forget()  # not charged with freeing the previous load's entries (see forget)
         collector: dict[str, float] = {}
         with _precise_timing_log(collector):
             result = loader.load_file(str(ledger), log_timings=lines.append)

@@ -32,7 +32,7 @@ from urllib.parse import quote
 from typing import Iterator, NamedTuple
 
 from namndbok.swedish import format_number
-from scripts.prestanda import aligned, large_copy
+from scripts.prestanda import aligned, large_copy, number_text
 
 MONTH = "2026-03"  # the time filter of the filtered pages: a month of the example's current year
 INCOME = "Resultaträkning (Fava)"
@@ -233,11 +233,7 @@ def run(example_dir: Path, sizes: list[int], repeat: int = 7, profile: bool = Fa
         with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
             ledger = large_copy(example_dir, Path(tmp), rows, year=2026, say=say)
             say("Startar Fava och mäter …")
-            yield time_ledger(ledger, f"Exempelnämnden + {_thousands(rows)} rader", repeat, profile=profile)
-
-
-def _thousands(n: int) -> str:
-    return format_number(n, 0)
+            yield time_ledger(ledger, f"Exempelnämnden + {number_text(rows)} rader", repeat, profile=profile)
 
 
 def lines(result: LedgerTimings) -> list[str]:
@@ -246,7 +242,7 @@ def lines(result: LedgerTimings) -> list[str]:
     rows = [["sida", "varm", "kvot", "efter laddning", "kvot", ""]]
     rows += [[t.label, f"{format_number(t.ms, 0)} ms", format_number(t.ratio, 2), f"{format_number(t.cold_ms, 0)} ms",
               format_number(t.cold_ratio, 2), "över målet" if t.over() else ""] for t in result.timings]
-    out = [f"{result.label} ({_thousands(result.entries)} poster)", *(f"  {line}" for line in aligned(rows).splitlines())]
+    out = [f"{result.label} ({number_text(result.entries)} poster)", *(f"  {line}" for line in aligned(rows).splitlines())]
     for page, text in result.profiles.items():
         out += ["", f"Profil (cProfile) för {page} efter laddning, {result.label}:", text]
     return out

@@ -136,6 +136,8 @@ def start_fava(*args: str, timeout: float = 90):
             url = match.group(1)
     if url is None:
         proc.kill()
+        proc.wait()
+        proc.stdout.close()
         pytest.fail("Fava printed no address:\n" + "".join(lines))
     # Wait until the server answers.
     while time.monotonic() < deadline:

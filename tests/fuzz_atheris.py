@@ -96,10 +96,15 @@ def fuzz_in_this_process(target: str, corpus: Path, runs: int, seed: int, max_le
 
 
 def campaign(target: str, runs: int, corpus: Path, seed: int = 1, max_len: int = 50_000, cwd: Path | None = None, seconds: int = 0):
-    """Run one target in a child process; (returncode, inputs tried, libFuzzer's output)."""
-    proc = subprocess.run([sys.executable, "-m", "tests.fuzz_atheris", target, "--runs", str(runs), "--korpus", str(corpus),
-                           "--seed", str(seed), "--max-len", str(max_len), "--sekunder", str(seconds), "--barn"],
-                          cwd=cwd or REPO, capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    """Run one target in a child process; (returncode, inputs tried, libFuzzer's output).
+
+    The child imports tests/conftest.py (through the test modules) and ends by libFuzzer's
+    exit, without Python's finalizers: it is given a kept-load folder this process removes."""
+    with tempfile.TemporaryDirectory(prefix="namndbok-fuzz-") as folder:
+        env = {"NAMNDBOK_TEST_CACHE_DIR": folder, **os.environ, "PYTHONPATH": str(REPO)}  # a test run's own folder wins
+        proc = subprocess.run([sys.executable, "-m", "tests.fuzz_atheris", target, "--runs", str(runs), "--korpus", str(corpus),
+                               "--seed", str(seed), "--max-len", str(max_len), "--sekunder", str(seconds), "--barn"],
+                              cwd=cwd or REPO, capture_output=True, env=env)
     executed = EXECUTED.findall(proc.stderr)
     tried = int(executed[-1]) if executed else 0
     return proc.returncode, tried, proc.stderr.decode("utf-8", errors="replace")

@@ -5,6 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
 
 from click.testing import CliRunner
 
@@ -121,50 +125,56 @@ def _journal_of_one_change(write_ledger):
     return ledger, journal, text
 
 
-def test_a_journal_of_a_command_still_running_is_left_alone(write_ledger):
+@contextmanager
+def _another_process():
+    """A process that runs while the block does (a stand-in for a command still writing)."""
+    proc = subprocess.Popen(["sleep", "60"])
+    try:
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def _journal_names(journal: Path, pid: int, start: int | None) -> None:
     import json
     import socket
 
-    ledger, journal, text = _journal_of_one_change(write_ledger)
-    writer = subprocess.Popen(["sleep", "60"])
-    try:
-        (journal / "kommando.json").write_text(json.dumps(
-            {"kommando": "namndbok import", "pid": writer.pid, "dator": socket.gethostname()}), encoding="utf-8")
-        result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
-        assert result.exit_code == 1
-        assert f"`namndbok import` (process {writer.pid}) skriver i liggaren just nu" in result.output
-        assert ledger.read_text(encoding="utf-8") == text and journal.is_dir()
-    finally:
-        writer.kill()
-        writer.wait()
+    record = {"kommando": "namndbok import", "pid": pid, "dator": socket.gethostname()}
+    if start is not None:
+        record["start"] = start
+    (journal / "kommando.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+def _undone(ledger: Path, journal: Path, text: str) -> None:
+    """The next command undoes the journal's change and says so."""
     result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
     assert "Ett avbrutet `namndbok import` har ångrats: 1 fil är som före kommandot" in result.stderr
     assert ledger.read_text(encoding="utf-8") == text + "; före\n" and not journal.exists()
 
 
-def test_a_journal_whose_pid_now_belongs_to_another_process_is_recovered(write_ledger):
-    """The system reuses pids: a journal names its process by pid and start time, so a
-    process that only has the pid is not taken for the command that was killed."""
-    import json
-    import socket
-
+@pytest.mark.parametrize("with_start", [False, True])  # a journal from before the start time was kept; one with it
+def test_a_journal_of_a_command_still_running_is_left_alone(write_ledger, with_start):
     from namndbok.journal import process_start
 
     ledger, journal, text = _journal_of_one_change(write_ledger)
-    other = subprocess.Popen(["sleep", "60"])
-    try:
+    with _another_process() as writer:
+        _journal_names(journal, writer.pid, process_start(writer.pid) if with_start else None)
+        result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
+        assert result.exit_code == 1
+        assert f"`namndbok import` (process {writer.pid}) skriver i liggaren just nu" in result.output
+        assert ledger.read_text(encoding="utf-8") == text and journal.is_dir()
+    _undone(ledger, journal, text)
+
+
+def test_a_journal_whose_pid_now_belongs_to_another_process_is_recovered(write_ledger):
+    """The system reuses pids: a journal names its process by pid and start time, so a
+    process that only has the pid is not taken for the command that was killed."""
+    from namndbok.journal import process_start
+
+    ledger, journal, text = _journal_of_one_change(write_ledger)
+    with _another_process() as other:
         started = process_start(other.pid)
         assert isinstance(started, int)
-        record = {"kommando": "namndbok import", "pid": other.pid, "dator": socket.gethostname()}
-        # The same process (pid and start time): still running, left alone.
-        (journal / "kommando.json").write_text(json.dumps({**record, "start": started}), encoding="utf-8")
-        result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
-        assert result.exit_code == 1 and "skriver i liggaren just nu" in result.output
-        # The pid, but another start: the command is gone and its change is undone.
-        (journal / "kommando.json").write_text(json.dumps({**record, "start": started - 1}), encoding="utf-8")
-        result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
-        assert "Ett avbrutet `namndbok import` har ångrats" in result.stderr
-        assert ledger.read_text(encoding="utf-8") == text + "; före\n" and not journal.exists()
-    finally:
-        other.kill()
-        other.wait()
+        _journal_names(journal, other.pid, started - 1)  # the pid, but another start
+        _undone(ledger, journal, text)

@@ -178,7 +178,8 @@ def test_the_lock_records_the_files_hashes_and_a_rerun_keeps_the_lock_when_only_
 
     assert run("bokslut", "2024", str(ledger))[0] == 0
     lock = ledger.parent / "2024" / "las.txt"
-    prints, files, by_file = read_lock_file(lock)
+    read = read_lock_file(lock)
+    prints, files, by_file = read.prints, read.files, read.by_file
     # the main file holds the year's entries; its hash is of the file as it is after the close
     assert files["main.beancount"] == hashlib.sha256(ledger.read_bytes()).hexdigest()
     assert len(prints) == 12  # one fingerprint per entry: the twelve months of 2024

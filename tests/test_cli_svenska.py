@@ -15,7 +15,7 @@ def test_help_and_usage_errors_are_swedish():
 
     result = CliRunner().invoke(main, prog_name="namndbok", args=["period-close"])
     assert result.exit_code == 2
-    assert "Fel: Argument saknas 'ÅÅÅÅ-MM'." in result.output
+    assert "Fel: Argument saknas: 'ÅÅÅÅ-MM'." in result.output
     assert "Skriv 'namndbok period-close --help' för hjälp." in result.output
 
     result = CliRunner().invoke(main, prog_name="namndbok", args=["prestanda", "sie", "--rader", "1"])

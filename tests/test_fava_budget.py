@@ -17,17 +17,19 @@ from namndbok.ledgerdata import read_ledger
 
 D = Decimal
 
-
-def test_emitted_directives_carry_the_periodisering(write_ledger):
-    _, entries, errors, options = write_ledger(
-        """
+# A balanced budget 2026: 1 200 kr of kommunbidrag and of costs on verksamhet 589.
+BUDGET_2026 = """
 2025-12-10 custom "budgetbeslut" "Budget 2026"
   typ: "internbudget"
   beslut: "SN 2025-12-10 §2"
 2026-01-01 custom "budgetrad" "Budget 2026" Intäkter:Socialnämnden:Kommunbidrag:589  -1200.00 SEK
 2026-01-01 custom "budgetrad" "Budget 2026" Kostnader:Socialnämnden:589:5020  1200.00 SEK
-  nyckel: "halvår"
-""",
+"""
+
+
+def test_emitted_directives_carry_the_periodisering(write_ledger):
+    _, entries, errors, options = write_ledger(
+        BUDGET_2026 + '  nyckel: "halvår"\n',
         periodisering='[profiler]\n"halvår" = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]\n',
     )
     assert errors == []
@@ -81,13 +83,7 @@ def test_fava_ledger_gets_our_budget_beside_its_own_directives(write_ledger):
     from fava.core import FavaLedger
 
     path, entries, errors, _ = write_ledger(
-        """
-2025-01-01 custom "fava-extension" "namndbok_fava"
-2025-12-10 custom "budgetbeslut" "Budget 2026"
-  typ: "internbudget"
-  beslut: "SN 2025-12-10 §2"
-2026-01-01 custom "budgetrad" "Budget 2026" Intäkter:Socialnämnden:Kommunbidrag:589  -1200.00 SEK
-2026-01-01 custom "budgetrad" "Budget 2026" Kostnader:Socialnämnden:589:5020  1200.00 SEK
+        '2025-01-01 custom "fava-extension" "namndbok_fava"\n' + BUDGET_2026 + """
 2026-01-01 open Kostnader:Socialnämnden:589:4010
 2026-01-01 custom "budget" Kostnader:Socialnämnden:589:4010 "monthly" 31.00 SEK
 """
@@ -108,13 +104,7 @@ def test_fava_ledger_gets_our_budget_beside_its_own_directives(write_ledger):
     assert customs.count("budget") == 1  # ours went to Fava's budget module, not into the ledger's entries
 
 
-TWO_DECISIONS = """
-2025-12-10 custom "budgetbeslut" "Budget 2026"
-  typ: "internbudget"
-  beslut: "SN 2025-12-10 §2"
-2026-01-01 custom "budgetrad" "Budget 2026" Intäkter:Socialnämnden:Kommunbidrag:589  -1200.00 SEK
-2026-01-01 custom "budgetrad" "Budget 2026" Kostnader:Socialnämnden:589:5020  1200.00 SEK
-2026-03-01 custom "budgetbeslut" "Tillägg 2026"
+TWO_DECISIONS = BUDGET_2026 + """2026-03-01 custom "budgetbeslut" "Tillägg 2026"
   typ: "tilläggsbudget"
   beslut: "SN 2026-03-01 §9"
 2026-01-01 custom "budgetrad" "Tillägg 2026" Intäkter:Socialnämnden:Kommunbidrag:589  -120.00 SEK

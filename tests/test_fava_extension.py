@@ -300,6 +300,15 @@ def test_every_page_renders_at_any_report_date(fava_client, time_filter, date):
         assert "Sidan kunde inte visas" not in body, body
 
 
+def test_a_time_filter_that_cannot_be_read_is_said_in_swedish_on_every_page(fava_client):
+    client, slug = fava_client
+    for sida, _ in OUR_PAGES.values():
+        response = client.get(f"/{slug}/extension/Namndbok/?sida={sida}&time=xyz&partial=true")
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200, sida
+        assert "Tidsfiltret ”xyz” går inte att läsa. Skriv till exempel 2026-10" in body, body
+
+
 def test_parameters_are_chosen_from_known_values(fava_client):
     """A layout, radgrupp or verksamhet not in the ledger's folders or kontoplan falls back to the default."""
     client, slug = fava_client

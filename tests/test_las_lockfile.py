@@ -50,3 +50,4 @@ def test_an_unchanged_ledger_is_checked_without_reading_a_fingerprint(example_le
     assert lock_errors == [] and len(locks) == 5
     assert check_locks(entries, locks) == []
     assert len(read) == 5 and all("_parsed" not in lock.__dict__ for lock in read)
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -165,7 +166,7 @@ def test_an_import_into_the_locked_period_is_refused_and_writes_nothing(example,
     generate_sie(export, 120, load_kontoplan(example.parent / "kontoplan.toml"), year=2026)  # vouchers January … December
     code, out = run("import", export, example, "--lage", "detaljerad")
     assert code == 1
-    assert "Importen skrevs inte: liggaren läste inte rent efteråt" in out and "2026-01-01 – 2026-08-31 är stängd" in out, out
+    assert "Importen skrevs inte: efter den fick liggaren fel" in out and "2026-01-01 – 2026-08-31 är stängd" in out, out
     assert contents(snapshot(example.parent)) == contents(before)  # put back: the same bytes (with new mtimes)
     assert not (example.parent / ".namndbok-avbruten").exists()
 
@@ -180,22 +181,28 @@ def test_a_lock_file_left_out_of_the_main_file_keeps_its_locks(example):
     assert 'include "*/las.beancount"' in example.read_text(encoding="utf-8")
 
 
-def test_an_entry_removed_from_the_locked_period_is_refused_at_the_lock(example):
+def _june_without_its_first_transaction(example) -> tuple[Path, str, list[str], int]:
+    """Lock 1 January – 31 August, then take June's first transaction out of its file:
+    (june's file, its text before, its blocks before, the index of the block taken out)."""
     assert run("period-close", "2026-08", example, "--las", "--utan-pdf")[0] == 0
     june = example.parent / "2026" / "utfall" / "2026-06.beancount"
     original = june.read_text(encoding="utf-8")
     blocks = original.split("\n\n")
     first = next(i for i, block in enumerate(blocks) if " * " in block)
-    removed = blocks[first]
-    # A transaction taken out of the closed June (and its balancing line with it): refused at the lock.
     june.write_text("\n\n".join(blocks[:first] + blocks[first + 1:]), encoding="utf-8")
+    return june, original, blocks, first
+
+
+def test_an_entry_removed_from_the_locked_period_is_refused_at_the_lock(example):
+    # A transaction taken out of the closed June (and its balancing line with it): refused at the lock.
+    june, original, blocks, first = _june_without_its_first_transaction(example)
+    removed = blocks[first]
     code, out = run("kontrollera", example)
     lock_file = example.parent / "2026" / "las.beancount"
     assert code == 1
     assert f"{lock_file}:" in out and "Perioden 2026-01-01 – 2026-08-31 är stängd, men 1 post som fanns där vid stängningen saknas nu (2026/utfall/2026-06.beancount)" in out
 
     # Moved to another file in the period, it is still there: nothing is wrong.
-    june.write_text("\n\n".join(blocks[:first] + blocks[first + 1:]), encoding="utf-8")
     extra = example.parent / "2026" / "utfall" / "2026-06-flyttad.beancount"  # the main file includes the folder
     extra.write_text("\n\n".join(blocks[:first] + [removed]) + "\n", encoding="utf-8")  # with the file's option lines
     code, out = run("kontrollera", example)
@@ -234,11 +241,7 @@ def test_a_lock_file_of_the_first_format_still_locks_and_the_next_close_rewrites
 
 def test_a_correction_in_one_file_does_not_hide_an_entry_gone_from_another(example):
     """A referenced correction explains an entry it replaces in its own file only."""
-    assert run("period-close", "2026-08", example, "--las", "--utan-pdf")[0] == 0
-    june = example.parent / "2026" / "utfall" / "2026-06.beancount"
-    blocks = june.read_text(encoding="utf-8").split("\n\n")
-    first = next(i for i, block in enumerate(blocks) if " * " in block)
-    june.write_text("\n\n".join(blocks[:first] + blocks[first + 1:]), encoding="utf-8")
+    _june_without_its_first_transaction(example)
     may = example.parent / "2026" / "utfall" / "2026-05.beancount"
     appended(may, CORRECTION.replace("2026-06-30", "2026-05-31"))
     code, out = run("kontrollera", example)

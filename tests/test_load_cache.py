@@ -144,7 +144,9 @@ def test_a_broken_cache_file_is_loaded_afresh_and_replaced(ledger, loads):
     second = loading.load(ledger)
     assert loads["n"] == 2
     _same(second, first)
-    version, inputs, _ = pickle.loads(path.read_bytes())
+    with open(path, "rb") as handle:  # the version and inputs, then the load
+        version, inputs = pickle.load(handle)
+        assert len(pickle.load(handle)[0]) == len(first[0])
     assert version == load_cache.VERSION and str(ledger) in dict(inputs.files)
     assert loading.load(ledger) is not None and loads["n"] == 2
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -123,6 +124,13 @@ def test_period_close_writes_the_set_once_and_refuses_an_unready_period(example_
     assert html.count("<svg") == 3
     sheet = load_workbook(folder / "driftredovisning.xlsx").active
     assert isinstance(sheet["B4"].value, float) and sheet["A4"].value == "Nettokostnader"
+    # A changed page without a new PDF: the old PDF (of the old page) is removed, and counted as a change.
+    layout = copy / "layouter" / "driftredovisning.toml"
+    layout.write_text(layout.read_text(encoding="utf-8").replace('namn = "Driftsredovisning"', 'namn = "Drift"'), encoding="utf-8")
+    code, out = run("period-close", "2026-08", ledger, "--utan-pdf")
+    assert code == 0 and not (folder / "rapport.pdf").exists(), out
+    # the page, the PDF, the table's Markdown and XLSX (its CSV has no title) and the index
+    assert re.search(r"filer i .* \((\d+) ändrade\)", out)[1] == "5"
     # July had no follow-up; December has no utfall yet.
     code, out = run("period-close", "2026-07", ledger)
     assert code == 1 and "Ingen prognos är gjord för uppföljningen per 2026-07-31" in out

@@ -63,7 +63,6 @@ from importers.tabell import (
     text_at,
     xlsx_table,
 )
-from namndbok.periodisering import month_end  # noqa: F401  (shared with importers.volymer.reader)
 from namndbok.swedish import MONTHS, MONTHS_SHORT
 
 KOMMUNBIDRAG = "Kommunbidrag"

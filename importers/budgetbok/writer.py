@@ -25,7 +25,8 @@ from namndbok.accounts import KIND_KOMMUNBIDRAG, parse_account, result_account
 from namndbok.budget import TYPES
 from namndbok.kontoplan import check_account
 from namndbok.ledgerdata import read_ledger
-from namndbok.loading import faults, load
+from importers.ledger_check import load_before_change
+from namndbok.loading import WARNING
 
 INCLUDE = 'include "*/budget.beancount"'
 
@@ -114,10 +115,7 @@ def import_budget(ledger: Path, workbook: Path, decision: BudgetDecisionInput, s
     """Append the workbook as a decision; return (written, rows, warnings after)."""
     if decision.typ not in TYPES:
         raise SourceError(str(workbook), 0, f"Typen '{decision.typ}' finns inte; välj bland {', '.join(TYPES)}.")
-    entries, errors, options = load(ledger, keep=False)  # about to change
-    before = faults(errors)
-    if before:
-        raise SourceError(str(ledger), 0, f"Liggaren har {len(before)} fel; rätta dem först (`namndbok kontrollera`).")
+    entries, errors, options = load_before_change(ledger)
     data = read_ledger(entries, options)
     content = workbook.read_bytes()
     if b"#PBUDGET" in content[:1_000_000] and b"#SIETYP" in content[:4096]:
@@ -133,5 +131,5 @@ def import_budget(ledger: Path, workbook: Path, decision: BudgetDecisionInput, s
     if any(d.name == decision.namn for d in data.decisions):
         raise SourceError(str(workbook), 0, f"Budgetbeslutet '{decision.namn}' finns redan i liggaren med andra rader. Ge det nya beslutet ett eget namn (och ersatter: det gamla).")
     _, errors, _ = append_and_check(ledger, target, f"Budget {decision.year}, importerad av Nämndbok.", block,
-                                    data.roots, INCLUDE, str(workbook), 0)
-    return True, len(rows), [e.message for e in errors if e.message.startswith("Varning:")]
+                                    data.roots, INCLUDE, str(workbook))
+    return True, len(rows), [e.message for e in errors if e.message.startswith(WARNING)]

@@ -12,8 +12,6 @@ nothing.
 
 from __future__ import annotations
 
-import calendar
-import datetime
 import re
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from importers.convert import Source
 from importers.model import SourceError, SourceRow
 from importers.run import Reading
 from importers.sie.parser import PSALDO_CUMULATIVE, check_control_totals, parse_sie
+from namndbok.periodisering import month_end
 
 KIND = "sie"
 
@@ -73,8 +72,7 @@ def rows_from_psaldo(sie) -> list[SourceRow]:
             change = total.amount - previous if PSALDO_CUMULATIVE else total.amount
             previous = total.amount
             year, month = int(total.period[:4]), int(total.period[4:])
-            end = datetime.date(year, month, calendar.monthrange(year, month)[1])
-            rows.append(SourceRow(end, konto, objekt, change, "Periodsaldo", None, total.line))
+            rows.append(SourceRow(month_end(year, month), konto, objekt, change, "Periodsaldo", None, total.line))
     return rows
 
 

@@ -38,7 +38,6 @@ from importers.budgetbok.reader import (
     cell_number,
     is_total_row,
     month_columns,
-    month_end,
     read_header,
     read_month,
     read_table,
@@ -56,6 +55,7 @@ from importers.tabell import (
     convert_rows,
     text_at,
 )
+from namndbok.periodisering import month_end
 from namndbok.swedish import month_name
 
 MONTH = Column("Månad", ("månad",))

@@ -22,7 +22,7 @@ from importers.model import SourceError
 from importers.volymer.reader import read_volume_list
 from namndbok.accounts import KIND_KOSTNAD, result_account
 from namndbok.ledgerdata import read_ledger
-from namndbok.loading import faults, load
+from importers.ledger_check import load_before_change
 
 DIRECTIVE = "volym"
 INCLUDE = 'include "*/volymer.beancount"'
@@ -40,9 +40,7 @@ def existing_volumes(entries) -> dict[tuple, tuple[Decimal, dict]]:
 
 def import_volumes(ledger: Path, export: Path, year: int | None = None, sheet: str | None = None) -> tuple[int, int]:
     """Append the list's new volumes; return (added, already there)."""
-    entries, errors, options = load(ledger, keep=False)  # about to change
-    if faults(errors):
-        raise SourceError(str(ledger), 0, f"Liggaren har {len(faults(errors))} fel; rätta dem först (`namndbok kontrollera`).")
+    entries, errors, options = load_before_change(ledger)
     ledgerdata = read_ledger(entries, options)
     plan = next(iter(ledgerdata.kontoplaner.values()))
     rows = read_volume_list(export.read_bytes(), str(export), year, sheet)
@@ -75,5 +73,5 @@ def import_volumes(ledger: Path, export: Path, year: int | None = None, sheet: s
         by_year[row.month.year].append(line + (f'\n  ansvar: "{row.ansvar}"' if row.ansvar else ""))
     for y, lines in sorted(by_year.items()):
         append_and_check(ledger, ledger.parent / str(y) / "volymer.beancount", f"Volymer {y}, importerade av Nämndbok.",
-                         "\n".join(lines), ledgerdata.roots, INCLUDE, str(export), 0)
+                         "\n".join(lines), ledgerdata.roots, INCLUDE, str(export))
     return len(new), same
