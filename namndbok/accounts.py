@@ -95,53 +95,71 @@ class AccountNameError(ValueError):
     """An account name that does not follow the scheme (message in Swedish)."""
 
 
-@functools.lru_cache(maxsize=1 << 16)  # pure; a load asks for the same few thousand names many times
+# Parsed names per set of root names: a load asks for the same few thousand names
+# many times (the readings, plugins.kontoplan, the reports), and a plain dict is
+# cheaper to fill than an LRU cache (half the cost of parsing a new name). Bounded
+# by emptying it when it grows past what any ledger holds; names that do not parse
+# are not kept (the error is raised again).
+_parsed: dict[Roots, dict[str, AccountRef]] = {}
+_PARSED_LIMIT = 1 << 17
+
+
 def parse_account(name: str, roots: Roots) -> AccountRef:
     """Split an account name into its dimensions.
 
     Raises AccountNameError for a name outside the scheme: an unknown root or
     more components than the scheme has.
     """
-    parts = bc_account.split(name)
-    kind = roots.kind_of_root(parts[0])
+    known = _parsed.get(roots)
+    if known is None:
+        known = _parsed[roots] = {}
+    ref = known.get(name)
+    if ref is None:
+        ref = _parse(name, roots)
+        if len(known) >= _PARSED_LIMIT:
+            known.clear()
+        known[name] = ref
+    return ref
+
+
+_new_ref = functools.partial(tuple.__new__, AccountRef)  # all six fields given: no defaults to fill
+
+
+def _parse(name: str, roots: Roots) -> AccountRef:
+    parts = name.split(bc_account.sep)
+    root = parts[0]
+    kind = _kinds_of_roots(roots).get(root)
     if kind is None:
         raise AccountNameError(
-            f"Kontot {name} har en okänd rot '{parts[0]}'; använd "
+            f"Kontot {name} har en okänd rot '{root}'; använd "
             f"{', '.join(roots)}."
         )
-    rest = parts[1:]
-    namnd = rest[0] if rest else None
-    if kind in (KIND_INTAKT, KIND_KOSTNAD):
-        if kind == KIND_INTAKT and len(rest) >= 2 and rest[1] in SPECIAL_INCOME:
-            tail = rest[2:]
-            if len(tail) > 2:
+    count = len(parts)
+    namnd = parts[1] if count > 1 else None
+    if kind == KIND_INTAKT or kind == KIND_KOSTNAD:
+        special = SPECIAL_INCOME.get(parts[2]) if kind == KIND_INTAKT and count > 2 else None
+        if special is not None:
+            if count > 5:
                 raise AccountNameError(
                     f"Kontot {name} har för många led: skriv "
-                    f"{parts[0]}:<nämnd>:{rest[1]}[:<verksamhet>[:<ansvar>]]."
+                    f"{root}:<nämnd>:{parts[2]}[:<verksamhet>[:<ansvar>]]."
                 )
-            verksamhet, ansvar = _pad(tail, 2)
-            return AccountRef(name, SPECIAL_INCOME[rest[1]], namnd, verksamhet, None, ansvar)
-        tail = rest[1:]
-        if len(tail) > 3:
+            verksamhet, ansvar = (*parts[3:], None, None)[:2]
+            return _new_ref((name, special, namnd, verksamhet, None, ansvar))
+        if count > 5:
             raise AccountNameError(
                 f"Kontot {name} har för många led: skriv "
-                f"{parts[0]}:<nämnd>:<verksamhet>:<konto>[:<ansvar>]."
+                f"{root}:<nämnd>:<verksamhet>:<konto>[:<ansvar>]."
             )
-        verksamhet, konto, ansvar = _pad(tail, 3)
-        return AccountRef(name, kind, namnd, verksamhet, konto, ansvar)
-    tail = rest[1:]
-    if len(tail) > 2:
+        verksamhet, konto, ansvar = (*parts[2:], None, None, None)[:3]
+        return _new_ref((name, kind, namnd, verksamhet, konto, ansvar))
+    if count > 4:
         raise AccountNameError(
             f"Kontot {name} har för många led: balanskonton skrivs "
-            f"{parts[0]}:<nämnd>:<konto>[:<ansvar>]."
+            f"{root}:<nämnd>:<konto>[:<ansvar>]."
         )
-    konto, ansvar = _pad(tail, 2)
-    return AccountRef(name, kind, namnd, None, konto, ansvar)
-
-
-def _pad(items: list[str], length: int) -> list[str | None]:
-    """The first `length` items, padded with None."""
-    return list(items) + [None] * (length - len(items))
+    konto, ansvar = (*parts[2:], None, None)[:2]
+    return _new_ref((name, kind, namnd, None, konto, ansvar))
 
 
 def result_account(

@@ -321,6 +321,11 @@ def check_account(ref: AccountRef, kontoplaner: Mapping[str, Kontoplan]) -> str 
 
 def describe_account(ref: AccountRef, plan: Kontoplan) -> str:
     """A readable Swedish name for an account, e.g. '5731 HVB barn / 4610 Köp av vård'."""
+    return " / ".join(describe_parts(ref, plan)) or plan.namn
+
+
+def describe_parts(ref: AccountRef, plan: Kontoplan) -> list[str]:
+    """The parts of `describe_account`'s name: kind, verksamhet, konto, ansvar, as far as the kontoplan has them."""
     parts = []
     if ref.kind == KIND_KOMMUNBIDRAG:
         parts.append("Kommunbidrag")
@@ -332,4 +337,4 @@ def describe_account(ref: AccountRef, plan: Kontoplan) -> str:
         parts.append(f"{ref.konto} {plan.konton[ref.konto].namn}")
     if ref.ansvar in plan.ansvar:
         parts.append(f"{ref.ansvar} {plan.ansvar[ref.ansvar].namn}")
-    return " / ".join(parts) or plan.namn
+    return parts

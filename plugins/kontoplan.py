@@ -53,7 +53,7 @@ from namndbok.kontoplan import (
     Kontoplan,
     KontoplanError,
     check_account,
-    describe_account,
+    describe_parts,
     load_kontoplaner,
 )
 
@@ -89,14 +89,14 @@ def kontoplan(entries, options_map, config=None):
     opened = {e.account for e in entries if isinstance(e, data.Open)}
     problems = {}
     new_opens = []
-    checked = _checked(plans, roots)
+    checked, heads = _checked(plans, roots)
     for index, (name, date) in enumerate(sorted(first.items())):
         if plans is None or name in reserved:
             problem, meta = None, None
         elif name in checked:
             problem, meta = None, checked[name]
         else:
-            problem, meta = _check(name, roots, plans)
+            problem, meta = _check(name, roots, plans, heads)
             if not problem:
                 checked[name] = meta
         if problem:
@@ -124,21 +124,22 @@ def kontoplan(entries, options_map, config=None):
 
 
 # The accounts found right in the last load, with their Open's metadata (copied for each
-# Open): a pure result of the account name and the kontoplaner, so a reload in one
-# process (Fava, on every save) checks only the accounts that are new. Held with the kontoplaner (the parsed files,
-# the same objects while the files are unchanged) and the root names it was made for.
-_checked_memo: tuple[tuple, Roots, dict] | None = None
+# Open), and what the accounts share per nämnd, kind, verksamhet and konto (`_Head`): pure
+# results of the names and the kontoplaner, so a reload in one process (Fava, on every
+# save) checks only the accounts that are new. Held with the kontoplaner (the parsed
+# files, the same objects while the files are unchanged) and the root names they were made for.
+_checked_memo: tuple[tuple, Roots, dict, dict] | None = None
 
 
-def _checked(plans: dict[str, Kontoplan] | None, roots: Roots) -> dict:
+def _checked(plans: dict[str, Kontoplan] | None, roots: Roots) -> tuple[dict, dict]:
     global _checked_memo
     if plans is None:
-        return {}
+        return {}, {}
     key = tuple(plans.values())
     memo = _checked_memo
     if memo is None or memo[1] != roots or len(memo[0]) != len(key) or not all(map(operator.is_, memo[0], key)):
-        memo = _checked_memo = (key, roots, {})
-    return memo[2]
+        memo = _checked_memo = (key, roots, {}, {})
+    return memo[2], memo[3]
 
 
 class _Use(NamedTuple):
@@ -195,22 +196,49 @@ def _accounts_of(entry):
     return [(name, entry.meta) for name in getters.get_entry_accounts(entry)]
 
 
-def _check(name: str, roots: Roots, plans: dict[str, Kontoplan]) -> tuple[str | None, dict | None]:
+class _Head(NamedTuple):
+    """What the accounts of one nämnd, kind, verksamhet and konto share (they differ in ansvar)."""
+
+    plan: Kontoplan
+    line: int  # the kontoplan line that allows them
+    parts: tuple[str, ...]  # their name's parts before the ansvar's (cleaned of markup)
+
+
+def _check(name: str, roots: Roots, plans: dict[str, Kontoplan], heads: dict) -> tuple[str | None, dict | None]:
     """The problem with one account (or None), and the metadata for its Open: the
-    kontoplan line that allows it and its name (None: no line to point at)."""
+    kontoplan line that allows it and its name (None: no line to point at).
+    `heads` keeps what accounts that differ only in ansvar share (`_Head`); a problem
+    is always said by `check_account`, for the whole name."""
     try:
         ref = parse_account(name, roots)
     except AccountNameError as err:
         return str(err), None
-    problem = check_account(ref, plans)
-    if problem or ref.namnd is None:
-        return problem, None
-    plan = plans[ref.namnd]
+    if ref.namnd is None:
+        return None, None  # a root alone
+    key = (ref.namnd, ref.kind, ref.verksamhet, ref.konto)
+    head = heads.get(key)
+    if head is None:
+        if check_account(ref._replace(ansvar=None), plans):
+            return check_account(ref, plans), None
+        head = heads[key] = _head(ref, plans[ref.namnd])
+    plan = head.plan
+    parts = head.parts
+    if ref.ansvar is not None:
+        ansvar = plan.ansvar.get(ref.ansvar)
+        if ansvar is None:
+            return check_account(ref, plans), None
+        parts = (*parts, clean(f"{ref.ansvar} {ansvar.namn}"))
+    # The name goes into Fava's journal, which does not escape: harmless markup (`clean`).
+    return None, {"filename": plan.path, "lineno": head.line, "namn": " / ".join(parts) or clean(plan.namn)}
+
+
+def _head(ref, plan: Kontoplan) -> _Head:
+    """The line and name parts of an account without its ansvar (as `describe_account`)."""
     if ref.konto is not None:
         line = plan.line_of("konton", ref.konto)
     elif ref.verksamhet is not None:
         line = plan.line_of("verksamheter", ref.verksamhet)
     else:
         line = plan.line_of("", "namnd")
-    # The name goes into Fava's journal, which does not escape: make markup harmless.
-    return None, {"filename": plan.path, "lineno": line, "namn": clean(describe_account(ref, plan))}
+    parts = describe_parts(ref._replace(ansvar=None), plan)
+    return _Head(plan, line, tuple(map(clean, parts)))

@@ -191,3 +191,29 @@ def test_a_reload_checks_only_the_new_accounts_and_opens_the_same(write_ledger, 
     renamed, errors, _ = loader.load_file(str(path))
     assert errors == [] and len(checks) == 3
     assert opens(renamed)["Kostnader:Socialnämnden:5731:4610"][1]["namn"].startswith("5731 HVB för barn och unga / ")
+
+
+def test_accounts_that_differ_in_ansvar_share_the_check_but_not_the_name(write_ledger):
+    """What the accounts of one verksamhet and konto share is worked out once (`_Head`);
+    each still gets its own ansvar in its name, an unknown ansvar its own error, and
+    markup in the kontoplan's names is made harmless part by part."""
+    from conftest import EXAMPLE_DIR
+
+    plan = (EXAMPLE_DIR / "kontoplan.toml").read_text(encoding="utf-8").replace(
+        '"2300" = { namn = "Familjehemsenhet"', '"2300" = { namn = "Familjehem <b>enhet</b>"')
+    path, entries, errors, _ = write_ledger(GOOD + """
+2026-02-28 * "Samma verksamhet och konto, olika ansvar"
+  Kostnader:Socialnämnden:5731:4610          1000.00 SEK
+  Kostnader:Socialnämnden:5731:4610:2300     2000.00 SEK
+  Kostnader:Socialnämnden:5731:4610:2999     3000.00 SEK
+  Tillgångar:Socialnämnden:1690
+""", kontoplan=plan)
+    assert [(e.source["lineno"], e.message.split(":")[0]) for e in errors] == [
+        (line_of(path, ":2999"), "Okänt ansvar '2999' i kontot Kostnader")]
+    names = {e.account.removeprefix("Kostnader:Socialnämnden:"): e.meta.get("namn") for e in entries
+             if isinstance(e, data.Open) and e.account.startswith("Kostnader")}
+    head = "5731 Institutionsvård (HVB) barn och unga / 4610 Köp av institutionsvård (HVB)"
+    assert names["5731:4610"] == head
+    assert names["5731:4610:2200"] == head + " / 2200 Placeringsenhet"
+    assert names["5731:4610:2300"] == head + " / 2300 Familjehem ‹b›enhet‹/b›"
+    assert names["5731:4610:2999"] is None  # opened (no second error from Beancount), pointing at no kontoplan line
