@@ -307,7 +307,9 @@ def prestanda_sie(sizes: tuple[int, ...], modes: tuple[str, ...], korningar: int
 @prestanda.command("laddning")
 @click.option("--rader", "sizes", type=click.IntRange(10, 2_000_000), multiple=True,
               help="Ladda också en kopia med så många genererade SIE-rader importerade (kan upprepas).")
-def prestanda_laddning(sizes: tuple[int, ...]) -> None:
+@click.option("--profil", is_flag=True,
+              help="Visa också var pluginernas tid går (cProfile) och skräpsamlarens pass med och utan dem, i nya processer.")
+def prestanda_laddning(sizes: tuple[int, ...], profil: bool) -> None:
     """Beancounts laddning av liggaren, och vad våra plugins lägger till (median av flera körningar).
 
     Mäts laddning efter laddning i samma process (som när Fava läser om liggaren) och
@@ -316,7 +318,7 @@ def prestanda_laddning(sizes: tuple[int, ...]) -> None:
     """
     from scripts.prestanda import run_load
 
-    for figure in run_load(EXAMPLE_DIR, list(sizes), say=click.echo):
+    for figure in run_load(EXAMPLE_DIR, list(sizes), say=click.echo, profile=profil):
         click.echo(figure.line())
 
 
@@ -364,7 +366,7 @@ def prestanda_allt(rows: int, runs: int, period: str) -> None:
     """Alla mätningar en gång, för exempelnämnden och en stor nämnd sida vid sida, och vilka mål som nås."""
     from scripts.period_close import PeriodError
     from scripts.prestanda import aligned
-    from scripts.prestanda_allt import run, sources, table_rows, targets
+    from scripts.prestanda_allt import run, sources, table_rows, targets, why_missed
     from scripts.prestanda_fava import PageError
     from scripts.uppfoljning import parse_period
 
@@ -375,7 +377,7 @@ def prestanda_allt(rows: int, runs: int, period: str) -> None:
     click.echo(aligned(table_rows(measured)))
     click.echo(sources(measured))
     click.echo("\nMål:")
-    for line in targets(measured, rows):
+    for line in [*targets(measured, rows), *why_missed(measured)]:
         click.echo(line)
     for m in measured:
         for difference in m.budget.differences:

@@ -231,6 +231,7 @@ def own_peak_mb() -> float:
 
 
 TIMING = re.compile(r"Operation: '(?P<name>[^']+)'\s+Time:\s+(?P<ms>[\d.]+) ms")
+OURS = "plugins."  # our plugins' modules, as Beancount's timing log names them
 STAGES = ("parse", "booking", "run_transformations", "beancount.ops.validate")
 
 
@@ -264,6 +265,7 @@ class LoadFigure(NamedTuple):
     kept: KeptFigure | None = None
     fresh: FreshFigure | None = None
     collector_ms: float = 0  # of ours: the collector's passes that fell in our plugins (median)
+    profile: object | None = None  # scripts.prestanda_profil.ProfileFigure, with --profil
 
     @property
     def without_ms(self) -> float:
@@ -295,16 +297,26 @@ class LoadFigure(NamedTuple):
             kept = self.kept
             line += (f"\n{'':<34} sparad laddning: läses på {n(kept.read_ms)} ms "
                      f"({n(kept.megabytes, 1)} MB; att spara den tar {n(kept.keep_ms)} ms en gång)")
+        if self.profile is not None:
+            line += "".join(f"\n{'':<34} {text}" for text in self.profile.lines())
         return line
 
 
+class Pass(NamedTuple):
+    """One pass of Python's cyclic garbage collector during a load."""
+
+    operation: str  # the innermost operation of Beancount's timing log it fell in ("" outside all)
+    generation: int  # 2: a full pass, over every object
+    ms: float
+
+
 @contextlib.contextmanager
-def _precise_timing_log(collector_ms: dict[str, float] | None = None):
+def _precise_timing_log(passes: list[Pass] | None = None):
     """Beancount's timing log (`misc_utils.log_time`) in µs instead of whole ms: six
     plugins of a few ms each would otherwise be off by up to 3 ms together. With
-    `collector_ms`, also the time of the garbage collector's passes, by the innermost
-    operation they fell in (a pass goes over every object of the load, whoever's
-    allocation sets it off)."""
+    `passes`, also the garbage collector's passes, by the innermost operation they
+    fell in (a pass goes over every object of its generations, whoever's allocation
+    sets it off)."""
     import gc
 
     from beancount.utils import misc_utils
@@ -326,8 +338,9 @@ def _precise_timing_log(collector_ms: dict[str, float] | None = None):
     def collected(phase, info):
         if phase == "start":
             started[:] = [time.perf_counter()]
-        elif started and running and collector_ms is not None:
-            collector_ms[running[-1]] = collector_ms.get(running[-1], 0) + (time.perf_counter() - started[0]) * 1000
+        elif started and passes is not None:
+            passes.append(Pass(running[-1] if running else "", info["generation"],
+                               (time.perf_counter() - started[0]) * 1000))
 
     original = misc_utils.log_time
     misc_utils.log_time = log_time
@@ -376,63 +389,93 @@ def time_load_fresh(ledger: Path, repeat: int = 5) -> FreshFigure:
     """`time_load` once in each of `repeat` new Python processes: what bean-check or
     Fava's first load pays, with every cache of ours cold (account names, kontoplan,
     lock files, file hashes)."""
+    runs = [in_new_process("scripts.prestanda", "_fresh_load", str(ledger)) for _ in range(repeat)]
+    return FreshFigure(*(statistics.median(r[i] for r in runs) for i in range(3)))
+
+
+def _fresh_load(ledger: str) -> list[float]:
+    figure = time_load(Path(ledger), "", repeat=1)
+    return [figure.total_ms, sum(figure.ours_ms.values()), figure.collector_ms]
+
+
+def in_new_process(module: str, function: str, *args: str):
+    """`module.function(*args)` run in a new Python process (nothing of this one's caches
+    or memory), in the repository; its result, which must be JSON."""
     import json
     import subprocess
     import sys
 
-    code = ("import json, sys; from pathlib import Path; from scripts.prestanda import time_load; "
-            "f = time_load(Path(sys.argv[1]), '', repeat=1); "
-            "print(json.dumps([f.total_ms, sum(f.ours_ms.values()), f.collector_ms]))")
-    runs = []
-    for _ in range(repeat):
-        done = subprocess.run([sys.executable, "-c", code, str(ledger)], capture_output=True, text=True,
-                              cwd=Path(__file__).resolve().parent.parent)
-        if done.returncode != 0:
-            raise RuntimeError(f"laddningen i en ny process misslyckades: {done.stderr.strip()[-500:]}")
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return FreshFigure(*(statistics.median(r[i] for r in runs) for i in range(3)))
+    code = (f"import json, sys; from {module} import {function}; "
+            f"print(json.dumps({function}(*sys.argv[1:])))")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    if done.returncode != 0:
+        raise RuntimeError(f"mätningen i en ny process misslyckades: {done.stderr.strip()[-500:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False, fresh: bool = False) -> LoadFigure:
+def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False, fresh: bool = False,
+              profile: bool = False) -> LoadFigure:
     """Median per stage over `repeat` loads in this process, from Beancount's own timing
     log; with `kept`, also what the last load costs kept and read back (`time_kept`); with
-    `fresh`, also the load in new processes (`time_load_fresh`)."""
-    from beancount import loader
-
-    import namndbok.loading  # noqa: F401  (no pickle cache: every run loads and runs the plugins)
+    `fresh`, also the load in new processes (`time_load_fresh`); with `profile`, also where
+    our plugins' time goes (`scripts.prestanda_profil`)."""
     from namndbok.ledgerdata import forget
 
     runs: list[dict[str, float]] = []
     collectors: list[float] = []  # ms of the collector's passes that fell in our plugins, per load
     result = ([], [], {})
     for _ in range(repeat):
-        lines: list[str] = []
         forget()  # not charged with freeing the previous load's entries (see forget)
-        collector: dict[str, float] = {}
-        with _precise_timing_log(collector):
-            result = loader.load_file(str(ledger), log_timings=lines.append)
-        found: dict[str, float] = {}
-        for line in lines:
-            match = TIMING.search(line)
-            if match:
-                found[match["name"]] = found.get(match["name"], 0) + float(match["ms"])
-        collectors.append(sum(ms for name, ms in collector.items() if name.startswith("plugins.")))
+        result, found, passes = timed_load(ledger)
+        collectors.append(sum(p.ms for p in passes if p.operation.startswith(OURS)))
         runs.append(found)
     median = {name: statistics.median(run.get(name, 0) for run in runs) for name in runs[0]}
-    ours = {name: ms for name, ms in median.items() if name.startswith("plugins.")}
-    return LoadFigure(label, len(result[0]), sum(median.get(s, 0) for s in STAGES), ours,
+    ours = {name: ms for name, ms in median.items() if name.startswith(OURS)}
+    profiled = None
+    if profile:
+        from scripts.prestanda_profil import profile_load
+
+        profiled = profile_load(ledger, repeat)
+    return LoadFigure(label, len(result[0]), load_ms(median), ours,
                       time_kept(ledger, result) if kept else None,
                       time_load_fresh(ledger, repeat) if fresh else None,
-                      statistics.median(collectors))
+                      statistics.median(collectors), profiled)
 
 
-def run_load(example_dir: Path, sizes: list[int], say=print) -> list[LoadFigure]:
-    """Load the example ledger, and copies with N generated SIE rows imported detaljerad."""
-    figures = [time_load(example_dir / "socialnamnden.beancount", "Exempelnämnden", kept=True, fresh=True)]
+def timed_load(ledger: Path):
+    """One load of `ledger` through Beancount: (its result, ms per operation of Beancount's
+    timing log, the collector's passes during it)."""
+    from beancount import loader
+
+    import namndbok.loading  # noqa: F401  (no pickle cache: every run loads and runs the plugins)
+
+    lines: list[str] = []
+    passes: list[Pass] = []
+    with _precise_timing_log(passes):
+        result = loader.load_file(str(ledger), log_timings=lines.append)
+    found: dict[str, float] = {}
+    for line in lines:
+        match = TIMING.search(line)
+        if match:
+            found[match["name"]] = found.get(match["name"], 0) + float(match["ms"])
+    return result, found, passes
+
+
+def load_ms(found: dict[str, float]) -> float:
+    """The whole load's ms from `timed_load`'s operations: parse, booking, plugins, validation."""
+    return sum(found.get(stage, 0) for stage in STAGES)
+
+
+def run_load(example_dir: Path, sizes: list[int], say=print, profile: bool = False) -> list[LoadFigure]:
+    """Load the example ledger, and copies with N generated SIE rows imported detaljerad;
+    with `profile`, also where our plugins' time goes in each."""
+    figures = [time_load(example_dir / "socialnamnden.beancount", "Exempelnämnden", kept=True, fresh=True, profile=profile)]
     for rows in sizes:
         with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
             ledger = large_copy(example_dir, Path(tmp), rows, say=say)
-            figures.append(time_load(ledger, f"Exempelnämnden + {number_text(rows)} rader", repeat=3, kept=True, fresh=True))
+            figures.append(time_load(ledger, f"Exempelnämnden + {number_text(rows)} rader", repeat=3, kept=True, fresh=True,
+                                     profile=profile))
     return figures
 
 

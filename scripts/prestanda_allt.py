@@ -19,7 +19,9 @@ and `ledger budget`, the totals checked), `prestanda_fava.time_ledger` (our
 Fava pages against Fava's income statement) and `prestanda.run_period_close`
 (the period-close set after load, without and with the PDF). `table_rows` turns the
 figures into one table with a column per committee, `targets` into the
-issue's targets, met or not: both pure.
+issue's targets, met or not: both pure. Where our plugins are over their target,
+the load is also profiled (`prestanda_profil.profile_load`), and `why_missed`
+says where their time goes.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Callable, NamedTuple
 from scripts.jamfor import TOOLS, Result, ledger_case, measure, tools_or_warn
 from scripts.prestanda import MODES, Figure, LoadFigure, StepFigure, large_copy, run_period_close, time_load, time_sie, trans_rows
 from scripts.prestanda import number_text as _n
+from scripts.prestanda_profil import profile_load
 from scripts.prestanda_fava import GOAL, INCOME, LedgerTimings, Timing, time_ledger
 
 EXAMPLE_SIE = Path("import") / "sie-2026-11.se"  # the example committee's own SIE export, beside its ledger
@@ -73,6 +76,9 @@ def measure_committee(label: str, rows: int | None, folder: Path, example_dir: P
     sie = time_sie(example_dir, sie_file, trans_rows(sie_file), steps, runs, say)
     say(f"{label}: laddning …")
     load = time_load(ledger, label, repeat=runs, fresh=True)
+    if load.worst_overhead > PLUGIN_SHARE:
+        say(f"{label}: våra plugins över målet; var tiden går …")
+        load = load._replace(profile=profile_load(ledger, runs))
     say(f"{label}: budget mot utfall i Nämndbok, hledger och ledger …")
     with tempfile.TemporaryDirectory(prefix="namndbok-allt-") as tmp:
         budget = measure(ledger_case(label, rows, ledger, Path(tmp), date.year), runs, tools)
@@ -164,4 +170,14 @@ def targets(measured: list[Measured], rows_generated: int) -> list[str]:
     fava = "; ".join(f"{m.label} högst {_n(worst, 2)} ({_met(worst <= GOAL)})" for m in measured
                      for worst in [max(max(t.ratio, t.cold_ratio) for t in m.fava_pages()[0])])
     out.append(f"- Nämndboks sidor i Fava högst {_n(GOAL, 1)} × Favas resultaträkning, varm och efter laddning: {fava}.")
+    return out
+
+
+def why_missed(measured: list[Measured]) -> list[str]:
+    """Where our plugins' time goes, for each committee where they are over the target (profiled then)."""
+    out = []
+    for m in measured:
+        if m.load.profile is not None:
+            out.append(f"\nVåra plugins över målet i {m.label}; var tiden går:")
+            out += [f"  {text}" for text in m.load.profile.lines()]
     return out
