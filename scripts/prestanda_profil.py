@@ -87,9 +87,14 @@ class ProfileFigure(NamedTuple):
 
 
 def _passes(run: CollectorRun) -> str:
+    """The full passes by the operation they fell in (in load order), with how many where more than one."""
     if not run.full_passes:
         return "inget helpass"
-    return "helpass " + ", ".join(f"{number_text(ms)} ms i {operation or 'ingen operation'}" for operation, ms in run.full_passes)
+    by_operation: dict[str, list[float]] = {}
+    for operation, ms in run.full_passes:
+        by_operation.setdefault(operation or "ingen operation", []).append(ms)
+    return "helpass " + ", ".join(f"{number_text(sum(times))} ms i {operation}" + (f" ({len(times)} st)" if len(times) > 1 else "")
+                                  for operation, times in by_operation.items())
 
 
 def _errors(run: CollectorRun) -> str:
