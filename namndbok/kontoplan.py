@@ -319,13 +319,10 @@ def check_account(ref: AccountRef, kontoplaner: Mapping[str, Kontoplan]) -> str 
     return None
 
 
-def describe_account(ref: AccountRef, plan: Kontoplan) -> str:
-    """A readable Swedish name for an account, e.g. '5731 HVB barn / 4610 Köp av vård'."""
-    return " / ".join(describe_parts(ref, plan)) or plan.namn
-
-
 def describe_parts(ref: AccountRef, plan: Kontoplan) -> list[str]:
-    """The parts of `describe_account`'s name: kind, verksamhet, konto, ansvar, as far as the kontoplan has them."""
+    """The parts of a readable Swedish name for an account, as far as the kontoplan has
+    them: kind, verksamhet, konto, ansvar, e.g. ['5731 HVB barn', '4610 Köp av vård']
+    (shown joined by " / ", or as the nämnd's name when there are none)."""
     parts = []
     if ref.kind == KIND_KOMMUNBIDRAG:
         parts.append("Kommunbidrag")

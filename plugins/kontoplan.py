@@ -233,7 +233,7 @@ def _check(name: str, roots: Roots, plans: dict[str, Kontoplan], heads: dict) ->
 
 
 def _head(ref, plan: Kontoplan) -> _Head:
-    """The line and name parts of an account without its ansvar (as `describe_account`)."""
+    """The kontoplan line and the name parts (`describe_parts`) of an account without its ansvar."""
     if ref.konto is not None:
         line = plan.line_of("konton", ref.konto)
     elif ref.verksamhet is not None:
