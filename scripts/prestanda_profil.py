@@ -74,7 +74,8 @@ class ProfileFigure(NamedTuple):
         n = number_text
         width = max(len(row.function) for row in self.rows) if self.rows else 0
         out = [f"profil i en ny process (cProfile, skräpsamlaren av): våra plugins {n(self.profiled_ms)} ms "
-               f"under profileraren, som gör allt långsammare; de {len(self.rows)} funktioner som tar mest egen tid:"]
+               f"under profileraren, som gör allt långsammare, mest det som görs i många små anrop; "
+               f"de {len(self.rows)} funktioner som tar mest egen tid:"]
         out += [f"  {n(row.own_ms, 1):>7} ms  {row.function:<{width}}  {n(row.calls):>7} anrop" for row in self.rows]
         with_ours, without = self.with_ours, self.without_ours
         out.append(f"skräpsamlaren i en ny process: {n(with_ours.collector_ms)} ms med våra plugins "
