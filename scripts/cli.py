@@ -308,18 +308,23 @@ def prestanda_sie(sizes: tuple[int, ...], modes: tuple[str, ...], korningar: int
 @click.option("--rader", "sizes", type=click.IntRange(10, 2_000_000), multiple=True,
               help="Ladda också en kopia med så många genererade SIE-rader importerade (kan upprepas).")
 @click.option("--profil", is_flag=True,
-              help="Visa också var pluginernas tid går (cProfile) och skräpsamlarens pass med och utan dem, i nya processer.")
+              help="Visa också var våra pluginers tid går (cProfile, som förstorar det som görs i många små anrop) "
+                   "och Pythons skräpsamlare i laddningen med och utan dem, i nya processer.")
 def prestanda_laddning(sizes: tuple[int, ...], profil: bool) -> None:
-    """Beancounts laddning av liggaren, och vad våra plugins lägger till (median av flera körningar).
+    """Beancounts laddning av exempelliggaren, och vad våra plugins lägger till (median av flera körningar).
 
-    Mäts laddning efter laddning i samma process (som när Fava läser om liggaren) och
-    varje laddning i en ny process (som bean-check), med hur mycket av pluginernas tid
-    som var Pythons skräpsamlare; under varje liggare också vad en sparad laddning kostar.
+    Laddningen mäts dels gång på gång i samma process (som när Fava läser om
+    liggaren), dels i en ny process varje gång (som bean-check), med hur mycket av
+    våra pluginers tid som var Pythons skräpsamlare. Under varje liggare står också
+    vad en sparad laddning kostar.
     """
     from scripts.prestanda import run_load
 
-    for figure in run_load(EXAMPLE_DIR, list(sizes), say=click.echo, profile=profil):
-        click.echo(figure.line())
+    try:
+        for figure in run_load(EXAMPLE_DIR, list(sizes), say=click.echo, profile=profil):
+            click.echo(figure.line())
+    except RuntimeError as err:
+        raise click.ClickException(f"Mätningen avbröts: {err}") from None
 
 
 @prestanda.command("fava")

@@ -27,12 +27,15 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from importers.model import SourceRow
 from importers.sie.writer import Company, sie_lines
 from namndbok.kontoplan import Kontoplan, load_kontoplan
 from namndbok.swedish import format_number
+
+if TYPE_CHECKING:
+    from scripts.prestanda_profil import ProfileFigure
 
 
 class Figure(NamedTuple):
@@ -232,6 +235,7 @@ def own_peak_mb() -> float:
 
 TIMING = re.compile(r"Operation: '(?P<name>[^']+)'\s+Time:\s+(?P<ms>[\d.]+) ms")
 OURS = "plugins."  # our plugins' modules, as Beancount's timing log names them
+REPOSITORY = Path(__file__).resolve().parent.parent
 STAGES = ("parse", "booking", "run_transformations", "beancount.ops.validate")
 
 
@@ -243,18 +247,27 @@ class KeptFigure(NamedTuple):
     megabytes: float
 
 
+def share(ours_ms: float, total_ms: float) -> float:
+    """What `ours_ms` of a load of `total_ms` adds, as a share of the load without it."""
+    without = total_ms - ours_ms
+    return ours_ms / without if without > 0 else 0
+
+
 class FreshFigure(NamedTuple):
     """The same load in new processes, as bean-check or Fava's first load meets it: every
-    cache cold, the collector running (our commands pause it for the load; medians)."""
+    cache cold, the collector running (our commands pause it for the load). Medians;
+    the full passes are those of the run with the median collector time."""
 
     total_ms: float
-    ours_ms: float
+    ours_ms: float  # our plugins, with Beancount's sort after each (0 without them)
     collector_ms: float  # of ours: the collector's passes that fell in our plugins
+    load_collector_ms: float = 0  # all the collector's passes in the load
+    full_passes: tuple = ()  # (operation, ms) of each full pass
+    errors: int = 0  # the load's errors (0: it loaded as it should)
 
     @property
     def overhead(self) -> float:
-        without = self.total_ms - self.ours_ms
-        return self.ours_ms / without if without > 0 else 0
+        return share(self.ours_ms, self.total_ms)
 
 
 class LoadFigure(NamedTuple):
@@ -265,7 +278,7 @@ class LoadFigure(NamedTuple):
     kept: KeptFigure | None = None
     fresh: FreshFigure | None = None
     collector_ms: float = 0  # of ours: the collector's passes that fell in our plugins (median)
-    profile: object | None = None  # scripts.prestanda_profil.ProfileFigure, with --profil
+    profile: ProfileFigure | None = None  # with --profil
 
     @property
     def without_ms(self) -> float:
@@ -275,7 +288,7 @@ class LoadFigure(NamedTuple):
     @property
     def overhead(self) -> float:
         """What our plugins add, as a share of the load without them."""
-        return (self.total_ms - self.without_ms) / self.without_ms if self.without_ms > 0 else 0
+        return share(sum(self.ours_ms.values()), self.total_ms)
 
     @property
     def worst_overhead(self) -> float:
@@ -311,12 +324,12 @@ class Pass(NamedTuple):
 
 
 @contextlib.contextmanager
-def _precise_timing_log(passes: list[Pass] | None = None):
+def _precise_timing_log(passes: list[Pass], profile=None):
     """Beancount's timing log (`misc_utils.log_time`) in µs instead of whole ms: six
-    plugins of a few ms each would otherwise be off by up to 3 ms together. With
-    `passes`, also the garbage collector's passes, by the innermost operation they
-    fell in (a pass goes over every object of its generations, whoever's allocation
-    sets it off)."""
+    plugins of a few ms each would otherwise be off by up to 3 ms together. Also the
+    garbage collector's passes into `passes`, by the innermost operation they fell in
+    (a pass goes over every object of its generations, whoever's allocation sets it
+    off). With `profile` (a cProfile.Profile), it runs inside our plugins' operations."""
     import gc
 
     from beancount.utils import misc_utils
@@ -326,11 +339,16 @@ def _precise_timing_log(passes: list[Pass] | None = None):
 
     @contextlib.contextmanager
     def log_time(operation_name, log_timings, indent=0):
+        profiled = profile is not None and operation_name.startswith(OURS)
         start = time.perf_counter()
         running.append(operation_name)
+        if profiled:
+            profile.enable()
         try:
             yield start
         finally:
+            if profiled:
+                profile.disable()
             running.pop()
         if log_timings:
             log_timings(f"Operation: '{operation_name}' Time: {(time.perf_counter() - start) * 1000:.3f} ms")
@@ -338,7 +356,7 @@ def _precise_timing_log(passes: list[Pass] | None = None):
     def collected(phase, info):
         if phase == "start":
             started[:] = [time.perf_counter()]
-        elif started and passes is not None:
+        elif started:
             passes.append(Pass(running[-1] if running else "", info["generation"],
                                (time.perf_counter() - started[0]) * 1000))
 
@@ -385,41 +403,63 @@ def time_kept(ledger: Path, result, repeat: int = 5) -> KeptFigure:
     return KeptFigure(keep * 1000, statistics.median(reads) * 1000, size)
 
 
-def time_load_fresh(ledger: Path, repeat: int = 5) -> FreshFigure:
-    """`time_load` once in each of `repeat` new Python processes: what bean-check or
-    Fava's first load pays, with every cache of ours cold (account names, kontoplan,
-    lock files, file hashes)."""
-    runs = [in_new_process("scripts.prestanda", "_fresh_load", str(ledger)) for _ in range(repeat)]
-    return FreshFigure(*(statistics.median(r[i] for r in runs) for i in range(3)))
+WITHOUT_OURS = "beancount.plugins.auto_accounts"  # what opens the accounts when our plugins are left out
 
 
-def _fresh_load(ledger: str) -> list[float]:
-    figure = time_load(Path(ledger), "", repeat=1)
-    return [figure.total_ms, sum(figure.ours_ms.values()), figure.collector_ms]
+def time_load_fresh(ledger: Path, repeat: int = 5, ours: bool = True) -> FreshFigure:
+    """One load in each of `repeat` new Python processes: what bean-check or Fava's first
+    load pays, with every cache of ours cold (account names, kontoplan, lock files, file
+    hashes). Without `ours`, our plugins are left out and Beancount's `auto_accounts`
+    opens the accounts in their place (`scripts.prestanda_profil` compares the two)."""
+    runs = [in_new_process("scripts.prestanda", "_fresh_load", str(ledger), "med" if ours else "utan")
+            for _ in range(repeat)]
+    middle = sorted(runs, key=lambda run: run[3])[len(runs) // 2]  # the median collector time's run
+    return FreshFigure(*(statistics.median(run[i] for run in runs) for i in range(4)),
+                       tuple(map(tuple, middle[4])), middle[5])
+
+
+def _fresh_load(ledger: str, ours: str) -> list:
+    """In the new process: one load with our plugins ("med") or without them ("utan")."""
+    from beancount import loader
+
+    if ours == "utan":
+        run_transformations = loader.run_transformations
+
+        def without_ours(entries, errors, options_map, log_timings):
+            options_map["plugin"] = [(name, config) for name, config in options_map["plugin"]
+                                     if not name.startswith(OURS)] + [(WITHOUT_OURS, None)]
+            return run_transformations(entries, errors, options_map, log_timings)
+
+        loader.run_transformations = without_ours
+    (_, errors, _), found, passes = timed_load(Path(ledger))
+    return [load_ms(found), sum(ms for name, ms in found.items() if name.startswith(OURS)),
+            sum(p.ms for p in passes if p.operation.startswith(OURS)), sum(p.ms for p in passes),
+            [(p.operation, p.ms) for p in passes if p.generation == 2], len(errors)]
 
 
 def in_new_process(module: str, function: str, *args: str):
     """`module.function(*args)` run in a new Python process (nothing of this one's caches
-    or memory), in the repository; its result, which must be JSON."""
+    or memory), in the repository; its result, which must be JSON. A plain `python -c`
+    that imports only `module`, as bean-check imports only what it needs: a spawned
+    process (`_in_fresh_process`) would also import this process's main module, and
+    a heap of other objects changes when the collector's full passes come."""
     import json
     import subprocess
     import sys
 
     code = (f"import json, sys; from {module} import {function}; "
             f"print(json.dumps({function}(*sys.argv[1:])))")
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parent.parent)
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPOSITORY)
     if done.returncode != 0:
-        raise RuntimeError(f"mätningen i en ny process misslyckades: {done.stderr.strip()[-500:]}")
+        reason = done.stderr.strip()[-500:] or "inget felmeddelande"
+        raise RuntimeError(f"mätningen i en ny process misslyckades (kod {done.returncode}): {reason}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False, fresh: bool = False,
-              profile: bool = False) -> LoadFigure:
+def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False, fresh: bool = False) -> LoadFigure:
     """Median per stage over `repeat` loads in this process, from Beancount's own timing
     log; with `kept`, also what the last load costs kept and read back (`time_kept`); with
-    `fresh`, also the load in new processes (`time_load_fresh`); with `profile`, also where
-    our plugins' time goes (`scripts.prestanda_profil`)."""
+    `fresh`, also the load in new processes (`time_load_fresh`)."""
     from namndbok.ledgerdata import forget
 
     runs: list[dict[str, float]] = []
@@ -432,27 +472,23 @@ def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False, fre
         runs.append(found)
     median = {name: statistics.median(run.get(name, 0) for run in runs) for name in runs[0]}
     ours = {name: ms for name, ms in median.items() if name.startswith(OURS)}
-    profiled = None
-    if profile:
-        from scripts.prestanda_profil import profile_load
-
-        profiled = profile_load(ledger, repeat)
     return LoadFigure(label, len(result[0]), load_ms(median), ours,
                       time_kept(ledger, result) if kept else None,
                       time_load_fresh(ledger, repeat) if fresh else None,
-                      statistics.median(collectors), profiled)
+                      statistics.median(collectors))
 
 
-def timed_load(ledger: Path):
+def timed_load(ledger: Path, profile=None):
     """One load of `ledger` through Beancount: (its result, ms per operation of Beancount's
-    timing log, the collector's passes during it)."""
+    timing log, the collector's passes during it); with `profile` (a cProfile.Profile),
+    profiled inside our plugins."""
     from beancount import loader
 
     import namndbok.loading  # noqa: F401  (no pickle cache: every run loads and runs the plugins)
 
     lines: list[str] = []
     passes: list[Pass] = []
-    with _precise_timing_log(passes):
+    with _precise_timing_log(passes, profile):
         result = loader.load_file(str(ledger), log_timings=lines.append)
     found: dict[str, float] = {}
     for line in lines:
@@ -469,13 +505,18 @@ def load_ms(found: dict[str, float]) -> float:
 
 def run_load(example_dir: Path, sizes: list[int], say=print, profile: bool = False) -> list[LoadFigure]:
     """Load the example ledger, and copies with N generated SIE rows imported detaljerad;
-    with `profile`, also where our plugins' time goes in each."""
-    figures = [time_load(example_dir / "socialnamnden.beancount", "Exempelnämnden", kept=True, fresh=True, profile=profile)]
+    with `profile`, also where our plugins' time goes in each (`prestanda_profil`)."""
+    from scripts.prestanda_profil import profile_load
+
+    def measured(ledger: Path, label: str, repeat: int) -> LoadFigure:
+        figure = time_load(ledger, label, repeat=repeat, kept=True, fresh=True)
+        return figure._replace(profile=profile_load(ledger, figure.fresh, repeat)) if profile else figure
+
+    figures = [measured(example_dir / "socialnamnden.beancount", "Exempelnämnden", 5)]
     for rows in sizes:
         with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
             ledger = large_copy(example_dir, Path(tmp), rows, say=say)
-            figures.append(time_load(ledger, f"Exempelnämnden + {number_text(rows)} rader", repeat=3, kept=True, fresh=True,
-                                     profile=profile))
+            figures.append(measured(ledger, f"Exempelnämnden + {number_text(rows)} rader", 3))
     return figures
 
 

@@ -78,7 +78,7 @@ def measure_committee(label: str, rows: int | None, folder: Path, example_dir: P
     load = time_load(ledger, label, repeat=runs, fresh=True)
     if load.worst_overhead > PLUGIN_SHARE:
         say(f"{label}: våra plugins över målet; var tiden går …")
-        load = load._replace(profile=profile_load(ledger, runs))
+        load = load._replace(profile=profile_load(ledger, load.fresh, runs))
     say(f"{label}: budget mot utfall i Nämndbok, hledger och ledger …")
     with tempfile.TemporaryDirectory(prefix="namndbok-allt-") as tmp:
         budget = measure(ledger_case(label, rows, ledger, Path(tmp), date.year), runs, tools)
