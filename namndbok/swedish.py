@@ -28,11 +28,17 @@ def round_half_up(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def format_number(value: Decimal | None, decimals: int = 1, sep: str = " ") -> str:
-    """Swedish format: -1209.66 → '-1 209,7'. None → ''. A rounded zero has no sign."""
+def _decimal(value: Decimal | float | int) -> Decimal:
+    """A float as it prints (1.45 → Decimal('1.45'), not its binary 1.4499…), so that it rounds as it reads."""
+    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+
+
+def format_number(value: Decimal | float | None, decimals: int = 1, sep: str = " ") -> str:
+    """Swedish format: -1209.66 → '-1 209,7' (a float as it prints: 1.45 → '1,5'). None → ''.
+    A rounded zero has no sign."""
     if value is None:
         return ""
-    rounded = round_half_up(Decimal(value), decimals)
+    rounded = round_half_up(_decimal(value), decimals)
     if rounded == 0:
         rounded = abs(rounded)
     sign = MINUS if rounded < 0 else ""
@@ -49,11 +55,11 @@ def format_amount(value: Decimal | None, unit: str = "mnkr", decimals: int = 1) 
     """An amount in kronor printed in `unit` (kr, tkr, mnkr): 18_460_000 → '18,5'."""
     if value is None:
         return ""
-    return format_number(Decimal(value) / UNITS[unit], decimals)
+    return format_number(_decimal(value) / UNITS[unit], decimals)
 
 
 def format_percent(ratio: Decimal | None, decimals: int = 0) -> str:
     """A ratio as Swedish percent: Decimal('-0.0219') → '-2 %'. None → ''."""
     if ratio is None:
         return ""
-    return f"{format_number(Decimal(ratio) * 100, decimals)} %"
+    return f"{format_number(_decimal(ratio) * 100, decimals)} %"

@@ -42,7 +42,7 @@ def _svg(figure) -> str:
 
 
 def _mnkr_axis(axis) -> None:
-    axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(Decimal(str(v)), 0)))
+    axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 0)))
     axis.set_ylabel("mnkr")
 
 
@@ -86,6 +86,6 @@ def deviation_chart(data, date: datetime.date) -> str:
     axis.invert_yaxis()
     axis.axvline(0, color="#444", linewidth=0.8)
     axis.set_title("Avvikelse mot budget helår per radgrupp (prognos)")
-    axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(Decimal(str(v)), 0)))
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 0)))
     axis.set_xlabel("mnkr")
     return _svg(figure)

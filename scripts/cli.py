@@ -264,7 +264,6 @@ def kontoplan(export: Path, namnd: str, verksamhet_dim: str, ansvar_dim: str, ta
 @click.option("--kommun", default=None, help="Kommunens kod eller namn i exporten (standard: liggarens titel).")
 def export_fakta(ledger, target: Path, period, kommun) -> None:
     """Utfall, budget, prognos och volymer som fakta i Parquet, för DuckDB, Spark eller Trino."""
-    from decimal import Decimal
 
     from namndbok.nyckeltal import parse_volumes
     from namndbok.swedish import format_number
@@ -281,7 +280,7 @@ def export_fakta(ledger, target: Path, period, kommun) -> None:
     except OSError as err:
         raise click.ClickException(f"Kunde inte skriva {target}: {err.strerror}.") from None
     status = f"{result.written} av {len(result.files)} filer skrivna" if result.written else "inget ändrat"
-    click.echo(f"{format_number(Decimal(result.rows), 0)} fakta per {date} till {target} ({status}).")
+    click.echo(f"{format_number(result.rows, 0)} fakta per {date} till {target} ({status}).")
 
 
 @main.group()

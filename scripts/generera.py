@@ -235,7 +235,7 @@ def generate(folder: Path, count: int, years: list[int], rows: int, verksamheter
                                            year, datetime.date(year - 1, 12, 15))
             import_budget(ledger, workbook, decision)
             export = town.sie(committee, year)
-            say(f"{committee.name} {year}: skriver {format_number(Decimal(rows), 0)} rader till {export.name} …")
+            say(f"{committee.name} {year}: skriver {format_number(rows, 0)} rader till {export.name} …")
             atomic_write_bytes(export, write_sie(committee.company(year), vouchers(committee, year, rows, budget, seed)))
             say(f"{committee.name} {year}: importerar ({mode}) …")
             run_import(ledger, read_sie, "sie", export, mode)

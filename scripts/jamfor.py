@@ -221,10 +221,10 @@ def generated_case(folder: Path, rows: int, year: int, mode: str, say: Callable[
     if not all(p.exists() for p in (ledger, *journals.values())):
         if target.exists():
             shutil.rmtree(target)  # a generation cut off half-way
-        say(f"Genererar {committee.name} {year} med {format_number(Decimal(rows), 0)} rader i {target} …")
+        say(f"Genererar {committee.name} {year} med {format_number(rows, 0)} rader i {target} …")
         start = time.perf_counter()
         generate(target, 1, [year], rows, mode=mode, say=say)
-        say(f"Genererad, importerad ({mode}) och skriven för hledger och ledger på {format_number(Decimal(str(time.perf_counter() - start)), 1)} s.")
+        say(f"Genererad, importerad ({mode}) och skriven för hledger och ledger på {format_number(time.perf_counter() - start, 1)} s.")
     return Case(f"{committee.name} ({mode})", rows, ledger, journals, year)
 
 
@@ -235,7 +235,7 @@ def run(example_dir: Path, folder: Path, sizes: list[int], runs: int = 3, mode: 
     cases += [generated_case(folder, rows, year, mode, say) for rows in sizes]
     results = []
     for case in cases:
-        say(f"Mäter {case.label}{'' if case.rows is None else f' ({format_number(Decimal(case.rows), 0)} rader)'} …")
+        say(f"Mäter {case.label}{'' if case.rows is None else f' ({format_number(case.rows, 0)} rader)'} …")
         results.append(measure(case, runs, tools))
     return results
 
@@ -248,10 +248,10 @@ def table_lines(results: list[Result]) -> list[str]:
     rows = [head]
     for r in results:
         ours = r.seconds["namndbok"]
-        line = [r.case.label, "–" if r.case.rows is None else format_number(Decimal(r.case.rows), 0),
-                format_number(Decimal(r.postings), 0), format_number(Decimal(str(ours)), 2)]
-        line += [format_number(Decimal(str(r.seconds[t])), 2) for t in tools]
-        line += [format_number(Decimal(str(r.seconds[t] / ours)), 2) for t in tools]
+        line = [r.case.label, "–" if r.case.rows is None else format_number(r.case.rows, 0),
+                format_number(r.postings, 0), format_number(ours, 2)]
+        line += [format_number(r.seconds[t], 2) for t in tools]
+        line += [format_number(r.seconds[t] / ours, 2) for t in tools]
         line.append("stämmer" if not r.differences else f"{len(r.differences)} skillnader")
         rows.append(line)
     return aligned(rows).splitlines()

@@ -46,7 +46,7 @@ class Figure(NamedTuple):
 
 def number_text(value: float, decimals: int = 0) -> str:
     """A figure the Swedish way: 1234.5 → '1 235', with one decimal '1 234,5'."""
-    return format_number(Decimal(str(value)), decimals)
+    return format_number(value, decimals)
 
 
 def generate_sie(path: Path, rows: int, plan: Kontoplan, year: int = 2027, seed: int = 1,

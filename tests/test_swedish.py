@@ -38,3 +38,10 @@ def test_a_budget_that_prints_as_zero_has_no_percentage():
     assert format_measure(tiny, "avvikelse_helar_pct", "mnkr", 1) == ""
     assert format_measure(tiny, "avvikelse_helar_pct", "kr", 0) == "-400 000 %"
     assert format_measure(tiny, "budget_helar", "tkr", 1) == "1,0"
+
+
+def test_a_float_rounds_as_it_prints_not_by_its_binary_value():
+    # 1.45 is 1.4499999… in binary; the economist reads 1,45 and expects 1,5 (half up).
+    assert format_number(1.45, 1) == "1,5"
+    assert format_number(2.675, 2) == "2,68"
+    assert format_percent(0.125, 0) == "13 %"
