@@ -19,12 +19,11 @@ stops the import with a suggested kontoplan line.
 
 from __future__ import annotations
 
-import errno
 from pathlib import Path
 from typing import NamedTuple
 
 from importers.model import SourceError
-from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8, toml_key_line
+from namndbok.fileio import NotToml, NotUtf8, os_reason, parse_toml, read_utf8, toml_key_line
 
 FILE = "import.toml"
 
@@ -51,8 +50,6 @@ DEFAULT = ImportConfig(
     SourceConfig(verksamhet="20", ansvar="1", projekt="6"),
     SourceConfig(verksamhet="verksamhet", ansvar="ansvar", projekt="projekt"),
 )
-# Why a mapping name cannot be a file name, in Swedish (OSError.strerror is English).
-WHY_NOT_A_FILE = {errno.ENAMETOOLONG: "namnet är för långt", errno.EACCES: "åtkomst nekas", errno.EPERM: "åtkomst nekas"}
 KEYS = {"verksamhet", "ansvar", "projekt", "kommunbidrag", "verksamhet_saknas", "mappning"}
 
 
@@ -70,7 +67,7 @@ def load_import_config(ledger_dir: Path) -> ImportConfig:
         try:
             mapping = mapping_path(ledger_dir, config.huvudbok.mappning)
         except OSError as err:  # e.g. a name longer than the file system allows
-            name, why = config.huvudbok.mappning, WHY_NOT_A_FILE.get(err.errno, "filsystemet godtar det inte")
+            name, why = config.huvudbok.mappning, os_reason(err, "filsystemet godtar det inte")
             raise SourceError(str(path), toml_key_line(text, "mappning"),
                               f"Mappningen \"{name}\" går inte att använda som filnamn ({why}); "
                               "skriv namnet på en mappning, t.ex. \"raindance\".") from None

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from namndbok.collector import collector_paused
+from namndbok.fileio import os_reason
 from importers.ledger_check import load_before_change
 from importers.config import SourceConfig, load_import_config
 from importers.convert import Source, map_rows
@@ -60,7 +61,7 @@ def run_import(
     try:
         data = export.read_bytes()
     except OSError as err:
-        raise SourceError(str(export), 0, f"Filen kan inte läsas ({err.strerror}).") from None
+        raise SourceError(str(export), 0, f"Filen kan inte läsas ({os_reason(err)}).") from None
     with collector_paused():
         entries, errors, options = load_before_change(ledger)
         ledgerdata = read_ledger(entries, options)

@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
 import tomllib
 from pathlib import Path
+
+
+# Why the operating system refused, in Swedish (OSError.strerror is English).
+OS_REASONS = {
+    errno.ENOENT: "filen finns inte",
+    errno.EACCES: "åtkomst nekas",
+    errno.EPERM: "åtkomst nekas",
+    errno.EISDIR: "det är en mapp",
+    errno.ENOTDIR: "en del av sökvägen är ingen mapp",
+    errno.ENAMETOOLONG: "namnet är för långt",
+    errno.ENOSPC: "disken är full",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.EADDRINUSE: "porten används redan",
+    errno.EADDRNOTAVAIL: "adressen finns inte på den här datorn",
+}
+
+
+def os_reason(err: OSError, default: str = "operativsystemet vägrade") -> str:
+    """Why an OSError happened, in Swedish (with the system's code where there is no Swedish text)."""
+    if err.errno in OS_REASONS:
+        return OS_REASONS[err.errno]
+    return f"{default}: {errno.errorcode[err.errno]}" if err.errno in errno.errorcode else default
 
 
 def atomic_write_text(path: str | Path, text: str) -> bool:

@@ -267,6 +267,7 @@ def export_fakta(ledger, target: Path, period, kommun) -> None:
 
     from namndbok.nyckeltal import parse_volumes
     from namndbok.swedish import format_number
+    from namndbok.fileio import os_reason
     from scripts.fakta_export import ExportError, export
 
     ledger = _ledger_or_example(ledger)
@@ -278,7 +279,7 @@ def export_fakta(ledger, target: Path, period, kommun) -> None:
     except ExportError as err:
         raise click.ClickException(str(err)) from None
     except OSError as err:
-        raise click.ClickException(f"Kunde inte skriva {target}: {err.strerror}.") from None
+        raise click.ClickException(f"Kunde inte skriva {target}: {os_reason(err)}.") from None
     status = f"{result.written} av {len(result.files)} filer skrivna" if result.written else "inget ändrat"
     click.echo(f"{format_number(result.rows, 0)} fakta per {date} till {target} ({status}).")
 

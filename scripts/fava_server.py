@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from namndbok.fileio import os_reason
+
 LOOPBACK_NAMES = {"localhost"}
 
 
@@ -57,7 +59,7 @@ def serve(ledger: Path, host: str, port: int, read_only: bool) -> None:
         server.prepare()
     except OSError as err:
         raise click.ClickException(
-            f"Kan inte lyssna på {host}:{port} ({err.strerror or err}). "
+            f"Kan inte lyssna på {host}:{port} ({os_reason(err)}). "
             "Välj en annan port med --port."
         ) from None
     try:

@@ -204,3 +204,19 @@ def test_beangulps_own_extract_command(example):
     assert result.returncode == 0, result.stderr
     assert 'importid: "sie-2120000000-2026/2026-11"' in result.stdout
     assert "Kostnader:Socialnämnden:5731:4610:2200" in result.stdout
+
+
+def test_an_export_that_cannot_be_read_is_said_why_in_swedish(example):
+    """The operating system's reason in Swedish (OSError.strerror is English), the ledger untouched."""
+    from importers.model import SourceError
+    from importers.run import run_import
+    from importers.sie.importer import read_sie
+
+    ledger, _ = example
+    before = ledger.read_text(encoding="utf-8")
+    folder = ledger.parent / "import" / "en-mapp.se"  # the command line refuses a folder itself; an importer may not
+    folder.mkdir()
+    with pytest.raises(SourceError) as refused:
+        run_import(ledger, read_sie, "sie", folder)
+    assert str(refused.value) == f"{folder}: Filen kan inte läsas (det är en mapp)."
+    assert ledger.read_text(encoding="utf-8") == before

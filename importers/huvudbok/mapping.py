@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from importers.model import SourceError
-from namndbok.fileio import NotToml, parse_toml
+from namndbok.fileio import NotToml, os_reason, parse_toml
 
 AUTO = "auto"
 FORMATS = ("csv", "xlsx")
@@ -92,7 +92,7 @@ def load_mapping(path: str | Path) -> Mapping:
     except UnicodeDecodeError:
         raise SourceError(str(path), 0, "Mappningsfilen är inte sparad som UTF-8. Spara om den som UTF-8.") from None
     except OSError as err:
-        raise SourceError(str(path), 0, f"Mappningsfilen kan inte läsas ({err.strerror}).") from None
+        raise SourceError(str(path), 0, f"Mappningsfilen kan inte läsas ({os_reason(err)}).") from None
     return parse_mapping(text, str(path))
 
 
