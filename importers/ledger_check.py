@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from importers.model import SourceError
-from namndbok.loading import faults, load, where
+from namndbok.loading import faults, faults_message, load, where
 
 
 def load_before_change(ledger: Path):
@@ -20,8 +20,7 @@ def load_before_change(ledger: Path):
     entries, errors, options = load(ledger, keep=False)
     wrong = faults(errors)
     if wrong:
-        them = "det" if len(wrong) == 1 else "dem"
-        raise SourceError(str(ledger), 0, f"Liggaren har {len(wrong)} fel; rätta {them} först (`namndbok kontrollera`).")
+        raise SourceError(str(ledger), 0, faults_message(wrong, ledger))
     return entries, errors, options
 
 

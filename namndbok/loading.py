@@ -40,6 +40,16 @@ def where(error, default: str = "liggaren") -> str:
     return f"{source['filename']}:{source.get('lineno', 0)}"
 
 
+def faults_message(wrong: list, ledger) -> str:
+    """Why a command refuses a ledger with faults (`wrong`, not empty): how many, the first
+    with its `fil:rad`, and what to do (Swedish)."""
+    first = f"{where(wrong[0], str(ledger))}: {wrong[0].message}"
+    if len(wrong) == 1:
+        return f"Liggaren har 1 fel ({first}). Rätta det först."
+    return (f"Liggaren har {len(wrong)} fel (det första: {first}). Rätta dem först; "
+            f"`namndbok kontrollera {ledger}` listar alla.")
+
+
 def load(path: str | Path, fresh: bool = False, keep: bool = True):
     """(entries, errors, options_map) of the ledger at `path`."""
     ledger = Path(path).absolute()

@@ -36,7 +36,7 @@ from namndbok.eget_kapital import parse_decisions, roll_forward, roll_forward_ta
 from namndbok.las import lock_lines
 from namndbok.ledgerdata import read_ledger
 from namndbok.ledgerfile import canonical, root_option_lines
-from namndbok.loading import faults, load, where
+from namndbok.loading import faults, faults_message, load
 from namndbok.swedish import month_name
 from scripts.period_lock import LockError, write_lock
 
@@ -57,8 +57,7 @@ def close_year(ledger: Path, year: int) -> CloseResult:
     entries, errors, options = load(ledger, keep=False)  # about to change
     wrong = faults(errors)
     if wrong:
-        raise CloseError(f"Liggaren har {len(wrong)} fel (det första: {where(wrong[0], str(ledger))}: {wrong[0].message}). "
-                         f"Rätta dem först; `namndbok kontrollera {ledger}` listar alla.")
+        raise CloseError(faults_message(wrong, ledger))
     ledgerdata = read_ledger(entries, options)
     check_year(entries, ledgerdata, year)
 

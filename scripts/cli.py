@@ -25,12 +25,12 @@ ledger_argument = click.argument(
 def _read_clean(ledger: Path):
     """(options, LedgerData, entries) of a ledger that loads without errors (warnings are fine)."""
     from namndbok.ledgerdata import read_ledger
-    from namndbok.loading import faults, load
+    from namndbok.loading import faults, faults_message, load
 
     entries, errors, options = load(ledger)
     wrong = faults(errors)
     if wrong:
-        raise click.ClickException(f"Liggaren har {len(wrong)} fel; kör `namndbok kontrollera {ledger}` först.")
+        raise click.ClickException(faults_message(wrong, ledger))
     return options, read_ledger(entries, options), entries
 
 

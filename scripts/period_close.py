@@ -31,7 +31,7 @@ from namndbok.engine import compute, unforecast_units
 from namndbok.fileio import atomic_write_bytes, atomic_write_text
 from namndbok.layout import load_layout
 from namndbok.ledgerdata import read_ledger
-from namndbok.loading import faults, load, where
+from namndbok.loading import faults, faults_message, load
 from namndbok.nyckeltal import compute_nyckeltal, load_specs, parse_volumes
 from namndbok.report import build_report
 from namndbok.swedish import format_amount, month_name
@@ -57,7 +57,7 @@ class Written(NamedTuple):
 def check_period(data, errors, date: datetime.date) -> None:
     wrong = faults(errors)
     if wrong:
-        raise PeriodError(f"Liggaren har {len(wrong)} fel (det första: {where(wrong[0])}: {wrong[0].message}). Rätta dem först.")
+        raise PeriodError(faults_message(wrong, data.options.get("filename", "liggaren")))
     months = {d.month for name, by_date in data.utfall.items() for d in by_date
               if d.year == date.year and name in data.refs and data.refs[name].kind in NETTO}
     missing = [month_name(m) for m in range(1, date.month + 1) if m not in months]

@@ -78,7 +78,7 @@ def write_lock(ledger: Path, command: str, prints: Path, files: dict[Path, str],
         loaded = load(ledger, fresh=True)  # what was written, not a kept load
         wrong = faults(loaded[1])
         if wrong:  # the journal puts everything back as it was
-            raise LockError(f"liggaren läste inte rent efteråt ({where(wrong[0])}: {wrong[0].message}); inget ändrades.")
+            raise LockError(f"låsningen gav liggaren fel ({where(wrong[0])}: {wrong[0].message}); inget ändrades.")
         originals.write(prints, lock_file_text(original_lock, loaded[0], start, end, ledger.parent))
     return True, loaded
 

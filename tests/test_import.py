@@ -220,3 +220,19 @@ def test_an_export_that_cannot_be_read_is_said_why_in_swedish(example):
         run_import(ledger, read_sie, "sie", folder)
     assert str(refused.value) == f"{folder}: Filen kan inte läsas (det är en mapp)."
     assert ledger.read_text(encoding="utf-8") == before
+
+
+def test_a_ledger_with_a_fault_is_refused_before_the_import_naming_the_fault(example):
+    """One message for every command that refuses a ledger with faults (loading.faults_message): the first fault's file and line."""
+    ledger, export = example
+    month = ledger.parent / "2026" / "utfall" / "2026-10.beancount"
+    month.write_text(month.read_text(encoding="utf-8") + '\n2026-10-31 * "Felkonterad"\n'
+                     '  Kostnader:Socialnämnden:5799:4610     5000.00 SEK\n  Tillgångar:Socialnämnden:1690\n', encoding="utf-8")
+    before = month.read_text(encoding="utf-8")
+    code, out = run("import", export, ledger)
+    out = " ".join(out.split())
+    assert code == 1
+    line = before.splitlines().index("  Kostnader:Socialnämnden:5799:4610     5000.00 SEK") + 1
+    assert f"Liggaren har 1 fel ({month}:{line}: Okänd verksamhet '5799'" in out, out
+    assert out.endswith("Rätta det först.")
+    assert month.read_text(encoding="utf-8") == before
