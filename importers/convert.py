@@ -13,7 +13,6 @@ second import of the same export adds nothing.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from decimal import Decimal
@@ -26,6 +25,7 @@ from importers.config import SourceConfig
 from importers.model import SourceError, SourceRow
 from namndbok.accounts import KIND_INTAKT, KIND_KOMMUNBIDRAG, KIND_KOSTNAD, KIND_TILLGANG, Roots, balance_account, result_account
 from namndbok.kontoplan import Kontoplan
+from namndbok.periodisering import month_end
 from namndbok.swedish import month_name
 
 
@@ -214,7 +214,7 @@ def aggregated_entries(
     out = []
     for month, items in by_month.items():
         year, mm = int(month[:4]), int(month[5:])
-        date = datetime.date(year, mm, calendar.monthrange(year, mm)[1])
+        date = month_end(year, mm)
         sequence = 1 + (earlier or {}).get(month, 0)
         suffix = "" if sequence == 1 else f"/{sequence}"
         meta = data.new_metadata(source.path, 0, {"kalla": source.id, "importid": f"{source.id}/{month}{suffix}"})

@@ -64,9 +64,6 @@ class Roots(NamedTuple):
             options_map["name_expenses"],
         )
 
-    def kind_of_root(self, root: str) -> str | None:
-        return _kinds_of_roots(self).get(root)
-
 
 @functools.lru_cache(maxsize=64)
 def _kinds_of_roots(roots: Roots) -> dict[str, str]:

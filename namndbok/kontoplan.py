@@ -136,7 +136,7 @@ def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
     try:
         data = parse_toml(text)
     except NotToml as err:
-        raise KontoplanError(path, err.line, f"Filen är inte giltig TOML ({err.reason}). Rätta raden.") from None
+        raise KontoplanError(path, err.line, f"{err.message} Rätta raden.") from None
 
     lines = _key_lines(text)
 
@@ -320,9 +320,10 @@ def check_account(ref: AccountRef, kontoplaner: Mapping[str, Kontoplan]) -> str 
 
 
 def describe_parts(ref: AccountRef, plan: Kontoplan) -> list[str]:
-    """The parts of a readable Swedish name for an account, as far as the kontoplan has
-    them: kind, verksamhet, konto, ansvar, e.g. ['5731 HVB barn', '4610 Köp av vård']
-    (shown joined by " / ", or as the nämnd's name when there are none)."""
+    """The parts of a readable Swedish name for an account up to its ansvar, as far as
+    the kontoplan has them: kind, verksamhet, konto, e.g. ['5731 HVB barn', '4610 Köp av
+    vård'] (plugins.kontoplan adds the ansvar's part, joins them with " / ", and uses
+    the nämnd's name when there are none)."""
     parts = []
     if ref.kind == KIND_KOMMUNBIDRAG:
         parts.append("Kommunbidrag")
@@ -332,6 +333,4 @@ def describe_parts(ref: AccountRef, plan: Kontoplan) -> list[str]:
         parts.append(f"{ref.verksamhet} {plan.verksamheter[ref.verksamhet].namn}")
     if ref.konto in plan.konton:
         parts.append(f"{ref.konto} {plan.konton[ref.konto].namn}")
-    if ref.ansvar in plan.ansvar:
-        parts.append(f"{ref.ansvar} {plan.ansvar[ref.ansvar].namn}")
     return parts

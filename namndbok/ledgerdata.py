@@ -124,12 +124,6 @@ class LedgerData(NamedTuple):
             self.utfall_cache["spann"] = (min(map(min, dates)), max(map(max, dates))) if dates else None
         return self.utfall_cache["spann"]
 
-    def yearly_utfall(self) -> dict[str, dict[int, Decimal]]:
-        """Utfall per account and year (Beancount sign), summed once per reading."""
-        if "år" not in self.utfall_cache:
-            self.utfall_cache["år"] = _by_year(self.utfall)
-        return self.utfall_cache["år"]
-
     def _accounts_under(self, account: str) -> list[str]:
         """`account` and its sub-accounts that have utfall (a range of the sorted names)."""
         if "konton" not in self.utfall_cache:
@@ -454,17 +448,6 @@ def _sum_transactions(transactions, currency: str, ek_prefix: str) -> Transactio
             elif posting.account not in other:
                 other[posting.account] = date
     return TransactionSums(utfall, ek_postings, other, {})
-
-
-def _by_year(utfall) -> dict[str, dict[int, Decimal]]:
-    out: dict[str, dict[int, Decimal]] = {}
-    for name, by_date in utfall.items():
-        years: dict[int, Decimal] = {}
-        for date, amount in by_date.items():
-            year = date.year
-            years[year] = years[year] + amount if year in years else amount
-        out[name] = years
-    return out
 
 
 def _plus(base: dict, extra: dict) -> dict:

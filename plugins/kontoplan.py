@@ -240,5 +240,4 @@ def _head(ref, plan: Kontoplan) -> _Head:
         line = plan.line_of("verksamheter", ref.verksamhet)
     else:
         line = plan.line_of("", "namnd")
-    parts = describe_parts(ref._replace(ansvar=None), plan)
-    return _Head(plan, line, tuple(map(clean, parts)))
+    return _Head(plan, line, tuple(map(clean, describe_parts(ref, plan))))

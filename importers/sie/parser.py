@@ -56,7 +56,6 @@ see every row either way (`SieFile.row_sums`).
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 import zlib
@@ -68,6 +67,7 @@ from typing import NamedTuple
 
 from importers.model import ControlTotal, SourceError, SourceRow
 from namndbok.collector import collector_paused
+from namndbok.periodisering import month_end
 
 # #PSALDO holds the period's change, not the cumulative balance (see above).
 PSALDO_CUMULATIVE = False
@@ -330,7 +330,7 @@ def kronor(amount: Decimal) -> str:
 
 
 def _is_month_end(day: datetime.date) -> bool:
-    return day.day == calendar.monthrange(day.year, day.month)[1]
+    return day == month_end(day.year, day.month)
 
 
 # ---------------------------------------------------------------- reading
@@ -648,7 +648,7 @@ class _Reader:
         """The row sums (konto → amount) of a date, and (summed) the groups of its month (pair → group)."""
         found = self.days.get(date)
         if found is None:
-            month = date.replace(day=calendar.monthrange(date.year, date.month)[1])
+            month = month_end(date.year, date.month)
             groups = self.groups.setdefault(month, {}) if self.summed else None
             found = self.days[date] = (self.row_sums.setdefault(date, {}), groups)
         return found
@@ -759,7 +759,7 @@ class _Reader:
         if end < start:
             raise _Bad(f"Räkenskapsår {year} slutar ({end.isoformat()}) före det börjar ({start.isoformat()}). {FIX}")
         if not _is_month_end(end):
-            last = end.replace(day=calendar.monthrange(end.year, end.month)[1])
+            last = month_end(end.year, end.month)
             self.warn(number, f"#RAR {year}: räkenskapsåret slutar {end.isoformat()}, inte på månadens sista dag ({last.isoformat()}); kontrollera årets datum.")
         self.rar[year] = (start, end)
 
