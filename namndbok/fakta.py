@@ -62,9 +62,9 @@ def _dims(data: LedgerData, account: str) -> tuple:
     return d["nämnd"], d["radgrupp"], d["verksamhet"], d["konto"], d["ansvar"], d["typ"]
 
 
-def years_of(data: LedgerData, volumes: Iterable, date: datetime.date) -> list[int]:
-    """The years the ledger speaks to, up to the date's year."""
-    years = {day.year for by_date in data.utfall.values() for day in by_date}
+def years_of(data: LedgerData, volumes: Iterable, date: datetime.date, utfall_years: Iterable[int]) -> list[int]:
+    """The years the ledger speaks to, up to the date's year (`utfall_years`: those with utfall facts)."""
+    years = set(utfall_years)
     years |= {line.date.year for line in data.budget_lines} | {line.date.year for line in data.prognos}
     years |= {v.date.year for v in volumes}
     return sorted(y for y in years if y <= date.year)
@@ -75,7 +75,7 @@ def facts(data: LedgerData, volumes: Iterable, date: datetime.date) -> list[Fact
     volumes = list(volumes)
     utfall = _utfall(data, date)
     out: list[Fact] = []
-    for year in years_of(data, volumes, date):
+    for year in years_of(data, volumes, date, utfall):
         at = min(date, datetime.date(year, 12, 31))
         out += utfall.get(year, []) + _budget(data, year, at) + _prognos(data, year, at)
     for v in volumes:

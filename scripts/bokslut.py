@@ -32,7 +32,7 @@ from typing import NamedTuple
 from beancount.core import data
 
 from namndbok.accounts import KIND_EGET_KAPITAL, KIND_SKULD, KIND_TILLGANG, RESULT_KINDS
-from namndbok.eget_kapital import parse_decisions, roll_forward, roll_forward_table
+from namndbok.eget_kapital import parse_decisions, roll_forward, roll_forward_table, table_years
 from namndbok.las import lock_lines
 from namndbok.ledgerdata import read_ledger
 from namndbok.ledgerfile import canonical, root_option_lines
@@ -76,7 +76,7 @@ def close_year(ledger: Path, year: int) -> CloseResult:
     except LockError as err:
         raise CloseError(f"Bokslutet skrevs inte: {err}") from None
     closed, _, closed_options = loaded or (entries, errors, options)
-    years = list(range(_first_year(ledgerdata), year + 1))
+    years = table_years(ledgerdata, datetime.date(year, 12, 31))
     return CloseResult(path, changed, roll_forward_table(read_ledger(closed, closed_options), years))
 
 
@@ -142,7 +142,3 @@ def render(ledgerdata, entries, year: int) -> str:
     for name, amount in sorted(balances.items()):
         out.append(f"{opening} balance {name.ljust(width)}  {amount:.2f} {ledgerdata.currency}")
     return "\n".join(out) + "\n"
-
-
-def _first_year(ledgerdata) -> int:
-    return min(d.year for by_date in ledgerdata.utfall.values() for d in by_date)
