@@ -158,3 +158,15 @@ def fava_url():
     proc.wait(timeout=10)
 
 
+def read_both_ways(data: bytes, path: str = "test.se"):
+    """(the fast reading, the tokenizer's), each a SieFile or the SourceError's text."""
+    from importers.model import SourceError
+    from importers.sie.parser import parse_sie
+
+    found = []
+    for fast in (True, False):
+        try:
+            found.append(parse_sie(data, path, fast=fast))
+        except SourceError as err:
+            found.append(str(err))
+    return found

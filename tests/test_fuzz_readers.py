@@ -35,8 +35,7 @@ from namndbok.layout import LayoutError, load_layout
 from namndbok.nyckeltal import NyckeltalError, load_specs
 from namndbok.periodisering import PeriodiseringError, load_periodisering
 
-from conftest import EXAMPLE_DIR
-from test_sie_parser import read_both_ways
+from conftest import EXAMPLE_DIR, read_both_ways
 
 FUZZ = settings(max_examples=int(os.environ.get("NAMNDBOK_FUZZ_EXAMPLES", "300")), derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

@@ -182,9 +182,9 @@ def test_a_lock_file_left_out_of_the_main_file_keeps_its_locks(example):
 
 
 def _june_without_its_first_transaction(example) -> tuple[Path, str, list[str], int]:
-    """Lock 1 January – 31 August, then take June's first transaction out of its file:
-    (june's file, its text before, its blocks before, the index of the block taken out)."""
-    assert run("period-close", "2026-08", example, "--las", "--utan-pdf")[0] == 0
+    """Take June's first transaction out of its file in the example as shipped (1 January –
+    31 August 2026 locked, and the lock current: test_bokslut holds it so): (june's file,
+    its text before, its blocks before, the index of the block taken out)."""
     june = example.parent / "2026" / "utfall" / "2026-06.beancount"
     original = june.read_text(encoding="utf-8")
     blocks = original.split("\n\n")
@@ -193,7 +193,8 @@ def _june_without_its_first_transaction(example) -> tuple[Path, str, list[str], 
     return june, original, blocks, first
 
 
-def test_an_entry_removed_from_the_locked_period_is_refused_at_the_lock(example):
+def test_an_entry_removed_from_the_locked_period_is_refused_at_the_lock(example_copy):
+    example = example_copy  # as shipped: locked to 31 August 2026
     # A transaction taken out of the closed June (and its balancing line with it): refused at the lock.
     june, original, blocks, first = _june_without_its_first_transaction(example)
     removed = blocks[first]
@@ -221,8 +222,8 @@ def test_an_entry_removed_from_the_locked_period_is_refused_at_the_lock(example)
     assert code == 0, out
 
 
-def test_a_lock_file_of_the_first_format_still_locks_and_the_next_close_rewrites_it(example):
-    assert run("period-close", "2026-08", example, "--las", "--utan-pdf")[0] == 0
+def test_a_lock_file_of_the_first_format_still_locks_and_the_next_close_rewrites_it(example_copy):
+    example = example_copy  # as shipped: locked to 31 August 2026
     lock = example.parent / "2026" / "las-2026-08-31.txt"
     lines = lock.read_text(encoding="utf-8").splitlines()[1:]
     first_format = [line for line in lines if line.startswith("fil ")] + sorted({line for line in lines if not line.startswith("fil ")})
@@ -239,8 +240,9 @@ def test_a_lock_file_of_the_first_format_still_locks_and_the_next_close_rewrites
     assert lock.read_text(encoding="utf-8").startswith("# Nämndbok lås 2")
 
 
-def test_a_correction_in_one_file_does_not_hide_an_entry_gone_from_another(example):
+def test_a_correction_in_one_file_does_not_hide_an_entry_gone_from_another(example_copy):
     """A referenced correction explains an entry it replaces in its own file only."""
+    example = example_copy  # as shipped: locked to 31 August 2026
     _june_without_its_first_transaction(example)
     may = example.parent / "2026" / "utfall" / "2026-05.beancount"
     appended(may, CORRECTION.replace("2026-06-30", "2026-05-31"))

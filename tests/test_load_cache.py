@@ -8,14 +8,16 @@ can be told apart, and checks that what comes back is what a fresh load gives.
 from __future__ import annotations
 
 import pickle
-import shutil
 
 import pytest
 from beancount.core import data
 
 from namndbok import load_cache, loading
 
-from conftest import EXAMPLE_DIR
+def month_head(ledger):
+    """The option lines that begin every month file of the example (a new month file starts with them)."""
+    return (ledger.parent / "2026" / "utfall" / "2026-06.beancount").read_text(encoding="utf-8").split("\n\n")[0]
+
 
 NEW_MONTH = """
 2026-12-31 * "Utfall december 2026 – test"
@@ -25,15 +27,13 @@ NEW_MONTH = """
 
 
 @pytest.fixture
-def ledger(tmp_path, monkeypatch):
-    copy = tmp_path / "exempel"
-    shutil.copytree(EXAMPLE_DIR, copy, ignore=shutil.ignore_patterns("rapporter"))
+def ledger(example_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("NAMNDBOK_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("NAMNDBOK_CACHE", raising=False)
     # The example loads in 0,2 s (under the threshold), and its files were copied just now.
     monkeypatch.setattr(load_cache, "MIN_SECONDS", 0)
     monkeypatch.setattr(load_cache, "RACY_SECONDS", 0)
-    return copy / "socialnamnden.beancount"
+    return example_copy
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_an_edited_file_a_new_file_and_a_removed_file_are_each_seen(ledger, load
     loading.load(ledger)
     december = ledger.parent / "2026" / "utfall" / "2026-12.beancount"
     assert not december.exists()
-    head = (ledger.parent / "2026" / "utfall" / "2026-06.beancount").read_text(encoding="utf-8").split("\n\n")[0]
+    head = month_head(ledger)
     # A new file that the main file's include glob now matches (what an import writes).
     december.write_text(head + "\n" + NEW_MONTH, encoding="utf-8")
     result = loading.load(ledger)
@@ -155,7 +155,7 @@ def test_a_file_that_appears_after_beancounts_glob_is_not_taken_as_read(ledger, 
     """A new month file created between Beancount's own glob and the cache's record of it
     was never parsed; such a load is not kept (else it would stand for a ledger it never read)."""
     december = ledger.parent / "2026" / "utfall" / "2026-12.beancount"
-    head = (ledger.parent / "2026" / "utfall" / "2026-06.beancount").read_text(encoding="utf-8").split("\n\n")[0]
+    head = month_head(ledger)
     real = loading.loader.load_file
 
     def load_then_a_file_appears(*args, **kwargs):
@@ -176,7 +176,7 @@ def test_an_indented_include_is_followed_too(ledger, loads):
     extra.mkdir()
     ledger.write_text(ledger.read_text(encoding="utf-8") + '  include "extra/*.beancount"\n', encoding="utf-8")
     loading.load(ledger)
-    head = (ledger.parent / "2026" / "utfall" / "2026-06.beancount").read_text(encoding="utf-8").split("\n\n")[0]
+    head = month_head(ledger)
     (extra / "december.beancount").write_text(head + "\n" + NEW_MONTH, encoding="utf-8")
     result = loading.load(ledger)
     assert loads["n"] == 2 and 777 in _utfall(result, ":010:6410:")

@@ -15,6 +15,8 @@ import pytest
 from importers.model import SourceError
 from importers.sie.parser import check_control_totals, decode_sie, parse_sie, tokenize
 
+from conftest import read_both_ways
+
 SIE_DIR = Path(__file__).resolve().parents[2] / "shared" / "sie"
 D = Decimal
 
@@ -487,17 +489,6 @@ def test_large_file(tmp_path):
 
 
 # ---------------------------------------------------------------- the fast path and summed rows
-
-
-def read_both_ways(data: bytes, path: str = "test.se"):
-    """(the fast reading, the tokenizer's), each a SieFile or the SourceError's text."""
-    found = []
-    for fast in (True, False):
-        try:
-            found.append(parse_sie(data, path, fast=fast))
-        except SourceError as err:
-            found.append(str(err))
-    return found
 
 
 def summed_by_hand(rows) -> list[tuple]:
