@@ -19,6 +19,14 @@ import sys
 import venv
 from pathlib import Path
 
+USAGE = """Användning:
+    python3 run.py fava     visa exempelnämnden i Fava på http://127.0.0.1:5000/
+    python3 run.py test     kör hela testsviten
+
+Allt efter kommandoordet går vidare, t.ex. `python3 run.py test -k kontoplan`
+eller `python3 run.py fava --port 5001`. Första gången skapas .venv med Nämndbok
+och dess beroenden; sedan installeras de om bara när pyproject.toml har ändrats."""
+
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
@@ -34,7 +42,11 @@ def ensure_venv() -> None:
         sys.exit("Nämndbok behöver Python 3.11 eller senare.")
     if not (BIN / "python").exists():
         say("Skapar .venv …")
-        venv.create(VENV, with_pip=True)
+        try:
+            venv.create(VENV, with_pip=True)
+        except (OSError, subprocess.CalledProcessError):
+            sys.exit("Kunde inte skapa .venv med pip: Pythons moduler venv och ensurepip behövs "
+                     "(på Debian och Ubuntu: apt install python3-venv). Ta bort .venv och försök igen.")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
@@ -74,15 +86,15 @@ def ensure_debian_packages() -> None:
 
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("fava", [])
+    if command not in ("fava", "test"):  # help, or a typo: said before anything is installed
+        print(USAGE)
+        return 0 if command in ("-h", "--help", "help") else 2
     ensure_venv()
     if command == "fava":
         args = [str(BIN / "namndbok"), "fava", *rest]
     elif command == "test":
         ensure_debian_packages()
         args = [str(BIN / "python"), "-m", "pytest", *rest]
-    else:
-        print(__doc__)
-        return 2
     os.chdir(ROOT)
     os.execv(args[0], args)
 
