@@ -1,8 +1,8 @@
 """A ledger's last load, kept on disk and used only while nothing it came from has changed.
 
 Every `namndbok` command loads the ledger through Beancount and our plugins:
-0,2 s for the example, 3 s at 100 000 SIE rows. Read back from a pickle, the
-same load takes 16 ms and 0,2 s. Beancount has such a cache of its own, but
+0.15 s for the example, ~2 s at 100 000 SIE rows. Read back from a pickle, the
+same load takes 16 ms and 0.4 s. Beancount has such a cache of its own, but
 trusts it while the files it read are unchanged, and so misses a *new* file
 that an `include` glob now matches — what every import and close writes — and
 the files our plugins read (kontoplan, periodisering, lock files). This one is
@@ -17,7 +17,7 @@ used only when all of these are exactly as they were:
 - the code: Python, Beancount, and every module of `namndbok` and `plugins`.
 
 A load is kept only when it took half a second or more (pickling costs about a
-quarter of the load; the example's 0,2 s is not worth it), and not when the
+quarter of the load; the example's 0.15 s is not worth it), and not when the
 ledger runs a plugin that is neither ours nor Beancount's (it may read
 anything), sets `documents` folders (Beancount lists them), is encrypted, or
 when one of its files changed less than a second before the load began (it
