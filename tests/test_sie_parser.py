@@ -106,7 +106,8 @@ OUTCOMES = {
 
 
 def test_every_shared_file_has_an_outcome():
-    assert sorted(p.name for p in SIE_DIR.iterdir() if p.name != "README.md") == sorted(OUTCOMES)
+    """Every SIE file beside the README (the jsisie/ folder of other systems' files has its own tests)."""
+    assert sorted(p.name for p in SIE_DIR.iterdir() if p.is_file() and p.name != "README.md") == sorted(OUTCOMES)
 
 
 @pytest.mark.parametrize("name", sorted(OUTCOMES))
