@@ -1,6 +1,6 @@
 """Append text to one ledger file of a kind (budget, volymer), atomically, and check the result.
 
-Shared by the budget workbook and volume list imports: the file gets the
+Shared by the budget workbook and volume list imports: each file gets the
 root-name header when it is new, the main file gets the kind's include line
 when it lacks it, and if the ledger does not load without new errors
 afterwards every file is put back as it was (journaled: `namndbok.journal`).
@@ -11,23 +11,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from namndbok.accounts import Roots
-from namndbok.fileio import atomic_write_text
-from namndbok.journal import journaled
+from namndbok.writer_lock import journaled
 from namndbok.ledgerfile import canonical, root_option_lines
 from importers.ledger_check import refuse_new_faults
 from namndbok.loading import load
 
 
-def append_and_check(ledger: Path, target: Path, title: str, block: str, roots: Roots, include: str, source: str):
-    """Append `block` to `target`; return the reloaded ledger (entries, errors, options)."""
-    with journaled(ledger, "namndbok import") as originals:
-        head = originals.keep(target)
-        if head is None:
-            head = "\n".join([f"; {title}", *root_option_lines(roots)]) + "\n"
-        atomic_write_text(target, canonical(head.rstrip("\n") + "\n\n" + block.rstrip("\n") + "\n"))
+def append_and_check(ledger: Path, blocks: list[tuple[Path, str, str]], roots: Roots, include: str, source: str,
+                     command: str):
+    """Append each (target, title, block) of `blocks`, all or nothing; return the reloaded ledger
+    (entries, errors, options). The caller holds the write lock (`namndbok.writer_lock.writing`)."""
+    with journaled(ledger, command) as originals:
+        for target, title, block in blocks:
+            head = originals.keep(target)
+            if head is None:
+                head = "\n".join([f"; {title}", *root_option_lines(roots)]) + "\n"
+            originals.write(target, canonical(head.rstrip("\n") + "\n\n" + block.rstrip("\n") + "\n"))
         main_text = originals.keep(ledger)
         if include not in main_text:
-            atomic_write_text(ledger, main_text.rstrip("\n") + "\n" + include + "\n")
+            originals.write(ledger, main_text.rstrip("\n") + "\n" + include + "\n")
         loaded = load(ledger, fresh=True)  # what was written, not a kept load
         refuse_new_faults(loaded, source)
         return loaded

@@ -5,6 +5,7 @@ Used by `namndbok import` and by the beangulp importers, so both behave alike.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -16,6 +17,7 @@ from importers.convert import Source, map_rows
 from importers.model import SourceError, SourceRow
 from importers.writer import AGGREGATED, DETAILED, ImportPlan, plan_import, write_import
 from namndbok.ledgerdata import read_ledger
+from namndbok.writer_lock import writing
 
 MODES = (AGGREGATED, DETAILED)
 
@@ -62,7 +64,9 @@ def run_import(
         data = export.read_bytes()
     except OSError as err:
         raise SourceError(str(export), 0, f"Filen kan inte läsas ({os_reason(err)}).") from None
-    with collector_paused():
+    # A dry run only reads (under the load's shared lock); an import holds the write lock from
+    # before it reads the ledger until it has verified what it wrote.
+    with writing(ledger, "namndbok import") if not dry_run else nullcontext(), collector_paused():
         entries, errors, options = load_before_change(ledger)
         ledgerdata = read_ledger(entries, options)
         config = load_import_config(ledger.parent)

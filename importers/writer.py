@@ -28,7 +28,7 @@ from beancount.parser import printer
 from importers.convert import Mapped, Source, aggregated_entries, detailed_entries, month_totals, monthly_postings, monthly_sums
 from importers.model import SourceError
 from namndbok.accounts import Roots
-from namndbok.journal import journaled
+from namndbok.writer_lock import journaled
 from namndbok.fileio import atomic_write_text
 from namndbok.kontoplan import Kontoplan
 from namndbok.ledgerfile import NUMBER_LINE, canonical, root_option_lines

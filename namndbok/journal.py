@@ -5,22 +5,24 @@ A writing command (import, bokslut, a period lock) keeps each file's original
 text before it touches the file: in memory, to put back when its check fails,
 and in a journal directory beside the main file (`.namndbok-avbruten/`), each
 record written atomically before the file is changed. When the command is done
-the journal goes. Every `namndbok` command first calls `recover`, which puts the
-originals of a journal it finds back — unless the command that wrote it is still
-running (its process id, on this machine), which is then an error.
+the journal goes. The next command that takes the ledger's lock
+(`namndbok.writer_lock`) calls `recover`, which puts the originals of a journal
+it finds back — unless the command that wrote it is still running (its process
+id, on this machine), which is then an error. Writers use
+`namndbok.writer_lock.journaled`, which holds the lock.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
 import socket
-from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from namndbok.fileio import atomic_write_text
+from namndbok.fileio import atomic_write_bytes, atomic_write_text
 
 JOURNAL = ".namndbok-avbruten"
 OLD_JOURNALS = (".namndbok-avbruten-import",)  # the name before bokslut and locks used it
@@ -54,23 +56,29 @@ class Originals(dict):
                 record = {"kommando": self.command, "pid": os.getpid(), "dator": socket.gethostname(),
                           "start": process_start(os.getpid())}
                 atomic_write_text(self.journal / COMMAND_RECORD, json.dumps(record, ensure_ascii=False))
-            self[path] = path.read_text(encoding="utf-8") if path.exists() else None
+            self[path] = _original(path)
             if self.journal is not None:
-                record = {"fil": str(path.resolve()), "text": self[path]}
+                original = self[path]
+                record = ({"fil": str(path.resolve()), "bytes": base64.b64encode(original).decode("ascii")}
+                          if isinstance(original, bytes) else {"fil": str(path.resolve()), "text": original})
                 atomic_write_text(self.journal / f"{len(self):06d}.json", json.dumps(record, ensure_ascii=False))
         return self[path]
 
-    def write(self, path: Path, text: str) -> bool:
-        """Keep the original, then write `text` atomically; False when it was already so."""
+    def write(self, path: Path, content: str | bytes) -> bool:
+        """Keep the original, then write `content` atomically; False when it was already so."""
         self.keep(path)
-        return atomic_write_text(path, text)
+        return (atomic_write_bytes if isinstance(content, bytes) else atomic_write_text)(path, content)
 
-    def restore(self) -> None:
-        for path, text in self.items():
-            if text is None:
+    def put_back(self) -> None:
+        """Write every original back (the journal stays until `done`)."""
+        for path, original in self.items():
+            if original is None:
                 path.unlink(missing_ok=True)
             else:
-                atomic_write_text(path, text)
+                (atomic_write_bytes if isinstance(original, bytes) else atomic_write_text)(path, original)
+
+    def restore(self) -> None:
+        self.put_back()
         self.done()
 
     def done(self) -> None:
@@ -78,20 +86,20 @@ class Originals(dict):
             shutil.rmtree(self.journal, ignore_errors=True)
 
 
+def _original(path: Path) -> str | bytes | None:
+    """A file's text (its bytes when it is not UTF-8, e.g. a SIE export); None when it does not exist."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
+
+
 def journal_for(ledger: Path) -> Path:
     return ledger.parent / JOURNAL
-
-
-@contextmanager
-def journaled(ledger: Path, command: str):
-    """Originals journaled beside `ledger`: put back if the block raises (or the process dies), else dropped."""
-    originals = Originals(journal_for(ledger), command)
-    try:
-        yield originals
-    except BaseException:
-        originals.restore()
-        raise
-    originals.done()
 
 
 def recover(ledger: Path) -> Recovered | None:
@@ -112,7 +120,7 @@ def _recover(journal: Path) -> Recovered | None:
     for record in sorted(journal.glob("[0-9]*.json")):
         entry = _read(record)
         if entry is not None:  # a record cut off mid-write belongs to a file not yet touched
-            originals[Path(entry["fil"])] = entry["text"]
+            originals[Path(entry["fil"])] = base64.b64decode(entry["bytes"]) if "bytes" in entry else entry["text"]
     originals.restore()
     return Recovered(command.get("kommando") or "namndbok import", sorted(originals))
 

@@ -20,6 +20,7 @@ from beancount import loader
 
 from namndbok import load_cache
 from namndbok.collector import collector_paused
+from namndbok.writer_lock import reading
 
 loader.initialize(use_cache=False)
 
@@ -51,8 +52,14 @@ def faults_message(wrong: list, ledger) -> str:
 
 
 def load(path: str | Path, fresh: bool = False, keep: bool = True):
-    """(entries, errors, options_map) of the ledger at `path`."""
+    """(entries, errors, options_map) of the ledger at `path`, read under its shared lock
+    (`namndbok.writer_lock.reading`: never while a writer changes it)."""
     ledger = Path(path).absolute()
+    with reading(ledger):
+        return _load(ledger, fresh, keep)
+
+
+def _load(ledger: Path, fresh: bool, keep: bool):
     use_cache = not fresh and load_cache.enabled() and ledger.is_file()
     if use_cache:
         kept = load_cache.read(ledger)
@@ -63,7 +70,7 @@ def load(path: str | Path, fresh: bool = False, keep: bool = True):
     # acyclic and lives as long as the command, and the collector's full passes over
     # it cost ~5 % of a load of 100 000 rows (they run again when the load is done).
     with collector_paused():
-        result = loader.load_file(str(path))
+        result = loader.load_file(str(ledger))
     if use_cache and keep:
         load_cache.write(ledger, result, started, time.time())
     return result

@@ -28,9 +28,9 @@ from typing import Any
 from fava.ext import FavaExtensionBase
 
 from namndbok_fava import pages
+from namndbok_fava.locks import hold_ledger_locks
 
 __all__ = ["Namndbok"]
-
 
 class Namndbok(FavaExtensionBase):
     """Budgetuppföljning, prognos, eget kapital and nyckeltal from the engine."""
@@ -42,6 +42,7 @@ class Namndbok(FavaExtensionBase):
         self._data: Any = None
         self._data_key: Any = None
         self._cache: dict = {}
+        hold_ledger_locks(ledger)  # reloads and edits under the ledger's locks, as our commands
 
     # -- the ledger, read once per load ------------------------------------
 

@@ -38,6 +38,7 @@ from namndbok.ledgerdata import read_ledger
 from namndbok.ledgerfile import canonical, root_option_lines
 from namndbok.loading import faults, faults_message, load
 from namndbok.swedish import month_name
+from namndbok.writer_lock import writer
 from scripts.period_lock import LockError, write_lock
 
 INCLUDE = 'include "*/bokslut.beancount"'
@@ -53,6 +54,7 @@ class CloseResult(NamedTuple):
     table: object  # RollForwardTable
 
 
+@writer("namndbok bokslut")
 def close_year(ledger: Path, year: int) -> CloseResult:
     entries, errors, options = load(ledger, keep=False)  # about to change
     wrong = faults(errors)

@@ -35,24 +35,14 @@ def _read_clean(ledger: Path):
 
 
 def _ledger_or_example(ledger: Path | None) -> Path:
-    """The ledger to work on; a writing command interrupted there (kill -9) is undone first."""
-    from namndbok.journal import BusyError, recover
-
+    """The ledger to work on. A writing command interrupted there (kill -9) is undone by the
+    first load or write (`namndbok.writer_lock`), which says so."""
     ledger = ledger or EXAMPLE_LEDGER
     if not ledger.is_file():
         raise click.ClickException(
             f"Hittar inte liggaren {ledger}. Ange huvudfilen, t.ex. "
             "ledgers/exempel/socialnamnden.beancount."
         )
-    try:
-        recovered = recover(ledger)
-    except BusyError as err:
-        raise click.ClickException(str(err)) from None
-    if recovered:
-        names = ", ".join(p.name for p in recovered.paths)
-        count = len(recovered.paths)
-        click.echo(f"Ett avbrutet `{recovered.command}` har ångrats: {count} {'fil' if count == 1 else 'filer'} är som före "
-                   f"kommandot ({names}). Kör det igen.", err=True)
     return ledger
 
 
@@ -68,7 +58,19 @@ def _date_or_last_utfall(data, period: str | None):
     return span[1]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class NamndbokGroup(click.Group):
+    """Our commands; a ledger another command writes to right now is said in Swedish."""
+
+    def invoke(self, ctx):
+        from namndbok.journal import BusyError
+
+        try:
+            return super().invoke(ctx)
+        except BusyError as err:
+            raise click.ClickException(str(err)) from None
+
+
+@click.group(cls=NamndbokGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Nämndbok – nämndens ekonomi som ren text: utfall, budget, prognos och avvikelse."""
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from namndbok.fileio import os_reason
+from namndbok.writer_lock import reading
 
 LOOPBACK_NAMES = {"localhost"}
 
@@ -42,7 +43,8 @@ def serve(ledger: Path, host: str, port: int, read_only: bool) -> None:
             err=True,
         )
     click.echo(f"Läser {ledger} …")
-    app = create_app([ledger], load=True, read_only=read_only)
+    with reading(ledger):  # the first load, under the lock as every load of ours
+        app = create_app([ledger], load=True, read_only=read_only)
     fava_ledger = app.config["LEDGERS"].ledgers[0]
     title = fava_ledger.options["title"]
     errors = len(fava_ledger.errors)

@@ -182,6 +182,7 @@ def main_file(committee: Committee) -> str:
         'option "operating_currency" "SEK"',
         *root_option_lines(),
         "",
+        'plugin "plugins.skrivlas"',
         'plugin "plugins.texter"',
         'plugin "plugins.eget_kapital"',
         'plugin "plugins.kontoplan" "kontoplan.toml"',
@@ -214,6 +215,7 @@ def generate(folder: Path, count: int, years: list[int], rows: int, verksamheter
     from importers.sie.importer import read_sie
     from namndbok.ledgerdata import read_ledger
     from namndbok.loading import load
+    from namndbok.writer_lock import writing
     from scripts.journaler import write_journals
 
     town = Municipality(folder, committees(count, verksamheter, seed), sorted(years), rows, {})
@@ -221,24 +223,25 @@ def generate(folder: Path, count: int, years: list[int], rows: int, verksamheter
         base = folder / committee.slug
         (base / "import").mkdir(parents=True, exist_ok=True)
         ledger = town.ledger(committee)
-        header = write_sie(committee.company(town.years[0]), [])
-        atomic_write_text(base / "kontoplan.toml", _kontoplan_text(committee, header, town.sie(committee, town.years[0]).name))
-        atomic_write_text(base / "import.toml", IMPORT_TOML)
-        atomic_write_text(base / "periodisering.toml", PERIODISERING_TOML)
-        atomic_write_text(ledger, main_file(committee))
-        for year in town.years:
-            budget = decide_budget(committee, year, seed)
-            town.budgets[committee.name, year] = budget
-            workbook = base / "import" / f"budget-{year}.csv"
-            atomic_write_text(workbook, budget_csv(committee, budget))
-            decision = BudgetDecisionInput(f"Internbudget {year}", "internbudget", f"{committee.slug.upper()[:3]} {year - 1}-12-15 §1",
-                                           year, datetime.date(year - 1, 12, 15))
-            import_budget(ledger, workbook, decision)
-            export = town.sie(committee, year)
-            say(f"{committee.name} {year}: skriver {format_number(rows, 0)} rader till {export.name} …")
-            atomic_write_bytes(export, write_sie(committee.company(year), vouchers(committee, year, rows, budget, seed)))
-            say(f"{committee.name} {year}: importerar ({mode}) …")
-            run_import(ledger, read_sie, "sie", export, mode)
-        entries, _, options = load(ledger, fresh=True)  # a generated ledger: not kept
-        write_journals(read_ledger(entries, options), entries, base, committee.slug)
+        with writing(ledger, "namndbok prestanda generera"):  # one writer at a time, as every writer
+            header = write_sie(committee.company(town.years[0]), [])
+            atomic_write_text(base / "kontoplan.toml", _kontoplan_text(committee, header, town.sie(committee, town.years[0]).name))
+            atomic_write_text(base / "import.toml", IMPORT_TOML)
+            atomic_write_text(base / "periodisering.toml", PERIODISERING_TOML)
+            atomic_write_text(ledger, main_file(committee))
+            for year in town.years:
+                budget = decide_budget(committee, year, seed)
+                town.budgets[committee.name, year] = budget
+                workbook = base / "import" / f"budget-{year}.csv"
+                atomic_write_text(workbook, budget_csv(committee, budget))
+                decision = BudgetDecisionInput(f"Internbudget {year}", "internbudget", f"{committee.slug.upper()[:3]} {year - 1}-12-15 §1",
+                                               year, datetime.date(year - 1, 12, 15))
+                import_budget(ledger, workbook, decision)
+                export = town.sie(committee, year)
+                say(f"{committee.name} {year}: skriver {format_number(rows, 0)} rader till {export.name} …")
+                atomic_write_bytes(export, write_sie(committee.company(year), vouchers(committee, year, rows, budget, seed)))
+                say(f"{committee.name} {year}: importerar ({mode}) …")
+                run_import(ledger, read_sie, "sie", export, mode)
+            entries, _, options = load(ledger, fresh=True)  # a generated ledger: not kept
+            write_journals(read_ledger(entries, options), entries, base, committee.slug)
     return town

@@ -35,6 +35,7 @@ from namndbok.loading import faults, faults_message, load
 from namndbok.nyckeltal import compute_nyckeltal, load_specs, parse_volumes
 from namndbok.report import build_report
 from namndbok.swedish import format_amount, month_name
+from namndbok.writer_lock import writer
 from scripts.charts import deviation_chart, monthly_chart, prognos_chart
 from scripts.html_report import PdfJob, render_html
 from scripts.nyckeltal import to_csv as nyckeltal_csv
@@ -74,8 +75,10 @@ def check_period(data, errors, date: datetime.date) -> None:
         raise PeriodError(f"Prognos saknas för {names}. Varje budgeterad verksamhet behöver en prognos.")
 
 
+@writer("namndbok period-close")
 def close_period(ledger: Path, date: datetime.date, pdf: bool = True, lock: bool = False) -> tuple[Written, LockResult | None]:
-    """Check the period and write its set; lock it when asked (`--las`) while Chromium prints the PDF."""
+    """Check the period and write its set; lock it when asked (`--las`) while Chromium prints the PDF.
+    The write lock is held throughout: two runs write one set after the other, never a mix."""
     entries, errors, options = load(ledger, keep=not lock)  # a lock changes the ledger at once
     locked: list[LockResult] = []
     written = write_period_set(ledger, entries, errors, options, date, pdf,

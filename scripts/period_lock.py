@@ -27,7 +27,7 @@ from beancount.parser import parser
 
 from namndbok.accounts import Roots
 from namndbok.fileio import atomic_write_text
-from namndbok.journal import journaled
+from namndbok.writer_lock import journaled
 from namndbok.las import LOCK, lock_file_text, lock_lines, with_lock_lines
 from namndbok.ledgerfile import canonical, root_option_lines
 from namndbok.loading import faults, load, where

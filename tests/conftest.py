@@ -87,10 +87,12 @@ def example_copy(tmp_path):
 
 
 def snapshot(folder):
-    """Every file below `folder`, but the period's report sets (derived, rewritten by the next run):
-    {relative path: (bytes, mtime in ns)}."""
+    """Every file below `folder`, but the period's report sets (derived, rewritten by the next run)
+    and the write lock's file (bookkeeping: who wrote last): {relative path: (bytes, mtime in ns)}."""
+    from namndbok.writer_lock import LOCK_FILE
+
     return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in folder.rglob("*") if p.is_file() and "rapporter" not in p.parts}
+            for p in folder.rglob("*") if p.is_file() and "rapporter" not in p.parts and p.name != LOCK_FILE}
 
 
 def contents(shot):

@@ -201,7 +201,7 @@ def test_the_generate_command_writes_a_committee_that_reports(tmp_path):
     assert result.output.splitlines()[-1] == f"Klart: 1 nämnder × 1 år × 200 rader i {target}."
     ledger = target / "socialnamnden" / "socialnamnden.beancount"
     assert sorted(p.name for p in ledger.parent.iterdir()) == [
-        "2026", "import", "import.toml", "kontoplan.toml", "periodisering.toml",
+        ".namndbok-skrivlas", "2026", "import", "import.toml", "kontoplan.toml", "periodisering.toml",
         "socialnamnden.beancount", "socialnamnden.journal", "socialnamnden.ledger"]
     report = CliRunner().invoke(main, ["uppfoljning", str(ledger), "--per", "2026-12", "--grupp", "verksamhet"])
     assert report.exit_code == 0, report.output

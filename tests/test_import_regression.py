@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from namndbok.writer_lock import LOCK_FILE
+
 from importers.run import run_import
 from importers.sie.importer import read_sie
 from namndbok.kontoplan import load_kontoplan
@@ -89,7 +91,7 @@ def run_scenario(name: str, folder: Path) -> dict[str, list]:
     # the delår (period-close --las): the copy goes without those locks.
     copy = bench_copy(EXAMPLE_DIR, folder / "exempel")
     ledger = copy / "socialnamnden.beancount"
-    before = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()}
+    before = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file() and p.name != LOCK_FILE}
     plan = load_kontoplan(copy / "kontoplan.toml")
     for number, (year, rows, seed, vary, mode) in enumerate(SCENARIOS[name]):
         export = folder / f"export-{number}.se"
@@ -99,7 +101,7 @@ def run_scenario(name: str, folder: Path) -> dict[str, list]:
         run_import(ledger, read_sie, "sie", export, mode)
     changed = {}
     for path in sorted(copy.rglob("*")):
-        if path.is_file() and before.get(path) != path.read_bytes():
+        if path.is_file() and path.name != LOCK_FILE and before.get(path) != path.read_bytes():
             data = path.read_bytes()
             changed[path.relative_to(copy).as_posix()] = [hashlib.sha256(data).hexdigest(), len(data)]
     return changed

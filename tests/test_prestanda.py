@@ -14,7 +14,7 @@ from scripts.prestanda import time_load
 
 from conftest import EXAMPLE_LEDGER
 
-PLUGINS = ["plugins.texter", "plugins.las", "plugins.eget_kapital", "plugins.kontoplan", "plugins.budget", "plugins.volymer"]
+PLUGINS = ["plugins.skrivlas", "plugins.texter", "plugins.las", "plugins.eget_kapital", "plugins.kontoplan", "plugins.budget", "plugins.volymer"]
 
 
 def test_the_load_figure_names_every_plugin_of_ours_in_load_order(example_ledger):
@@ -55,7 +55,7 @@ def test_the_command_prints_one_line_per_ledger_with_the_overhead():
     assert result.exit_code == 0, result.output
     line, collector, fresh, kept, profiled, *rows, passes, share = result.output.strip("\n").splitlines()
     assert re.fullmatch(r"Exempelnämnden\s+\d[\d ]* poster  laddning\s+\d[\d ]* ms  våra plugins\s+\d[\d ]* ms \(\+\d+ % mot utan\)  "
-                        r"\[texter \d+  las \d+  eget_kapital \d+  kontoplan \d+  budget \d+  volymer \d+\]", line), line
+                        r"\[skrivlas \d+  texter \d+  las \d+  eget_kapital \d+  kontoplan \d+  budget \d+  volymer \d+\]", line), line
     # … how much of our plugins' time was the garbage collector's passes over the whole load …
     assert re.fullmatch(r"\s+varav skräpsamlarens pass \d+ ms", collector), collector
     # … the same load in new processes, as bean-check or Fava's first load meets it …

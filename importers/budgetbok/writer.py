@@ -20,6 +20,7 @@ from typing import NamedTuple
 from importers.budgetbok.reader import BudgetRow, read_budget_workbook
 from importers.config import load_import_config
 from importers.ledger_append import append_and_check
+from namndbok.writer_lock import writer
 from importers.model import SourceError
 from namndbok.accounts import KIND_KOMMUNBIDRAG, parse_account, result_account
 from namndbok.budget import TYPES
@@ -111,6 +112,7 @@ def rows_from_pbudget(data: bytes, path: str, config) -> list[BudgetRow]:
     ]
 
 
+@writer("namndbok import-budget")
 def import_budget(ledger: Path, workbook: Path, decision: BudgetDecisionInput, sheet: str | None = None) -> tuple[bool, int, list[str]]:
     """Append the workbook as a decision; return (written, rows, warnings after)."""
     if decision.typ not in TYPES:
@@ -130,6 +132,6 @@ def import_budget(ledger: Path, workbook: Path, decision: BudgetDecisionInput, s
         return False, len(rows), []
     if any(d.name == decision.namn for d in data.decisions):
         raise SourceError(str(workbook), 0, f"Budgetbeslutet '{decision.namn}' finns redan i liggaren med andra rader. Ge det nya beslutet ett eget namn (och ersatter: det gamla).")
-    _, errors, _ = append_and_check(ledger, target, f"Budget {decision.year}, importerad av Nämndbok.", block,
-                                    data.roots, INCLUDE, str(workbook))
+    _, errors, _ = append_and_check(ledger, [(target, f"Budget {decision.year}, importerad av Nämndbok.", block)],
+                                    data.roots, INCLUDE, str(workbook), "namndbok import-budget")
     return True, len(rows), [e.message for e in errors if e.message.startswith(WARNING)]

@@ -18,6 +18,7 @@ from pathlib import Path
 from beancount.core import data
 
 from importers.ledger_append import append_and_check
+from namndbok.writer_lock import writer
 from importers.model import SourceError
 from importers.volymer.reader import read_volume_list
 from namndbok.accounts import KIND_KOSTNAD, result_account
@@ -38,6 +39,7 @@ def existing_volumes(entries) -> dict[tuple, tuple[Decimal, dict]]:
     return out
 
 
+@writer("namndbok import-volymer")
 def import_volumes(ledger: Path, export: Path, year: int | None = None, sheet: str | None = None) -> tuple[int, int]:
     """Append the list's new volumes; return (added, already there)."""
     entries, errors, options = load_before_change(ledger)
@@ -71,7 +73,8 @@ def import_volumes(ledger: Path, export: Path, year: int | None = None, sheet: s
     for row, account in sorted(new, key=lambda item: (item[0].month, item[1], item[0].ansvar or "", item[0].enhet)):
         line = f'{row.month} custom "{DIRECTIVE}" {account} "{row.enhet}" {row.antal.normalize():f}'
         by_year[row.month.year].append(line + (f'\n  ansvar: "{row.ansvar}"' if row.ansvar else ""))
-    for y, lines in sorted(by_year.items()):
-        append_and_check(ledger, ledger.parent / str(y) / "volymer.beancount", f"Volymer {y}, importerade av Nämndbok.",
-                         "\n".join(lines), ledgerdata.roots, INCLUDE, str(export))
+    blocks = [(ledger.parent / str(y) / "volymer.beancount", f"Volymer {y}, importerade av Nämndbok.", "\n".join(lines))
+              for y, lines in sorted(by_year.items())]
+    if blocks:
+        append_and_check(ledger, blocks, ledgerdata.roots, INCLUDE, str(export), "namndbok import-volymer")
     return len(new), same

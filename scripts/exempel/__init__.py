@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from namndbok.fileio import atomic_write_bytes, atomic_write_text
+from namndbok.writer_lock import journaled, writing
 from namndbok.kontoplan import load_kontoplan
 from namndbok.ledgerfile import canonical
 from scripts.exempel.budget import render_budget
@@ -49,10 +49,12 @@ def files(root: Path) -> dict[Path, str | bytes]:
     return {path: canonical(c) if path.suffix == ".beancount" else c for path, c in out.items()}
 
 
+MAIN_FILE = "socialnamnden.beancount"
+
+
 def generate(root: Path) -> list[Path]:
-    """Write the example's files under `root`; return the files changed."""
-    return [
-        path
-        for path, content in files(root).items()
-        if (atomic_write_bytes(path, content) if isinstance(content, bytes) else atomic_write_text(path, content))
-    ]
+    """Write the example's files under `root`, all or nothing, holding the folder's write
+    lock (`namndbok.writer_lock`); return the files changed."""
+    main = root.absolute() / MAIN_FILE
+    with writing(main, "namndbok exempel"), journaled(main, "namndbok exempel") as originals:
+        return [path for path, content in files(root).items() if originals.write(path, content)]
