@@ -13,13 +13,20 @@ once).
 
 from __future__ import annotations
 
+import glob
+import os
+import re
 import time
 from pathlib import Path
 
 from beancount import loader
+from beancount.core import data
+from beancount.parser import options as bc_options
 
 from namndbok import load_cache
 from namndbok.collector import collector_paused
+from namndbok.fileio import os_reason
+from namndbok.kontoplan import KontoplanUnusable
 
 loader.initialize(use_cache=False)
 
@@ -30,6 +37,18 @@ WARNING = "Varning:"  # how a message that does not make the ledger wrong begins
 def faults(errors) -> list:
     """The errors that make a load wrong (not the warnings)."""
     return [e for e in errors if not e.message.startswith(WARNING)]
+
+
+def fault_count(errors) -> str:
+    """How many faults and warnings a load has, as `kontrollera` and `fava` say it
+    ("inga fel", "2 fel, 1 varning"): the errors as shown (`shown_errors`)."""
+    errors = shown_errors(errors)
+    wrong = len(faults(errors))
+    warnings = len(errors) - wrong
+    text = f"{wrong or 'inga'} fel"
+    if warnings:
+        text += f", {warnings} {'varning' if warnings == 1 else 'varningar'}"
+    return text
 
 
 def where(error, default: str = "liggaren") -> str:
@@ -62,8 +81,62 @@ def load(path: str | Path, fresh: bool = False, keep: bool = True):
     # The collector paused for the load: what Beancount and our plugins build is
     # acyclic and lives as long as the command, and the collector's full passes over
     # it cost ~5 % of a load of 100 000 rows (they run again when the load is done).
-    with collector_paused():
-        result = loader.load_file(str(path))
+    try:
+        with collector_paused():
+            result = loader.load_file(str(path))
+    except OSError as err:  # an included file that is a folder, or that may not be read
+        return unreadable_load(ledger, err)
+    result = (result[0], shown_errors(result[1]), result[2])
     if use_cache and keep:
         load_cache.write(ledger, result, started, time.time())
     return result
+
+
+def shown_errors(errors: list) -> list:
+    """The errors of a load as they are shown: when the kontoplan cannot be used, only
+    what says so (every other error then follows from it, e.g. accounts that cannot be
+    checked or closed years that no longer balance)."""
+    unusable = [e for e in errors if isinstance(e, KontoplanUnusable)]
+    return unusable or errors
+
+
+_INCLUDE = re.compile(r'^include\s+"([^"]*)"', re.MULTILINE)
+
+
+def include_line(ledger: Path, target: str) -> tuple[str, int] | None:
+    """(file, line) of the `include` that names `target` (a file or folder a glob matches),
+    following the includes from `ledger` as Beancount does; None when none does."""
+    target = os.path.normpath(target)
+    queue, seen = [os.path.normpath(ledger)], set()
+    while queue:
+        name = queue.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            text = Path(name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for match in _INCLUDE.finditer(text):
+            pattern = os.path.join(os.path.dirname(name), match.group(1))
+            found = [os.path.normpath(f) for f in glob.glob(pattern, recursive=True)]
+            if target in found:
+                return name, text.count("\n", 0, match.start()) + 1
+            queue += [f for f in found if os.path.isfile(f)]
+    return None
+
+
+def unreadable_load(ledger: Path, err: OSError):
+    """The load of a ledger with a file Beancount could not open (`err`): no entries, one
+    error at the `include` line that names the file (or at the file itself), in Swedish."""
+    name = err.filename or str(ledger)
+    place = include_line(ledger, name) if os.path.normpath(name) != os.path.normpath(ledger) else None
+    if os.path.isdir(name):
+        advice = ("Ett include ska peka på filer, inte på en mapp: skriv t.ex. "
+                  f"\"{os.path.basename(name)}/*.beancount\", eller byt namn på mappen.")
+    else:
+        advice = "Ge den användare som kör Nämndbok läsrätt till filen (t.ex. chmod a+r), eller flytta den."
+    message = f"{name} kan inte läsas ({os_reason(err)}). {advice}"
+    meta = data.new_metadata(*(place or (name, 0)))
+    options = dict(bc_options.OPTIONS_DEFAULTS, filename=str(ledger))
+    return [], [loader.LoadError(meta, message, None)], options
