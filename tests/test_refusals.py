@@ -160,6 +160,18 @@ def test_period_close_without_write_permission_writes_nothing(as_nobody):
     assert list((main.parent / "rapporter").iterdir()) == []
 
 
+def test_a_lock_without_write_permission_changes_nothing(as_nobody):
+    main, cli = as_nobody
+    (main.parent / "rapporter").mkdir()
+    os.chmod(main.parent / "rapporter", 0o777)  # the report set may be written, the ledger not
+    before = snapshot(main.parent)
+    code, output = cli("period-close", "2026-10", MAIN, "--utan-pdf", "--las")
+    assert code == 1
+    _no_traceback(output)
+    assert f"Perioden 2026-10 kunde inte låsas: Kan inte skriva i {main.parent} (åtkomst nekas); inget är ändrat." in output
+    assert snapshot(main.parent) == before
+
+
 def test_import_without_write_permission_writes_nothing(as_nobody):
     main, cli = as_nobody
     before = snapshot(main.parent)
