@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from namndbok.fileio import os_reason
-from namndbok.loading import fault_count, faults, unreadable_load, where
+from namndbok.loading import fault_count, faults, where
+from namndbok.unreadable import unreadable_load
 
 LOOPBACK_NAMES = {"localhost"}
 

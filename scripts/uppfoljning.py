@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import click
-
 from namndbok.accounts import NETTO, RESULT_KINDS
 from namndbok.engine import GROUPINGS, Table
 from namndbok.present import format_measure
