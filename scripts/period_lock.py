@@ -27,8 +27,7 @@ from beancount.parser import parser
 
 from namndbok.accounts import Roots
 from namndbok.fileio import atomic_write_text, write_refusal
-from namndbok.journal import journal_for
-from namndbok.journal import journaled
+from namndbok.journal import journal_for, journaled
 from namndbok.las import LOCK, lock_file_text, lock_lines, with_lock_lines
 from namndbok.ledgerfile import canonical, root_option_lines
 from namndbok.loading import faults, load, where
