@@ -28,8 +28,9 @@ from beancount.parser import printer
 from importers.convert import Mapped, Source, aggregated_entries, detailed_entries, month_totals, monthly_postings, monthly_sums
 from importers.model import SourceError
 from namndbok.accounts import Roots
+from namndbok.journal import journal_for
 from namndbok.writer_lock import journaled
-from namndbok.fileio import atomic_write_text
+from namndbok.fileio import atomic_write_text, cannot_write, check_writable
 from namndbok.kontoplan import Kontoplan
 from namndbok.ledgerfile import NUMBER_LINE, canonical, root_option_lines
 
@@ -176,6 +177,12 @@ def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: R
     by_file: dict[Path, list] = defaultdict(list)
     for entry in import_plan.entries:
         by_file[month_file(ledger, entry)].append(entry)
+    try:
+        check_writable(journal_for(ledger).parent)
+        for path in by_file:
+            check_writable(path.parent)
+    except OSError as err:
+        raise SourceError(source.path, 0, f"Importen skrevs inte. {cannot_write(err)}") from None
     with journaled(ledger, "namndbok import") as originals:
         for path, entries in sorted(by_file.items()):
             head = originals.keep(path)

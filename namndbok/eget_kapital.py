@@ -456,6 +456,23 @@ def table_years(ledgerdata, date: datetime.date) -> list[int]:
     return list(range(span[0].year if span else date.year, date.year + 1))
 
 
+def table_date_refusal(ledgerdata, date: datetime.date) -> str | None:
+    """Why the eget kapital table cannot be drawn to `date` (Swedish), or None: a table is
+    a column per year, from the first year with utfall to at most one year after the last
+    year the ledger has utfall, budget or prognos for (not thousands of empty years)."""
+    span = ledgerdata.utfall_span()
+    dates = [d for d in (span[1] if span else None, *(l.date for l in ledgerdata.budget_lines),
+                         *(l.date for l in ledgerdata.prognos)) if d is not None]
+    if span and date.year < span[0].year:
+        return (f"{date} ligger före liggarens första utfall ({span[0]}); eget kapital visas från "
+                f"{span[0].year}. Ange ett datum från {span[0].year}-01.")
+    if dates and date.year > max(dates).year + 1:
+        last = max(dates).year
+        return (f"{date} ligger långt efter liggarens sista år med utfall, budget eller prognos ({last}); "
+                f"eget kapital visas högst ett år framåt. Ange ett datum t.o.m. {last + 1}-12.")
+    return None
+
+
 def roll_forward_table(ledgerdata, years: list[int], date: datetime.date | None = None) -> RollForwardTable:
     """Ingående, each decision (with its reference), årets resultat and utgående per
     year; for a year not yet ended at `date`, also by budget and by prognos."""

@@ -32,6 +32,37 @@ def os_reason(err: OSError, default: str = "operativsystemet vägrade") -> str:
     return f"{default}: {errno.errorcode[err.errno]}" if err.errno in errno.errorcode else default
 
 
+def check_writable(folder: str | Path) -> None:
+    """Raise OSError (its filename: the folder) when a file cannot be written in `folder`,
+    or, while it does not exist, in the nearest folder above it (where it would be made).
+    A command checks its folders with it before it writes anything: nothing half-written."""
+    folder = Path(folder).absolute()
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), folder)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".namndbok-prov-", dir=existing)
+    except OSError as err:
+        raise OSError(err.errno, err.strerror, str(existing)) from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def cannot_write(err: OSError) -> str:
+    """Why nothing could be written (an OSError of `check_writable`), and what to do (Swedish)."""
+    return (f"Kan inte skriva i {err.filename} ({os_reason(err)}); inget är ändrat. "
+            "Ge den användare som kör Nämndbok skrivrätt till mappen, eller kör som en användare som har det.")
+
+
+def write_refusal(err: OSError, folders) -> str:
+    """Why a write failed (`err`), said of the first of `folders` that cannot be written in
+    (`cannot_write`), else of the file (Swedish)."""
+    for folder in dict.fromkeys(folders):
+        try:
+            check_writable(folder)
+        except OSError as refused:
+            return cannot_write(refused)
+    return f"Kan inte skriva {err.filename} ({os_reason(err)}); inget är ändrat."
+
+
 def atomic_write_text(path: str | Path, text: str) -> bool:
     """Write `text` (UTF-8) to `path` atomically; see `atomic_write_bytes`."""
     return atomic_write_bytes(path, text.encode("utf-8"))

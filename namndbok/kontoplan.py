@@ -46,7 +46,7 @@ from namndbok.accounts import (
     SPECIAL_INCOME,
     AccountRef,
 )
-from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8
+from namndbok.fileio import NotToml, NotUtf8, os_reason, parse_toml, read_utf8
 
 DEFAULT_FILE = "kontoplan.toml"
 DEFAULT_UNITS = ("vårddygn", "vårdtagare", "placeringar", "ärenden", "hushåll", "timmar")
@@ -102,6 +102,15 @@ class KontoplanError(Exception):
         self.message = message
 
 
+class KontoplanUnusable(NamedTuple):
+    """The load error of a kontoplan that cannot be read or is wrong (plugins.kontoplan's):
+    the one error a load then shows (namndbok.loading.shown_errors)."""
+
+    source: dict
+    message: str
+    entry: object
+
+
 def load_kontoplan(path: str | Path) -> Kontoplan:
     """Read and check one kontoplan file."""
     path = str(path)
@@ -109,6 +118,9 @@ def load_kontoplan(path: str | Path) -> Kontoplan:
         text = read_utf8(path)
     except FileNotFoundError:
         raise KontoplanError(path, 0, "Kontoplanen finns inte. Kontrollera sökvägen.") from None
+    except OSError as err:
+        raise KontoplanError(path, 0, f"Kontoplanen kan inte läsas ({os_reason(err)}). "
+                             "Ge den användare som kör Nämndbok läsrätt till filen (t.ex. chmod a+r).") from None
     except NotUtf8 as err:
         raise KontoplanError(path, err.line, err.message) from None
     return parse_kontoplan(text, path)

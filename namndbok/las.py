@@ -44,7 +44,7 @@ from typing import NamedTuple
 from beancount.core import compare, data
 
 from namndbok.budget import LedgerInputError
-from namndbok.fileio import file_stamp
+from namndbok.fileio import file_stamp, os_reason
 
 LOCK = "las"
 PLUGIN = 'plugin "plugins.las"'
@@ -244,6 +244,13 @@ def parse_locks(entries, base: Path) -> tuple[list[Lock], list]:
             continue
         if not path.exists():
             errors.append(LedgerInputError(entry.meta, f"Låsets fil {path} saknas; den skrivs av `namndbok bokslut` eller `namndbok period-close --las`. Utan den kan perioden inte skyddas.", entry))
+            continue
+        try:
+            with open(path, "rb"):  # read by check_locks: one error here, not a plugin's traceback
+                pass
+        except OSError as err:
+            errors.append(LedgerInputError(entry.meta, f"Låsets fil {path} kan inte läsas ({os_reason(err)}). Ge den användare "
+                                           "som kör Nämndbok läsrätt till filen (t.ex. chmod a+r).", entry))
             continue
         locks.append(Lock(start, end, path, entry.meta, base))
     return locks, errors

@@ -20,6 +20,8 @@ from beancount import loader
 
 from namndbok import load_cache
 from namndbok.collector import collector_paused
+from namndbok.kontoplan import KontoplanUnusable
+from namndbok.unreadable import unreadable_load
 from namndbok.writer_lock import reading
 
 loader.initialize(use_cache=False)
@@ -31,6 +33,18 @@ WARNING = "Varning:"  # how a message that does not make the ledger wrong begins
 def faults(errors) -> list:
     """The errors that make a load wrong (not the warnings)."""
     return [e for e in errors if not e.message.startswith(WARNING)]
+
+
+def fault_count(errors) -> str:
+    """How many faults and warnings a load has, as `kontrollera` and `fava` say it
+    ("inga fel", "2 fel, 1 varning"): the errors as shown (`shown_errors`)."""
+    errors = shown_errors(errors)
+    wrong = len(faults(errors))
+    warnings = len(errors) - wrong
+    text = f"{wrong or 'inga'} fel"
+    if warnings:
+        text += f", {warnings} {'varning' if warnings == 1 else 'varningar'}"
+    return text
 
 
 def where(error, default: str = "liggaren") -> str:
@@ -69,8 +83,20 @@ def _load(ledger: Path, fresh: bool, keep: bool):
     # The collector paused for the load: what Beancount and our plugins build is
     # acyclic and lives as long as the command, and the collector's full passes over
     # it cost ~5 % of a load of 100 000 rows (they run again when the load is done).
-    with collector_paused():
-        result = loader.load_file(str(ledger))
+    try:
+        with collector_paused():
+            result = loader.load_file(str(ledger))
+    except OSError as err:  # an included file that is a folder, or that may not be read
+        return unreadable_load(ledger, err)
+    result = (result[0], shown_errors(result[1]), result[2])
     if use_cache and keep:
         load_cache.write(ledger, result, started, time.time())
     return result
+
+
+def shown_errors(errors: list) -> list:
+    """The errors of a load as they are shown: when the kontoplan cannot be used, only
+    what says so (every other error then follows from it, e.g. accounts that cannot be
+    checked or closed years that no longer balance)."""
+    unusable = [e for e in errors if isinstance(e, KontoplanUnusable)]
+    return unusable or errors

@@ -42,7 +42,7 @@ from typing import Callable, NamedTuple
 from beancount.core import account as bc_account
 
 from namndbok.accounts import AccountRef
-from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8, toml_key_line
+from namndbok.fileio import NotToml, NotUtf8, os_reason, parse_toml, read_utf8, toml_key_line
 
 EVEN = "jämn"
 LAST_YEAR = "fjolår"
@@ -74,6 +74,9 @@ def load_periodisering(path: str | Path) -> Periodisering:
         text = read_utf8(path)
     except FileNotFoundError:
         raise PeriodiseringError(str(path), 0, "Filen finns inte. Kontrollera sökvägen i plugin-raden.") from None
+    except OSError as err:
+        raise PeriodiseringError(str(path), 0, f"Filen kan inte läsas ({os_reason(err)}). "
+                                 "Ge den användare som kör Nämndbok läsrätt till filen (t.ex. chmod a+r).") from None
     except NotUtf8 as err:
         raise PeriodiseringError(str(path), err.line, err.message) from None
     return parse_periodisering(text, str(path))

@@ -53,6 +53,10 @@ ONE_SHOT_COMMANDS = ("bean-check", "bean-query", "bean-report", "bean-doctor", "
 CLOCK_MARGIN_NS = 30_000_000  # the process start, from /proc in clock ticks, is known to about 20 ms
 
 
+class CannotWrite(BusyError):
+    """The ledger's folder cannot hold the write lock: nothing can be written there (Swedish, for the user)."""
+
+
 class NotLocked(RuntimeError):
     """A writer tried to change a ledger without holding its write lock (a programming error)."""
 
@@ -111,10 +115,15 @@ def _read_info(fd: int) -> dict:
 
 
 def _write_info(fd: int, info: dict) -> None:
-    """The lock file's record, rewritten in place (never renamed: the lock is on this inode)."""
+    """The lock file's record, rewritten in place (never renamed: the lock is on this inode).
+    A lock file another user made, which we may lock but not write, keeps its record."""
     raw = json.dumps(info, ensure_ascii=False).encode("utf-8")
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, raw, 0)
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, raw, 0)
+    except OSError as err:
+        if err.errno not in (errno.EBADF, errno.EINVAL, errno.EACCES, errno.EPERM):
+            raise
 
 
 def _acquire(fd: int, exclusive: bool, ledger: Path, waiting_for: str) -> None:
@@ -143,23 +152,20 @@ def _acquire(fd: int, exclusive: bool, ledger: Path, waiting_for: str) -> None:
 
 
 def _open_lock(ledger: Path, create: bool) -> int | None:
+    """The lock file, opened to be flocked (made when `create`); None when it is not there.
+    flock needs no write access: a lock file we may only read is locked all the same."""
     path = lock_path(ledger)
     flags = os.O_RDWR | os.O_CLOEXEC | (os.O_CREAT if create else 0)
     try:
         return os.open(path, flags, 0o666)
     except FileNotFoundError:
-        return None
-    except PermissionError:
         if create:
             raise
-        try:
-            return os.open(path, os.O_RDONLY | os.O_CLOEXEC)  # a folder we may only read: lock to wait all the same
-        except OSError:
-            return None
+        return None
     except OSError as err:
-        if err.errno in (errno.EROFS,) and not create:
-            return None
-        raise
+        if err.errno not in (errno.EACCES, errno.EPERM, errno.EROFS) or not path.exists():
+            raise
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
 
 
 @contextmanager
@@ -196,13 +202,12 @@ def writing(ledger: str | Path, command: str) -> Iterator[None]:
         return
     if holds(ledger):
         raise NotLocked("a reader of this thread cannot become a writer (the shared lock would deadlock)")
-    from namndbok.fileio import os_reason
+    from namndbok.fileio import cannot_write
 
     try:
         fd = _open_lock(ledger, create=True)
     except OSError as err:
-        raise BusyError(f"Liggarens mapp {folder_of(ledger)} går inte att skriva i ({os_reason(err)}); "
-                        f"{command} behöver skriva där.") from None
+        raise CannotWrite(cannot_write(OSError(err.errno, err.strerror, str(folder_of(ledger))))) from None
     try:
         _acquire(fd, True, ledger, f"`{command}` börjar")
         info = _read_info(fd)

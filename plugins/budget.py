@@ -45,6 +45,8 @@ __plugins__ = ("budget",)
 @paused_plugin
 def budget(entries, options_map, config=None):
     ledger = read_ledger(entries, options_map)
+    if ledger.kontoplan_errors:
+        return entries, []  # plugins.kontoplan says why; without the kontoplan no line can be checked
     usable, line_errors = usable_plan_lines(ledger)
     errors = [*ledger.errors, *line_errors]
     if not fava_version_known(ledger):

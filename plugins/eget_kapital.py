@@ -47,6 +47,8 @@ __plugins__ = ("eget_kapital",)
 @paused_plugin
 def eget_kapital(entries, options_map, config=None):
     ledger = read_ledger(entries, options_map)
+    if ledger.kontoplan_errors:
+        return entries, []  # plugins.kontoplan says why; without the kontoplan's konton nothing is carried
     decisions, closes, errors = parse_decisions(entries, ledger.currency)
     generated, generation_errors = generated_entries(ledger, decisions)
     if generated:

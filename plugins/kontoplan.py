@@ -52,6 +52,7 @@ from plugins.texter import clean
 from namndbok.kontoplan import (
     Kontoplan,
     KontoplanError,
+    KontoplanUnusable,
     check_account,
     describe_parts,
     load_kontoplaner,
@@ -75,7 +76,7 @@ def kontoplan(entries, options_map, config=None):
         plans = load_kontoplaner(Path(options_map.get("filename") or ".").parent, config)
     except KontoplanError as err:
         # Without a kontoplan nothing can be checked; the one error says why.
-        errors.append(KontoplanPluginError(data.new_metadata(err.path, err.line), err.message, None))
+        errors.append(KontoplanUnusable(data.new_metadata(err.path, err.line), err.message, None))
         plans = None
 
     roots = Roots.from_options(options_map)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from scripts import click_svenska
+from scripts.periods import PERIOD
 
 click_svenska.install()
 
@@ -46,12 +47,10 @@ def _ledger_or_example(ledger: Path | None) -> Path:
     return ledger
 
 
-def _date_or_last_utfall(data, period: str | None):
-    """The date `--per` names, or the ledger's last utfall."""
-    from scripts.uppfoljning import parse_period
-
-    if period:
-        return parse_period(period)
+def _date_or_last_utfall(data, date):
+    """The date `--per` named (None: not given), or the ledger's last utfall."""
+    if date is not None:
+        return date
     span = data.utfall_span()
     if span is None:
         raise click.ClickException("Liggaren har inget utfall.")
@@ -78,7 +77,7 @@ def main() -> None:
 @main.command()
 @ledger_argument
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
-@click.option("--port", default=5000, show_default=True, type=int, help="Port att lyssna på.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port att lyssna på (1–65535).")
 @click.option("--skrivskyddad", is_flag=True, help="Stäng av all redigering i Fava.")
 def fava(ledger: Path | None, host: str, port: int, skrivskyddad: bool) -> None:
     """Visa liggaren i Fava (standard: exempelnämnden)."""
@@ -93,7 +92,7 @@ def kontrollera(ledger: Path | None) -> None:
     """Läs liggaren genom Beancount och lista alla fel med fil och rad."""
     from beancount.parser import printer
 
-    from namndbok.loading import faults, load
+    from namndbok.loading import fault_count, faults, load
 
     from namndbok.accounts import Roots
     from namndbok.ledgerfile import explain_error
@@ -104,19 +103,15 @@ def kontrollera(ledger: Path | None) -> None:
     for error in errors:
         error = error._replace(message=explain_error(error.message, roots))
         click.echo(printer.format_error(error).rstrip(), err=True)
-    wrong = len(faults(errors))
-    warnings = len(errors) - wrong
-    summary = f"{ledger}: {len(entries)} poster, {wrong or 'inga'} fel"
-    if warnings:
-        summary += f", {warnings} {'varning' if warnings == 1 else 'varningar'}"
-    if wrong:
+    summary = f"{ledger}: {len(entries)} poster, {fault_count(errors)}"
+    if faults(errors):
         raise click.ClickException(summary + ".")
     click.echo(summary + ".")
 
 
 @main.command()
 @ledger_argument
-@click.option("--per", "period", required=True, help="Rapportdatum: ÅÅÅÅ-MM (månadens sista dag) eller ÅÅÅÅ-MM-DD.")
+@click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM (månadens sista dag) eller ÅÅÅÅ-MM-DD.")
 @click.option("--grupp", "groups", multiple=True, default=("radgrupp",), show_default=True,
               type=click.Choice(["nämnd", "radgrupp", "verksamhet", "konto", "ansvar", "typ"]),
               help="Gruppering (kan upprepas: --grupp radgrupp --grupp verksamhet).")
@@ -125,13 +120,12 @@ def kontrollera(ledger: Path | None) -> None:
 @click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
 @click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
 @click.option("--budgetversion", default=None, help="Jämför mot budgeten som den var efter detta beslut.")
-def uppfoljning(ledger, period, groups, urval, enhet, decimaler, budgetversion) -> None:
+def uppfoljning(ledger, date, groups, urval, enhet, decimaler, budgetversion) -> None:
     """Utfall, budget, prognos och avvikelse per rapportdatum."""
 
     from namndbok.engine import compute
-    from scripts.uppfoljning import KIND_CHOICES, TOTAL_LABELS, parse_period, print_table
+    from scripts.uppfoljning import KIND_CHOICES, TOTAL_LABELS, print_table
 
-    date = parse_period(period)
     ledger = _ledger_or_example(ledger)
     options, data, entries = _read_clean(ledger)
     if budgetversion and budgetversion not in {d.name for d in data.decisions}:
@@ -262,9 +256,9 @@ def kontoplan(export: Path, namnd: str, verksamhet_dim: str, ansvar_dim: str, ta
 @ledger_argument
 @click.option("--till", "target", required=True, type=click.Path(path_type=Path),
               help="FIL.parquet (en fil) eller en katalog (kommun=…/ar=…/fakta.parquet).")
-@click.option("--per", "period", default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
+@click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
 @click.option("--kommun", default=None, help="Kommunens kod eller namn i exporten (standard: liggarens titel).")
-def export_fakta(ledger, target: Path, period, kommun) -> None:
+def export_fakta(ledger, target: Path, date, kommun) -> None:
     """Utfall, budget, prognos och volymer som fakta i Parquet, för DuckDB, Spark eller Trino."""
 
     from namndbok.nyckeltal import parse_volumes
@@ -274,7 +268,7 @@ def export_fakta(ledger, target: Path, period, kommun) -> None:
 
     ledger = _ledger_or_example(ledger)
     options, data, entries = _read_clean(ledger)
-    date = _date_or_last_utfall(data, period)
+    date = _date_or_last_utfall(data, date)
     volumes, _ = parse_volumes(entries, data.roots, data.kontoplaner)
     try:
         result = export(data, volumes, date, kommun or options.get("title") or ledger.stem, target)
@@ -347,15 +341,14 @@ def prestanda_fava(sizes: tuple[int, ...], repeat: int, profil: bool) -> None:
 
 
 @prestanda.command("period-close")
-@click.option("--per", "period", default="2026-10", show_default=True, help="Perioden: ÅÅÅÅ-MM.")
-def prestanda_period_close(period: str) -> None:
+@click.option("--per", "date", type=PERIOD, default="2026-10", show_default=True, help="Perioden: ÅÅÅÅ-MM.")
+def prestanda_period_close(date) -> None:
     """Hela rapportpaketet för exempelnämnden efter laddning (bästa av tre körningar)."""
     from scripts.period_close import PeriodError
     from scripts.prestanda import run_period_close
-    from scripts.uppfoljning import parse_period
 
     try:
-        figures = run_period_close(EXAMPLE_DIR, parse_period(period))
+        figures = run_period_close(EXAMPLE_DIR, date)
     except (PeriodError, RuntimeError) as err:
         raise click.ClickException(f"Mätningen avbröts: {err}") from None
     for figure in figures:
@@ -367,18 +360,17 @@ def prestanda_period_close(period: str) -> None:
               help="SIE-rader i den stora nämnden (exempelnämnden med så många genererade rader importerade detaljerat).")
 @click.option("--korningar", "runs", type=click.IntRange(1, 20), default=3, show_default=True,
               help="Körningar per mätning; medianen visas (rapportpaketet: den bästa).")
-@click.option("--per", "period", default="2026-10", show_default=True,
+@click.option("--per", "date", type=PERIOD, default="2026-10", show_default=True,
               help="Rapportpaketets period (ÅÅÅÅ-MM); de genererade raderna får dess år.")
-def prestanda_allt(rows: int, runs: int, period: str) -> None:
+def prestanda_allt(rows: int, runs: int, date) -> None:
     """Alla mätningar en gång, för exempelnämnden och en stor nämnd sida vid sida, och vilka mål som nås."""
     from scripts.period_close import PeriodError
     from scripts.prestanda import aligned
     from scripts.prestanda_allt import run, sources, table_rows, targets, why_missed
     from scripts.prestanda_fava import PageError
-    from scripts.uppfoljning import parse_period
 
     try:
-        measured = run(EXAMPLE_DIR, rows, parse_period(period), runs, say=lambda text: click.echo(text, err=True))
+        measured = run(EXAMPLE_DIR, rows, date, runs, say=lambda text: click.echo(text, err=True))
     except (PageError, PeriodError, RuntimeError) as err:
         raise click.ClickException(f"Mätningen avbröts: {err}") from None
     click.echo(aligned(table_rows(measured)))
@@ -451,17 +443,15 @@ def prestanda_jamfor(katalog: Path | None, sizes: tuple[int, ...], runs: int, mo
 @main.command()
 @click.argument("layout", metavar="LAYOUT", type=click.Path(dir_okay=False, path_type=Path))
 @ledger_argument
-@click.option("--per", "period", required=True, help="Rapportdatum: ÅÅÅÅ-MM (månadens sista dag) eller ÅÅÅÅ-MM-DD.")
+@click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM (månadens sista dag) eller ÅÅÅÅ-MM-DD.")
 @click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv", "xlsx"]), default="terminal", show_default=True)
 @click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Skriv till filen (krävs för xlsx).")
-def rapport(layout: Path, ledger: Path | None, period: str, fmt: str, target: Path | None) -> None:
+def rapport(layout: Path, ledger: Path | None, date, fmt: str, target: Path | None) -> None:
     """En tabell enligt en layout (layouter/*.toml), t.ex. driftredovisningen."""
     from namndbok.layout import LayoutError, load_layout
     from namndbok.report import build_report
     from scripts.rapport import write
-    from scripts.uppfoljning import parse_period
 
-    date = parse_period(period)
     ledger = _ledger_or_example(ledger)
     if not layout.exists() and (ledger.parent / "layouter" / f"{layout}.toml").exists():
         layout = ledger.parent / "layouter" / f"{layout}.toml"
@@ -480,18 +470,16 @@ def rapport(layout: Path, ledger: Path | None, period: str, fmt: str, target: Pa
 
 @main.command()
 @ledger_argument
-@click.option("--per", "period", required=True, help="Rapportdatum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.")
+@click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.")
 @click.option("--grupp", "dimension", type=click.Choice(["verksamhet", "ansvar", "radgrupp"]), default="verksamhet", show_default=True)
 @click.option("--troskel", type=float, default=0.5, show_default=True, help="Visa avvikelser på minst så många mnkr.")
-def avvikelser(ledger, period, dimension, troskel) -> None:
+def avvikelser(ledger, date, dimension, troskel) -> None:
     """Avvikelselistan: helårsavvikelse per enhet, mot förra uppföljningen, med kommentar."""
     from decimal import Decimal
 
     from namndbok.avvikelser import CommentError, comments_for, deviations, format_deviation
     from namndbok.engine import compute
-    from scripts.uppfoljning import parse_period
 
-    date = parse_period(period)
     ledger = _ledger_or_example(ledger)
     _, data, _ = _read_clean(ledger)
     try:
@@ -507,27 +495,25 @@ def avvikelser(ledger, period, dimension, troskel) -> None:
 
 
 @main.command("period-close")
-@click.argument("period", metavar="ÅÅÅÅ-MM")
+@click.argument("date", metavar="ÅÅÅÅ-MM", type=PERIOD)
 @ledger_argument
 @click.option("--las", "lock", is_flag=True, help="Lås perioden (1 januari t.o.m. periodens sista dag, t.ex. delår 2026-08): "
               "nya eller ändrade poster i den vägras sedan utan korrigering: \"beslutsreferens\".")
 @click.option("--utan-pdf", "no_pdf", is_flag=True, help="Skriv inte rapport.pdf (PDF:en kräver Chromium).")
-def period_close(period: str, ledger: Path | None, lock: bool, no_pdf: bool) -> None:
+def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool) -> None:
     """Kontrollera perioden och skriv hela rapportpaketet till rapporter/ÅÅÅÅ-MM/; med --las låses perioden."""
     from namndbok.avvikelser import CommentError
     from namndbok.layout import LayoutError
     from namndbok.nyckeltal import NyckeltalError
     from scripts.period_close import PeriodError, close_period
     from scripts.period_lock import LockError
-    from scripts.uppfoljning import parse_period
 
-    date = parse_period(period)
     try:
         written, locked = close_period(_ledger_or_example(ledger), date, pdf=not no_pdf, lock=lock)
     except (PeriodError, LayoutError, NyckeltalError, CommentError) as err:
-        raise click.ClickException(f"Perioden {period} kan inte stängas: {err}") from None
+        raise click.ClickException(f"Perioden {date:%Y-%m} kan inte stängas: {err}") from None
     except LockError as err:
-        raise click.ClickException(f"Perioden {period} kunde inte låsas: {err}") from None
+        raise click.ClickException(f"Perioden {date:%Y-%m} kunde inte låsas: {err}") from None
     click.echo(f"{len(written.files)} filer i {written.folder} ({len(written.changed)} ändrade).")
     if locked is not None:
         state = "nu låst" if locked.changed else "redan låst; inget ändrat"
@@ -538,15 +524,13 @@ def period_close(period: str, ledger: Path | None, lock: bool, no_pdf: bool) -> 
 
 @main.command()
 @ledger_argument
-@click.option("--per", "period", required=True, help="Rapportdatum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (perioden är året fram till dess).")
+@click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (perioden är året fram till dess).")
 @click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv"]), default="terminal", show_default=True)
-def nyckeltal(ledger, period, fmt) -> None:
+def nyckeltal(ledger, date, fmt) -> None:
     """Nyckeltal ur nyckeltal.toml: kostnad per vårddygn, per vårdtagare … med volym- och priseffekt."""
     from namndbok.nyckeltal import NyckeltalError, compute_nyckeltal, load_specs, parse_volumes
     from scripts.nyckeltal import print_terminal, to_csv, to_markdown
-    from scripts.uppfoljning import parse_period
 
-    date = parse_period(period)
     ledger = _ledger_or_example(ledger)
     options, data, entries = _read_clean(ledger)
     plan = next(iter(data.kontoplaner.values()))
@@ -570,16 +554,19 @@ def nyckeltal(ledger, period, fmt) -> None:
 
 @main.command("eget-kapital")
 @ledger_argument
-@click.option("--per", "period", default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
-def eget_kapital(ledger, period) -> None:
+@click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
+def eget_kapital(ledger, date) -> None:
     """Eget kapital år för år: ingående, beslut, årets resultat, utgående (med budget och prognos)."""
 
-    from namndbok.eget_kapital import roll_forward_table, table_years
+    from namndbok.eget_kapital import roll_forward_table, table_date_refusal, table_years
     from scripts.tables import print_year_table
 
     ledger = _ledger_or_example(ledger)
     _, data, _ = _read_clean(ledger)
-    date = _date_or_last_utfall(data, period)
+    date = _date_or_last_utfall(data, date)
+    refusal = table_date_refusal(data, date)
+    if refusal:
+        raise click.ClickException(f"--per {refusal}")
     print_year_table(roll_forward_table(data, table_years(data, date), date), f"Eget kapital (ackumulerat resultat), mnkr – per {date}")
 
 

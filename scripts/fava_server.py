@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 
 import click
 
 from namndbok.fileio import os_reason
+from namndbok.loading import fault_count, faults, where
+from namndbok.unreadable import unreadable_load
 from namndbok.writer_lock import reading
 
 LOOPBACK_NAMES = {"localhost"}
@@ -29,10 +32,27 @@ def ledger_slug(fava_ledger) -> str:
     return slugify(fava_ledger.options["title"]) or slugify(fava_ledger.beancount_file_path)
 
 
+def _bind_error(err: OSError) -> OSError:
+    """The OSError of the bind (cheroot says it only in its message: "[Errno 98] …")."""
+    match = re.search(r"\[Errno (\d+)\]", str(err))
+    return OSError(int(match.group(1)), str(err)) if err.errno is None and match else err
+
+
+def _fava_app(ledger: Path, read_only: bool):
+    """Fava's app with the ledger loaded; a file Beancount cannot open said as `kontrollera` says it."""
+    from fava.application import create_app
+
+    try:
+        with reading(ledger):  # the first load, under the lock as every load of ours
+            return create_app([ledger], load=True, read_only=read_only)
+    except OSError as err:
+        error = unreadable_load(ledger, err)[1][0]
+        raise click.ClickException(f"{where(error)}: {error.message}") from None
+
+
 def serve(ledger: Path, host: str, port: int, read_only: bool) -> None:
     """Load the ledger, print where Fava answers, and serve until Ctrl+C."""
     from cheroot.wsgi import Server
-    from fava.application import create_app
 
     if not is_loopback(host):
         click.secho(
@@ -42,28 +62,31 @@ def serve(ledger: Path, host: str, port: int, read_only: bool) -> None:
             fg="yellow",
             err=True,
         )
-    click.echo(f"Läser {ledger} …")
-    with reading(ledger):  # the first load, under the lock as every load of ours
-        app = create_app([ledger], load=True, read_only=read_only)
+    ledger = ledger.absolute()  # Beancount's loader, under Fava, takes only absolute paths
+    server = Server((host, port), None)
+    try:
+        server.prepare()  # the port first: a busy one is said before anything is loaded or printed
+    except OSError as err:
+        raise click.ClickException(
+            f"Kan inte lyssna på {host}:{port} ({os_reason(_bind_error(err))}). "
+            "Välj en annan port med --port."
+        ) from None
+    try:
+        click.echo(f"Läser {ledger} …")
+        server.wsgi_app = app = _fava_app(ledger, read_only)
+    except BaseException:
+        server.stop()
+        raise
     fava_ledger = app.config["LEDGERS"].ledgers[0]
     title = fava_ledger.options["title"]
-    errors = len(fava_ledger.errors)
-    if errors:
+    if fava_ledger.errors:
         click.secho(
-            f"Liggaren har {errors} fel: se sidan Errors i Fava eller kör `namndbok kontrollera {ledger}`.",
-            fg="red",
+            f"Liggaren har {fault_count(fava_ledger.errors)}: se sidan Errors i Fava eller kör `namndbok kontrollera {ledger}`.",
+            fg="red" if faults(fava_ledger.errors) else "yellow",
         )
     url_host = host if ":" not in host else f"[{host}]"
     click.secho(f"Fava med {title}: http://{url_host}:{port}/{ledger_slug(fava_ledger)}/income_statement/", fg="green")
     click.echo("Avsluta med Ctrl+C.")
-    server = Server((host, port), app)
-    try:
-        server.prepare()
-    except OSError as err:
-        raise click.ClickException(
-            f"Kan inte lyssna på {host}:{port} ({os_reason(err)}). "
-            "Välj en annan port med --port."
-        ) from None
     try:
         server.serve()
     except KeyboardInterrupt:

@@ -28,7 +28,7 @@ from namndbok.accounts import NETTO
 from namndbok.avvikelser import comments_for, deviations, format_deviation
 from namndbok.eget_kapital import roll_forward_table, table_years
 from namndbok.engine import compute, unforecast_units
-from namndbok.fileio import atomic_write_bytes, atomic_write_text
+from namndbok.fileio import atomic_write_bytes, atomic_write_text, cannot_write, check_writable
 from namndbok.layout import load_layout
 from namndbok.ledgerdata import read_ledger
 from namndbok.loading import faults, faults_message, load
@@ -93,6 +93,10 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
     data = read_ledger(entries, options)
     check_period(data, errors, date)
     folder = ledger.parent / "rapporter" / f"{date:%Y-%m}"
+    try:
+        check_writable(folder)
+    except OSError as err:
+        raise PeriodError(cannot_write(err)) from None
     plan = next(iter(data.kontoplaner.values()), None)
     reports = [build_report(load_layout(path, plan), data, date) for path in sorted((ledger.parent / "layouter").glob("*.toml"))]
     stems = [Path(r.layout.path).stem for r in reports]

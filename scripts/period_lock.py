@@ -26,7 +26,8 @@ from beancount.core import data
 from beancount.parser import parser
 
 from namndbok.accounts import Roots
-from namndbok.fileio import atomic_write_text
+from namndbok.fileio import atomic_write_text, write_refusal
+from namndbok.journal import journal_for
 from namndbok.writer_lock import journaled
 from namndbok.las import LOCK, lock_file_text, lock_lines, with_lock_lines
 from namndbok.ledgerfile import canonical, root_option_lines
@@ -67,6 +68,15 @@ def write_lock(ledger: Path, command: str, prints: Path, files: dict[Path, str],
     fingerprints are written again from the ledger as it now loads (its files' hashes
     included), so a re-run writes the same. (changed, the load) — the load is None when
     no file changed (the ledger is the one `entries` came from)."""
+    try:
+        return _write_lock(ledger, command, prints, files, include, entries, start, end)
+    except OSError as err:  # the journal has put back what was written
+        folders = [journal_for(ledger).parent, prints.parent, *(path.parent for path in files)]
+        raise LockError(write_refusal(err, folders)) from None
+
+
+def _write_lock(ledger: Path, command: str, prints: Path, files: dict[Path, str], include: str,
+                entries, start: datetime.date, end: datetime.date):
     with journaled(ledger, command) as originals:
         original_lock = originals.keep(prints)
         changed = originals.write(prints, lock_file_text(original_lock, entries, start, end, ledger.parent))

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
-import datetime
-import re
-
-import click
-
 from namndbok.accounts import NETTO, RESULT_KINDS
 from namndbok.engine import GROUPINGS, Table
 from namndbok.present import format_measure
@@ -25,19 +19,6 @@ COLUMNS = (
     ("Förändring sedan {forra}", "prognos_forandring"),
     ("Utfall helår {fg}", "utfall_fg_helar"),
 )
-
-
-def parse_period(text: str) -> datetime.date:
-    """'2026-10' → 2026-10-31; '2026-10-15' → that day."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text.strip())
-    try:
-        if not match:
-            raise ValueError
-        year, month = int(match.group(1)), int(match.group(2))
-        day = int(match.group(3)) if match.group(3) else calendar.monthrange(year, month)[1]
-        return datetime.date(year, month, day)
-    except ValueError:
-        raise click.BadParameter(f"'{text}' är ingen period: skriv ÅÅÅÅ-MM (t.ex. 2026-10) eller ÅÅÅÅ-MM-DD.") from None
 
 
 def headers(table: Table) -> list[str]:
