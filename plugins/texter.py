@@ -4,26 +4,39 @@ Fava 1.30 renders its journal (the Huvudbok and every account page) with
 autoescape off (templates/_journal_table.html) and the browser puts that HTML
 into the page: a text such as `<img src=x onerror=…>` — which an export from a
 finance system can carry — would run in the browser of everyone who opens the
-journal, also in a read-only Fava. This plugin walks every directive and every
-text field it has, from one table (`FIELDS`, one row per type in
-`beancount.core.data.ALL_DIRECTIVES`, one kind per field), and for each kind:
+journal, also in a read-only Fava. Raw there are: payee, narration, a note, a
+query's name (also inside a link), a custom entry's type (also inside
+`class='…'`) and string values, an event's type (inside `class='…'`), a
+document's file name, a posting's cost label, and currencies, dates and flags.
+Metadata, tags, links, account and commodity names go through macros defined
+outside the autoescape-off block, which escape; Fava's other pages (documents,
+events, queries, commodities, errors, options) are Svelte, which escapes.
+
+This plugin walks every directive and every field it has from one table
+(`FIELDS`: one row per type in `beancount.core.data.ALL_DIRECTIVES`, one kind
+per field; a type Beancount adds later has its strings cleaned as attributes)
+and, per kind:
 
 - text (payee, narration, a note, an event's description, a query's name, a
-  custom entry's string values, a posting's cost label, the values of entry and
-  posting metadata — also on open, close, pad, balance, commodity and price):
-  `<` and `>` become the look-alikes ‹ and ›, and the entry gets a warning at
-  its file and line so the text can be corrected at its source;
-- attribute (the type of a custom or event entry, which Fava also writes into
-  a single-quoted `class='…'`): as text, and `'` becomes ’ too, since a `'`
-  there ends the attribute and can add an event handler;
+  custom entry's string values, a posting's cost label, and the string values
+  of entry and posting metadata — also on open, close, pad, balance, commodity
+  and price; Fava 1.30 escapes metadata, but another Fava or an extension need
+  not): `<` and `>` become the look-alikes ‹ and ›, and the entry gets a
+  warning at its file and line so the text can be corrected at its source;
+- attribute (the type of a custom or event entry, which Fava writes into a
+  single-quoted `class='…'`): as text, and `'` becomes ’ too, since a `'`
+  there ends the attribute and can add an event handler (`' onclick='…`);
+  elsewhere a `'` is only text and is kept (`Kalle's`);
 - path (a document's file name): it must stay the name of a real file, so it
-  is not changed; a document whose path holds `<` or `>` is refused — left out,
-  with an error at its file and line: rename the file;
+  is not changed; a document whose path holds `<` or `>` is refused — left
+  out, with an error (not a warning) at its file and line: rename the file.
+  A `'` in a path is kept: Fava shows the name as text, and in the link it
+  writes `=` and spaces percent-encoded, so no attribute can follow;
 - grammar (account names, currencies, tags, links, flags, metadata keys):
   Beancount's grammar lets no `<` or `>` in (tests/test_texter.py parses each).
-  A currency may hold `'` (`A'B`); Fava writes currencies as text, and where
-  a currency's name falls back to it inside an attribute, that part of the
-  template escapes;
+  A currency may hold `'` (`A'B`, with only A–Z 0–9 ' . _ -): Fava writes a
+  currency raw only as text, and inside an attribute (the commodity's name,
+  which falls back to the currency) through a macro that escapes;
 - not text, or not shown raw (dates, numbers, a query's BQL text, which Fava
   shows escaped and where `<` is a comparison): left as it is.
 
@@ -34,7 +47,7 @@ Before (a line of an export):
     2026-01-31 * "Leverantör" "Faktura <img src=x onerror=alert(1)>"
       Kostnader:Socialnämnden:5731:4610:2200   100.00 SEK
         notering: "mindre än <10"
-      Tillgångar:Socialnämnden:1690
+      Tillgångar:Socialnämnden:1690           -100.00 SEK
     2026-02-01 document Tillgångar:Socialnämnden:1690 "kvitto<1>.pdf"
 
 After (what Fava and every other plugin see):
@@ -42,7 +55,7 @@ After (what Fava and every other plugin see):
     2026-01-31 * "Leverantör" "Faktura ‹img src=x onerror=alert(1)›"
       Kostnader:Socialnämnden:5731:4610:2200   100.00 SEK
         notering: "mindre än ‹10"
-      Tillgångar:Socialnämnden:1690
+      Tillgångar:Socialnämnden:1690           -100.00 SEK
 
 with a warning at the transaction's line ("Varning: texten innehöll < eller >…")
 and an error at the document's line (the document is left out).
@@ -175,6 +188,7 @@ def _values(values) -> bool:
 LOOKS = {TEXT: _text, ATTRIBUTE: _attribute, PATH: _text, META: _meta, POSTINGS: _postings, VALUES: _values,
          COST: _cost}
 assert {k for k in POSTING_FIELDS.values() if k in LOOKS} == {META, COST}, "_postings looks at meta and cost only"
+assert [f for f, k in COST_FIELDS.items() if k in LOOKS] == ["label"], "_cost looks at the label only"
 
 
 def _looks(fields: dict) -> tuple:
@@ -182,10 +196,13 @@ def _looks(fields: dict) -> tuple:
     fields to look at as (name, look)). Metadata, which every directive has, is looked at
     apart, first."""
     of = lambda kinds: tuple(name for name, kind in fields.items() if kind in kinds and name != "meta")  # noqa: E731
-    return of({TEXT, PATH}), of({ATTRIBUTE}), tuple((name, LOOKS[fields[name]]) for name in of({POSTINGS, VALUES}))
+    others = of(set(LOOKS) - {TEXT, PATH, ATTRIBUTE})
+    return of({TEXT, PATH}), of({ATTRIBUTE}), tuple((name, LOOKS[fields[name]]) for name in others)
 
 
 class _Quick(dict):
+    """The quick look's reading of each directive type, made at its first entry."""
+
     def __missing__(self, kind):
         self[kind] = _looks(KINDS[kind])
         return self[kind]

@@ -212,3 +212,19 @@ def test_a_clean_ledger_comes_back_as_it_came():
     entries, _, options = parser.parse_string('2026-01-01 event "Ort" "Malmö"\n2026-01-02 query "q" "SELECT 1 < 2"\n')
     out, warnings = texter.texter(entries, options)
     assert out is entries and warnings == []
+
+
+def test_the_manuals_example_is_what_the_plugin_does(write_ledger, tmp_path):
+    """texter's docstring shows a ledger before and after: loading the first gives the second."""
+    from beancount.parser import printer
+
+    doc = texter.__doc__
+    block = lambda head: textwrap.dedent(doc.split(head, 1)[1].split("\n\n", 2)[1])  # noqa: E731
+    before, after = block("Before (a line of an export):"), block("After (what Fava and every other plugin see):")
+    (tmp_path / "kvitto<1>.pdf").write_bytes(b"%PDF-1.4\n")
+    path, entries, errors, _ = write_ledger('plugin "plugins.texter"\n' + before)
+    shown = "".join(printer.format_entry(e) for e in entries if e.meta.get("filename") == str(path))
+    squeeze = lambda text: [" ".join(line.split()) for line in text.strip().splitlines()]  # noqa: E731
+    assert squeeze(shown) == squeeze(after)
+    assert [e.source["lineno"] for e in errors if e.message.startswith("Varning: texten")] == [line_of(path, "Leverantör")]
+    assert [e.source["lineno"] for e in errors if e.message.startswith("Dokumentets")] == [line_of(path, "document")]
