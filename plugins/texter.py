@@ -254,7 +254,7 @@ def _clean_cost(cost, found):
 
 def _clean_postings(postings, found):
     return [posting._replace(meta=_clean_meta(posting.meta, found), cost=_clean_cost(posting.cost, found))
-            for posting in postings]
+            if _meta(posting.meta) or _cost(posting.cost) else posting for posting in postings]
 
 
 def _clean_values(values, found):
@@ -272,7 +272,7 @@ CLEANERS = {
 
 class Cleaned(NamedTuple):
     entry: object  # the entry with its texts cleaned (the same object when nothing changed)
-    found: frozenset  # which of < > ' it held
+    found: frozenset  # which of < > ' it held (when cleaned)
     refused: str | None  # the field that cannot be cleaned (the entry is then left out)
 
 
@@ -286,7 +286,7 @@ def clean_entry(entry) -> Cleaned:
         if not LOOKS[kind](value):
             continue
         if kind == PATH:
-            return Cleaned(entry, frozenset(c for c in "<>" if c in value), name)
+            return Cleaned(entry, frozenset(), name)
         changes[name] = CLEANERS[kind](value, found)
     return Cleaned(entry._replace(**changes) if changes else entry, frozenset(found), None)
 
