@@ -85,6 +85,7 @@ PAGES = {
     "commodities": ("commodities/", "article"),
     "errors": ("errors/", "article"),
     "options": ("options/", "article"),
+    "statistics": ("statistics/", "article"),
 }
 
 
