@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
+from typing import Iterable
 
 import click
 
 from namndbok.fileio import os_reason
+from scripts.web_guard import guard, is_loopback, served_hosts
 
-LOOPBACK_NAMES = {"localhost"}
-
-
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+__all__ = ["is_loopback", "ledger_slug", "serve"]
 
 
 def ledger_slug(fava_ledger) -> str:
@@ -28,8 +20,11 @@ def ledger_slug(fava_ledger) -> str:
     return slugify(fava_ledger.options["title"]) or slugify(fava_ledger.beancount_file_path)
 
 
-def serve(ledger: Path, host: str, port: int, read_only: bool) -> None:
-    """Load the ledger, print where Fava answers, and serve until Ctrl+C."""
+def serve(ledger: Path, host: str, port: int, read_only: bool, extra_hosts: Iterable[str] = ()) -> None:
+    """Load the ledger, print where Fava answers, and serve until Ctrl+C.
+
+    Fava answers only to the addresses it listens on and `extra_hosts`
+    (`scripts.web_guard`)."""
     from cheroot.wsgi import Server
     from fava.application import create_app
 
@@ -54,7 +49,7 @@ def serve(ledger: Path, host: str, port: int, read_only: bool) -> None:
     url_host = host if ":" not in host else f"[{host}]"
     click.secho(f"Fava med {title}: http://{url_host}:{port}/{ledger_slug(fava_ledger)}/income_statement/", fg="green")
     click.echo("Avsluta med Ctrl+C.")
-    server = Server((host, port), app)
+    server = Server((host, port), guard(app, served_hosts(host, port, extra_hosts)))
     try:
         server.prepare()
     except OSError as err:

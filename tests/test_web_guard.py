@@ -1,0 +1,200 @@
+"""The web guard (scripts.web_guard) in front of a real, writable Fava, and its policy in real Chromium.
+
+A request with another Host (DNS rebinding) or a write from another site is
+refused with 403 and leaves the ledger as it was; a write from Fava's own page
+goes through. Every response carries the security headers, and Fava's own pages
+and ours work under the Content-Security-Policy with no violation reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import re
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from conftest import start_fava
+from scripts.web_guard import CONTENT_SECURITY_POLICY, served_hosts
+from test_fava_extension import TIMEOUT_MS, browser  # noqa: F401 - the Chromium fixture
+
+PROXY_NAME = "ekonomi.example"
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+}
+
+
+def test_served_hosts_are_the_listening_address_and_its_loopback_names():
+    assert served_hosts("127.0.0.1", 5000) == {"localhost:5000", "127.0.0.1:5000", "[::1]:5000"}
+    assert served_hosts("::1", 5000) == {"localhost:5000", "127.0.0.1:5000", "[::1]:5000"}
+    assert served_hosts("192.0.2.10", 5000) == {"192.0.2.10:5000"}
+    assert served_hosts("0.0.0.0", 5000) == {"0.0.0.0:5000", "localhost:5000", "127.0.0.1:5000", "[::1]:5000"}
+    assert served_hosts("192.0.2.10", 5000, ["Ekonomi.Example", "x.example:8443"]) == {
+        "192.0.2.10:5000", "ekonomi.example", "ekonomi.example:5000", "x.example:8443"}
+    # Port 80 is the Host header without a port.
+    assert "localhost" in served_hosts("127.0.0.1", 80)
+
+
+@pytest.fixture(scope="module")
+def writable_fava(tmp_path_factory):
+    """A writable Fava on a copy of the example, also answering to PROXY_NAME: (port, ledger path, its URL path)."""
+    import shutil
+
+    from conftest import EXAMPLE_DIR
+
+    copy = tmp_path_factory.mktemp("skriv") / "exempel"
+    shutil.copytree(EXAMPLE_DIR, copy, ignore=shutil.ignore_patterns("rapporter"))
+    main_file = copy / "socialnamnden.beancount"
+    proc, url, _ = start_fava(str(main_file), "--tillat-vard", PROXY_NAME)
+    parts = urlsplit(url)
+    base = quote(parts.path.rsplit("/income_statement/", 1)[0])
+    yield parts.port, main_file, base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _ask(port: int, method: str, path: str, headers: dict, body: dict | None = None):
+    """(status, headers, body text) of one request to Fava with exactly these headers (Host included)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        data = json.dumps(body).encode() if body is not None else None
+        conn.request(method, path, data, {**headers, **({"Content-Type": "application/json"} if data else {})})
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode("utf-8")
+    finally:
+        conn.close()
+
+
+def _source_change(port: int, base: str, main_file) -> dict:
+    """A put_source body that appends a comment to the main file (valid: its current sha256)."""
+    text = main_file.read_text(encoding="utf-8")
+    return {"file_path": str(main_file), "source": text + "\n; ändrad\n",
+            "sha256sum": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+
+
+@pytest.mark.slow
+def test_other_host_or_other_site_is_refused_and_the_ledger_is_unchanged(writable_fava):
+    port, main_file, base = writable_fava
+    before = main_file.read_bytes()
+    own = f"127.0.0.1:{port}"
+    refused = [
+        ("GET", f"{base}/income_statement/", {"Host": f"evil.example:{port}"}),
+        ("GET", f"{base}/api/source", {"Host": "evil.example"}),
+        ("PUT", f"{base}/api/source", {"Host": f"evil.example:{port}", "Origin": f"http://evil.example:{port}"}),
+        ("PUT", f"{base}/api/source", {"Host": own, "Origin": "http://evil.example"}),
+        ("PUT", f"{base}/api/source", {"Host": own, "Referer": "http://evil.example/sida"}),
+        ("PUT", f"{base}/api/source", {"Host": own, "Origin": "null"}),
+        ("PUT", f"{base}/api/add_entries", {"Host": own, "Origin": f"http://localhost:{port}"}),
+        ("DELETE", f"{base}/api/source_slice?entry_hash=x&sha256sum=y", {"Host": own, "Origin": "http://evil.example"}),
+    ]
+    for method, path, headers in refused:
+        body = _source_change(port, base, main_file) if path.endswith("/api/source") and method == "PUT" else (
+            {"entries": []} if method == "PUT" else None)
+        status, answer_headers, text = _ask(port, method, path, headers, body)
+        assert status == 403, (method, path, headers, status, text)
+        assert "Nämndbok svarar inte på adressen" in text or "kom från en annan webbplats" in text, text
+        assert answer_headers["x-frame-options"] == "DENY"
+        assert main_file.read_bytes() == before, (method, headers)
+
+
+@pytest.mark.slow
+def test_a_write_from_favas_own_page_goes_through(writable_fava):
+    port, main_file, base = writable_fava
+    for headers in ({"Host": f"127.0.0.1:{port}", "Origin": f"http://127.0.0.1:{port}"},
+                    {"Host": f"localhost:{port}", "Referer": f"http://localhost:{port}{base}/editor/"},
+                    {"Host": PROXY_NAME, "Origin": f"https://{PROXY_NAME}"},
+                    {"Host": f"127.0.0.1:{port}"}):  # no Origin nor Referer: not a browser's cross-site request
+        change = _source_change(port, base, main_file)
+        status, _, text = _ask(port, "PUT", f"{base}/api/source", headers, change)
+        assert status == 200, (headers, text)
+        assert main_file.read_text(encoding="utf-8") == change["source"]
+    status, _, _ = _ask(port, "GET", f"{base}/income_statement/", {"Host": PROXY_NAME})
+    assert status == 200
+
+
+@pytest.mark.slow
+def test_every_response_carries_the_security_headers(writable_fava):
+    port, main_file, base = writable_fava
+    own = {"Host": f"127.0.0.1:{port}"}
+    for path, status in ((f"{base}/income_statement/", 200), (f"{base}/extension/Namndbok/?sida=budget", 200),
+                         (f"{base}/api/changed", 200), ("/static/app.js", 200), (f"{base}/finns-inte/", 404)):
+        got, headers, _ = _ask(port, "GET", path, own)
+        assert got == status, path
+        for name, value in SECURITY_HEADERS.items():
+            assert headers.get(name) == value, (path, name)
+
+
+# ---------------------------------------------------------------------------
+# The policy in Chromium: Fava's pages and ours work, nothing is blocked.
+
+REPORT_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', e => {
+  (window.__violations = window.__violations || []).push(e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
+def _base(url: str) -> str:
+    return url.rsplit("/income_statement/", 1)[0]
+
+
+def _visit(browser, url: str, ready):  # noqa: F811 - browser is the imported fixture
+    """Open `url`, wait for `ready(page)`; (CSP header of the document, violations, console errors)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.add_init_script(REPORT_VIOLATIONS)
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        response = page.goto(url)
+        page.wait_for_load_state("networkidle")
+        ready(page)
+        page.wait_for_timeout(300)
+        return response.headers.get("content-security-policy"), page.evaluate("window.__violations || []"), errors
+    finally:
+        context.close()
+
+
+def _chart(page) -> None:
+    page.locator(".chart-wrapper svg g").first.wait_for(state="visible")
+
+
+def _editor(page) -> None:
+    page.locator(".cm-editor .cm-content").first.wait_for(state="visible")
+    # The tree-sitter parser (WebAssembly) highlights the source: a date token gets its own span.
+    page.wait_for_function("document.querySelectorAll('.cm-content span').length > 10")
+
+
+def _query(page) -> None:
+    page.locator(".cm-editor .cm-content").first.wait_for(state="visible")
+    page.locator("button[type=submit]").first.click()
+    page.locator("table td").first.wait_for(state="visible")
+
+
+PAGES = {
+    "income_statement": ("/income_statement/", _chart),
+    "journal": ("/journal/", lambda p: p.locator(".journal .transaction").first.wait_for(state="visible")),
+    "editor": ("/editor/", _editor),
+    "query": ("/query/?query_string=SELECT%20account%2C%20sum(position)%20GROUP%20BY%20account", _query),
+    "budget": ("/extension/Namndbok/?sida=budget", lambda p: p.locator(".diagram svelte-component svg").wait_for()),
+    "prognos": ("/extension/Namndbok/?sida=prognos", lambda p: p.locator(".diagram svelte-component svg").wait_for()),
+    "eget-kapital": ("/extension/Namndbok/?sida=eget-kapital", lambda p: p.locator("#eget-kapital").wait_for()),
+    "nyckeltal": ("/extension/Namndbok/?sida=nyckeltal", lambda p: p.locator(".diagram svelte-component svg").wait_for()),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_work_under_the_content_security_policy(browser, fava_url, name):  # noqa: F811
+    path, ready = PAGES[name]
+    policy, violations, errors = _visit(browser, _base(fava_url) + path, ready)
+    assert policy == CONTENT_SECURITY_POLICY
+    assert violations == []
+    assert errors == []
