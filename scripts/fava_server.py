@@ -37,7 +37,10 @@ def serve(ledger: Path, host: str, port: int, read_only: bool, extra_hosts: Iter
             err=True,
         )
     click.echo(f"Läser {ledger} …")
+    from namndbok_fava.time_filter import refuse_unreadable_time
+
     app = create_app([ledger], load=True, read_only=read_only)
+    refuse_unreadable_time(app)
     fava_ledger = app.config["LEDGERS"].ledgers[0]
     title = fava_ledger.options["title"]
     errors = len(fava_ledger.errors)
