@@ -198,3 +198,29 @@ def test_pages_work_under_the_content_security_policy(browser, fava_url, name): 
     assert policy == CONTENT_SECURITY_POLICY
     assert violations == []
     assert errors == []
+
+
+@pytest.mark.slow
+def test_saving_in_favas_editor_goes_through_the_guard(browser, writable_fava):  # noqa: F811
+    """Chromium sends Origin with the editor's PUT; it is Fava's own, so the save is written."""
+    port, main_file, base = writable_fava
+    before = main_file.read_text(encoding="utf-8")
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.add_init_script(REPORT_VIOLATIONS)
+        page.goto(f"http://127.0.0.1:{port}{base}/editor/")
+        page.wait_for_load_state("networkidle")
+        content = page.locator(".cm-editor .cm-content").first
+        content.click()
+        page.keyboard.press("Control+End")
+        page.keyboard.type("\n; sparad i webbläsaren\n")
+        with page.expect_response(lambda r: r.url.endswith("/api/source") and r.request.method == "PUT") as saved:
+            page.keyboard.press("Control+s")
+        assert saved.value.status == 200, saved.value.text()
+        assert "; sparad i webbläsaren" in main_file.read_text(encoding="utf-8")
+        assert main_file.read_text(encoding="utf-8").startswith(before.rstrip("\n")[:1000])
+        assert page.evaluate("window.__violations || []") == []
+    finally:
+        context.close()
