@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import re
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -70,7 +69,7 @@ def _ask(port: int, method: str, path: str, headers: dict, body: dict | None = N
         conn.close()
 
 
-def _source_change(port: int, base: str, main_file) -> dict:
+def _source_change(main_file) -> dict:
     """A put_source body that appends a comment to the main file (valid: its current sha256)."""
     text = main_file.read_text(encoding="utf-8")
     return {"file_path": str(main_file), "source": text + "\n; ändrad\n",
@@ -82,19 +81,18 @@ def test_other_host_or_other_site_is_refused_and_the_ledger_is_unchanged(writabl
     port, main_file, base = writable_fava
     before = main_file.read_bytes()
     own = f"127.0.0.1:{port}"
+    source, change = f"{base}/api/source", _source_change(main_file)
     refused = [
-        ("GET", f"{base}/income_statement/", {"Host": f"evil.example:{port}"}),
-        ("GET", f"{base}/api/source", {"Host": "evil.example"}),
-        ("PUT", f"{base}/api/source", {"Host": f"evil.example:{port}", "Origin": f"http://evil.example:{port}"}),
-        ("PUT", f"{base}/api/source", {"Host": own, "Origin": "http://evil.example"}),
-        ("PUT", f"{base}/api/source", {"Host": own, "Referer": "http://evil.example/sida"}),
-        ("PUT", f"{base}/api/source", {"Host": own, "Origin": "null"}),
-        ("PUT", f"{base}/api/add_entries", {"Host": own, "Origin": f"http://localhost:{port}"}),
-        ("DELETE", f"{base}/api/source_slice?entry_hash=x&sha256sum=y", {"Host": own, "Origin": "http://evil.example"}),
+        ("GET", f"{base}/income_statement/", {"Host": f"evil.example:{port}"}, None),
+        ("GET", source, {"Host": "evil.example"}, None),
+        ("PUT", source, {"Host": f"evil.example:{port}", "Origin": f"http://evil.example:{port}"}, change),
+        ("PUT", source, {"Host": own, "Origin": "http://evil.example"}, change),
+        ("PUT", source, {"Host": own, "Referer": "http://evil.example/sida"}, change),
+        ("PUT", source, {"Host": own, "Origin": "null"}, change),
+        ("PUT", f"{base}/api/add_entries", {"Host": own, "Origin": f"http://localhost:{port}"}, {"entries": []}),
+        ("DELETE", f"{base}/api/source_slice?entry_hash=x&sha256sum=y", {"Host": own, "Origin": "http://evil.example"}, None),
     ]
-    for method, path, headers in refused:
-        body = _source_change(port, base, main_file) if path.endswith("/api/source") and method == "PUT" else (
-            {"entries": []} if method == "PUT" else None)
+    for method, path, headers, body in refused:
         status, answer_headers, text = _ask(port, method, path, headers, body)
         assert status == 403, (method, path, headers, status, text)
         assert "Nämndbok svarar inte på adressen" in text or "kom från en annan webbplats" in text, text
@@ -109,7 +107,7 @@ def test_a_write_from_favas_own_page_goes_through(writable_fava):
                     {"Host": f"localhost:{port}", "Referer": f"http://localhost:{port}{base}/editor/"},
                     {"Host": PROXY_NAME, "Origin": f"https://{PROXY_NAME}"},
                     {"Host": f"127.0.0.1:{port}"}):  # no Origin nor Referer: not a browser's cross-site request
-        change = _source_change(port, base, main_file)
+        change = _source_change(main_file)
         status, _, text = _ask(port, "PUT", f"{base}/api/source", headers, change)
         assert status == 200, (headers, text)
         assert main_file.read_text(encoding="utf-8") == change["source"]
