@@ -19,7 +19,8 @@ scripts, style sheets, fonts and requests only from Fava itself;
 JavaScript eval); inline `<style>` elements (CodeMirror, in the editor and the
 query page, writes its styles into one, and so does our extension's template)
 but no `style` attributes; `data:` images for the editor's SVG backgrounds;
-frames from Fava itself for its document preview; no page may frame Fava.
+frames and objects from Fava itself for its document preview; no page may
+frame Fava, but a document file may be framed by Fava's own page.
 Without scripts from elsewhere and with images and fonts only from Fava, an
 injected `<style>` can neither run code nor send anything away.
 """
@@ -27,6 +28,7 @@ injected `<style>` can neither run code nor send anything away.
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -34,25 +36,40 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 DEFAULT_PORTS = (":80", ":443")
 
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'none'",
-    "script-src 'self' 'wasm-unsafe-eval'",
-    "style-src 'self'",
-    "style-src-elem 'self' 'unsafe-inline'",
-    "style-src-attr 'none'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "frame-src 'self'",
-    "form-action 'self'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-))
+# Fava's own document files (its preview shows a PDF in an <object>, an HTML file in a sandboxed <iframe>).
+DOCUMENT_PATH = re.compile(r"^/[^/]+/(document|statement)/$")
+
+
+def _policy(frame_ancestors: str) -> str:
+    return "; ".join((
+        "default-src 'none'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "style-src 'self'",
+        "style-src-elem 'self' 'unsafe-inline'",
+        "style-src-attr 'none'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-src 'self'",
+        "object-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        f"frame-ancestors {frame_ancestors}",
+    ))
+
+
+CONTENT_SECURITY_POLICY = _policy("'none'")
 SECURITY_HEADERS = (
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("X-Frame-Options", "DENY"),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "same-origin"),
+)
+# A document file may be shown inside Fava's own page, and only there.
+DOCUMENT_HEADERS = (
+    ("Content-Security-Policy", _policy("'self'")),
+    ("X-Frame-Options", "SAMEORIGIN"),
+    *SECURITY_HEADERS[2:],
 )
 _OURS = {name.lower() for name, _ in SECURITY_HEADERS}
 
@@ -128,12 +145,15 @@ def refusal(environ: dict, hosts: frozenset[str]) -> str | None:
 
 
 def guard(app: Callable, hosts: frozenset[str]) -> Callable:
-    """`app` behind the refusals above, every response with SECURITY_HEADERS."""
+    """`app` behind the refusals above, every response with SECURITY_HEADERS (a document file
+    with DOCUMENT_HEADERS)."""
 
     def guarded(environ, start_response):
+        ours = DOCUMENT_HEADERS if DOCUMENT_PATH.match(environ.get("PATH_INFO", "")) else SECURITY_HEADERS
+
         def start(status, headers, exc_info=None):
             kept = [(name, value) for name, value in headers if name.lower() not in _OURS]
-            return start_response(status, kept + list(SECURITY_HEADERS), exc_info)
+            return start_response(status, kept + list(ours), exc_info)
 
         reason = refusal(environ, hosts)
         if reason is None:

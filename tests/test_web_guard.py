@@ -49,12 +49,29 @@ def writable_fava(tmp_path_factory):
     copy = tmp_path_factory.mktemp("skriv") / "exempel"
     shutil.copytree(EXAMPLE_DIR, copy, ignore=shutil.ignore_patterns("rapporter"))
     main_file = copy / "socialnamnden.beancount"
+    _documents(copy, main_file)
     proc, url, _ = start_fava(str(main_file), "--tillat-vard", PROXY_NAME)
     parts = urlsplit(url)
     base = quote(parts.path.rsplit("/income_statement/", 1)[0])
     yield parts.port, main_file, base
     proc.terminate()
     proc.wait(timeout=10)
+
+
+DOCUMENTS = ("kvitto.pdf", "sida.html")
+
+
+def _documents(folder, main_file) -> None:
+    """A PDF and an HTML file beside the ledger, each a `document` of an account (Fava previews them)."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(2, 1))
+    figure.text(0.1, 0.5, "Kvitto")
+    figure.savefig(folder / DOCUMENTS[0], format="pdf")
+    (folder / DOCUMENTS[1]).write_text("<!doctype html><title>Sida</title><p>Ett kvitto</p>", encoding="utf-8")
+    with main_file.open("a", encoding="utf-8") as out:
+        for day, name in enumerate(DOCUMENTS, start=1):
+            out.write(f'\n2026-10-0{day} document Tillgångar:Socialnämnden:1690 "{folder / name}"\n')
 
 
 def _ask(port: int, method: str, path: str, headers: dict, body: dict | None = None):
@@ -220,5 +237,33 @@ def test_saving_in_favas_editor_goes_through_the_guard(browser, writable_fava): 
         assert "; sparad i webbläsaren" in main_file.read_text(encoding="utf-8")
         assert main_file.read_text(encoding="utf-8").startswith(before.rstrip("\n")[:1000])
         assert page.evaluate("window.__violations || []") == []
+    finally:
+        context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_favas_document_preview_works_under_the_policy(browser, writable_fava, name):  # noqa: F811
+    """Fava shows a PDF in an <object> and an HTML file in a sandboxed <iframe>: the policy lets its own
+    page (only) embed them."""
+    port, _, base = writable_fava
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.add_init_script(REPORT_VIOLATIONS)
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"http://127.0.0.1:{port}{base}/documents/")
+        page.wait_for_load_state("networkidle")
+        with page.expect_response(lambda r: "/document/?filename=" in r.url) as shown:
+            page.get_by_text(name, exact=True).first.click()
+        assert shown.value.status == 200
+        assert shown.value.headers["x-frame-options"] == "SAMEORIGIN"
+        assert "frame-ancestors 'self'" in shown.value.headers["content-security-policy"]
+        page.locator("object[data*='document/'], iframe[src*='document/']").first.wait_for(state="attached")
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.__violations || []") == []
+        assert errors == []
     finally:
         context.close()
