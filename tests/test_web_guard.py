@@ -198,6 +198,9 @@ PAGES = {
     "journal": ("/journal/", lambda p: p.locator(".journal .transaction").first.wait_for(state="visible")),
     "editor": ("/editor/", _editor),
     "query": ("/query/?query_string=SELECT%20account%2C%20sum(position)%20GROUP%20BY%20account", _query),
+    **{name: (f"/{name}/", lambda p: p.locator("article").first.wait_for(state="visible"))
+       for name in ("balance_sheet", "trial_balance", "statistics", "documents", "import", "options", "help", "errors")},
+    "account": ("/account/Kostnader:Socialnämnden:5731/", _chart),
     "budget": ("/extension/Namndbok/?sida=budget", lambda p: p.locator(".diagram svelte-component svg").wait_for()),
     "prognos": ("/extension/Namndbok/?sida=prognos", lambda p: p.locator(".diagram svelte-component svg").wait_for()),
     "eget-kapital": ("/extension/Namndbok/?sida=eget-kapital", lambda p: p.locator("#eget-kapital").wait_for()),
