@@ -89,16 +89,18 @@ class Namndbok(FavaExtensionBase):
     def report_date(self) -> datetime.date | None:
         """The end of Fava's time filter, else the last utfall date.
 
-        The filter is parsed as Fava parses it (its `TimeFilter`, same errors), but
-        not applied: Fava's filtered ledger (`g.filtered`) would clamp every entry to
-        the period, which our pages do not use and which costs more than the page.
+        The filter is parsed as Fava parses it (its `TimeFilter`; one it cannot read
+        raises `time_filter.UnreadableTime`), but not applied: Fava's filtered ledger
+        (`g.filtered`) would clamp every entry to the period, which our pages do not
+        use and which costs more than the page.
         """
-        from fava.core.filters import TimeFilter
         from flask import request
+
+        from namndbok_fava.time_filter import read_time
 
         value = request.args.get("time", "")
         if value:
-            return TimeFilter(self.ledger.options, self.ledger.fava_options, value).date_range.end_inclusive
+            return read_time(self.ledger, value).date_range.end_inclusive
         return self.cached("sista utfall", pages.last_utfall)
 
     def page(self) -> pages.Page:

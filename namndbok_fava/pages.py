@@ -10,6 +10,8 @@ for Fava's own chart component (`namndbok_fava.charts`), passed as JSON.
 from __future__ import annotations
 
 import datetime
+import os
+from pathlib import Path
 from typing import Any, Mapping, NamedTuple
 
 from namndbok.accounts import NETTO, result_account
@@ -95,21 +97,27 @@ def build(ext, args: Mapping[str, str]) -> Page:
     if not data.kontoplaner:
         return Page(sida, title, None, tabs, "Liggaren har ingen kontoplan (plugin \"plugins.kontoplan\"); "
                     "Nämndboks sidor behöver den.")
-    from fava.core.filters import FilterError
+    from namndbok_fava.time_filter import UnreadableTime
 
     try:
         date = ext.report_date()
-    except FilterError:
-        return Page(sida, title, None, tabs, f"Tidsfiltret ”{args.get('time', '')}” går inte att läsa. Skriv till exempel "
-                    "2026-10 (en månad), 2026-Q3 (ett kvartal) eller 2026 (ett år) i fältet Tid.")
+    except UnreadableTime as err:
+        return Page(sida, title, None, tabs, err.message)
     if date is None:
         return Page(sida, title, None, tabs, "Liggaren har inget utfall ännu.")
     maker = {"budget": _budget, "prognos": _prognos, "eget-kapital": _eget_kapital, "nyckeltal": _nyckeltal}[sida]
     try:
         content = maker(ext, data, date, args)
     except Exception as err:  # noqa: BLE001 - a page shows what is wrong rather than a stack trace
-        return Page(sida, title, date, tabs, f"Sidan kunde inte visas: {err}")
+        return Page(sida, title, date, tabs, f"Sidan kunde inte visas: {without_folder(str(err), ext.ledger_dir)}")
     return Page(sida, title, date, tabs, None, content)
+
+
+def without_folder(text: str, folder: Path) -> str:
+    """`text` with every path in the ledger's folder written relative to it: a page shows
+    no server paths (layouter/driftredovisning.toml:3, not /srv/…/layouter/…)."""
+    prefix = str(folder)
+    return text.replace(prefix + os.sep, "").replace(prefix, ".")
 
 
 def date_text(date: datetime.date) -> str:

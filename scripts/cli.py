@@ -79,11 +79,14 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port att lyssna på (1–65535).")
 @click.option("--skrivskyddad", is_flag=True, help="Stäng av all redigering i Fava.")
-def fava(ledger: Path | None, host: str, port: int, skrivskyddad: bool) -> None:
+@click.option("--tillat-vard", "extra_hosts", multiple=True, metavar="NAMN",
+              help="Ett namn till som Fava svarar på, t.ex. det en omvänd proxy skickar som Host "
+                   "(ekonomi.kommun.se eller ekonomi.kommun.se:8443). Kan anges flera gånger.")
+def fava(ledger: Path | None, host: str, port: int, skrivskyddad: bool, extra_hosts: tuple[str, ...]) -> None:
     """Visa liggaren i Fava (standard: exempelnämnden)."""
     from scripts.fava_server import serve
 
-    serve(_ledger_or_example(ledger), host, port, skrivskyddad)
+    serve(_ledger_or_example(ledger), host, port, skrivskyddad, extra_hosts)
 
 
 @main.command()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from pathlib import Path
+from typing import Iterable
 
 import click
 
@@ -12,17 +12,10 @@ from namndbok.fileio import os_reason
 from namndbok.loading import fault_count, faults, where
 from namndbok.unreadable import unreadable_load
 from namndbok.writer_lock import reading
+from namndbok_fava.time_filter import refuse_unreadable_time
+from scripts.web_guard import guard, is_loopback, served_hosts
 
-LOOPBACK_NAMES = {"localhost"}
-
-
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+__all__ = ["is_loopback", "ledger_slug", "serve"]
 
 
 def ledger_slug(fava_ledger) -> str:
@@ -50,8 +43,11 @@ def _fava_app(ledger: Path, read_only: bool):
         raise click.ClickException(f"{where(error)}: {error.message}") from None
 
 
-def serve(ledger: Path, host: str, port: int, read_only: bool) -> None:
-    """Load the ledger, print where Fava answers, and serve until Ctrl+C."""
+def serve(ledger: Path, host: str, port: int, read_only: bool, extra_hosts: Iterable[str] = ()) -> None:
+    """Bind the port, load the ledger, print where Fava answers, and serve until Ctrl+C.
+
+    Fava answers only to the addresses it listens on and `extra_hosts`
+    (`scripts.web_guard`)."""
     from cheroot.wsgi import Server
 
     if not is_loopback(host):
@@ -73,7 +69,9 @@ def serve(ledger: Path, host: str, port: int, read_only: bool) -> None:
         ) from None
     try:
         click.echo(f"Läser {ledger} …")
-        server.wsgi_app = app = _fava_app(ledger, read_only)
+        app = _fava_app(ledger, read_only)
+        refuse_unreadable_time(app)
+        server.wsgi_app = guard(app, served_hosts(host, port, extra_hosts))
     except BaseException:
         server.stop()
         raise

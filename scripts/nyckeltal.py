@@ -34,8 +34,10 @@ def to_csv(results) -> str:
 
 
 def to_markdown(results, title: str) -> str:
-    lines = [f"**{title}** (tkr)", "", "| " + " | ".join(HEADERS) + " |", "| --- | --- |" + " ---: |" * 4 + " --- |" + " ---: |" * 5]
-    lines += ["| " + " | ".join(r) + " |" for r in rows(results)]
+    from namndbok import markdown
+
+    right = [False, False, *[True] * 4, False, *[True] * 5]
+    lines = [f"**{markdown.text(title)}** (tkr)", "", *markdown.table(HEADERS, rows(results), right)]
     return "\n".join(lines) + "\n"
 
 

@@ -23,7 +23,9 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, NamedTuple
+from urllib.parse import quote
 
+from namndbok import markdown
 from namndbok.accounts import NETTO
 from namndbok.avvikelser import comments_for, deviations, format_deviation
 from namndbok.eget_kapital import roll_forward_table, table_years
@@ -123,7 +125,7 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
             outputs[folder / f"{stem}.xlsx"] = to_xlsx(report)
         outputs[folder / "avvikelser.md"] = "\n".join(
             [f"**Avvikelser mot budget helår per {date}** (minst 0,5 mnkr, förra uppföljningen inom parentes)", ""]
-            + [f"- {line}" for line in deviation_lines]) + "\n"
+            + [f"- {markdown.text(line)}" for line in deviation_lines]) + "\n"
         outputs[folder / "eget-kapital.md"] = _eget_kapital_text(ek.columns, ek_rows, date)
         nyckeltal = _nyckeltal(ledger, entries, data, date)
         if nyckeltal is not None:
@@ -168,16 +170,17 @@ def _nyckeltal(ledger: Path, entries, data, date):
 
 def _eget_kapital_text(columns, rows, date) -> str:
     lines = [f"**Eget kapital (ackumulerat resultat), mnkr, per {date}**", "",
-             "| | " + " | ".join(columns) + " |", "| --- |" + " ---: |" * len(columns)]
-    lines += [f"| {label} | " + " | ".join(values) + " |" for label, values in rows]
+             *markdown.table(["", *columns], [[label, *values] for label, values in rows], [False] + [True] * len(columns))]
     return "\n".join(lines) + "\n"
 
 
 def _index(title: str, date, titles, pdf: bool) -> str:
     month_end = calendar.monthrange(date.year, date.month)[1]
-    lines = [f"# {title} – uppföljning per {date.day if date.day != month_end else month_end} {month_name(date.month)} {date.year}", "",
+    lines = [f"# {markdown.text(title)} – uppföljning per {date.day if date.day != month_end else month_end} {month_name(date.month)} {date.year}", "",
              "Skapad av `namndbok period-close`; skapa om med samma kommando.", ""]
-    lines += [f"- {name}: [{stem}.md]({stem}.md), [{stem}.xlsx]({stem}.xlsx), [{stem}.csv]({stem}.csv)" for name, stem in titles]
+    for name, stem in titles:
+        shown, target = markdown.text(stem), quote(stem)
+        lines.append(f"- {markdown.text(name)}: [{shown}.md]({target}.md), [{shown}.xlsx]({target}.xlsx), [{shown}.csv]({target}.csv)")
     lines += ["- Avvikelser: [avvikelser.md](avvikelser.md)", "- Eget kapital: [eget-kapital.md](eget-kapital.md)",
               "- Nyckeltal (om nyckeltal.toml finns): [nyckeltal.md](nyckeltal.md), [nyckeltal.csv](nyckeltal.csv)",
               "- Allt med diagram: [rapport.html](rapport.html)" + (", [rapport.pdf](rapport.pdf)" if pdf else "")]

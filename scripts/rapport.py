@@ -22,12 +22,11 @@ FORMATS = ("terminal", "markdown", "csv", "xlsx")
 
 
 def to_markdown(report: Report) -> str:
-    rows = cells(report)
-    out = [f"**{report.layout.namn}**", "", "| " + " | ".join(report.headers) + " |",
-           "| " + " | ".join(["---"] + ["---:"] * (len(report.headers) - 1)) + " |"]
-    for row, printed in zip(report.rows, rows):
-        texts = [f"**{t}**" if row.bold and t else t for t in printed]
-        out.append("| " + " | ".join(texts) + " |")
+    from namndbok import markdown
+
+    rows = [[f"**{t}**" if row.bold and t else t for t in printed] for row, printed in zip(report.rows, cells(report))]
+    out = [f"**{markdown.text(report.layout.namn)}**", "",
+           *markdown.table(report.headers, rows, [False] + [True] * (len(report.headers) - 1))]
     return "\n".join(out) + "\n"
 
 

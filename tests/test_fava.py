@@ -74,3 +74,29 @@ def test_fava_listens_on_loopback_unless_told_and_warns_then(host, listens, warn
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("value", ["2026-13", "2026-00", "2026-02-30", "2026-W60", "xyz"])
+def test_a_time_fava_cannot_read_is_a_swedish_400_on_favas_own_pages_and_api(fava_url, value):
+    """Fava 1.30 answers 500 to a month, day or week that is no date on every API call that filters;
+    `namndbok fava` answers 400 with what to write, as JSON on the API and in Fava's layout on its pages."""
+    import urllib.error
+
+    from conftest import EXAMPLE_DIR
+
+    base = urllib.parse.quote(fava_url.rsplit("/income_statement/", 1)[0], safe=":/")
+    message = f"Tidsfiltret ”{value}” går inte att läsa. Skriv till exempel 2026-10"
+    for path in ("api/income_statement", "api/balance_sheet", "api/journal_page?page=1&order=desc",
+                 "api/query?query_string=SELECT%201", "api/statistics", "income_statement/",
+                 "download-journal/"):
+        separator = "&" if "?" in path else "?"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/{path}{separator}time={value}", timeout=60)
+        body = refused.value.read().decode("utf-8")
+        assert refused.value.code == 400, (path, body[:300])
+        assert message in (json.loads(body)["error"] if path.startswith("api/") else body), path
+    # Our report shows the message in its page.
+    with urllib.request.urlopen(f"{base}/extension/Namndbok/?sida=budget&time={value}&partial=true", timeout=60) as page:
+        body = page.read().decode("utf-8")
+    assert message in body and str(EXAMPLE_DIR.resolve()) not in body

@@ -311,6 +311,35 @@ def test_a_time_filter_that_cannot_be_read_is_said_in_swedish_on_every_page(fava
         assert "Tidsfiltret ”xyz” går inte att läsa. Skriv till exempel 2026-10" in body, body
 
 
+@pytest.mark.parametrize("value", ["2026-13", "2026-00", "2026-02-30", "2026-W60"])
+def test_a_time_that_names_no_date_is_said_in_swedish_on_every_page(fava_client, value):
+    """Fava reads these as a month, day or week and fails building the date: no 500, the same message as for text."""
+    client, slug = fava_client
+    for sida, _ in OUR_PAGES.values():
+        response = client.get(f"/{slug}/extension/Namndbok/?sida={sida}&time={value}&partial=true")
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200, (sida, value)
+        assert f"Tidsfiltret ”{value}” går inte att läsa. Skriv till exempel 2026-10" in body, body
+        assert str(EXAMPLE_DIR.resolve()) not in body
+
+
+@pytest.mark.parametrize("broken, shown", [
+    ("layouter/driftredovisning.toml", "layouter/driftredovisning.toml:1: Layouten är inte giltig TOML"),
+    ("nyckeltal.toml", "nyckeltal.toml:1: "),
+])
+def test_a_page_that_cannot_be_shown_names_the_file_inside_the_ledgers_folder(example_copy, broken, shown):
+    from fava.application import create_app
+    from fava.util import slugify
+
+    (example_copy.parent / broken).write_text("[[kolumner\n", encoding="utf-8")
+    app = create_app([example_copy], load=True)
+    slug = slugify(app.config["LEDGERS"].ledgers[0].options["title"])
+    sida = "nyckeltal" if broken == "nyckeltal.toml" else "budget"
+    body = app.test_client().get(f"/{slug}/extension/Namndbok/?sida={sida}&partial=true").get_data(as_text=True)
+    assert f"Sidan kunde inte visas: {shown}" in body, body
+    assert str(example_copy.parent) not in body
+
+
 def test_parameters_are_chosen_from_known_values(fava_client):
     """A layout, radgrupp or verksamhet not in the ledger's folders or kontoplan falls back to the default."""
     client, slug = fava_client

@@ -179,3 +179,41 @@ def test_the_pdf_printer_prefers_the_headless_shell(monkeypatch):
     assert scripts.html_report.chromium() == "/usr/bin/chromium-headless-shell"
     del found["chromium-headless-shell"]
     assert scripts.html_report.chromium() == "/usr/bin/chromium"
+
+
+def _replace(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _cells(line: str) -> list[str]:
+    """A Markdown table row's cells: split at every | that no backslash escapes."""
+    return re.split(r"(?<!\\)\|", line.strip())[1:-1]
+
+
+def test_period_close_markdown_shows_markup_from_the_ledger_as_text(example_copy):
+    """A kontoplan name, a comment, a layout row and a nyckeltal named like markup are escaped in every
+    Markdown file (<, >, & as entities; | in a table cell as \\|), so a viewer shows them and runs nothing."""
+    folder = example_copy.parent
+    _replace(folder / "kontoplan.toml", 'namn = "Insatser enligt LSS"', 'namn = "<script>alert(1)</script> | LSS"')
+    _replace(folder / "kommentarer" / "2026-10.toml", '"572" = "Lägre', '"572" = "<img src=x onerror=alert(2)> & lägre')
+    _replace(folder / "layouter" / "resultat-per-verksamhet.toml", 'namn = "Politisk verksamhet"',
+             'namn = "Politisk <i>verksamhet</i> | & mer"')
+    _replace(folder / "nyckeltal.toml", 'namn = "Kostnad per vårddygn på institution"', 'namn = "<b>Kostnad</b> | per dygn"')
+    code, out = run("period-close", "2026-10", example_copy, "--utan-pdf")
+    assert code == 0, out
+    written = folder / "rapporter" / "2026-10"
+    deviations = (written / "avvikelser.md").read_text(encoding="utf-8")
+    assert "- 550 &lt;script&gt;alert(1)&lt;/script&gt; | LSS -4,0 mnkr" in deviations
+    assert "&lt;img src=x onerror=alert(2)&gt; &amp; lägre kostnad" in deviations
+    table = (written / "resultat-per-verksamhet.md").read_text(encoding="utf-8").splitlines()
+    assert "| Politisk &lt;i&gt;verksamhet&lt;/i&gt; \\| &amp; mer | 5,6 |" in table[4]
+    nyckeltal = (written / "nyckeltal.md").read_text(encoding="utf-8").splitlines()
+    assert "| 5731 | &lt;b&gt;Kostnad&lt;/b&gt; \\| per dygn | 199 180 |" in nyckeltal[4]
+    for lines in (table, nyckeltal):
+        rows = [line for line in lines if line.startswith("|")]
+        assert {len(_cells(line)) for line in rows} == {len(_cells(rows[0]))}  # no cell split by a name
+    for md in written.glob("*.md"):
+        text = md.read_text(encoding="utf-8")
+        assert "<" not in text and ">" not in text, md.name
