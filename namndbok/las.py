@@ -6,12 +6,17 @@ for a tertial or the delår: 1 January to the month's end) writes a lock,
     2025-12-31 custom "las" "2025-01-01" "2025-12-31"
       fil: "2025/las.txt"
 
-and beside it the fingerprint of every entry the period held at the close
-(`beancount.core.compare.hash_entry` without metadata, so moving an entry to
-another file or line changes nothing), grouped under the file that held it with
-the file's SHA-256, one per line, sorted, so git shows what a new close adds:
+and beside it, in a lock file (`las.txt`, `las-<datum>.txt`), the fingerprint
+of every entry the period held at the close (`beancount.core.compare.hash_entry`
+without metadata, so moving an entry to another file or line changes nothing),
+grouped under the file that held it with the file's SHA-256, one per line,
+sorted, so git shows what a new close adds. The file is sealed and chained
+(format 3):
 
-    # Nämndbok lås 2: …
+    # Nämndbok lås 3 <SHA-256 of everything below this line>
+    # varje fil som höll perioden …
+    period 2025-01-01 2025-12-31
+    föregående <SHA-256 of the lock file before it> 2024/las.txt
     fil 9384f8dd… 2025/beslut.beancount
     8d37eb1fbe37bde98123e0c56be0a1b7
     …
@@ -19,15 +24,34 @@ the file's SHA-256, one per line, sorted, so git shows what a new close adds:
 From then on `plugins.las` refuses, at its file and line, any entry dated
 inside a locked period that is not among those fingerprints — a new entry, or
 an old one with a changed amount, account or text — and, at the lock's line,
-entries that are gone from it, unless a change carries an explicit, referenced
-correction marker:
+entries that are gone from it. Nothing inside a closed period makes a change
+allowed: a correction is a NEW entry dated in an open period that names the
+decision allowing it,
 
-    2025-12-20 * "Rättelse av felkontering"
+    2026-09-30 * "Rättelse av felkontering i juni"
       korrigering: "KS 2026-05-02 §50"
       …
 
-Entries the plugins make themselves (their file starts with "<") and the
-closing entries are not locked.
+and a `korrigering:` anywhere must hold a real reference (a letter and a
+digit, not "-" or a placeholder). Entries the plugins make themselves (their
+file starts with "<") and the closing entries are not locked.
+
+What a lock promises, and what it cannot. The plugin line, the las lines and
+the lock files are all text, so the locks are checked from what is on disk
+too (`namndbok.lock_anchor`, at every load of our commands and in the Fava
+extension): a lock file without its las line is a deleted lock, a las line
+with other dates a changed one, a ledger with lock files but without
+`plugins.las` (or with plugins off) is refused; a lock file whose seal does not
+match, or whose predecessor in the chain is gone or changed, is refused; and
+in git (`namndbok.lock_history`) a sealed lock file is only ever added: one
+changed or deleted on the current branch is refused. Lock files are never
+written again, only added. So no change to a closed period goes unseen by
+`kontrollera`, `period-close` or the Fava pages — unless someone with write
+access to everything rewrites the lock files consistently (seals and chain)
+and git history too, or, without git, removes the newest lock file together
+with its las line (`kontrollera` says what it cannot check without git). A
+lock file of an older format (no seal) still locks, with a warning; the next
+lock command seals them all (`scripts.period_lock.seal_old_locks`).
 """
 
 from __future__ import annotations
@@ -53,6 +77,10 @@ UNLOCKED_CUSTOM = {LOCK, "bokslut"}
 LOCKED_TYPES = (data.Transaction, data.Custom, data.Balance, data.Pad, data.Note, data.Document)
 
 
+class LockBreach(LedgerInputError):
+    """An error that says a lock does not hold (the Fava pages refuse to show numbers then)."""
+
+
 class Lock(NamedTuple):
     start: datetime.date
     end: datetime.date
@@ -71,16 +99,23 @@ def fingerprint(entry) -> str:
     return compare.hash_entry(entry, exclude_meta=True)
 
 
-FORMAT_2 = "# Nämndbok lås 2"  # how a lock file of the second format begins
-HEADER = f"{FORMAT_2}: varje fil som höll perioden (fil sha256 sökväg) och dess posters fingeravtryck"
+FORMAT_2 = "# Nämndbok lås 2"  # how a lock file of the second format begins (no seal: read, with a warning)
+FORMAT_3 = "# Nämndbok lås 3"  # the third: `FORMAT_3 <sha256 of the rest of the file>`
+HEADER = "# varje fil som höll perioden (fil sha256 sökväg) och dess posters fingeravtryck. Ändras aldrig: ett nytt lås är en ny fil."
+PERIOD_LINE = "period"
+PREVIOUS_LINE = "föregående"
+NONE = "-"
 
 
-def fingerprint_text(entries, start: datetime.date, end: datetime.date, base: Path) -> str:
-    """The lock's fingerprint file: a header, then each file that held the period with
-    the SHA-256 of its content (`fil <sha256> <path from the main file>`) followed by
-    the fingerprints of its entries in the period, one per line, sorted (an entry
-    that occurs twice is there twice), so git shows what a new close adds. Entries
-    from files outside the ledger's folder come first, before any file line.
+def fingerprint_text(entries, start: datetime.date, end: datetime.date, base: Path,
+                     previous: tuple[str, str] | None = None) -> str:
+    """The lock's fingerprint file (format 3): a seal line with the SHA-256 of the
+    rest of the file, the period, the previous lock file in the chain (its SHA-256
+    and path from the main file, `- -` for the first), then each file that held the
+    period with the SHA-256 of its content (`fil <sha256> <path from the main file>`)
+    followed by the fingerprints of its entries in the period, one per line, sorted
+    (an entry that occurs twice is there twice), so git shows what a new close adds.
+    Entries from files outside the ledger's folder come first, before any file line.
 
     The file lines are a shortcut for `check_locks` (an entry read from a file whose
     content is unchanged since the close is known without its fingerprint), and the
@@ -95,11 +130,81 @@ def fingerprint_text(entries, start: datetime.date, end: datetime.date, base: Pa
             if relative is not None and relative not in hashes:
                 hashes[relative] = _current_hash(name)
             by_file.setdefault(relative, []).append(fingerprint(entry))
-    lines = [HEADER, *sorted(by_file.get(None, []))]
+    sha, path = previous or (NONE, NONE)
+    lines = [HEADER, f"{PERIOD_LINE} {start} {end}", f"{PREVIOUS_LINE} {sha} {path}", *sorted(by_file.get(None, []))]
     for relative in sorted(r for r in by_file if r is not None):
         lines.append(f"{FILE_LINE} {hashes[relative]} {relative}")
         lines += sorted(by_file[relative])
-    return "".join(f"{line}\n" for line in lines)
+    return sealed("".join(f"{line}\n" for line in lines))
+
+
+def sealed(body: str) -> str:
+    """`body` under its seal line: the SHA-256 of the body, checked at every load."""
+    return f"{FORMAT_3} {hashlib.sha256(body.encode('utf-8')).hexdigest()}\n{body}"
+
+
+class Seal(NamedTuple):
+    """What a lock file says about itself. `version` 1 or 2: an old lock file,
+    without a seal (`intact` is then True: nothing to check)."""
+
+    version: int
+    intact: bool  # the seal matches the rest of the file
+    period: tuple[str, str] | None  # (start, end) as written
+    previous: tuple[str, str] | None  # (sha256, path from the main file); None for the first lock
+
+
+def read_seal(text: str) -> Seal:
+    first, _, body = text.partition("\n")
+    if not first.startswith(FORMAT_3 + " "):
+        return Seal(2 if first.startswith(FORMAT_2) else 1, True, None, None)
+    intact = first[len(FORMAT_3) + 1:].strip() == hashlib.sha256(body.encode("utf-8")).hexdigest()
+    period = previous = None
+    for line in body.splitlines()[:4]:
+        parts = line.split(maxsplit=2)
+        if len(parts) == 3 and parts[0] == PERIOD_LINE:
+            period = (parts[1], parts[2])
+        elif len(parts) == 3 and parts[0] == PREVIOUS_LINE and parts[1] != NONE:
+            previous = (parts[1], parts[2])
+    return Seal(3, intact and period is not None, period, previous)
+
+
+LOCK_NAME = re.compile(r"las(-[^/\\]*)?\.txt")
+
+
+def is_lock_file_name(name: str) -> bool:
+    return LOCK_NAME.fullmatch(name) is not None
+
+
+def lock_files_on_disk(base: Path) -> list[Path]:
+    """Every lock file (`las.txt`, `las-*.txt`) in the main file's folder and below it."""
+    found = []
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(folder) / name for name in sorted(files) if is_lock_file_name(name)]
+    return found
+
+
+def chain_head(base: Path, exclude: Path) -> tuple[str, str] | None:
+    """The lock file a new lock names as its previous one: the last of the chain of
+    sealed lock files (the one no other names), its (SHA-256, path from the main file);
+    None when there is none (the first lock). `exclude`: the lock file being written."""
+    sealed_files = {}
+    for path in lock_files_on_disk(base):
+        if path.resolve() == exclude.resolve():
+            continue
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue  # the load says so (namndbok.lock_anchor); the close refuses a ledger with errors
+        seal = read_seal(raw.decode("utf-8", errors="replace"))
+        if seal.version == 3:
+            sealed_files[path.relative_to(base).as_posix()] = (hashlib.sha256(raw).hexdigest(), seal)
+    named = {seal.previous[1] for _, seal in sealed_files.values() if seal.previous}
+    heads = [relative for relative in sealed_files if relative not in named] or list(sealed_files)
+    if not heads:
+        return None
+    last = max(heads, key=lambda relative: (sealed_files[relative][1].period or ("", ""))[::-1] + (relative,))
+    return sealed_files[last][0], last
 
 
 FILE_LINE = "fil"
@@ -131,19 +236,18 @@ def _file_hash(name: str) -> str | None:
         return None
 
 
-def lock_file_text(original: str | None, entries, start: datetime.date, end: datetime.date, base: Path) -> str:
+def lock_file_text(original: str | None, entries, start: datetime.date, end: datetime.date, base: Path,
+                   previous: tuple[str, str] | None = None) -> str:
     """What a close writes to its lock file, given the file's text before the
-    command (`original`, None when new): that text when it already holds the same
-    fingerprints, file by file (only a file's hash may have gone stale, which costs
-    `check_locks` a fingerprint per entry of that file, nothing else), so that
-    re-running a close changes nothing; otherwise the new text (also for a lock
-    file of the first format, which had no fingerprints per file)."""
-    text = fingerprint_text(entries, start, end, base)
-    if original is not None:
-        old = LockFile(original)
-        if old.by_file is not None and old.by_file == LockFile(text).by_file:
-            return original
-    return text
+    command (`original`, None when new): a sealed lock file (format 3) is never
+    written again — only added — so it is returned as it is (only a file's hash may
+    have gone stale, which costs `check_locks` a fingerprint per entry of that file;
+    any other difference is a broken lock, which the load refuses before a close).
+    A lock file of an older format is rewritten sealed, chained to `previous`
+    (the migration)."""
+    if original is not None and read_seal(original).version == 3:
+        return original
+    return fingerprint_text(entries, start, end, base, previous)
 
 
 class LockFile:
@@ -165,7 +269,7 @@ class LockFile:
                 self.files[parts[2]] = parts[1]
                 first = match.start() if first is None else first
         lines = text[:first].splitlines() if first is not None else text.splitlines()
-        grouped = bool(lines) and lines[0].startswith(FORMAT_2)
+        grouped = bool(lines) and lines[0].startswith((FORMAT_2, FORMAT_3))
         # fingerprints before the first file line: entries from outside the ledger's folder
         self.loose = any(len(line.split()) == 1 for line in (lines[1:] if grouped else lines))
 
@@ -192,7 +296,7 @@ def read_lock_file(path: Path) -> LockFile:
 def _parse_fingerprints(text: str) -> tuple[set[str], dict[str | None, Counter] | None]:
     prints: set[str] = set()
     lines = text.splitlines()
-    grouped = bool(lines) and lines[0].startswith(FORMAT_2)
+    grouped = bool(lines) and lines[0].startswith((FORMAT_2, FORMAT_3))
     by_file: dict[str | None, Counter] = {None: Counter()}
     current: str | None = None
     for line in lines[1:] if grouped else lines:
@@ -243,7 +347,7 @@ def parse_locks(entries, base: Path) -> tuple[list[Lock], list]:
             errors.append(LedgerInputError(entry.meta, 'Ett lås skrivs: DATUM custom "las" "FRÅN" "TILL" med fil: (fingeravtrycken). Skapa det med `namndbok bokslut` eller `namndbok period-close ÅÅÅÅ-MM --las`.', entry))
             continue
         if not path.exists():
-            errors.append(LedgerInputError(entry.meta, f"Låsets fil {path} saknas; den skrivs av `namndbok bokslut` eller `namndbok period-close --las`. Utan den kan perioden inte skyddas.", entry))
+            errors.append(LockBreach(entry.meta, f"Låsets fil {path} saknas; den skrivs av `namndbok bokslut` eller `namndbok period-close --las`. Utan den kan perioden inte skyddas.", entry))
             continue
         try:
             with open(path, "rb"):  # read by check_locks: one error here, not a plugin's traceback
@@ -314,27 +418,23 @@ def check_locks(entries, locks: list[Lock]) -> list:
         if closed is None:
             closed = closed_under[name] = frozenset(
                 index for index, (lock, _) in enumerate(known) if isinstance(name, str) and as_closed(index, lock, name))
-        if MARKER not in meta and closed.issuperset(covering):
+        if closed.issuperset(covering):
             continue  # the common case: its file is as it was at the close of every lock that covers it
         if not is_locked_kind(entry):
             continue
         open_locks = [index for index in covering if index not in closed]
-        mark = fingerprint(entry) if open_locks else None
+        mark = fingerprint(entry)
         for index in open_locks:
             held[index].setdefault(_relative(name, known[index][0].base), Counter())[mark] += 1
-        if MARKER in meta:
-            reference = meta[MARKER]
-            if not isinstance(reference, str) or not reference.strip():
-                errors.append(LedgerInputError(meta, (
-                    f'{MARKER}: ska ange beslutet eller ärendet som rättelsen bygger på, som text, '
-                    't.ex. korrigering: "KS 2026-05-02 §50".'), entry))
-            continue
+        # A correction marker changes nothing here: a locked entry is as at the close, or refused.
         lock = next((known[index][0] for index in open_locks if mark not in known[index][1].prints), None)
         if lock is not None:
-            errors.append(LedgerInputError(meta, (
+            marked = (f" En {MARKER}: på posten gör inte ändringen tillåten." if MARKER in meta else "")
+            errors.append(LockBreach(meta, (
                 f"Perioden {lock.start} – {lock.end} är stängd ({lock.meta.get('filename')}:{lock.meta.get('lineno')}), "
-                "och den här posten fanns inte där vid stängningen (eller har ändrats sedan). Ta bort ändringen, "
-                'eller gör en rättelse med korrigering: "beslutsreferens" på posten.'), entry))
+                "och den här posten fanns inte där vid stängningen (eller har ändrats sedan). Ta bort ändringen; "
+                f"en rättelse görs som en ny post daterad efter {lock.end} (i en öppen period) med "
+                f'{MARKER}: "beslutsreferens", t.ex. {MARKER}: "KS 2026-05-02 §50".' + marked), entry))
     for index, (lock, lock_file) in enumerate(known):
         errors += _gone(lock, lock_file, held[index], lambda relative, i=index, base=lock.base: file_closed(i, relative, str(base / relative)))
     return errors
@@ -363,8 +463,33 @@ def _gone(lock: Lock, lock_file: LockFile, now: dict[str | None, Counter], close
         return []
     where = ", ".join(relative or "filer utanför liggarens mapp" for relative in gone_in)
     one = gone == 1
-    return [LedgerInputError(lock.meta, (
+    return [LockBreach(lock.meta, (
         f"Perioden {lock.start} – {lock.end} är stängd, men {gone} {'post' if one else 'poster'} som fanns där vid "
         f"stängningen saknas nu ({where}). Lägg tillbaka {'den' if one else 'dem'}; "
-        f'en rättelse görs som en ny post med korrigering: "beslutsreferens", inte genom att ta bort {"den gamla" if one else "de gamla"}.'),
+        f'en rättelse görs som en ny post i en öppen period med korrigering: "beslutsreferens", inte genom att ta bort {"den gamla" if one else "de gamla"}.'),
         None)]
+
+
+PLACEHOLDERS = {"todo", "xxx", "saknas", "ingen", "okänd", "beslut", "beslutsreferens", "referens", "ärende"}
+
+
+def is_reference(value) -> bool:
+    """A decision's reference: text with a letter and a digit that is not a placeholder
+    ("KS 2026-05-02 §50"; not "", "-", "?", "TODO")."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return (any(c.isalpha() for c in text) and any(c.isdigit() for c in text)
+            and text.lower().strip(" .:-") not in PLACEHOLDERS)
+
+
+def check_corrections(entries) -> list:
+    """Errors for a correction marker without a real reference to the decision."""
+    errors = []
+    for entry in entries:
+        meta = entry.meta
+        if meta and MARKER in meta and not is_reference(meta[MARKER]):
+            errors.append(LedgerInputError(meta, (
+                f'{MARKER}: ska ange beslutet eller ärendet som rättelsen bygger på, som text med '
+                f'organ, datum och paragraf, t.ex. {MARKER}: "KS 2026-05-02 §50" (inte tomt, "-" eller en platshållare).'), entry))
+    return errors

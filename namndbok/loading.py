@@ -78,7 +78,7 @@ def _load(ledger: Path, fresh: bool, keep: bool):
     if use_cache:
         kept = load_cache.read(ledger)
         if kept is not None:
-            return kept
+            return _anchored(ledger, kept)
     started = time.time()
     # The collector paused for the load: what Beancount and our plugins build is
     # acyclic and lives as long as the command, and the collector's full passes over
@@ -88,10 +88,18 @@ def _load(ledger: Path, fresh: bool, keep: bool):
             result = loader.load_file(str(ledger))
     except OSError as err:  # an included file that is a folder, or that may not be read
         return unreadable_load(ledger, err)
-    result = (result[0], shown_errors(result[1]), result[2])
     if use_cache and keep:
         load_cache.write(ledger, result, started, time.time())
-    return result
+    return _anchored(ledger, result)
+
+
+def _anchored(ledger: Path, loaded):
+    """`loaded` with the errors of its broken locks, checked from outside the ledger's text
+    (`namndbok.lock_anchor`), as they are shown (`shown_errors`)."""
+    from namndbok.lock_anchor import with_lock_anchors
+
+    entries, errors, options = with_lock_anchors(ledger, loaded)
+    return entries, shown_errors(errors), options
 
 
 def shown_errors(errors: list) -> list:

@@ -52,6 +52,7 @@ class Namndbok(FavaExtensionBase):
         self._data = None
         self._data_key = None
         self._cache = {}
+        self._check_locks()
         try:
             give_fava_budgets(self.ledger, self.data)  # Fava's own budget columns
         except Exception as err:  # noqa: BLE001 - a fault of ours must not keep Fava from showing the ledger
@@ -61,6 +62,25 @@ class Namndbok(FavaExtensionBase):
                 f"Nämndbok kunde inte ge Fava budgeten ({type(err).__name__}: {err}), så Favas budgetkolumner "
                 "saknas. Kör `namndbok kontrollera` på liggaren; visar den inget fel är felet Nämndboks: skicka "
                 "det här meddelandet till den som förvaltar Nämndbok hos er."), None))
+
+    def _check_locks(self) -> None:
+        """The locks checked from outside the ledger's text (`namndbok.lock_anchor`), shown among Fava's errors."""
+        from namndbok.lock_anchor import lock_anchor_errors
+
+        self.ledger.extensions.errors.extend(
+            lock_anchor_errors(Path(self.ledger.beancount_file_path), self.ledger.all_entries, self.ledger.options))
+
+    def broken_locks(self) -> list:
+        """The errors that say a lock on a closed period does not hold (the pages then show no numbers).
+
+        The lock files and git are checked again at each page (a few ms): Fava reloads
+        when a ledger file changes, but it does not watch the lock files or git."""
+        from namndbok.las import LockBreach
+        from namndbok.lock_anchor import lock_anchor_errors
+        from namndbok.loading import faults
+
+        now = lock_anchor_errors(Path(self.ledger.beancount_file_path), self.ledger.all_entries, self.ledger.options)
+        return faults([e for e in (*self.ledger.load_errors, *now) if isinstance(e, LockBreach)])
 
     @property
     def data(self):

@@ -58,6 +58,7 @@ class Page(NamedTuple):
     tabs: list[tuple[str, str, bool]]  # label, url, active
     message: str | None = None
     content: dict[str, Any] = {}
+    alarm: bool = False  # the message says a lock is broken
 
 
 def last_utfall(data) -> datetime.date | None:
@@ -93,6 +94,9 @@ def build(ext, args: Mapping[str, str]) -> Page:
         sida = "budget"
     tabs = [(label, link(sida=key), key == sida) for key, label in SIDOR]
     title = dict(SIDOR)[sida]
+    broken = ext.broken_locks()
+    if broken:
+        return Page(sida, title, None, tabs, broken_locks_message(broken), alarm=True)
     data = ext.data
     if not data.kontoplaner:
         return Page(sida, title, None, tabs, "Liggaren har ingen kontoplan (plugin \"plugins.kontoplan\"); "
@@ -118,6 +122,15 @@ def without_folder(text: str, folder: Path) -> str:
     no server paths (layouter/driftredovisning.toml:3, not /srv/…/layouter/…)."""
     prefix = str(folder)
     return text.replace(prefix + os.sep, "").replace(prefix, ".")
+
+
+def broken_locks_message(broken: list) -> str:
+    """Why the pages show no numbers while a lock does not hold (Swedish)."""
+    from namndbok.loading import where
+
+    more = f" ({len(broken) - 1} fel till om låsen)" if len(broken) > 1 else ""
+    return (f"Nämndbok visar inga siffror: ett lås på en stängd period håller inte. {where(broken[0])}: "
+            f"{broken[0].message.rstrip('.')}{more}. Rätta det först; `namndbok kontrollera` listar alla fel.")
 
 
 def date_text(date: datetime.date) -> str:

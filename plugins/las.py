@@ -2,7 +2,9 @@
 
     plugin "plugins.las"
 
-Put it after plugins.texter and before the plugins that add entries.
+Put it after plugins.texter and before the plugins that add entries. Our commands
+and the Fava extension refuse a ledger with lock files but without this line
+(`namndbok.lock_anchor`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from namndbok.collector import paused_plugin
-from namndbok.las import check_locks, parse_locks
+from namndbok.las import check_corrections, check_locks, parse_locks
 
 __plugins__ = ("las",)
 
@@ -18,4 +20,4 @@ __plugins__ = ("las",)
 @paused_plugin
 def las(entries, options_map, config=None):
     locks, errors = parse_locks(entries, Path(options_map.get("filename") or ".").parent)
-    return entries, errors + check_locks(entries, locks)
+    return entries, errors + check_locks(entries, locks) + check_corrections(entries)

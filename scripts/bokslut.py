@@ -7,7 +7,8 @@ What it writes, into `<år>/bokslut.beancount` beside the main file:
   if those numbers change (the year is closed);
 - the lock: `custom "las"` over the year and `<år>/las.txt` with the fingerprint
   of every entry the year holds (`namndbok.las`); plugins.las then refuses a
-  new or changed entry in the year without a `korrigering:` reference;
+  new or changed entry in the year (a correction is a new entry in an open
+  year with a `korrigering:` reference);
 - the opening entries: a Beancount `balance` assertion on 1 January of the next
   year (checked at the start of that day, so: the closing balance) for every
   balance-sheet account of the nämnd, so the next year starts from balances
@@ -69,7 +70,7 @@ def close_year(ledger: Path, year: int) -> CloseResult:
     text += "\n".join([
         "",
         f"; Låset: posterna i {year} som de var vid bokslutet (fingeravtryck i las.txt). plugins.las",
-        "; vägrar en ny eller ändrad post i året utan korrigering: \"beslutsreferens\".",
+        "; vägrar en ny eller ändrad post i året; en rättelse är en ny post i ett öppet år med korrigering: \"beslutsreferens\".",
         *lock_lines(start, end, f"{year}/las.txt"),
     ]) + "\n"
     try:

@@ -107,9 +107,22 @@ def kontrollera(ledger: Path | None) -> None:
         error = error._replace(message=explain_error(error.message, roots))
         click.echo(printer.format_error(error).rstrip(), err=True)
     summary = f"{ledger}: {len(entries)} poster, {fault_count(errors)}"
+    note = _lock_history_note(ledger)
+    if note:
+        click.echo(note, err=True)
     if faults(errors):
         raise click.ClickException(summary + ".")
     click.echo(summary + ".")
+
+
+def _lock_history_note(ledger: Path) -> str | None:
+    """What could not be checked about the ledger's locks (no git history), when it has any."""
+    from namndbok.las import lock_files_on_disk
+    from namndbok.lock_history import lock_history
+
+    if not lock_files_on_disk(ledger.absolute().parent):
+        return None
+    return lock_history(ledger).note
 
 
 @main.command()
@@ -501,7 +514,7 @@ def avvikelser(ledger, date, dimension, troskel) -> None:
 @click.argument("date", metavar="ÅÅÅÅ-MM", type=PERIOD)
 @ledger_argument
 @click.option("--las", "lock", is_flag=True, help="Lås perioden (1 januari t.o.m. periodens sista dag, t.ex. delår 2026-08): "
-              "nya eller ändrade poster i den vägras sedan utan korrigering: \"beslutsreferens\".")
+              "nya eller ändrade poster i den vägras sedan; en rättelse är en ny post i en öppen period med korrigering: \"beslutsreferens\".")
 @click.option("--utan-pdf", "no_pdf", is_flag=True, help="Skriv inte rapport.pdf (PDF:en kräver Chromium).")
 def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool) -> None:
     """Kontrollera perioden och skriv hela rapportpaketet till rapporter/ÅÅÅÅ-MM/; med --las låses perioden."""

@@ -9,9 +9,10 @@ Writes, beside the main file:
   ledger show both closes);
 - `plugin "plugins.las"` and `include "*/las.beancount"` in the main file.
 
-The caller has checked the period (the ledger loads clean), so the only entries
-in a locked period that differ from an earlier lock are referenced corrections;
-locking the same period again seals them too, and changes nothing otherwise.
+The caller has checked the period (the ledger loads clean), so a locked period
+holds what its lock file says: locking the same period again changes nothing (a
+sealed lock file is never written again; one of an older format is rewritten
+sealed, with the same fingerprints: the migration).
 Writes are journaled (`namndbok.journal`): a failed check or a kill -9 leaves
 the files as they were.
 """
@@ -28,8 +29,9 @@ from beancount.parser import parser
 from namndbok.accounts import Roots
 from namndbok.fileio import atomic_write_text, write_refusal
 from namndbok.journal import journal_for
+from namndbok.las import (LOCK, chain_head, fingerprint_text, lock_file_text, lock_lines, parse_locks, read_seal,
+                          with_lock_lines)
 from namndbok.writer_lock import journaled
-from namndbok.las import LOCK, lock_file_text, lock_lines, with_lock_lines
 from namndbok.ledgerfile import canonical, root_option_lines
 from namndbok.loading import faults, load, where
 
@@ -78,8 +80,10 @@ def write_lock(ledger: Path, command: str, prints: Path, files: dict[Path, str],
 def _write_lock(ledger: Path, command: str, prints: Path, files: dict[Path, str], include: str,
                 entries, start: datetime.date, end: datetime.date):
     with journaled(ledger, command) as originals:
+        changed = seal_old_locks(originals, entries, ledger.parent, prints)
+        previous = chain_head(ledger.parent, prints)  # the lock file this one follows in the chain
         original_lock = originals.keep(prints)
-        changed = originals.write(prints, lock_file_text(original_lock, entries, start, end, ledger.parent))
+        changed = originals.write(prints, lock_file_text(original_lock, entries, start, end, ledger.parent, previous)) or changed
         for path, text in files.items():
             changed = originals.write(path, text) or changed
         changed = originals.write(ledger, with_lock_lines(ledger.read_text(encoding="utf-8"), include)) or changed
@@ -89,8 +93,23 @@ def _write_lock(ledger: Path, command: str, prints: Path, files: dict[Path, str]
         wrong = faults(loaded[1])
         if wrong:  # the journal puts everything back as it was
             raise LockError(f"låsningen gav liggaren fel ({where(wrong[0])}: {wrong[0].message}); inget ändrades.")
-        originals.write(prints, lock_file_text(original_lock, loaded[0], start, end, ledger.parent))
+        originals.write(prints, lock_file_text(original_lock, loaded[0], start, end, ledger.parent, previous))
     return True, loaded
+
+
+def seal_old_locks(originals, entries, base: Path, exclude: Path) -> bool:
+    """Rewrite every other lock file of an older format sealed and chained, in period
+    order, with the fingerprints of the ledger as loaded (clean: what those locks
+    hold) — the migration, done for all lock files at once so that a ledger never
+    mixes sealed and unsealed ones (`namndbok.lock_anchor` refuses a mix)."""
+    changed = False
+    locks, _ = parse_locks(entries, base)
+    for lock in sorted(locks, key=lambda lock: (lock.end, lock.start, str(lock.path))):
+        if lock.path.resolve() == exclude.resolve() or read_seal(lock.path.read_text(encoding="utf-8", errors="replace")).version == 3:
+            continue
+        text = fingerprint_text(entries, lock.start, lock.end, base, chain_head(base, lock.path))
+        changed = originals.write(lock.path, text) or changed
+    return changed
 
 
 def existing_locks(locks_file: Path) -> set[tuple[datetime.date, datetime.date]]:
@@ -118,9 +137,14 @@ def render(periods, roots: Roots, year: int) -> str:
 
 
 def drop_period_locks(ledger: Path) -> None:
-    """Take the tertial and delår locks out of a copy's main file (its include line).
+    """Take the tertial and delår locks out of a copy: the include line and their files.
 
     For benchmarks and tests that import generated rows into months that the
-    copied ledger has locked; never for the committee's own ledger."""
+    copied ledger has locked; never for the committee's own ledger (a lock file
+    without its line is a deleted lock, which every load refuses)."""
     text = ledger.read_text(encoding="utf-8")
+    for path in ledger.parent.glob("*/las-*.txt"):
+        path.unlink()
+    for path in ledger.parent.glob("*/las.beancount"):
+        path.unlink()
     atomic_write_text(ledger, text.replace(f"{INCLUDE}\n", ""))

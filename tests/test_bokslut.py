@@ -135,7 +135,7 @@ def test_the_example_committees_closed_years_are_current(tmp_path):
         assert (copy / "2026" / f"las-{period}-{30 if period == '2026-04' else 31}.txt").read_bytes() == before
 
 
-def test_a_closed_year_refuses_new_entries_unless_they_are_referenced_corrections(ledger):
+def test_a_closed_year_refuses_new_entries_and_corrections_go_in_an_open_year(ledger):
     assert run("bokslut", "2024", str(ledger))[0] == 0
     assert 'plugin "plugins.las"' in ledger.read_text(encoding="utf-8")
     original = ledger.read_text(encoding="utf-8")
@@ -153,10 +153,9 @@ def test_a_closed_year_refuses_new_entries_unless_they_are_referenced_correction
     ledger.write_text(utfall, encoding="utf-8")
     code, out = run("kontrollera", str(ledger))
     assert code == 1 and "är stängd" in out
-    # A referenced correction (here a re-kontering, which leaves the year's result
-    # and balances as closed) is allowed.
+    # A referenced correction (here a re-kontering) is a new entry in the open year …
     correction = """
-2024-06-15 * "Rättelse av felkontering"
+2025-06-15 * "Rättelse av felkontering 2024"
   korrigering: "KS 2025-03-10 §12"
   Kostnader:Socialnämnden:589:5020  -10.00 SEK
   Kostnader:Socialnämnden:589:5022  10.00 SEK
@@ -164,11 +163,10 @@ def test_a_closed_year_refuses_new_entries_unless_they_are_referenced_correction
     ledger.write_text(original + correction, encoding="utf-8")
     code, out = run("kontrollera", str(ledger))
     assert code == 0, out
-    # The same correction that moves money also moves the closed balances: caught.
-    ledger.write_text(original + late.replace('"Sen faktura"\n', '"Rättelse"\n  korrigering: "KS 2025-03-10 §12"\n'), encoding="utf-8")
+    # … and inside the closed year it is refused, reference or not.
+    ledger.write_text(original + correction.replace("2025-06-15", "2024-06-15"), encoding="utf-8")
     code, out = run("kontrollera", str(ledger))
-    assert code == 1 and "Balance failed for 'Tillgångar:Socialnämnden:1690'" in out
-    assert "Det stängda året" not in out  # the year's result is checked without the correction
+    assert code == 1 and f"{ledger}:{len(original.splitlines()) + 2}: Perioden 2024-01-01 – 2024-12-31 är stängd" in out, out
 
 
 def test_the_lock_records_the_files_hashes_and_a_rerun_keeps_the_lock_when_only_a_hash_went_stale(ledger):

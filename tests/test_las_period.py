@@ -53,8 +53,14 @@ def test_the_delar_is_locked_and_locking_again_changes_nothing(example):
     assert '2026-08-31 custom "las" "2026-01-01" "2026-08-31"\n  fil: "2026/las-2026-08-31.txt"\n' in locks
     main_text = example.read_text(encoding="utf-8")
     assert 'include "*/las.beancount"' in main_text and main_text.count('plugin "plugins.las"') == 1
-    lines = (folder / "las-2026-08-31.txt").read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("# Nämndbok lås 2")
+    text = (folder / "las-2026-08-31.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    # sealed: the SHA-256 of the rest of the file, the period, and the lock file before it in the chain
+    assert lines[0] == "# Nämndbok lås 3 " + hashlib.sha256(text.partition("\n")[2].encode("utf-8")).hexdigest()
+    assert lines[2] == "period 2026-01-01 2026-08-31"
+    before_it = example.parent / "2025" / "las.txt"
+    assert lines[3] == f"föregående {hashlib.sha256(before_it.read_bytes()).hexdigest()} 2025/las.txt"
+    lines = lines[3:]
     files = [line.split() for line in lines if line.startswith("fil ")]
     prints = [line for line in lines[1:] if not line.startswith("fil ")]
     assert len(prints) > 500
@@ -93,15 +99,23 @@ def test_a_new_entry_in_the_locked_period_is_refused_at_its_line_unless_it_is_a_
     code, out = run("kontrollera", example)
     assert code == 1 and f"{june}:" in out and "är stängd" in out
 
-    # A correction that carries its reference passes (it re-konterar, so the result stands).
+    # A correction is a new entry in an open period, with its reference (it re-konterar, so the result stands) …
     june.write_text(original, encoding="utf-8")
-    appended(june, CORRECTION)
+    september = example.parent / "2026" / "utfall" / "2026-09.beancount"
+    september_text = september.read_text(encoding="utf-8")
+    appended(september, CORRECTION.replace("2026-06-30", "2026-09-30"))
     code, out = run("kontrollera", example)
     assert code == 0, out
-    # … but not with an empty reference.
-    june.write_text(original + CORRECTION.replace('"SN 2026-10-14 §120"', '""'), encoding="utf-8")
+    # … not with an empty reference …
+    september.write_text(september_text + CORRECTION.replace("2026-06-30", "2026-09-30").replace('"SN 2026-10-14 §120"', '""'),
+                         encoding="utf-8")
     code, out = run("kontrollera", example)
     assert code == 1 and "korrigering: ska ange beslutet eller ärendet" in out
+    # … and never inside the closed period, whatever its reference.
+    september.write_text(september_text, encoding="utf-8")
+    line = appended(june, CORRECTION)
+    code, out = run("kontrollera", example)
+    assert code == 1 and f"{june}:{line}: Perioden 2026-01-01 – 2026-08-31 är stängd" in out, out
 
     # The closed years' own locks (bokslut) hold as before.
     june.write_text(original, encoding="utf-8")
@@ -171,14 +185,20 @@ def test_an_import_into_the_locked_period_is_refused_and_writes_nothing(example,
     assert not (example.parent / ".namndbok-avbruten").exists()
 
 
-def test_a_lock_file_left_out_of_the_main_file_keeps_its_locks(example):
+def test_a_lock_file_left_out_of_the_main_file_is_a_deleted_lock(example):
     assert run("period-close", "2026-04", example, "--las", "--utan-pdf")[0] == 0
     example.write_text(example.read_text(encoding="utf-8").replace('include "*/las.beancount"\n', ""), encoding="utf-8")
+    before = contents(snapshot(example.parent))
+    code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
+    lock_file = example.parent / "2026" / "las-2026-04-30.txt"
+    assert code == 1 and f"{lock_file}:1: LÅSET ÄR BORTTAGET" in out, out
+    assert contents(snapshot(example.parent)) == before
+    # The include line put back, the delår is locked beside tertial 1.
+    example.write_text(example.read_text(encoding="utf-8") + 'include "*/las.beancount"\n', encoding="utf-8")
     code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
     assert code == 0, out
     locks = (example.parent / "2026" / "las.beancount").read_text(encoding="utf-8")
     assert '"2026-01-01" "2026-04-30"' in locks and '"2026-01-01" "2026-08-31"' in locks
-    assert 'include "*/las.beancount"' in example.read_text(encoding="utf-8")
 
 
 def _june_without_its_first_transaction(example) -> tuple[Path, str, list[str], int]:
@@ -222,22 +242,40 @@ def test_an_entry_removed_from_the_locked_period_is_refused_at_the_lock(example_
     assert code == 0, out
 
 
-def test_a_lock_file_of_the_first_format_still_locks_and_the_next_close_rewrites_it(example_copy):
+def _as_written_by_an_older_namndbok(lock, first_format: bool):
+    """The sealed lock file `lock` as the first or second format held it: the same fingerprints,
+    no seal, no period, no chain."""
+    lines = lock.read_text(encoding="utf-8").splitlines()[4:]
+    if first_format:
+        lines = [line for line in lines if line.startswith("fil ")] + sorted({line for line in lines if not line.startswith("fil ")})
+    else:
+        lines = ["# Nämndbok lås 2: varje fil som höll perioden (fil sha256 sökväg) och dess posters fingeravtryck", *lines]
+    lock.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_lock_files_of_older_formats_still_lock_and_the_next_close_seals_them_all(example_copy):
+    """A committee's migration: its lock files as an older Nämndbok wrote them (the first and
+    second formats) lock as before, with a warning, and the next lock command seals them all,
+    chained in period order, with the same fingerprints."""
     example = example_copy  # as shipped: locked to 31 August 2026
-    lock = example.parent / "2026" / "las-2026-08-31.txt"
-    lines = lock.read_text(encoding="utf-8").splitlines()[1:]
-    first_format = [line for line in lines if line.startswith("fil ")] + sorted({line for line in lines if not line.startswith("fil ")})
-    lock.write_text("\n".join(first_format) + "\n", encoding="utf-8")
+    sealed = {path: path.read_bytes() for path in sorted(example.parent.glob("*/las*.txt"))}
+    assert len(sealed) == 5
+    for path in sealed:
+        _as_written_by_an_older_namndbok(path, first_format=path.name == "las-2026-08-31.txt")
     june = example.parent / "2026" / "utfall" / "2026-06.beancount"
     original = june.read_text(encoding="utf-8")
     line = appended(june, LATE_INVOICE.format(date="2026-06-20"))
     code, out = run("kontrollera", example)
     assert code == 1 and f"{june}:{line}: Perioden 2026-01-01 – 2026-08-31 är stängd" in out
     june.write_text(original, encoding="utf-8")
-    assert run("kontrollera", example)[0] == 0
+    code, out = run("kontrollera", example)
+    assert code == 0 and "5 varningar" in out and "låsfilen har ett äldre format utan kontrollsumma" in out, out
     code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
     assert code == 0 and "är nu låst" in out, out
-    assert lock.read_text(encoding="utf-8").startswith("# Nämndbok lås 2")
+    for path, shipped in sealed.items():  # the example's lock files were sealed the same way, in the same order
+        assert path.read_bytes() == shipped, path
+    code, out = run("kontrollera", example)
+    assert code == 0 and "inga fel" in out and "varning" not in out, out
 
 
 def test_a_correction_in_one_file_does_not_hide_an_entry_gone_from_another(example_copy):
