@@ -58,6 +58,7 @@ def run_import(
     dry_run: bool = False,
     progress: Callable[[str], None] = lambda text: None,
 ) -> ImportResult:
+    ledger = ledger.absolute()  # Beancount names the files it read by their absolute paths
     if mode not in MODES:
         raise SourceError(str(export), 0, f"Okänt läge '{mode}'; välj {' eller '.join(MODES)}.")
     try:

@@ -221,11 +221,13 @@ def writing(ledger: str | Path, command: str) -> Iterator[None]:
 
 
 def writer(command: str):
-    """Decorate a function whose first argument is the ledger: it runs inside `writing(ledger, command)`."""
+    """Decorate a function whose first argument is the ledger: it runs inside `writing(ledger, command)`,
+    and gets the ledger's absolute path (Beancount names every file it read by its absolute path)."""
 
     def decorate(function):
         @functools.wraps(function)
         def locked(ledger, *args, **kwargs):
+            ledger = Path(ledger).absolute()
             with writing(ledger, command):
                 return function(ledger, *args, **kwargs)
 

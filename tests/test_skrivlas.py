@@ -244,3 +244,56 @@ def test_fava_reloads_wait_for_a_writer(example_copy):
     holder.wait()
     holder.stdout.close()
     assert waited >= 1.0, waited
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["CC2-foretaget.SE", "SIE_test_av_KST_projekt_Testbolaget_e - kopia.SE"])
+def test_two_imports_of_a_real_export_at_once_from_the_ledgers_folder(tmp_path, name):
+    """A committee's ledger made from a real SIE file (../shared/sie); the file imported twice at
+    once, by two `namndbok import` started in the ledger's folder with relative paths: one books
+    it, the other finds it there; the accounts hold the file's own totals, once."""
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from conftest import SHARED
+    from importers.sie.parser import parse_sie
+    from test_import_shared_sie import konto_totals, make_ledger
+
+    source = SHARED / "sie" / name
+    if not source.is_file():
+        pytest.skip(f"{source} saknas (../shared ligger inte bredvid utcheckningen)")
+    sie = parse_sie(source.read_bytes(), str(source))
+    ledger = make_ledger(tmp_path, sie)
+    (tmp_path / "import").mkdir()
+    export = tmp_path / "import" / "export.se"
+    export.write_bytes(source.read_bytes())
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    procs = [subprocess.Popen([sys.executable, "-m", "scripts.cli", "import", "import/export.se", ledger.name],
+                              cwd=tmp_path, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+             for _ in range(2)]
+    outputs = [proc.communicate(timeout=300)[0] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], outputs
+    assert sorted("Lade till" in out for out in outputs) == [False, True], outputs
+    assert any("Inget nytt: allt i exporten finns redan i liggaren." in out for out in outputs), outputs
+    expected: dict[str, Decimal] = defaultdict(Decimal)
+    for voucher in sie.vouchers:
+        for row in voucher.rows:
+            expected[row.konto] += row.amount
+    assert konto_totals(ledger) == {k: v for k, v in expected.items() if v}
+
+
+def test_a_second_import_from_the_ledgers_folder_with_relative_paths(example_copy, tmp_path, monkeypatch):
+    """From the ledger's folder, `namndbok import import/x.se socialnamnden.beancount` twice with
+    different months: the second finds its month files included (paths resolved at the edge),
+    not "Duplicate filename parsed"."""
+    plan = load_kontoplan(example_copy.parent / "kontoplan.toml")
+    (example_copy.parent / "import").mkdir(exist_ok=True)
+    for year in (2027, 2028):
+        generate_sie(example_copy.parent / "import" / f"x-{year}.se", 400, plan, year=year, seed=year)
+    monkeypatch.chdir(example_copy.parent)
+    for year in (2027, 2028):
+        code, out = _run("import", f"import/x-{year}.se", example_copy.name)
+        assert code == 0 and "Lade till 12 poster." in out, out
+    assert example_copy.read_text(encoding="utf-8").count('include "*/utfall/*.beancount"') == 1
+    code, out = _run("kontrollera", example_copy.name)
+    assert code == 0 and "inga fel" in out, out
