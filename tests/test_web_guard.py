@@ -9,6 +9,7 @@ and ours work under the Content-Security-Policy with no violation reported.
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 import http.client
 import json
 from urllib.parse import quote, urlsplit
@@ -158,8 +159,10 @@ def _base(url: str) -> str:
     return url.rsplit("/income_statement/", 1)[0]
 
 
-def _visit(browser, url: str, ready):  # noqa: F811 - browser is the imported fixture
-    """Open `url`, wait for `ready(page)`; (CSP header of the document, violations, console errors)."""
+@contextmanager
+def _watched_page(browser):  # noqa: F811 - browser is the imported fixture
+    """A new page that reports CSP violations (window.__violations) and collects console and page errors:
+    (page, errors)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     try:
@@ -168,13 +171,19 @@ def _visit(browser, url: str, ready):  # noqa: F811 - browser is the imported fi
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
+        yield page, errors
+    finally:
+        context.close()
+
+
+def _visit(browser, url: str, ready):  # noqa: F811 - browser is the imported fixture
+    """Open `url`, wait for `ready(page)`; (CSP header of the document, violations, console errors)."""
+    with _watched_page(browser) as (page, errors):
         response = page.goto(url)
         page.wait_for_load_state("networkidle")
         ready(page)
         page.wait_for_timeout(300)
         return response.headers.get("content-security-policy"), page.evaluate("window.__violations || []"), errors
-    finally:
-        context.close()
 
 
 def _chart(page) -> None:
@@ -250,13 +259,7 @@ def test_favas_document_preview_works_under_the_policy(browser, writable_fava, n
     """Fava shows a PDF in an <object> and an HTML file in a sandboxed <iframe>: the policy lets its own
     page (only) embed them."""
     port, _, base = writable_fava
-    context = browser.new_context()
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        page = context.new_page()
-        page.add_init_script(REPORT_VIOLATIONS)
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    with _watched_page(browser) as (page, errors):
         page.goto(f"http://127.0.0.1:{port}{base}/documents/")
         page.wait_for_load_state("networkidle")
         with page.expect_response(lambda r: "/document/?filename=" in r.url) as shown:
@@ -268,5 +271,3 @@ def test_favas_document_preview_works_under_the_policy(browser, writable_fava, n
         page.wait_for_timeout(500)
         assert page.evaluate("window.__violations || []") == []
         assert errors == []
-    finally:
-        context.close()
