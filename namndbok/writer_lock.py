@@ -50,6 +50,8 @@ WAIT_SECONDS = 120.0
 POLL_SECONDS = 0.05
 # bean-check and its kind load once and exit: a change after the process started is a change during its load.
 ONE_SHOT_COMMANDS = ("bean-check", "bean-query", "bean-report", "bean-doctor", "bean-example", "fava")
+# Of those, the ones that load through Beancount's pickle cache (Fava loads uncached).
+PICKLE_CACHE_COMMANDS = ("bean-check", "bean-query", "bean-report", "bean-doctor")
 CLOCK_MARGIN_NS = 30_000_000  # the process start, from /proc in clock ticks, is known to about 20 ms
 
 
@@ -344,6 +346,23 @@ def check_load(ledger: str | Path) -> list[WriteError]:
     return []
 
 
+def tie_pickle_cache(options_map, refused: bool) -> None:
+    """Keep Beancount's pickle cache (used by bean-check & co., off in our loads) from serving
+    a load across a write: the lock file, which every writer rewrites when it is done, joins
+    the files whose times the cache checks; and a refused load names the cache file itself,
+    which it writes only after the check, so that it is never served again."""
+    if _program() not in PICKLE_CACHE_COMMANDS:
+        return  # Fava loads uncached (and shows the include list in its editor)
+    from beancount import loader
+
+    ledger = Path(options_map["filename"]).absolute()
+    extra = [str(lock_path(ledger))] if lock_path(ledger).exists() else []
+    if refused:
+        pattern = os.getenv("BEANCOUNT_LOAD_CACHE_FILENAME") or loader.PICKLE_CACHE_FILENAME
+        extra.append(loader.get_cache_filename(pattern, str(ledger)))
+    options_map["include"] = sorted({*options_map.get("include", []), *extra})
+
+
 def _last_change_ns(ledger: Path) -> int | None:
     try:
         fd = os.open(lock_path(ledger), os.O_RDONLY | os.O_CLOEXEC)
@@ -358,10 +377,14 @@ def _last_change_ns(ledger: Path) -> int | None:
 
 def _one_shot_start_ns() -> int | None:
     """When this process started (ns since the epoch), if it is a one-shot Beancount command; else None."""
-    program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
-    if program not in ONE_SHOT_COMMANDS:
+    if _program() not in ONE_SHOT_COMMANDS:
         return None
     return process_start_ns()
+
+
+def _program() -> str:
+    """The name of the program this process runs (bean-check …; '' when unknown)."""
+    return Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
 
 
 def process_start_ns() -> int | None:

@@ -15,15 +15,23 @@ the command started:
     $ bean-check socialnamnden.beancount
     socialnamnden.beancount:0: Liggaren lästes medan ett namndbok-kommando skrev i den … Läs om …
 
-Run it again when the writer is done. Put the line first among the plugins.
+Run it again when the writer is done. Beancount's own pickle cache, which
+bean-check uses, would otherwise serve such a refusal (or a load from before
+an import that added new files to an include glob) again and again: the plugin
+ties that cache to the lock file, which every writer rewrites when it is done,
+and never lets a refused load be served from it.
+
+Put the line first among the plugins.
 """
 
 from __future__ import annotations
 
-from namndbok.writer_lock import check_load
+from namndbok.writer_lock import check_load, tie_pickle_cache
 
 __plugins__ = ("skrivlas",)
 
 
 def skrivlas(entries, options_map, config=None):
-    return entries, check_load(options_map["filename"])
+    errors = check_load(options_map["filename"])
+    tie_pickle_cache(options_map, refused=bool(errors))
+    return entries, errors

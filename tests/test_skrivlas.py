@@ -145,7 +145,7 @@ def test_a_reader_during_an_import_sees_the_ledger_before_or_after(example_copy,
     # Afterwards a bean-check passes: nothing is being written (it starts clear of the clock's margin).
     time.sleep(0.1)
     done = subprocess.run([sys.executable, "-c", BEAN_CHECK_READER, str(ledger)], cwd=REPO, capture_output=True, text=True)
-    assert done.stdout.split() == ["12", "False"]
+    assert done.stdout.split() == ["12", "False"], done.stdout
 
 
 def test_bean_check_refuses_a_ledger_a_killed_import_left_half_written(example_copy, tmp_path):
@@ -297,3 +297,37 @@ def test_a_second_import_from_the_ledgers_folder_with_relative_paths(example_cop
     assert example_copy.read_text(encoding="utf-8").count('include "*/utfall/*.beancount"') == 1
     code, out = _run("kontrollera", example_copy.name)
     assert code == 0 and "inga fel" in out, out
+
+
+def test_beancounts_pickle_cache_serves_no_load_across_a_write(example_copy, tmp_path, monkeypatch):
+    """bean-check loads through Beancount's pickle cache (kept for loads over 1 s). A load refused
+    while a writer was at work is not served again once it is done, and a load from before an
+    import that adds new month files (an include glob) is not served after it."""
+    import functools
+
+    from beancount import loader
+
+    monkeypatch.setattr(sys, "argv", ["bean-check", str(example_copy)])
+    cache = str(tmp_path / "cache.pickle")
+    monkeypatch.setenv("BEANCOUNT_LOAD_CACHE_FILENAME", cache)  # where plugins.skrivlas finds the cache
+    cached = loader.pickle_cache_function(functools.partial(loader.get_cache_filename, cache), 0,
+                                          loader._uncached_load_file)
+
+    def cached_load(path):  # as loader.load_file calls it, with a threshold of 0 s
+        return cached(path, None, None, None)
+
+    journal = example_copy.parent / ".namndbok-avbruten"
+    journal.mkdir()  # a writer at work
+    assert any("medan" in e.message for e in cached_load(str(example_copy))[1])
+    journal.rmdir()  # … done
+    assert not [e for e in cached_load(str(example_copy))[1] if "medan" in e.message]
+
+    entries, errors, _ = cached_load(str(example_copy))
+    assert errors == [] and Path(cache).exists()
+    export = _exports(tmp_path, example_copy, (2027,))[2027]
+    monkeypatch.setattr(sys, "argv", ["namndbok"])
+    code, out = _run("import", export, example_copy)
+    assert code == 0, out
+    monkeypatch.setattr(sys, "argv", ["bean-check", str(example_copy)])
+    time.sleep(0.05)
+    assert _imported(cached_load(str(example_copy))[0], 2027) == 12
