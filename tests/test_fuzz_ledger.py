@@ -1,0 +1,325 @@
+"""Bad ledger text through our plugins, and bad lock files: mutated real files, loaded by Beancount.
+
+Property: the load returns (entries, errors), every error carries its source
+(file and line) and a message, and no plugin crashed. Beancount catches an
+exception in a plugin and turns it into an error at `<load>:0` whose message
+holds the traceback: that is a crash here — our plugins refuse bad input with
+their own Swedish errors. `namndbok kontrollera` on the same ledger prints no
+traceback and ends with 0 (no fault) or 1 (faults listed).
+
+Each target builds a small ledger in a temporary folder: the example's main file
+header (its options and plugin lines), kontoplan.toml and periodisering.toml
+beside it, and a few of the example's (or a test fixture's) files included, one
+of them mutated. Runs are derandomized; NAMNDBOK_FUZZ_SCALE multiplies the
+number of inputs (default 1: CI's bounded run), and `pytest
+--hypothesis-show-statistics` prints how many each target got.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from beancount import loader
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLE_DIR, EXAMPLE_LEDGER, REPO
+
+SCALE = float(os.environ.get("NAMNDBOK_FUZZ_SCALE", "1"))
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Derandomized, `examples` inputs times NAMNDBOK_FUZZ_SCALE, no per-input deadline."""
+    return settings(max_examples=max(1, int(examples * SCALE)), derandomize=True, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+
+
+# The example's main file up to its include lines: every option and plugin line.
+HEADER = EXAMPLE_LEDGER.read_text(encoding="utf-8").split("\ninclude ", 1)[0] + "\n"
+
+# Values that are wrong in interesting ways, put where a date, a number, a string or an account stood.
+ODD_DATES = ["2026-13-01", "2026-02-30", "0001-01-01", "9999-12-31", "2026-00-10", "1900-01-01", "2026-1-1", "2026-12-31"]
+ODD_NUMBERS = ["0", "-0", "0.00", "-5", "1e9", "99999999999999999999999999.99", "-99999999999999999999999999.99",
+               "0.0000000001", "NaN", "1/3", "(1+2)", "12.5%", "-", "1 000", "1,5"]
+ODD_STRINGS = ['""', '"x"', '"<b>"', '"2026"', '"-1"', '"9999"', '"2026-13"', '"budgetbeslut"', '"budgetrad"', '"prognos"',
+               '"volym"', '"volymbudget"', '"las"', '"bokslut"', '"eget-kapital"', '"avskrivning"', '"aterbetalning"',
+               '"internbudget"', '"kf-budget"', '"tillaggsbudget"', '"KF-budget 2026"', '"Internbudget 2026"',
+               '"2026/las-2026-04-30.txt"', '"../../etc/passwd"', '"2026"', '"vårddygn"', '"ßüñ\u200b"', '"\\"', '"a\nb"']
+ODD_ACCOUNTS = ["Kostnader:Socialnämnden", "Kostnader:Socialnämnden:999", "Kostnader:Socialnämnden:5731:9999:9999",
+                "Kostnader:Socialnämnden:5731:4610:2200:1", "Intäkter:Socialnämnden:Kommunbidrag",
+                "Intäkter:Socialnämnden:Kommunbidrag:0", "Tillgångar:Socialnämnden:1690", "Eget-kapital:Socialnämnden:2011",
+                "Eget-kapital:Årets-resultat", "Skulder:X", "Kostnader:Annan", "Kostnader", "Assets:Cash", "Kostnader:Socialnämnden:5731:x"]
+ODD_META = ["typ: \"avskrivning\"", "ar: 2023", "ar: \"2023\"", "ar: -1", "ersatter: \"KF-budget 2026\"", "beslut: \"\"",
+            "korrigering: \"KS 2026-05-02 §50\"", "korrigering: 5", "fil: \"2026/saknas.txt\"", "fil: 5", "fil: \"/\"",
+            "ansvar: \"9999\"", "ansvar: 2200", "nyckel: \"semester\"", "nyckel: 3", "namnd: \"\"", "typ: 5",
+            "arets_resultat: 1 SEK", "utgaende_eget_kapital: \"x\"", "fava: \"KF-budget 2026\""]
+TOKENS = {
+    "date": (re.compile(r"\d{4}-\d{2}-\d{2}"), ODD_DATES),
+    "number": (re.compile(r"-?\d+\.\d+|(?<=\s)\d+(?=\s|$)"), ODD_NUMBERS),
+    "string": (re.compile(r'"[^"\n]*"'), ODD_STRINGS),
+    "account": (re.compile(r"(?:Kostnader|Intäkter|Tillgångar|Skulder|Eget-kapital)(?::[\w-]+)+"), ODD_ACCOUNTS),
+}
+
+
+@st.composite
+def mutated_text(draw, seed: str) -> str:
+    """`seed` after a few edits that keep most of it Beancount: a date, number, string or account
+    replaced by an odd one, a line dropped, doubled or moved, a metadata line added, or a raw cut."""
+    lines = seed.splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(["token", "token", "token", "drop", "double", "move", "meta", "cut", "char"]))
+        if not lines:
+            lines = ["\n"]
+        at = draw(st.integers(0, len(lines) - 1))
+        if op == "token":
+            pattern, odd = TOKENS[draw(st.sampled_from(sorted(TOKENS)))]
+            found = list(pattern.finditer(lines[at]))
+            if not found:  # take the next line that has one
+                for offset in range(1, len(lines)):
+                    index = (at + offset) % len(lines)
+                    found = list(pattern.finditer(lines[index]))
+                    if found:
+                        at = index
+                        break
+            if found:
+                match = draw(st.sampled_from(found))
+                line = lines[at]
+                lines[at] = line[:match.start()] + draw(st.sampled_from(odd)) + line[match.end():]
+        elif op == "drop":
+            del lines[at]
+        elif op == "double":
+            lines.insert(at, lines[at])
+        elif op == "move":
+            lines.insert(draw(st.integers(0, len(lines))), lines.pop(at))
+        elif op == "meta":
+            lines.insert(at + 1, "  " + draw(st.sampled_from(ODD_META)) + "\n")
+        elif op == "cut":
+            lines[at] = lines[at][:draw(st.integers(0, len(lines[at])))]
+            lines = lines[:at + 1]
+        else:
+            line = lines[at]
+            where = draw(st.integers(0, len(line)))
+            lines[at] = line[:where] + draw(st.sampled_from(["\x00", "\t", "\r", "\"", ";", ":", "{", "}", "*", "!", "\ufeff", "é"])) + line[where:]
+    return "".join(lines)
+
+
+class Ledger:
+    """A small ledger in a temporary folder: the example's header, the settings beside it,
+    and `files` (paths relative to `source`) included."""
+
+    def __init__(self, folder: Path, source: Path, files: list[str]):
+        self.folder, self.files = folder, files
+        for name in ("kontoplan.toml", "periodisering.toml"):
+            shutil.copy(source / name, folder / name)
+        for name in files:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source / name, folder / name)
+        self.main = folder / "main.beancount"
+        includes = "".join(f'include "{name}"\n' for name in files if name.endswith(".beancount"))
+        self.main.write_text(HEADER + includes, encoding="utf-8")
+
+
+# What a target loads: (where its files come from, the files; the first is the one mutated).
+SCENARIOS = {
+    "utfall": (EXAMPLE_DIR, ["2026/utfall/2026-03.beancount", "2026/utfall/2026-02.beancount"]),
+    "budget": (EXAMPLE_DIR, ["2026/budget.beancount", "2026/utfall/2026-01.beancount"]),
+    "beslut": (EXAMPLE_DIR, ["2025/beslut.beancount", "2024/beslut.beancount", "2024/bokslut.beancount",
+                             "2024/utfall/2024-12.beancount", "2025/utfall/2025-12.beancount"]),
+    "bokslut": (EXAMPLE_DIR, ["2025/bokslut.beancount", "2025/utfall/2025-12.beancount", "2025/las.txt"]),
+    "las": (EXAMPLE_DIR, ["2026/las.beancount", "2026/las-2026-04-30.txt", "2026/las-2026-08-31.txt",
+                          "2026/utfall/2026-03.beancount"]),
+    "prognos": (EXAMPLE_DIR, ["2026/prognos/2026-03.beancount", "2026/budget.beancount"]),
+    "volymer": (EXAMPLE_DIR, ["2026/volymer.beancount"]),
+    "ledger002-utfall": (FIXTURES / "ledger002", ["utfall.beancount", "budget.beancount"]),
+    "ledger002-prognos": (FIXTURES / "ledger002", ["prognos.beancount", "budget.beancount"]),
+    "ledger003-budget": (FIXTURES / "ledger003", ["budget.beancount", "prognos.beancount", "utfall.beancount"]),
+}
+
+CRASH = re.compile(r"Traceback|Error applying plugin|Error importing")
+# An exception's text in a message: a plugin that passed on what Python said instead of saying what is wrong.
+EXCEPTION_TEXT = re.compile(r"\b[A-Z]\w*(?:Error|Exception)\(|^\w*(?:Error|Exception): ", re.M)
+# Beancount's lexer words its own located errors so ("ValueError: month must be in 1..12" at the date's line).
+BEANCOUNT_PARSER = "beancount.parser."
+
+
+def crashes(errors) -> list[str]:
+    """The errors that are not the clean, located errors of a parser or plugin: a plugin's crash or an
+    exception's text in its message, an error without a file and line or without a message."""
+    bad = []
+    for error in errors:
+        source = error.source or {}
+        message = error.message if isinstance(error.message, str) else ""
+        ours = not type(error).__module__.startswith(BEANCOUNT_PARSER)
+        if (not message or CRASH.search(message) or (ours and EXCEPTION_TEXT.search(message))
+                or not source.get("filename") or not isinstance(source.get("lineno"), int)):
+            bad.append(f"{source.get('filename')}:{source.get('lineno')}: {error.message!r}")
+    return bad
+
+
+def kontrollera(main: Path):
+    """`namndbok kontrollera MAIN` in this process: (exit code, output, the exception it ended with)."""
+    from scripts.cli import main as cli
+
+    result = CliRunner().invoke(cli, ["kontrollera", str(main)])
+    return result.exit_code, result.output, result.exception
+
+
+def assert_loads_cleanly(main: Path, check_cli: bool = True) -> None:
+    entries, errors, _ = loader.load_file(str(main))
+    assert isinstance(entries, list)
+    bad = crashes(errors)
+    assert not bad, "\n".join(bad)
+    if check_cli:
+        code, output, exception = kontrollera(main)
+        assert "Traceback" not in output, output
+        assert exception is None or isinstance(exception, SystemExit), repr(exception)
+        assert code in (0, 1), (code, output)
+
+
+def keep(text: str) -> None:
+    """Write the input about to be tried to $NAMNDBOK_FUZZ_KEEP (to find what killed a run)."""
+    if os.environ.get("NAMNDBOK_FUZZ_KEEP"):
+        Path(os.environ["NAMNDBOK_FUZZ_KEEP"]).write_bytes(text.encode("utf-8", errors="surrogateescape"))
+
+
+def load_mutated(scenario: str, text: str, check_cli: bool = True) -> None:
+    source, files = SCENARIOS[scenario]
+    with tempfile.TemporaryDirectory(prefix="namndbok-fuzz-") as tmp:
+        ledger = Ledger(Path(tmp), source, files)
+        (ledger.folder / files[0]).write_text(text, encoding="utf-8")
+        keep(text)
+        assert_loads_cleanly(ledger.main, check_cli)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_the_scenarios_load_without_faults(scenario, tmp_path):
+    """The seeds are sound: what the fuzz targets mutate loads without a crash and the mutated file is read."""
+    source, files = SCENARIOS[scenario]
+    ledger = Ledger(tmp_path, source, files)
+    entries, errors, _ = loader.load_file(str(ledger.main))
+    assert not crashes(errors)
+    assert any(str(e.meta.get("filename", "")).endswith(files[0]) for e in entries)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@fuzz_settings(12)
+@given(data=st.data())
+def test_mutated_ledger_through_the_plugins(scenario, data):
+    source, files = SCENARIOS[scenario]
+    seed = (source / files[0]).read_text(encoding="utf-8")
+    load_mutated(scenario, data.draw(mutated_text(seed), label="text"))
+
+
+# --- Lock files (las-*.txt, las.txt), read by namndbok.las ---------------------------
+
+LOCKS = {  # the lock file mutated: the files its ledger includes besides it
+    "2026/las-2026-04-30.txt": ["2026/las.beancount", "2026/budget.beancount", "2025/bokslut.beancount",
+                                "2025/beslut.beancount", *(f"2026/utfall/2026-{m:02}.beancount" for m in range(1, 5)),
+                                *(f"2026/prognos/2026-{m:02}.beancount" for m in range(2, 5)), "2026/volymer.beancount",
+                                "2026/las-2026-08-31.txt"],
+    "2023/las.txt": ["2023/bokslut.beancount", "2023/beslut.beancount", "2023/budget.beancount",
+                     *(f"2023/utfall/2023-{m:02}.beancount" for m in range(1, 13))],
+}
+
+
+@st.composite
+def mutated_lock(draw, seed: str) -> str:
+    """A lock file after a few edits: a fingerprint or file line dropped, doubled, changed or cut,
+    a hash made odd, a path made odd, a header changed."""
+    lines = seed.splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, max(0, len(lines) - 1)))
+        op = draw(st.sampled_from(["drop", "double", "edit", "cut", "path", "hash", "header", "blank", "bytes"]))
+        if not lines:
+            lines = ["\n"]
+            at = 0
+        if op == "drop":
+            del lines[at]
+        elif op == "double":
+            lines.insert(at, lines[at])
+        elif op == "edit":
+            line = lines[at]
+            where = draw(st.integers(0, len(line)))
+            lines[at] = line[:where] + draw(st.sampled_from(["0", "g", " ", "\t", "\x00", "fil ", "#", "\r", "é", "\ufeff"])) + line[where + 1:]
+        elif op == "cut":
+            lines = lines[:at] + [lines[at][:draw(st.integers(0, len(lines[at])))]]
+        elif op == "path":
+            files = [i for i, line in enumerate(lines) if line.startswith("fil ")]
+            if files:
+                at = draw(st.sampled_from(files))
+                parts = lines[at].split(" ", 2)
+                odd = draw(st.sampled_from(["", "saknas.beancount", "../utanfor.beancount", "/etc/passwd", "2026",
+                                            "2026/las.beancount", "a b c.beancount", "main.beancount", "ö" * 300]))
+                lines[at] = " ".join([*parts[:2], odd]) + "\n"
+        elif op == "hash":
+            files = [i for i, line in enumerate(lines) if line.startswith("fil ")]
+            if files:
+                at = draw(st.sampled_from(files))
+                parts = lines[at].split(" ", 2)
+                odd = draw(st.sampled_from(["", "x", "0" * 64, "0" * 63, "Z" * 64, "0" * 65]))
+                lines[at] = " ".join([parts[0], odd, *parts[2:]])
+        elif op == "header":
+            lines[0] = draw(st.sampled_from(["", "# Nämndbok lås 1\n", "# Nämndbok lås 3: x\n", "# annat\n", "fil\n"]))
+        elif op == "blank":
+            lines.insert(at, draw(st.sampled_from(["\n", "   \n", "fil\n", "fil a\n", "fil a b c d\n"])))
+        else:
+            lines.insert(at, draw(st.sampled_from(["\udcff\udcfe", "\x00" * 10, "9" * 5000])) + "\n")
+    return "".join(lines)
+
+
+def load_mutated_lock(lock: str, text: str, check_cli: bool = True) -> None:
+    with tempfile.TemporaryDirectory(prefix="namndbok-fuzz-") as tmp:
+        ledger = Ledger(Path(tmp), EXAMPLE_DIR, [lock, *LOCKS[lock]])
+        path = ledger.folder / lock
+        path.write_bytes(text.encode("utf-8", errors="surrogateescape"))
+        keep(text)
+        assert_loads_cleanly(ledger.main, check_cli)
+
+
+@pytest.mark.parametrize("lock", LOCKS)
+def test_the_lock_scenarios_hold(lock, tmp_path):
+    """The seeds are sound: the lock is read, and a changed fingerprint is noticed."""
+    ledger = Ledger(tmp_path, EXAMPLE_DIR, [lock, *LOCKS[lock]])
+    _, before, _ = loader.load_file(str(ledger.main))
+    assert not crashes(before)
+    path = ledger.folder / lock
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    # Every file "changed since the close" (its hash): each entry is then checked by its fingerprint.
+    broken = [re.sub(r"^fil [0-9a-f]{64} ", "fil " + "0" * 64 + " ", line) for line in lines]
+    path.write_text("".join(line for line in broken if not re.fullmatch(r"[0-9a-f]{32}\n", line)), encoding="utf-8")
+    _, errors, _ = loader.load_file(str(ledger.main))
+    assert len(errors) > len(before) and not crashes(errors)
+
+
+@pytest.mark.parametrize("lock", LOCKS)
+@fuzz_settings(15)
+@given(data=st.data())
+def test_mutated_lock_file(lock, data):
+    seed = (EXAMPLE_DIR / lock).read_text(encoding="utf-8")
+    load_mutated_lock(lock, data.draw(mutated_lock(seed), label="lock"))
+
+
+# --- Crashes the fuzzing found, each at its minimal input ------------------------------
+
+def test_a_budget_line_of_28_digits_gets_the_balance_warning_not_a_crash(tmp_path):
+    # Found by test_mutated_ledger_through_the_plugins[budget]: a Decimal InvalidOperation traceback
+    # out of plugins.budget (namndbok.swedish.round_half_up past the context's 28 digits).
+    ledger = Ledger(tmp_path, EXAMPLE_DIR, ["2026/budget.beancount"])
+    path = tmp_path / "2026" / "budget.beancount"
+    text = path.read_text(encoding="utf-8")
+    assert "Kommunbidrag  -941800000.00 SEK" in text
+    path.write_text(text.replace("Kommunbidrag  -941800000.00 SEK", "Kommunbidrag  99999999999999999999999999.99 SEK", 1),
+                    encoding="utf-8")
+    _, errors, _ = loader.load_file(str(ledger.main))
+    assert not crashes(errors)
+    warning = [e for e in errors if "99 999 999 999 999 999 999 999" in e.message]
+    assert warning and warning[0].message.startswith("Varning:") and "budget" in warning[0].message
+    assert warning[0].source["filename"] == str(path)
+    assert_loads_cleanly(ledger.main)
