@@ -592,9 +592,17 @@ def eget_kapital(ledger, period) -> None:
 )
 def exempel(target: Path) -> None:
     """Skapa om exempelnämndens filer från generatorn."""
+    from namndbok.fileio import os_reason
+    from namndbok.kontoplan import KontoplanError
     from scripts.exempel import generate
 
-    changed = generate(target)
+    try:
+        changed = generate(target)
+    except KontoplanError as err:
+        raise click.ClickException(f"{err} Exemplets filer skrivs om i en katalog med exempelnämndens kontoplan.toml "
+                                   f"(standard: {EXAMPLE_DIR}).") from None
+    except OSError as err:
+        raise click.ClickException(f"Kan inte skriva exemplets filer i {target}: {os_reason(err)}.") from None
     click.echo(f"{len(changed)} filer ändrade i {target}.")
 
 

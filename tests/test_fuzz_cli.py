@@ -1,0 +1,165 @@
+"""Every `namndbok` command with odd arguments, derived from click's own command tree.
+
+Each input is one command of `scripts.cli.main` (not `prestanda`, the benchmarks,
+nor `fava`, which starts a server) with arguments drawn for its parameters by
+their click type: paths that are the ledger, a directory, a missing file, an empty
+string, a unicode name; numbers that are negative, huge or not numbers; periods
+like 2026-13 and 9999-12. It runs in this process (click's CliRunner) on a copy
+of the example. Property: exit code 0, 1 or 2 with output, no traceback (the
+exception is none or SystemExit), within TIME_BOUND seconds, and no partial
+write: the copy's files are unchanged, or the ledger they make loads without a
+fault (`namndbok kontrollera`). Every path parameter is given (never its default,
+which may be the repository's own example). NAMNDBOK_FUZZ_SCALE multiplies the inputs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import EXAMPLE_DIR, EXAMPLE_LEDGER, contents, snapshot
+from test_fuzz_ledger import fuzz_settings
+
+TIME_BOUND = 120.0  # seconds for one command (period-close writes its PDF through Chromium)
+SKIPPED = {"prestanda", "fava"}
+ODD_TEXT = ["", " ", "-5", "0", "2026", "2026-10", "2026-10-31", "2026-13", "2026-00", "9999-12", "0001-01", "2026-02-30",
+            "10" * 20, "1e400", "nan", "x", "ö\u200bå", "\x00", "--per", "KF-budget 2026", "Internbudget 2026",
+            "SN 2026-12-10 §150", "radgrupp", "verksamhet", "<b>"]
+ODD_INT = ["-5", "0", "1", "2025", "2026", "2027", "9999", "10000", str(10 ** 30), "", "x", "2026-10"]
+ODD_FLOAT = ["-5", "0", "0.5", "1e308", "1e400", "nan", "inf", "", "x"]
+
+
+def commands() -> dict[str, click.Command]:
+    from scripts.cli import main
+
+    return {name: command for name, command in main.commands.items() if name not in SKIPPED}
+
+
+def path_values(folder: Path) -> list[str]:
+    """Paths a command may be given: the ledger, its settings and an export, and odd ones."""
+    main = folder / "exempel" / EXAMPLE_LEDGER.name
+    odd = folder / "udda"
+    return [str(main), str(main), str(main.parent / "kontoplan.toml"), str(main.parent / "layouter" / "driftredovisning.toml"),
+            str(main.parent / "import" / "sie-2026-11.se"), str(main.parent / "2026" / "budget.beancount"),
+            str(odd / "katalog"), str(odd / "saknas.beancount"), str(odd / "tom.txt"), str(odd / "ö å\u200b.txt"),
+            str(odd / "ut" / "fil.xlsx"), str(odd / "ut-katalog"), ""]
+
+
+@st.composite
+def command_line(draw, folder: Path) -> list[str]:
+    """A command and arguments for its parameters, drawn by their click type."""
+    name = draw(st.sampled_from(sorted(commands())))
+    args = [name]
+    for param in commands()[name].params:
+        kind = param.type
+        if isinstance(kind, click.Path):
+            values = st.sampled_from(path_values(folder))  # always given: the default may be the repository's example
+        elif isinstance(kind, click.Choice):
+            values = st.sampled_from([*kind.choices, "", "x"])
+        elif isinstance(kind, (click.types.IntParamType, click.IntRange)):
+            values = st.sampled_from(ODD_INT)
+        elif isinstance(kind, click.types.FloatParamType):
+            values = st.sampled_from(ODD_FLOAT)
+        else:
+            values = st.one_of(st.sampled_from(ODD_TEXT), st.text(max_size=10))
+        given_anyway = isinstance(kind, click.Path) or param.required
+        if isinstance(param, click.Option) and param.is_flag:
+            if draw(st.booleans()):
+                args.append(param.opts[0])
+        elif isinstance(param, click.Option):
+            if given_anyway or draw(st.booleans()):
+                args += [param.opts[0], draw(values)]
+        elif given_anyway or draw(st.booleans()):
+            args.append(draw(values))
+    return args
+
+
+class Workplace(tuple):
+    """(folder, the copy's snapshot), shown by its folder alone in a failure's report."""
+
+    def __new__(cls, folder: Path, original: dict):
+        return super().__new__(cls, (folder, original))
+
+    def __repr__(self) -> str:
+        return f"Workplace({self[0]})"
+
+
+@pytest.fixture(scope="module")
+def workplace(tmp_path_factory):
+    """A folder with a copy of the example (`exempel/`) and odd paths (`udda/`), and the copy's snapshot."""
+    folder = tmp_path_factory.mktemp("cli")
+    shutil.copytree(EXAMPLE_DIR, folder / "exempel", ignore=shutil.ignore_patterns("rapporter"))
+    odd = folder / "udda"
+    (odd / "katalog").mkdir(parents=True)
+    (odd / "tom.txt").write_bytes(b"")
+    (odd / "ö å\u200b.txt").write_text("ingen liggare\n", encoding="utf-8")
+    return Workplace(folder, snapshot(folder / "exempel"))
+
+
+def renew(folder: Path, original: dict) -> None:
+    """Put the example copy back as it was (its files' times too, so kept loads stay valid)."""
+    copy = folder / "exempel"
+    if contents(snapshot(copy)) != contents(original):
+        shutil.rmtree(copy)
+        shutil.copytree(EXAMPLE_DIR, copy, ignore=shutil.ignore_patterns("rapporter"))
+    for name in ("ut", "ut-katalog"):
+        shutil.rmtree(folder / "udda" / name, ignore_errors=True)
+
+
+def invoke(args: list[str]):
+    from scripts.cli import main
+
+    started = time.monotonic()
+    result = CliRunner().invoke(main, args)
+    return result, time.monotonic() - started
+
+
+def test_every_command_but_the_skipped_is_fuzzed():
+    from scripts.cli import main
+
+    assert set(commands()) == set(main.commands) - SKIPPED
+    assert {"kontrollera", "bokslut", "import", "period-close", "rapport"} <= set(commands())
+
+
+def assert_command_behaves(folder: Path, original: dict, args: list[str]) -> None:
+    before = snapshot(folder / "exempel")
+    try:
+        result, seconds = invoke(args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, repr(result.exception), result.output)
+        assert "Traceback" not in result.output, (args, result.output)
+        assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.output)
+        assert result.output.strip(), args
+        assert seconds < TIME_BOUND, (args, seconds)
+        if contents(snapshot(folder / "exempel")) != contents(before):
+            check, _ = invoke(["kontrollera", str(folder / "exempel" / EXAMPLE_LEDGER.name)])
+            assert check.exit_code == 0, (args, "left a ledger with faults:", check.output[-3000:])
+    finally:
+        renew(folder, original)
+
+
+@fuzz_settings(25)
+@given(data=st.data())
+def test_any_command_line_is_answered_in_swedish(workplace, data):
+    folder, original = workplace
+    example = contents(snapshot(EXAMPLE_DIR))
+    assert_command_behaves(folder, original, data.draw(command_line(folder), label="args"))
+    assert contents(snapshot(EXAMPLE_DIR)) == example, "a command wrote into the repository's example"
+
+
+# --- Crashes the fuzzing found, each at its minimal input ------------------------------
+
+def test_exempel_into_a_folder_without_the_kontoplan_is_refused_in_swedish(tmp_path):
+    # Found by test_any_command_line_is_answered_in_swedish: `namndbok exempel --ut EMPTY_FOLDER`
+    # ended in a KontoplanError traceback.
+    result, _ = invoke(["exempel", "--ut", str(tmp_path)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), repr(result.exception)
+    assert f"{tmp_path / 'kontoplan.toml'}:0: Kontoplanen finns inte." in result.output
+    assert "exempelnämndens kontoplan.toml" in result.output and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
