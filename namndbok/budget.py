@@ -120,7 +120,7 @@ def parse_budget(entries: Iterable, currency: str) -> tuple[list[BudgetDecision]
 
 def parse_line(entry, decisions: Mapping[str, BudgetDecision], currency: str, errors: list) -> BudgetLine | None:
     """One `custom "budgetrad"` directive, for a decision in `decisions`; None (and an error) if it is not one."""
-    values = entry.values
+    values = entry.values or ()  # None: the directive has no values at all
     if (len(values) != 3 or values[0].dtype is not str or values[1].dtype != bc_account.TYPE
             or not isinstance(values[2].value, bc_amount.Amount)):
         errors.append(LedgerInputError(entry.meta, 'En budgetrad skrivs: DATUM custom "budgetrad" "Beslutets namn" Konto Belopp SEK.', entry))
@@ -136,7 +136,7 @@ def parse_line(entry, decisions: Mapping[str, BudgetDecision], currency: str, er
 
 
 def _decision(entry, order: int, errors: list) -> BudgetDecision | None:
-    values = entry.values
+    values = entry.values or ()
     if len(values) != 1 or values[0].dtype is not str:
         errors.append(LedgerInputError(entry.meta, 'Ett budgetbeslut skrivs: DATUM custom "budgetbeslut" "Namn", med metadata typ: och beslut:.', entry))
         return None

@@ -207,7 +207,8 @@ def results_by_year(ledgerdata) -> dict[tuple[str, str | None], dict[int, Decima
         amount_on = by_date.__getitem__
         start = 0
         for year in range(first, last + 1):  # each year's dates are a slice of the sorted ones
-            end = bisect.bisect_left(dates, datetime.date(year + 1, 1, 1), start)
+            # The year 9999 (datetime's last) runs to the last date: it has no 1 January after it.
+            end = len(dates) if year == datetime.MAXYEAR else bisect.bisect_left(dates, datetime.date(year + 1, 1, 1), start)
             if end > start:
                 years[year] -= sum(map(amount_on, dates[start:end]))
             start = end

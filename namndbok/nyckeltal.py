@@ -98,7 +98,7 @@ def parse_volumes(entries, roots, plans) -> tuple[list[Volume], list]:
     for entry in entries:
         if entry.__class__ is not data.Custom or entry.type not in (VOLUME, VOLUME_BUDGET):
             continue
-        values = entry.values
+        values = entry.values or ()  # None: the directive has no values at all
         if len(values) != 3 or values[0].dtype != bc_account.TYPE or values[1].dtype is not str or not isinstance(values[2].value, Decimal):
             usage = f'En volym skrivs: DATUM custom "{entry.type}" Kostnader:<nämnd>:<verksamhet> "enhet" antal.'
             errors.append(LedgerInputError(entry.meta, usage, entry))

@@ -59,7 +59,7 @@ def parse_prognos(entries: Iterable, currency: str) -> tuple[list[PrognosLine], 
     for entry in entries:
         if not isinstance(entry, data.Custom) or entry.type != DIRECTIVE:
             continue
-        values = entry.values
+        values = entry.values or ()  # None: the directive has no values at all
         if len(values) != 2 or values[0].dtype != bc_account.TYPE or not isinstance(values[1].value, bc_amount.Amount):
             errors.append(LedgerInputError(entry.meta, 'En prognos skrivs: DATUM custom "prognos" Konto Helårsbelopp SEK (med fall: "bästa" eller "sämsta" för alternativen).', entry))
             continue
