@@ -540,6 +540,7 @@ def period_close(period: str, ledger: Path | None, lock: bool, no_pdf: bool) -> 
 @click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv"]), default="terminal", show_default=True)
 def nyckeltal(ledger, period, fmt) -> None:
     """Nyckeltal ur nyckeltal.toml: kostnad per vårddygn, per vårdtagare … med volym- och priseffekt."""
+    from namndbok.ledgerdata import NO_KONTOPLAN
     from namndbok.nyckeltal import NyckeltalError, compute_nyckeltal, load_specs, parse_volumes
     from scripts.nyckeltal import print_terminal, to_csv, to_markdown
     from scripts.uppfoljning import parse_period
@@ -547,7 +548,9 @@ def nyckeltal(ledger, period, fmt) -> None:
     date = parse_period(period)
     ledger = _ledger_or_example(ledger)
     options, data, entries = _read_clean(ledger)
-    plan = next(iter(data.kontoplaner.values()))
+    plan = next(iter(data.kontoplaner.values()), None)
+    if plan is None:
+        raise click.ClickException(f"{ledger}: {NO_KONTOPLAN.format('nyckeltalen')}")
     path = ledger.parent / "nyckeltal.toml"
     if not path.exists():
         raise click.ClickException(f"{path} finns inte; den anger vilka nyckeltal nämnden följer (se README).")

@@ -174,3 +174,28 @@ def test_exempel_into_a_folder_without_the_kontoplan_is_refused_in_swedish(tmp_p
     assert f"{tmp_path / 'kontoplan.toml'}:0: Kontoplanen finns inte." in result.output
     assert "exempelnämndens kontoplan.toml" in result.output and "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command, needed_by", [
+    (["import-volymer", str(EXAMPLE_DIR / "import" / "sie-2026-11.se")], "importen"),
+    (["import-budget", str(EXAMPLE_DIR / "2026" / "budget.beancount"), "--namn", "x", "--beslut", "y", "--ar", "2026"], "importen"),
+    (["import", str(EXAMPLE_DIR / "import" / "sie-2026-11.se")], "importen"),
+    (["nyckeltal", "--per", "2026-10"], "nyckeltalen"),
+])
+def test_a_ledger_without_a_kontoplan_is_refused_in_swedish(tmp_path, command, needed_by):
+    # Found by test_any_command_line_is_answered_in_swedish at NAMNDBOK_FUZZ_SCALE=10: `namndbok import-volymer
+    # SIE EMPTY_FILE` ended in a StopIteration traceback (importers/volymer/writer.py took the first kontoplan
+    # of none); so did `namndbok nyckeltal`. import-budget refused the workbook first; import already refused.
+    ledger = tmp_path / "tom.beancount"
+    ledger.write_text("", encoding="utf-8")
+    name, first, *rest = command
+    args = [name, first, str(ledger), *rest] if name != "nyckeltal" else [name, str(ledger), first, *rest]
+    if name == "import-budget":
+        workbook = tmp_path / "budget.csv"
+        workbook.write_text("verksamhet;Konto;Ansvar;Årsbudget\n5731;4610;2200;1000\n", encoding="utf-8")
+        args[1] = str(workbook)
+    result, _ = invoke(args)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (repr(result.exception), result.output)
+    assert f'{ledger}: Liggaren har ingen kontoplan (plugin "plugins.kontoplan"); {needed_by} behöver den.' in result.output
+    assert ledger.read_text(encoding="utf-8") == "" and sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["tom.beancount", *(["budget.csv"] if name == "import-budget" else [])])
