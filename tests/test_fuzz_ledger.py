@@ -48,10 +48,12 @@ HEADER = EXAMPLE_LEDGER.read_text(encoding="utf-8").split("\ninclude ", 1)[0] + 
 ODD_DATES = ["2026-13-01", "2026-02-30", "0001-01-01", "9999-12-31", "2026-00-10", "1900-01-01", "2026-1-1", "2026-12-31"]
 ODD_NUMBERS = ["0", "-0", "0.00", "-5", "1e9", "99999999999999999999999999.99", "-99999999999999999999999999.99",
                "0.0000000001", "NaN", "1/3", "(1+2)", "12.5%", "-", "1 000", "1,5"]
+# Not "1/0": Beancount's C parser dies on it and would end the run
+# (test_a_division_by_zero_in_an_amount_is_refused_not_a_segfault).
 ODD_STRINGS = ['""', '"x"', '"<b>"', '"2026"', '"-1"', '"9999"', '"2026-13"', '"budgetbeslut"', '"budgetrad"', '"prognos"',
                '"volym"', '"volymbudget"', '"las"', '"bokslut"', '"eget-kapital"', '"avskrivning"', '"aterbetalning"',
                '"internbudget"', '"kf-budget"', '"tillaggsbudget"', '"KF-budget 2026"', '"Internbudget 2026"',
-               '"2026/las-2026-04-30.txt"', '"../../etc/passwd"', '"2026"', '"vårddygn"', '"ßüñ\u200b"', '"\\"', '"a\nb"']
+               '"2026/las-2026-04-30.txt"', '"../../etc/passwd"', '"vårddygn"', '"ßüñ\u200b"', '"\\"', '"a\nb"']
 ODD_ACCOUNTS = ["Kostnader:Socialnämnden", "Kostnader:Socialnämnden:999", "Kostnader:Socialnämnden:5731:9999:9999",
                 "Kostnader:Socialnämnden:5731:4610:2200:1", "Intäkter:Socialnämnden:Kommunbidrag",
                 "Intäkter:Socialnämnden:Kommunbidrag:0", "Tillgångar:Socialnämnden:1690", "Eget-kapital:Socialnämnden:2011",
@@ -406,3 +408,20 @@ def test_a_division_by_zero_in_an_amount_is_refused_not_a_segfault(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, (done.returncode, done.stderr[-2000:])
     assert "Traceback" not in done.stderr and "volymer.beancount:" in done.stderr
+
+
+@pytest.mark.parametrize("nyckel, shown", [("5 SEK", "5 SEK"), ("3", "3"), ("TRUE", "True"), ("2026-01-01", "2026-01-01")])
+def test_a_periodisering_key_that_is_not_a_text_is_refused_at_its_line(tmp_path, nyckel, shown):
+    # Found by the atheris target liggare: `nyckel: 11280000.00 SEK` on a budgetrad was an AttributeError
+    # traceback out of plugins.budget (namndbok.periodisering.is_known_key compared an Amount with a text).
+    ledger = Ledger(tmp_path, EXAMPLE_DIR, ["2026/budget.beancount"])
+    path = tmp_path / "2026" / "budget.beancount"
+    text = path.read_text(encoding="utf-8")
+    first = text.index('custom "budgetrad"')
+    end = text.index("\n", first)
+    path.write_text(text[:end + 1] + f"  nyckel: {nyckel}\n" + text[end + 1:], encoding="utf-8")
+    _, errors, _ = loader.load_file(str(ledger.main))
+    assert not crashes(errors), "\n".join(crashes(errors))
+    line = text[:first].count("\n") + 1
+    assert [e for e in errors if e.source["lineno"] == line and e.source["filename"] == str(path)
+            and e.message.startswith(f"Periodiseringsnyckeln '{shown}' finns inte; kända nycklar:")], [e.message for e in errors]
