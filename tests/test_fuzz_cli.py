@@ -199,3 +199,15 @@ def test_a_ledger_without_a_kontoplan_is_refused_in_swedish(tmp_path, command, n
     assert f'{ledger}: Liggaren har ingen kontoplan (plugin "plugins.kontoplan"); {needed_by} behöver den.' in result.output
     assert ledger.read_text(encoding="utf-8") == "" and sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["tom.beancount", *(["budget.csv"] if name == "import-budget" else [])])
+
+
+@pytest.mark.parametrize("value, says", [("nan", "nan är inget tal; skriv till exempel 0.5."),
+                                         ("inf", "inf är inget tal; skriv till exempel 0.5."),
+                                         ("-5", "-5.0 ligger inte i intervallet x>=0.")])
+def test_an_avvikelse_threshold_that_is_no_amount_is_refused_in_swedish(workplace, value, says):
+    # Found by test_any_command_line_is_answered_in_swedish at NAMNDBOK_FUZZ_SCALE=10: `--troskel nan` ended in
+    # a decimal.InvalidOperation traceback (Decimal('NaN') compared with each deviation).
+    folder, _ = workplace
+    result, _ = invoke(["avvikelser", str(folder / "exempel" / EXAMPLE_LEDGER.name), "--per", "2026-10", "--troskel", value])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), (repr(result.exception), result.output)
+    assert f"Fel: Ogiltigt värde för '--troskel': {says}" in result.output
