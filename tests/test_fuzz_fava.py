@@ -88,7 +88,7 @@ def test_the_parameters_are_found_in_the_extensions_source():
     assert {"sida", "time", "layout", "radgrupp", "verksamhet"} <= set(PARAMS), PARAMS
 
 
-@fuzz_settings(60)
+@fuzz_settings(150)
 @given(params=st.dictionaries(st.sampled_from(PARAMS), st.one_of(st.sampled_from(ODD), st.text(max_size=12)), max_size=4),
        sida=st.sampled_from(["budget", "prognos", "eget-kapital", "nyckeltal", "x", ""]))
 def test_any_query_string_gets_a_page(fava_client, params, sida):

@@ -222,7 +222,7 @@ def test_the_scenarios_load_without_faults(scenario, tmp_path):
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-@fuzz_settings(12)
+@fuzz_settings(25)
 @given(data=st.data())
 def test_mutated_ledger_through_the_plugins(scenario, data):
     source, files = SCENARIOS[scenario]
@@ -312,7 +312,7 @@ def test_the_lock_scenarios_hold(lock, tmp_path):
 
 
 @pytest.mark.parametrize("lock", LOCKS)
-@fuzz_settings(15)
+@fuzz_settings(30)
 @given(data=st.data())
 def test_mutated_lock_file(lock, data):
     seed = (EXAMPLE_DIR / lock).read_text(encoding="utf-8")
