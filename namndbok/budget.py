@@ -141,7 +141,7 @@ def _decision(entry, order: int, errors: list) -> BudgetDecision | None:
         errors.append(LedgerInputError(entry.meta, 'Ett budgetbeslut skrivs: DATUM custom "budgetbeslut" "Namn", med metadata typ: och beslut:.', entry))
         return None
     typ, beslut = entry.meta.get("typ"), entry.meta.get("beslut")
-    if typ not in TYPES:
+    if not isinstance(typ, str) or typ not in TYPES:  # an amount (typ: 5 SEK) cannot be compared with a text
         errors.append(LedgerInputError(entry.meta, f"Budgetbeslutet '{values[0].value}' behöver typ: ett av {', '.join(TYPES)}.", entry))
         return None
     if not isinstance(beslut, str) or not beslut.strip():

@@ -64,7 +64,7 @@ def parse_prognos(entries: Iterable, currency: str) -> tuple[list[PrognosLine], 
             errors.append(LedgerInputError(entry.meta, 'En prognos skrivs: DATUM custom "prognos" Konto Helårsbelopp SEK (med fall: "bästa" eller "sämsta" för alternativen).', entry))
             continue
         fall = entry.meta.get("fall")
-        if fall is not None and fall not in CASES:
+        if fall is not None and (not isinstance(fall, str) or fall not in CASES):
             errors.append(LedgerInputError(entry.meta, f"fall: '{fall}' finns inte; skriv fall: \"bästa\" eller fall: \"sämsta\", eller inget för huvudprognosen.", entry))
             continue
         amount = values[1].value

@@ -446,3 +446,58 @@ def test_a_lock_whose_file_is_a_folder_is_refused_at_its_line(tmp_path, fil):
     assert not crashes(errors), "\n".join(crashes(errors))
     line = text[:text.index('fil: "2026/las-2026-04-30.txt"')].count("\n")  # the custom "las" line above it
     assert [e for e in errors if e.source["lineno"] == line and e.source["filename"] == str(path)]
+
+
+# Every metadata key our plugins read, given a value of each other kind Beancount parses (an amount, a
+# number, a truth value, a date, an account, a text): each refused at its line or taken, never a crash.
+META_READ = [  # (scenario, the directive's line starts with, key)
+    ("budget", 'custom "budgetbeslut"', "typ"), ("budget", 'custom "budgetbeslut"', "beslut"),
+    ("budget", 'custom "budgetbeslut"', "ersatter"), ("budget", 'custom "budgetrad"', "nyckel"),
+    ("prognos", 'custom "prognos"', "fall"), ("prognos", 'custom "prognos"', "kommentar"),
+    ("beslut", 'custom "eget-kapital"', "typ"), ("beslut", 'custom "eget-kapital"', "beslut"),
+    ("beslut", 'custom "eget-kapital"', "belopp"), ("beslut", 'custom "eget-kapital"', "ar"),
+    ("beslut", 'custom "eget-kapital"', "namnd"), ("beslut", 'custom "eget-kapital"', "verksamhet"),
+    ("beslut", 'custom "eget-kapital"', "ansvar"), ("bokslut", 'custom "bokslut"', "namnd"),
+    ("bokslut", 'custom "bokslut"', "arets_resultat"), ("bokslut", 'custom "bokslut"', "utgaende_eget_kapital"),
+    ("volymer", 'custom "volym"', "ansvar"), ("utfall", '* "', "ek_beslut"),
+]
+META_KINDS = ["5 SEK", "3", "TRUE", "2026-01-01", "Kostnader:Socialnämnden", '"x"']
+
+
+def with_meta(text: str, directive: str, key: str, value: str) -> str:
+    """`text` with `key: value` on the first directive whose line holds `directive` (replacing its own)."""
+    lines = text.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if directive in line and line[:1].isdigit())
+    end = at + 1
+    while end < len(lines) and lines[end].startswith("  ") and ":" in lines[end].split()[0]:
+        end += 1
+    kept = [line for line in lines[at + 1:end] if not line.strip().startswith(f"{key}:")]
+    return "".join([*lines[:at + 1], f"  {key}: {value}\n", *kept, *lines[end:]])
+
+
+@pytest.mark.parametrize("scenario, directive, key", META_READ)
+def test_metadata_of_any_kind_is_read_without_a_crash(tmp_path, scenario, directive, key):
+    # Found by the atheris target liggare: `typ: 11280000.00 SEK` on a budgetbeslut (and `nyckel:` so on a
+    # budgetrad) was an AttributeError traceback: `typ not in TYPES` asks Beancount's Amount.__eq__,
+    # which fails on a text.
+    source, files = SCENARIOS[scenario]
+    seed = (source / files[0]).read_text(encoding="utf-8")
+    bad = {}
+    for value in META_KINDS:
+        folder = tmp_path / str(META_KINDS.index(value))
+        folder.mkdir()
+        ledger = Ledger(folder, source, files)
+        (folder / files[0]).write_text(with_meta(seed, directive, key, value), encoding="utf-8")
+        _, errors, _ = loader.load_file(str(ledger.main))
+        if crashes(errors):
+            bad[value] = crashes(errors)[0][-300:]
+        elif value != '"x"' and key not in ("kommentar", "beslut", "ersatter", "ek_beslut"):
+            # A value of the wrong kind on a key that must be a text, a year or an amount: refused at its line.
+            line = with_meta(seed, directive, key, value).splitlines().index(
+                next(l for l in seed.splitlines() if directive in l and l[:1].isdigit())) + 1
+            ok = ((key == "ar" and value == "3") or (key in ("arets_resultat", "utgaende_eget_kapital", "belopp") and value == "5 SEK")
+                  or (key in ("namnd", "verksamhet", "ansvar") and value.startswith("Kostnader:")))  # an account is a text
+            at_line = [e for e in errors if e.source.get("lineno") == line and str(folder) in e.source.get("filename", "")]
+            if not ok and not at_line:
+                bad[value] = "not refused at its line: " + "; ".join(e.message[:80] for e in errors[:3])
+    assert not bad, "\n".join(f"{k}: {v}" for k, v in bad.items())
