@@ -81,6 +81,13 @@ class LedgerInputError(NamedTuple):
     entry: object
 
 
+def valued(entry):
+    """A custom directive whose values are a list: Beancount leaves them None on a line that has
+    none (`2026-03-31 custom "prognos"`), which neither our readers nor Beancount's printer (the
+    error's entry, in `namndbok kontrollera`) can walk."""
+    return entry._replace(values=[]) if entry.values is None else entry
+
+
 class BudgetWarning(NamedTuple):
     """Like LedgerInputError, but the ledger is still usable; message starts 'Varning:'."""
 
@@ -97,6 +104,7 @@ def parse_budget(entries: Iterable, currency: str) -> tuple[list[BudgetDecision]
     for entry in entries:
         if entry.__class__ is not data.Custom:
             continue
+        entry = valued(entry)
         if entry.type == DECISION:
             decision = _decision(entry, len(decisions), errors)
             if decision is None:
@@ -120,7 +128,7 @@ def parse_budget(entries: Iterable, currency: str) -> tuple[list[BudgetDecision]
 
 def parse_line(entry, decisions: Mapping[str, BudgetDecision], currency: str, errors: list) -> BudgetLine | None:
     """One `custom "budgetrad"` directive, for a decision in `decisions`; None (and an error) if it is not one."""
-    values = entry.values or ()  # None: the directive has no values at all
+    values = entry.values
     if (len(values) != 3 or values[0].dtype is not str or values[1].dtype != bc_account.TYPE
             or not isinstance(values[2].value, bc_amount.Amount)):
         errors.append(LedgerInputError(entry.meta, 'En budgetrad skrivs: DATUM custom "budgetrad" "Beslutets namn" Konto Belopp SEK.', entry))
@@ -136,7 +144,7 @@ def parse_line(entry, decisions: Mapping[str, BudgetDecision], currency: str, er
 
 
 def _decision(entry, order: int, errors: list) -> BudgetDecision | None:
-    values = entry.values or ()
+    values = entry.values
     if len(values) != 1 or values[0].dtype is not str:
         errors.append(LedgerInputError(entry.meta, 'Ett budgetbeslut skrivs: DATUM custom "budgetbeslut" "Namn", med metadata typ: och beslut:.', entry))
         return None

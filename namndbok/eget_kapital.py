@@ -71,7 +71,7 @@ from namndbok.accounts import (
     balance_account,
     result_account,
 )
-from namndbok.budget import LedgerInputError
+from namndbok.budget import LedgerInputError, valued
 from namndbok.engine import compute
 from namndbok.ledgerdata import META_CARRY, META_DECISION, EKMovement
 from namndbok.swedish import format_amount
@@ -116,6 +116,7 @@ def parse_decisions(entries, currency: str) -> tuple[list[EKDecision], list[Boks
     for entry in entries:
         if not isinstance(entry, data.Custom):
             continue
+        entry = valued(entry)
         if entry.type == DECISION:
             decision = _decision(entry, currency, errors)
             if decision:

@@ -141,7 +141,7 @@ def uppfoljning(ledger, period, groups, urval, enhet, decimaler, budgetversion) 
     date = parse_period(period)
     ledger = _ledger_or_example(ledger)
     options, data, entries = _read_clean(ledger)
-    if budgetversion and budgetversion not in {d.name for d in data.decisions}:
+    if budgetversion is not None and budgetversion not in {d.name for d in data.decisions}:  # '' too
         raise click.ClickException(f"Budgetbeslutet '{budgetversion}' finns inte i liggaren.")
     table = compute(data, date, group_by=groups, kinds=KIND_CHOICES[urval], budget_version=budgetversion)
     title = f"{options['title']} – uppföljning per {date}"

@@ -14,6 +14,7 @@ which may be the repository's own example). NAMNDBOK_FUZZ_SCALE multiplies the i
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -120,15 +121,23 @@ def renew(folder: Path, original: dict) -> None:
     if contents(snapshot(copy)) != contents(original):
         shutil.rmtree(copy)
         shutil.copytree(EXAMPLE_DIR, copy, ignore=shutil.ignore_patterns("rapporter"))
-    for name in ("ut", "ut-katalog"):
+    for name in ("ut", "ut-katalog", "arbetskatalog"):
         shutil.rmtree(folder / "udda" / name, ignore_errors=True)
 
 
-def invoke(args: list[str]):
+def invoke(args: list[str], cwd: Path | None = None):
+    """Run `namndbok ARGS` here, in `cwd` if given (an empty path is the current folder:
+    `export-fakta --till ""` writes its export there); (result, seconds)."""
     from scripts.cli import main
 
     started = time.monotonic()
-    result = CliRunner().invoke(main, args)
+    before = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(main, args)
+    finally:
+        os.chdir(before)
     return result, time.monotonic() - started
 
 
@@ -141,8 +150,10 @@ def test_every_command_but_the_skipped_is_fuzzed():
 
 def assert_command_behaves(folder: Path, original: dict, args: list[str]) -> None:
     before = snapshot(folder / "exempel")
+    scratch = folder / "udda" / "arbetskatalog"
+    scratch.mkdir(exist_ok=True)
     try:
-        result, seconds = invoke(args)
+        result, seconds = invoke(args, cwd=scratch)
         assert result.exception is None or isinstance(result.exception, SystemExit), (args, repr(result.exception), result.output)
         assert "Traceback" not in result.output, (args, result.output)
         assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.output)
@@ -211,3 +222,12 @@ def test_an_avvikelse_threshold_that_is_no_amount_is_refused_in_swedish(workplac
     result, _ = invoke(["avvikelser", str(folder / "exempel" / EXAMPLE_LEDGER.name), "--per", "2026-10", "--troskel", value])
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit), (repr(result.exception), result.output)
     assert f"Fel: Ogiltigt värde för '--troskel': {says}" in result.output
+
+
+def test_an_empty_budget_version_is_refused_in_swedish(workplace):
+    # Found by test_any_command_line_is_answered_in_swedish at NAMNDBOK_FUZZ_SCALE=10: `uppfoljning
+    # --budgetversion ""` passed the check (an empty text is false) and ended in a KeyError('') traceback.
+    folder, _ = workplace
+    result, _ = invoke(["uppfoljning", str(folder / "exempel" / EXAMPLE_LEDGER.name), "--per", "2026-10", "--budgetversion", ""])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (repr(result.exception), result.output)
+    assert "Budgetbeslutet '' finns inte i liggaren." in result.output

@@ -183,8 +183,23 @@ KNOWN_CRASH = re.compile(r'Error applying plugin "(?:plugins\.texter|beancount\.
                          r'|Error applying plugin "plugins\.las".*IsADirectoryError', re.S)
 
 
+def beancount_cannot_interpolate(err: Exception) -> bool:
+    """Known, not ours (test_an_amount_of_29_digits_beside_an_elided_one_is_refused): Beancount's booking
+    raises decimal.InvalidOperation out of load_file when it fills in an amount beside one of 29 digits."""
+    import decimal
+    import traceback
+
+    return isinstance(err, decimal.InvalidOperation) and any(
+        frame.filename.endswith("beancount/core/interpolate.py") for frame in traceback.extract_tb(err.__traceback__))
+
+
 def assert_loads_cleanly(main: Path, check_cli: bool = True) -> None:
-    entries, errors, _ = loader.load_file(str(main))
+    try:
+        entries, errors, _ = loader.load_file(str(main))
+    except Exception as err:  # noqa: BLE001 - which exception it is decides
+        if beancount_cannot_interpolate(err):
+            return
+        raise
     assert isinstance(entries, list)
     known = [e for e in errors if KNOWN_CRASH.search(e.message)]
     bad = crashes([e for e in errors if e not in known])
@@ -364,6 +379,10 @@ def test_a_custom_directive_without_values_gets_the_readers_swedish_error(tmp_pa
     assert not ours, "\n".join(ours)
     line = ROOTS.count("\n") + 1
     assert [e for e in errors if e.source.get("lineno") == line and e.message.startswith(says)], [e.message for e in errors]
+    # kontrollera prints each error with its entry (Beancount's printer walks the values too).
+    code, output, exception = kontrollera(ledger.main)
+    assert exception is None or isinstance(exception, SystemExit), repr(exception)
+    assert code == 1 and says in output
 
 
 @pytest.mark.xfail(strict=False, reason="not fixed yet: plugins.texter (being changed in another branch) iterates a "
@@ -501,3 +520,18 @@ def test_metadata_of_any_kind_is_read_without_a_crash(tmp_path, scenario, direct
             if not ok and not at_line:
                 bad[value] = "not refused at its line: " + "; ".join(e.message[:80] for e in errors[:3])
     assert not bad, "\n".join(f"{k}: {v}" for k, v in bad.items())
+
+
+@pytest.mark.xfail(strict=False, reason="Beancount 3.2.3's booking raises decimal.InvalidOperation out of load_file "
+                   "(beancount/core/interpolate.py quantize past 28 digits); a guard belongs in namndbok/loading.py "
+                   "(being changed in another branch), Fava's load would need one too")
+def test_an_amount_of_29_digits_beside_an_elided_one_is_refused(tmp_path):
+    # Found by test_mutated_ledger_through_the_plugins[ledger002-utfall] at NAMNDBOK_FUZZ_SCALE=10.
+    ledger = Ledger(tmp_path, FIXTURES / "ledger002", ["utfall.beancount"])
+    (tmp_path / "utfall.beancount").write_text(
+        ROOTS + '2024-12-31 * "x"\n  Intäkter:Socialnämnden:010:3990  1.00 SEK\n'
+        '  Intäkter:Socialnämnden:010:3990  99999999999999999999999999.99 SEK\n  Tillgångar:Socialnämnden:1690\n',
+        encoding="utf-8")
+    code, output, exception = kontrollera(ledger.main)
+    assert exception is None or isinstance(exception, SystemExit), repr(exception)
+    assert code == 1 and "utfall.beancount:" in output and "Traceback" not in output
