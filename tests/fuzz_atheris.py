@@ -93,8 +93,9 @@ def one_input(target: str):
 def ledger_input():
     """Each input is one ledger file, included by a main file with the example's header and plugin lines
     beside the example's kontoplan.toml and periodisering.toml; the property is test_fuzz_ledger's (every
-    error located, no plugin's traceback). An input with a division by zero in an amount is skipped:
-    Beancount's C parser dies on it (test_fuzz_ledger.test_a_division_by_zero_in_an_amount_is_refused_not_a_segfault)."""
+    error located, no plugin's traceback). An input Beancount's C parser dies on (SIGSEGV; a division
+    by zero in an amount, test_fuzz_ledger.test_a_division_by_zero_in_an_amount_is_refused_not_a_segfault)
+    is skipped: it is parsed first in a forked child when it has a "/"."""
     import atheris
 
     sys.path.insert(0, str(TESTS))
@@ -105,15 +106,28 @@ def ledger_input():
     folder = Path(tempfile.mkdtemp(prefix="namndbok-fuzz-liggare-"))
     made = ledger.Ledger(folder, ledger.EXAMPLE_DIR, ["2026/utfall/2026-03.beancount"])
     path = folder / "2026" / "utfall" / "2026-03.beancount"
-    division_by_zero = re.compile(rb"/\s*[-+(]*\s*0*(?:\.0*)?\s*(?:[)\s]|$)", re.M)
 
     def test(data: bytes) -> None:
-        if division_by_zero.search(data):
-            return
+        if b"/" in data and not parses_in_a_child(data):
+            return  # Beancount's own crash, known (a division by zero): not ours to find again
         path.write_bytes(data)
         ledger.assert_loads_cleanly(made.main, check_cli=False)
 
     return test
+
+
+def parses_in_a_child(data: bytes) -> bool:
+    """Whether Beancount's parser survives `data` (parsed in a forked child, which may die)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            from beancount.parser import parser
+
+            parser.parse_string(data.decode("utf-8", errors="replace"))
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return not os.WIFSIGNALED(status)
 
 
 def fuzz_in_this_process(target: str, corpus: Path, runs: int, seed: int, max_len: int, seconds: int) -> None:
