@@ -108,7 +108,7 @@ def ledger_input():
     path = folder / "2026" / "utfall" / "2026-03.beancount"
 
     def test(data: bytes) -> None:
-        if b"/" in data and not parses_in_a_child(data):
+        if might_divide(data) and not parses_in_a_child(data):
             return  # Beancount's own crash, known (a division by zero): not ours to find again
         path.write_bytes(data)
         ledger.assert_loads_cleanly(made.main, check_cli=False)
@@ -116,11 +116,22 @@ def ledger_input():
     return test
 
 
+STRINGS = re.compile(rb'"[^"\n]*"')
+
+
+def might_divide(data: bytes) -> bool:
+    """Whether `data` has a "/" outside its strings and comments (where an amount's arithmetic is)."""
+    return b"/" in data and any(b"/" in STRINGS.sub(b"", line).split(b";", 1)[0] for line in data.splitlines())
+
+
 def parses_in_a_child(data: bytes) -> bool:
     """Whether Beancount's parser survives `data` (parsed in a forked child, which may die)."""
+    import signal
+
     pid = os.fork()
     if pid == 0:
         try:
+            signal.signal(signal.SIGSEGV, signal.SIG_DFL)  # not libFuzzer's handler: it would report a crash
             from beancount.parser import parser
 
             parser.parse_string(data.decode("utf-8", errors="replace"))
