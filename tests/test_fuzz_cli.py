@@ -231,3 +231,14 @@ def test_an_empty_budget_version_is_refused_in_swedish(workplace):
     result, _ = invoke(["uppfoljning", str(folder / "exempel" / EXAMPLE_LEDGER.name), "--per", "2026-10", "--budgetversion", ""])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (repr(result.exception), result.output)
     assert "Budgetbeslutet '' finns inte i liggaren." in result.output
+
+
+def test_a_kommun_with_a_null_character_is_refused_in_swedish(workplace, tmp_path):
+    # Found by test_any_command_line_is_answered_in_swedish at NAMNDBOK_FUZZ_SCALE=10: `export-fakta --till FOLDER
+    # --kommun "\x00"` ended in "ValueError: embedded null byte" (the partition folder kommun=\x00).
+    folder, _ = workplace
+    target = tmp_path / "fakta"
+    result, _ = invoke(["export-fakta", str(folder / "exempel" / EXAMPLE_LEDGER.name), "--till", str(target), "--kommun", "\x00"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (repr(result.exception), result.output)
+    assert "Kommunen innehåller ett nolltecken (\\0), som inte kan stå i ett katalognamn" in result.output
+    assert not target.exists()
