@@ -68,15 +68,6 @@ def _date_or_last_utfall(data, period: str | None):
     return span[1]
 
 
-def _finite(ctx, param, value: float) -> float:
-    """A number option's value, refused when it is no number of mnkr (nan, inf)."""
-    import math
-
-    if not math.isfinite(value):
-        raise click.BadParameter(f"{value} är inget tal; skriv till exempel 0.5.")
-    return value
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Nämndbok – nämndens ekonomi som ren text: utfall, budget, prognos och avvikelse."""
@@ -489,11 +480,13 @@ def rapport(layout: Path, ledger: Path | None, period: str, fmt: str, target: Pa
 @ledger_argument
 @click.option("--per", "period", required=True, help="Rapportdatum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.")
 @click.option("--grupp", "dimension", type=click.Choice(["verksamhet", "ansvar", "radgrupp"]), default="verksamhet", show_default=True)
-@click.option("--troskel", type=click.FloatRange(min=0), default=0.5, show_default=True, callback=_finite,
-              help="Visa avvikelser på minst så många mnkr (0 eller mer).")
+@click.option("--troskel", type=float, default=0.5, show_default=True, help="Visa avvikelser på minst så många mnkr.")
 def avvikelser(ledger, period, dimension, troskel) -> None:
     """Avvikelselistan: helårsavvikelse per enhet, mot förra uppföljningen, med kommentar."""
     from decimal import Decimal
+
+    if not 0 <= troskel < float("inf"):  # nan, inf and a negative value are no threshold
+        raise click.BadParameter(f"{troskel} är inget antal mnkr; skriv 0 eller mer, till exempel 0.5.", param_hint="'--troskel'")
 
     from namndbok.avvikelser import CommentError, comments_for, deviations, format_deviation
     from namndbok.engine import compute
