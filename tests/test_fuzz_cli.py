@@ -174,7 +174,7 @@ def assert_command_behaves(folder: Path, original: dict, args: list[str]) -> Non
         renew(folder, original)
 
 
-@fuzz_settings(80)
+@fuzz_settings(60)
 @given(data=st.data())
 def test_any_command_line_is_answered_in_swedish(workplace, data):
     folder, original = workplace
