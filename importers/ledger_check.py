@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from importers.model import SourceError
+from namndbok.ledgerdata import NO_KONTOPLAN
 from namndbok.loading import faults, faults_message, load, where
 
 
@@ -22,6 +23,13 @@ def load_before_change(ledger: Path):
     if wrong:
         raise SourceError(str(ledger), 0, faults_message(wrong, ledger))
     return entries, errors, options
+
+
+def first_kontoplan(ledgerdata, ledger: Path):
+    """The ledger's (first) kontoplan; refused in Swedish when the ledger has none."""
+    if not ledgerdata.kontoplaner:
+        raise SourceError(str(ledger), 0, NO_KONTOPLAN.format("importen"))
+    return next(iter(ledgerdata.kontoplaner.values()))
 
 
 def refuse_new_faults(loaded, source: str) -> None:

@@ -11,7 +11,7 @@ from typing import Callable, NamedTuple
 
 from namndbok.collector import collector_paused
 from namndbok.fileio import os_reason
-from importers.ledger_check import load_before_change
+from importers.ledger_check import first_kontoplan, load_before_change
 from importers.config import SourceConfig, load_import_config
 from importers.convert import Source, map_rows
 from importers.model import SourceError, SourceRow
@@ -88,13 +88,12 @@ def run_import(
 
 
 def _kontoplan(ledgerdata, namnd: str | None, ledger: Path):
+    first = first_kontoplan(ledgerdata, ledger)  # refuses a ledger without one
     plans = ledgerdata.kontoplaner
-    if not plans:
-        raise SourceError(str(ledger), 0, "Liggaren har ingen kontoplan (plugin \"plugins.kontoplan\"); importen behöver den.")
     if namnd is None:
         if len(plans) > 1:
             raise SourceError(str(ledger), 0, f"Liggaren har flera nämnder ({', '.join(plans)}); ange namnd = \"…\" i import.toml.")
-        return next(iter(plans.values()))
+        return first
     if namnd not in plans:
         raise SourceError(str(ledger), 0, f"Nämnden {namnd} i import.toml har ingen kontoplan i liggaren.")
     return plans[namnd]

@@ -81,6 +81,13 @@ class LedgerInputError(NamedTuple):
     entry: object
 
 
+def valued(entry):
+    """A custom directive whose values are a list: Beancount leaves them None on a line that has
+    none (`2026-03-31 custom "prognos"`), which neither our readers nor Beancount's printer (the
+    error's entry, in `namndbok kontrollera`) can walk."""
+    return entry._replace(values=[]) if entry.values is None else entry
+
+
 class BudgetWarning(NamedTuple):
     """Like LedgerInputError, but the ledger is still usable; message starts 'Varning:'."""
 
@@ -97,6 +104,7 @@ def parse_budget(entries: Iterable, currency: str) -> tuple[list[BudgetDecision]
     for entry in entries:
         if entry.__class__ is not data.Custom:
             continue
+        entry = valued(entry)
         if entry.type == DECISION:
             decision = _decision(entry, len(decisions), errors)
             if decision is None:
@@ -141,7 +149,7 @@ def _decision(entry, order: int, errors: list) -> BudgetDecision | None:
         errors.append(LedgerInputError(entry.meta, 'Ett budgetbeslut skrivs: DATUM custom "budgetbeslut" "Namn", med metadata typ: och beslut:.', entry))
         return None
     typ, beslut = entry.meta.get("typ"), entry.meta.get("beslut")
-    if typ not in TYPES:
+    if not isinstance(typ, str) or typ not in TYPES:  # an amount (typ: 5 SEK) cannot be compared with a text
         errors.append(LedgerInputError(entry.meta, f"Budgetbeslutet '{values[0].value}' behöver typ: ett av {', '.join(TYPES)}.", entry))
         return None
     if not isinstance(beslut, str) or not beslut.strip():

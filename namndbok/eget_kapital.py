@@ -71,7 +71,7 @@ from namndbok.accounts import (
     balance_account,
     result_account,
 )
-from namndbok.budget import LedgerInputError
+from namndbok.budget import LedgerInputError, valued
 from namndbok.engine import compute
 from namndbok.ledgerdata import META_CARRY, META_DECISION, EKMovement
 from namndbok.swedish import format_amount
@@ -116,6 +116,7 @@ def parse_decisions(entries, currency: str) -> tuple[list[EKDecision], list[Boks
     for entry in entries:
         if not isinstance(entry, data.Custom):
             continue
+        entry = valued(entry)
         if entry.type == DECISION:
             decision = _decision(entry, currency, errors)
             if decision:
@@ -136,7 +137,7 @@ def _decision(entry, currency, errors) -> EKDecision | None:
         errors.append(LedgerInputError(meta, usage, entry))
         return None
     typ, beslut = meta.get("typ"), meta.get("beslut")
-    if typ not in TYPES or not isinstance(beslut, str) or not beslut.strip():
+    if not isinstance(typ, str) or typ not in TYPES or not isinstance(beslut, str) or not beslut.strip():
         errors.append(LedgerInputError(meta, usage, entry))
         return None
     belopp = meta.get("belopp")
@@ -147,7 +148,14 @@ def _decision(entry, currency, errors) -> EKDecision | None:
         belopp = belopp.number
     ar = meta.get("ar")
     if ar is not None:
-        ar = int(ar)
+        ar = _year(ar)
+        if ar is None:
+            errors.append(LedgerInputError(meta, f"ar: {meta['ar']} är inget år; skriv t.ex. ar: 2023.", entry))
+            return None
+    for key in ("namnd", "verksamhet", "ansvar"):
+        if not isinstance(meta.get(key, ""), str):
+            errors.append(LedgerInputError(meta, f'{key}: skrivs som text inom citattecken, t.ex. {key}: "{EXAMPLES[key]}".', entry))
+            return None
     plan = []
     rest = [v.value for v in values[1:]]
     if typ == "aterbetalning":
@@ -172,6 +180,18 @@ def _decision(entry, currency, errors) -> EKDecision | None:
                       meta.get("namnd"), meta.get("verksamhet"), meta.get("ansvar"), meta)
 
 
+EXAMPLES = {"namnd": "Socialnämnden", "verksamhet": "5731", "ansvar": "2200"}  # how a text metadata value is written
+
+
+def _year(value) -> int | None:
+    """A year from metadata (ar: 2023, or ar: "2023"); None for anything else."""
+    if isinstance(value, str) and value.isdigit() and len(value) == 4:
+        return int(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value() and 1 <= value <= 9999:
+        return int(value)
+    return None
+
+
 def _bokslut(entry, currency, errors) -> Bokslut | None:
     meta = entry.meta
     try:
@@ -179,8 +199,9 @@ def _bokslut(entry, currency, errors) -> Bokslut | None:
         result = meta["arets_resultat"]
         closing = meta["utgaende_eget_kapital"]
         assert isinstance(result, bc_amount.Amount) and isinstance(closing, bc_amount.Amount)
+        assert isinstance(meta.get("namnd", ""), str)
     except (IndexError, KeyError, ValueError, TypeError, AssertionError):
-        errors.append(LedgerInputError(meta, 'Ett bokslut skrivs: DATUM custom "bokslut" "ÅÅÅÅ" med arets_resultat: och utgaende_eget_kapital: (belopp). Skapa det med `namndbok bokslut ÅÅÅÅ`.', entry))
+        errors.append(LedgerInputError(meta, 'Ett bokslut skrivs: DATUM custom "bokslut" "ÅÅÅÅ" med arets_resultat: och utgaende_eget_kapital: (belopp) och namnd: som text. Skapa det med `namndbok bokslut ÅÅÅÅ`.', entry))
         return None
     return Bokslut(entry.date, year, meta.get("namnd"), result.number, closing.number, meta)
 
@@ -207,7 +228,8 @@ def results_by_year(ledgerdata) -> dict[tuple[str, str | None], dict[int, Decima
         amount_on = by_date.__getitem__
         start = 0
         for year in range(first, last + 1):  # each year's dates are a slice of the sorted ones
-            end = bisect.bisect_left(dates, datetime.date(year + 1, 1, 1), start)
+            # The year 9999 (datetime's last) runs to the last date: it has no 1 January after it.
+            end = len(dates) if year == datetime.MAXYEAR else bisect.bisect_left(dates, datetime.date(year + 1, 1, 1), start)
             if end > start:
                 years[year] -= sum(map(amount_on, dates[start:end]))
             start = end

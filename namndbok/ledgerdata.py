@@ -34,6 +34,7 @@ from namndbok.prognos import DIRECTIVE as PROGNOS_DIRECTIVE
 from namndbok.prognos import PrognosLine, parse_prognos
 
 KONTOPLAN_PLUGIN = "plugins.kontoplan"
+NO_KONTOPLAN = f'Liggaren har ingen kontoplan (plugin "{KONTOPLAN_PLUGIN}"); {{}} behöver den.'  # {}: who needs it
 # Metadata that marks the entries plugins.eget_kapital generates.
 META_CARRY = "ek_overforing"
 META_DECISION = "ek_beslut"

@@ -42,7 +42,7 @@ from beancount.core import account as bc_account
 from beancount.core import data
 
 from namndbok.accounts import KIND_KOSTNAD, AccountNameError, parse_account
-from namndbok.budget import LedgerInputError
+from namndbok.budget import LedgerInputError, valued
 from namndbok.engine import compute
 from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8
 from namndbok.periodisering import EVEN_WEIGHTS, share_through
@@ -98,6 +98,7 @@ def parse_volumes(entries, roots, plans) -> tuple[list[Volume], list]:
     for entry in entries:
         if entry.__class__ is not data.Custom or entry.type not in (VOLUME, VOLUME_BUDGET):
             continue
+        entry = valued(entry)
         values = entry.values
         if len(values) != 3 or values[0].dtype != bc_account.TYPE or values[1].dtype is not str or not isinstance(values[2].value, Decimal):
             usage = f'En volym skrivs: DATUM custom "{entry.type}" Kostnader:<nämnd>:<verksamhet> "enhet" antal.'

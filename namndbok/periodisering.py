@@ -158,7 +158,8 @@ def inline_weights(key: str) -> Weights | None:
 
 
 def is_known_key(key: str, p: Periodisering) -> bool:
-    return key in (EVEN, LAST_YEAR) or key in p.profiler or inline_weights(key) is not None
+    """Whether `key` (a line's `nyckel:`, any metadata value) names a key: a text only."""
+    return isinstance(key, str) and (key in (EVEN, LAST_YEAR) or key in p.profiler or inline_weights(key) is not None)
 
 
 def weights_for(

@@ -36,7 +36,7 @@ from beancount.core import amount as bc_amount
 from beancount.core import data
 
 from namndbok.accounts import AccountRef
-from namndbok.budget import LedgerInputError
+from namndbok.budget import LedgerInputError, valued
 
 DIRECTIVE = "prognos"
 MAIN = None
@@ -59,12 +59,13 @@ def parse_prognos(entries: Iterable, currency: str) -> tuple[list[PrognosLine], 
     for entry in entries:
         if not isinstance(entry, data.Custom) or entry.type != DIRECTIVE:
             continue
+        entry = valued(entry)
         values = entry.values
         if len(values) != 2 or values[0].dtype != bc_account.TYPE or not isinstance(values[1].value, bc_amount.Amount):
             errors.append(LedgerInputError(entry.meta, 'En prognos skrivs: DATUM custom "prognos" Konto Helårsbelopp SEK (med fall: "bästa" eller "sämsta" för alternativen).', entry))
             continue
         fall = entry.meta.get("fall")
-        if fall is not None and fall not in CASES:
+        if fall is not None and (not isinstance(fall, str) or fall not in CASES):
             errors.append(LedgerInputError(entry.meta, f"fall: '{fall}' finns inte; skriv fall: \"bästa\" eller fall: \"sämsta\", eller inget för huvudprognosen.", entry))
             continue
         amount = values[1].value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, getcontext
 
 MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -25,7 +25,11 @@ MINUS = "-"
 
 
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # With as many digits as the rounded number has: a number longer than the context's 28 digits
+    # (a mistyped amount in the ledger) prints instead of raising decimal.InvalidOperation.
+    digits = max(value.adjusted() + 1, 0) + decimals + 1
+    context = getcontext() if digits <= getcontext().prec else Context(prec=digits)
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=context)
 
 
 def _decimal(value: Decimal | float | int) -> Decimal:
@@ -40,9 +44,9 @@ def format_number(value: Decimal | float | None, decimals: int = 1, sep: str = "
         return ""
     rounded = round_half_up(_decimal(value), decimals)
     if rounded == 0:
-        rounded = abs(rounded)
+        rounded = rounded.copy_abs()
     sign = MINUS if rounded < 0 else ""
-    whole, _, frac = f"{abs(rounded):.{decimals}f}".partition(".")
+    whole, _, frac = f"{rounded.copy_abs():.{decimals}f}".partition(".")  # copy_abs: no rounding to the context
     groups = []
     while whole:
         groups.insert(0, whole[-3:])
@@ -55,7 +59,10 @@ def format_amount(value: Decimal | None, unit: str = "mnkr", decimals: int = 1) 
     """An amount in kronor printed in `unit` (kr, tkr, mnkr): 18_460_000 → '18,5'."""
     if value is None:
         return ""
-    return format_number(_decimal(value) / UNITS[unit], decimals)
+    number = _decimal(value)
+    digits = len(number.as_tuple().digits) + 7  # a division by 10**6 in as many digits loses nothing
+    context = getcontext() if digits <= getcontext().prec else Context(prec=digits)
+    return format_number(context.divide(number, UNITS[unit]), decimals)
 
 
 def format_percent(ratio: Decimal | None, decimals: int = 0) -> str:

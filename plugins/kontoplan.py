@@ -193,7 +193,7 @@ def _accounts_of(entry):
             for posting in entry.postings
         ]
     if isinstance(entry, data.Custom):
-        return [(value.value, entry.meta) for value in entry.values if value.dtype == bc_account.TYPE]
+        return [(value.value, entry.meta) for value in entry.values or () if value.dtype == bc_account.TYPE]
     return [(name, entry.meta) for name in getters.get_entry_accounts(entry)]
 
 

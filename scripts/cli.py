@@ -144,7 +144,7 @@ def uppfoljning(ledger, date, groups, urval, enhet, decimaler, budgetversion) ->
 
     ledger = _ledger_or_example(ledger)
     options, data, entries = _read_clean(ledger)
-    if budgetversion and budgetversion not in {d.name for d in data.decisions}:
+    if budgetversion is not None and budgetversion not in {d.name for d in data.decisions}:  # '' too
         raise click.ClickException(f"Budgetbeslutet '{budgetversion}' finns inte i liggaren.")
     table = compute(data, date, group_by=groups, kinds=KIND_CHOICES[urval], budget_version=budgetversion)
     title = f"{options['title']} – uppföljning per {date}"
@@ -493,6 +493,9 @@ def avvikelser(ledger, date, dimension, troskel) -> None:
     """Avvikelselistan: helårsavvikelse per enhet, mot förra uppföljningen, med kommentar."""
     from decimal import Decimal
 
+    if not 0 <= troskel < float("inf"):  # nan, inf and a negative value are no threshold
+        raise click.BadParameter(f"{troskel} är inget antal mnkr; skriv 0 eller mer, till exempel 0.5.", param_hint="'--troskel'")
+
     from namndbok.avvikelser import CommentError, comments_for, deviations, format_deviation
     from namndbok.engine import compute
 
@@ -544,12 +547,15 @@ def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv"]), default="terminal", show_default=True)
 def nyckeltal(ledger, date, fmt) -> None:
     """Nyckeltal ur nyckeltal.toml: kostnad per vårddygn, per vårdtagare … med volym- och priseffekt."""
+    from namndbok.ledgerdata import NO_KONTOPLAN
     from namndbok.nyckeltal import NyckeltalError, compute_nyckeltal, load_specs, parse_volumes
     from scripts.nyckeltal import print_terminal, to_csv, to_markdown
 
     ledger = _ledger_or_example(ledger)
     options, data, entries = _read_clean(ledger)
-    plan = next(iter(data.kontoplaner.values()))
+    plan = next(iter(data.kontoplaner.values()), None)
+    if plan is None:
+        raise click.ClickException(f"{ledger}: {NO_KONTOPLAN.format('nyckeltalen')}")
     path = ledger.parent / "nyckeltal.toml"
     if not path.exists():
         raise click.ClickException(f"{path} finns inte; den anger vilka nyckeltal nämnden följer (se README).")
@@ -597,9 +603,17 @@ def eget_kapital(ledger, date) -> None:
 )
 def exempel(target: Path) -> None:
     """Skapa om exempelnämndens filer från generatorn."""
+    from namndbok.fileio import os_reason
+    from namndbok.kontoplan import KontoplanError
     from scripts.exempel import generate
 
-    changed = generate(target)
+    try:
+        changed = generate(target)
+    except KontoplanError as err:
+        raise click.ClickException(f"{err} Exemplets filer skrivs om i en katalog med exempelnämndens kontoplan.toml "
+                                   f"(standard: {EXAMPLE_DIR}).") from None
+    except OSError as err:
+        raise click.ClickException(f"Kan inte skriva exemplets filer i {target}: {os_reason(err)}.") from None
     click.echo(f"{len(changed)} filer ändrade i {target}.")
 
 

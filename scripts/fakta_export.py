@@ -73,6 +73,8 @@ def export(data, volumes, date: datetime.date, kommun: str, target: Path) -> Exp
     else:
         if not kommun:
             raise ExportError("Ange kommunen med --kommun, t.ex. 0180 (utan tecknen /, = och \\); den blir katalognamnet kommun=0180.")
+        if "\x00" in kommun:  # no file system takes it in a name
+            raise ExportError("Kommunen innehåller ett nolltecken (\\0), som inte kan stå i ett katalognamn; ange --kommun t.ex. 0180.")
         if any(c in kommun for c in "/=\\"):
             raise ExportError(f"Kommunen '{kommun}' blir en katalog (kommun=…); ange --kommun utan tecknen /, = och \\ (t.ex. 0180).")
         parts, schema = {}, PARTITIONED_SCHEMA

@@ -1,4 +1,4 @@
-"""Coverage-guided fuzzing (atheris) of the export readers and the kontoplan and layout files, bounded for CI.
+"""Coverage-guided fuzzing (atheris) of the export readers, the kontoplan and layout files and a ledger file through our plugins, bounded for CI.
 
 Each target runs in its own process (`tests/fuzz_atheris.py`) for a few thousand
 inputs from its real seed files; the property (rows or the reader's Swedish

@@ -26,7 +26,7 @@ from namndbok.accounts import KIND_KOMMUNBIDRAG, parse_account, result_account
 from namndbok.budget import TYPES
 from namndbok.kontoplan import check_account
 from namndbok.ledgerdata import read_ledger
-from importers.ledger_check import load_before_change
+from importers.ledger_check import first_kontoplan, load_before_change
 from namndbok.loading import WARNING
 
 INCLUDE = 'include "*/budget.beancount"'
@@ -124,7 +124,7 @@ def import_budget(ledger: Path, workbook: Path, decision: BudgetDecisionInput, s
         rows = rows_from_pbudget(content, str(workbook), load_import_config(ledger.parent).sie)
     else:
         rows = read_budget_workbook(content, str(workbook), sheet)
-    namnd = next(iter(data.kontoplaner))
+    namnd = first_kontoplan(data, ledger).namnd
     block = budget_block(decision, rows, namnd, data.roots, data.kontoplaner, str(workbook))
     target = ledger.parent / str(decision.year) / "budget.beancount"
     existing = target.read_text(encoding="utf-8") if target.exists() else ""

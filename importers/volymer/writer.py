@@ -23,7 +23,7 @@ from importers.model import SourceError
 from importers.volymer.reader import read_volume_list
 from namndbok.accounts import KIND_KOSTNAD, result_account
 from namndbok.ledgerdata import read_ledger
-from importers.ledger_check import load_before_change
+from importers.ledger_check import first_kontoplan, load_before_change
 
 DIRECTIVE = "volym"
 INCLUDE = 'include "*/volymer.beancount"'
@@ -44,7 +44,7 @@ def import_volumes(ledger: Path, export: Path, year: int | None = None, sheet: s
     """Append the list's new volumes; return (added, already there)."""
     entries, errors, options = load_before_change(ledger)
     ledgerdata = read_ledger(entries, options)
-    plan = next(iter(ledgerdata.kontoplaner.values()))
+    plan = first_kontoplan(ledgerdata, ledger)
     rows = read_volume_list(export.read_bytes(), str(export), year, sheet)
     have = existing_volumes(entries)
     problems, new, same = [], [], 0
