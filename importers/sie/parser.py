@@ -123,6 +123,7 @@ class SieFile:
     row_count: int = 0  # voucher rows read (an #RTRANS and its #TRANS copy once, #BTRANS not)
     row_sums: dict[tuple[str, datetime.date], Decimal] = field(default_factory=dict)  # every row's amount per konto and date
     summed: list[SourceRow] | None = None  # with summed=True: the rows summed per konto, object list and month
+    checksum_error: SourceError | None = None  # a #KSUMMA that does not match the file: the file is damaged
 
     @cached_property
     def rows(self) -> list[SourceRow]:
@@ -139,13 +140,46 @@ _NOT_SWEDISH = bytes(byte for byte in range(256) if byte not in _SWEDISH_CP437 +
 
 def decode_sie(data: bytes) -> tuple[str, str]:
     """The file's text and the name of the encoding it was read with."""
+    text, encoding, _ = decode_lines(data)
+    return text, encoding
+
+
+# A UTF-8 sequence for a Latin letter (å ä ö é ü …: C3 followed by 80–BF); in CP437 or ISO 8859 text it is rare.
+_UTF8_LETTER = re.compile(rb"\xc3[\x80-\xbf]")
+
+
+def decode_lines(data: bytes) -> tuple[str, str, list[tuple[int, str]]]:
+    """The text, the encoding, and the lines (number, encoding) read in another encoding than the rest.
+
+    A file that is not valid UTF-8 as a whole but has lines that are (an export pieced together from
+    two sources) is read line by line: each line that is valid UTF-8 as UTF-8, the others as the file's
+    8-bit encoding. Only files with such lines pay for it."""
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
-        return body.decode("utf-8"), "utf-8"
+        return body.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
-    encoding = "iso-8859-15" if _looks_latin(body) else "cp437"
-    return body.decode(encoding), encoding
+    if _UTF8_LETTER.search(body) is None:
+        encoding = "iso-8859-15" if _looks_latin(body) else "cp437"
+        return body.decode(encoding), encoding, []
+    lines = body.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    utf8: dict[int, str] = {}
+    rest = []
+    for index, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            utf8[index] = line.decode("utf-8")
+        except UnicodeDecodeError:
+            rest.append(line)
+    encoding = "iso-8859-15" if _looks_latin(b"\n".join(rest)) else "cp437"
+    if not rest:
+        return body.decode("utf-8", "replace"), "utf-8", []
+    text = "\n".join(utf8[index] if index in utf8 else line.decode(encoding) for index, line in enumerate(lines))
+    return text, f"{encoding}+utf-8", [(index + 1, "utf-8") for index in sorted(utf8)]
+
+
+_ENCODING_NAMES = {"utf-8": "UTF-8", "cp437": "CP437 (PC8)", "iso-8859-15": "ISO 8859-15 (Latin-1)"}
 
 
 def _looks_latin(data: bytes) -> bool:
@@ -352,13 +386,15 @@ class _OpenVoucher:
         self.count = 0  # rows
         self.sums, self.groups = day  # the reader's sums for the voucher date and its month (_Reader.day)
         self.block = False  # the line with { has been read
-        self.rtrans: list | None = None  # fields of an #RTRANS just read
+        self.rtrans: tuple | None = None  # an #RTRANS just read (its parsed row, its line), waiting for its copy
 
     def name(self) -> str:
         return f"Verifikationen {self.ver or '(utan serie och nummer)'} ({self.date.isoformat()})"
 
 
 _ROW_LABELS = frozenset(("#TRANS", "#RTRANS", "#BTRANS"))
+# Records whose last field is a name or a text, read to the line's end when a quote in it is unmatched.
+_NAME_LABELS = frozenset(("#KONTO", "#OBJEKT", "#DIM", "#UNDERDIM", "#FNAMN", "#PROGRAM", "#PROSA", "#ADRESS", "#FTYP"))
 
 _USAGE = {
     "#VER": '#VER serie vernr verdatum "text"',
@@ -421,6 +457,8 @@ class _Reader:
         self.groups: dict[datetime.date, dict] = {}
         self.swapped: dict[str, list[int]] = {}  # label → lines of period totals with konto before period
         self.checksum: tuple[int, int] | None = None  # running CRC without/with the block braces
+        self.checksum_error: SourceError | None = None
+        self.format_line = 0
         self.handlers = {
             "#FLAGGA": self.on_flagga,
             "#PROGRAM": self.on_program,
@@ -497,7 +535,12 @@ class _Reader:
 
     def read_line(self, line: str, number: int) -> None:
         if line[0] == "#":
-            fields = tokenize(line, self.object_lists)
+            try:
+                fields = tokenize(line, self.object_lists)
+            except _Bad:
+                fields = self.read_to_line_end(line, number)
+                if fields is None:
+                    raise
             label = fields[0].upper()
             if self.checksum is not None and label != "#KSUMMA":
                 self.feed_checksum(fields)
@@ -519,6 +562,23 @@ class _Reader:
             self.close_block()
         else:
             raise _Bad(f'Raden är ingen SIE-post: en post börjar med en etikett som #TRANS, och bara {{ och }} står ensamma på en rad. Raden börjar "{line[:30]}". {FIX}')
+
+    def read_to_line_end(self, line: str, number: int) -> list | None:
+        """A name record (#KONTO, #OBJEKT, …) with an unmatched quote: the name runs from its quote to the
+        line's end (a closing quote dropped), with a warning. None for any other faulty line."""
+        label = line.split(None, 1)[0].upper()
+        if label not in _NAME_LABELS or line.count('"') % 2 == 0:
+            return None
+        first = line.index('"')
+        try:
+            head = tokenize(line[:first], self.object_lists)
+        except _Bad:
+            return None
+        name = line[first + 1:]
+        name = name[:-1] if name.endswith('"') else name
+        self.warn(number, f'{label}: ett citattecken (") saknar sin motsvarighet; namnet har lästs till radens slut: '
+                          f'"{name}". Kontrollera namnet i ekonomisystemet.')
+        return head + [name]
 
     def read_record(self, label: str, fields: list, number: int) -> None:
         self.last_label = label
@@ -546,6 +606,7 @@ class _Reader:
         if self.skipping_block:
             self.skipping_block = False
         elif self.voucher is not None and self.voucher.block:
+            self.flush_rtrans(self.voucher)
             self.close_voucher(self.voucher)
             self.voucher = None
         else:
@@ -567,6 +628,18 @@ class _Reader:
         for label, lines in self.swapped.items():
             self.warn(lines[0], f"{label} har konto före period på {len(lines)} rader; de har lästs som {_USAGE[label]}.")
         self.warn_undeclared_accounts()
+
+    def warn_encoding(self, encoding: str, other_lines: list[tuple[int, str]], has_letters: bool) -> None:
+        """Lines in another encoding than the rest, and a #FORMAT PC8 (CP437) the bytes contradict."""
+        base = encoding.split("+")[0]
+        if other_lines:
+            shown = ", ".join(str(number) for number, _ in other_lines[:10])
+            more = f" och {len(other_lines) - 10} till" if len(other_lines) > 10 else ""
+            self.warn(other_lines[0][0], f"Filen blandar teckenkodningar: rad {shown}{more} är UTF-8, resten {_ENCODING_NAMES[base]}; "
+                                         "varje rad har lästs i sin egen kodning. Kontrollera namnen och texterna på de raderna.")
+        elif has_letters and (self.head.get("format") or "").upper() == "PC8" and base != "cp437":
+            self.warn(self.format_line, f"#FORMAT PC8 anger teckenkoden CP437, men filens bytes är {_ENCODING_NAMES[base]}; "
+                                        f"filen har lästs som {_ENCODING_NAMES[base]}.")
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(f"{self.path}:{line}: {message}" if line else f"{self.path}: {message}")
@@ -604,7 +677,7 @@ class _Reader:
             psaldo=totals["#PSALDO"], pbudget=totals["#PBUDGET"],
             vouchers=self.vouchers, warnings=self.warnings, row_count=self.row_count,
             row_sums={(konto, date): amount for date, sums in self.row_sums.items() for konto, amount in sums.items()},
-            summed=self.summed_rows() if self.summed else None,
+            summed=self.summed_rows() if self.summed else None, checksum_error=self.checksum_error,
         )
 
     def summed_rows(self) -> list[SourceRow]:
@@ -660,11 +733,34 @@ class _Reader:
         return ""
 
     def on_row(self, voucher: _OpenVoucher, label: str, fields: list, number: int) -> None:
-        """#TRANS/#RTRANS/#BTRANS konto {objektlista} belopp [transdat transtext kvantitet sign]."""
-        if label == "#TRANS" and voucher.rtrans is not None and fields[1:] == voucher.rtrans[1:]:
-            voucher.rtrans = None  # the copy of an #RTRANS for old readers: already counted
-            return
-        voucher.rtrans = fields if label == "#RTRANS" else None
+        """#TRANS/#RTRANS/#BTRANS konto {objektlista} belopp [transdat transtext kvantitet sign].
+
+        An #RTRANS waits for the next row: a #TRANS with its account, objects and amount is its copy for
+        old readers (whatever its date: BL writes the change's date on the #RTRANS and the voucher's on
+        the copy), and the pair is one row, booked as the copy says. Anything else: the #RTRANS is a row."""
+        row = self.parse_row(fields)
+        pending = voucher.rtrans
+        if pending is not None:
+            voucher.rtrans = None
+            if label == "#TRANS" and row[:3] == pending[0][:3]:
+                self.add_parsed(voucher, row, pending[1])  # the copy, at the #RTRANS's line
+                return
+            self.add_parsed(voucher, *pending)
+        if label == "#RTRANS":
+            voucher.rtrans = (row, number)
+        elif label == "#BTRANS":
+            voucher.removed += 1
+        else:
+            self.add_parsed(voucher, row, number)
+
+    def flush_rtrans(self, voucher: _OpenVoucher) -> None:
+        """An #RTRANS last in its block (no copy followed): a row of its own."""
+        if voucher.rtrans is not None:
+            self.add_parsed(voucher, *voucher.rtrans)
+            voucher.rtrans = None
+
+    def parse_row(self, fields: list) -> tuple:
+        """(konto, objects, amount, date or None, text or None, quantity) of a row record."""
         count = len(fields)  # fields[0] is the label
         objects: Objects = ()
         index = 2  # of the amount
@@ -676,7 +772,7 @@ class _Reader:
         if konto not in self.konton_seen:
             self.konton_seen.add(parse_account(konto))
         amount = parse_amount(fields[index])
-        date, text, quantity = voucher.date, voucher.text, None
+        date = text = quantity = None
         if count > index + 1:
             if fields[index + 1] != "":
                 date = self.date(fields[index + 1], "Transaktionsdatumet")
@@ -684,10 +780,12 @@ class _Reader:
                 text = _text(fields[index + 2])
             if count > index + 3 and fields[index + 3] != "":
                 quantity = parse_amount(fields[index + 3], "Kvantiteten")
-        if label == "#BTRANS":
-            voucher.removed += 1
-        else:
-            self.add_row(voucher, date, konto, objects, amount, text, number, quantity, (konto, objects))
+        return konto, objects, amount, date, text, quantity
+
+    def add_parsed(self, voucher: _OpenVoucher, row: tuple, number: int) -> None:
+        konto, objects, amount, date, text, quantity = row
+        self.add_row(voucher, date or voucher.date, konto, objects, amount, text if text is not None else voucher.text,
+                     number, quantity, (konto, objects))
 
     def add_row(self, voucher: _OpenVoucher, date: datetime.date, konto: str, objects: Objects, amount: Decimal,
                 text: str, number: int, quantity: Decimal | None, pair) -> None:
@@ -709,8 +807,9 @@ class _Reader:
             group[2] += 1
 
     def close_voucher(self, voucher: _OpenVoucher) -> None:
-        if not voucher.count:
-            raise SourceError(self.path, voucher.line, f"{voucher.name()} saknar rader (#TRANS). Rätta eller ta bort verifikationen i ekonomisystemet och exportera filen på nytt.")
+        if not voucher.count:  # annulled in the finance system: no amount to read
+            self.warn(voucher.line, f"{voucher.name()} saknar rader (#TRANS) och har inget belopp; den har hoppats över.")
+            return
         if voucher.total:
             raise SourceError(self.path, voucher.line, f"{voucher.name()} balanserar inte: raderna summerar till {kronor(voucher.total)}. Rätta exporten i ekonomisystemet.")
         self.row_count += voucher.count
@@ -822,6 +921,7 @@ class _Reader:
 
     def on_format(self, label: str, fields: list, number: int) -> None:
         self.head["format"] = _optional(fields, 0) or None
+        self.format_line = number
 
     def on_gen(self, label: str, fields: list, number: int) -> None:
         try:
@@ -867,8 +967,10 @@ class _Reader:
         if self.checksum is None:
             self.warn(number, "#KSUMMA har ett värde men ingen inledande #KSUMMA; summan kontrolleras inte.")
         elif (int(value) & 0xFFFFFFFF) not in self.checksum:
-            self.warn(number, f"#KSUMMA {value} stämmer inte med filens innehåll (beräknat {self.checksum[0]}); "
-                              "filen kan ha ändrats efter exporten. Jämför den med ekonomisystemet.")
+            message = (f"#KSUMMA {value} stämmer inte med filens innehåll (beräknat {self.checksum[0]}); "
+                       "filen kan ha ändrats efter exporten. Jämför den med ekonomisystemet.")
+            self.warn(number, message)
+            self.checksum_error = SourceError(self.path, number, message)
         self.checksum = None
 
     def feed_checksum(self, fields: list) -> None:
@@ -890,10 +992,11 @@ def parse_sie(data: bytes, path: str = "<sie>", summed: bool = False, fast: bool
 
     `summed`: keep the rows summed per konto, object list and month (`SieFile.summed`) instead of
     one by one. `fast=False`: read every line with the tokenizer (see the module docstring)."""
-    text, encoding = decode_sie(data)
+    text, encoding, other_lines = decode_lines(data)
     reader = _Reader(path, summed, fast)
     with collector_paused():
         reader.read(text)
+        reader.warn_encoding(encoding, other_lines, not data.isascii())
         return reader.result(encoding)
 
 
