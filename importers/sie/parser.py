@@ -124,6 +124,7 @@ class SieFile:
     row_sums: dict[tuple[str, datetime.date], Decimal] = field(default_factory=dict)  # every row's amount per konto and date
     summed: list[SourceRow] | None = None  # with summed=True: the rows summed per konto, object list and month
     checksum_error: SourceError | None = None  # a #KSUMMA that does not match the file: the file is damaged
+    rar_lines: dict[int, int] = field(default_factory=dict)  # årsnr → the line of its #RAR
 
     @cached_property
     def rows(self) -> list[SourceRow]:
@@ -393,8 +394,9 @@ class _OpenVoucher:
 
 
 _ROW_LABELS = frozenset(("#TRANS", "#RTRANS", "#BTRANS"))
-# Records whose last field is a name or a text, read to the line's end when a quote in it is unmatched.
-_NAME_LABELS = frozenset(("#KONTO", "#OBJEKT", "#DIM", "#UNDERDIM", "#FNAMN", "#PROGRAM", "#PROSA", "#ADRESS", "#FTYP"))
+# Records whose last field is a name, read to the line's end when a quote in it is unmatched: label → fields before the name.
+_NAME_LABELS = {"#KONTO": 1, "#OBJEKT": 2, "#DIM": 1, "#FNAMN": 0, "#PROSA": 0, "#FTYP": 0}
+_FIELD = re.compile(r'"[^"]*"(?=\s)|[^\s"]+(?=\s)')
 
 _USAGE = {
     "#VER": '#VER serie vernr verdatum "text"',
@@ -431,6 +433,7 @@ class _Reader:
         self.head: dict = {}  # the scalar header fields of SieFile
         self.fnamn_line = 0
         self.rar: dict[int, tuple[datetime.date, datetime.date]] = {}
+        self.rar_lines: dict[int, int] = {}
         self.konton: dict[str, str] = {}
         self.ktyp: dict[str, str] = {}
         self.sru: dict[str, str] = {}
@@ -459,6 +462,7 @@ class _Reader:
         self.checksum: tuple[int, int] | None = None  # running CRC without/with the block braces
         self.checksum_error: SourceError | None = None
         self.format_line = 0
+        self.unmatched_quotes: list[tuple[int, str, str]] = []  # (line, label, the name read) of name records
         self.handlers = {
             "#FLAGGA": self.on_flagga,
             "#PROGRAM": self.on_program,
@@ -564,20 +568,22 @@ class _Reader:
             raise _Bad(f'Raden är ingen SIE-post: en post börjar med en etikett som #TRANS, och bara {{ och }} står ensamma på en rad. Raden börjar "{line[:30]}". {FIX}')
 
     def read_to_line_end(self, line: str, number: int) -> list | None:
-        """A name record (#KONTO, #OBJEKT, …) with an unmatched quote: the name runs from its quote to the
-        line's end (a closing quote dropped), with a warning. None for any other faulty line."""
+        """A name record (#KONTO, #OBJEKT, …) with an unmatched quote: the name is the rest of the line after
+        its fixed fields (its enclosing quotes dropped), noted for a warning. None for any other faulty line."""
         label = line.split(None, 1)[0].upper()
-        if label not in _NAME_LABELS or line.count('"') % 2 == 0:
+        fixed = _NAME_LABELS.get(label)
+        if fixed is None or line.count('"') % 2 == 0:
             return None
-        first = line.index('"')
-        try:
-            head = tokenize(line[:first], self.object_lists)
-        except _Bad:
-            return None
-        name = line[first + 1:]
-        name = name[:-1] if name.endswith('"') else name
-        self.warn(number, f'{label}: ett citattecken (") saknar sin motsvarighet; namnet har lästs till radens slut: '
-                          f'"{name}". Kontrollera namnet i ekonomisystemet.')
+        rest = line[len(label):].strip()
+        head = [line[:len(label)]]
+        for _ in range(fixed):
+            match = _FIELD.match(rest)
+            if match is None:
+                return None
+            head.append(match[0][1:-1] if match[0][:1] == '"' else match[0])
+            rest = rest[match.end():].strip()
+        name = rest[1:-1] if len(rest) > 1 and rest[0] == rest[-1] == '"' else rest
+        self.unmatched_quotes.append((number, label, name))
         return head + [name]
 
     def read_record(self, label: str, fields: list, number: int) -> None:
@@ -628,6 +634,11 @@ class _Reader:
         for label, lines in self.swapped.items():
             self.warn(lines[0], f"{label} har konto före period på {len(lines)} rader; de har lästs som {_USAGE[label]}.")
         self.warn_undeclared_accounts()
+        if self.unmatched_quotes:
+            shown = "; ".join(f'rad {number} {label} "{name}"' for number, label, name in self.unmatched_quotes[:10])
+            more = f" och {len(self.unmatched_quotes) - 10} rader till" if len(self.unmatched_quotes) > 10 else ""
+            self.warn(self.unmatched_quotes[0][0], f"Namn med ett citattecken (\") utan motsvarighet har lästs till radens slut: "
+                                                    f"{shown}{more}. Kontrollera namnen i ekonomisystemet.")
 
     def warn_encoding(self, encoding: str, other_lines: list[tuple[int, str]], has_letters: bool) -> None:
         """Lines in another encoding than the rest, and a #FORMAT PC8 (CP437) the bytes contradict."""
@@ -671,7 +682,7 @@ class _Reader:
         totals = self.totals
         return SieFile(
             path=self.path, encoding=encoding, **self.head,
-            rar=self.rar, konton=self.konton, ktyp=self.ktyp, sru=self.sru, enhet=self.enhet,
+            rar=self.rar, rar_lines=self.rar_lines, konton=self.konton, ktyp=self.ktyp, sru=self.sru, enhet=self.enhet,
             dims=self.dims, underdim=self.underdim, objekt=self.objekt,
             ib=totals["#IB"], ub=totals["#UB"], res=totals["#RES"], oib=totals["#OIB"], oub=totals["#OUB"],
             psaldo=totals["#PSALDO"], pbudget=totals["#PBUDGET"],
@@ -861,6 +872,7 @@ class _Reader:
             last = month_end(end.year, end.month)
             self.warn(number, f"#RAR {year}: räkenskapsåret slutar {end.isoformat()}, inte på månadens sista dag ({last.isoformat()}); kontrollera årets datum.")
         self.rar[year] = (start, end)
+        self.rar_lines[year] = number
 
     def on_konto(self, label: str, fields: list, number: int) -> None:
         _need(fields, 2, _USAGE["#KONTO"])
