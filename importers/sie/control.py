@@ -125,9 +125,13 @@ def _refusal(readings, figures) -> str:
             shown = ", ".join(f"{m[:4]}-{m[4:]}: {kronor(a)}" for m, a in list(_unbalanced_months(chosen).items())[:6])
             lines.append(f"  {name}: {shown}")
     else:
-        lines = ["Periodsaldona (#PSALDO) stämmer inte med filens egna #UB/#IB/#RES, hur objektraderna än läses. Inget är skrivet."]
+        lines = ["Periodsaldona (#PSALDO) stämmer inte med filens egna #UB/#IB/#RES"
+                 + (", hur objektraderna än läses" if len(readings) > 1 else "") + ". Inget är skrivet."]
         sums = [(name, _sums(chosen)) for name, chosen in readings]
-        differing = sorted({konto for _, chosen in readings for konto, *_ in _differences(chosen, figures)})
+        nearest_name, nearest = min(readings, key=lambda reading: len(_differences(reading[1], figures)))
+        differing = [konto for konto, *_ in _differences(nearest, figures)]
+        if len(readings) > 1:
+            lines.append(f"Närmast kommer läsningen där {_short(nearest_name, 2)} räknas; den skiljer på {len(differing)} {'konto' if len(differing) == 1 else 'konton'}:")
         for konto in differing[:10]:
             expected, record = figures[konto]
             found = "; ".join(f"{_short(name, len(readings))} ger {kronor(s.get(konto, Decimal(0)))}" for name, s in sums)
