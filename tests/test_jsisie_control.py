@@ -19,6 +19,7 @@ from importers.sie.parser import check_control_totals, parse_sie
 
 from conftest import SHARED
 from test_import_shared_sie import konto_totals, make_ledger, run
+from test_sie_parser import test_every_shared_file_reads_the_same_fast_and_summed as same_fast_and_summed
 
 JSISIE = SHARED / "sie" / "jsisie"
 pytestmark = pytest.mark.skipif(not JSISIE.is_dir(), reason="../shared/sie/jsisie (real SIE files) is not here")
@@ -61,6 +62,12 @@ def utfall_files(ledger: Path) -> list[Path]:
 
 
 # ---------------------------------------------------------------- case 1: #RTRANS with its copy at another date
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in JSISIE.glob("*") if p.suffix.lower() in (".se", ".si")))
+def test_the_fast_path_and_the_summed_reading_agree_on_every_jsisie_file(name):
+    """The #RTRANS pairing, the empty vouchers and the names read to the line's end are the tokenizer's on both paths."""
+    same_fast_and_summed(jsisie(name))
 
 
 def test_rtrans_and_its_copy_at_another_date_count_once():
