@@ -17,7 +17,9 @@ shared/sie:
   Swedish letters å ä ö Å Ä Ö in ISO 8859-1/15 (E5 E4 F6 C5 C4 D6) outnumber
   those in CP437 (86 84 94 8F 8E 99): then ISO 8859-15. Exports in the wild
   say `#FORMAT PC8` even when they are ISO 8859-15 (BLBLOV_SIE4_ISO_8859_15),
-  so the bytes decide, not the label.
+  so the bytes decide, not the label (and a PC8 label on other bytes is warned
+  about). A file that is not UTF-8 as a whole but has lines that are (pieced
+  together from two sources) is read line by line, with a warning naming them.
 * #PSALDO is the account's *change during the period* (not the balance so far,
   and not including #IB): in the real BL Administration exports the year-0
   periods of each account sum to #UB − #IB (balance accounts) or #RES (result
@@ -25,18 +27,25 @@ shared/sie:
   so to readers that turn period balances into rows. The same files label the
   previous year's periods with årsnr 0 too, so the control check only uses
   periods inside #RAR 0.
-* #RTRANS (a row added after registration) is followed by an identical #TRANS
-  for old readers: the row counts once. #BTRANS (a row struck after
-  registration) is validated but not part of the voucher; `Voucher.removed`
-  counts them.
+* #RTRANS (a row added after registration) is followed by a #TRANS copy for
+  old readers: the row counts once. The copy is the #TRANS right after it with
+  the same account, objects and amount, whatever its date (BL writes the
+  change's date on the #RTRANS and the voucher's on the copy; the same
+  company's type 3 export books the amount in the copy's month). #BTRANS (a
+  row struck after registration) is validated but not part of the voucher;
+  `Voucher.removed` counts them.
 * #KSUMMA: the specification's CRC-32 (polynomial 0xEDB88320, start and final
   XOR 0xFFFFFFFF, i.e. zlib's crc32) over every record between the opening
   `#KSUMMA` and the closing `#KSUMMA value`, each record as its label and its
-  fields' contents in CP437 without separating blanks, quotes or braces. None of
-  the real files carries a checksum, so whether the `{`/`}` lines of voucher
-  blocks count could not be confirmed: both readings are accepted, and a
-  mismatch is a warning (the amounts are proved by the control totals anyway),
-  not a refusal.
+  fields' contents in CP437 without separating blanks, quotes or braces. The
+  one real file with a checksum (Norstedts Bokslut, shared/sie/jsisie) matches
+  without the `{`/`}` lines of voucher blocks; both readings are still accepted,
+  since no other writer could be checked. A mismatch is a warning and
+  is kept in `SieFile.checksum_error`: the import refuses the damaged file
+  unless told to accept it (`namndbok import --godta-fel-ksumma`).
+* Lenience, each with a warning naming the line: a voucher without rows
+  (annulled) is skipped, and a name record (#KONTO, #OBJEKT, …) with an
+  unmatched quote is read to the end of its line.
 
 Speed: a million-row export is mostly lines like `#TRANS 4610 {1 "5731"} 123.45`.
 Inside an open voucher block (no #KSUMMA running, no #RTRANS waiting for its
