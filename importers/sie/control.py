@@ -53,7 +53,8 @@ def _vouchers(sie, summed: bool) -> Checked:
         raise SourceError(sie.path, 0, f"Exporten stämmer inte med sina egna kontrollsummor, så något saknas eller är dubbelt: {shown} Exportera filen på nytt.")
     figures = control_figures(sie)
     if figures:
-        return Checked(rows, [f"Verifikationerna stämmer med filens #UB/#IB/#RES för alla {len(figures)} konton."], [])
+        return Checked(rows, [f"Verifikationerna stämmer med filens #UB/#IB/#RES för alla {len(figures)} konton."],
+                       _unchecked_vouchers(sie, figures))
     if any(t.label.startswith("#PSALDO 0 ") and not t.objekt for t in sie.psaldo):
         return Checked(rows, ["Verifikationerna stämmer med filens periodsaldon (#PSALDO)."], [])
     return Checked(rows, [NO_FIGURES], [])
@@ -160,6 +161,20 @@ def _unchecked(sie, periods: list[ControlTotal], figures) -> list[str]:
     shown = ", ".join(f"{konto} (rad {line})" for konto, line in sorted(first.items())[:10])
     line = min(first.values())
     return [f"{sie.path}:{line}: Konton med periodsaldon men utan #UB/#RES att kontrollera mot: {shown}."]
+
+
+def _unchecked_vouchers(sie, figures) -> list[str]:
+    """A warning naming the accounts with voucher rows in year 0 but no figure to check them against."""
+    year = sie.rar.get(0)
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for (konto, date), amount in sie.row_sums.items():
+        if konto not in figures and (year is None or year[0] <= date <= year[1]):
+            sums[konto] += amount
+    missing = sorted(konto for konto, amount in sums.items() if amount)
+    if not missing:
+        return []
+    shown = ", ".join(missing[:10]) + (f" och {len(missing) - 10} till" if len(missing) > 10 else "")
+    return [f"{sie.path}: Konton med verifikationer men utan #UB/#RES att kontrollera mot: {shown}."]
 
 
 def _rows(periods: list[ControlTotal]) -> list[SourceRow]:
