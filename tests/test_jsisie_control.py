@@ -7,7 +7,6 @@ real CLI into a ledger drafted from the file, as a new user would.
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
