@@ -35,6 +35,7 @@ class Reading(NamedTuple):
     source: Source
     rows: list[SourceRow]
     warnings: list[str] = []  # harmless faults in the export, shown to the user
+    reading: list[str] = []  # what the import proved against the file's own figures and how it read it, shown to the user
 
     def row_count(self) -> int:
         """How many rows the export has."""
@@ -47,6 +48,7 @@ class ImportResult(NamedTuple):
     plan: ImportPlan
     written: list[Path]
     warnings: list[str]
+    reading: list[str] = []  # Reading.reading
 
 
 def run_import(
@@ -84,7 +86,7 @@ def run_import(
         if not dry_run and import_plan.entries:
             progress(f"Skriver {len(import_plan.entries)} poster …")
             written = write_import(ledger, import_plan, reading.source, ledgerdata.roots)
-        return ImportResult(reading.source, rows, import_plan, written, reading.warnings)
+        return ImportResult(reading.source, rows, import_plan, written, reading.warnings, reading.reading)
 
 
 def _kontoplan(ledgerdata, namnd: str | None, ledger: Path):

@@ -181,11 +181,13 @@ def bokslut(year: int, ledger: Path | None) -> None:
 @click.option("--lage", "mode", type=click.Choice(["summerad", "detaljerad"]), default="summerad", show_default=True,
               help="summerad = en post per månad med en rad per konto och dimensioner; detaljerad = en post per verifikation.")
 @click.option("--torrkorning", is_flag=True, help="Visa vad som skulle läggas till, utan att skriva.")
-def import_(export: Path, ledger: Path | None, kind: str | None, mode: str, torrkorning: bool) -> None:
+@click.option("--godta-fel-ksumma", "accept_bad_checksum", is_flag=True,
+              help="Läs in en SIE-fil vars #KSUMMA inte stämmer (filen kan vara skadad; jämför den först med ekonomisystemet).")
+def import_(export: Path, ledger: Path | None, kind: str | None, mode: str, torrkorning: bool, accept_bad_checksum: bool) -> None:
     """Läs in en export (SIE 4 eller huvudbok CSV/XLSX) i liggaren."""
     from scripts.importing import run
 
-    run(export, _ledger_or_example(ledger), kind, mode, torrkorning)
+    run(export, _ledger_or_example(ledger), kind, mode, torrkorning, accept_bad_checksum)
 
 
 @main.command("import-budget")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import click
@@ -26,7 +27,7 @@ def detect(export: Path) -> str:
     raise click.ClickException(f"{export}: formatet känns inte igen; ange --format sie eller --format huvudbok.")
 
 
-def run(export: Path, ledger: Path, kind: str | None, mode: str, dry_run: bool) -> None:
+def run(export: Path, ledger: Path, kind: str | None, mode: str, dry_run: bool, accept_bad_checksum: bool = False) -> None:
     from rich.console import Console
 
     from importers.run import run_import
@@ -34,16 +35,23 @@ def run(export: Path, ledger: Path, kind: str | None, mode: str, dry_run: bool) 
     if not export.is_file():
         raise click.ClickException(f"Hittar inte filen {export}.")
     kind = kind or detect(export)
+    read = readers()[kind]
+    if accept_bad_checksum:
+        if kind != "sie":
+            raise click.ClickException("--godta-fel-ksumma gäller bara SIE-filer (#KSUMMA).")
+        read = partial(read, accept_bad_checksum=True)
     console = Console(stderr=True)
     with console.status("Importerar …") as status:
         try:
-            result = run_import(ledger, readers()[kind], kind, export, mode, dry_run, progress=status.update)
+            result = run_import(ledger, read, kind, export, mode, dry_run, progress=status.update)
         except SourceError as err:
             raise click.ClickException(str(err)) from None
     entries = result.plan.entries
     for warning in result.warnings:
         click.secho(f"Varning: {warning}", fg="yellow", err=True)
     click.echo(f"Läste {result.rows} rader ur {export.name} (källa {result.source.id}, läge {mode}).")
+    for line in result.reading:  # what was proven against the file's own figures, and how it was read
+        click.echo(line)
     if not entries:
         click.echo("Inget nytt: allt i exporten finns redan i liggaren.")
         return

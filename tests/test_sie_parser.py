@@ -29,7 +29,8 @@ def sie_text(*lines: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
-HEAD = ("#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4", '#FNAMN "Socialnämnden"', "#RAR 0 20250101 20251231")
+# UTF-8 bytes: a "#FORMAT PC8" label here would be warned about (issue 18, case 5)
+HEAD = ("#FLAGGA 0", '#PROGRAM "Test" 1', "#SIETYP 4", '#FNAMN "Socialnämnden"', "#RAR 0 20250101 20251231")
 
 
 def parse_lines(*lines: str):
@@ -55,8 +56,10 @@ class Refused(NamedTuple):
     fragment: str
 
 
+PC8 = "#FORMAT PC8 anger teckenkoden CP437"  # a file labelled PC8 whose bytes are UTF-8 or Latin-1: read right, said
+
 OUTCOMES = {
-    "Arousells_Visning_AB.SE": Parsed(("ersättningstecken",), balanced=False),  # only 10 of the year's vouchers; � in names
+    "Arousells_Visning_AB.SE": Parsed(("ersättningstecken", PC8), balanced=False),  # only 10 of the year's vouchers; � in names
     "BLBLOV_SIE1.SE": Parsed(),
     "BLBLOV_SIE1_copy.SE": Parsed(),
     "BLBLOV_SIE1_erroneous_leap_year.SE": Refused(10, "slutar (2020-02-28) före det börjar (2021-03-01)"),
@@ -66,39 +69,41 @@ OUTCOMES = {
     "BLBLOV_SIE2_UTF_8_with_multiple_errors.SE": Refused(218, 'Kontonumret "11AF"'),
     "BLBLOV_SIE2_UTF_8_with_non_numeric_account_number.SE": Refused(16, 'Kontonumret "11AF"'),  # #KONTO 11AF
     "BLBLOV_SIE3.SE": Parsed(),
-    "BLBLOV_SIE3_UTF_8_with_vouchers.SE": Parsed(("#SIETYP 3 ska inte innehålla verifikationer", "saknar #KONTO")),
+    "BLBLOV_SIE3_UTF_8_with_vouchers.SE": Parsed(("#SIETYP 3 ska inte innehålla verifikationer", "saknar #KONTO", PC8)),
     "BLBLOV_SIE4.SE": Parsed(),
     "BLBLOV_SIE4.SI": Parsed(),
-    "BLBLOV_SIE4_ISO_8859_15.SE": Parsed(("#PBUDGET har konto före period på 276 rader",)),
-    "BLBLOV_SIE4_ISO_8859_15.SI": Parsed(),
-    "BLBLOV_SIE4_UTF_8.SI": Parsed(),
-    "BLBLOV_SIE4_UTF_8_1.SE": Parsed(),
+    "BLBLOV_SIE4_ISO_8859_15.SE": Parsed(("#PBUDGET har konto före period på 276 rader", PC8)),
+    "BLBLOV_SIE4_ISO_8859_15.SI": Parsed((PC8,)),
+    "BLBLOV_SIE4_UTF_8.SI": Parsed((PC8,)),
+    "BLBLOV_SIE4_UTF_8_1.SE": Parsed((PC8,)),
     "BLBLOV_SIE4_UTF_8_IMBALANCED.SI": Refused(8, "Verifikationen K (2018-05-02) balanserar inte: raderna summerar till 0,55"),
-    "BLBLOV_SIE4_UTF_8_MISSING_ACCOUNTS.SE": Parsed(("saknar #KONTO (namn): 1119 (rad 421), 2350",)),
-    "BLBLOV_SIE4_UTF_8_WITH_FAULTY_ADDRESS.SI": Parsed(),  # #ADRESS without telephone: not read
-    "BLBLOV_SIE4_UTF_8_with_12_digit_cid.SI": Parsed(),  # #ORGNR is kept as written
-    "BLBLOV_SIE4_UTF_8_with_8-4_digit_cid.SI": Parsed(),
-    "BLBLOV_SIE4_UTF_8_with_8_digit_account_number.SE": Parsed(),  # any digits make an account
+    "BLBLOV_SIE4_UTF_8_MISSING_ACCOUNTS.SE": Parsed(("saknar #KONTO (namn): 1119 (rad 421), 2350", PC8)),
+    "BLBLOV_SIE4_UTF_8_WITH_FAULTY_ADDRESS.SI": Parsed((PC8,)),  # #ADRESS without telephone: not read
+    "BLBLOV_SIE4_UTF_8_with_12_digit_cid.SI": Parsed((PC8,)),  # #ORGNR is kept as written
+    "BLBLOV_SIE4_UTF_8_with_8-4_digit_cid.SI": Parsed((PC8,)),
+    "BLBLOV_SIE4_UTF_8_with_8_digit_account_number.SE": Parsed((PC8,)),  # any digits make an account
     "BLBLOV_SIE4_UTF_8_with_critical_voucher_date_error.SI": Refused(8, '"rappakalja" är inget datum'),
-    "BLBLOV_SIE4_UTF_8_with_empty_voucher.SE": Refused(827, "Verifikationen A 2 (2017-01-01) saknar rader"),
+    # an empty (annulled) voucher carries no amount: read with a warning naming it (issue 18, case 5), no longer refused
+    # and since its rows were cut out of an export (BLBLOV_SIE4_UTF_8_1 has them), the control totals say so
+    "BLBLOV_SIE4_UTF_8_with_empty_voucher.SE": Parsed(("Verifikationen A 2 (2017-01-01) saknar rader", PC8), balanced=False),
     "BLBLOV_SIE4_UTF_8_with_empty_voucher_date.SI": Refused(8, "Verifikationsdatumet saknas"),
-    "BLBLOV_SIE4_UTF_8_with_erroneous_taxar.SE": Parsed(),  # "#TAXAR 2018 ÅRL": an extra field is tolerated
-    "BLBLOV_SIE4_UTF_8_with_erroneous_voucher_numbers.SI": Parsed(),  # 110000157 is a voucher number
+    "BLBLOV_SIE4_UTF_8_with_erroneous_taxar.SE": Parsed((PC8,)),  # "#TAXAR 2018 ÅRL": an extra field is tolerated
+    "BLBLOV_SIE4_UTF_8_with_erroneous_voucher_numbers.SI": Parsed((PC8,)),  # 110000157 is a voucher number
     "BLBLOV_SIE4_UTF_8_with_errors.SE": Refused(218, 'Kontonumret "11AF"'),
     "BLBLOV_SIE4_UTF_8_with_faulty_transaction.SI": Refused(10, "För få fält"),  # "#TRANS 1930", no amount
     "BLBLOV_SIE4_UTF_8_with_iso_voucher_date.SI": Refused(8, '"2018-05-01" är skrivet med bindestreck'),
     "BLBLOV_SIE4_UTF_8_with_missing_account_balance.SE": Refused(426, "Saldot saknas"),  # #IB 0 1119 ""
     "BLBLOV_SIE4_UTF_8_with_missing_account_numbers.SE": Refused(14, "Kontonummer saknas"),  # #KONTO ""
     "BLBLOV_SIE4_UTF_8_with_missing_account_numbers_in_transaction.SI": Refused(10, "Kontonummer saknas"),
-    "BLBLOV_SIE4_UTF_8_with_missing_company_name.SI": Parsed(("Företagsnamn (#FNAMN) saknas",)),
-    "BLBLOV_SIE4_UTF_8_with_missing_sru_code.SE": Parsed(("SRU-kod saknas för konto 1110",)),
+    "BLBLOV_SIE4_UTF_8_with_missing_company_name.SI": Parsed(("Företagsnamn (#FNAMN) saknas", PC8)),
+    "BLBLOV_SIE4_UTF_8_with_missing_sru_code.SE": Parsed(("SRU-kod saknas för konto 1110", PC8)),
     "BLBLOV_SIE4_UTF_8_with_missing_voucher_date.SI": Refused(8, "Verifikationsdatumet saknas"),  # #VER "K" ""
     "BLBLOV_SIE4_UTF_8_with_missing_voucher_series.SE": Refused(821, "troligen saknas serien"),  # #VER  1 20170101 …
     "BLBLOV_SIE4_UTF_8_with_non_numeric_account_number.SE": Refused(16, 'Kontonumret "11AF"'),
-    "BLBLOV_SIE4_UTF_8_with_unparseable_taxar.SE": Parsed(('#TAXAR "CCMXVIII" är inget årtal',)),
+    "BLBLOV_SIE4_UTF_8_with_unparseable_taxar.SE": Parsed(('#TAXAR "CCMXVIII" är inget årtal', PC8)),
     "CC2-foretaget.SE": Parsed(),
     "CC3.SI": Parsed(),  # a chart with balances, no vouchers
-    "Quotes_test.si": Parsed(),
+    "Quotes_test.si": Parsed((PC8,)),
     "SIE_test_av_KST_projekt_Testbolaget_e - kopia.SE": Parsed(),
     "SIE_with_long_voucher_series_number.SE": Parsed(balanced=False),  # a generator's random #UB/#RES
     "SIE_with_missing_program_version.se": Parsed(),
@@ -366,7 +371,7 @@ def test_unknown_records_are_ignored():
     (('#VER A 12 20230229 "x"', "{", "#TRANS 1930 {} 1.00", "#TRANS 2440 {} -1.00", "}"), 6, "20230229 finns inte i kalendern"),
     (('#VER A 12 20250304 "x"', "{", "#TRANS 1930 {} 10.00", "#TRANS 2440 {} -0.00", "}"), 6,
      "Verifikationen A 12 (2025-03-04) balanserar inte: raderna summerar till 10,00. Rätta exporten i ekonomisystemet."),
-    (('#VER A 1 20250101 "x"', "{", "}"), 6, "Verifikationen A 1 (2025-01-01) saknar rader"),
+    # an empty voucher is read with a warning since issue 18 (tests/test_jsisie_control.py)
     (('#VER A 1 20250101 "x"', "{", "#TRANS 1930 {} 12,50"), 8, 'decimalkomma; SIE kräver decimalpunkt, t.ex. 12.50'),
     (('#VER A 1 20250101 "x"', "{", "#TRANS 1930 {} 1e3"), 8, 'är inget belopp'),
     (('#VER A 1 20250101 "x"', "{", "#TRANS 1930 {} +5.00"), 8, 'är inget belopp'),

@@ -1,11 +1,12 @@
 """SIE 4 into the committee's ledger: the reading step and the beangulp importer.
 
 `read_sie` turns an export into rows: the vouchers of a type 4 file (4E full
-export or 4I import file), or, for a type 3 file without vouchers, one row per
-account × objects × month from its period balances (#PSALDO). It refuses a file
-whose vouchers do not add up to its own control totals (#IB + verifikationer =
-#UB, verifikationer = #RES), and a type 1 or 2 file, which holds only year
-balances. The export's identity (`kalla`) is its organisation number (or name)
+export or 4I import file), or, for a type 2 or 3 file without vouchers, one row
+per account × objects × month from its period balances (#PSALDO), read the way
+the file's own #UB/#IB/#RES prove (importers/sie/control.py). It refuses a file
+that no reading makes equal to its control figures, a type 1 file, which holds
+only year balances, a damaged #KSUMMA and a fiscal year that is not a calendar
+year. The export's identity (`kalla`) is its organisation number (or name)
 and fiscal year, so a re-import of the same or an overlapping export adds
 nothing.
 """
@@ -18,10 +19,10 @@ from pathlib import Path
 from importers.beangulp_importer import LedgerImporter
 from importers.config import SourceConfig
 from importers.convert import Source
-from importers.model import SourceError, SourceRow
+from importers.model import SourceError
 from importers.run import Reading
-from importers.sie.parser import PSALDO_CUMULATIVE, check_control_totals, parse_sie
-from namndbok.periodisering import month_end
+from importers.sie.control import check_calendar_year, checked_rows
+from importers.sie.parser import parse_sie
 
 KIND = "sie"
 
@@ -32,48 +33,24 @@ def source_id(sie) -> str:
     return f"sie-{who}-{year}"
 
 
-def read_sie(data: bytes, path: str, config: SourceConfig, summed: bool = False) -> Reading:
-    """The export's rows; `summed`: the voucher rows summed per konto, object list and month (see Reading)."""
+def read_sie(data: bytes, path: str, config: SourceConfig, summed: bool = False, accept_bad_checksum: bool = False) -> Reading:
+    """The export's rows, proven against its own control figures (see importers.sie.control);
+    `summed`: the voucher rows summed per konto, object list and month (see Reading).
+
+    A #KSUMMA that does not match means a damaged file: refused unless `accept_bad_checksum`
+    (`namndbok import --godta-fel-ksumma`), which the output then says."""
     sie = parse_sie(data, path, summed)
-    problems = check_control_totals(sie)
-    if problems:
-        shown = " ".join(problems[:5]) + (f" (och {len(problems) - 5} till)" if len(problems) > 5 else "")
-        raise SourceError(path, 0, f"Exporten stämmer inte med sina egna kontrollsummor, så något saknas eller är dubbelt: {shown} Exportera filen på nytt.")
-    if sie.vouchers:
-        rows = sie.summed if summed else sie.rows
-    elif sie.psaldo:
-        rows = rows_from_psaldo(sie)
-    else:
-        raise SourceError(path, 0, (
-            f"SIE typ {sie.sietyp} innehåller bara årssaldon, inga verifikationer eller periodsaldon att läsa in "
-            "som utfall. Exportera SIE typ 4 (eller typ 3 för periodsaldon)."))
+    notes = []
+    if sie.checksum_error is not None:
+        error = sie.checksum_error
+        if not accept_bad_checksum:
+            raise SourceError(path, error.line, f"{error.message} Filen är skadad och läses inte in. Exportera den på nytt; "
+                                                "har du jämfört den med ekonomisystemet kan du importera ändå med --godta-fel-ksumma.")
+        notes.append(f"Fel kontrollsumma godtogs (--godta-fel-ksumma): {error}")
+    checked = checked_rows(sie, summed)
+    check_calendar_year(sie)
     source = Source(source_id(sie), path, dict(sie.konton), dict(sie.objekt))
-    return Reading(source, rows, list(sie.warnings))
-
-
-def rows_from_psaldo(sie) -> list[SourceRow]:
-    """Monthly rows from the period balances of year 0 (each period's change).
-
-    Only the account totals (#PSALDO without objects) are read: a type 3 file
-    gives the same money again per object, and reading both would double it.
-    """
-    start, end = sie.rar.get(0, (None, None))
-    first, last = (f"{start:%Y%m}", f"{end:%Y%m}") if start else ("000000", "999999")
-    by_key: dict[tuple, list] = {}
-    for total in sie.psaldo:
-        # Some systems label last year's periods with årsnr 0 too: keep year 0's own months.
-        if not total.label.startswith("#PSALDO 0 ") or total.objekt or not first <= total.period <= last:
-            continue
-        by_key.setdefault((total.konto, total.objekt), []).append(total)
-    rows = []
-    for (konto, objekt), totals in sorted(by_key.items()):
-        previous = 0
-        for total in sorted(totals, key=lambda t: t.period):
-            change = total.amount - previous if PSALDO_CUMULATIVE else total.amount
-            previous = total.amount
-            year, month = int(total.period[:4]), int(total.period[4:])
-            rows.append(SourceRow(month_end(year, month), konto, objekt, change, "Periodsaldo", None, total.line))
-    return rows
+    return Reading(source, checked.rows, list(sie.warnings) + checked.warnings, notes + checked.reading)
 
 
 class SieImporter(LedgerImporter):

@@ -17,7 +17,9 @@ shared/sie:
   Swedish letters å ä ö Å Ä Ö in ISO 8859-1/15 (E5 E4 F6 C5 C4 D6) outnumber
   those in CP437 (86 84 94 8F 8E 99): then ISO 8859-15. Exports in the wild
   say `#FORMAT PC8` even when they are ISO 8859-15 (BLBLOV_SIE4_ISO_8859_15),
-  so the bytes decide, not the label.
+  so the bytes decide, not the label (and a PC8 label on other bytes is warned
+  about). A file that is not UTF-8 as a whole but has lines that are (pieced
+  together from two sources) is read line by line, with a warning naming them.
 * #PSALDO is the account's *change during the period* (not the balance so far,
   and not including #IB): in the real BL Administration exports the year-0
   periods of each account sum to #UB − #IB (balance accounts) or #RES (result
@@ -25,18 +27,25 @@ shared/sie:
   so to readers that turn period balances into rows. The same files label the
   previous year's periods with årsnr 0 too, so the control check only uses
   periods inside #RAR 0.
-* #RTRANS (a row added after registration) is followed by an identical #TRANS
-  for old readers: the row counts once. #BTRANS (a row struck after
-  registration) is validated but not part of the voucher; `Voucher.removed`
-  counts them.
+* #RTRANS (a row added after registration) is followed by a #TRANS copy for
+  old readers: the row counts once. The copy is the #TRANS right after it with
+  the same account, objects and amount, whatever its date (BL writes the
+  change's date on the #RTRANS and the voucher's on the copy; the same
+  company's type 3 export books the amount in the copy's month). #BTRANS (a
+  row struck after registration) is validated but not part of the voucher;
+  `Voucher.removed` counts them.
 * #KSUMMA: the specification's CRC-32 (polynomial 0xEDB88320, start and final
   XOR 0xFFFFFFFF, i.e. zlib's crc32) over every record between the opening
   `#KSUMMA` and the closing `#KSUMMA value`, each record as its label and its
-  fields' contents in CP437 without separating blanks, quotes or braces. None of
-  the real files carries a checksum, so whether the `{`/`}` lines of voucher
-  blocks count could not be confirmed: both readings are accepted, and a
-  mismatch is a warning (the amounts are proved by the control totals anyway),
-  not a refusal.
+  fields' contents in CP437 without separating blanks, quotes or braces. The
+  one real file with a checksum (Norstedts Bokslut, shared/sie/jsisie) matches
+  without the `{`/`}` lines of voucher blocks; both readings are still accepted,
+  since no other writer could be checked. A mismatch is a warning and
+  is kept in `SieFile.checksum_error`: the import refuses the damaged file
+  unless told to accept it (`namndbok import --godta-fel-ksumma`).
+* Lenience, each with a warning naming the line: a voucher without rows
+  (annulled) is skipped, and a name record (#KONTO, #OBJEKT, …) with an
+  unmatched quote is read to the end of its line.
 
 Speed: a million-row export is mostly lines like `#TRANS 4610 {1 "5731"} 123.45`.
 Inside an open voucher block (no #KSUMMA running, no #RTRANS waiting for its
@@ -123,6 +132,8 @@ class SieFile:
     row_count: int = 0  # voucher rows read (an #RTRANS and its #TRANS copy once, #BTRANS not)
     row_sums: dict[tuple[str, datetime.date], Decimal] = field(default_factory=dict)  # every row's amount per konto and date
     summed: list[SourceRow] | None = None  # with summed=True: the rows summed per konto, object list and month
+    checksum_error: SourceError | None = None  # a #KSUMMA that does not match the file: the file is damaged
+    rar_lines: dict[int, int] = field(default_factory=dict)  # årsnr → the line of its #RAR
 
     @cached_property
     def rows(self) -> list[SourceRow]:
@@ -139,13 +150,46 @@ _NOT_SWEDISH = bytes(byte for byte in range(256) if byte not in _SWEDISH_CP437 +
 
 def decode_sie(data: bytes) -> tuple[str, str]:
     """The file's text and the name of the encoding it was read with."""
+    text, encoding, _ = decode_lines(data)
+    return text, encoding
+
+
+# A UTF-8 sequence for a Latin letter (å ä ö é ü …: C3 followed by 80–BF); in CP437 or ISO 8859 text it is rare.
+_UTF8_LETTER = re.compile(rb"\xc3[\x80-\xbf]")
+
+
+def decode_lines(data: bytes) -> tuple[str, str, list[tuple[int, str]]]:
+    """The text, the encoding, and the lines (number, encoding) read in another encoding than the rest.
+
+    A file that is not valid UTF-8 as a whole but has lines that are (an export pieced together from
+    two sources) is read line by line: each line that is valid UTF-8 as UTF-8, the others as the file's
+    8-bit encoding. Only files with such lines pay for it."""
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
-        return body.decode("utf-8"), "utf-8"
+        return body.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
-    encoding = "iso-8859-15" if _looks_latin(body) else "cp437"
-    return body.decode(encoding), encoding
+    if _UTF8_LETTER.search(body) is None:
+        encoding = "iso-8859-15" if _looks_latin(body) else "cp437"
+        return body.decode(encoding), encoding, []
+    lines = body.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    utf8: dict[int, str] = {}
+    rest = []
+    for index, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            utf8[index] = line.decode("utf-8")
+        except UnicodeDecodeError:
+            rest.append(line)
+    encoding = "iso-8859-15" if _looks_latin(b"\n".join(rest)) else "cp437"
+    if not rest:
+        return body.decode("utf-8", "replace"), "utf-8", []
+    text = "\n".join(utf8[index] if index in utf8 else line.decode(encoding) for index, line in enumerate(lines))
+    return text, f"{encoding}+utf-8", [(index + 1, "utf-8") for index in sorted(utf8)]
+
+
+_ENCODING_NAMES = {"utf-8": "UTF-8", "cp437": "CP437 (PC8)", "iso-8859-15": "ISO 8859-15 (Latin-1)"}
 
 
 def _looks_latin(data: bytes) -> bool:
@@ -352,13 +396,16 @@ class _OpenVoucher:
         self.count = 0  # rows
         self.sums, self.groups = day  # the reader's sums for the voucher date and its month (_Reader.day)
         self.block = False  # the line with { has been read
-        self.rtrans: list | None = None  # fields of an #RTRANS just read
+        self.rtrans: tuple | None = None  # an #RTRANS just read (its parsed row, its line), waiting for its copy
 
     def name(self) -> str:
         return f"Verifikationen {self.ver or '(utan serie och nummer)'} ({self.date.isoformat()})"
 
 
 _ROW_LABELS = frozenset(("#TRANS", "#RTRANS", "#BTRANS"))
+# Records whose last field is a name, read to the line's end when a quote in it is unmatched: label → fields before the name.
+_NAME_LABELS = {"#KONTO": 1, "#OBJEKT": 2, "#DIM": 1, "#FNAMN": 0, "#PROSA": 0, "#FTYP": 0}
+_FIELD = re.compile(r'"[^"]*"(?=\s)|[^\s"]+(?=\s)')
 
 _USAGE = {
     "#VER": '#VER serie vernr verdatum "text"',
@@ -395,6 +442,7 @@ class _Reader:
         self.head: dict = {}  # the scalar header fields of SieFile
         self.fnamn_line = 0
         self.rar: dict[int, tuple[datetime.date, datetime.date]] = {}
+        self.rar_lines: dict[int, int] = {}
         self.konton: dict[str, str] = {}
         self.ktyp: dict[str, str] = {}
         self.sru: dict[str, str] = {}
@@ -421,6 +469,9 @@ class _Reader:
         self.groups: dict[datetime.date, dict] = {}
         self.swapped: dict[str, list[int]] = {}  # label → lines of period totals with konto before period
         self.checksum: tuple[int, int] | None = None  # running CRC without/with the block braces
+        self.checksum_error: SourceError | None = None
+        self.format_line = 0
+        self.unmatched_quotes: list[tuple[int, str, str]] = []  # (line, label, the name read) of name records
         self.handlers = {
             "#FLAGGA": self.on_flagga,
             "#PROGRAM": self.on_program,
@@ -497,7 +548,12 @@ class _Reader:
 
     def read_line(self, line: str, number: int) -> None:
         if line[0] == "#":
-            fields = tokenize(line, self.object_lists)
+            try:
+                fields = tokenize(line, self.object_lists)
+            except _Bad:
+                fields = self.read_to_line_end(line, number)
+                if fields is None:
+                    raise
             label = fields[0].upper()
             if self.checksum is not None and label != "#KSUMMA":
                 self.feed_checksum(fields)
@@ -519,6 +575,25 @@ class _Reader:
             self.close_block()
         else:
             raise _Bad(f'Raden är ingen SIE-post: en post börjar med en etikett som #TRANS, och bara {{ och }} står ensamma på en rad. Raden börjar "{line[:30]}". {FIX}')
+
+    def read_to_line_end(self, line: str, number: int) -> list | None:
+        """A name record (#KONTO, #OBJEKT, …) with an unmatched quote: the name is the rest of the line after
+        its fixed fields (its enclosing quotes dropped), noted for a warning. None for any other faulty line."""
+        label = line.split(None, 1)[0].upper()
+        fixed = _NAME_LABELS.get(label)
+        if fixed is None or line.count('"') % 2 == 0:
+            return None
+        rest = line[len(label):].strip()
+        head = [line[:len(label)]]
+        for _ in range(fixed):
+            match = _FIELD.match(rest)
+            if match is None:
+                return None
+            head.append(match[0][1:-1] if match[0][:1] == '"' else match[0])
+            rest = rest[match.end():].strip()
+        name = rest[1:-1] if len(rest) > 1 and rest[0] == rest[-1] == '"' else rest
+        self.unmatched_quotes.append((number, label, name))
+        return head + [name]
 
     def read_record(self, label: str, fields: list, number: int) -> None:
         self.last_label = label
@@ -546,6 +621,7 @@ class _Reader:
         if self.skipping_block:
             self.skipping_block = False
         elif self.voucher is not None and self.voucher.block:
+            self.flush_rtrans(self.voucher)
             self.close_voucher(self.voucher)
             self.voucher = None
         else:
@@ -567,6 +643,23 @@ class _Reader:
         for label, lines in self.swapped.items():
             self.warn(lines[0], f"{label} har konto före period på {len(lines)} rader; de har lästs som {_USAGE[label]}.")
         self.warn_undeclared_accounts()
+        if self.unmatched_quotes:
+            shown = "; ".join(f'rad {number} {label} "{name}"' for number, label, name in self.unmatched_quotes[:10])
+            more = f" och {len(self.unmatched_quotes) - 10} rader till" if len(self.unmatched_quotes) > 10 else ""
+            self.warn(self.unmatched_quotes[0][0], f"Namn med ett citattecken (\") utan motsvarighet har lästs till radens slut: "
+                                                    f"{shown}{more}. Kontrollera namnen i ekonomisystemet.")
+
+    def warn_encoding(self, encoding: str, other_lines: list[tuple[int, str]], has_letters: bool) -> None:
+        """Lines in another encoding than the rest, and a #FORMAT PC8 (CP437) the bytes contradict."""
+        base = encoding.split("+")[0]
+        if other_lines:
+            shown = ", ".join(str(number) for number, _ in other_lines[:10])
+            more = f" och {len(other_lines) - 10} till" if len(other_lines) > 10 else ""
+            self.warn(other_lines[0][0], f"Filen blandar teckenkodningar: rad {shown}{more} är UTF-8, resten {_ENCODING_NAMES[base]}; "
+                                         "varje rad har lästs i sin egen kodning. Kontrollera namnen och texterna på de raderna.")
+        elif has_letters and (self.head.get("format") or "").upper() == "PC8" and base != "cp437":
+            self.warn(self.format_line, f"#FORMAT PC8 anger teckenkoden CP437, men filens bytes är {_ENCODING_NAMES[base]}; "
+                                        f"filen har lästs som {_ENCODING_NAMES[base]}.")
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(f"{self.path}:{line}: {message}" if line else f"{self.path}: {message}")
@@ -598,13 +691,13 @@ class _Reader:
         totals = self.totals
         return SieFile(
             path=self.path, encoding=encoding, **self.head,
-            rar=self.rar, konton=self.konton, ktyp=self.ktyp, sru=self.sru, enhet=self.enhet,
+            rar=self.rar, rar_lines=self.rar_lines, konton=self.konton, ktyp=self.ktyp, sru=self.sru, enhet=self.enhet,
             dims=self.dims, underdim=self.underdim, objekt=self.objekt,
             ib=totals["#IB"], ub=totals["#UB"], res=totals["#RES"], oib=totals["#OIB"], oub=totals["#OUB"],
             psaldo=totals["#PSALDO"], pbudget=totals["#PBUDGET"],
             vouchers=self.vouchers, warnings=self.warnings, row_count=self.row_count,
             row_sums={(konto, date): amount for date, sums in self.row_sums.items() for konto, amount in sums.items()},
-            summed=self.summed_rows() if self.summed else None,
+            summed=self.summed_rows() if self.summed else None, checksum_error=self.checksum_error,
         )
 
     def summed_rows(self) -> list[SourceRow]:
@@ -660,11 +753,34 @@ class _Reader:
         return ""
 
     def on_row(self, voucher: _OpenVoucher, label: str, fields: list, number: int) -> None:
-        """#TRANS/#RTRANS/#BTRANS konto {objektlista} belopp [transdat transtext kvantitet sign]."""
-        if label == "#TRANS" and voucher.rtrans is not None and fields[1:] == voucher.rtrans[1:]:
-            voucher.rtrans = None  # the copy of an #RTRANS for old readers: already counted
-            return
-        voucher.rtrans = fields if label == "#RTRANS" else None
+        """#TRANS/#RTRANS/#BTRANS konto {objektlista} belopp [transdat transtext kvantitet sign].
+
+        An #RTRANS waits for the next row: a #TRANS with its account, objects and amount is its copy for
+        old readers (whatever its date: BL writes the change's date on the #RTRANS and the voucher's on
+        the copy), and the pair is one row, booked as the copy says. Anything else: the #RTRANS is a row."""
+        row = self.parse_row(fields)
+        pending = voucher.rtrans
+        if pending is not None:
+            voucher.rtrans = None
+            if label == "#TRANS" and row[:3] == pending[0][:3]:
+                self.add_parsed(voucher, row, pending[1])  # the copy, at the #RTRANS's line
+                return
+            self.add_parsed(voucher, *pending)
+        if label == "#RTRANS":
+            voucher.rtrans = (row, number)
+        elif label == "#BTRANS":
+            voucher.removed += 1
+        else:
+            self.add_parsed(voucher, row, number)
+
+    def flush_rtrans(self, voucher: _OpenVoucher) -> None:
+        """An #RTRANS last in its block (no copy followed): a row of its own."""
+        if voucher.rtrans is not None:
+            self.add_parsed(voucher, *voucher.rtrans)
+            voucher.rtrans = None
+
+    def parse_row(self, fields: list) -> tuple:
+        """(konto, objects, amount, date or None, text or None, quantity) of a row record."""
         count = len(fields)  # fields[0] is the label
         objects: Objects = ()
         index = 2  # of the amount
@@ -676,7 +792,7 @@ class _Reader:
         if konto not in self.konton_seen:
             self.konton_seen.add(parse_account(konto))
         amount = parse_amount(fields[index])
-        date, text, quantity = voucher.date, voucher.text, None
+        date = text = quantity = None
         if count > index + 1:
             if fields[index + 1] != "":
                 date = self.date(fields[index + 1], "Transaktionsdatumet")
@@ -684,10 +800,12 @@ class _Reader:
                 text = _text(fields[index + 2])
             if count > index + 3 and fields[index + 3] != "":
                 quantity = parse_amount(fields[index + 3], "Kvantiteten")
-        if label == "#BTRANS":
-            voucher.removed += 1
-        else:
-            self.add_row(voucher, date, konto, objects, amount, text, number, quantity, (konto, objects))
+        return konto, objects, amount, date, text, quantity
+
+    def add_parsed(self, voucher: _OpenVoucher, row: tuple, number: int) -> None:
+        konto, objects, amount, date, text, quantity = row
+        self.add_row(voucher, date or voucher.date, konto, objects, amount, text if text is not None else voucher.text,
+                     number, quantity, (konto, objects))
 
     def add_row(self, voucher: _OpenVoucher, date: datetime.date, konto: str, objects: Objects, amount: Decimal,
                 text: str, number: int, quantity: Decimal | None, pair) -> None:
@@ -709,8 +827,9 @@ class _Reader:
             group[2] += 1
 
     def close_voucher(self, voucher: _OpenVoucher) -> None:
-        if not voucher.count:
-            raise SourceError(self.path, voucher.line, f"{voucher.name()} saknar rader (#TRANS). Rätta eller ta bort verifikationen i ekonomisystemet och exportera filen på nytt.")
+        if not voucher.count:  # annulled in the finance system: no amount to read
+            self.warn(voucher.line, f"{voucher.name()} saknar rader (#TRANS) och har inget belopp; den har hoppats över.")
+            return
         if voucher.total:
             raise SourceError(self.path, voucher.line, f"{voucher.name()} balanserar inte: raderna summerar till {kronor(voucher.total)}. Rätta exporten i ekonomisystemet.")
         self.row_count += voucher.count
@@ -762,6 +881,7 @@ class _Reader:
             last = month_end(end.year, end.month)
             self.warn(number, f"#RAR {year}: räkenskapsåret slutar {end.isoformat()}, inte på månadens sista dag ({last.isoformat()}); kontrollera årets datum.")
         self.rar[year] = (start, end)
+        self.rar_lines[year] = number
 
     def on_konto(self, label: str, fields: list, number: int) -> None:
         _need(fields, 2, _USAGE["#KONTO"])
@@ -822,6 +942,7 @@ class _Reader:
 
     def on_format(self, label: str, fields: list, number: int) -> None:
         self.head["format"] = _optional(fields, 0) or None
+        self.format_line = number
 
     def on_gen(self, label: str, fields: list, number: int) -> None:
         try:
@@ -867,8 +988,10 @@ class _Reader:
         if self.checksum is None:
             self.warn(number, "#KSUMMA har ett värde men ingen inledande #KSUMMA; summan kontrolleras inte.")
         elif (int(value) & 0xFFFFFFFF) not in self.checksum:
-            self.warn(number, f"#KSUMMA {value} stämmer inte med filens innehåll (beräknat {self.checksum[0]}); "
-                              "filen kan ha ändrats efter exporten. Jämför den med ekonomisystemet.")
+            message = (f"#KSUMMA {value} stämmer inte med filens innehåll (beräknat {self.checksum[0]}); "
+                       "filen kan ha ändrats efter exporten. Jämför den med ekonomisystemet.")
+            self.warn(number, message)
+            self.checksum_error = SourceError(self.path, number, message)
         self.checksum = None
 
     def feed_checksum(self, fields: list) -> None:
@@ -890,10 +1013,11 @@ def parse_sie(data: bytes, path: str = "<sie>", summed: bool = False, fast: bool
 
     `summed`: keep the rows summed per konto, object list and month (`SieFile.summed`) instead of
     one by one. `fast=False`: read every line with the tokenizer (see the module docstring)."""
-    text, encoding = decode_sie(data)
+    text, encoding, other_lines = decode_lines(data)
     reader = _Reader(path, summed, fast)
     with collector_paused():
         reader.read(text)
+        reader.warn_encoding(encoding, other_lines, not data.isascii())
         return reader.result(encoding)
 
 
