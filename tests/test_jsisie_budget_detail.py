@@ -1,0 +1,118 @@
+"""Issue 18, cases 3, 4 and 7 (import-budget) on the real files of ../shared/sie/jsisie.
+
+* `import-budget` from #PBUDGET counts each amount once: a `{}` row is the account's
+  total, object rows that add up to it are its breakdown; an account budgeted only per
+  object gets the objects' sum (Briljant Test4.SE, Edison typ2/typ3.se).
+* A detailed import of a file without vouchers says so and offers summerad; vouchers
+  without a number are separate vouchers; the month of an amount does not depend on the mode.
+* A budget file of another year than `--ar`, or of a year that is not a calendar year, is refused.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from beancount import loader
+from beancount.core import data as bc_data
+
+from namndbok.accounts import Roots, parse_account
+from importers.sie.parser import parse_sie
+
+from conftest import SHARED
+from test_import_shared_sie import make_ledger, run
+
+JSISIE = SHARED / "sie" / "jsisie"
+pytestmark = pytest.mark.skipif(not JSISIE.is_dir(), reason="../shared/sie/jsisie saknas (de delade SIE-filerna)")
+
+
+def file_budget(path: Path) -> dict[tuple[str, int], Decimal]:
+    """The file's own budget per konto and month: the `{}` rows where the month has one, else the object rows' sum."""
+    sie = parse_sie(path.read_bytes(), str(path))
+    plain: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    objects: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    for total in sie.pbudget:
+        if total.label.startswith("#PBUDGET 0 ") and total.konto[:1] not in "12":
+            key = (total.konto, int(total.period[4:]))
+            (objects if total.objekt else plain)[key] += total.amount
+    merged = {**objects, **plain}
+    return {k: v for k, v in merged.items() if v}
+
+
+def ledger_budget(ledger: Path) -> dict[tuple[str, int], Decimal]:
+    """The imported budget per konto and month, read back through Beancount (debit positive, as in the file)."""
+    entries, errors, _ = loader.load_file(str(ledger))
+    assert errors == []
+    found: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        if not isinstance(entry, bc_data.Custom) or entry.type != "budgetrad":
+            continue
+        konto = parse_account(entry.values[1].value, Roots()).konto
+        amount = entry.values[2].value.number
+        weights = [Decimal(w) for w in entry.meta["nyckel"].removeprefix("vikter: ").split()]
+        for month, weight in enumerate(weights, 1):
+            found[(konto, month)] += amount * weight / sum(weights)
+    return {k: v for k, v in found.items() if v}
+
+
+def import_budget(path: Path, tmp_path: Path, year: int, extra_verksamhet: str | None = None):
+    folder = tmp_path / path.stem
+    folder.mkdir()
+    ledger = make_ledger(folder, parse_sie(path.read_bytes(), str(path)))
+    if extra_verksamhet:  # as the user does when told "Okänd verksamhet": the file's object, never declared by #OBJEKT
+        plan = folder / "kontoplan.toml"
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(text.replace("[verksamheter]\n", f'[verksamheter]\n"{extra_verksamhet}" = {{ namn = "Objekt {extra_verksamhet}", grupp = "Verksamheten" }}\n', 1),
+                        encoding="utf-8")
+    code, out = run("import-budget", path, ledger, "--namn", "Budget ur SIE", "--beslut", "SN §1", "--ar", year,
+                    "--datum", f"{year - 1}-12-01")
+    return ledger, code, out
+
+
+def test_test4_budget_counts_the_total_once_and_puts_it_on_its_object(tmp_path):
+    """Briljant writes each month twice: `{}` and `{1 "0"}` with the same amount. Once, on object 0."""
+    path = JSISIE / "Test4.SE"
+    ledger, code, out = import_budget(path, tmp_path, 2008, extra_verksamhet="0")
+    assert code == 0, out
+    expected = file_budget(path)
+    assert expected[("3010", 1)] == Decimal("-208000.00")
+    assert ledger_budget(ledger) == expected
+    text = (ledger.parent / "2008" / "budget.beancount").read_text(encoding="utf-8")
+    assert "Intäkter:Företaget:0:3010 " in text and "Intäkter:Företaget:000:3010 " not in text
+    assert "{}-raden är kontots budget; objektraderna som summerar till den är dess fördelning" in out
+
+
+def test_edison_type3_budget_equals_type2_and_objects_only_accounts_get_their_sum(tmp_path):
+    typ2, typ3 = JSISIE / "typ2.se", JSISIE / "typ3.se"
+    ledger2, code, out = import_budget(typ2, tmp_path, 2012)
+    assert code == 0, out
+    ledger3, code, out3 = import_budget(typ3, tmp_path, 2012)
+    assert code == 0, out3
+    budget2, budget3 = ledger_budget(ledger2), ledger_budget(ledger3)
+    assert budget2 == file_budget(typ2)
+    assert budget3 == file_budget(typ3)
+    # The same company: every account type 2 carries has the same budget in type 3 ...
+    assert {k: v for k, v in budget3.items() if k[0] in {konto for konto, _ in budget2}} == budget2
+    # ... and the five accounts type 3 budgets only per object (type 2 has no objects) get their objects' sum, once.
+    only_objects = sorted({konto for konto, _ in budget3} - {konto for konto, _ in budget2})
+    assert only_objects == ["3020", "6212", "7010", "7220", "7610"]
+    assert sum(v for (konto, _), v in budget3.items() if konto == "3020") == Decimal("-2360001.00")  # 36 object rows, summed by hand
+    assert "konton med budget bara per objekt får objektradernas summa (5 konton: 3020, 6212, 7010, 7220, 7610)" in out3
+
+
+def test_a_budget_of_another_year_than_asked_is_refused_with_both_years(tmp_path):
+    path = JSISIE / "typ3.se"
+    ledger, code, out = import_budget(path, tmp_path, 2027)
+    assert code == 1
+    assert f"{path}:10: Filens budgetår (#RAR 0) är 2012, men --ar är 2027." in out, out
+    assert not (ledger.parent / "2027").exists()
+
+
+def test_a_budget_of_a_year_that_is_not_a_calendar_year_is_refused_with_its_years(tmp_path):
+    path = JSISIE / "BL0001_typ4.SE"
+    ledger, code, out = import_budget(path, tmp_path, 2010)
+    assert code == 1
+    assert "Räkenskapsåret i #RAR 0 är 2009-07-01–2010-06-30 (2009/2010), inte ett kalenderår" in out, out
+    assert not (ledger.parent / "2010").exists()
