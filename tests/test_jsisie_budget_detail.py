@@ -19,6 +19,7 @@ from beancount import loader
 from beancount.core import data as bc_data
 
 from namndbok.accounts import Roots, parse_account
+from importers.model import SourceError
 from importers.sie.parser import parse_sie
 
 from conftest import SHARED
@@ -116,3 +117,97 @@ def test_a_budget_of_a_year_that_is_not_a_calendar_year_is_refused_with_its_year
     assert code == 1
     assert "Räkenskapsåret i #RAR 0 är 2009-07-01–2010-06-30 (2009/2010), inte ett kalenderår" in out, out
     assert not (ledger.parent / "2010").exists()
+
+
+# ---------------------------------------------------------------- case 4: detaljerad
+
+
+def import_file(path: Path, folder: Path, mode: str):
+    folder.mkdir()
+    try:
+        sie = parse_sie(path.read_bytes(), str(path))
+    except SourceError:  # refused by the reader (issue 18's other cases): the import says so in both modes
+        sie = None
+    ledger = make_ledger(folder, sie)
+    code, out = run("import", path, ledger, "--format", "sie", "--lage", mode)
+    return ledger, code, out
+
+
+def month_totals(ledger: Path) -> dict[tuple[str, str], Decimal]:
+    """(YYYY-MM, account) → amount of every transaction in the ledger, read back through Beancount."""
+    entries, errors, _ = loader.load_file(str(ledger))
+    assert errors == []
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for entry in bc_data.filter_txns(entries):
+        for posting in entry.postings:
+            totals[(f"{entry.date:%Y-%m}", posting.account)] += posting.units.number
+    return {k: v for k, v in totals.items() if v}
+
+
+@pytest.mark.parametrize("name", ["typ2.se", "typ3.se", "sie_3.SE", "periodsaldo_ovnbolag.se"])
+def test_a_detailed_import_of_a_file_without_vouchers_says_so_and_offers_summerad(tmp_path, name):
+    path = JSISIE / name
+    ledger, code, out = import_file(path, tmp_path / "l", "detaljerad")
+    assert code == 1
+    assert f"{path}: Filen {name} (SIE typ " in out and "har inga verifikationer" in out and "--lage summerad" in out, out
+    assert "Exporten har rader" not in out and "Fel: :" not in out
+    assert sorted(p.name for p in ledger.parent.rglob("*.beancount")) == ["main.beancount"]
+
+
+def test_vouchers_without_a_number_are_vouchers_of_their_own(tmp_path):
+    """BL's cash register writes `#VER "K" ""`: two sales, two vouchers (today one voucher of six rows)."""
+    path = SHARED / "sie" / "BLBLOV_SIE4_UTF_8.SI"
+    ledger, code, out = import_file(path, tmp_path / "l", "detaljerad")
+    assert code == 0, out
+    entries, errors, _ = loader.load_file(str(ledger))
+    txns = list(bc_data.filter_txns(entries))
+    assert [(t.narration, len(t.postings)) for t in txns] == [
+        ("K utan nummer 2018-05-02/1: Försäljning 25% (DF:157)", 3),
+        ("K utan nummer 2018-05-02/2: Försäljning 12% (DF:158)", 3),
+    ]
+    before = {p: p.read_bytes() for p in ledger.parent.rglob("*.beancount")}
+    code, out = run("import", path, ledger, "--format", "sie", "--lage", "detaljerad")
+    assert code == 0 and "Inget nytt" in out, out
+    assert {p: p.read_bytes() for p in ledger.parent.rglob("*.beancount")} == before
+
+
+def test_unnumbered_vouchers_keep_their_own_dates(tmp_path):
+    """The same file with the second sale in June (and one without a series): May's amount in May, June's in June."""
+    text = (SHARED / "sie" / "BLBLOV_SIE4_UTF_8.SI").read_text(encoding="utf-8")
+    text = text.replace('#VER "K" "" 20180502 "Försäljning 12%', '#VER "" "" 20180615 "Försäljning 12%')
+    path = tmp_path / "kassa.si"
+    path.write_text(text, encoding="utf-8")
+    for mode in ("detaljerad", "summerad"):
+        ledger, code, out = import_file(path, tmp_path / mode, mode)
+        assert code == 0, out
+        totals = month_totals(ledger)
+        assert totals[("2018-05", "Intäkter:Företaget:000:3010")] == Decimal("-80.00")
+        assert ("2018-05", "Intäkter:Företaget:000:3020") not in totals
+        assert totals[("2018-06", "Intäkter:Företaget:000:3020")] == Decimal("-446.43")
+
+
+TYPE4 = sorted(p.name for p in JSISIE.iterdir() if p.suffix.lower() == ".se" and b"#VER" in p.read_bytes()) if JSISIE.is_dir() else []
+
+
+@pytest.mark.parametrize("name", TYPE4)
+def test_the_month_of_an_amount_does_not_depend_on_the_mode(tmp_path, name):
+    path = JSISIE / name
+    summed, code_s, out_s = import_file(path, tmp_path / "summerad", "summerad")
+    detailed, code_d, out_d = import_file(path, tmp_path / "detaljerad", "detaljerad")
+    assert code_s == code_d, (out_s, out_d)
+    if code_s:
+        pytest.skip(f"{name} vägras i båda lägena: {out_s.splitlines()[0]}")
+    assert month_totals(detailed) == month_totals(summed)
+
+
+def test_edison_voucher_spread_over_three_months_follows_its_rows_dates(tmp_path):
+    """typ4.se voucher 5101 7 books 5910 on 2012-01-23, -02-01 and -03-01 (the rows' own transdat);
+    the same company's type 3 file (#PSALDO) has 5910 in January, February and March."""
+    path = JSISIE / "typ4.se"
+    ledger, code, out = import_file(path, tmp_path / "l", "detaljerad")
+    assert code == 0, out
+    totals = month_totals(ledger)
+    typ3 = parse_sie((JSISIE / "typ3.se").read_bytes(), "typ3.se")
+    psaldo = {t.period: t.amount for t in typ3.psaldo if t.konto == "5910" and not t.objekt and t.label.startswith("#PSALDO 0 ")}
+    for month in ("01", "02", "03"):
+        assert totals[(f"2012-{month}", "Kostnader:Företaget:000:5910")] == psaldo[f"2012{month}"]

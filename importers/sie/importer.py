@@ -41,6 +41,11 @@ def read_sie(data: bytes, path: str, config: SourceConfig, summed: bool = False)
         raise SourceError(path, 0, f"Exporten stämmer inte med sina egna kontrollsummor, så något saknas eller är dubbelt: {shown} Exportera filen på nytt.")
     if sie.vouchers:
         rows = sie.summed if summed else sie.rows
+    elif sie.psaldo and not summed:
+        raise SourceError(path, 0, (
+            f"Filen {Path(path).name} (SIE typ {sie.sietyp}) har inga verifikationer, bara periodsaldon (#PSALDO): "
+            "en detaljerad import, en post per verifikation, går inte. Läs in den summerad, en post per månad: "
+            "--lage summerad."))
     elif sie.psaldo:
         rows = rows_from_psaldo(sie)
     else:

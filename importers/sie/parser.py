@@ -420,6 +420,7 @@ class _Reader:
         # summed: month's last day → the pair's text or (konto, objects) → [amount, first line, count, konto, objects]
         self.groups: dict[datetime.date, dict] = {}
         self.swapped: dict[str, list[int]] = {}  # label → lines of period totals with konto before period
+        self.unnumbered: dict[tuple[str, datetime.date], int] = {}  # (series, date) → unnumbered vouchers so far
         self.checksum: tuple[int, int] | None = None  # running CRC without/with the block braces
         self.handlers = {
             "#FLAGGA": self.on_flagga,
@@ -643,6 +644,11 @@ class _Reader:
         text = _optional(fields, 3)
         regdate = self.date(fields[4], "Registreringsdatumet") if _optional(fields, 4) else None
         self.voucher = _OpenVoucher(series, vernr, date, text, regdate, _optional(fields, 5), number, self.day(date))
+        if not vernr:
+            # A voucher without a number (#VER "K" "") is a voucher of its own: named by series, date and its
+            # place among the series' unnumbered vouchers of that date, so a re-import finds it again.
+            place = self.unnumbered[(series, date)] = self.unnumbered.get((series, date), 0) + 1
+            self.voucher.ver = f"{series} utan nummer {date.isoformat()}/{place}".strip()
 
     def day(self, date: datetime.date) -> tuple[dict, dict | None]:
         """The row sums (konto → amount) of a date, and (summed) the groups of its month (pair → group)."""
