@@ -355,7 +355,7 @@ class _OpenVoucher:
         self.rtrans: list | None = None  # fields of an #RTRANS just read
 
     def name(self) -> str:
-        return f"Verifikationen {self.ver or '(utan serie och nummer)'} ({self.date.isoformat()})"
+        return f"Verifikationen {f'{self.series} {self.number}'.strip() or '(utan serie och nummer)'} ({self.date.isoformat()})"
 
 
 _ROW_LABELS = frozenset(("#TRANS", "#RTRANS", "#BTRANS"))
