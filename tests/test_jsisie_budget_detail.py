@@ -119,6 +119,23 @@ def test_a_budget_of_a_year_that_is_not_a_calendar_year_is_refused_with_its_year
     assert not (ledger.parent / "2010").exists()
 
 
+def test_object_rows_that_contradict_the_total_are_named_and_the_total_is_taken(tmp_path):
+    """A `{}` row of 1 000 whose cost centres add up to 900: the total is the file's own word, the gap is named.
+    A breakdown by projekt (not a mapped dimension) that agrees adds nothing."""
+    base = (JSISIE / "typ2.se").read_bytes().split(b"#PBUDGET", 1)[0].decode("cp437")
+    rows = ['#PBUDGET 0 201201 5010 {} 1000.00', '#PBUDGET 0 201201 5010 {1 "AO"} 600.00', '#PBUDGET 0 201201 5010 {1 "IB"} 300.00',
+            '#PBUDGET 0 201201 5010 {6 "P1"} 1000.00', '#PBUDGET 0 201202 5020 {6 "P1"} 50.00', '#PBUDGET 0 201202 5020 {6 "P2"} 25.00']
+    path = tmp_path / "budget.se"
+    path.write_bytes((base + "\r\n".join(rows) + "\r\n").encode("cp437"))
+    ledger, code, out = import_budget(path, tmp_path, 2012)
+    assert code == 0, out
+    assert ledger_budget(ledger) == {("5010", 1): Decimal("1000.00"), ("5020", 2): Decimal("75.00")}
+    assert ("#PBUDGET: konto 5010: objektraderna summerar inte till {}-raden (2012-01: dimension 1 900,00, {}-raden 1 000,00); "
+            "budgeten tar {}-raden.") in out
+    text = (ledger.parent / "2012" / "budget.beancount").read_text(encoding="utf-8")
+    assert "Kostnader:Företaget:000:5010 " in text and "Kostnader:Företaget:000:5020 " in text
+
+
 # ---------------------------------------------------------------- case 4: detaljerad
 
 

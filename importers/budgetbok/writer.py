@@ -121,7 +121,9 @@ def rows_from_pbudget(data: bytes, path: str, config, year: int) -> tuple[list[B
     first, last = check_budget_year(sie, data, path, year)
     reading = read_pbudget(sie.pbudget, first, last, config.verksamhet, config.ansvar, config.verksamhet_saknas)
     if not reading.months:
-        raise SourceError(path, 0, f"SIE-filen har ingen #PBUDGET för år 0 ({year}) att läsa in som budget.")
+        years = sorted({t.period[:4] for t in sie.pbudget if t.label.startswith("#PBUDGET 0 ")})
+        found = f" (den har #PBUDGET för {', '.join(years)})" if years else ""
+        raise SourceError(path, 0, f"SIE-filen har ingen #PBUDGET för år 0 ({year}) att läsa in som budget{found}.")
     rows = [
         BudgetRow(verksamhet, "Kommunbidrag" if konto in config.kommunbidrag else konto, ansvar,
                   -sum(amounts, Decimal(0)), tuple(-a for a in amounts), None, reading.lines[(verksamhet, konto, ansvar)])
