@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -228,3 +229,50 @@ def test_edison_voucher_spread_over_three_months_follows_its_rows_dates(tmp_path
     psaldo = {t.period: t.amount for t in typ3.psaldo if t.konto == "5910" and not t.objekt and t.label.startswith("#PSALDO 0 ")}
     for month in ("01", "02", "03"):
         assert totals[(f"2012-{month}", "Kostnader:Företaget:000:5910")] == psaldo[f"2012{month}"]
+
+
+def test_unnumbered_vouchers_merged_by_an_older_import_are_not_counted_again(tmp_path):
+    """A ledger that imported the cash register file before holds both sales as one voucher `kalla/K`:
+    reading them as two vouchers now must not add them again (it would double the money) — it says what to do."""
+    path = SHARED / "sie" / "BLBLOV_SIE4_UTF_8.SI"
+    ledger, code, out = import_file(path, tmp_path / "l", "detaljerad")
+    assert code == 0, out
+    month = ledger.parent / "2018" / "utfall" / "2018-05.beancount"
+    text = month.read_text(encoding="utf-8")
+    kalla = re.search(r'kalla: "([^"]+)"', text).group(1)
+    # The older import's form: one transaction with the six rows, importid kalla/K.
+    second = re.search(r'\n\n2018-05-02 \* "K utan nummer 2018-05-02/2[^\n]*\n  kalla: [^\n]*\n  importid: [^\n]*\n', text)
+    text = text[:second.start()] + "\n" + text[second.end():]
+    text = text.replace("K utan nummer 2018-05-02/1: ", "K: ").replace(f'"{kalla}/K utan nummer 2018-05-02/1"', f'"{kalla}/K"')
+    month.write_text(text, encoding="utf-8")
+    entries, errors, _ = loader.load_file(str(ledger))
+    assert errors == [] and len(list(bc_data.filter_txns(entries))) == 1
+    before = {p: p.read_bytes() for p in ledger.parent.rglob("*.beancount")}
+    code, out = run("import", path, ledger, "--format", "sie", "--lage", "detaljerad")
+    assert code == 1
+    assert f"Liggaren har {kalla}/K ({month}:" in out and "räkna pengarna två gånger" in out, out
+    assert {p: p.read_bytes() for p in ledger.parent.rglob("*.beancount")} == before
+
+
+def test_a_voucher_booked_on_one_date_by_an_older_import_is_refused_with_its_rows_dates(tmp_path):
+    """typ4.se 5101 7 as an older import booked it, all rows on 2012-01-23: the import says why and what to do."""
+    path = JSISIE / "typ4.se"
+    ledger, code, out = import_file(path, tmp_path / "l", "detaljerad")
+    assert code == 0, out
+    utfall = ledger.parent / "2012" / "utfall"
+    moved = []
+    for name in ("2012-02.beancount", "2012-03.beancount"):
+        blocks = (utfall / name).read_text(encoding="utf-8").split("\n\n")
+        part = next(b for b in blocks if '/5101 7/2012-0' in b)
+        moved += [line for line in part.splitlines() if re.match(r"  [^ :]+:\S+ +-?[\d.]+ SEK$", line)]
+        (utfall / name).write_text("\n\n".join(b for b in blocks if b is not part), encoding="utf-8")
+    january = utfall / "2012-01.beancount"
+    blocks = january.read_text(encoding="utf-8").split("\n\n")
+    index = next(i for i, b in enumerate(blocks) if b.startswith('2012-01-23 * "5101 7:'))
+    blocks[index] = blocks[index].rstrip("\n") + "\n" + "\n".join(moved)
+    january.write_text("\n\n".join(blocks), encoding="utf-8")
+    entries, errors, _ = loader.load_file(str(ledger))
+    assert errors == []
+    code, out = run("import", path, ledger, "--format", "sie", "--lage", "detaljerad")
+    assert code == 1
+    assert "bokförd på 2012-01-23 av en äldre import, men dess rader har egna datum (2012-01-23, 2012-02-01, 2012-03-01)" in out, out
