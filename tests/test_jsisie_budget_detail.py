@@ -131,10 +131,11 @@ def test_object_rows_that_contradict_the_total_are_named_and_the_total_is_taken(
     ledger, code, out = import_budget(path, tmp_path, 2012)
     assert code == 0, out
     assert ledger_budget(ledger) == {("5010", 1): Decimal("1000.00"), ("5020", 2): Decimal("75.00")}
-    assert ("#PBUDGET: konto 5010: objektraderna summerar inte till {}-raden (2012-01: dimension 1 900,00, {}-raden 1 000,00); "
+    assert ("#PBUDGET: konto 5010: objektraderna summerar inte till samma belopp (2012-01: dimension 1 900,00, {}-raden 1 000,00); "
             "budgeten tar {}-raden.") in out
     text = (ledger.parent / "2012" / "budget.beancount").read_text(encoding="utf-8")
     assert "Kostnader:Företaget:000:5010 " in text and "Kostnader:Företaget:000:5020 " in text
+    assert "konto 5020" not in out  # its two projects are its whole budget: nothing to name
 
 
 # ---------------------------------------------------------------- case 4: detaljerad

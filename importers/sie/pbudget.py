@@ -55,6 +55,7 @@ def read_pbudget(totals: list[ControlTotal], first: str, last: str, verksamhet: 
     lines: dict[tuple, int] = {}
     breakdown, only_objects = set(), set()
     contradictions: dict[str, list[str]] = defaultdict(list)
+    taken_dims: dict[str, str] = {}  # object-only accounts: the dimension whose rows were taken
 
     def book(key, period, amount, line):
         months.setdefault(key, [Decimal(0)] * 12)[int(period[4:]) - 1] += amount
@@ -89,6 +90,13 @@ def read_pbudget(totals: list[ControlTotal], first: str, last: str, verksamhet: 
                     book(key_of(konto, ()), period, row.amount, row.line)
         else:
             only_objects.add(konto)
+            taken_dims[konto] = _dims_text(best)
+            taken = sum((r.amount for r in groups[best]), Decimal(0))
+            for dims in ranked[1:]:
+                other = sum((r.amount for r in groups[dims]), Decimal(0))
+                if other != taken:
+                    contradictions[konto].append(f"{period[:4]}-{period[4:]}: dimension {_dims_text(dims)} "
+                                                 f"{_amount(other)}, dimension {_dims_text(best)} {_amount(taken)}")
             for row in groups[best]:
                 book(key_of(konto, row.objekt if best & mapped else ()), period, row.amount, row.line)
 
@@ -99,7 +107,12 @@ def read_pbudget(totals: list[ControlTotal], first: str, last: str, verksamhet: 
     if only_objects:
         readings.append(f"#PBUDGET: konton med budget bara per objekt får objektradernas summa "
                         f"({len(only_objects)} konton: {', '.join(sorted(only_objects))}).")
+    plain_only = {konto for konto, _ in cells} - breakdown - only_objects
+    if plain_only:
+        none = ", inga objektrader" if not breakdown and not only_objects else ""
+        readings.insert(0, f"#PBUDGET: {{}}-raderna är kontonas budget ({len(plain_only)} konton{none}).")
     for konto, items in sorted(contradictions.items()):
-        readings.append(f"#PBUDGET: konto {konto}: objektraderna summerar inte till {{}}-raden "
-                        f"({'; '.join(items[:3])}{' …' if len(items) > 3 else ''}); budgeten tar {{}}-raden.")
+        what = f"budgeten tar dimension {taken_dims[konto]}" if konto in taken_dims else "budgeten tar {}-raden"
+        readings.append(f"#PBUDGET: konto {konto}: objektraderna summerar inte till samma belopp "
+                        f"({'; '.join(items[:3])}{' …' if len(items) > 3 else ''}); {what}.")
     return PbudgetReading(months, lines, readings)
