@@ -230,6 +230,8 @@ def test_edison_voucher_spread_over_three_months_follows_its_rows_dates(tmp_path
     psaldo = {t.period: t.amount for t in typ3.psaldo if t.konto == "5910" and not t.objekt and t.label.startswith("#PSALDO 0 ")}
     for month in ("01", "02", "03"):
         assert totals[(f"2012-{month}", "Kostnader:Företaget:000:5910")] == psaldo[f"2012{month}"]
+    code, out = run("import", path, ledger, "--format", "sie", "--lage", "detaljerad")
+    assert code == 0 and "Inget nytt" in out, out  # each date's part has its own importid, found again
 
 
 def test_unnumbered_vouchers_merged_by_an_older_import_are_not_counted_again(tmp_path):
