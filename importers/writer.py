@@ -76,20 +76,20 @@ def _refuse_older_reading(have: dict[str, data.Transaction], candidates: list[da
     the vouchers without a number of a series merged into one (importid kalla/<serie>), or a voucher whose rows
     with their own dates (transdat) were all booked on its first date."""
     fix = "Ta bort den gamla posten ur liggaren och importera filen igen."
-    unnumbered: dict[str, int] = defaultdict(int)
+    unnumbered: dict[str, list[int]] = defaultdict(list)  # series → lines of its unnumbered vouchers
     parts: dict[str, list[data.Transaction]] = defaultdict(list)
     for entry in candidates:
         importid = entry.meta["importid"]
         ver = importid[len(source.id) + 1:]
         if " utan nummer " in f" {ver}":
-            unnumbered[ver.split("utan nummer", 1)[0].strip()] += 1
+            unnumbered[ver.split("utan nummer", 1)[0].strip()].append(entry.meta["lineno"])
         parts[_PART.sub("", importid)].append(entry)
-    for series, count in sorted(unnumbered.items()):
+    for series, lines in sorted(unnumbered.items()):
         old = have.get(f"{source.id}/{series}") if series else None  # without a series the old import kept rows apart
         if old is not None:
-            raise SourceError(source.path, 0, (
+            raise SourceError(source.path, lines[0], (
                 f"Liggaren har {old.meta['importid']} ({old.meta['filename']}:{old.meta['lineno']}): serie {series}:s "
-                f"verifikationer utan nummer, sammanslagna till en av en äldre import. Nu läses de som {count} egna "
+                f"verifikationer utan nummer, sammanslagna till en av en äldre import. Nu läses de som {len(lines)} egna "
                 f"verifikationer; att lägga till dem skulle räkna pengarna två gånger. {fix}"))
     for base, group in parts.items():
         old = have.get(base)

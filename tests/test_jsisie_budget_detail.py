@@ -253,7 +253,7 @@ def test_unnumbered_vouchers_merged_by_an_older_import_are_not_counted_again(tmp
     before = {p: p.read_bytes() for p in ledger.parent.rglob("*.beancount")}
     code, out = run("import", path, ledger, "--format", "sie", "--lage", "detaljerad")
     assert code == 1
-    assert f"Liggaren har {kalla}/K ({month}:" in out and "räkna pengarna två gånger" in out, out
+    assert f"{path}:10: Liggaren har {kalla}/K ({month}:" in out and "räkna pengarna två gånger" in out, out
     assert {p: p.read_bytes() for p in ledger.parent.rglob("*.beancount")} == before
 
 
