@@ -149,18 +149,42 @@ def _posting(mapped: Mapped, amount: Decimal, currency: str) -> data.Posting:
 
 
 def detailed_entries(mapped: list[Mapped], source: Source, plan: Kontoplan, roots: Roots, currency: str) -> list[data.Transaction]:
-    """One transaction per voucher (rows without a voucher: one per row)."""
+    """One transaction per voucher (rows without a voucher: one per row) and date.
+
+    A row may carry its own date (SIE's transdat: a cost spread over months is one
+    voucher with rows in January, February and March); it is booked on that date,
+    in the month a summerad import puts it, so the month of an amount does not
+    depend on the mode. The voucher's first date keeps the voucher's importid, the
+    others add their date to it."""
     groups: dict[str, list[Mapped]] = defaultdict(list)
-    for index, m in enumerate(mapped):
+    for m in mapped:
         groups[m.row.ver or f"rad {m.row.line}"].append(m)
     out = []
     for ver, items in groups.items():
-        first = items[0].row
-        meta = data.new_metadata(source.path, first.line, {"kalla": source.id, "importid": f"{source.id}/{ver}"})
-        postings = _balanced([_posting(m, m.row.amount, currency) for m in items], plan, roots, currency)
-        out.append(data.Transaction(meta, first.date, "*", None, f"{ver}: {first.text}".strip(": "),
-                                    data.EMPTY_SET, data.EMPTY_SET, postings))
+        for part, suffix in _date_parts(items):
+            first = part[0].row
+            meta = data.new_metadata(source.path, first.line, {"kalla": source.id, "importid": f"{source.id}/{ver}{suffix}"})
+            postings = _balanced([_posting(m, m.row.amount, currency) for m in part], plan, roots, currency)
+            out.append(data.Transaction(meta, first.date, "*", None, f"{ver}: {first.text}".strip(": "),
+                                        data.EMPTY_SET, data.EMPTY_SET, postings))
     return out
+
+
+def _date_parts(items: list[Mapped]) -> list[tuple[list[Mapped], str]]:
+    """A voucher's rows per date, each with its importid suffix ("" for the first date's); per month
+    where a date's rows do not balance by themselves (a summerad import balances per month too)."""
+    by_date: dict[datetime.date, list[Mapped]] = defaultdict(list)
+    for m in items:
+        by_date[m.row.date].append(m)
+    if len(by_date) == 1:
+        return [(items, "")]
+    if all(sum(m.row.amount for m in part) == 0 for part in by_date.values()):
+        keyed = {f"/{date.isoformat()}": part for date, part in by_date.items()}
+    else:
+        keyed = defaultdict(list)
+        for m in items:
+            keyed[f"/{m.row.date:%Y-%m}"].append(m)
+    return [(part, "" if index == 0 else suffix) for index, (suffix, part) in enumerate(keyed.items())]
 
 
 def month_totals(mapped: list[Mapped]) -> dict[tuple[str, str, str | None], Decimal]:

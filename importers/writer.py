@@ -68,6 +68,40 @@ def _fingerprint(entry: data.Transaction) -> list[tuple[str, Decimal]]:
     return sorted((p.account, p.units.number) for p in entry.postings)
 
 
+_PART = re.compile(r"/\d{4}-\d{2}(-\d{2})?$")  # a voucher's rows of another date: importid + "/YYYY-MM-DD" (or "/YYYY-MM")
+
+
+def _refuse_older_reading(have: dict[str, data.Transaction], candidates: list[data.Transaction], source: Source) -> None:
+    """Refuse where the ledger holds a voucher as an older Nämndbok read it, which this reading would count again:
+    the vouchers without a number of a series merged into one (importid kalla/<serie>), or a voucher whose rows
+    with their own dates (transdat) were all booked on its first date."""
+    fix = "Ta bort den gamla posten ur liggaren och importera filen igen."
+    unnumbered: dict[str, list[int]] = defaultdict(list)  # series → lines of its unnumbered vouchers
+    parts: dict[str, list[data.Transaction]] = defaultdict(list)
+    for entry in candidates:
+        importid = entry.meta["importid"]
+        ver = importid[len(source.id) + 1:]
+        if " utan nummer " in f" {ver}":
+            unnumbered[ver.split("utan nummer", 1)[0].strip()].append(entry.meta["lineno"])
+        parts[_PART.sub("", importid)].append(entry)
+    for series, lines in sorted(unnumbered.items()):
+        old = have.get(f"{source.id}/{series}") if series else None  # without a series the old import kept rows apart
+        if old is not None:
+            raise SourceError(source.path, lines[0], (
+                f"Liggaren har {old.meta['importid']} ({old.meta['filename']}:{old.meta['lineno']}): serie {series}:s "
+                f"verifikationer utan nummer, sammanslagna till en av en äldre import. Nu läses de som {len(lines)} egna "
+                f"verifikationer; att lägga till dem skulle räkna pengarna två gånger. {fix}"))
+    for base, group in parts.items():
+        old = have.get(base)
+        if len(group) > 1 and old is not None and not any(e.meta["importid"] in have for e in group if e.meta["importid"] != base):
+            whole = sorted(item for e in group for item in _fingerprint(e))
+            if _fingerprint(old) == whole:
+                dates = ", ".join(f"{e.date}" for e in group)
+                raise SourceError(source.path, group[0].meta["lineno"], (
+                    f"Verifikationen {base} finns i liggaren ({old.meta['filename']}:{old.meta['lineno']}) bokförd på "
+                    f"{old.date} av en äldre import, men dess rader har egna datum ({dates}) och hör till sina månader. {fix}"))
+
+
 def plan_import(
     mapped: list[Mapped], source: Source, plan: Kontoplan, roots: Roots, currency: str, mode: str, existing: list
 ) -> ImportPlan:
@@ -81,6 +115,7 @@ def plan_import(
                 f"{', '.join(clash)} från {source.id} finns redan summerat i liggaren; en detaljerad import skulle "
                 "räkna pengarna två gånger. Importera i samma läge som förut (--lage summerad)."))
         have = {e.meta["importid"]: e for e in before}
+        _refuse_older_reading(have, candidates, source)
         new = []
         for entry in candidates:
             old = have.get(entry.meta["importid"])

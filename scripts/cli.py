@@ -214,9 +214,11 @@ def import_budget(workbook, ledger, namn, reference, typ, year, date, ersatter, 
         raise click.BadParameter(f"'{date}' är inget datum; skriv ÅÅÅÅ-MM-DD.") from None
     decision = BudgetDecisionInput(namn, typ, reference, year, decided, ersatter)
     try:
-        written, rows, warnings = run(_ledger_or_example(ledger), workbook, decision, blad)
+        written, rows, warnings, readings = run(_ledger_or_example(ledger), workbook, decision, blad)
     except SourceError as err:
         raise click.ClickException(str(err)) from None
+    for reading in readings:
+        click.echo(reading)
     if not written:
         click.echo(f"Budgetbeslutet '{namn}' finns redan med samma {rows} rader; inget ändrat.")
         return

@@ -184,7 +184,8 @@ def test_import_files_in_three_encodings():
     for sie in parsed:
         assert sie.fnamn == "Övningsbolaget AB"  # unquoted, with a blank
         assert [v.text for v in sie.vouchers] == ["Försäljning 25% (DF:157)", "Försäljning 12% (DF:158)"]
-        assert [r.ver for r in sie.rows] == ["K"] * 6  # series without number
+        # series without number: two vouchers, each named by series, date and place
+        assert [r.ver for r in sie.rows] == ["K utan nummer 2018-05-02/1"] * 3 + ["K utan nummer 2018-05-02/2"] * 3
         assert sie.rows[0].date == datetime.date(2018, 5, 2)
 
 
@@ -332,7 +333,7 @@ def test_rows_inherit_or_override_voucher_fields():
     )
     assert (sie.vouchers[0].series, sie.vouchers[0].number, sie.vouchers[0].sign) == ("", "", "Eva")
     first, second = sie.rows
-    assert first.ver is None and first.objekt == (("20", "5731"), ("21", "A"))
+    assert first.ver == "utan nummer 2025-01-15/1" and first.objekt == (("20", "5731"), ("21", "A"))
     assert (first.date, first.text, first.quantity) == (datetime.date(2025, 1, 10), "Rad med text", D("2.5"))
     assert (second.date, second.text, second.quantity) == (datetime.date(2025, 1, 15), "Faktura", None)
     assert sie.dims == {"20": "Verksamhet", "21": "Delverksamhet"} and sie.underdim == {"21": "20"}

@@ -82,56 +82,77 @@ def budget_block(decision: BudgetDecisionInput, rows: list[BudgetRow], namnd: st
     return "\n".join(out) + "\n"
 
 
-def rows_from_pbudget(data: bytes, path: str, config) -> list[BudgetRow]:
-    """Budget rows from a SIE file's #PBUDGET of year 0: per konto and verksamhet, by month.
+def _rar_line(data: bytes) -> int:
+    """The line of the file's `#RAR 0` (0 when it has none)."""
+    for number, line in enumerate(data.splitlines(), 1):
+        parts = line.split()
+        if len(parts) > 1 and parts[0] == b"#RAR" and parts[1] == b"0":
+            return number
+    return 0
+
+
+def check_budget_year(sie, data: bytes, path: str, year: int) -> tuple[str, str]:
+    """The months (YYYYMM) of year 0, which must be the calendar year asked for; else a Swedish SourceError."""
+    if 0 not in sie.rar:
+        return f"{year}01", f"{year}12"
+    start, end = sie.rar[0]
+    line = _rar_line(data)
+    if (start.month, start.day, end.month, end.day) != (1, 1, 12, 31) or start.year != end.year:
+        raise SourceError(path, line, f"Räkenskapsåret i #RAR 0 är {start:%Y-%m-%d}–{end:%Y-%m-%d} "
+                                      f"({start.year}/{end.year}), inte ett kalenderår. Nämndbokens budget gäller ett kalenderår "
+                                      f"(--ar {year}); exportera budgeten per kalenderår och läs in den filen.")
+    if start.year != year:
+        raise SourceError(path, line, f"Filens budgetår (#RAR 0) är {start.year}, men --ar är {year}. "
+                                      f"Ange --ar {start.year} eller välj filen för {year}.")
+    return f"{start:%Y%m}", f"{end:%Y%m}"
+
+
+def rows_from_pbudget(data: bytes, path: str, config, year: int) -> tuple[list[BudgetRow], list[str]]:
+    """Budget rows from a SIE file's #PBUDGET of year 0: per konto and verksamhet, by month, each amount once.
 
     #PBUDGET is debit positive (costs positive); budget rows are in the committee's
     sign, so the amounts are turned. The verksamhet and ansvar come from the
-    dimensions import.toml names for SIE."""
+    dimensions import.toml names for SIE; how `{}` and object rows are read is
+    importers/sie/pbudget.py, and its reading is returned for the output."""
     from importers.sie.parser import parse_sie
+    from importers.sie.pbudget import read_pbudget
 
     sie = parse_sie(data, path)
-    start, end = sie.rar.get(0, (None, None))
-    months: dict[tuple, list] = {}
-    lines: dict[tuple, int] = {}
-    for total in sie.pbudget:
-        if not total.label.startswith("#PBUDGET 0 ") or (start and not f"{start:%Y%m}" <= total.period <= f"{end:%Y%m}"):
-            continue
-        if total.konto[:1] in "12":  # balance-sheet budgets are not the committee's budget
-            continue
-        dims = dict(total.objekt)
-        key = (dims.get(config.verksamhet) or config.verksamhet_saknas or "", total.konto, dims.get(config.ansvar) if config.ansvar else None)
-        months.setdefault(key, [Decimal(0)] * 12)[int(total.period[4:]) - 1] -= total.amount
-        lines.setdefault(key, total.line)
-    if not months:
-        raise SourceError(path, 0, "SIE-filen har ingen #PBUDGET för år 0 att läsa in som budget.")
-    return [
+    first, last = check_budget_year(sie, data, path, year)
+    reading = read_pbudget(sie.pbudget, first, last, config.verksamhet, config.ansvar, config.verksamhet_saknas)
+    if not reading.months:
+        years = sorted({t.period[:4] for t in sie.pbudget if t.label.startswith("#PBUDGET 0 ")})
+        found = f" (den har #PBUDGET för {', '.join(years)})" if years else ""
+        raise SourceError(path, 0, f"SIE-filen har ingen #PBUDGET för år 0 ({year}) att läsa in som budget{found}.")
+    rows = [
         BudgetRow(verksamhet, "Kommunbidrag" if konto in config.kommunbidrag else konto, ansvar,
-                  sum(amounts, Decimal(0)), tuple(amounts), None, lines[(verksamhet, konto, ansvar)])
-        for (verksamhet, konto, ansvar), amounts in sorted(months.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ""))
+                  -sum(amounts, Decimal(0)), tuple(-a for a in amounts), None, reading.lines[(verksamhet, konto, ansvar)])
+        for (verksamhet, konto, ansvar), amounts in sorted(reading.months.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ""))
     ]
+    return rows, reading.readings
 
 
 @writer("namndbok import-budget")
-def import_budget(ledger: Path, workbook: Path, decision: BudgetDecisionInput, sheet: str | None = None) -> tuple[bool, int, list[str]]:
-    """Append the workbook as a decision; return (written, rows, warnings after)."""
+def import_budget(ledger: Path, workbook: Path, decision: BudgetDecisionInput,
+                  sheet: str | None = None) -> tuple[bool, int, list[str], list[str]]:
+    """Append the workbook as a decision; return (written, rows, warnings after, how a SIE file's rows were read)."""
     if decision.typ not in TYPES:
         raise SourceError(str(workbook), 0, f"Typen '{decision.typ}' finns inte; välj bland {', '.join(TYPES)}.")
     entries, errors, options = load_before_change(ledger)
     data = read_ledger(entries, options)
     content = workbook.read_bytes()
     if b"#PBUDGET" in content[:1_000_000] and b"#SIETYP" in content[:4096]:
-        rows = rows_from_pbudget(content, str(workbook), load_import_config(ledger.parent).sie)
+        rows, readings = rows_from_pbudget(content, str(workbook), load_import_config(ledger.parent).sie, decision.year)
     else:
-        rows = read_budget_workbook(content, str(workbook), sheet)
+        rows, readings = read_budget_workbook(content, str(workbook), sheet), []
     namnd = first_kontoplan(data, ledger).namnd
     block = budget_block(decision, rows, namnd, data.roots, data.kontoplaner, str(workbook))
     target = ledger.parent / str(decision.year) / "budget.beancount"
     existing = target.read_text(encoding="utf-8") if target.exists() else ""
     if block in existing:
-        return False, len(rows), []
+        return False, len(rows), [], readings
     if any(d.name == decision.namn for d in data.decisions):
         raise SourceError(str(workbook), 0, f"Budgetbeslutet '{decision.namn}' finns redan i liggaren med andra rader. Ge det nya beslutet ett eget namn (och ersatter: det gamla).")
     _, errors, _ = append_and_check(ledger, [(target, f"Budget {decision.year}, importerad av Nämndbok.", block)],
                                     data.roots, INCLUDE, str(workbook), "namndbok import-budget")
-    return True, len(rows), [e.message for e in errors if e.message.startswith(WARNING)]
+    return True, len(rows), [e.message for e in errors if e.message.startswith(WARNING)], readings

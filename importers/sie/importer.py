@@ -47,6 +47,11 @@ def read_sie(data: bytes, path: str, config: SourceConfig, summed: bool = False,
             raise SourceError(path, error.line, f"{error.message} Filen är skadad och läses inte in. Exportera den på nytt; "
                                                 "har du jämfört den med ekonomisystemet kan du importera ändå med --godta-fel-ksumma.")
         notes.append(f"Fel kontrollsumma godtogs (--godta-fel-ksumma): {error}")
+    if not sie.vouchers and sie.psaldo and not summed:
+        raise SourceError(path, 0, (
+            f"Filen {Path(path).name} (SIE typ {sie.sietyp}) har inga verifikationer, bara periodsaldon (#PSALDO): "
+            "en detaljerad import, en post per verifikation, går inte. Läs in den summerad, en post per månad: "
+            "--lage summerad."))
     checked = checked_rows(sie, summed)
     check_calendar_year(sie)
     source = Source(source_id(sie), path, dict(sie.konton), dict(sie.objekt))

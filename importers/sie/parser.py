@@ -399,7 +399,7 @@ class _OpenVoucher:
         self.rtrans: tuple | None = None  # an #RTRANS just read (its parsed row, its line), waiting for its copy
 
     def name(self) -> str:
-        return f"Verifikationen {self.ver or '(utan serie och nummer)'} ({self.date.isoformat()})"
+        return f"Verifikationen {f'{self.series} {self.number}'.strip() or '(utan serie och nummer)'} ({self.date.isoformat()})"
 
 
 _ROW_LABELS = frozenset(("#TRANS", "#RTRANS", "#BTRANS"))
@@ -468,6 +468,7 @@ class _Reader:
         # summed: month's last day → the pair's text or (konto, objects) → [amount, first line, count, konto, objects]
         self.groups: dict[datetime.date, dict] = {}
         self.swapped: dict[str, list[int]] = {}  # label → lines of period totals with konto before period
+        self.unnumbered: dict[tuple[str, datetime.date], int] = {}  # (series, date) → unnumbered vouchers so far
         self.checksum: tuple[int, int] | None = None  # running CRC without/with the block braces
         self.checksum_error: SourceError | None = None
         self.format_line = 0
@@ -736,6 +737,11 @@ class _Reader:
         text = _optional(fields, 3)
         regdate = self.date(fields[4], "Registreringsdatumet") if _optional(fields, 4) else None
         self.voucher = _OpenVoucher(series, vernr, date, text, regdate, _optional(fields, 5), number, self.day(date))
+        if not vernr:
+            # A voucher without a number (#VER "K" "") is a voucher of its own: named by series, date and its
+            # place among the series' unnumbered vouchers of that date, so a re-import finds it again.
+            place = self.unnumbered[(series, date)] = self.unnumbered.get((series, date), 0) + 1
+            self.voucher.ver = f"{series} utan nummer {date.isoformat()}/{place}".strip()
 
     def day(self, date: datetime.date) -> tuple[dict, dict | None]:
         """The row sums (konto → amount) of a date, and (summed) the groups of its month (pair → group)."""
