@@ -10,8 +10,9 @@ Case 10: every command that takes paths works from another folder with relative 
 
 from __future__ import annotations
 
-import os
 import re
+from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from beancount import loader
 
 from namndbok.kontoplan import load_kontoplan
 
-from conftest import ROOT_OPTIONS, SHARED, run
+from conftest import ROOT_OPTIONS, SHARED, contents, run, snapshot
 
 JSISIE = SHARED / "sie" / "jsisie"
 needs_shared = pytest.mark.skipif(not JSISIE.is_dir(), reason="../shared/sie/jsisie finns inte (delade SIE-filer)")
@@ -116,3 +117,94 @@ def test_an_existing_import_toml_is_kept_and_the_difference_said(tmp_path):
     assert code == 0, out
     assert (tmp_path / "import.toml").read_text(encoding="utf-8") == '[sie]\nverksamhet = "20"\n'
     assert "import.toml finns redan och läser filen på annat sätt än utkastet" in out and 'verksamhet = "1"' in out
+
+
+# ---------------------------------------------------------------- case 9: what a dry run shows
+
+
+def generated_sie(folder: Path, ledger: Path) -> Path:
+    from scripts.prestanda import generate_sie
+
+    path = folder / "utfall-2027.se"
+    generate_sie(path, 200, load_kontoplan(ledger.parent / "kontoplan.toml"), year=2027)
+    return path
+
+
+def held_per_month_and_verksamhet(ledger: Path, kalla: str) -> dict[tuple[str, str], Decimal]:
+    """What the ledger holds from `kalla`, per (YYYY-MM, verksamhet; "" for balance accounts), read through Beancount."""
+    from beancount.core import data as bc_data
+
+    from namndbok.accounts import Roots, parse_account
+
+    entries, errors, options = loader.load_file(str(ledger))
+    roots = Roots.from_options(options)
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for entry in bc_data.filter_txns(entries):
+        if entry.meta.get("kalla") != kalla:
+            continue
+        for posting in entry.postings:
+            ref = parse_account(posting.account, roots)
+            verksamhet = ref.verksamhet if ref.kind in ("intäkt", "kostnad", "kommunbidrag") else ""
+            sums[(f"{entry.date:%Y-%m}", verksamhet or "")] += posting.units.number
+    return dict(sums)
+
+
+def table_rows(out: str) -> dict[tuple[str, str], tuple[Decimal, Decimal, Decimal, int]]:
+    """The dry run's plain table: (month, verksamhet) → (före, efter, ändring, konton)."""
+    found = {}
+    for line in out.splitlines():
+        match = re.fullmatch(r"(\d{4}-\d{2})\s+(\S+)\s+(-?[\d ]+,\d\d)\s+(-?[\d ]+,\d\d)\s+(-?[\d ]+,\d\d)\s+(\d+)", line)
+        if match:
+            month, verksamhet, *amounts, count = match.groups()
+            before, after, change = (Decimal(a.replace(" ", "").replace(",", ".")) for a in amounts)
+            found[(month, "" if verksamhet == "(balansräkning)" else verksamhet)] = (before, after, change, int(count))
+    return found
+
+
+def kalla_of(out: str) -> str:
+    return re.search(r"källa (\S+),", out).group(1)
+
+
+def test_a_dry_run_shows_the_amounts_per_month_and_verksamhet(example_copy):
+    export = generated_sie(example_copy.parent.parent, example_copy)
+    before = contents(snapshot(example_copy.parent))
+    code, out = run("import", export, example_copy, "--torrkorning")
+    assert code == 0, out
+    assert contents(snapshot(example_copy.parent)) == before  # a dry run writes nothing
+    assert "Skulle ändras per månad och verksamhet, kr (debet positivt)" in out
+    shown = table_rows(out)
+    assert {month for month, _ in shown} == {f"2027-{m:02}" for m in range(1, 13)}
+    # What it said would come is what the import then books, month by month and verksamhet by verksamhet.
+    code, written = run("import", export, example_copy)
+    assert code == 0, written
+    held = held_per_month_and_verksamhet(example_copy, kalla_of(out))
+    assert {key: after for key, (_, after, _, _) in shown.items()} == {k: v for k, v in held.items() if k in shown}
+    assert all(before == 0 and change == after for before, after, change, _ in shown.values())
+    assert "Redan bokförda månader" not in written  # a first import changes nothing booked
+    code, out = run("import", export, example_copy, "--torrkorning")
+    assert code == 0 and "Inget nytt" in out and "Månad" not in out
+
+
+def test_a_changed_reimport_says_which_months_change_before_and_after(example_copy):
+    export = generated_sie(example_copy.parent.parent, example_copy)
+    code, out = run("import", export, example_copy)
+    assert code == 0, out
+    kalla = kalla_of(out)
+    held = held_per_month_and_verksamhet(example_copy, kalla)
+    # Move 100 kr of konto 6120 in March from verksamhet 589 to 5731: the konto's year total (#RES) stays.
+    text = export.read_bytes()
+    for old, new in ((b'#TRANS 6120 {20 "5731" 1 "4100"} -440.14', b'#TRANS 6120 {20 "5731" 1 "4100"} -340.14'),
+                     (b'#TRANS 6120 {20 "589" 1 "1000"} 1907.58', b'#TRANS 6120 {20 "589" 1 "1000"} 1807.58')):
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    export.write_bytes(text)
+    code, out = run("import", export, example_copy, "--torrkorning")
+    assert code == 0, out
+    assert "Redan bokförda månader som skulle ändras: 2027-03 (före och efter i tabellen)." in out
+    shown = table_rows(out)
+    march_5731, march_589 = held[("2027-03", "5731")], held[("2027-03", "589")]
+    assert shown == {("2027-03", "5731"): (march_5731, march_5731 + 100, Decimal(100), 1),
+                     ("2027-03", "589"): (march_589, march_589 - 100, Decimal(-100), 1)}
+    code, out = run("import", export, example_copy)
+    assert code == 0 and "Redan bokförda månader som ändrades: 2027-03" in out, out
+    assert held_per_month_and_verksamhet(example_copy, kalla)[("2027-03", "5731")] == march_5731 + 100
