@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -44,7 +45,13 @@ def _ledger_or_example(ledger: Path | None) -> Path:
             f"Hittar inte liggaren {ledger}. Ange huvudfilen, t.ex. "
             "ledgers/exempel/socialnamnden.beancount."
         )
-    return ledger
+    return absolute(ledger)
+
+
+def absolute(path: Path) -> Path:
+    """`path` absolute and without `..`, as Beancount names the files it reads (os.path.abspath):
+    a path given relative to another folder (../exempel/x.beancount) is resolved here, once."""
+    return Path(os.path.abspath(path))
 
 
 def _date_or_last_utfall(data, date):

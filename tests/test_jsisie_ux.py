@@ -10,6 +10,7 @@ Case 10: every command that takes paths works from another folder with relative 
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from decimal import Decimal
@@ -208,3 +209,92 @@ def test_a_changed_reimport_says_which_months_change_before_and_after(example_co
     code, out = run("import", export, example_copy)
     assert code == 0 and "Redan bokförda månader som ändrades: 2027-03" in out, out
     assert held_per_month_and_verksamhet(example_copy, kalla)[("2027-03", "5731")] == march_5731 + 100
+
+
+# ---------------------------------------------------------------- case 10: relative paths from any folder
+
+
+def _inputs(folder: Path, ledger: Path) -> None:
+    """What the commands read, in `folder`: a SIE export, a budget workbook, a volume list."""
+    from openpyxl import Workbook
+
+    from scripts.prestanda import generate_sie
+
+    generate_sie(folder / "x.se", 100, load_kontoplan(ledger.parent / "kontoplan.toml"), year=2027)
+    book = Workbook()
+    book.active.append(["Verksamhet", "Konto", "Ansvar", "Belopp"])
+    book.active.append(["589", "5020", "4100", -1000])
+    book.save(folder / "budget.xlsx")
+    (folder / "volymer.csv").write_bytes("Verksamhet;Månad;Enhet;Antal\r\n5731;2027-01;vårddygn;2 712\r\n".encode("utf-8"))
+
+
+COMMANDS = {  # command → (its arguments, with L for the ledger and E for the ledger's folder; what it says when it worked)
+    "import": (["import", "x.se", "L"], "Lade till 10 poster."),
+    "import-budget": (["import-budget", "budget.xlsx", "L", "--namn", "Budget 2027", "--beslut", "SN 1", "--ar", "2027",
+                       "--datum", "2026-12-10"], "är inläst"),
+    "import-volymer": (["import-volymer", "volymer.csv", "L"], "1 nya volymer inlästa."),
+    "kontoplan --ut": (["kontoplan", "x.se", "--ut", "utkast/kontoplan.toml"], "Utkastet är skrivet: utkast/kontoplan.toml."),
+    "bokslut": (["bokslut", "2025", "L"], "Bokslutet för 2025 var redan gjort och stämmer"),
+    "period-close": (["period-close", "2026-10", "L", "--utan-pdf", "--las"], "Perioden 2026-01-01 – 2026-10-31 är nu låst"),
+    "rapport": (["rapport", "E/layouter/driftredovisning.toml", "L", "--per", "2026-10", "--format", "csv", "--ut", "drift.csv"],
+                "Skrev drift.csv."),
+    "export-fakta": (["export-fakta", "L", "--till", "fakta.parquet", "--per", "2026-10"], "till fakta.parquet (1 av 1 filer skrivna)"),
+}
+WRITTEN_HERE = {"kontoplan --ut": "utkast/kontoplan.toml", "rapport": "drift.csv", "export-fakta": "fakta.parquet"}
+
+
+@pytest.mark.parametrize("where", ["liggarens mapp", "syskonmapp"])
+@pytest.mark.parametrize("command", [*COMMANDS, "fava"])
+def test_every_command_takes_relative_paths_from_any_folder(example_copy, monkeypatch, command, where):
+    """From the ledger's folder (`socialnamnden.beancount`) and from a sibling folder
+    (`../exempel/socialnamnden.beancount`), with the command's other files relative too."""
+    here = example_copy.parent if where == "liggarens mapp" else example_copy.parent.parent / "syskon"
+    here.mkdir(exist_ok=True)
+    _inputs(here, example_copy)
+    ledger = example_copy.name if where == "liggarens mapp" else f"../{example_copy.parent.name}/{example_copy.name}"
+    folder = "." if where == "liggarens mapp" else f"../{example_copy.parent.name}"
+    monkeypatch.chdir(here)
+    if command == "fava":
+        _fava_answers(here, ledger)
+        return
+    args, says = COMMANDS[command]
+    args = [ledger if a == "L" else a.replace("E/", folder + "/") for a in args]
+    code, out = run(*args)
+    assert code == 0 and says in out, out
+    if command in WRITTEN_HERE:
+        assert (here / WRITTEN_HERE[command]).is_file()
+    code, out = run("kontrollera", ledger)
+    assert code == 0, out
+
+
+def _fava_answers(here: Path, ledger: str) -> None:
+    import subprocess
+    import sys
+    import time
+    import urllib.parse
+    import urllib.request
+
+    from conftest import REPO, free_port
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "scripts.cli", "fava", ledger, "--port", str(port)], cwd=here, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "http://" in line:
+                break
+        url = re.search(r"(http://\S+/)income_statement/", "".join(lines))
+        assert url, "".join(lines)
+        page = urllib.request.urlopen(urllib.parse.quote(url.group(1), safe=":/") + "extension/Namndbok/", timeout=60).read().decode("utf-8")
+        assert "Socialnämnden" in page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        proc.stdout.close()
