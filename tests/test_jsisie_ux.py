@@ -298,3 +298,33 @@ def _fava_answers(here: Path, ledger: str) -> None:
         proc.terminate()
         proc.wait(timeout=20)
         proc.stdout.close()
+
+
+# ---------------------------------------------------------------- the measurement: tests/sie_outcomes.py
+
+
+@needs_shared
+def test_the_outcome_table_runs_and_has_its_columns(tmp_path):
+    """`python tests/sie_outcomes.py FIL …` prints the Markdown table: a clean file imported with its control
+    figures matched and idempotent, a faulty one refused at its line, one without control figures said so."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    from sie_outcomes import COLUMNS
+
+    files = [JSISIE / "sie_4.SE", JSISIE / "transaktioner_ovnbolag-bad-balance.se", SHARED / "sie" / "BLBLOV_SIE4.SI"]
+    done = subprocess.run([sys.executable, str(REPO / "tests" / "sie_outcomes.py"), *map(str, files)], cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "| " + " | ".join(COLUMNS) + " |" and lines[1] == "|---|---|---|---|---|---|"
+    rows = {cells[0]: cells[1:] for cells in ([c.strip() for c in line.strip("|").split(" | ")] for line in lines[2:5])}
+    assert all(len(cells) == len(COLUMNS) - 1 for cells in rows.values())
+    outcome, reading, control, idempotent, message = rows["jsisie/sie_4.SE"]
+    assert (outcome, control, idempotent) == ("imported", "yes", "yes") and reading
+    outcome, _, control, idempotent, message = rows["jsisie/transaktioner_ovnbolag-bad-balance.se"]
+    assert (outcome, control, idempotent) == ("refused", "–", "–")
+    assert message.startswith("Fel: transaktioner_ovnbolag-bad-balance.se:3905:")
+    outcome, _, control, idempotent, _ = rows["BLBLOV_SIE4.SI"]
+    assert control == "none in file" and (outcome, idempotent) == ("imported", "yes")
