@@ -8,7 +8,6 @@ months change and by how much.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -34,17 +33,25 @@ class MonthChange(NamedTuple):
 def month_changes(held: dict[tuple[str, str], Decimal], expected: dict[tuple[str, str], Decimal],
                   roots: Roots) -> list[MonthChange]:
     """Per (month, verksamhet) whose accounts change between `held` and `expected`
-    ((YYYY-MM, account) → amount), in month and verksamhet order."""
-    changed = {key for key in held.keys() | expected.keys() if held.get(key, 0) != expected.get(key, 0)}
-    groups: dict[tuple[str, str], list] = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
-    months = {month for month, _ in changed}
-    for month, account in held.keys() | expected.keys():
-        if month not in months:
-            continue
-        group = groups[(month, _verksamhet(account, roots))]
-        group[0] += held.get((month, account), 0)
-        group[1] += expected.get((month, account), 0)
-        group[2] += (month, account) in changed
+    ((YYYY-MM, account) → amount), in month and verksamhet order. One pass over the
+    keys, each account's verksamhet parsed once (a summerad import of a million rows
+    has some 70 000 keys)."""
+    zero = Decimal(0)
+    verksamhet_of: dict[str, str] = {}
+    groups: dict[tuple[str, str], list] = {}
+    for key in held.keys() | expected.keys():
+        month, account = key
+        before, after = held.get(key, zero), expected.get(key, zero)
+        verksamhet = verksamhet_of.get(account)
+        if verksamhet is None:
+            verksamhet = verksamhet_of[account] = _verksamhet(account, roots)
+        group = groups.get((month, verksamhet))
+        if group is None:
+            group = groups[(month, verksamhet)] = [zero, zero, 0]
+        group[0] += before
+        group[1] += after
+        if before != after:
+            group[2] += 1
     return [MonthChange(month, verksamhet, before, after, count)
             for (month, verksamhet), (before, after, count) in sorted(groups.items()) if count]
 

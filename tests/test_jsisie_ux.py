@@ -328,3 +328,10 @@ def test_the_outcome_table_runs_and_has_its_columns(tmp_path):
     assert message.startswith("Fel: transaktioner_ovnbolag-bad-balance.se:3905:")
     outcome, _, control, idempotent, _ = rows["BLBLOV_SIE4.SI"]
     assert control == "none in file" and (outcome, idempotent) == ("imported", "yes")
+
+
+@needs_shared
+def test_a_dimension_the_file_lacks_is_refused_with_the_ones_it_has(tmp_path):
+    code, out = run("kontoplan", JSISIE / "typ4.se", "--verksamhet", "5", "--ut", tmp_path / "kontoplan.toml")
+    assert code == 1 and "typ4.se har ingen dimension 5" in out and "--verksamhet 1: dimension 1 (Kostnadsställe, 4 objekt)" in out
+    assert not (tmp_path / "kontoplan.toml").exists() and not (tmp_path / "import.toml").exists()

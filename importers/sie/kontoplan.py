@@ -117,11 +117,10 @@ def dimensions(sie) -> dict[str, Dimension]:
     return {dim: Dimension(dim, sie.dims.get(dim, ""), found) for dim, found in objects.items()}
 
 
-def _choice_message(path: str, dims: dict[str, Dimension]) -> str:
+def _choice_message(lead: str, dims: dict[str, Dimension]) -> str:
     listed = "\n".join(f"  --verksamhet {d.nr}: {d.shown()}" for d in sorted(dims.values(), key=lambda d: _dim_key(d.nr)))
-    return (f"{path} har ingen dimension 20 (verksamhet). Välj vilken av filens dimensioner som bär verksamhet:\n"
-            f"{listed}\n"
-            f"  --verksamhet {NO_DIMENSION}: allt på en verksamhet, {WHOLE_CODE} {WHOLE_NAME}")
+    return f"{lead} Välj vilken av filens dimensioner som bär verksamhet:\n{listed}\n" \
+           f"  --verksamhet {NO_DIMENSION}: allt på en verksamhet, {WHOLE_CODE} {WHOLE_NAME}"
 
 
 def _dim_key(nr: str):
@@ -143,15 +142,14 @@ def draft_kontoplan(sie, namnd: str, verksamhet: str | None = None, ansvar: str 
         elif not dims:
             verksamhet = NO_DIMENSION
         else:
-            raise ChoiceNeeded(_choice_message(sie.path, dims))
+            raise ChoiceNeeded(_choice_message(f"{sie.path} har ingen dimension 20 (verksamhet).", dims))
     notes = []
     if verksamhet == NO_DIMENSION:
         verksamhet_dim, saknas = None, WHOLE_CODE
         notes.append(f"Allt bokförs på en verksamhet: {WHOLE_CODE} {WHOLE_NAME}.")
     elif verksamhet not in dims:
-        raise ChoiceNeeded(f"--verksamhet {verksamhet}: dimensionen finns inte i filen. "
-                           + (_choice_message(sie.path, dims).split("\n", 1)[1] if dims
-                              else f"Filen har inga dimensioner; ange --verksamhet {NO_DIMENSION}."))
+        lead = f"{sie.path} har ingen dimension {verksamhet} (--verksamhet {verksamhet})."
+        raise ChoiceNeeded(_choice_message(lead, dims) if dims else f"{lead} Filen har inga dimensioner; ange --verksamhet {NO_DIMENSION}.")
     else:
         verksamhet_dim = verksamhet
         saknas = WHOLE_CODE if _result_rows_without(sie, verksamhet_dim) else None
