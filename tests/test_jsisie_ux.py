@@ -211,6 +211,21 @@ def test_a_changed_reimport_says_which_months_change_before_and_after(example_co
     assert held_per_month_and_verksamhet(example_copy, kalla)[("2027-03", "5731")] == march_5731 + 100
 
 
+def test_on_a_terminal_the_dry_run_table_is_drawn_by_rich(example_copy):
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    export = generated_sie(example_copy.parent.parent, example_copy)
+    done = subprocess.run([sys.executable, "-m", "scripts.cli", "import", str(export), str(example_copy), "--torrkorning"],
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), "FORCE_COLOR": "1", "COLUMNS": "120"},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    header = next(line for line in done.stdout.splitlines() if "Månad" in line)
+    assert "┃" in header and "Verksamhet" in header and "Ändring" in header
+    assert table_rows(done.stdout) == {}  # not the plain table
+
 # ---------------------------------------------------------------- case 10: relative paths from any folder
 
 
