@@ -26,6 +26,7 @@ from beancount.core import data
 from beancount.parser import printer
 
 from importers.convert import Mapped, Source, aggregated_entries, detailed_entries, month_totals, monthly_postings, monthly_sums
+from importers.changes import MonthChange, month_changes
 from importers.model import SourceError
 from namndbok.accounts import Roots
 from namndbok.journal import journal_for
@@ -43,6 +44,7 @@ class ImportPlan(NamedTuple):
     entries: list[data.Transaction]  # to add
     expected: dict[tuple[str, str], Decimal]  # (YYYY-MM, account) → what the ledger must hold for this kalla
     skipped: int  # vouchers or months already in the ledger
+    changes: tuple[MonthChange, ...] = ()  # per month and verksamhet: what the ledger holds for this kalla before and after
 
 
 def existing_for(entries, kalla: str) -> list[data.Transaction]:
@@ -127,7 +129,7 @@ def plan_import(
                     f"{old.meta['lineno']}) med andra belopp. En bokförd verifikation ändras inte av en import: "
                     "rätta med en ny verifikation i ekonomisystemet."))
         expected = _sums(before + new)
-        return ImportPlan(new, expected, len(candidates) - len(new))
+        return ImportPlan(new, expected, len(candidates) - len(new), tuple(month_changes(_sums(before), expected, roots)))
 
     # Aggregated: per month the export covers, book the difference to what this kalla holds.
     wanted = monthly_sums(monthly_postings(month_totals(mapped), plan, roots))
@@ -153,7 +155,7 @@ def plan_import(
     for (month, account, _), diff in delta.items():
         expected[(month, account)] = expected.get((month, account), Decimal(0)) + diff
     expected = {k: v for k, v in expected.items() if v != 0}
-    return ImportPlan(new, expected, len(months) - len(new))
+    return ImportPlan(new, expected, len(months) - len(new), tuple(month_changes(held, expected, roots)))
 
 
 def month_file(ledger: Path, entry: data.Transaction) -> Path:

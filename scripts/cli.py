@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -44,7 +45,13 @@ def _ledger_or_example(ledger: Path | None) -> Path:
             f"Hittar inte liggaren {ledger}. Ange huvudfilen, t.ex. "
             "ledgers/exempel/socialnamnden.beancount."
         )
-    return ledger
+    return absolute(ledger)
+
+
+def absolute(path: Path) -> Path:
+    """`path` absolute and without `..`, as Beancount names the files it reads (os.path.abspath):
+    a path given relative to another folder (../exempel/x.beancount) is resolved here, once."""
+    return Path(os.path.abspath(path))
 
 
 def _date_or_last_utfall(data, date):
@@ -247,29 +254,35 @@ def import_volymer(export, ledger, year, blad) -> None:
 @main.command("kontoplan")
 @click.argument("export", metavar="FIL.se", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--namnd", default="Nämnden", show_default=True, help="Nämndens namn (kontonamnets andra led).")
-@click.option("--verksamhet", "verksamhet_dim", default="20", show_default=True, help="SIE-dimensionen som bär verksamhet.")
-@click.option("--ansvar", "ansvar_dim", default="1", show_default=True, help="SIE-dimensionen som bär ansvar.")
+@click.option("--verksamhet", "verksamhet_dim", default=None,
+              help="SIE-dimensionen som bär verksamhet, eller 'ingen' (allt på verksamhet 000 Hela nämnden). "
+                   "Standard: 20 när filen har den; har filen andra dimensioner listas de.")
+@click.option("--ansvar", "ansvar_dim", default="1", show_default=True, help="SIE-dimensionen som bär ansvar (eller 'ingen').")
 @click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Skriv utkastet hit (annars till terminalen); en befintlig fil skrivs inte över.")
-def kontoplan(export: Path, namnd: str, verksamhet_dim: str, ansvar_dim: str, target: Path | None) -> None:
+              help="Skriv utkastet hit (annars till terminalen), och import.toml bredvid om den saknas; "
+                   "en befintlig fil skrivs inte över.")
+def kontoplan(export: Path, namnd: str, verksamhet_dim: str | None, ansvar_dim: str, target: Path | None) -> None:
     """Gör ett utkast till kontoplan.toml ur en SIE-export, att granska före första importen."""
     from importers.model import SourceError
-    from importers.sie.kontoplan import kontoplan_from_sie
+    from importers.sie.kontoplan import ChoiceNeeded, draft_kontoplan
     from importers.sie.parser import parse_sie
-    from namndbok.fileio import atomic_write_text
+    from scripts.kontoplan_draft import write_draft
 
     try:
         sie = parse_sie(export.read_bytes(), str(export))
+        draft = draft_kontoplan(sie, namnd, verksamhet_dim, ansvar_dim)
     except SourceError as err:
         raise click.ClickException(str(err)) from None
-    text = kontoplan_from_sie(sie, namnd, verksamhet_dim, ansvar_dim)
+    except ChoiceNeeded as err:
+        raise click.ClickException(str(err)) from None
     if target is None:
-        click.echo(text, nl=False)
-    elif target.exists():
-        raise click.ClickException(f"{target} finns redan; välj en annan fil eller ta bort den först.")
-    else:
-        atomic_write_text(target, text)
-        click.echo(f"Utkastet är skrivet: {target}. Granska radgrupper och kontotyper innan du importerar.")
+        click.echo(draft.kontoplan, nl=False)
+        for note in draft.notes:
+            click.echo(note, err=True)
+        click.echo("import.toml bredvid liggaren ska ha:\n" + draft.import_toml, err=True, nl=False)
+        return
+    for line in write_draft(draft, target):
+        click.echo(line)
 
 
 @main.command("export-fakta")

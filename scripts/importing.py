@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from importers.model import SourceError
+from scripts.import_changes import print_changes, rebooked_months
 
 
 def readers():
@@ -58,5 +59,7 @@ def run(export: Path, ledger: Path, kind: str | None, mode: str, dry_run: bool, 
     verb = "Skulle lägga till" if dry_run else "Lade till"
     click.echo(f"{verb} {len(entries)} {'post' if len(entries) == 1 else 'poster'}"
                + (f"; {result.plan.skipped} fanns redan." if result.plan.skipped else "."))
+    if dry_run or rebooked_months(result.plan.changes):
+        print_changes(result.plan.changes, dry_run)
     for path in result.written:
         click.echo(f"  {path}")

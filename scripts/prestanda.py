@@ -33,6 +33,7 @@ from importers.model import SourceRow
 from importers.sie.writer import Company, sie_lines
 from namndbok.kontoplan import Kontoplan, load_kontoplan
 from namndbok.swedish import format_number
+from scripts.tables import aligned  # noqa: F401  (used here and by the other measurements)
 
 if TYPE_CHECKING:
     from scripts.prestanda_profil import ProfileFigure
@@ -115,13 +116,6 @@ HEADER = ["steg", "rader", "MB", "tid s", "CPU s", "rader/s", "MB/s", "toppminne
 def table(figures: list[StepFigure]) -> str:
     """The figures as one text table, numbers right-aligned."""
     return aligned([HEADER] + [figure.cells() for figure in figures])
-
-
-def aligned(rows: list[list[str]]) -> str:
-    """Rows of cells as text columns: the first left-aligned, the others (numbers) right-aligned."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)).rstrip()
-                     for row in rows)
 
 
 READING = "läsa SIE"

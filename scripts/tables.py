@@ -19,3 +19,10 @@ def print_year_table(table, title: str, unit: str = "mnkr", decimals: int = 1) -
         style = "bold" if index in (0, last) else None
         rich_table.add_row(label, *(format_amount(v, unit, decimals) for v in values), style=style)
     Console().print(rich_table)
+
+
+def aligned(rows: list[list[str]]) -> str:
+    """Rows of cells as text columns: the first left-aligned, the others (numbers) right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)).rstrip()
+                     for row in rows)
