@@ -19,20 +19,29 @@ from fava.core.filters import FilterError, TimeFilter
 EXTENSION_REPORT = "extension_report"
 
 
-class UnreadableTime(FilterError):
-    """A time filter Fava cannot read; the message is Swedish."""
+# The years a report can be about: the pages compare with the year before, and Python's dates end at 9999.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
-    def __init__(self, value: str) -> None:
-        super().__init__("time", f"Tidsfiltret ”{value}” går inte att läsa. Skriv till exempel 2026-10 (en månad), "
+
+class UnreadableTime(FilterError):
+    """A time filter Fava cannot read, or one outside the years a report can be about; the message is Swedish."""
+
+    def __init__(self, value: str, reason: str = "går inte att läsa") -> None:
+        super().__init__("time", f"Tidsfiltret ”{value}” {reason}. Skriv till exempel 2026-10 (en månad), "
                                  "2026-Q3 (ett kvartal) eller 2026 (ett år) i fältet Tid.")
 
 
 def read_time(ledger, value: str) -> TimeFilter:
-    """Fava's TimeFilter of `value` for this Fava ledger; UnreadableTime if it cannot be read."""
+    """Fava's TimeFilter of `value` for this Fava ledger; UnreadableTime if it cannot be read
+    or lies outside FIRST_YEAR … LAST_YEAR."""
     try:
-        return TimeFilter(ledger.options, ledger.fava_options, value)
+        time_filter = TimeFilter(ledger.options, ledger.fava_options, value)
     except (FilterError, ValueError, OverflowError):
         raise UnreadableTime(value) from None
+    span = time_filter.date_range
+    if span is not None and not (FIRST_YEAR <= span.begin.year and span.end.year <= LAST_YEAR + 1):
+        raise UnreadableTime(value, f"ligger utanför åren {FIRST_YEAR}–{LAST_YEAR}")
+    return time_filter
 
 
 def refuse_unreadable_time(app) -> None:

@@ -179,6 +179,8 @@ def _postings(postings) -> bool:
 
 
 def _values(values) -> bool:
+    if values is None:
+        return True  # a custom directive without values: Beancount leaves None, which every reader of values trips on
     for value in values:
         if value.dtype is str and ("<" in value.value or ">" in value.value):
             return True
@@ -258,6 +260,8 @@ def _clean_postings(postings, found):
 
 
 def _clean_values(values, found):
+    if values is None:
+        return []  # made the empty list it stands for; the reader of the directive's kind says what is missing
     return [ValueType(_translate(v.value, TABLE, found), str) if v.dtype is str else v for v in values]
 
 
@@ -347,7 +351,8 @@ def texter(entries, options_map):
             warnings.append(TextWarning(entry.meta, REFUSED, entry))
         elif cleaned.entry is not entry:
             out[index] = cleaned.entry
-            warnings.append(TextWarning(entry.meta, message(cleaned.found), cleaned.entry))
+            if cleaned.found:
+                warnings.append(TextWarning(entry.meta, message(cleaned.found), cleaned.entry))
     if refused:
         gone = set(refused)
         out = [entry for index, entry in enumerate(out) if index not in gone]

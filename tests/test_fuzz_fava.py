@@ -6,12 +6,11 @@ visas" (a page maker's exception shown as its text), an answer within TIME_BOUND
 seconds. The parameters are those the extension reads (found in its source:
 `args.get("…")`) and Fava's own filter parameters.
 
-Known failures, being fixed in another branch (namndbok_fava/pages.py, the time
-filter): a `time` that Fava's date parser cannot turn into a date (2026-13,
-2026-02-30, 2026-W60, 0000) answers 500, and a time filter in year 1 shows
-"Sidan kunde inte visas: year 0 is out of range". The fuzz test leaves those
-classes out (`known_failure`); test_known_failing_time_filters names each and is
-xfail until the fix is merged. NAMNDBOK_FUZZ_SCALE multiplies the inputs.
+What the fuzzing found (each kept in test_time_filters_it_found_are_said_in_swedish):
+a `time` that Fava's date parser cannot turn into a date (2026-13, 2026-02-30,
+2026-W60, 0000) answered 500, and a time filter in year 1 showed "Sidan kunde
+inte visas: year 0 is out of range"; both are now the Swedish refusal of
+`namndbok_fava.time_filter`. NAMNDBOK_FUZZ_SCALE multiplies the inputs.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import shutil
 import time
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE_DIR, EXAMPLE_LEDGER, REPO
@@ -38,22 +37,6 @@ ODD = ["", " ", "x", "0", "-5", "2026", "2026-10", "2026-13", "2026-00", "9999-1
        "driftredovisning", "resultatrakning", "budget", "prognos", "eget-kapital", "nyckeltal", "5731", "010", "9999",
        "Kostnader:Socialnämnden:5731", "Kostnader:X", "any(", "#tag", "^link", "at_cost", "units", "month", "year",
        "ö" * 200, "1" * 5000, "\u202e", "'\"", "radgrupp", "verksamhet", "ansvar"]
-
-
-def known_failure(params: dict) -> str | None:
-    """Which known failure a query string meets (see the module's text), else None."""
-    from fava.util.date import parse_date
-
-    value = params.get("time")
-    if not value:
-        return None
-    try:
-        _, end = parse_date(value)
-    except ValueError:
-        return "time-500"  # Fava's parser raises instead of answering 'cannot read' (TimeFilterParseError)
-    if end is not None and end.year <= 2:
-        return "year-0"  # the pages reach back a year before year 1
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -93,12 +76,11 @@ def test_the_parameters_are_found_in_the_extensions_source():
        sida=st.sampled_from(["budget", "prognos", "eget-kapital", "nyckeltal", "x", ""]))
 def test_any_query_string_gets_a_page(fava_client, params, sida):
     params = {"sida": sida, **params}
-    assume(known_failure(params) is None)
     client, slug = fava_client
     assert_answers(client, slug, params)
 
 
-KNOWN_FAILING = [  # (time filter, the failure on main at the time of writing)
+FOUND = [  # (time filter, how it failed before namndbok_fava.time_filter refused it)
     ("2026-13", "500: ValueError: month must be in 1..12"),
     ("2026-00", "500: ValueError: month must be in 1..12"),
     ("2026-02-30", "500: ValueError: day is out of range for month"),
@@ -109,11 +91,9 @@ KNOWN_FAILING = [  # (time filter, the failure on main at the time of writing)
 ]
 
 
-@pytest.mark.xfail(strict=False, reason="time filters Fava cannot read crash the pages; fixed in another branch "
-                   "(namndbok_fava, the time filter): un-xfail after merging")
-@pytest.mark.parametrize("value, failure", KNOWN_FAILING)
-def test_known_failing_time_filters(fava_client, value, failure):
+@pytest.mark.parametrize("value, failure", FOUND)
+def test_time_filters_it_found_are_said_in_swedish(fava_client, value, failure):
     client, slug = fava_client
-    assert known_failure({"time": value})
     for sida in ("budget", "prognos", "eget-kapital", "nyckeltal"):
         assert_answers(client, slug, {"sida": sida, "time": value})
+        assert f"Tidsfiltret ”{value}”" in get_page(client, slug, {"sida": sida, "time": value})[1]

@@ -173,16 +173,6 @@ def kontrollera(main: Path):
     return result.exit_code, result.output, result.exception
 
 
-# Known, not fixed here (see test_a_custom_directive_without_values_is_refused_at_its_line): a custom
-# directive without values crashes plugins.texter (being changed in another branch) and Beancount's own
-# beancount.ops.pad. Remove this once that test passes.
-# Likewise a lock whose `fil:` names a folder ("" is the main file's folder) crashes plugins.las (being
-# changed in another branch; test_a_lock_whose_file_is_a_folder_is_refused_at_its_line).
-KNOWN_CRASH = re.compile(r'Error applying plugin "(?:plugins\.texter|beancount\.ops\.pad)".*'
-                         r"TypeError: 'NoneType' object is not iterable"
-                         r'|Error applying plugin "plugins\.las".*IsADirectoryError', re.S)
-
-
 def beancount_cannot_interpolate(err: Exception) -> bool:
     """Known, not ours (test_an_amount_of_29_digits_beside_an_elided_one_is_refused): Beancount's booking
     raises decimal.InvalidOperation out of load_file when it fills in an amount beside one of 29 digits."""
@@ -201,12 +191,11 @@ def assert_loads_cleanly(main: Path, check_cli: bool = True) -> None:
             return
         raise
     assert isinstance(entries, list)
-    known = [e for e in errors if KNOWN_CRASH.search(e.message)]
-    bad = crashes([e for e in errors if e not in known])
+    bad = crashes(errors)
     assert not bad, "\n".join(bad)
     if check_cli:
         code, output, exception = kontrollera(main)
-        assert known or "Traceback" not in output, output
+        assert "Traceback" not in output, output
         assert exception is None or isinstance(exception, SystemExit), repr(exception)
         assert code in (0, 1), (code, output)
 
@@ -356,9 +345,6 @@ def test_a_budget_line_of_28_digits_gets_the_balance_warning_not_a_crash(tmp_pat
 ROOTS = "".join(line for line in HEADER.splitlines(keepends=True) if line.startswith('option "name_'))
 
 
-NOT_OURS_YET = ('"plugins.texter"', '"beancount.ops.pad"')  # see the xfail test below
-
-
 @pytest.mark.parametrize("kind, says", [
     ("prognos", 'En prognos skrivs: DATUM custom "prognos" Konto Helårsbelopp SEK'),
     ("budgetrad", 'En budgetrad skrivs: DATUM custom "budgetrad"'),
@@ -375,8 +361,7 @@ def test_a_custom_directive_without_values_gets_the_readers_swedish_error(tmp_pa
     ledger = Ledger(tmp_path, FIXTURES / "ledger002", ["prognos.beancount"])
     (tmp_path / "prognos.beancount").write_text(ROOTS + f'2024-08-31 custom "{kind}"\n', encoding="utf-8")
     _, errors, _ = loader.load_file(str(ledger.main))
-    ours = [line for line in crashes(errors) if not any(name in line for name in NOT_OURS_YET)]
-    assert not ours, "\n".join(ours)
+    assert not crashes(errors), "\n".join(crashes(errors))
     line = ROOTS.count("\n") + 1
     assert [e for e in errors if e.source.get("lineno") == line and e.message.startswith(says)], [e.message for e in errors]
     # kontrollera prints each error with its entry (Beancount's printer walks the values too).
@@ -385,9 +370,6 @@ def test_a_custom_directive_without_values_gets_the_readers_swedish_error(tmp_pa
     assert code == 1 and says in output
 
 
-@pytest.mark.xfail(strict=False, reason="not fixed yet: plugins.texter (being changed in another branch) iterates a "
-                   "custom directive's values, which Beancount leaves None when it has none, and so does Beancount's "
-                   "own beancount.ops.pad after our plugins: the first plugin should refuse such a directive and drop it")
 def test_a_custom_directive_without_values_is_refused_at_its_line(tmp_path):
     # Found by test_mutated_ledger_through_the_plugins[ledger002-prognos] (a line cut after its type):
     # TypeError tracebacks from plugins.texter, plugins.kontoplan, plugins.budget and plugins.eget_kapital.
@@ -449,8 +431,6 @@ def test_a_periodisering_key_that_is_not_a_text_is_refused_at_its_line(tmp_path,
             and e.message.startswith(f"Periodiseringsnyckeln '{shown}' finns inte; kända nycklar:")], [e.message for e in errors]
 
 
-@pytest.mark.xfail(strict=False, reason="not fixed here: namndbok/las.py (being changed in another branch) opens the "
-                   "lock's fil: without checking that it is a file")
 @pytest.mark.parametrize("fil", ['""', '"2026"', '"."'])
 def test_a_lock_whose_file_is_a_folder_is_refused_at_its_line(tmp_path, fil):
     # Found by test_mutated_ledger_through_the_plugins[las] at NAMNDBOK_FUZZ_SCALE=10: `fil: ""` on a
