@@ -13,6 +13,7 @@ once).
 
 from __future__ import annotations
 
+import decimal
 import time
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from beancount import loader
 from namndbok import load_cache
 from namndbok.collector import collector_paused
 from namndbok.kontoplan import KontoplanUnusable
-from namndbok.unreadable import unreadable_load
+from namndbok.parser_guard import install as install_parser_guard
+from namndbok.unreadable import uncomputable_load, unreadable_load
 from namndbok.writer_lock import reading
 
 loader.initialize(use_cache=False)
@@ -83,11 +85,14 @@ def _load(ledger: Path, fresh: bool, keep: bool):
     # The collector paused for the load: what Beancount and our plugins build is
     # acyclic and lives as long as the command, and the collector's full passes over
     # it cost ~5 % of a load of 100 000 rows (they run again when the load is done).
+    install_parser_guard()  # a division by zero in an amount: an error at its line, not a dead process
     try:
         with collector_paused():
             result = loader.load_file(str(ledger))
     except OSError as err:  # an included file that is a folder, or that may not be read
         return unreadable_load(ledger, err)
+    except decimal.InvalidOperation:  # Beancount's booking, beside a number past 28 digits
+        return uncomputable_load(ledger)
     if use_cache and keep:
         load_cache.write(ledger, result, started, time.time())
     return _anchored(ledger, result)

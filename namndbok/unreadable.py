@@ -1,5 +1,6 @@
-"""A ledger with a file Beancount cannot open (an `include` that names a folder, a file
-without read permission): one Swedish error at the include line, not a traceback."""
+"""A ledger that Beancount cannot load: a file it cannot open (an `include` that names a
+folder, a file without read permission), or a number too long for its booking. One
+Swedish error at the line that causes it, not a traceback."""
 
 from __future__ import annotations
 
@@ -18,10 +19,8 @@ from namndbok.fileio import os_reason
 _INCLUDE = re.compile(r'^include\s+"([^"]*)"', re.MULTILINE)
 
 
-def include_line(ledger: Path, target: str) -> tuple[str, int] | None:
-    """(file, line) of the `include` that names `target` (a file or folder a glob matches),
-    following the includes from `ledger` as Beancount does; None when none does."""
-    target = os.path.normpath(target)
+def _includes(ledger: Path):
+    """(file, line, the paths it matches) of every `include`, followed from `ledger` as Beancount does."""
     queue, seen = [os.path.normpath(ledger)], set()
     while queue:
         name = queue.pop(0)
@@ -35,10 +34,20 @@ def include_line(ledger: Path, target: str) -> tuple[str, int] | None:
         for match in _INCLUDE.finditer(text):
             pattern = os.path.join(os.path.dirname(name), match.group(1))
             found = [os.path.normpath(f) for f in glob.glob(pattern, recursive=True)]
-            if target in found:
-                return name, text.count("\n", 0, match.start()) + 1
+            yield name, text.count("\n", 0, match.start()) + 1, found
             queue += [f for f in found if os.path.isfile(f)]
-    return None
+
+
+def include_line(ledger: Path, target: str) -> tuple[str, int] | None:
+    """(file, line) of the `include` that names `target` (a file or folder a glob matches),
+    following the includes from `ledger` as Beancount does; None when none does."""
+    target = os.path.normpath(target)
+    return next(((name, line) for name, line, found in _includes(ledger) if target in found), None)
+
+
+def ledger_files(ledger: Path) -> list[str]:
+    """The main file and every file its includes reach."""
+    return [os.path.normpath(ledger), *(f for _, _, found in _includes(ledger) for f in found if os.path.isfile(f))]
 
 
 def unreadable_load(ledger: Path, err: OSError):
@@ -51,7 +60,21 @@ def unreadable_load(ledger: Path, err: OSError):
                   f"\"{os.path.basename(name)}/*.beancount\", eller byt namn på mappen.")
     else:
         advice = "Ge den användare som kör Nämndbok läsrätt till filen (t.ex. chmod a+r), eller flytta den."
-    message = f"{name} kan inte läsas ({os_reason(err)}). {advice}"
-    meta = data.new_metadata(*(place or (name, 0)))
+    return failed_load(ledger, place or (name, 0), f"{name} kan inte läsas ({os_reason(err)}). {advice}")
+
+
+def uncomputable_load(ledger: Path):
+    """The load of a ledger whose booking Beancount could not compute (decimal.InvalidOperation:
+    a number of more than 28 digits beside a posting whose amount it fills in)."""
+    from namndbok.parser_guard import MAX_DIGITS, too_long_number
+
+    place = too_long_number(ledger_files(ledger))
+    return failed_load(ledger, place or (str(ledger), 0), (
+        f"Beancount kan inte räkna med ett belopp på {MAX_DIGITS} siffror eller fler. Rätta beloppet "
+        "(ett belopp i kronor har sällan mer än tolv siffror före decimaltecknet)."))
+
+
+def failed_load(ledger: Path, place: tuple[str, int], message: str):
+    """A load that failed: no entries, one error at `place` (file, line)."""
     options = dict(bc_options.OPTIONS_DEFAULTS, filename=str(ledger))
-    return [], [loader.LoadError(meta, message, None)], options
+    return [], [loader.LoadError(data.new_metadata(*place), message, None)], options

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 
+from namndbok.parser_guard import install as install_parser_guard
 from namndbok.writer_lock import reading, writing
 
 # Fava's FileModule methods that change the ledger's files.
@@ -27,6 +28,7 @@ EXTENSION = "Namndbok"  # our extension's name in Fava (its class name)
 def hold_ledger_locks(ledger) -> None:
     """A FavaLedger with our extension: its reloads read under the shared lock, its edits
     write under the write lock."""
+    install_parser_guard()  # a division by zero in an amount: an error at its line, not a dead Fava
     _wrap_reload(type(ledger))
     path = ledger.beancount_file_path
     for name in FAVA_WRITES:

@@ -10,6 +10,7 @@ import click
 
 from namndbok.fileio import os_reason
 from namndbok.loading import fault_count, faults, where
+from namndbok.parser_guard import install as install_parser_guard
 from namndbok.unreadable import unreadable_load
 from namndbok.writer_lock import reading
 from namndbok_fava.time_filter import refuse_unreadable_time
@@ -35,6 +36,7 @@ def _fava_app(ledger: Path, read_only: bool):
     """Fava's app with the ledger loaded; a file Beancount cannot open said as `kontrollera` says it."""
     from fava.application import create_app
 
+    install_parser_guard()  # a division by zero in an amount: an error at its line, not a dead Fava
     try:
         with reading(ledger):  # the first load, under the lock as every load of ours
             return create_app([ledger], load=True, read_only=read_only)
