@@ -18,8 +18,8 @@ import again. Columns:
 - idempotent: the second import adds nothing (yes/no);
 - message: the first line of what the import said (a refusal, a warning, or what it added).
 
-The importer is being changed; this reads the import result's fields with defaults
-(getattr), so a field that is not there yet shows –.
+The reading is the import result's `reading` lines (what was proven, and which reading
+of object rows was taken), joined.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ for folder in (str(REPO), str(TESTS)):
 from conftest import ROOT_OPTIONS, SHARED, run  # noqa: E402  (the paths above first)
 
 FOLDERS = (SHARED / "sie", SHARED / "sie" / "jsisie")
-READING_FIELDS = ("reading", "lasning", "reading_used", "lasart")  # where an import result may name its reading
+READING_FIELDS = ("reading",)  # where an import result names its reading (importers.run.ImportResult)
 COLUMNS = ("file", "outcome", "reading", "control figures", "idempotent", "message")
 MESSAGE_WIDTH = 90
 
@@ -92,7 +92,8 @@ def reading_of(export: Path, ledger: Path) -> str:
     for name in READING_FIELDS:
         value = getattr(result, name, None) or getattr(getattr(result, "plan", None), name, None)
         if value:
-            return str(getattr(value, "name", value))
+            lines = value if isinstance(value, (list, tuple)) else [value]
+            return " ".join(str(getattr(line, "name", line)) for line in lines)
     return "–"
 
 
