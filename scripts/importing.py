@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from functools import partial
+import os
 from pathlib import Path
 
 import click
 
 from importers.model import SourceError
 from scripts.import_changes import print_changes, rebooked_months
+
+
+def shown(path: Path) -> str:
+    """A path as the user gave it: relative to the working folder when it lies below it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def readers():
@@ -62,4 +69,4 @@ def run(export: Path, ledger: Path, kind: str | None, mode: str, dry_run: bool, 
     if dry_run or rebooked_months(result.plan.changes):
         print_changes(result.plan.changes, dry_run)
     for path in result.written:
-        click.echo(f"  {path}")
+        click.echo(f"  {shown(path)}")
