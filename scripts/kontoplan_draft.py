@@ -9,24 +9,32 @@ import click
 from importers.config import FILE as IMPORT_TOML, parse_import_config
 from importers.model import SourceError
 from importers.sie.kontoplan import Draft
-from namndbok.fileio import atomic_write_text, cannot_write, check_writable, os_reason
+from namndbok.fileio import cannot_write, check_writable
+from namndbok.writer_lock import journaled, writing
+
+
+COMMAND = "namndbok kontoplan"
 
 
 def write_draft(draft: Draft, target: Path) -> list[str]:
     """Write the kontoplan draft to `target` (never over a file) and import.toml beside it when
-    there is none; the lines to show (Swedish). A folder that cannot be written: nothing written."""
+    there is none, both or neither, holding the folder's write lock (`namndbok.writer_lock`);
+    the lines to show (Swedish). A folder that cannot be written: nothing written."""
     settings = target.parent / IMPORT_TOML
-    if target.exists():
-        raise click.ClickException(f"{target} finns redan; välj en annan fil eller ta bort den först.")
     try:
         check_writable(target.parent)
     except OSError as err:
         raise click.ClickException(cannot_write(err)) from None
-    write_settings = not settings.exists()
-    atomic_write_text(target, draft.kontoplan)
+    target.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives in the folder
+    with writing(target, COMMAND), journaled(target, COMMAND) as originals:
+        if target.exists():
+            raise click.ClickException(f"{target} finns redan; välj en annan fil eller ta bort den först.")
+        write_settings = not settings.exists()
+        originals.write(target, draft.kontoplan)
+        if write_settings:
+            originals.write(settings, draft.import_toml)
     lines = [f"Utkastet är skrivet: {target}. Granska radgrupper och kontotyper innan du importerar."]
     if write_settings:
-        atomic_write_text(settings, draft.import_toml)
         lines.append(f"Importens inställningar är skrivna: {settings}.")
     elif not _same_sie_settings(settings, draft.import_toml):
         lines.append(f"{settings} finns redan och läser filen på annat sätt än utkastet; [sie] ska ha:")
