@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from namndbok.collector import collector_paused
-from namndbok.fileio import os_reason
+from namndbok.fileio import absolute, os_reason
 from importers.ledger_check import first_kontoplan, load_before_change
 from importers.config import SourceConfig, load_import_config
 from importers.convert import Source, map_rows
@@ -60,7 +60,7 @@ def run_import(
     dry_run: bool = False,
     progress: Callable[[str], None] = lambda text: None,
 ) -> ImportResult:
-    ledger = ledger.absolute()  # Beancount names the files it read by their absolute paths
+    ledger = absolute(ledger)  # Beancount names the files it read by their absolute paths
     if mode not in MODES:
         raise SourceError(str(export), 0, f"Okänt läge '{mode}'; välj {' eller '.join(MODES)}.")
     try:

@@ -25,6 +25,18 @@ OS_REASONS = {
 }
 
 
+def absolute(path: str | Path) -> Path:
+    """`path` absolute and without `..`, as Beancount names the files it reads (os.path.abspath;
+    Path.absolute keeps `..`): every path our commands take is resolved here, once, at the edge."""
+    return Path(os.path.abspath(path))
+
+
+def shown(path: str | Path) -> str:
+    """A path as a user reads it: relative to the working folder when it lies below it, else absolute."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
 def os_reason(err: OSError, default: str = "operativsystemet vägrade") -> str:
     """Why an OSError happened, in Swedish (with the system's code where there is no Swedish text)."""
     if err.errno in OS_REASONS:

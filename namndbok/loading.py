@@ -21,6 +21,7 @@ from beancount import loader
 
 from namndbok import load_cache
 from namndbok.collector import collector_paused
+from namndbok.fileio import absolute
 from namndbok.kontoplan import KontoplanUnusable
 from namndbok.parser_guard import install as install_parser_guard
 from namndbok.unreadable import uncomputable_load, unreadable_load
@@ -70,7 +71,7 @@ def faults_message(wrong: list, ledger) -> str:
 def load(path: str | Path, fresh: bool = False, keep: bool = True):
     """(entries, errors, options_map) of the ledger at `path`, read under its shared lock
     (`namndbok.writer_lock.reading`: never while a writer changes it)."""
-    ledger = Path(path).absolute()
+    ledger = absolute(path)
     with reading(ledger):
         return _load(ledger, fresh, keep)
 

@@ -43,13 +43,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
+from namndbok.fileio import absolute
 from namndbok.journal import BusyError, Originals, journal_for, process_start, recover
 
 LOCK_FILE = ".namndbok-skrivlas"
 WAIT_SECONDS = 120.0
 POLL_SECONDS = 0.05
 # bean-check and its kind load once and exit: a change after the process started is a change during its load.
-ONE_SHOT_COMMANDS = ("bean-check", "bean-query", "bean-report", "bean-doctor", "bean-example", "fava")
+ONE_SHOT_COMMANDS = ("bean-check", "bean-query", "bean-report", "bean-doctor", "fava")
 # Of those, the ones that load through Beancount's pickle cache (Fava loads uncached).
 PICKLE_CACHE_COMMANDS = ("bean-check", "bean-query", "bean-report", "bean-doctor")
 CLOCK_MARGIN_NS = 30_000_000  # the process start, from /proc in clock ticks, is known to about 20 ms
@@ -64,7 +65,6 @@ class NotLocked(RuntimeError):
 
 
 class Held(NamedTuple):
-    folder: Path
     exclusive: bool
     fd: int
 
@@ -79,7 +79,7 @@ def _held_here() -> dict[Path, Held]:
 
 
 def folder_of(ledger: str | Path) -> Path:
-    return Path(ledger).absolute().parent
+    return absolute(ledger).parent
 
 
 def lock_path(ledger: str | Path) -> Path:
@@ -175,7 +175,7 @@ def _holding(ledger: Path, fd: int, exclusive: bool) -> Iterator[Held]:
     folders = _held_here()
     folder = folder_of(ledger)
     previous = folders.get(folder)
-    held = folders[folder] = Held(folder, exclusive, fd)
+    held = folders[folder] = Held(exclusive, fd)
     try:
         yield held
     finally:
@@ -198,7 +198,7 @@ def writing(ledger: str | Path, command: str) -> Iterator[None]:
     An interrupted earlier command's half-written files are put back first. Inside,
     `journaled` may change files. Nested in another `writing` of this thread, it
     only runs the block."""
-    ledger = Path(ledger).absolute()
+    ledger = absolute(ledger)
     if holds(ledger, exclusive=True):
         yield
         return
@@ -229,7 +229,7 @@ def writer(command: str):
     def decorate(function):
         @functools.wraps(function)
         def locked(ledger, *args, **kwargs):
-            ledger = Path(ledger).absolute()
+            ledger = absolute(ledger)
             with writing(ledger, command):
                 return function(ledger, *args, **kwargs)
 
@@ -246,7 +246,7 @@ def reading(ledger: str | Path) -> Iterator[None]:
     lock for that moment). Inside a `writing` or `reading` of this thread it only runs
     the block. Where the folder cannot hold a lock file (read-only, no file yet) the
     block runs without one, and `plugins.skrivlas` checks the load."""
-    ledger = Path(ledger).absolute()
+    ledger = absolute(ledger)
     if holds(ledger):
         yield
         return
@@ -295,7 +295,7 @@ def _stamp(ledger: Path) -> None:
 def journaled(ledger: str | Path, command: str) -> Iterator[Originals]:
     """The originals of the files a writer changes, journaled beside `ledger`: put back if
     the block raises (or the process dies), else dropped. Requires the write lock."""
-    ledger = Path(ledger).absolute()
+    ledger = absolute(ledger)
     if not holds(ledger, exclusive=True):
         raise NotLocked(f"{command} changes {ledger} without its write lock (namndbok.writer_lock.writing)")
     originals = Originals(journal_for(ledger), command)
@@ -326,7 +326,7 @@ def check_load(ledger: str | Path) -> list[WriteError]:
     load is refused when a change is under way or was interrupted (the journal is there),
     and, for a one-shot Beancount command, when a writer changed the ledger after the
     command started."""
-    ledger = Path(ledger).absolute()
+    ledger = absolute(ledger)
     if holds(ledger):
         return []
     source = {"filename": str(ledger), "lineno": 0}
@@ -355,7 +355,7 @@ def tie_pickle_cache(options_map, refused: bool) -> None:
         return  # Fava loads uncached (and shows the include list in its editor)
     from beancount import loader
 
-    ledger = Path(options_map["filename"]).absolute()
+    ledger = absolute(options_map["filename"])
     extra = [str(lock_path(ledger))] if lock_path(ledger).exists() else []
     if refused:
         pattern = os.getenv("BEANCOUNT_LOAD_CACHE_FILENAME") or loader.PICKLE_CACHE_FILENAME

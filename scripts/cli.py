@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from namndbok.fileio import shown
 from scripts import click_svenska
 from scripts.periods import PERIOD
 
@@ -45,13 +46,9 @@ def _ledger_or_example(ledger: Path | None) -> Path:
             f"Hittar inte liggaren {ledger}. Ange huvudfilen, t.ex. "
             "ledgers/exempel/socialnamnden.beancount."
         )
+    from namndbok.fileio import absolute
+
     return absolute(ledger)
-
-
-def absolute(path: Path) -> Path:
-    """`path` absolute and without `..`, as Beancount names the files it reads (os.path.abspath):
-    a path given relative to another folder (../exempel/x.beancount) is resolved here, once."""
-    return Path(os.path.abspath(path))
 
 
 def _date_or_last_utfall(data, date):
@@ -127,7 +124,7 @@ def _lock_history_note(ledger: Path) -> str | None:
     from namndbok.las import lock_files_on_disk
     from namndbok.lock_history import lock_history
 
-    if not lock_files_on_disk(ledger.absolute().parent):
+    if not lock_files_on_disk(ledger.parent):
         return None
     return lock_history(ledger).note
 
@@ -174,9 +171,9 @@ def bokslut(year: int, ledger: Path | None) -> None:
     except CloseError as err:
         raise click.ClickException(str(err)) from None
     if result.changed:
-        click.echo(f"Bokslutet för {year} är skrivet: {result.path}")
+        click.echo(f"Bokslutet för {year} är skrivet: {shown(result.path)}")
     else:
-        click.echo(f"Bokslutet för {year} var redan gjort och stämmer; inget ändrat ({result.path}).")
+        click.echo(f"Bokslutet för {year} var redan gjort och stämmer; inget ändrat ({shown(result.path)}).")
     print_year_table(result.table, f"Eget kapital (ackumulerat resultat), mnkr – bokslut {year}")
 
 
@@ -395,7 +392,9 @@ def prestanda_period_close(date) -> None:
               help="Körningar per mätning; medianen visas (rapportpaketet: den bästa).")
 @click.option("--per", "date", type=PERIOD, default="2026-10", show_default=True,
               help="Rapportpaketets period (ÅÅÅÅ-MM); de genererade raderna får dess år.")
-def prestanda_allt(rows: int, runs: int, date) -> None:
+@click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Skriv också resultatet till den här filen (t.ex. docs/prestanda.md), med kommandot och datumet.")
+def prestanda_allt(rows: int, runs: int, date, target: Path | None) -> None:
     """Alla mätningar en gång, för exempelnämnden och en stor nämnd sida vid sida, och vilka mål som nås."""
     from scripts.period_close import PeriodError
     from scripts.prestanda import aligned
@@ -406,11 +405,19 @@ def prestanda_allt(rows: int, runs: int, date) -> None:
         measured = run(EXAMPLE_DIR, rows, date, runs, say=lambda text: click.echo(text, err=True))
     except (PageError, PeriodError, RuntimeError) as err:
         raise click.ClickException(f"Mätningen avbröts: {err}") from None
-    click.echo(aligned(table_rows(measured)))
-    click.echo(sources(measured))
-    click.echo("\nMål:")
-    for line in [*targets(measured, rows), *why_missed(measured)]:
-        click.echo(line)
+    report = "\n".join([aligned(table_rows(measured)), sources(measured), "\nMål:",
+                         *targets(measured, rows), *why_missed(measured)])
+    click.echo(report)
+    if target is not None:
+        import datetime
+        import platform
+
+        from namndbok.fileio import atomic_write_text
+
+        head = (f"# Nämndboks mätningar\n\nGenererad av `namndbok prestanda allt --rader {rows} --korningar {runs} "
+                f"--per {date:%Y-%m}` den {datetime.date.today()} på {platform.node()} ({platform.machine()}, "
+                f"{os.cpu_count()} kärnor). Skriv inte för hand: kör kommandot igen.\n\n```\n")
+        atomic_write_text(target, head + report + "\n```\n")
     for m in measured:
         for difference in m.budget.differences:
             click.secho(f"Skillnad i {m.label}: {difference}", fg="red")
@@ -550,10 +557,10 @@ def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool) -> None:
         raise click.ClickException(f"Perioden {date:%Y-%m} kan inte stängas: {err}") from None
     except LockError as err:
         raise click.ClickException(f"Perioden {date:%Y-%m} kunde inte låsas: {err}") from None
-    click.echo(f"{len(written.files)} filer i {written.folder} ({len(written.changed)} ändrade).")
+    click.echo(f"{len(written.files)} filer i {shown(written.folder)} ({len(written.changed)} ändrade).")
     if locked is not None:
         state = "nu låst" if locked.changed else "redan låst; inget ändrat"
-        click.echo(f"Perioden {locked.start} – {locked.end} är {state} (fingeravtryck i {locked.path}).")
+        click.echo(f"Perioden {locked.start} – {locked.end} är {state} (fingeravtryck i {shown(locked.path)}).")
     if written.pdf_error:
         raise click.ClickException(f"{written.pdf_error} Med --utan-pdf hoppas PDF:en över.")
 

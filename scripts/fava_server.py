@@ -8,7 +8,7 @@ from typing import Iterable
 
 import click
 
-from namndbok.fileio import os_reason
+from namndbok.fileio import absolute, os_reason
 from namndbok.loading import fault_count, faults, where
 from namndbok.parser_guard import install as install_parser_guard
 from namndbok.unreadable import unreadable_load
@@ -60,7 +60,7 @@ def serve(ledger: Path, host: str, port: int, read_only: bool, extra_hosts: Iter
             fg="yellow",
             err=True,
         )
-    ledger = ledger.absolute()  # Beancount's loader, under Fava, takes only absolute paths
+    ledger = absolute(ledger)  # Beancount's loader, under Fava, takes only absolute paths
     server = Server((host, port), None)
     try:
         server.prepare()  # the port first: a busy one is said before anything is loaded or printed

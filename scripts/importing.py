@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from functools import partial
-import os
 from pathlib import Path
 
 import click
 
 from importers.model import SourceError
+from namndbok.fileio import shown
 from scripts.import_changes import print_changes, rebooked_months
-
-
-def shown(path: Path) -> str:
-    """A path as the user gave it: relative to the working folder when it lies below it."""
-    relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 def readers():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from namndbok.fileio import absolute
 from namndbok.writer_lock import journaled, writing
 from namndbok.kontoplan import load_kontoplan
 from namndbok.ledgerfile import canonical
@@ -55,6 +56,6 @@ MAIN_FILE = "socialnamnden.beancount"
 def generate(root: Path) -> list[Path]:
     """Write the example's files under `root`, all or nothing, holding the folder's write
     lock (`namndbok.writer_lock`); return the files changed."""
-    main = root.absolute() / MAIN_FILE
+    main = absolute(root) / MAIN_FILE
     with writing(main, "namndbok exempel"), journaled(main, "namndbok exempel") as originals:
         return [path for path, content in files(root).items() if originals.write(path, content)]
