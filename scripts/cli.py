@@ -187,11 +187,14 @@ def bokslut(year: int, ledger: Path | None) -> None:
 @click.option("--torrkorning", is_flag=True, help="Visa vad som skulle läggas till, utan att skriva.")
 @click.option("--godta-fel-ksumma", "accept_bad_checksum", is_flag=True,
               help="Läs in en SIE-fil vars #KSUMMA inte stämmer (filen kan vara skadad; jämför den först med ekonomisystemet).")
-def import_(export: Path, ledger: Path | None, kind: str | None, mode: str, torrkorning: bool, accept_bad_checksum: bool) -> None:
+@click.option("--brutet-rakenskapsar", "accept_fiscal_year", is_flag=True,
+              help="Läs in en SIE-fil vars räkenskapsår (#RAR 0) inte är ett kalenderår, varje belopp i sin egen månad.")
+def import_(export: Path, ledger: Path | None, kind: str | None, mode: str, torrkorning: bool, accept_bad_checksum: bool,
+            accept_fiscal_year: bool) -> None:
     """Läs in en export (SIE 4 eller huvudbok CSV/XLSX) i liggaren."""
     from scripts.importing import run
 
-    run(export, _ledger_or_example(ledger), kind, mode, torrkorning, accept_bad_checksum)
+    run(export, _ledger_or_example(ledger), kind, mode, torrkorning, accept_bad_checksum, accept_fiscal_year)
 
 
 @main.command("import-budget")

@@ -29,7 +29,8 @@ def detect(export: Path) -> str:
     raise click.ClickException(f"{export}: formatet känns inte igen; ange --format sie eller --format huvudbok.")
 
 
-def run(export: Path, ledger: Path, kind: str | None, mode: str, dry_run: bool, accept_bad_checksum: bool = False) -> None:
+def run(export: Path, ledger: Path, kind: str | None, mode: str, dry_run: bool, accept_bad_checksum: bool = False,
+        accept_fiscal_year: bool = False) -> None:
     from rich.console import Console
 
     from importers.run import run_import
@@ -38,10 +39,13 @@ def run(export: Path, ledger: Path, kind: str | None, mode: str, dry_run: bool, 
         raise click.ClickException(f"Hittar inte filen {export}.")
     kind = kind or detect(export)
     read = readers()[kind]
-    if accept_bad_checksum:
-        if kind != "sie":
-            raise click.ClickException("--godta-fel-ksumma gäller bara SIE-filer (#KSUMMA).")
-        read = partial(read, accept_bad_checksum=True)
+    allowed = {"accept_bad_checksum": ("--godta-fel-ksumma", "#KSUMMA", accept_bad_checksum),
+               "accept_fiscal_year": ("--brutet-rakenskapsar", "#RAR", accept_fiscal_year)}
+    for keyword, (flag, label, given) in allowed.items():
+        if given:
+            if kind != "sie":
+                raise click.ClickException(f"{flag} gäller bara SIE-filer ({label}).")
+            read = partial(read, **{keyword: True})
     console = Console(stderr=True)
     with console.status("Importerar …") as status:
         try:

@@ -107,7 +107,39 @@ def test_a_fiscal_year_that_is_not_a_calendar_year_is_refused_with_its_years(tmp
     assert f"{path}:11: Räkenskapsåret i filen (#RAR 0) är 2009-07-01–2010-06-30, inte ett kalenderår" in out
     assert "2009 och 2010" in out
     assert "stämmer inte" not in out  # the file itself is whole: only the year is refused
+    assert "--brutet-rakenskapsar" in out
     assert utfall_files(ledger) == []
+
+
+@pytest.mark.parametrize("name", ["BL0001_typ2.SE", "BL0001_typ3.SE", "BL0001_typ4.SE", "Bokslut_Norstedts_SIE_4E.se"])
+def test_a_fiscal_year_imports_month_by_month_when_asked_and_equals_its_figures(tmp_path, name):
+    """Cases 1 and 5 on their own files: with --brutet-rakenskapsar the July–June year is booked in its own
+    months, and every account equals the file's #UB − #IB / #RES; the output says what was done; again: nothing."""
+    path = jsisie(name)
+    code, out, ledger = imported(tmp_path, path, "--brutet-rakenskapsar")
+    assert code == 0, out
+    assert ("Räkenskapsåret i filen (#RAR 0) är 2009-07-01–2010-06-30, inte ett kalenderår: det går över två år, "
+            "2009 och 2010. Inläst ändå (--brutet-rakenskapsar): varje belopp i sin egen månad, 2009-07–2010-06") in out
+    assert "utan #UB/#RES" not in out  # every account is proven (Norstedts' 2941 and 2943 by #IB and no #UB)
+    sie = parse_sie(path.read_bytes(), str(path))
+    assert konto_totals(ledger) == expected_totals(sie)
+    months = [p.stem for p in utfall_files(ledger)]
+    assert months[0] == "2009-07" and months[-1] == "2010-06"
+    code, out = run("import", path, ledger, "--format", "sie", "--brutet-rakenskapsar")
+    assert code == 0 and "Inget nytt" in out, out
+
+
+def test_an_account_without_ub_closes_at_zero_and_is_checked():
+    """SIE leaves zero balances out: Norstedts' 2941 has #IB 0 -17 240 and no #UB 0, so the year moved it +17 240,
+    which its vouchers do; a changed #IB on it is refused, naming the #IB's line."""
+    path = jsisie("Bokslut_Norstedts_SIE_4E.se")
+    sie = parse_sie(path.read_bytes(), str(path))
+    assert control_figures(sie)["2941"][0] == D("17240") and control_figures(sie)["2941"][1].line == 394
+    data = path.read_bytes()
+    assert data.count(b"#IB\t0\t2941\t    -17240") == 1
+    changed = parse_sie(data.replace(b"#IB\t0\t2941\t    -17240", b"#IB\t0\t2941\t    -17250"), "norstedts.se")
+    assert check_control_totals(changed) == [
+        "Konto 2941: #IB + verifikationer = -10,00 men #UB (ingen rad: 0) = 0,00 (skillnad -10,00; rad 394)."]
 
 
 # ---------------------------------------------------------------- case 2 and the rule: #PSALDO against #UB/#RES
@@ -155,8 +187,9 @@ def test_breakdown_object_rows_are_named(tmp_path):
     code, out, ledger = imported(tmp_path, path)
     assert code == 0, out
     assert f"{BREAKDOWN}, eftersom det är den läsning som stämmer med filens #UB/#IB/#RES." in out
-    assert "Periodsaldona stämmer med filens #UB/#IB/#RES för alla 61 konton." in out
-    assert "Konton med periodsaldon men utan #UB/#RES att kontrollera mot: 1511 (rad 761), 2099 (rad 774)" in out
+    assert "Periodsaldona stämmer med filens #UB/#IB/#RES för alla 62 konton." in out
+    # 2099 has #IB 0 and no #UB 0 (SIE leaves the zero out): checked; 1511 and 2441 have neither
+    assert "Konton med periodsaldon men utan #UB/#RES att kontrollera mot: 1511 (rad 761), 2441 (rad 779).\n" in out
     sie = parse_sie(path.read_bytes(), str(path))
     found = konto_totals(ledger)
     assert {k: v for k, v in found.items() if k in control_figures(sie)} == expected_totals(sie)
@@ -268,3 +301,11 @@ def test_a_wrong_checksum_is_refused_unless_accepted(tmp_path):
     assert code == 0, out
     assert "Fel kontrollsumma godtogs (--godta-fel-ksumma)" in out
     assert utfall_files(ledger)
+
+
+@pytest.mark.parametrize("flag, label", [("--godta-fel-ksumma", "#KSUMMA"), ("--brutet-rakenskapsar", "#RAR")])
+def test_the_sie_flags_are_refused_on_a_huvudbok(example_copy, tmp_path, flag, label):
+    export = tmp_path / "huvudbok.csv"
+    export.write_text("Datum;Konto;Belopp\n2026-11-03;4610;100,00\n", encoding="utf-8")
+    code, out = run("import", export, example_copy, flag)
+    assert code == 1 and f"{flag} gäller bara SIE-filer ({label})." in out, out

@@ -583,3 +583,60 @@ def test_summed_rows_of_a_large_file_keep_every_amount(tmp_path):
     assert as_tuples(summed.summed) == summed_by_hand(rows)
     assert sum(row.count for row in summed.summed) == 20_000 and sum(row.amount for row in summed.summed) == 0
     assert check_control_totals(summed) == []
+
+
+# Voucher shapes a summerad reading with the fast path must read as the tokenizer does, line by line:
+# plain, a new object list, quoted series, a registration date, empty, a blank line, #RTRANS, no number,
+# rows with their own dates, a } with blanks; and each faulty one refused at its line.
+BLOCK_SHAPES = (
+    '#VER A 1 20250115 "Ny objektlista"', "{", '   #TRANS 4610 {1 "5731"} 100.00', '   #TRANS 1930 {} -100.00', "}",
+    '#VER A 2 20250116 "Vanlig"', "{", '   #TRANS 4610 {1 "5731"} 40.00', '   #TRANS 4610 {1 "5731"} 2.50',
+    '   #TRANS 1930 {} -42.50', "}",
+    '#VER "B" "3" 20250117 "Citerad serie"', "{", '   #TRANS 4610 {1 "5731"} 7.00 20250320', '   #TRANS 1930 {} -7.00', "}",
+    '#VER A 4 20250118 "Registrerad" 20250120', "{", '   #TRANS 4610 {1 "5731"} 3.00', '   #TRANS 1930 {} -3.00', "}",
+    '#VER A 6 20250120 "Tom"', "{", "}",
+    '#VER A 7 20250121 "Tomrad"', "{", '   #TRANS 4610 {1 "5731"} 5.00', "", '   #TRANS 1930 {} -5.00', "}",
+    '#VER A 8 20250122 "Rättad"', "{", '   #TRANS 4610 {1 "5731"} 6.00', '   #RTRANS 1930 {} -6.00',
+    '   #TRANS 1930 {} -6.00', "}",
+    '#VER "K" "" 20250123 "Utan nummer"', "{", '   #TRANS 4610 {1 "5731"} 9.00', '   #TRANS 1930 {} -9.00', "}",
+    '#VER A 9 20250124 "Egen dag"', "{", '   #TRANS 4610 {1 "5731"} 8.00 20250124', '   #TRANS 1930 {} -8.00 20250201', "}",
+    '#VER A 5 20250119 "Ny lista"', "{", '   #TRANS 4610 {2 "9"} 1.00', '   #TRANS 1930 {} -1.00', "}",
+    '#VER A 11 20250119 "Klammer med blank"', "{", '   #TRANS 4610 {2 "9"} 1.00', '   #TRANS 1930 {} -1.00', "  }",
+    '#VER A 12 20250119 "Efter den"', "{", '   #TRANS 4610 {2 "9"} 1.00', '   #TRANS 1930 {} -1.00', "}",
+)
+
+
+def read_summed_both_ways(data: bytes):
+    """(the summed reading with the fast path, the summed reading by the tokenizer), as comparable values."""
+    found = []
+    for fast in (True, False):
+        try:
+            sie = parse_sie(data, "test.se", summed=True, fast=fast)
+        except SourceError as err:
+            found.append(str(err))
+            continue
+        found.append((as_tuples(sie.summed), sie.row_count, sie.row_sums, sie.warnings,
+                      [voucher._replace(rows=[]) for voucher in sie.vouchers]))
+    return found
+
+
+def test_every_voucher_shape_reads_summed_as_the_tokenizer_reads_it():
+    data = sie_text(*HEAD, '#DIM 2 "Projekt"', '#OBJEKT 2 "9" "Nio"', *BLOCK_SHAPES)
+    fast, slow = read_summed_both_ways(data)
+    assert fast == slow
+    detailed = parse_sie(data, "test.se")
+    assert fast[0] == summed_by_hand(detailed.rows)
+    assert fast[1] == 23 and len(fast[4]) == 11  # the #RTRANS and its copy are one row; the empty voucher is skipped
+    assert "Verifikationen A 6 (2025-01-20) saknar rader" in "\n".join(fast[3])
+
+
+@pytest.mark.parametrize("row, message", [
+    ('   #TRANS 4610 {1 "5731"} 1.00 20250231', "test.se:{line}: #TRANS: Transaktionsdatumet 20250231 finns inte i kalendern"),
+    ('   #TRANS 4610 {1 "5731"} 2.00', "test.se:{ver}: Verifikationen A 10 (2025-01-25) balanserar inte"),
+])
+def test_a_faulty_plain_voucher_is_refused_at_its_line_either_way(row, message):
+    lines = (*BLOCK_SHAPES, '#VER A 10 20250125 "Fel"', "{", '   #TRANS 1930 {} -1.00', row, "}")
+    fast, slow = read_summed_both_ways(sie_text(*HEAD, '#DIM 2 "Projekt"', '#OBJEKT 2 "9" "Nio"', *lines))
+    assert fast == slow
+    ver = len(HEAD) + 2 + len(BLOCK_SHAPES) + 1
+    assert fast.startswith(message.format(line=ver + 3, ver=ver)), fast

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from importers.model import ControlTotal, SourceError, SourceRow
-from importers.sie.parser import PSALDO_CUMULATIVE, check_control_totals, kronor
+from importers.sie.parser import PSALDO_CUMULATIVE, check_control_totals, control_figures, kronor
 from namndbok.periodisering import month_end
 
 NO_FIGURES = "Filen har inga kontrollsummor (#UB/#IB/#RES): summorna kan inte kontrolleras mot filen."
@@ -58,14 +58,6 @@ def _vouchers(sie, summed: bool) -> Checked:
     if any(t.label.startswith("#PSALDO 0 ") and not t.objekt for t in sie.psaldo):
         return Checked(rows, ["Verifikationerna stämmer med filens periodsaldon (#PSALDO)."], [])
     return Checked(rows, [NO_FIGURES], [])
-
-
-def control_figures(sie) -> dict[str, tuple[Decimal, ControlTotal]]:
-    """konto → (its change during year 0 by the file's own figures, the record that says so): #RES, or #UB − #IB."""
-    opening = {t.konto: t.amount for t in sie.ib if t.period == "0"}
-    figures = {t.konto: (t.amount - opening.get(t.konto, Decimal(0)), t) for t in sie.ub if t.period == "0"}
-    figures.update({t.konto: (t.amount, t) for t in sie.res if t.period == "0"})
-    return figures
 
 
 def _year_zero_periods(sie) -> list[ControlTotal]:
@@ -193,14 +185,24 @@ def _rows(periods: list[ControlTotal]) -> list[SourceRow]:
     return rows
 
 
-def check_calendar_year(sie) -> None:
-    """A committee's books keep calendar years: a file whose #RAR 0 is another span is refused, naming its years."""
+FISCAL_YEAR_FLAG = "--brutet-rakenskapsar"
+
+
+def check_calendar_year(sie, accept_fiscal_year: bool = False) -> list[str]:
+    """A committee's books keep calendar years: a file whose #RAR 0 is another span is refused, naming its years,
+    unless `accept_fiscal_year` (`namndbok import --brutet-rakenskapsar`). Then each amount is booked in its own
+    month, the control figures are those of the file's whole fiscal year, and the returned line says so."""
     if 0 not in sie.rar:
-        return
+        return []
     start, end = sie.rar[0]
     if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
-        return
+        return []
     years = f"går över två år, {start.year} och {end.year}" if start.year != end.year else f"är bara en del av {start.year}"
-    raise SourceError(sie.path, sie.rar_lines.get(0, 0), (
-        f"Räkenskapsåret i filen (#RAR 0) är {start.isoformat()}–{end.isoformat()}, inte ett kalenderår: det {years}. "
-        "Nämndens bok följer kalenderår (januari–december); exportera ett kalenderår ur ekonomisystemet."))
+    said = f"Räkenskapsåret i filen (#RAR 0) är {start.isoformat()}–{end.isoformat()}, inte ett kalenderår: det {years}."
+    if not accept_fiscal_year:
+        raise SourceError(sie.path, sie.rar_lines.get(0, 0), (
+            f"{said} Nämndens bok följer kalenderår (januari–december); exportera ett kalenderår ur ekonomisystemet. "
+            f"Ska filens räkenskapsår läsas in ändå, varje belopp i sin egen månad: {FISCAL_YEAR_FLAG}."))
+    return [f"{said} Inläst ändå ({FISCAL_YEAR_FLAG}): varje belopp i sin egen månad, {start:%Y-%m}–{end:%Y-%m}, "
+            f"kontrollerat mot filens #UB/#IB/#RES för hela räkenskapsåret. Rapporterna följer kalenderår: "
+            f"{start.year} och {end.year} är hela först när deras andra delar också är inlästa."]

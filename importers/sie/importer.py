@@ -6,7 +6,7 @@ per account × objects × month from its period balances (#PSALDO), read the way
 the file's own #UB/#IB/#RES prove (importers/sie/control.py). It refuses a file
 that no reading makes equal to its control figures, a type 1 file, which holds
 only year balances, a damaged #KSUMMA and a fiscal year that is not a calendar
-year. The export's identity (`kalla`) is its organisation number (or name)
+year (unless told: `--brutet-rakenskapsar`). The export's identity (`kalla`) is its organisation number (or name)
 and fiscal year, so a re-import of the same or an overlapping export adds
 nothing.
 """
@@ -33,12 +33,14 @@ def source_id(sie) -> str:
     return f"sie-{who}-{year}"
 
 
-def read_sie(data: bytes, path: str, config: SourceConfig, summed: bool = False, accept_bad_checksum: bool = False) -> Reading:
+def read_sie(data: bytes, path: str, config: SourceConfig, summed: bool = False, accept_bad_checksum: bool = False,
+             accept_fiscal_year: bool = False) -> Reading:
     """The export's rows, proven against its own control figures (see importers.sie.control);
     `summed`: the voucher rows summed per konto, object list and month (see Reading).
 
     A #KSUMMA that does not match means a damaged file: refused unless `accept_bad_checksum`
-    (`namndbok import --godta-fel-ksumma`), which the output then says."""
+    (`namndbok import --godta-fel-ksumma`), which the output then says. A fiscal year that is not a calendar
+    year is refused unless `accept_fiscal_year` (`--brutet-rakenskapsar`), also said."""
     sie = parse_sie(data, path, summed)
     notes = []
     if sie.checksum_error is not None:
@@ -53,7 +55,7 @@ def read_sie(data: bytes, path: str, config: SourceConfig, summed: bool = False,
             "en detaljerad import, en post per verifikation, går inte. Läs in den summerad, en post per månad: "
             "--lage summerad."))
     checked = checked_rows(sie, summed)
-    check_calendar_year(sie)
+    notes += check_calendar_year(sie, accept_fiscal_year)
     source = Source(source_id(sie), path, dict(sie.konton), dict(sie.objekt))
     return Reading(source, checked.rows, list(sie.warnings) + checked.warnings, notes + checked.reading)
 

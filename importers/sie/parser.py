@@ -1030,6 +1030,19 @@ def parse_sie(data: bytes, path: str = "<sie>", summed: bool = False, fast: bool
 # ---------------------------------------------------------------- control totals
 
 
+def control_figures(sie: SieFile) -> dict[str, tuple[Decimal, ControlTotal]]:
+    """konto → (its change during year 0 by the file's own figures, the record that says so): #RES, or #UB − #IB.
+
+    SIE leaves zero balances out: in a file with closing balances (#UB 0), an account with an opening
+    balance (#IB 0) and no #UB closes at 0, so its change is −#IB (the #IB record says so)."""
+    opening = {t.konto: t for t in sie.ib if t.period == "0"}
+    closing = [t for t in sie.ub if t.period == "0"]
+    figures = {t.konto: (Decimal(0) - t.amount, t) for t in opening.values()} if closing else {}
+    figures.update({t.konto: (t.amount - (opening[t.konto].amount if t.konto in opening else 0), t) for t in closing})
+    figures.update({t.konto: (t.amount, t) for t in sie.res if t.period == "0"})
+    return figures
+
+
 def check_control_totals(sie: SieFile) -> list[str]:
     """Whether the vouchers add up to the file's own totals (Swedish messages; [] when they do).
 
@@ -1040,7 +1053,8 @@ def check_control_totals(sie: SieFile) -> list[str]:
     #RES an account has decides the rule; in a well-formed file that is the
     same as telling balance accounts (KTYP T/S, 1xxx–2xxx) from result
     accounts (K/I, 3xxx–8xxx), without trusting either. Only accounts the file
-    gives a total for are checked.
+    gives a total for are checked (`control_figures`: an #IB 0 without #UB 0 in a
+    file with closing balances is a closing balance of 0 left out).
 
     Totals per object (#OIB/#OUB, #PSALDO with objects) are not checked: real
     exports truncate long object numbers in them (the KST/projekt test file
@@ -1057,14 +1071,14 @@ def check_control_totals(sie: SieFile) -> list[str]:
             per_year[konto] += amount
             per_month[(konto, f"{date:%Y%m}")] += amount
     messages: list[str] = []
-    opening = {total.konto: total.amount for total in sie.ib if total.period == "0"}
-    for total in sie.ub:
-        if total.period == "0":
-            found = opening.get(total.konto, Decimal(0)) + per_year[total.konto]
-            messages += _differs(f"Konto {total.konto}: #IB + verifikationer", found, "#UB", total)
-    for total in sie.res:
-        if total.period == "0":
-            messages += _differs(f"Konto {total.konto}: verifikationer", per_year[total.konto], "#RES", total)
+    for konto, (change, total) in control_figures(sie).items():
+        if total.label.startswith("#RES"):
+            messages += _differs(f"Konto {konto}: verifikationer", per_year[konto], "#RES", total)
+        elif total.label.startswith("#UB"):
+            messages += _differs(f"Konto {konto}: #IB + verifikationer", total.amount - change + per_year[konto], "#UB", total)
+        else:  # only an #IB: the zero #UB left out
+            messages += _differs(f"Konto {konto}: #IB + verifikationer", total.amount + per_year[konto], "#UB (ingen rad: 0)",
+                                 total._replace(amount=Decimal(0)))
     months = _months(*year) if year else None
     for total in sie.psaldo:
         if total.objekt or not total.label.startswith("#PSALDO 0 ") or (months is not None and total.period not in months):
