@@ -1,6 +1,6 @@
 """The numbers behind the charts, computed once for every picture of them.
 
-The period's HTML/PDF report draws them with matplotlib (`scripts.charts`), the
+The period's HTML/PDF report draws them with matplotlib (`namndbok.export.charts`), the
 Fava pages hand them to Fava's own charts (`namndbok_fava.charts`); both call
 these pure functions, so a chart never shows a number the tables do not.
 

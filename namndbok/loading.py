@@ -101,8 +101,8 @@ def _load(ledger: Path, fresh: bool, keep: bool):
 
 def _anchored(ledger: Path, loaded):
     """`loaded` with the errors of its broken locks, checked from outside the ledger's text
-    (`namndbok.lock_anchor`), as they are shown (`shown_errors`)."""
-    from namndbok.lock_anchor import with_lock_anchors
+    (`namndbok.las.anchor`), as they are shown (`shown_errors`)."""
+    from namndbok.las.anchor import with_lock_anchors
 
     entries, errors, options = with_lock_anchors(ledger, loaded)
     return entries, shown_errors(errors), options

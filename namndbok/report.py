@@ -3,7 +3,7 @@
 `build_report(layout, data, date)` returns a `Report` of rows with one
 `Measures` per column (a column may be computed at another date, e.g. the
 August prognos in a year-end table); `cells(report)` prints them through
-`namndbok.present`, the one place that rounds. Every output (terminal,
+`namndbok.swedish`, the one place that rounds. Every output (terminal,
 Markdown, CSV, XLSX) starts from these.
 """
 
@@ -16,7 +16,7 @@ from namndbok.eget_kapital import roll_forward
 from namndbok.engine import Measures, add_measures, compute, label
 from namndbok.layout import Column, Layout, RowSpec
 from namndbok.periodisering import month_end
-from namndbok.present import format_measure
+from namndbok.swedish import format_measure
 from namndbok.swedish import MONTHS_SHORT
 
 

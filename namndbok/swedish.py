@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal, getcontext
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from namndbok.engine import Measures
 
 MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -70,3 +74,21 @@ def format_percent(ratio: Decimal | None, decimals: int = 0) -> str:
     if ratio is None:
         return ""
     return f"{format_number(_decimal(ratio) * 100, decimals)} %"
+
+
+# ---------------------------------------------------------------------------
+# One measure of the engine as a cell: shared by the CLI, the Fava pages and the exports.
+
+PCT_BASE = {"avvikelse_helar_pct": "budget_helar"}
+
+
+def format_measure(measures: Measures, measure: str, unit: str = "mnkr", decimals: int = 1) -> str:
+    """The printed cell. A percentage is left empty where its budget prints as zero:
+    the reader sees a zero budget, and a zero budget has no percentage."""
+    value = getattr(measures, measure)
+    if measure in PCT_BASE:
+        base = getattr(measures, PCT_BASE[measure])
+        if base is None or round_half_up(base / UNITS[unit], decimals) == 0:
+            return ""
+        return format_percent(value)
+    return format_amount(value, unit, decimals)

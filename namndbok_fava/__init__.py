@@ -3,7 +3,7 @@
 The extension only presents. Every number comes from the engine
 (`namndbok.ledgerdata.read_ledger` once per ledger load, then
 `namndbok.report`, `namndbok.engine`, `namndbok.eget_kapital`,
-`namndbok.nyckeltal`) and is printed by `namndbok.present.format_measure` or
+`namndbok.nyckeltal`) and is printed by `namndbok.swedish.format_measure` or
 `namndbok.swedish.format_amount`, so the pages show exactly what the CLI prints.
 
 Declared in a ledger with
@@ -64,8 +64,8 @@ class Namndbok(FavaExtensionBase):
                 "det här meddelandet till den som förvaltar Nämndbok hos er."), None))
 
     def _check_locks(self) -> None:
-        """The locks checked from outside the ledger's text (`namndbok.lock_anchor`), shown among Fava's errors."""
-        from namndbok.lock_anchor import lock_anchor_errors
+        """The locks checked from outside the ledger's text (`namndbok.las.anchor`), shown among Fava's errors."""
+        from namndbok.las.anchor import lock_anchor_errors
 
         self.ledger.extensions.errors.extend(
             lock_anchor_errors(Path(self.ledger.beancount_file_path), self.ledger.all_entries, self.ledger.options))
@@ -76,7 +76,7 @@ class Namndbok(FavaExtensionBase):
         The lock files and git are checked again at each page (a few ms): Fava reloads
         when a ledger file changes, but it does not watch the lock files or git."""
         from namndbok.las import LockBreach
-        from namndbok.lock_anchor import lock_anchor_errors
+        from namndbok.las.anchor import lock_anchor_errors
         from namndbok.loading import faults
 
         now = lock_anchor_errors(Path(self.ledger.beancount_file_path), self.ledger.all_entries, self.ledger.options)

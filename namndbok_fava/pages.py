@@ -2,7 +2,7 @@
 
 Nothing here computes a measure: it asks the engine (and the report,
 eget kapital and nyckeltal modules built on it) and prints with
-`namndbok.present.format_measure` / `namndbok.swedish.format_amount`.
+`namndbok.swedish.format_measure` / `namndbok.swedish.format_amount`.
 The templates only lay out the strings (autoescaped); the charts are data
 for Fava's own chart component (`namndbok_fava.charts`), passed as JSON.
 """
@@ -16,7 +16,7 @@ from typing import Any, Mapping, NamedTuple
 
 from namndbok.accounts import NETTO, result_account
 from namndbok.engine import compute
-from namndbok.present import format_measure
+from namndbok.swedish import format_measure
 from namndbok.swedish import MONTHS_SHORT, format_amount, month_name
 from namndbok_fava import charts
 
@@ -304,7 +304,7 @@ def _eget_kapital(ext, data, date, args) -> dict:
 
 def _nyckeltal(ext, data, date, args) -> dict:
     from namndbok.nyckeltal import compute_nyckeltal, load_specs, parse_volumes
-    from scripts.nyckeltal import HEADERS, rows as printed_rows
+    from namndbok.export.nyckeltal_files import HEADERS, rows as printed_rows
 
     path = ext.ledger_dir / "nyckeltal.toml"
     if not path.exists():

@@ -4,7 +4,7 @@
 
 Put it after plugins.texter and before the plugins that add entries. Our commands
 and the Fava extension refuse a ledger with lock files but without this line
-(`namndbok.lock_anchor`).
+(`namndbok.las.anchor`).
 """
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ def kontrollera(ledger: Path | None) -> None:
 def _lock_history_note(ledger: Path) -> str | None:
     """What could not be checked about the ledger's locks (no git history), when it has any."""
     from namndbok.las import lock_files_on_disk
-    from namndbok.lock_history import lock_history
+    from namndbok.las.history import lock_history
 
     if not lock_files_on_disk(ledger.parent):
         return None
@@ -162,7 +162,7 @@ def uppfoljning(ledger, date, groups, urval, enhet, decimaler, budgetversion) ->
 @ledger_argument
 def bokslut(year: int, ledger: Path | None) -> None:
     """Stäng året: kontrollera det, skriv bokslutet och visa eget kapital."""
-    from scripts.bokslut import CloseError, close_year
+    from namndbok.bokslut import CloseError, close_year
     from scripts.tables import print_year_table
 
     ledger = _ledger_or_example(ledger)
@@ -297,7 +297,7 @@ def export_fakta(ledger, target: Path, date, kommun) -> None:
     from namndbok.nyckeltal import parse_volumes
     from namndbok.swedish import format_number
     from namndbok.fileio import os_reason
-    from scripts.fakta_export import ExportError, export
+    from namndbok.export.fakta import ExportError, export
 
     ledger = _ledger_or_example(ledger)
     options, data, entries = _read_clean(ledger)
@@ -377,7 +377,7 @@ def prestanda_fava(sizes: tuple[int, ...], repeat: int, profil: bool) -> None:
 @click.option("--per", "date", type=PERIOD, default="2026-10", show_default=True, help="Perioden: ÅÅÅÅ-MM.")
 def prestanda_period_close(date) -> None:
     """Hela rapportpaketet för exempelnämnden efter laddning (bästa av tre körningar)."""
-    from scripts.period_close import PeriodError
+    from namndbok.period_close import PeriodError
     from scripts.prestanda import run_period_close
 
     try:
@@ -399,7 +399,7 @@ def prestanda_period_close(date) -> None:
               help="Skriv också resultatet till den här filen (t.ex. docs/prestanda.md), med kommandot och datumet.")
 def prestanda_allt(rows: int, runs: int, date, target: Path | None) -> None:
     """Alla mätningar en gång, för exempelnämnden och en stor nämnd sida vid sida, och vilka mål som nås."""
-    from scripts.period_close import PeriodError
+    from namndbok.period_close import PeriodError
     from scripts.prestanda import aligned
     from scripts.prestanda_allt import run, sources, table_rows, targets, why_missed
     from scripts.prestanda_fava import PageError
@@ -551,8 +551,8 @@ def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool) -> None:
     from namndbok.avvikelser import CommentError
     from namndbok.layout import LayoutError
     from namndbok.nyckeltal import NyckeltalError
-    from scripts.period_close import PeriodError, close_period
-    from scripts.period_lock import LockError
+    from namndbok.period_close import PeriodError, close_period
+    from namndbok.las.write import LockError
 
     try:
         written, locked = close_period(_ledger_or_example(ledger), date, pdf=not no_pdf, lock=lock)

@@ -164,7 +164,7 @@ def time_sie(example_dir: Path, export: Path, rows: int, steps: tuple[str, ...],
 def bench_copy(example_dir: Path, copy: Path) -> Path:
     """A copy of the example to import generated rows into: without its tertial and
     delår locks (`period-close --las`), which would refuse rows in those months."""
-    from scripts.period_lock import drop_period_locks
+    from namndbok.las.write import drop_period_locks
 
     shutil.copytree(example_dir, copy)
     drop_period_locks(copy / "socialnamnden.beancount")
@@ -548,7 +548,7 @@ def budgeted_pairs(ledger: Path, year: int) -> list[tuple[str, str]]:
 def run_period_close(example_dir: Path, date: datetime.date, repeat: int = 3) -> list[Figure]:
     """The period-close set for the example committee after load: without and with the PDF."""
     from namndbok.loading import load
-    from scripts.period_close import write_period_set
+    from namndbok.period_close import write_period_set
 
     figures = []
     with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:

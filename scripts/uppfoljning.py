@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from namndbok.accounts import NETTO, RESULT_KINDS
 from namndbok.engine import GROUPINGS, Table
-from namndbok.present import format_measure
+from namndbok.swedish import format_measure
 from namndbok.swedish import MONTHS_SHORT
 
 # (header, measure) in the committee's usual order.

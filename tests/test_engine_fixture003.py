@@ -18,7 +18,7 @@ from beancount import loader
 
 from namndbok.engine import compute
 from namndbok.ledgerdata import read_ledger
-from namndbok.present import format_measure
+from namndbok.swedish import format_measure
 from namndbok.swedish import format_amount, format_number, format_percent
 
 from conftest import REPO, SHARED

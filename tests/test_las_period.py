@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.period_lock import drop_period_locks
+from namndbok.las.write import drop_period_locks
 
 from conftest import contents, run, snapshot
 

@@ -159,10 +159,10 @@ def test_resultat_per_verksamhet_adds_up_to_the_nämnds_result():
 
 
 def test_period_close_without_chromium_writes_the_rest_and_says_what_to_install(example_copy, monkeypatch):
-    import scripts.html_report
+    import namndbok.export.html
 
     copy = example_copy.parent
-    monkeypatch.setattr(scripts.html_report.shutil, "which", lambda name: None)
+    monkeypatch.setattr(namndbok.export.html.shutil, "which", lambda name: None)
     code, out = run("period-close", "2026-08", example_copy)
     assert code == 1
     assert "PDF kräver Chromium" in out and "chromium-headless-shell" in out and "Traceback" not in out
@@ -172,13 +172,13 @@ def test_period_close_without_chromium_writes_the_rest_and_says_what_to_install(
 
 
 def test_the_pdf_printer_prefers_the_headless_shell(monkeypatch):
-    import scripts.html_report
+    import namndbok.export.html
 
     found = {"chromium-headless-shell": "/usr/bin/chromium-headless-shell", "chromium": "/usr/bin/chromium"}
-    monkeypatch.setattr(scripts.html_report.shutil, "which", found.get)
-    assert scripts.html_report.chromium() == "/usr/bin/chromium-headless-shell"
+    monkeypatch.setattr(namndbok.export.html.shutil, "which", found.get)
+    assert namndbok.export.html.chromium() == "/usr/bin/chromium-headless-shell"
     del found["chromium-headless-shell"]
-    assert scripts.html_report.chromium() == "/usr/bin/chromium"
+    assert namndbok.export.html.chromium() == "/usr/bin/chromium"
 
 
 def _replace(path, old: str, new: str) -> None:

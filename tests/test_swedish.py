@@ -3,7 +3,7 @@ from decimal import Decimal as D
 import pytest
 
 from namndbok.engine import Measures
-from namndbok.present import format_measure
+from namndbok.swedish import format_measure
 from namndbok.swedish import format_amount, format_number, format_percent
 
 

@@ -40,7 +40,7 @@ from namndbok.ledgerfile import canonical, root_option_lines
 from namndbok.loading import faults, faults_message, load
 from namndbok.swedish import month_name
 from namndbok.writer_lock import writer
-from scripts.period_lock import LockError, write_lock
+from namndbok.las.write import LockError, write_lock
 
 INCLUDE = 'include "*/bokslut.beancount"'
 

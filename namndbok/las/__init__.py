@@ -38,12 +38,12 @@ file starts with "<") and the closing entries are not locked.
 
 What a lock promises, and what it cannot. The plugin line, the las lines and
 the lock files are all text, so the locks are checked from what is on disk
-too (`namndbok.lock_anchor`, at every load of our commands and in the Fava
+too (`namndbok.las.anchor`, at every load of our commands and in the Fava
 extension): a lock file without its las line is a deleted lock, a las line
 with other dates a changed one, a ledger with lock files but without
 `plugins.las` (or with plugins off) is refused; a lock file whose seal does not
 match, or whose predecessor in the chain is gone or changed, is refused; and
-in git (`namndbok.lock_history`) a sealed lock file is only ever added: one
+in git (`namndbok.las.history`) a sealed lock file is only ever added: one
 changed or deleted on the current branch is refused. Lock files are never
 written again, only added. So no change to a closed period goes unseen by
 `kontrollera`, `period-close` or the Fava pages — unless someone with write
@@ -51,7 +51,7 @@ access to everything rewrites the lock files consistently (seals and chain)
 and git history too, or, without git, removes the newest lock file together
 with its las line (`kontrollera` says what it cannot check without git). A
 lock file of an older format (no seal) still locks, with a warning; the next
-lock command seals them all (`scripts.period_lock.seal_old_locks`).
+lock command seals them all (`namndbok.las.write.seal_old_locks`).
 """
 
 from __future__ import annotations
@@ -195,7 +195,7 @@ def chain_head(base: Path, exclude: Path) -> tuple[str, str] | None:
         try:
             raw = path.read_bytes()
         except OSError:
-            continue  # the load says so (namndbok.lock_anchor); the close refuses a ledger with errors
+            continue  # the load says so (namndbok.las.anchor); the close refuses a ledger with errors
         seal = read_seal(raw.decode("utf-8", errors="replace"))
         if seal.version == 3:
             sealed_files[path.relative_to(base).as_posix()] = (hashlib.sha256(raw).hexdigest(), seal)

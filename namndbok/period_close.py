@@ -13,7 +13,7 @@ Markdown and CSV, everything with charts as one HTML page and its PDF
 (Chromium prints the page), and an index (`README.md`) listing them. Each file is
 written atomically and only when its content changes, so a second run changes
 nothing. With `--las` the year up to the period is then locked
-(`scripts/period_lock.py`) while Chromium prints the PDF.
+(`namndbok/las/write.py`) while Chromium prints the PDF.
 """
 
 from __future__ import annotations
@@ -38,12 +38,12 @@ from namndbok.nyckeltal import compute_nyckeltal, load_specs, parse_volumes
 from namndbok.report import build_report
 from namndbok.swedish import format_amount, month_name
 from namndbok.writer_lock import writer
-from scripts.charts import deviation_chart, monthly_chart, prognos_chart
-from scripts.html_report import PdfJob, render_html
-from scripts.nyckeltal import to_csv as nyckeltal_csv
-from scripts.nyckeltal import to_markdown as nyckeltal_markdown
-from scripts.period_lock import LockResult, lock_period
-from scripts.rapport import to_csv, to_markdown, to_xlsx
+from namndbok.export.charts import deviation_chart, monthly_chart, prognos_chart
+from namndbok.export.html import PdfJob, render_html
+from namndbok.export.nyckeltal_files import to_csv as nyckeltal_csv
+from namndbok.export.nyckeltal_files import to_markdown as nyckeltal_markdown
+from namndbok.las.write import LockResult, lock_period
+from namndbok.export.report_files import to_csv, to_markdown, to_xlsx
 
 
 class PeriodError(Exception):

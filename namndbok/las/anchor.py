@@ -9,7 +9,7 @@ file's folder or below it, `namndbok.las.lock_files_on_disk`) must
   without its line is a deleted lock; a line with other dates, a changed one),
 - be sealed and intact (its first line holds the SHA-256 of the rest), and the
   lock file before it in the chain must be there with the SHA-256 it records,
-- never have changed or gone in git history (`namndbok.lock_history`);
+- never have changed or gone in git history (`namndbok.las.history`);
 
 and the main file must hold `plugin "plugins.las"` with plugins running. Our
 loads (`namndbok.loading.load`) and the Fava extension add these errors to the
@@ -25,7 +25,7 @@ from namndbok.las import (FORMAT_3, LockBreach, is_lock_file_name, lock_directiv
                           read_seal)
 from namndbok.fileio import os_reason
 from namndbok.loading import WARNING
-from namndbok.lock_history import lock_history
+from namndbok.las.history import lock_history
 
 PLUGIN_NAME = "plugins.las"
 

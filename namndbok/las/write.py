@@ -101,7 +101,7 @@ def seal_old_locks(originals, entries, base: Path, exclude: Path) -> bool:
     """Rewrite every other lock file of an older format sealed and chained, in period
     order, with the fingerprints of the ledger as loaded (clean: what those locks
     hold) — the migration, done for all lock files at once so that a ledger never
-    mixes sealed and unsealed ones (`namndbok.lock_anchor` refuses a mix)."""
+    mixes sealed and unsealed ones (`namndbok.las.anchor` refuses a mix)."""
     changed = False
     locks, _ = parse_locks(entries, base)
     for lock in sorted(locks, key=lambda lock: (lock.end, lock.start, str(lock.path))):

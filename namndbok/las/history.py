@@ -150,7 +150,7 @@ def _judge(top: Path, item: Tracked) -> list:
     try:
         now = path.read_bytes() if path.is_file() else None
     except OSError:
-        return []  # unreadable: namndbok.lock_anchor says so
+        return []  # unreadable: namndbok.las.anchor says so
     source = {"filename": str(path), "lineno": 1}
     restore = f"Ett lås ändras aldrig och tas aldrig bort: hämta tillbaka det med `git checkout {item.added.commit[:10]} -- {item.path}`."
     later = item.later
