@@ -44,6 +44,7 @@ from namndbok.accounts import (
     KIND_INVESTERING,
     KIND_KOMMUNBIDRAG,
     KIND_KOSTNAD,
+    NETTO,
     RESULT_KINDS,
     AccountRef,
 )
@@ -54,6 +55,9 @@ from namndbok.prognos import BEST, MAIN, WORST, follow_ups, prognos_at, unit_of
 from namndbok.utfallsindex import utfall_index
 
 GROUPINGS = ("nämnd", "radgrupp", "verksamhet", "konto", "ansvar", "typ")
+# What a follow-up table sums (`namndbok uppfoljning --urval`, `namndbok.frames`), and what its total is called.
+SELECTIONS = {"netto": NETTO, "resultat": RESULT_KINDS}
+SELECTION_TOTALS = {"netto": "Nettokostnader", "resultat": "Årets resultat"}
 KIND_LABELS = {
     KIND_KOMMUNBIDRAG: "Kommunbidrag",
     KIND_INTAKT: "Intäkter",

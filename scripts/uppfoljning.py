@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from namndbok.accounts import NETTO, RESULT_KINDS
-from namndbok.engine import GROUPINGS, Table
+from namndbok.engine import GROUPINGS, SELECTION_TOTALS, SELECTIONS, Table
 from namndbok.swedish import format_measure
 from namndbok.swedish import MONTHS_SHORT
 
@@ -55,6 +54,5 @@ def print_table(table: Table, unit: str, decimals: int, title: str, total_label:
     Console().print(rich_table)
 
 
-KIND_CHOICES = {"netto": NETTO, "resultat": RESULT_KINDS}
-TOTAL_LABELS = {"netto": "Nettokostnader", "resultat": "Årets resultat"}
+KIND_CHOICES, TOTAL_LABELS = SELECTIONS, SELECTION_TOTALS  # the CLI's --urval
 GROUP_CHOICES = GROUPINGS
