@@ -1,11 +1,9 @@
-"""`namndbok nyckeltal`: the nyckeltal table (tkr), to the terminal, Markdown or CSV."""
+"""`namndbok nyckeltal`: the nyckeltal table (tkr) as printed cells, CSV or Markdown (the terminal: scripts.tables)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from namndbok.swedish import format_amount, format_number
+from scripts.tables import TextTable, csv_text
 
 HEADERS = ("Verksamhet", "Mått", "Totala kostnader", "Övriga intäkter", "Nettokostnad", "Volym", "Enhet",
            "Nettokostnad per enhet", "Budget per enhet", "Avvikelse", "Volymeffekt", "Priseffekt")
@@ -25,29 +23,19 @@ def rows(results) -> list[list[str]]:
     return out
 
 
+RIGHT = [False, False, *[True] * 4, False, *[True] * 5]
+
+
+def text_table(results, title: str) -> TextTable:
+    return TextTable(title, HEADERS, rows(results), RIGHT)
+
+
 def to_csv(results) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    writer.writerows(rows(results))
-    return buffer.getvalue()
+    return csv_text(HEADERS, rows(results))
 
 
 def to_markdown(results, title: str) -> str:
     from namndbok import markdown
 
-    right = [False, False, *[True] * 4, False, *[True] * 5]
-    lines = [f"**{markdown.text(title)}** (tkr)", "", *markdown.table(HEADERS, rows(results), right)]
+    lines = [f"**{markdown.text(title)}** (tkr)", "", *markdown.table(HEADERS, rows(results), RIGHT)]
     return "\n".join(lines) + "\n"
-
-
-def print_terminal(results, title: str) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left")
-    for index, header in enumerate(HEADERS):
-        table.add_column(header, justify="left" if index in (0, 1, 6) else "right")
-    for row in rows(results):
-        table.add_row(*row)
-    Console().print(table)

@@ -8,7 +8,6 @@ still sum them.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import re
@@ -31,11 +30,9 @@ def to_markdown(report: Report) -> str:
 
 
 def to_csv(report: Report) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(report.headers)
-    writer.writerows(cells(report))
-    return buffer.getvalue()
+    from scripts.tables import csv_text
+
+    return csv_text(report.headers, cells(report))
 
 
 def to_xlsx(report: Report) -> bytes:
@@ -101,16 +98,11 @@ def _no_percentage(measures, layout) -> bool:
     return format_measure(measures, "avvikelse_helar_pct", layout.enhet, layout.decimaler) == ""
 
 
-def print_terminal(report: Report) -> None:
-    from rich.console import Console
-    from rich.table import Table as RichTable
+def text_table(report: Report):
+    from scripts.tables import TextTable
 
-    table = RichTable(title=f"{report.layout.namn} per {report.date}", title_justify="left")
-    for index, text in enumerate(report.headers):
-        table.add_column(text, justify="left" if index == 0 else "right")
-    for row, printed in zip(report.rows, cells(report)):
-        table.add_row(*printed, style="bold" if row.bold else None)
-    Console().print(table)
+    bold = frozenset(index for index, row in enumerate(report.rows) if row.bold)
+    return TextTable(f"{report.layout.namn} per {report.date}", report.headers, cells(report), bold=bold)
 
 
 def write(report: Report, fmt: str, target: Path | None) -> str | None:
@@ -118,7 +110,9 @@ def write(report: Report, fmt: str, target: Path | None) -> str | None:
     from namndbok.fileio import atomic_write_bytes, atomic_write_text
 
     if fmt == "terminal":
-        print_terminal(report)
+        from scripts.tables import show
+
+        show(text_table(report))
         return None
     if fmt == "xlsx":
         if target is None:
