@@ -142,7 +142,7 @@ def test_one_row_per_verksamhet_only_within_the_rows_selection(tmp_path):
     layout = tmp_path / "vuxen.toml"
     layout.write_text('[[kolumner]]\nmatt = "utfall"\n\n[[rader]]\nen_rad_per = "verksamhet"\n'
                       'radgrupp = ["Missbrukarvård och övrig vård för vuxna"]\n', encoding="utf-8")
-    code, out = run("rapport", layout, "--per", "2026-10", "--format", "csv")
+    code, out = run("rapport", layout, EXAMPLE_DIR / "socialnamnden.beancount", "--per", "2026-10", "--format", "csv")
     assert code == 0, out
     assert [r[0] for r in csv.reader(io.StringIO(out), delimiter=";")][1:] == [
         "571 Missbrukarvård för vuxna", "572 Övrig vård för vuxna"]
