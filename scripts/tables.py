@@ -2,14 +2,17 @@
 
 A table that goes to a file or a pipe (`namndbok uppfoljning > fil.txt`) is not
 wrapped to 80 columns: every row stays on one line, columns aligned with spaces.
-CSV is for Swedish Excel: `;` between cells, the numbers as printed (decimal
-comma), lines ending in CRLF (docs/rapporter.md).
+CSV is for Swedish Excel: `;` between cells, numbers with a decimal comma and
+no thousands separator (Excel with Swedish settings reads "-1023,4" and "-4%" as
+numbers, but "-1 023,4" with a plain space as text), lines ending in CRLF
+(docs/rapporter.md).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -22,7 +25,8 @@ FORMATS = ("terminal", "csv", "markdown")
 format_option = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True,
     help="terminal = en tabell (till en fil eller ett rör: ren text i full bredd, en rad per rad); "
-         "csv = semikolon och decimalkomma, som svenska Excel läser; markdown = en Markdown-tabell.")
+         "csv = semikolon, decimalkomma och inga tusentalsmellanrum, som svenska Excel läser talen; "
+         "markdown = en Markdown-tabell.")
 
 
 @dataclass(frozen=True)
@@ -48,12 +52,20 @@ def aligned(rows: list[list[str]], right: Sequence[bool] | None = None) -> str:
                      for row in rows)
 
 
+PRINTED_NUMBER = re.compile(r"-?\d{1,3}(?: \d{3})*(?:,\d+)?(?: %)?")
+
+
+def excel_cell(cell: str) -> str:
+    """A printed number as Swedish Excel reads it: '-1 023,4' → '-1023,4', '-4 %' → '-4%'; other text as it is."""
+    return cell.replace(" ", "") if PRINTED_NUMBER.fullmatch(cell) else cell
+
+
 def csv_text(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A header and rows as CSV for Swedish Excel: `;`-separated, CRLF line ends."""
+    """A header and rows as CSV for Swedish Excel: `;`-separated, numbers by `excel_cell`, CRLF line ends."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([excel_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 

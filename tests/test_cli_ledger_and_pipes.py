@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE_DIR, EXAMPLE_LEDGER, REPO, contents, free_port, snapshot
+from scripts.tables import excel_cell
 from test_jsisie_ux import COMMANDS as WITH_FILES, _inputs
 
 # Variables that would make rich think it draws on a terminal, or name a ledger: not inherited.
@@ -72,7 +73,7 @@ def test_a_table_to_a_file_keeps_each_row_on_one_line_with_the_csv_numbers(tmp_p
     for row in rows[1:]:
         found = [line for line in lines if line.startswith(row[0] + "  ")]
         assert len(found) == 1, (row[0], text)
-        assert cells_of(found[0]) == [c for c in row if c], (row, found[0])
+        assert [excel_cell(c) for c in cells_of(found[0])] == [c for c in row if c], (row, found[0])
     assert len(lines) == len(rows) + 1  # the title, the header and a line per row: nothing wrapped
 
 
@@ -84,15 +85,19 @@ def test_uppfoljning_csv_has_the_engines_figures(tmp_path):
     from scripts.periods import parse_period
     from scripts.uppfoljning import KIND_CHOICES, cells, headers
 
-    code, table, err = namndbok("uppfoljning", "-f", EXAMPLE_LEDGER, "--per", "2026-10", "--format", "csv", cwd=tmp_path,
-                                out=tmp_path / "uppfoljning.csv")
+    code, table, err = namndbok("uppfoljning", "-f", EXAMPLE_LEDGER, "--per", "2026-10", "--enhet", "tkr", "--format", "csv",
+                                cwd=tmp_path, out=tmp_path / "uppfoljning.csv")
     assert code == 0, err
     entries, _, options = load(EXAMPLE_LEDGER)
     engine = compute(read_ledger(entries, options), parse_period("2026-10"), group_by=("radgrupp",),
                      kinds=KIND_CHOICES["netto"])
     rows = list(csv.reader(io.StringIO(table), delimiter=";"))
-    assert rows[0] == ["Mnkr", *headers(engine)]
-    assert rows[1:] == cells(engine, "mnkr", 1, "Nettokostnader")
+    assert rows[0] == ["Tkr", *headers(engine)]
+    assert rows[1:] == [[excel_cell(c) for c in row] for row in cells(engine, "tkr", 1, "Nettokostnader")]
+    # Every number as Swedish Excel reads one: decimal comma, no thousands space ('-1023,4', '-4%').
+    numbers = [cell for row in rows[1:] for cell in row[1:] if cell]
+    assert numbers and all(re.fullmatch(r"-?\d+(,\d+)?%?", cell) for cell in numbers), numbers
+    assert any(re.fullmatch(r"-?\d{4,},\d", cell) for cell in numbers)  # thousands of tkr are there, unspaced
     assert table.endswith("\r\n") and "\r\n\r\n" not in table  # CRLF lines, as Excel writes them
 
 
