@@ -19,14 +19,6 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_DIR = REPO / "ledgers" / "exempel"
 EXAMPLE_LEDGER = EXAMPLE_DIR / "socialnamnden.beancount"
 
-ledger_argument = click.argument(
-    "ledger",
-    required=False,
-    metavar="[LIGGARE]",
-    type=click.Path(dir_okay=False, path_type=Path),
-)
-
-
 def _read_clean(ledger: Path):
     """(options, LedgerData, entries) of a ledger that loads without errors (warnings are fine)."""
     from namndbok.ledgerdata import read_ledger
@@ -39,11 +31,12 @@ def _read_clean(ledger: Path):
     return options, read_ledger(entries, options), entries
 
 
-def uses_ledger(writes: bool):
-    """The command's ledger, as hledger finds its journal (`scripts.ledger_choice`): LIGGARE or
-    -f/--liggare, NAMNDBOK_LIGGARE, the working folder's main ledger, and for a reading command
-    the example. The command gets it, absolute, as `ledger`; how it was found is said on stderr
-    (piped output stays clean). A writing command interrupted there (kill -9) is undone by the
+def ledger_parameters(writes: bool):
+    """The positional [LIGGARE] (where it stands among the command's arguments) and -f/--liggare FIL.
+    The command's ledger is found as hledger finds its journal (`scripts.ledger_choice`): LIGGARE or
+    -f, NAMNDBOK_LIGGARE, the working folder's main ledger, and for a reading command the example.
+    The command gets it, absolute, as `ledger`; how it was found is said on stderr (piped output
+    stays clean). A writing command interrupted there (kill -9) is undone by the
     first load or write (`namndbok.writer_lock`), which says so."""
     fallback = "" if writes else ", annars exempelnämnden"
 
@@ -60,6 +53,8 @@ def uses_ledger(writes: bool):
                 click.echo(choice.note(), err=True)
             return command(*args, **{**kwargs, "ledger": choice.path})
 
+        chosen = click.argument("ledger", required=False, metavar="[LIGGARE]",
+                                type=click.Path(dir_okay=False, path_type=Path))(chosen)
         return click.option(
             "-f", "--liggare", "ledger_option", metavar="FIL", type=click.Path(dir_okay=False, path_type=Path),
             help=f"Liggarens huvudfil (samma som LIGGARE). Utan den: filen som NAMNDBOK_LIGGARE anger, annars "
@@ -96,14 +91,13 @@ def main() -> None:
 
 
 @main.command()
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port att lyssna på (1–65535).")
 @click.option("--skrivskyddad", is_flag=True, help="Stäng av all redigering i Fava.")
 @click.option("--tillat-vard", "extra_hosts", multiple=True, metavar="NAMN",
               help="Ett namn till som Fava svarar på, t.ex. det en omvänd proxy skickar som Host "
                    "(ekonomi.kommun.se eller ekonomi.kommun.se:8443). Kan anges flera gånger.")
-@uses_ledger(writes=False)
 def fava(ledger: Path, host: str, port: int, skrivskyddad: bool, extra_hosts: tuple[str, ...]) -> None:
     """Visa liggaren i Fava (standard: huvudliggaren i mappen, annars exempelnämnden)."""
     from scripts.fava_server import serve
@@ -112,8 +106,7 @@ def fava(ledger: Path, host: str, port: int, skrivskyddad: bool, extra_hosts: tu
 
 
 @main.command()
-@ledger_argument
-@uses_ledger(writes=False)
+@ledger_parameters(writes=False)
 def kontrollera(ledger: Path) -> None:
     """Läs liggaren genom Beancount och lista alla fel med fil och rad."""
     from beancount.parser import printer
@@ -148,7 +141,7 @@ def _lock_history_note(ledger: Path) -> str | None:
 
 
 @main.command()
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM (månadens sista dag) eller ÅÅÅÅ-MM-DD.")
 @click.option("--grupp", "groups", multiple=True, default=("radgrupp",), show_default=True,
               type=click.Choice(["nämnd", "radgrupp", "verksamhet", "konto", "ansvar", "typ"]),
@@ -159,7 +152,6 @@ def _lock_history_note(ledger: Path) -> str | None:
 @click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
 @click.option("--budgetversion", default=None, help="Jämför mot budgeten som den var efter detta beslut.")
 @format_option
-@uses_ledger(writes=False)
 def uppfoljning(ledger, date, groups, urval, enhet, decimaler, budgetversion, fmt) -> None:
     """Utfall, budget, prognos och avvikelse per rapportdatum."""
 
@@ -179,9 +171,8 @@ def uppfoljning(ledger, date, groups, urval, enhet, decimaler, budgetversion, fm
 
 @main.command()
 @click.argument("year", metavar="ÅR", type=int)
-@ledger_argument
+@ledger_parameters(writes=True)
 @format_option
-@uses_ledger(writes=True)
 def bokslut(year: int, ledger: Path, fmt: str) -> None:
     """Stäng året: kontrollera det, skriv bokslutet och visa eget kapital."""
     from scripts.bokslut import CloseError, close_year
@@ -199,7 +190,7 @@ def bokslut(year: int, ledger: Path, fmt: str) -> None:
 
 @main.command("import")
 @click.argument("export", metavar="FIL", type=click.Path(dir_okay=False, path_type=Path))
-@ledger_argument
+@ledger_parameters(writes=True)
 @click.option("--format", "kind", type=click.Choice(["sie", "huvudbok"]), default=None,
               help="Exportens format (standard: känns igen på innehållet).")
 @click.option("--lage", "mode", type=click.Choice(["summerad", "detaljerad"]), default="summerad", show_default=True,
@@ -209,7 +200,6 @@ def bokslut(year: int, ledger: Path, fmt: str) -> None:
               help="Läs in en SIE-fil vars #KSUMMA inte stämmer (filen kan vara skadad; jämför den först med ekonomisystemet).")
 @click.option("--brutet-rakenskapsar", "accept_fiscal_year", is_flag=True,
               help="Läs in en SIE-fil vars räkenskapsår (#RAR 0) inte är ett kalenderår, varje belopp i sin egen månad.")
-@uses_ledger(writes=True)
 def import_(export: Path, ledger: Path, kind: str | None, mode: str, torrkorning: bool, accept_bad_checksum: bool,
             accept_fiscal_year: bool) -> None:
     """Läs in en export (SIE 4 eller huvudbok CSV/XLSX) i liggaren."""
@@ -220,7 +210,7 @@ def import_(export: Path, ledger: Path, kind: str | None, mode: str, torrkorning
 
 @main.command("import-budget")
 @click.argument("workbook", metavar="FIL", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@ledger_argument
+@ledger_parameters(writes=True)
 @click.option("--namn", required=True, help='Beslutets namn, t.ex. "Internbudget 2027".')
 @click.option("--beslut", "reference", required=True, help='Beslutsreferensen, t.ex. "SN 2026-12-10 §150".')
 @click.option("--typ", default="internbudget", show_default=True,
@@ -229,7 +219,6 @@ def import_(export: Path, ledger: Path, kind: str | None, mode: str, torrkorning
 @click.option("--datum", "date", default=None, help="Beslutsdatum ÅÅÅÅ-MM-DD (standard: i dag).")
 @click.option("--ersatter", default=None, help="Namnet på den version beslutet ersätter helt.")
 @click.option("--blad", default=None, help="Arbetsbokens blad (standard: det första).")
-@uses_ledger(writes=True)
 def import_budget(workbook, ledger, namn, reference, typ, year, date, ersatter, blad) -> None:
     """Läs in en budgetarbetsbok (XLSX/CSV) eller en SIE-fils #PBUDGET som ett budgetbeslut."""
     import datetime
@@ -258,10 +247,9 @@ def import_budget(workbook, ledger, namn, reference, typ, year, date, ersatter, 
 
 @main.command("import-volymer")
 @click.argument("export", metavar="FIL", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@ledger_argument
+@ledger_parameters(writes=True)
 @click.option("--ar", "year", type=int, default=None, help="Året, när månaderna står som Jan … Dec.")
 @click.option("--blad", default=None, help="Arbetsbokens blad (standard: det första).")
-@uses_ledger(writes=True)
 def import_volymer(export, ledger, year, blad) -> None:
     """Läs in en volymlista (vårddygn, vårdtagare … per verksamhet och månad)."""
     from importers.model import SourceError
@@ -309,12 +297,11 @@ def kontoplan(export: Path, namnd: str, verksamhet_dim: str | None, ansvar_dim: 
 
 
 @main.command("export-fakta")
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--till", "target", required=True, type=click.Path(path_type=Path),
               help="FIL.parquet (en fil) eller en katalog (kommun=…/ar=…/fakta.parquet).")
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
 @click.option("--kommun", default=None, help="Kommunens kod eller namn i exporten (standard: liggarens titel).")
-@uses_ledger(writes=False)
 def export_fakta(ledger, target: Path, date, kommun) -> None:
     """Utfall, budget, prognos och volymer som fakta i Parquet, för DuckDB, Spark eller Trino."""
 
@@ -508,11 +495,10 @@ def prestanda_jamfor(katalog: Path | None, sizes: tuple[int, ...], runs: int, mo
 
 @main.command()
 @click.argument("layout", metavar="LAYOUT", type=click.Path(dir_okay=False, path_type=Path))
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM (månadens sista dag) eller ÅÅÅÅ-MM-DD.")
 @click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv", "xlsx"]), default="terminal", show_default=True)
 @click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Skriv till filen (krävs för xlsx).")
-@uses_ledger(writes=False)
 def rapport(layout: Path, ledger: Path, date, fmt: str, target: Path | None) -> None:
     """En tabell enligt en layout (layouter/*.toml), t.ex. driftredovisningen."""
     from namndbok.layout import LayoutError, load_layout
@@ -535,11 +521,10 @@ def rapport(layout: Path, ledger: Path, date, fmt: str, target: Path | None) -> 
 
 
 @main.command()
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.")
 @click.option("--grupp", "dimension", type=click.Choice(["verksamhet", "ansvar", "radgrupp"]), default="verksamhet", show_default=True)
 @click.option("--troskel", type=float, default=0.5, show_default=True, help="Visa avvikelser på minst så många mnkr.")
-@uses_ledger(writes=False)
 def avvikelser(ledger, date, dimension, troskel) -> None:
     """Avvikelselistan: helårsavvikelse per enhet, mot förra uppföljningen, med kommentar."""
     from decimal import Decimal
@@ -565,11 +550,10 @@ def avvikelser(ledger, date, dimension, troskel) -> None:
 
 @main.command("period-close")
 @click.argument("date", metavar="ÅÅÅÅ-MM", type=PERIOD)
-@ledger_argument
+@ledger_parameters(writes=True)
 @click.option("--las", "lock", is_flag=True, help="Lås perioden (1 januari t.o.m. periodens sista dag, t.ex. delår 2026-08): "
               "nya eller ändrade poster i den vägras sedan; en rättelse är en ny post i en öppen period med korrigering: \"beslutsreferens\".")
 @click.option("--utan-pdf", "no_pdf", is_flag=True, help="Skriv inte rapport.pdf (PDF:en kräver Chromium).")
-@uses_ledger(writes=True)
 def period_close(date, ledger: Path, lock: bool, no_pdf: bool) -> None:
     """Kontrollera perioden och skriv hela rapportpaketet till rapporter/ÅÅÅÅ-MM/; med --las låses perioden."""
     from namndbok.avvikelser import CommentError
@@ -593,10 +577,9 @@ def period_close(date, ledger: Path, lock: bool, no_pdf: bool) -> None:
 
 
 @main.command()
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (perioden är året fram till dess).")
 @format_option
-@uses_ledger(writes=False)
 def nyckeltal(ledger, date, fmt) -> None:
     """Nyckeltal ur nyckeltal.toml: kostnad per vårddygn, per vårdtagare … med volym- och priseffekt."""
     from namndbok.ledgerdata import NO_KONTOPLAN
@@ -627,10 +610,9 @@ def nyckeltal(ledger, date, fmt) -> None:
 
 
 @main.command("eget-kapital")
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
 @format_option
-@uses_ledger(writes=False)
 def eget_kapital(ledger, date, fmt) -> None:
     """Eget kapital år för år: ingående, beslut, årets resultat, utgående (med budget och prognos)."""
 
