@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -10,20 +11,13 @@ import click
 from namndbok.fileio import shown
 from scripts import click_svenska
 from scripts.periods import PERIOD
+from scripts.tables import format_option
 
 click_svenska.install()
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_DIR = REPO / "ledgers" / "exempel"
 EXAMPLE_LEDGER = EXAMPLE_DIR / "socialnamnden.beancount"
-
-ledger_argument = click.argument(
-    "ledger",
-    required=False,
-    metavar="[LIGGARE]",
-    type=click.Path(dir_okay=False, path_type=Path),
-)
-
 
 def _read_clean(ledger: Path):
     """(options, LedgerData, entries) of a ledger that loads without errors (warnings are fine)."""
@@ -37,18 +31,36 @@ def _read_clean(ledger: Path):
     return options, read_ledger(entries, options), entries
 
 
-def _ledger_or_example(ledger: Path | None) -> Path:
-    """The ledger to work on. A writing command interrupted there (kill -9) is undone by the
+def ledger_parameters(writes: bool):
+    """The positional [LIGGARE] (where it stands among the command's arguments) and -f/--liggare FIL.
+    The command's ledger is found as hledger finds its journal (`scripts.ledger_choice`): LIGGARE or
+    -f, NAMNDBOK_LIGGARE, the working folder's main ledger, and for a reading command the example.
+    The command gets it, absolute, as `ledger`; how it was found is said on stderr (piped output
+    stays clean). A writing command interrupted there (kill -9) is undone by the
     first load or write (`namndbok.writer_lock`), which says so."""
-    ledger = ledger or EXAMPLE_LEDGER
-    if not ledger.is_file():
-        raise click.ClickException(
-            f"Hittar inte liggaren {ledger}. Ange huvudfilen, t.ex. "
-            "ledgers/exempel/socialnamnden.beancount."
-        )
-    from namndbok.fileio import absolute
+    fallback = "" if writes else ", annars exempelnämnden"
 
-    return absolute(ledger)
+    def decorate(command):
+        @functools.wraps(command)
+        def chosen(*args, ledger_option: Path | None = None, **kwargs):
+            from scripts.ledger_choice import ChoiceError, choose
+
+            try:
+                choice = choose(kwargs.get("ledger"), ledger_option, Path.cwd(), None if writes else EXAMPLE_LEDGER)
+            except ChoiceError as err:
+                raise click.ClickException(str(err)) from None
+            if choice.note():
+                click.echo(choice.note(), err=True)
+            return command(*args, **{**kwargs, "ledger": choice.path})
+
+        chosen = click.argument("ledger", required=False, metavar="[LIGGARE]",
+                                type=click.Path(dir_okay=False, path_type=Path))(chosen)
+        return click.option(
+            "-f", "--liggare", "ledger_option", metavar="FIL", type=click.Path(dir_okay=False, path_type=Path),
+            help=f"Liggarens huvudfil (samma som LIGGARE). Utan den: filen som NAMNDBOK_LIGGARE anger, annars "
+                 f"huvudliggaren i mappen du står i{fallback}.")(chosen)
+
+    return decorate
 
 
 def _date_or_last_utfall(data, date):
@@ -79,23 +91,23 @@ def main() -> None:
 
 
 @main.command()
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port att lyssna på (1–65535).")
 @click.option("--skrivskyddad", is_flag=True, help="Stäng av all redigering i Fava.")
 @click.option("--tillat-vard", "extra_hosts", multiple=True, metavar="NAMN",
               help="Ett namn till som Fava svarar på, t.ex. det en omvänd proxy skickar som Host "
                    "(ekonomi.kommun.se eller ekonomi.kommun.se:8443). Kan anges flera gånger.")
-def fava(ledger: Path | None, host: str, port: int, skrivskyddad: bool, extra_hosts: tuple[str, ...]) -> None:
-    """Visa liggaren i Fava (standard: exempelnämnden)."""
+def fava(ledger: Path, host: str, port: int, skrivskyddad: bool, extra_hosts: tuple[str, ...]) -> None:
+    """Visa liggaren i Fava (standard: huvudliggaren i mappen, annars exempelnämnden)."""
     from scripts.fava_server import serve
 
-    serve(_ledger_or_example(ledger), host, port, skrivskyddad, extra_hosts)
+    serve(ledger, host, port, skrivskyddad, extra_hosts)
 
 
 @main.command()
-@ledger_argument
-def kontrollera(ledger: Path | None) -> None:
+@ledger_parameters(writes=False)
+def kontrollera(ledger: Path) -> None:
     """Läs liggaren genom Beancount och lista alla fel med fil och rad."""
     from beancount.parser import printer
 
@@ -104,7 +116,6 @@ def kontrollera(ledger: Path | None) -> None:
     from namndbok.accounts import Roots
     from namndbok.ledgerfile import explain_error
 
-    ledger = _ledger_or_example(ledger)
     entries, errors, options_map = load(ledger)
     roots = Roots.from_options(options_map)
     for error in errors:
@@ -130,7 +141,7 @@ def _lock_history_note(ledger: Path) -> str | None:
 
 
 @main.command()
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM (månadens sista dag) eller ÅÅÅÅ-MM-DD.")
 @click.option("--grupp", "groups", multiple=True, default=("radgrupp",), show_default=True,
               type=click.Choice(["nämnd", "radgrupp", "verksamhet", "konto", "ansvar", "typ"]),
@@ -140,13 +151,14 @@ def _lock_history_note(ledger: Path) -> str | None:
 @click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
 @click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
 @click.option("--budgetversion", default=None, help="Jämför mot budgeten som den var efter detta beslut.")
-def uppfoljning(ledger, date, groups, urval, enhet, decimaler, budgetversion) -> None:
+@format_option
+def uppfoljning(ledger, date, groups, urval, enhet, decimaler, budgetversion, fmt) -> None:
     """Utfall, budget, prognos och avvikelse per rapportdatum."""
 
     from namndbok.engine import compute
-    from scripts.uppfoljning import KIND_CHOICES, TOTAL_LABELS, print_table
+    from scripts.tables import show
+    from scripts.uppfoljning import KIND_CHOICES, TOTAL_LABELS, text_table
 
-    ledger = _ledger_or_example(ledger)
     options, data, entries = _read_clean(ledger)
     if budgetversion is not None and budgetversion not in {d.name for d in data.decisions}:  # '' too
         raise click.ClickException(f"Budgetbeslutet '{budgetversion}' finns inte i liggaren.")
@@ -154,32 +166,31 @@ def uppfoljning(ledger, date, groups, urval, enhet, decimaler, budgetversion) ->
     title = f"{options['title']} – uppföljning per {date}"
     if table.uppfoljning:
         title += f" (prognos från {table.uppfoljning})"
-    print_table(table, enhet, decimaler, title, TOTAL_LABELS[urval])
+    show(text_table(table, enhet, decimaler, title, TOTAL_LABELS[urval]), fmt)
 
 
 @main.command()
 @click.argument("year", metavar="ÅR", type=int)
-@ledger_argument
-def bokslut(year: int, ledger: Path | None) -> None:
+@ledger_parameters(writes=True)
+@format_option
+def bokslut(year: int, ledger: Path, fmt: str) -> None:
     """Stäng året: kontrollera det, skriv bokslutet och visa eget kapital."""
     from namndbok.bokslut import CloseError, close_year
-    from scripts.tables import print_year_table
+    from scripts.tables import show, year_table
 
-    ledger = _ledger_or_example(ledger)
     try:
         result = close_year(ledger, year)
     except CloseError as err:
         raise click.ClickException(str(err)) from None
-    if result.changed:
-        click.echo(f"Bokslutet för {year} är skrivet: {shown(result.path)}")
-    else:
-        click.echo(f"Bokslutet för {year} var redan gjort och stämmer; inget ändrat ({shown(result.path)}).")
-    print_year_table(result.table, f"Eget kapital (ackumulerat resultat), mnkr – bokslut {year}")
+    said = (f"Bokslutet för {year} är skrivet: {shown(result.path)}" if result.changed
+            else f"Bokslutet för {year} var redan gjort och stämmer; inget ändrat ({shown(result.path)}).")
+    click.echo(said, err=fmt != "terminal")  # CSV and Markdown stay the table alone
+    show(year_table(result.table, f"Eget kapital (ackumulerat resultat), mnkr – bokslut {year}"), fmt)
 
 
 @main.command("import")
 @click.argument("export", metavar="FIL", type=click.Path(dir_okay=False, path_type=Path))
-@ledger_argument
+@ledger_parameters(writes=True)
 @click.option("--format", "kind", type=click.Choice(["sie", "huvudbok"]), default=None,
               help="Exportens format (standard: känns igen på innehållet).")
 @click.option("--lage", "mode", type=click.Choice(["summerad", "detaljerad"]), default="summerad", show_default=True,
@@ -189,17 +200,17 @@ def bokslut(year: int, ledger: Path | None) -> None:
               help="Läs in en SIE-fil vars #KSUMMA inte stämmer (filen kan vara skadad; jämför den först med ekonomisystemet).")
 @click.option("--brutet-rakenskapsar", "accept_fiscal_year", is_flag=True,
               help="Läs in en SIE-fil vars räkenskapsår (#RAR 0) inte är ett kalenderår, varje belopp i sin egen månad.")
-def import_(export: Path, ledger: Path | None, kind: str | None, mode: str, torrkorning: bool, accept_bad_checksum: bool,
+def import_(export: Path, ledger: Path, kind: str | None, mode: str, torrkorning: bool, accept_bad_checksum: bool,
             accept_fiscal_year: bool) -> None:
     """Läs in en export (SIE 4 eller huvudbok CSV/XLSX) i liggaren."""
     from scripts.importing import run
 
-    run(export, _ledger_or_example(ledger), kind, mode, torrkorning, accept_bad_checksum, accept_fiscal_year)
+    run(export, ledger, kind, mode, torrkorning, accept_bad_checksum, accept_fiscal_year)
 
 
 @main.command("import-budget")
 @click.argument("workbook", metavar="FIL", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@ledger_argument
+@ledger_parameters(writes=True)
 @click.option("--namn", required=True, help='Beslutets namn, t.ex. "Internbudget 2027".')
 @click.option("--beslut", "reference", required=True, help='Beslutsreferensen, t.ex. "SN 2026-12-10 §150".')
 @click.option("--typ", default="internbudget", show_default=True,
@@ -221,7 +232,7 @@ def import_budget(workbook, ledger, namn, reference, typ, year, date, ersatter, 
         raise click.BadParameter(f"'{date}' är inget datum; skriv ÅÅÅÅ-MM-DD.") from None
     decision = BudgetDecisionInput(namn, typ, reference, year, decided, ersatter)
     try:
-        written, rows, warnings, readings = run(_ledger_or_example(ledger), workbook, decision, blad)
+        written, rows, warnings, readings = run(ledger, workbook, decision, blad)
     except SourceError as err:
         raise click.ClickException(str(err)) from None
     for reading in readings:
@@ -236,7 +247,7 @@ def import_budget(workbook, ledger, namn, reference, typ, year, date, ersatter, 
 
 @main.command("import-volymer")
 @click.argument("export", metavar="FIL", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@ledger_argument
+@ledger_parameters(writes=True)
 @click.option("--ar", "year", type=int, default=None, help="Året, när månaderna står som Jan … Dec.")
 @click.option("--blad", default=None, help="Arbetsbokens blad (standard: det första).")
 def import_volymer(export, ledger, year, blad) -> None:
@@ -245,7 +256,7 @@ def import_volymer(export, ledger, year, blad) -> None:
     from importers.volymer.writer import import_volumes
 
     try:
-        added, same = import_volumes(_ledger_or_example(ledger), export, year, blad)
+        added, same = import_volumes(ledger, export, year, blad)
     except SourceError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"{added} nya volymer inlästa" + (f"; {same} fanns redan." if same else "."))
@@ -286,7 +297,7 @@ def kontoplan(export: Path, namnd: str, verksamhet_dim: str | None, ansvar_dim: 
 
 
 @main.command("export-fakta")
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--till", "target", required=True, type=click.Path(path_type=Path),
               help="FIL.parquet (en fil) eller en katalog (kommun=…/ar=…/fakta.parquet).")
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
@@ -299,7 +310,6 @@ def export_fakta(ledger, target: Path, date, kommun) -> None:
     from namndbok.fileio import os_reason
     from namndbok.export.fakta import ExportError, export
 
-    ledger = _ledger_or_example(ledger)
     options, data, entries = _read_clean(ledger)
     date = _date_or_last_utfall(data, date)
     volumes, _ = parse_volumes(entries, data.roots, data.kontoplaner)
@@ -485,17 +495,16 @@ def prestanda_jamfor(katalog: Path | None, sizes: tuple[int, ...], runs: int, mo
 
 @main.command()
 @click.argument("layout", metavar="LAYOUT", type=click.Path(dir_okay=False, path_type=Path))
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM (månadens sista dag) eller ÅÅÅÅ-MM-DD.")
 @click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv", "xlsx"]), default="terminal", show_default=True)
 @click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Skriv till filen (krävs för xlsx).")
-def rapport(layout: Path, ledger: Path | None, date, fmt: str, target: Path | None) -> None:
+def rapport(layout: Path, ledger: Path, date, fmt: str, target: Path | None) -> None:
     """En tabell enligt en layout (layouter/*.toml), t.ex. driftredovisningen."""
     from namndbok.layout import LayoutError, load_layout
     from namndbok.report import build_report
     from scripts.rapport import write
 
-    ledger = _ledger_or_example(ledger)
     if not layout.exists() and (ledger.parent / "layouter" / f"{layout}.toml").exists():
         layout = ledger.parent / "layouter" / f"{layout}.toml"
     options, data, entries = _read_clean(ledger)
@@ -512,7 +521,7 @@ def rapport(layout: Path, ledger: Path | None, date, fmt: str, target: Path | No
 
 
 @main.command()
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.")
 @click.option("--grupp", "dimension", type=click.Choice(["verksamhet", "ansvar", "radgrupp"]), default="verksamhet", show_default=True)
 @click.option("--troskel", type=float, default=0.5, show_default=True, help="Visa avvikelser på minst så många mnkr.")
@@ -526,7 +535,6 @@ def avvikelser(ledger, date, dimension, troskel) -> None:
     from namndbok.avvikelser import CommentError, comments_for, deviations, format_deviation
     from namndbok.engine import compute
 
-    ledger = _ledger_or_example(ledger)
     _, data, _ = _read_clean(ledger)
     try:
         comments = comments_for(ledger.parent, date, dimension)
@@ -542,11 +550,11 @@ def avvikelser(ledger, date, dimension, troskel) -> None:
 
 @main.command("period-close")
 @click.argument("date", metavar="ÅÅÅÅ-MM", type=PERIOD)
-@ledger_argument
+@ledger_parameters(writes=True)
 @click.option("--las", "lock", is_flag=True, help="Lås perioden (1 januari t.o.m. periodens sista dag, t.ex. delår 2026-08): "
               "nya eller ändrade poster i den vägras sedan; en rättelse är en ny post i en öppen period med korrigering: \"beslutsreferens\".")
 @click.option("--utan-pdf", "no_pdf", is_flag=True, help="Skriv inte rapport.pdf (PDF:en kräver Chromium).")
-def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool) -> None:
+def period_close(date, ledger: Path, lock: bool, no_pdf: bool) -> None:
     """Kontrollera perioden och skriv hela rapportpaketet till rapporter/ÅÅÅÅ-MM/; med --las låses perioden."""
     from namndbok.avvikelser import CommentError
     from namndbok.layout import LayoutError
@@ -555,7 +563,7 @@ def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool) -> None:
     from namndbok.las.write import LockError
 
     try:
-        written, locked = close_period(_ledger_or_example(ledger), date, pdf=not no_pdf, lock=lock)
+        written, locked = close_period(ledger, date, pdf=not no_pdf, lock=lock)
     except (PeriodError, LayoutError, NyckeltalError, CommentError) as err:
         raise click.ClickException(f"Perioden {date:%Y-%m} kan inte stängas: {err}") from None
     except LockError as err:
@@ -569,16 +577,16 @@ def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool) -> None:
 
 
 @main.command()
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (perioden är året fram till dess).")
-@click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv"]), default="terminal", show_default=True)
+@format_option
 def nyckeltal(ledger, date, fmt) -> None:
     """Nyckeltal ur nyckeltal.toml: kostnad per vårddygn, per vårdtagare … med volym- och priseffekt."""
     from namndbok.ledgerdata import NO_KONTOPLAN
     from namndbok.nyckeltal import NyckeltalError, compute_nyckeltal, load_specs, parse_volumes
-    from scripts.nyckeltal import print_terminal, to_csv, to_markdown
+    from scripts.nyckeltal import text_table, to_csv, to_markdown
+    from scripts.tables import show
 
-    ledger = _ledger_or_example(ledger)
     options, data, entries = _read_clean(ledger)
     plan = next(iter(data.kontoplaner.values()), None)
     if plan is None:
@@ -598,25 +606,26 @@ def nyckeltal(ledger, date, fmt) -> None:
     elif fmt == "markdown":
         click.echo(to_markdown(results, title), nl=False)
     else:
-        print_terminal(results, title)
+        show(text_table(results, title))
 
 
 @main.command("eget-kapital")
-@ledger_argument
+@ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
-def eget_kapital(ledger, date) -> None:
+@format_option
+def eget_kapital(ledger, date, fmt) -> None:
     """Eget kapital år för år: ingående, beslut, årets resultat, utgående (med budget och prognos)."""
 
     from namndbok.eget_kapital import roll_forward_table, table_date_refusal, table_years
-    from scripts.tables import print_year_table
+    from scripts.tables import show, year_table
 
-    ledger = _ledger_or_example(ledger)
     _, data, _ = _read_clean(ledger)
     date = _date_or_last_utfall(data, date)
     refusal = table_date_refusal(data, date)
     if refusal:
         raise click.ClickException(f"--per {refusal}")
-    print_year_table(roll_forward_table(data, table_years(data, date), date), f"Eget kapital (ackumulerat resultat), mnkr – per {date}")
+    show(year_table(roll_forward_table(data, table_years(data, date), date), f"Eget kapital (ackumulerat resultat), mnkr – per {date}"),
+         fmt)
 
 
 @main.command()

@@ -1,4 +1,4 @@
-"""`namndbok rapport`: a layout's table to the terminal, or as a file (namndbok.export.report_files)."""
+"""`namndbok rapport`: a layout's table in the terminal, or as a file (namndbok.export.report_files)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,11 @@ from namndbok.report import Report, cells
 FORMATS = ("terminal", "markdown", "csv", "xlsx")
 
 
-def print_terminal(report: Report) -> None:
-    from rich.console import Console
-    from rich.table import Table as RichTable
+def text_table(report: Report):
+    from scripts.tables import TextTable
 
-    table = RichTable(title=f"{report.layout.namn} per {report.date}", title_justify="left")
-    for index, text in enumerate(report.headers):
-        table.add_column(text, justify="left" if index == 0 else "right")
-    for row, printed in zip(report.rows, cells(report)):
-        table.add_row(*printed, style="bold" if row.bold else None)
-    Console().print(table)
+    bold = frozenset(index for index, row in enumerate(report.rows) if row.bold)
+    return TextTable(f"{report.layout.namn} per {report.date}", report.headers, cells(report), bold=bold)
 
 
 def write(report: Report, fmt: str, target: Path | None) -> str | None:
@@ -27,7 +22,9 @@ def write(report: Report, fmt: str, target: Path | None) -> str | None:
     from namndbok.fileio import atomic_write_bytes, atomic_write_text
 
     if fmt == "terminal":
-        print_terminal(report)
+        from scripts.tables import show
+
+        show(text_table(report))
         return None
     if fmt == "xlsx":
         if target is None:

@@ -1,10 +1,11 @@
-"""`namndbok uppfoljning`: the engine's table in the terminal (a thin presenter)."""
+"""`namndbok uppfoljning`: the engine's table as printed cells (a thin presenter; printed by scripts.tables)."""
 
 from __future__ import annotations
 
 from namndbok.engine import GROUPINGS, SELECTION_TOTALS, SELECTIONS, Table
 from namndbok.swedish import format_measure
 from namndbok.swedish import MONTHS_SHORT
+from scripts.tables import TextTable
 
 # (header, measure) in the committee's usual order.
 COLUMNS = (
@@ -39,19 +40,11 @@ def cells(table: Table, unit: str, decimals: int, total_label: str = "Summa") ->
     return out
 
 
-def print_table(table: Table, unit: str, decimals: int, title: str, total_label: str) -> None:
-    from rich.console import Console
-    from rich.table import Table as RichTable
-
-    rich_table = RichTable(title=title, title_justify="left", show_lines=False)
-    rich_table.add_column(unit.capitalize() if unit != "kr" else "Kronor")
-    for header in headers(table):
-        rich_table.add_column(header, justify="right")
+def text_table(table: Table, unit: str, decimals: int, title: str, total_label: str) -> TextTable:
+    """The printed table, the total (last row) in bold."""
     rows = cells(table, unit, decimals, total_label)
-    for line in rows[:-1]:
-        rich_table.add_row(*line)
-    rich_table.add_row(*rows[-1], style="bold", end_section=True)
-    Console().print(rich_table)
+    first = unit.capitalize() if unit != "kr" else "Kronor"
+    return TextTable(title, [first, *headers(table)], rows, bold=frozenset({len(rows) - 1}))
 
 
 KIND_CHOICES, TOTAL_LABELS = SELECTIONS, SELECTION_TOTALS  # the CLI's --urval

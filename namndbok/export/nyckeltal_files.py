@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
+from namndbok.export.csv_excel import csv_text
 from namndbok.swedish import format_amount, format_number
 
 HEADERS = ("Verksamhet", "Mått", "Totala kostnader", "Övriga intäkter", "Nettokostnad", "Volym", "Enhet",
@@ -25,17 +23,15 @@ def rows(results) -> list[list[str]]:
     return out
 
 
+RIGHT = [False, False, *[True] * 4, False, *[True] * 5]  # the numbers' columns, right-aligned
+
+
 def to_csv(results) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    writer.writerows(rows(results))
-    return buffer.getvalue()
+    return csv_text(HEADERS, rows(results))
 
 
 def to_markdown(results, title: str) -> str:
     from namndbok import markdown
 
-    right = [False, False, *[True] * 4, False, *[True] * 5]
-    lines = [f"**{markdown.text(title)}** (tkr)", "", *markdown.table(HEADERS, rows(results), right)]
+    lines = [f"**{markdown.text(title)}** (tkr)", "", *markdown.table(HEADERS, rows(results), RIGHT)]
     return "\n".join(lines) + "\n"

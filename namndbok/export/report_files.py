@@ -8,7 +8,6 @@ still sum them.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import re
@@ -28,11 +27,9 @@ def to_markdown(report: Report) -> str:
 
 
 def to_csv(report: Report) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(report.headers)
-    writer.writerows(cells(report))
-    return buffer.getvalue()
+    from namndbok.export.csv_excel import csv_text
+
+    return csv_text(report.headers, cells(report))
 
 
 def to_xlsx(report: Report) -> bytes:
