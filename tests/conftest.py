@@ -32,6 +32,25 @@ EXAMPLE_LEDGER = EXAMPLE_DIR / "socialnamnden.beancount"
 SHARED = REPO.parent / "shared"
 
 
+def shared_missing(part: str) -> str | None:
+    """Why a test that reads ../shared/`part` (real files the team shares beside the
+    checkout, not in it) cannot run here; None when they are there."""
+    return None if (SHARED / part).exists() else f"../shared/{part} finns inte bredvid utcheckningen (delade testfiler)"
+
+
+def needs_shared(part: str):
+    """Skip a test (or, as `pytestmark`, a file) whose files lie in ../shared/`part`, with the reason."""
+    reason = shared_missing(part)
+    return pytest.mark.skipif(reason is not None, reason=reason or "")
+
+
+def shared_files(part: str, suffixes: tuple[str, ...] = (".se", ".si")) -> list[Path]:
+    """The files in ../shared/`part` with one of `suffixes`, sorted; none when it is not there
+    (the parametrized tests over them then skip, naming the folder)."""
+    folder = SHARED / part
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes) if folder.is_dir() else []
+
+
 @pytest.fixture(scope="session")
 def example_ledger():
     """(entries, errors, options_map) of the example committee."""
