@@ -26,6 +26,11 @@ else:
     _CACHE_DIR = tempfile.TemporaryDirectory(prefix="namndbok-cache-")
     os.environ["NAMNDBOK_CACHE_DIR"] = os.environ["NAMNDBOK_TEST_CACHE_DIR"] = _CACHE_DIR.name
 
+# The tests load ledgers with Beancount's loader too (beside ours, which never uses its pickle
+# cache): never from a pickle of an earlier test's ledger. (Importing our code leaves the cache
+# as Beancount sets it; this test process chooses.)
+loader.initialize(use_cache=False)
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_DIR = REPO / "ledgers" / "exempel"
 EXAMPLE_LEDGER = EXAMPLE_DIR / "socialnamnden.beancount"
