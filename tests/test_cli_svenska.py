@@ -55,15 +55,18 @@ def test_the_compiled_catalog_is_the_one_of_its_source():
 
 
 IMPORTS_EVERYTHING = """
-import gettext, click.core, click.exceptions, click.parser, click.types
+import decimal, gettext, os, warnings
+import click.core, click.exceptions, click.parser, click.types
 from beancount import loader
 
 def state():
     return (click.core._, click.core.ngettext, click.exceptions._, click.parser.ngettext, click.types._,
-            click.types.IntParamType.name, click.INT.name, gettext.textdomain(), loader._load_file)
+            click.types.IntParamType.name, click.INT.name, gettext.textdomain(), loader._load_file,
+            sorted(os.environ.items()), decimal.getcontext().prec, len(warnings.filters))
 
 before = state()
-import scripts.cli, namndbok.loading, namndbok_fava, plugins.kontoplan, plugins.budget, importers.run
+import scripts.cli, scripts.fava_server, namndbok.loading, namndbok_fava.pages, importers.run
+import plugins.budget, plugins.eget_kapital, plugins.kontoplan, plugins.las, plugins.skrivlas, plugins.texter, plugins.volymer
 assert state() == before, [(a, b) for a, b in zip(before, state()) if a != b]
 """
 
