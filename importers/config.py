@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from importers.model import SourceError
-from namndbok.fileio import NotToml, NotUtf8, os_reason, parse_toml, read_utf8, toml_key_line
+from namndbok.fileio import os_reason
+from namndbok.settings import Key, Settings, is_table, is_text, is_texts, read_settings
 
 FILE = "import.toml"
 
@@ -50,7 +51,6 @@ DEFAULT = ImportConfig(
     SourceConfig(verksamhet="20", ansvar="1", projekt="6"),
     SourceConfig(verksamhet="verksamhet", ansvar="ansvar", projekt="projekt"),
 )
-KEYS = {"verksamhet", "ansvar", "projekt", "kommunbidrag", "verksamhet_saknas", "mappning"}
 
 
 def load_import_config(ledger_dir: Path) -> ImportConfig:
@@ -58,19 +58,16 @@ def load_import_config(ledger_dir: Path) -> ImportConfig:
     path = Path(ledger_dir) / FILE
     if not path.exists():
         return DEFAULT
-    try:
-        text = read_utf8(path)
-    except NotUtf8 as err:
-        raise SourceError(str(path), err.line, err.message) from None
-    config = parse_import_config(text, str(path))
+    toml = read_settings(path, SourceError)
+    config = _import_config(toml)
     if config.huvudbok.mappning:
         try:
             mapping = mapping_path(ledger_dir, config.huvudbok.mappning)
         except OSError as err:  # e.g. a name longer than the file system allows
             name, why = config.huvudbok.mappning, os_reason(err, "filsystemet godtar det inte")
-            raise SourceError(str(path), toml_key_line(text, "mappning"),
-                              f"Mappningen \"{name}\" går inte att använda som filnamn ({why}); "
-                              "skriv namnet på en mappning, t.ex. \"raindance\".") from None
+            raise toml.fail(("huvudbok", "mappning"),
+                            f"Mappningen \"{name}\" går inte att använda som filnamn ({why}); "
+                            "skriv namnet på en mappning, t.ex. \"raindance\".") from None
         config = config._replace(huvudbok=config.huvudbok._replace(mappning=str(mapping)))
     return config
 
@@ -86,29 +83,28 @@ def mapping_path(ledger_dir: Path, name: str) -> Path:
     return SHIPPED / f"{name}.toml"
 
 
-def parse_import_config(text: str, path: str = FILE) -> ImportConfig:
-    def line_of(key: str) -> int:
-        return toml_key_line(text, key)
+_SECTION = Key(is_table, "[{key}] ska vara en tabell: skriv raden [{key}] och inställningarna under den.")
+TOP = {"namnd": Key(is_text, 'namnd ska vara nämndens namn i kontona, t.ex. namnd = "Socialnämnden".'), "sie": _SECTION, "huvudbok": _SECTION}
+_DIMENSION = Key(lambda v: isinstance(v, (str, int)) and not isinstance(v, bool), '{key} ska vara en text, t.ex. {key} = "1".')
+SECTION = {
+    "verksamhet": _DIMENSION, "ansvar": _DIMENSION, "projekt": _DIMENSION,
+    "kommunbidrag": Key(is_texts, 'kommunbidrag ska vara en lista av kontonummer, t.ex. ["3911"].'),
+    "verksamhet_saknas": _DIMENSION, "mappning": _DIMENSION,
+}
 
-    try:
-        data = parse_toml(text)
-    except NotToml as err:
-        raise SourceError(path, err.line, err.message) from None
-    for key in data:
-        if key not in ("namnd", "sie", "huvudbok"):
-            raise SourceError(path, line_of(key), f"Okänd inställning '{key}'; tillåtna är namnd, [sie] och [huvudbok].")
+
+def parse_import_config(text: str, path: str = FILE) -> ImportConfig:
+    return _import_config(Settings(text, path, SourceError))
+
+
+def _import_config(toml: Settings) -> ImportConfig:
+    data = toml.data
+    toml.check((), data, TOP, "Okänd inställning '{key}'; tillåtna är namnd, [sie] och [huvudbok].")
     sections = {}
     for name in ("sie", "huvudbok"):
         section = data.get(name, {})
-        for key, value in section.items():
-            if key not in KEYS:
-                raise SourceError(path, line_of(key), f"Okänd inställning '{key}' i [{name}]; tillåtna är {', '.join(sorted(KEYS))}.")
-            if key == "kommunbidrag":
-                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                    raise SourceError(path, line_of(key), 'kommunbidrag ska vara en lista av kontonummer, t.ex. ["3911"].')
-            elif not isinstance(value, (str, int)):
-                raise SourceError(path, line_of(key), f"{key} ska vara en text, t.ex. {key} = \"1\".")
+        toml.check((name,), section, SECTION, f"Okänd inställning '{{key}}' i [{name}]; tillåtna är {{allowed}}.")
         defaults = getattr(DEFAULT, name)._asdict()
         merged = {**defaults, **{k: (str(v) if not isinstance(v, list) else frozenset(v)) for k, v in section.items()}}
         sections[name] = SourceConfig(**merged)
-    return ImportConfig(path, data.get("namnd"), sections["sie"], sections["huvudbok"])
+    return ImportConfig(toml.path, data.get("namnd"), sections["sie"], sections["huvudbok"])

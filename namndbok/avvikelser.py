@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from namndbok.engine import compute
-from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8
 from namndbok.prognos import prognos_at
+from namndbok.settings import Key, SettingsError, is_table, read_settings
 
 
 class Deviation(NamedTuple):
@@ -34,24 +34,27 @@ class Deviation(NamedTuple):
     comment: str | None
 
 
-class CommentError(Exception):
-    def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
+class CommentError(SettingsError):
+    """A comment file that cannot be used; str() is `fil:rad: meddelande`."""
+
+    SHOWS_LINE_ZERO = True
+
+
+def _comments(value) -> bool:
+    return is_table(value) and all(isinstance(v, str) for v in value.values())
+
+
+COMMENTS = Key(_comments, '[{key}] ska ha en rad per kod: "3100" = "kommentar".')
 
 
 def comments_for(ledger_dir: Path, date: datetime.date, dimension: str) -> dict[str, str]:
     path = Path(ledger_dir) / "kommentarer" / f"{date:%Y-%m}.toml"
     if not path.exists():
         return {}
-    try:
-        data = parse_toml(read_utf8(path))
-    except (NotToml, NotUtf8) as err:
-        raise CommentError(str(path), err.line, f"Kommentarsfilen kan inte läsas: {err.message}") from None
-    section = data.get(dimension, {})
-    if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):
-        raise CommentError(str(path), 0, f"[{dimension}] ska ha en rad per kod: \"3100\" = \"kommentar\".")
-    return dict(section)
+    toml = read_settings(path, CommentError, "Kommentarsfilen")
+    toml.check((), toml.data, {name: COMMENTS for name in ("ansvar", "verksamhet", "radgrupp")},
+               "Okänd tabell [{key}]; tillåtna är {allowed}.")
+    return dict(toml.data.get(dimension, {}))
 
 
 def deviations(data, date: datetime.date, dimension: str = "ansvar", threshold: Decimal = Decimal(0),

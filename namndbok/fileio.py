@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import tempfile
-import tomllib
 from pathlib import Path
 
 
@@ -126,50 +124,3 @@ def file_stamp(path: str | Path) -> tuple | None:
     except OSError:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-class NotUtf8(ValueError):
-    """A text file that is not UTF-8: the line of the first bad byte, and what to do."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line, self.message = line, message
-
-
-def read_utf8(path: str | Path) -> str:
-    """The text of a file economists write (TOML settings, layouts); raises NotUtf8."""
-    data = Path(path).read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise NotUtf8(line, f"Filen är inte UTF-8 (byte {err.start}). Spara om den som UTF-8.") from None
-
-
-class NotToml(ValueError):
-    """A text that is not valid TOML: its line (0 when tomllib does not say), tomllib's
-    reason, and a Swedish message that says so."""
-
-    def __init__(self, line: int, reason: str) -> None:
-        super().__init__(reason)
-        self.line, self.reason = line, reason
-        self.message = f"Filen är inte giltig TOML ({reason})."
-
-
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)")
-
-
-def parse_toml(text: str) -> dict:
-    """`tomllib.loads`, with every failure as NotToml — tomllib raises a plain
-    ValueError too, e.g. for an integer beyond Python's digit limit."""
-    try:
-        return tomllib.loads(text)
-    except ValueError as err:
-        match = _TOML_POSITION.search(str(err))
-        raise NotToml(int(match.group(1)) if match else 0, _TOML_POSITION.sub("", str(err)).strip()) from None
-
-
-def toml_key_line(text: str, key: str) -> int:
-    """The line (from 1) where `key = …` is written in a TOML text; 0 when it is not."""
-    pattern = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*=')
-    return next((number for number, line in enumerate(text.splitlines(), 1) if pattern.match(line)), 0)

@@ -29,7 +29,6 @@ with an account against the kontoplaner, or nothing.
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 from typing import Mapping, NamedTuple
 
@@ -46,7 +45,7 @@ from namndbok.accounts import (
     SPECIAL_INCOME,
     AccountRef,
 )
-from namndbok.fileio import NotToml, NotUtf8, os_reason, parse_toml, read_utf8
+from namndbok.settings import Key, Settings, SettingsError, is_bool, is_table, is_text, is_texts, one_of, read_text
 
 DEFAULT_FILE = "kontoplan.toml"
 DEFAULT_UNITS = ("vårddygn", "vårdtagare", "placeringar", "ärenden", "hushåll", "timmar")
@@ -81,7 +80,7 @@ class Kontoplan(NamedTuple):
     verksamheter: dict[str, Verksamhet]
     konton: dict[str, Konto]
     ansvar: dict[str, Ansvar]
-    lines: dict[tuple[str, str], int]  # (section, key) → line in the file
+    lines: dict[tuple, int]  # key path ("konton", "4610") → line in the file (namndbok.settings.key_lines)
     eget_kapital_konto: str | None = None  # where ackumulerat resultat is kept (e.g. "2011")
     avrakningskonto: str | None = None  # the settlement account with the municipality (e.g. "1690")
     eget_kapital_per: str = "nämnd"  # or "ansvar": units carry their own result
@@ -89,17 +88,13 @@ class Kontoplan(NamedTuple):
 
     def line_of(self, section: str, key: str) -> int:
         """The line of `key` in `[section]` ("" = top level); 0 when not found."""
-        return self.lines.get((section, key), 0)
+        return self.lines.get((section, key) if section else (key,), 0)
 
 
-class KontoplanError(Exception):
+class KontoplanError(SettingsError):
     """A kontoplan file that cannot be used; str() is `fil:rad: meddelande`."""
 
-    def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path = path
-        self.line = line
-        self.message = message
+    SHOWS_LINE_ZERO = True
 
 
 class KontoplanUnusable(NamedTuple):
@@ -113,17 +108,7 @@ class KontoplanUnusable(NamedTuple):
 
 def load_kontoplan(path: str | Path) -> Kontoplan:
     """Read and check one kontoplan file."""
-    path = str(path)
-    try:
-        text = read_utf8(path)
-    except FileNotFoundError:
-        raise KontoplanError(path, 0, "Kontoplanen finns inte. Kontrollera sökvägen.") from None
-    except OSError as err:
-        raise KontoplanError(path, 0, f"Kontoplanen kan inte läsas ({os_reason(err)}). "
-                             "Ge den användare som kör Nämndbok läsrätt till filen (t.ex. chmod a+r).") from None
-    except NotUtf8 as err:
-        raise KontoplanError(path, err.line, err.message) from None
-    return parse_kontoplan(text, path)
+    return parse_kontoplan(read_text(path, KontoplanError, "Kontoplanen"), str(path))
 
 
 def kontoplan_paths(base: Path, config: str | None) -> list[Path]:
@@ -142,60 +127,75 @@ def load_kontoplaner(base: Path, config: str | None) -> dict[str, Kontoplan]:
     return plans
 
 
+def _is_code_table(value) -> bool:
+    return is_table(value) and all(is_table(item) for item in value.values())
+
+
+def _section(name: str) -> Key:
+    return Key(_is_code_table, f'[{name}] ska ha en rad per kod: "kod" = {{ namn = "…" }}.')
+
+
+TOP = {
+    "namnd": Key(lambda v: isinstance(v, str) and bc_account.is_valid_leaf(v),
+                 "Ange namnd = \"…\": nämndens namn i kontona, t.ex. \"Socialnämnden\" (inga mellanslag).", required=True),
+    "namn": Key(is_text, 'namn ska vara nämndens namn som text, t.ex. namn = "Socialnämnden".'),
+    "kommun": Key(is_text, 'kommun ska vara kommunens namn som text, t.ex. kommun = "Exempelkommun".'),
+    "radgrupper": Key(is_texts, "radgrupper ska vara en lista av namn, t.ex. [\"Barn- och ungdomsvård\"]."),
+    "verksamheter": _section("verksamheter"),
+    "konton": _section("konton"),
+    "ansvar": _section("ansvar"),
+    "eget_kapital_konto": Key(is_text, '{key} ska vara ett kontonummer under [konton], t.ex. {key} = "2011".'),
+    "avrakningskonto": Key(is_text, '{key} ska vara ett kontonummer under [konton], t.ex. {key} = "1690".'),
+    "eget_kapital_per": Key(one_of("nämnd", "ansvar"), "eget_kapital_per ska vara \"nämnd\" eller \"ansvar\" (enheterna bär sitt eget resultat)."),
+    "enheter": Key(lambda v: is_texts(v) and all(u.strip() for u in v),
+                   'enheter ska vara en lista av volymenheter, t.ex. ["vårddygn", "vårdtagare"].'),
+}
+UNKNOWN_TOP = "Kontoplanen har den okända nyckeln '{key}'; tillåtna är {allowed}."
+UNKNOWN_ITEM = "{code} i [{section}] har den okända nyckeln '{key}'; tillåtna är {allowed}."
+_NAMN = Key(is_text, '{code} i [{section}] saknar namn = "…".', required=True)
+ITEMS = {
+    "verksamheter": {"namn": _NAMN, "grupp": Key(is_text, '{code} i [{section}] saknar grupp = "…".', required=True)},
+    "konton": {"namn": _NAMN, "typ": Key(one_of(*KONTO_TYPES), f"Konto {{code}} behöver typ = ett av {', '.join(KONTO_TYPES)} (klass 8 och konton utan kontoklass måste ange typ)."),
+               "investering": Key(is_bool, "Konto {code}: investering = true gäller tillgångskonton (t.ex. 1220 Inventarier).")},
+    "ansvar": {"namn": _NAMN, "avdelning": Key(is_text, '{code} i [{section}]: avdelning ska vara en text, t.ex. avdelning = "Avdelning barn och unga".')},
+}
+
+
 @functools.lru_cache(maxsize=32)  # a pure parse: several plugins of one load read the same file
 def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
     """Parse the text of a kontoplan file; raise KontoplanError on any fault."""
-    try:
-        data = parse_toml(text)
-    except NotToml as err:
-        raise KontoplanError(path, err.line, f"{err.message} Rätta raden.") from None
-
-    lines = _key_lines(text)
-
-    def fail(section: str, key: str, message: str) -> KontoplanError:
-        return KontoplanError(path, lines.get((section, key), 0), message)
-
-    _only_keys(data, {"namnd", "namn", "kommun", "radgrupper", "verksamheter", "konton", "ansvar",
-                      "eget_kapital_konto", "avrakningskonto", "eget_kapital_per", "enheter"}, "", fail)
-    namnd = data.get("namnd")
-    if not isinstance(namnd, str) or not bc_account.is_valid_leaf(namnd):
-        raise fail("", "namnd", "Ange namnd = \"…\": nämndens namn i kontona, t.ex. \"Socialnämnden\" (inga mellanslag).")
+    toml = Settings(text, path, KontoplanError)
+    data = toml.data
+    toml.check((), data, TOP, UNKNOWN_TOP)
     grupper = data.get("radgrupper", [])
-    if not isinstance(grupper, list) or not all(isinstance(g, str) for g in grupper):
-        raise fail("", "radgrupper", "radgrupper ska vara en lista av namn, t.ex. [\"Barn- och ungdomsvård\"].")
+
+    def items(section: str):
+        schema = {key: spec._replace(message=spec.message.replace("{section}", section)) for key, spec in ITEMS[section].items()}
+        for code, item in data.get(section, {}).items():
+            if not bc_account.is_valid_leaf(code) or code in SPECIAL_INCOME:
+                raise toml.fail((section, code), f"Koden '{code}' i [{section}] går inte att använda i ett kontonamn: den ska börja med en siffra eller versal och bara innehålla bokstäver, siffror och bindestreck.")
+            toml.check((section, code), item, schema, UNKNOWN_ITEM.replace("{section}", section))
+            yield code, item
+        if section != "ansvar" and not data.get(section):
+            raise toml.fail(section, f"Kontoplanen saknar [{section}].")
 
     verksamheter: dict[str, Verksamhet] = {}
-    for kod, item in _section(data, "verksamheter", fail).items():
-        _check_code(kod, "verksamheter", fail)
-        _only_keys(item, {"namn", "grupp"}, "verksamheter", fail, kod)
-        namn = _text(item, "namn", "verksamheter", kod, fail)
-        grupp = _text(item, "grupp", "verksamheter", kod, fail)
-        if grupper and grupp not in grupper:
-            raise fail("verksamheter", kod, f"Verksamhet {kod} har gruppen '{grupp}', som saknas i radgrupper. Lägg till den där eller rätta namnet.")
-        verksamheter[kod] = Verksamhet(kod, namn, grupp)
-    if not verksamheter:
-        raise fail("", "verksamheter", "Kontoplanen saknar [verksamheter].")
+    for kod, item in items("verksamheter"):
+        if grupper and item["grupp"] not in grupper:
+            raise toml.fail(("verksamheter", kod), f"Verksamhet {kod} har gruppen '{item['grupp']}', som saknas i radgrupper. Lägg till den där eller rätta namnet.")
+        verksamheter[kod] = Verksamhet(kod, item["namn"], item["grupp"])
 
     konton: dict[str, Konto] = {}
-    for nr, item in _section(data, "konton", fail).items():
-        _check_code(nr, "konton", fail)
-        _only_keys(item, {"namn", "typ", "investering"}, "konton", fail, nr)
-        namn = _text(item, "namn", "konton", nr, fail)
+    for nr, item in items("konton"):
         typ = item.get("typ") or default_konto_typ(nr)
-        if typ not in KONTO_TYPES:
-            raise fail("konton", nr, f"Konto {nr} behöver typ = ett av {', '.join(KONTO_TYPES)} (klass 8 och konton utan kontoklass måste ange typ).")
+        if typ is None:
+            raise toml.fail(("konton", nr), f"Konto {nr} behöver typ = ett av {', '.join(KONTO_TYPES)} (klass 8 och konton utan kontoklass måste ange typ).")
         investering = item.get("investering", False)
-        if investering not in (True, False) or (investering and typ != KIND_TILLGANG):
-            raise fail("konton", nr, f"Konto {nr}: investering = true gäller tillgångskonton (t.ex. 1220 Inventarier).")
-        konton[nr] = Konto(nr, namn, typ, investering)
-    if not konton:
-        raise fail("", "konton", "Kontoplanen saknar [konton].")
+        if investering and typ != KIND_TILLGANG:
+            raise toml.fail(("konton", nr), f"Konto {nr}: investering = true gäller tillgångskonton (t.ex. 1220 Inventarier).")
+        konton[nr] = Konto(nr, item["namn"], typ, investering)
 
-    ansvar: dict[str, Ansvar] = {}
-    for kod, item in _section(data, "ansvar", fail, required=False).items():
-        _check_code(kod, "ansvar", fail)
-        _only_keys(item, {"namn", "avdelning"}, "ansvar", fail, kod)
-        ansvar[kod] = Ansvar(kod, _text(item, "namn", "ansvar", kod, fail), item.get("avdelning"))
+    ansvar = {kod: Ansvar(kod, item["namn"], item.get("avdelning")) for kod, item in items("ansvar")}
 
     if not grupper:
         grupper = list(dict.fromkeys(v.grupp for v in verksamheter.values()))
@@ -203,26 +203,21 @@ def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
     for key, typ in (("eget_kapital_konto", KIND_EGET_KAPITAL), ("avrakningskonto", KIND_TILLGANG)):
         value = data.get(key)
         if value is not None and (value not in konton or konton[value].typ != typ):
-            raise fail("", key, f"{key} = \"{value}\" ska vara ett konto av typen {typ} under [konton].")
+            raise toml.fail(key, f"{key} = \"{value}\" ska vara ett konto av typen {typ} under [konton].")
         special[key] = value
-    enheter = data.get("enheter", list(DEFAULT_UNITS))
-    if not isinstance(enheter, list) or not all(isinstance(u, str) and u.strip() for u in enheter):
-        raise fail("", "enheter", 'enheter ska vara en lista av volymenheter, t.ex. ["vårddygn", "vårdtagare"].')
-    per = data.get("eget_kapital_per", "nämnd")
-    if per not in ("nämnd", "ansvar"):
-        raise fail("", "eget_kapital_per", "eget_kapital_per ska vara \"nämnd\" eller \"ansvar\" (enheterna bär sitt eget resultat).")
+    namnd = data["namnd"]
     return Kontoplan(
         path=path,
         namnd=namnd,
-        namn=str(data.get("namn", namnd)),
+        namn=data.get("namn", namnd),
         kommun=data.get("kommun"),
         radgrupper=tuple(grupper),
         verksamheter=verksamheter,
         konton=konton,
         ansvar=ansvar,
-        lines=lines,
-        eget_kapital_per=per,
-        enheter=tuple(u.strip().lower() for u in enheter),
+        lines=toml.lines,
+        eget_kapital_per=data.get("eget_kapital_per", "nämnd"),
+        enheter=tuple(u.strip().lower() for u in data.get("enheter", DEFAULT_UNITS)),
         **special,
     )
 
@@ -242,53 +237,6 @@ def default_konto_typ(nr: str) -> str | None:
         "6": KIND_KOSTNAD,
         "7": KIND_KOSTNAD,
     }.get(nr[0])
-
-
-def _section(data: dict, name: str, fail, required: bool = True) -> dict:
-    section = data.get(name, {} if not required else None)
-    if section is None:
-        raise fail("", name, f"Kontoplanen saknar [{name}].")
-    if not isinstance(section, dict) or not all(isinstance(v, dict) for v in section.values()):
-        raise fail("", name, f"[{name}] ska ha en rad per kod: \"kod\" = {{ namn = \"…\" }}.")
-    return section
-
-
-def _text(item: dict, key: str, section: str, code: str, fail) -> str:
-    value = item.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise fail(section, code, f"{code} i [{section}] saknar {key} = \"…\".")
-    return value
-
-
-def _only_keys(item: dict, allowed: set[str], section: str, fail, code: str | None = None) -> None:
-    for key in item:
-        if key not in allowed:
-            where = f"{code} i [{section}]" if code else "Kontoplanen"
-            raise fail(section, code or key, f"{where} har den okända nyckeln '{key}'; tillåtna är {', '.join(sorted(allowed))}.")
-
-
-def _check_code(code: str, section: str, fail) -> None:
-    if not bc_account.is_valid_leaf(code) or code in SPECIAL_INCOME:
-        raise fail(section, code, f"Koden '{code}' i [{section}] går inte att använda i ett kontonamn: den ska börja med en siffra eller versal och bara innehålla bokstäver, siffror och bindestreck.")
-
-
-_HEADER = re.compile(r"^\s*\[([^\]]+)\]")
-_KEY = re.compile(r'^\s*(?:"([^"]*)"|([^"=\s]+))\s*=')
-
-
-def _key_lines(text: str) -> dict[tuple[str, str], int]:
-    """(section, key) → the 1-based line where the key is set ("" = top level)."""
-    lines: dict[tuple[str, str], int] = {}
-    current = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
-        if header:
-            current = header.group(1).strip()
-            continue
-        key = _KEY.match(line)
-        if key:
-            lines.setdefault((current, key.group(1) or key.group(2)), number)
-    return lines
 
 
 # ---------------------------------------------------------------------------

@@ -46,7 +46,6 @@ against the kontoplan, with Swedish errors naming the file and line.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -55,8 +54,8 @@ from namndbok.accounts import KIND_INVESTERING, RESULT_KINDS
 
 LAYOUT_KINDS = (*RESULT_KINDS, KIND_INVESTERING)
 from namndbok.engine import MEASURES
-from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8
 from namndbok.kontoplan import Kontoplan
+from namndbok.settings import Key, Settings, SettingsError, anything, is_tables, is_text, one_of, read_text, shown_value
 from namndbok.swedish import UNITS
 
 DIMENSIONS = ("radgrupp", "verksamhet", "ansvar", "konto")
@@ -94,151 +93,117 @@ class Layout(NamedTuple):
     rader: tuple[RowSpec, ...]
 
 
-class LayoutError(Exception):
-    def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
-        self.path, self.line, self.message = path, line, message
+class LayoutError(SettingsError):
+    """A layout that cannot be used; str() is `fil:rad: meddelande` (`fil: meddelande` for the file as a whole)."""
 
 
 def load_layout(path: str | Path, plan: Kontoplan | None = None) -> Layout:
-    try:
-        text = read_utf8(path)
-    except FileNotFoundError:
-        raise LayoutError(str(path), 0, "Layouten finns inte. Kontrollera sökvägen.") from None
-    except NotUtf8 as err:
-        raise LayoutError(str(path), err.line, err.message) from None
-    return parse_layout(text, str(path), plan)
+    return parse_layout(read_text(path, LayoutError, "Layouten"), str(path), plan)
 
 
-def _line_finder(text: str):
-    lines = text.splitlines()
-
-    def line_of(key: str, value: str | None = None, occurrence: int = 0) -> int:
-        """The line of the `occurrence`-th `[[key]]` table (or `key = …` containing value)."""
-        if value is None:
-            found = [n for n, l in enumerate(lines, 1) if l.strip() == f"[[{key}]]"]
-            return found[occurrence] if occurrence < len(found) else 0
-        pattern = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
-        return next((n for n, l in enumerate(lines, 1) if pattern.match(l) and value in l), 0)
-
-    return line_of
+TABLES = "{key} skrivs som tabeller, var och en under en rad [[{key}]] (två hakparenteser)."
+TOP = {
+    "namn": Key(is_text, 'namn ska vara layoutens namn som text, t.ex. namn = "Driftredovisning".'),
+    "rubrik": Key(is_text, 'rubrik ska vara en text, t.ex. rubrik = "Mnkr".'),
+    "enhet": Key(one_of(*UNITS), 'enhet = {value} finns inte; välj "kr", "tkr" eller "mnkr".'),
+    "decimaler": Key(one_of(0, 1, 2, 3), "decimaler ska vara ett heltal 0–3."),
+    "typ": Key(anything, ""),
+    "kolumner": Key(is_tables, TABLES),
+    "rader": Key(is_tables, TABLES),
+}
 
 
 def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = None) -> Layout:
-    line_of = _line_finder(text)
-    try:
-        data = parse_toml(text)
-    except NotToml as err:
-        raise LayoutError(path, err.line, f"Layouten är inte giltig TOML ({err.reason}).") from None
-    for key in data:
-        if key not in LAYOUT_KEYS:
-            raise LayoutError(path, line_of(key, ""), f"Okänd inställning '{key}'; tillåtna är {', '.join(sorted(LAYOUT_KEYS))}.")
+    toml = Settings(text, path, LayoutError, "Layouten")
+    data = toml.data
+    toml.check((), data, TOP, "Okänd inställning '{key}'; tillåtna är {allowed}.")
     enhet = data.get("enhet", "mnkr")
-    if not isinstance(enhet, str) or enhet not in UNITS:  # `enhet = true` was a TypeError (found by atheris)
-        raise LayoutError(path, line_of("enhet", enhet if isinstance(enhet, str) else ""),
-                          f"enhet = {_toml(enhet)} finns inte; välj \"kr\", \"tkr\" eller \"mnkr\".")
     decimaler = data.get("decimaler", 1)
-    if not isinstance(decimaler, int) or not 0 <= decimaler <= 3:
-        raise LayoutError(path, line_of("decimaler", str(decimaler)), "decimaler ska vara ett heltal 0–3.")
-    default_typ = _kinds(data.get("typ", ["intäkt", "kostnad"]), path, line_of("typ", ""))
+    default_typ = _kinds(data.get("typ", ["intäkt", "kostnad"]), toml, ("typ",))
 
     columns = []
-    for index, item in enumerate(_tables(data, "kolumner", path, text)):
-        where = line_of("kolumner", None, index)
-        _only(item, COLUMN_KEYS, "kolumnen", path, where)
+    for index, item in enumerate(data.get("kolumner", [])):
+        where = ("kolumner", index)
+        _only(item, COLUMN_KEYS, "kolumnen", toml, where)
         matt = item.get("matt")
         if matt not in MEASURES:
-            raise LayoutError(path, where, f"Kolumnen har matt = \"{matt}\", som inte finns; välj bland {', '.join(MEASURES)}.")
+            raise toml.fail(where, f"Kolumnen har matt = \"{matt}\", som inte finns; välj bland {', '.join(MEASURES)}.")
         per = item.get("per")
         if per is not None and not re.fullmatch(r"(\d{4}-)?\d{2}", str(per)):
-            raise LayoutError(path, where, f"per = \"{per}\" ska vara \"MM\" (i rapportens år) eller \"ÅÅÅÅ-MM\".")
-        kinds = _kinds(item["typ"], path, where) if "typ" in item else None
+            raise toml.fail(where, f"per = \"{per}\" ska vara \"MM\" (i rapportens år) eller \"ÅÅÅÅ-MM\".")
+        kinds = _kinds(item["typ"], toml, where) if "typ" in item else None
         columns.append(Column(str(item.get("rubrik", matt)), matt, per, kinds))
     if not columns:
         raise LayoutError(path, 0, "Layouten har inga [[kolumner]].")
 
     rows = []
     names = set()
-    for index, item in enumerate(_tables(data, "rader", path, text)):
-        where = line_of("rader", None, index)
-        _only(item, ROW_KEYS, "raden", path, where)
-        row = _row(item, default_typ, plan, path, where)
+    for index, item in enumerate(data.get("rader", [])):
+        where = ("rader", index)
+        _only(item, ROW_KEYS, "raden", toml, where)
+        row = _row(item, default_typ, plan, toml, where)
         if isinstance(row.summa, tuple):
             missing = [n for n in row.summa if n not in names]
             if missing:
-                raise LayoutError(path, where, f"Summaraden '{row.namn}' räknar med {', '.join(missing)}, som inte finns ovanför.")
+                raise toml.fail(where, f"Summaraden '{row.namn}' räknar med {', '.join(missing)}, som inte finns ovanför.")
         if row.namn:
             names.add(row.namn)
         rows.append(row)
     if not rows:
         raise LayoutError(path, 0, "Layouten har inga [[rader]].")
-    return Layout(path, str(data.get("namn", Path(path).stem)), str(data.get("rubrik", enhet.capitalize())),
+    return Layout(path, data.get("namn", Path(path).stem), data.get("rubrik", enhet.capitalize()),
                   enhet, decimaler, tuple(columns), tuple(rows))
 
 
-def _toml(value) -> str:
-    """A value as it is written in TOML (true, "mnkr", ["kr"])."""
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _tables(data: dict, key: str, path: str, text: str) -> list[dict]:
-    """`[[key]]` tables; anything else written under `key` is refused at its line (found by atheris)."""
-    tables = data.get(key, [])
-    if isinstance(tables, list) and all(isinstance(t, dict) for t in tables):
-        return tables
-    pattern = re.compile(r"^\s*(" + re.escape(key) + r"\s*=|\[\s*" + re.escape(key) + r"\s*\])")
-    line = next((n for n, l in enumerate(text.splitlines(), 1) if pattern.match(l)), 0)
-    raise LayoutError(path, line, f"{key} skrivs som tabeller, var och en under en rad [[{key}]] (två hakparenteser).")
-
-
-def _only(item: dict, allowed: set[str], what: str, path: str, line: int) -> None:
+def _only(item: dict, allowed: set[str], what: str, toml: Settings, where: tuple) -> None:
+    """A table's unknown key, refused at the table's [[…]] line."""
     for key in item:
         if key not in allowed:
-            raise LayoutError(path, line, f"Okänd nyckel '{key}' i {what}; tillåtna är {', '.join(sorted(allowed))}.")
+            raise toml.fail(where, f"Okänd nyckel '{key}' i {what}; tillåtna är {', '.join(sorted(allowed))}.")
 
 
-def _kinds(value, path: str, line: int) -> tuple[str, ...]:
+def _kinds(value, toml: Settings, where: tuple) -> tuple[str, ...]:
     kinds = tuple(value) if isinstance(value, list) else (value,)
     for kind in kinds:
-        if kind not in LAYOUT_KINDS:
-            raise LayoutError(path, line, f"typ \"{kind}\" finns inte; välj bland {', '.join(LAYOUT_KINDS)}.")
+        if not isinstance(kind, str) or kind not in LAYOUT_KINDS:
+            raise toml.fail(where, f"typ {shown_value(kind)} finns inte; välj bland {', '.join(LAYOUT_KINDS)}.")
     return kinds
 
 
-def _row(item: dict, default_typ, plan: Kontoplan | None, path: str, line: int) -> RowSpec:
-    typ = _kinds(item["typ"], path, line) if "typ" in item else default_typ
+def _row(item: dict, default_typ, plan: Kontoplan | None, toml: Settings, where: tuple) -> RowSpec:
+    typ = _kinds(item["typ"], toml, where) if "typ" in item else default_typ
     filters = []
     for dimension in DIMENSIONS:
         if dimension in item:
             values = tuple(str(v) for v in (item[dimension] if isinstance(item[dimension], list) else [item[dimension]]))
-            _check_codes(dimension, values, plan, path, line)
+            _check_codes(dimension, values, plan, toml, where)
             filters.append((dimension, values))
     if item.get("ofordelat"):  # what is budgeted or booked on the nämnd, not on a verksamhet
         if any(d == "verksamhet" for d, _ in filters):
-            raise LayoutError(path, line, "ofordelat = true och verksamhet = [...] utesluter varandra.")
+            raise toml.fail(where, "ofordelat = true och verksamhet = [...] utesluter varandra.")
         filters.append(("verksamhet", (None,)))
     utom = item.get("utom_verksamhet", [])
     utom = tuple(str(v) for v in (utom if isinstance(utom, list) else [utom]))
-    _check_codes("verksamhet", utom, plan, path, line)
+    _check_codes("verksamhet", utom, plan, toml, where)
     summa = item.get("summa")
     if summa is not None and summa != "alla" and not (isinstance(summa, list) and all(isinstance(s, str) for s in summa)):
-        raise LayoutError(path, line, 'summa ska vara "alla" eller en lista av radnamn.')
+        raise toml.fail(where, 'summa ska vara "alla" eller en lista av radnamn.')
     per = item.get("en_rad_per")
     if per is not None and per not in DIMENSIONS:
-        raise LayoutError(path, line, f"en_rad_per = \"{per}\" finns inte; välj bland {', '.join(DIMENSIONS)}.")
+        raise toml.fail(where, f"en_rad_per = \"{per}\" finns inte; välj bland {', '.join(DIMENSIONS)}.")
     namn = item.get("namn")
     if namn is not None and not isinstance(namn, str):  # a list was an unhashable TypeError (found by atheris)
-        raise LayoutError(path, line, f'namn = {_toml(namn)}: radens namn ska vara en text, t.ex. namn = "Summa kostnader".')
+        raise toml.fail(where, f'namn = {shown_value(namn)}: radens namn ska vara en text, t.ex. namn = "Summa kostnader".')
     if namn is None and per is None:
-        raise LayoutError(path, line, "Raden behöver namn = \"…\" (eller en_rad_per för en rad per grupp).")
+        raise toml.fail(where, "Raden behöver namn = \"…\" (eller en_rad_per för en rad per grupp).")
     eget_kapital = item.get("eget_kapital", False)
     if not isinstance(eget_kapital, bool):
-        raise LayoutError(path, line, "eget_kapital ska vara true eller false.")
+        raise toml.fail(where, "eget_kapital ska vara true eller false.")
     return RowSpec(namn, typ, tuple(filters), utom, tuple(summa) if isinstance(summa, list) else summa, per,
                    bool(item.get("fet", summa is not None or eget_kapital)), eget_kapital, bool(item.get("vand_tecken", False)))
 
 
-def _check_codes(dimension: str, values, plan: Kontoplan | None, path: str, line: int) -> None:
+def _check_codes(dimension: str, values, plan: Kontoplan | None, toml: Settings, where: tuple) -> None:
     if plan is None:
         return
     known = {
@@ -249,4 +214,4 @@ def _check_codes(dimension: str, values, plan: Kontoplan | None, path: str, line
     }[dimension]
     for value in values:
         if value not in known:
-            raise LayoutError(path, line, f"{dimension.capitalize()} '{value}' finns inte i kontoplanen {plan.path}. Rätta layouten eller kontoplanen.")
+            raise toml.fail(where, f"{dimension.capitalize()} '{value}' finns inte i kontoplanen {plan.path}. Rätta layouten eller kontoplanen.")

@@ -27,7 +27,14 @@ from namndbok.parser_guard import install as install_parser_guard
 from namndbok.unreadable import uncomputable_load, unreadable_load
 from namndbok.writer_lock import reading
 
-loader.initialize(use_cache=False)
+
+
+def beancount_load(path: str, log_timings=None):
+    """Beancount's own load of `path` (parse, plugins, validation), without its pickle cache
+    (see the module docstring) — as Fava loads. Asked for here, for our loads only: importing
+    this module leaves Beancount's loader as it is for the rest of the process (a notebook's
+    `loader.load_file`, bean-check) instead of turning its cache off process-wide."""
+    return loader._load([(str(path), True)], log_timings, None, None)  # Fava's load_uncached does the same
 
 
 WARNING = "Varning:"  # how a message that does not make the ledger wrong begins
@@ -89,7 +96,7 @@ def _load(ledger: Path, fresh: bool, keep: bool):
     install_parser_guard()  # a division by zero in an amount: an error at its line, not a dead process
     try:
         with collector_paused():
-            result = loader.load_file(str(ledger))
+            result = beancount_load(str(ledger))
     except OSError as err:  # an included file that is a folder, or that may not be read
         return unreadable_load(ledger, err)
     except decimal.InvalidOperation:  # Beancount's booking, beside a number past 28 digits

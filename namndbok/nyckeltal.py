@@ -44,8 +44,8 @@ from beancount.core import data
 from namndbok.accounts import KIND_KOSTNAD, AccountNameError, parse_account
 from namndbok.budget import LedgerInputError, valued
 from namndbok.engine import compute
-from namndbok.fileio import NotToml, NotUtf8, parse_toml, read_utf8
 from namndbok.periodisering import EVEN_WEIGHTS, share_through
+from namndbok.settings import Key, SettingsError, is_tables, is_text, is_texts, read_settings
 
 VOLUME = "volym"
 VOLUME_BUDGET = "volymbudget"
@@ -127,35 +127,39 @@ def parse_volumes(entries, roots, plans) -> tuple[list[Volume], list]:
     return volumes, errors
 
 
-class NyckeltalError(Exception):
-    def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
+class NyckeltalError(SettingsError):
+    """A nyckeltal file that cannot be used; str() is `fil:rad: meddelande`."""
+
+    SHOWS_LINE_ZERO = True
+
+
+_NEEDED = "Ett nyckeltal behöver namn, verksamhet och enhet."
+_CODES = '{key} ska vara en lista av koder, t.ex. {key} = ["4610", "4611"].'
+SPEC = {
+    "namn": Key(is_text, _NEEDED, required=True),
+    "verksamhet": Key(lambda v: is_texts(v) and bool(v), 'verksamhet ska vara en lista av verksamheter, t.ex. verksamhet = ["5731"].', required=True),
+    "enhet": Key(is_text, _NEEDED, required=True),
+    "kostnad_konto": Key(is_texts, _CODES),
+    "kostnad_ansvar": Key(is_texts, _CODES),
+    "intakt_konto": Key(is_texts, _CODES),
+    "volym_ansvar": Key(is_texts, _CODES),
+    "etikett": Key(is_text, 'etikett ska vara en text, t.ex. etikett = "5731 extern".'),
+}
+TOP = {"nyckeltal": Key(is_tables, "nyckeltal skrivs som tabeller, var och en under en rad [[nyckeltal]] (två hakparenteser).")}
 
 
 def load_specs(path: str | Path, plan) -> list[NyckeltalSpec]:
-    try:
-        text = read_utf8(path)
-    except NotUtf8 as err:
-        raise NyckeltalError(str(path), err.line, err.message) from None
-    tables = [n for n, l in enumerate(text.splitlines(), 1) if l.strip() == "[[nyckeltal]]"]
-    try:
-        items = parse_toml(text).get("nyckeltal", [])
-    except NotToml as err:
-        raise NyckeltalError(str(path), err.line, err.message) from None
+    toml = read_settings(path, NyckeltalError)
+    toml.check((), toml.data, TOP, "Okänd inställning '{key}'; tillåtna är {allowed}.")
     specs = []
-    for index, item in enumerate(items):
-        line = tables[index] if index < len(tables) else 0
-        unknown = set(item) - {"namn", "verksamhet", "enhet", "kostnad_konto", "kostnad_ansvar", "intakt_konto", "volym_ansvar", "etikett"}
-        if unknown:
-            raise NyckeltalError(str(path), line, f"Okänd nyckel {', '.join(sorted(unknown))} i [[nyckeltal]].")
-        if not item.get("namn") or not item.get("verksamhet") or not item.get("enhet"):
-            raise NyckeltalError(str(path), line, "Ett nyckeltal behöver namn, verksamhet och enhet.")
+    for index, item in enumerate(toml.data.get("nyckeltal", [])):
+        where = ("nyckeltal", index)
+        toml.check(where, item, SPEC, "Okänd nyckel {key} i [[nyckeltal]]; tillåtna är {allowed}.")
         for code in item["verksamhet"]:
             if code not in plan.verksamheter:
-                raise NyckeltalError(str(path), line, f"Okänd verksamhet '{code}' i nyckeltalet '{item['namn']}'.")
+                raise toml.fail((*where, "verksamhet"), f"Okänd verksamhet '{code}' i nyckeltalet '{item['namn']}'.")
         if item["enhet"] not in plan.enheter:
-            raise NyckeltalError(str(path), line, f"Okänd enhet '{item['enhet']}'; kända är {', '.join(plan.enheter)}.")
+            raise toml.fail((*where, "enhet"), f"Okänd enhet '{item['enhet']}'; kända är {', '.join(plan.enheter)}.")
         intakt = item.get("intakt_konto")
         specs.append(NyckeltalSpec(item["namn"], tuple(item["verksamhet"]), item["enhet"],
                                    tuple(item.get("kostnad_konto", ())), tuple(item.get("kostnad_ansvar", ())),

@@ -42,7 +42,7 @@ from typing import Callable, NamedTuple
 from beancount.core import account as bc_account
 
 from namndbok.accounts import AccountRef
-from namndbok.fileio import NotToml, NotUtf8, os_reason, parse_toml, read_utf8, toml_key_line
+from namndbok.settings import Key, Settings, SettingsError, anything, is_table, read_text
 
 EVEN = "jämn"
 LAST_YEAR = "fjolår"
@@ -61,62 +61,53 @@ class Periodisering(NamedTuple):
 DEFAULT = Periodisering(None, EVEN, {}, {})
 
 
-class PeriodiseringError(Exception):
+class PeriodiseringError(SettingsError):
     """A periodisering file that cannot be used; str() is `fil:rad: meddelande`."""
 
-    def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
+    SHOWS_LINE_ZERO = True
 
 
 def load_periodisering(path: str | Path) -> Periodisering:
-    try:
-        text = read_utf8(path)
-    except FileNotFoundError:
-        raise PeriodiseringError(str(path), 0, "Filen finns inte. Kontrollera sökvägen i plugin-raden.") from None
-    except OSError as err:
-        raise PeriodiseringError(str(path), 0, f"Filen kan inte läsas ({os_reason(err)}). "
-                                 "Ge den användare som kör Nämndbok läsrätt till filen (t.ex. chmod a+r).") from None
-    except NotUtf8 as err:
-        raise PeriodiseringError(str(path), err.line, err.message) from None
-    return parse_periodisering(text, str(path))
+    return parse_periodisering(read_text(path, PeriodiseringError, "Filen", "Kontrollera sökvägen i plugin-raden."), str(path))
+
+
+def _is_profile(weights) -> bool:
+    return (isinstance(weights, list) and len(weights) == 12
+            and all(isinstance(w, (int, float)) and not isinstance(w, bool) and w >= 0 for w in weights)
+            and sum(weights) > 0)
+
+
+TABLE = "[{key}] ska vara en tabell: skriv raden [{key}] och en rad per namn under den."
+TOP = {
+    "standard": Key(anything, ""),  # a known key: checked once the profiles are read
+    "profiler": Key(is_table, TABLE),
+    "nycklar": Key(is_table, TABLE),
+}
 
 
 @functools.lru_cache(maxsize=32)  # a pure parse: several plugins of one load read the same file
 def parse_periodisering(text: str, path: str = "<periodisering>") -> Periodisering:
-    def line_of(key: str) -> int:
-        return toml_key_line(text, key)
-
-    try:
-        data = parse_toml(text)
-    except NotToml as err:
-        raise PeriodiseringError(path, err.line, err.message) from None
-    for table in ("profiler", "nycklar"):  # values of another kind were tracebacks (found by atheris)
-        if not isinstance(data.get(table, {}), dict):
-            raise PeriodiseringError(path, line_of(table), f"[{table}] ska vara en tabell: skriv raden [{table}] och en rad per namn under den.")
+    toml = Settings(text, path, PeriodiseringError)
+    data = toml.data
+    toml.check((), data, TOP, "Okänd inställning '{key}'; tillåtna är {allowed}.")
     profiler: dict[str, Weights] = {}
     for name, weights in data.get("profiler", {}).items():
-        if (
-            not isinstance(weights, list)
-            or len(weights) != 12
-            or not all(isinstance(w, (int, float)) and w >= 0 for w in weights)
-            or sum(weights) <= 0
-        ):
-            raise PeriodiseringError(path, line_of(name), f"Profilen '{name}' ska ha tolv vikter ≥ 0 (en per månad) med positiv summa.")
+        if not _is_profile(weights):
+            raise toml.fail(("profiler", name), f"Profilen '{name}' ska ha tolv vikter ≥ 0 (en per månad) med positiv summa.")
         if name in (EVEN, LAST_YEAR):
-            raise PeriodiseringError(path, line_of(name), f"'{name}' är en inbyggd nyckel och kan inte vara namnet på en profil.")
+            raise toml.fail(("profiler", name), f"'{name}' är en inbyggd nyckel och kan inte vara namnet på en profil.")
         profiler[name] = tuple(Decimal(str(w)) for w in weights)
     known = set(profiler) | {EVEN, LAST_YEAR}
     standard = data.get("standard", EVEN)
     if not isinstance(standard, str) or standard not in known:
-        raise PeriodiseringError(path, line_of("standard"), f"standard = '{standard}' är ingen känd nyckel ({', '.join(sorted(known))}).")
+        raise toml.fail("standard", f"standard = '{standard}' är ingen känd nyckel ({', '.join(sorted(known))}).")
     nycklar: dict[str, str] = {}
     for selector, key in data.get("nycklar", {}).items():
         kind, sep, _ = selector.partition(":")
         if not sep or (kind not in SELECTORS and not bc_account.is_valid(selector)):
-            raise PeriodiseringError(path, line_of(selector), f"'{selector}' är ingen giltig väljare: skriv konto:<nr>, verksamhet:<kod>, ansvar:<kod>, grupp:<namn>, typ:<typ> eller ett kontonamn.")
+            raise toml.fail(("nycklar", selector), f"'{selector}' är ingen giltig väljare: skriv konto:<nr>, verksamhet:<kod>, ansvar:<kod>, grupp:<namn>, typ:<typ> eller ett kontonamn.")
         if not isinstance(key, str) or key not in known:
-            raise PeriodiseringError(path, line_of(selector), f"Nyckeln '{key}' för '{selector}' finns inte; kända nycklar: {', '.join(sorted(known))}.")
+            raise toml.fail(("nycklar", selector), f"Nyckeln '{key}' för '{selector}' finns inte; kända nycklar: {', '.join(sorted(known))}.")
         nycklar[selector] = key
     return Periodisering(path, standard, profiler, nycklar)
 

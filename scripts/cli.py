@@ -13,8 +13,6 @@ from scripts import click_svenska
 from scripts.periods import PERIOD
 from scripts.tables import format_option
 
-click_svenska.install()
-
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_DIR = REPO / "ledgers" / "exempel"
 EXAMPLE_LEDGER = EXAMPLE_DIR / "socialnamnden.beancount"
@@ -74,7 +72,12 @@ def _date_or_last_utfall(data, date):
 
 
 class NamndbokGroup(click.Group):
-    """Our commands; a ledger another command writes to right now is said in Swedish."""
+    """Our commands, with click's own words in Swedish; a ledger another command writes to right now is said in Swedish."""
+
+    def main(self, *args, **kwargs):
+        with click_svenska.swedish():  # at the start of a run, not at import
+            click_svenska.localize(self)
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx):
         from namndbok.journal import BusyError
@@ -652,8 +655,6 @@ def exempel(target: Path) -> None:
         raise click.ClickException(f"Kan inte skriva exemplets filer i {target}: {os_reason(err)}.") from None
     click.echo(f"{len(changed)} filer ändrade i {target}.")
 
-
-click_svenska.localize(main)
 
 if __name__ == "__main__":
     main()

@@ -1,101 +1,89 @@
-"""Click's own words (help headings, usage errors, placeholders) in Swedish.
+"""Click's own words (help headings, usage errors, placeholders) in Swedish, through gettext.
 
-Click marks its texts for gettext but ships no translations; the CLI is for
-Swedish economists, so `install()` gives click's modules a `_` and an
-`ngettext` that look the text up here (anything not listed stays as it is) and
-Swedish names for its number types. `localize(group)` gives every command's
-usage line Swedish placeholders (`[FLAGGOR]`, `KOMMANDO`, `FIL`, `SÖKVÄG`) where
-the command does not name its own.
+Click marks its texts for gettext (`from gettext import gettext as _`) but ships no
+translations. Ours are a gettext catalog: `locale/sv/LC_MESSAGES/namndbok.po`
+beside this file (the source, edited by hand) compiled to `namndbok.mo` (run
+`python -m scripts.click_svenska` after editing the .po; a test checks that the
+.mo is up to date). Nothing happens when this module is imported: `swedish()` is
+the context a command runs in (`scripts.cli`'s group enters it in `main`) —
+gettext's default domain is the catalog's and the language Swedish, and both are
+as they were afterwards. `localize(group)` gives every command's usage line
+Swedish placeholders (`[FLAGGOR]`, `KOMMANDO`, `FIL`, `SÖKVÄG`) where the command
+does not name its own, and its parameters' types their Swedish names.
 """
 
 from __future__ import annotations
 
-import click.core
-import click.decorators
-import click.exceptions
-import click.formatting
-import click.parser
-import click.types
+import contextlib
+import copy
+import gettext
+import os
+from pathlib import Path
 
-SWEDISH = {
-    "Usage:": "Användning:",
-    "Options": "Flaggor",
-    "Commands": "Kommandon",
-    "Positional arguments": "Argument",
-    "Show this message and exit.": "Visa den här hjälpen och avsluta.",
-    "Show the version and exit.": "Visa versionen och avsluta.",
-    "Error: {message}": "Fel: {message}",
-    "Try '{command} {option}' for help.": "Skriv '{command} {option}' för hjälp.",
-    "Aborted!": "Avbrutet.",
-    "Missing argument": "Argument saknas:",
-    "Missing parameter": "Parameter saknas:",
-    "Missing parameter: {param_name}": "Parameter saknas: {param_name}",
-    "Missing {param_type}": "{param_type} saknas",
-    "Missing command.": "Kommando saknas.",
-    "No such command {name!r}.": "Det finns inget kommando {name!r}.",
-    "No such option {name!r}.": "Det finns ingen flagga {name!r}.",
-    "Invalid value for {param_hint}: {message}": "Ogiltigt värde för {param_hint}: {message}",
-    "Invalid value: {message}": "Ogiltigt värde: {message}",
-    "default: {default}": "standard: {default}",
-    "required": "obligatorisk",
-    "{value!r} is not a valid {number_type}.": "{value!r} är inte ett giltigt {number_type}.",
-    "{value} is not in the range {range}.": "{value} ligger inte i intervallet {range}.",
-    "{name} {filename!r} does not exist.": "{name} {filename!r} finns inte.",
-    "{name} {filename!r} is a directory.": "{name} {filename!r} är en katalog.",
-    "{name} {filename!r} is a file.": "{name} {filename!r} är en fil.",
-    "{name} {filename!r} is not readable.": "{name} {filename!r} går inte att läsa.",
-    "{name} {filename!r} is not writable.": "{name} {filename!r} går inte att skriva.",
-    "Choose from:\n\t{choices}": "Välj bland:\n\t{choices}",
-    "Missing option": "Flaggan saknas:",
-    "Did you mean {possibility}?": "Menade du {possibility}?",
-    "(Did you mean one of: {possibilities}?)": "(Menade du någon av: {possibilities}?)",
-    "Got unexpected extra argument ({args})": "Oväntat extra argument ({args})",
-    "Got unexpected extra arguments ({args})": "Oväntade extra argument ({args})",
-    "Option {name!r} requires an argument.": "Flaggan {name!r} behöver ett värde.",
-    "Option {name!r} requires {nargs} arguments.": "Flaggan {name!r} behöver {nargs} värden.",
-    "{value!r} is not {choice}.": "{value!r} är inte {choice}.",
-    "{value!r} is not one of {choices}.": "{value!r} är inte något av {choices}.",
-    "{value!r} does not match the format {format}.": "{value!r} har inte formatet {format}.",
-    "{value!r} does not match the formats {formats}.": "{value!r} har inget av formaten {formats}.",
-    "file": "filen",
-    "directory": "katalogen",
-    "path": "sökvägen",
-}
+import click
 
+DOMAIN = "namndbok"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+CATALOG = LOCALE_DIR / "sv" / "LC_MESSAGES" / f"{DOMAIN}.po"
 
-# The names click puts into its messages ("… is not a valid integer range.").
-TYPE_NAMES = {click.types.IntParamType: "heltal", click.types.IntRange: "heltal",
-              click.types.FloatParamType: "tal", click.types.FloatRange: "tal"}
-# Placeholders in the usage lines, by the type's name once installed (click would write FILEN,
-# SÖKVÄGEN from the Swedish names above; numbers show as HELTAL and TAL).
+# Placeholders in the usage lines, by the type's Swedish name (click would write FILEN,
+# SÖKVÄGEN from the names; numbers show as HELTAL and TAL).
 METAVARS = {"filen": "FIL", "katalogen": "KATALOG", "sökvägen": "SÖKVÄG", "filename": "FIL", "datetime": "DATUM"}
 
 
-def _(text: str) -> str:
-    return SWEDISH.get(text, text)
-
-
-def ngettext(singular: str, plural: str, n: int) -> str:
-    return _(singular if n == 1 else plural)
-
-
-def install() -> None:
-    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
-        if hasattr(module, "_"):
-            module._ = _
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
-    for kind, name in TYPE_NAMES.items():
-        kind.name = name
+@contextlib.contextmanager
+def swedish():
+    """Click's texts in Swedish while the block runs (gettext's default domain: our catalog;
+    the language: Swedish, whatever the environment says); afterwards as they were."""
+    domain, language = gettext.textdomain(), os.environ.get("LANGUAGE")
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = "sv"
+    try:
+        yield
+    finally:
+        gettext.textdomain(domain)
+        if language is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = language
 
 
 def localize(command: click.Command) -> None:
-    """Swedish placeholders in `command`'s usage line and its subcommands' (where they have none of their own)."""
+    """Swedish placeholders in `command`'s usage line and its subcommands' (where they have none of
+    their own), and Swedish type names in their messages ("… är inte ett giltigt heltal."). Run in
+    `swedish()`: the names come from the catalog."""
     command.options_metavar = "[FLAGGOR]"
     for param in command.params:
+        name = gettext.gettext(param.type.name)
+        if name != param.type.name:  # a copy: click's shared types (click.INT …) stay as they are
+            param.type = copy.copy(param.type)
+            param.type.name = name
         if param.metavar is None and param.type.name in METAVARS and not getattr(param, "is_flag", False):
             param.metavar = METAVARS[param.type.name]
     if isinstance(command, click.Group):
         command.subcommand_metavar = "KOMMANDO [ARGUMENT]..."
         for sub in command.commands.values():
             localize(sub)
+
+
+def compiled(po: Path = CATALOG) -> bytes:
+    """The .mo file of a .po catalog (Babel, which Fava brings, compiles it)."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(po, "rb") as handle:
+        catalog = read_po(handle, locale="sv", domain=DOMAIN)
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+if __name__ == "__main__":
+    from namndbok.fileio import atomic_write_bytes
+
+    target = CATALOG.with_suffix(".mo")
+    atomic_write_bytes(target, compiled())
+    print(f"{target} är skriven från {CATALOG.name}.")

@@ -10,6 +10,7 @@ from importers.config import FILE as IMPORT_TOML, parse_import_config
 from importers.model import SourceError
 from importers.sie.kontoplan import Draft
 from namndbok.fileio import cannot_write, check_writable
+from namndbok.settings import read_text
 from namndbok.writer_lock import journaled, writing
 
 
@@ -45,8 +46,8 @@ def write_draft(draft: Draft, target: Path) -> list[str]:
 def _same_sie_settings(path: Path, wanted: str) -> bool:
     """Whether the import.toml at `path` reads SIE files as `wanted` does (an unreadable one does not)."""
     try:
-        have = parse_import_config(path.read_text(encoding="utf-8"), str(path)).sie
-    except (OSError, UnicodeDecodeError, SourceError):
+        have = parse_import_config(read_text(path, SourceError), str(path)).sie
+    except SourceError:
         return False
     want = parse_import_config(wanted).sie
     return all(getattr(have, key) == getattr(want, key) for key in ("verksamhet", "ansvar", "projekt", "verksamhet_saknas"))

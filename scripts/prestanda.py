@@ -476,14 +476,12 @@ def timed_load(ledger: Path, profile=None):
     """One load of `ledger` through Beancount: (its result, ms per operation of Beancount's
     timing log, the collector's passes during it); with `profile` (a cProfile.Profile),
     profiled inside our plugins."""
-    from beancount import loader
-
-    import namndbok.loading  # noqa: F401  (no pickle cache: every run loads and runs the plugins)
+    from namndbok.loading import beancount_load  # no pickle cache: every run loads and runs the plugins
 
     lines: list[str] = []
     passes: list[Pass] = []
     with _precise_timing_log(passes, profile):
-        result = loader.load_file(str(ledger), log_timings=lines.append)
+        result = beancount_load(str(ledger), log_timings=lines.append)
     found: dict[str, float] = {}
     for line in lines:
         match = TIMING.search(line)

@@ -26,10 +26,34 @@ else:
     _CACHE_DIR = tempfile.TemporaryDirectory(prefix="namndbok-cache-")
     os.environ["NAMNDBOK_CACHE_DIR"] = os.environ["NAMNDBOK_TEST_CACHE_DIR"] = _CACHE_DIR.name
 
+# The tests load ledgers with Beancount's loader too (beside ours, which never uses its pickle
+# cache): never from a pickle of an earlier test's ledger. (Importing our code leaves the cache
+# as Beancount sets it; this test process chooses.)
+loader.initialize(use_cache=False)
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_DIR = REPO / "ledgers" / "exempel"
 EXAMPLE_LEDGER = EXAMPLE_DIR / "socialnamnden.beancount"
 SHARED = REPO.parent / "shared"
+
+
+def shared_missing(part: str) -> str | None:
+    """Why a test that reads ../shared/`part` (real files the team shares beside the
+    checkout, not in it) cannot run here; None when they are there."""
+    return None if (SHARED / part).exists() else f"../shared/{part} finns inte bredvid utcheckningen (delade testfiler)"
+
+
+def needs_shared(part: str):
+    """Skip a test (or, as `pytestmark`, a file) whose files lie in ../shared/`part`, with the reason."""
+    reason = shared_missing(part)
+    return pytest.mark.skipif(reason is not None, reason=reason or "")
+
+
+def shared_files(part: str, suffixes: tuple[str, ...] = (".se", ".si")) -> list[Path]:
+    """The files in ../shared/`part` with one of `suffixes`, sorted; none when it is not there
+    (the parametrized tests over them then skip, naming the folder)."""
+    folder = SHARED / part
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes) if folder.is_dir() else []
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import gettext
+import io
+import os
+import subprocess
+import sys
+
 from click.testing import CliRunner
 
+from scripts import click_svenska
 from scripts.cli import main
+
+from conftest import REPO
 
 
 def test_help_and_usage_errors_are_swedish():
@@ -20,3 +29,52 @@ def test_help_and_usage_errors_are_swedish():
 
     result = CliRunner().invoke(main, prog_name="namndbok", args=["prestanda", "sie", "--rader", "1"])
     assert "Fel: Ogiltigt värde för '--rader': 1 ligger inte i intervallet 10<=x<=5000000." in result.output
+
+
+def test_swedish_whatever_the_environment_says_and_as_it_was_afterwards(monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "en")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    domain = gettext.textdomain()
+    result = CliRunner().invoke(main, prog_name="namndbok", args=["kontrolera"])
+    assert "Fel: Det finns inget kommando 'kontrolera'." in result.output
+    assert "(Menade du någon av: 'kontoplan', 'kontrollera'?)" in result.output  # a plural form of the catalog
+    assert gettext.textdomain() == domain and os.environ["LANGUAGE"] == "en"
+
+
+def test_the_compiled_catalog_is_the_one_of_its_source():
+    """namndbok.mo is what `python -m scripts.click_svenska` compiles from namndbok.po (run it after editing the .po)."""
+    def read(data: bytes):  # the messages (the header's date and generator aside) and the plural rule
+        translations = gettext.GNUTranslations(io.BytesIO(data))
+        return {k: v for k, v in translations._catalog.items() if k != ""}, [translations.plural(n) for n in range(3)]
+
+    assert read(click_svenska.compiled()) == read(click_svenska.CATALOG.with_suffix(".mo").read_bytes())
+    translation = gettext.translation(click_svenska.DOMAIN, click_svenska.LOCALE_DIR, languages=["sv"])
+    assert translation.gettext("Usage:") == "Användning:"
+    assert translation.ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", 2) == \
+        "(Menade du någon av: {possibilities}?)"
+
+
+IMPORTS_EVERYTHING = """
+import decimal, gettext, os, warnings
+import click.core, click.exceptions, click.parser, click.types
+from beancount import loader
+
+def state():
+    return (click.core._, click.core.ngettext, click.exceptions._, click.parser.ngettext, click.types._,
+            click.types.IntParamType.name, click.INT.name, gettext.textdomain(), loader._load_file,
+            sorted(os.environ.items()), decimal.getcontext().prec, len(warnings.filters))
+
+before = state()
+import scripts.cli, scripts.fava_server, namndbok.loading, namndbok_fava.pages, importers.run
+import plugins.budget, plugins.eget_kapital, plugins.kontoplan, plugins.las, plugins.skrivlas, plugins.texter, plugins.volymer
+assert state() == before, [(a, b) for a, b in zip(before, state()) if a != b]
+"""
+
+
+def test_importing_our_code_changes_nothing_process_wide():
+    """Importing the CLI replaced click's `_`, and importing namndbok.loading turned Beancount's
+    pickle cache off for every load in the process (loader.initialize)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("BEANCOUNT_DISABLE_LOAD_CACHE", None)
+    result = subprocess.run([sys.executable, "-c", IMPORTS_EVERYTHING], cwd=REPO, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]

@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+from conftest import shared_missing
 from fuzz_atheris import TARGETS, campaign, seeds
 
 RUNS = int(os.environ.get("NAMNDBOK_ATHERIS_RUNS", "1000"))
@@ -31,5 +32,7 @@ def test_atheris_finds_no_crash(target, tmp_path):
 
 def test_every_target_has_real_seeds():
     counts = {target: len(seeds(target)) for target in TARGETS}
-    assert counts["sie"] >= 40 and counts["huvudbok"] >= 4 and counts["layout"] >= 5, counts
     assert all(counts.values()), counts
+    if shared_missing("sie"):  # the SIE seeds are the real exports of ../shared/sie
+        pytest.skip(shared_missing("sie"))
+    assert counts["sie"] >= 40 and counts["huvudbok"] >= 4 and counts["layout"] >= 5, counts

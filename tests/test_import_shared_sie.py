@@ -22,9 +22,10 @@ from importers.sie.kontoplan import kontoplan_from_sie
 from importers.sie.parser import check_control_totals, parse_sie
 from scripts.cli import main
 
-from conftest import ROOT_OPTIONS, SHARED
+from conftest import ROOT_OPTIONS, SHARED, needs_shared, shared_files
 
-FILES = sorted(p for p in (SHARED / "sie").iterdir() if p.suffix.lower() in (".se", ".si"))
+FILES = shared_files("sie")
+pytestmark = needs_shared("sie")
 
 
 def run(*args):

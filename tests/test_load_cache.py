@@ -40,13 +40,13 @@ def ledger(example_copy, tmp_path, monkeypatch):
 def loads(monkeypatch):
     """How many times Beancount itself loaded a ledger."""
     count = {"n": 0}
-    real = loading.loader.load_file
+    real = loading.beancount_load
 
     def counted(*args, **kwargs):
         count["n"] += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(loading.loader, "load_file", counted)
+    monkeypatch.setattr(loading, "beancount_load", counted)
     return count
 
 
@@ -156,18 +156,18 @@ def test_a_file_that_appears_after_beancounts_glob_is_not_taken_as_read(ledger, 
     was never parsed; such a load is not kept (else it would stand for a ledger it never read)."""
     december = ledger.parent / "2026" / "utfall" / "2026-12.beancount"
     head = month_head(ledger)
-    real = loading.loader.load_file
+    real = loading.beancount_load
 
     def load_then_a_file_appears(*args, **kwargs):
         result = real(*args, **kwargs)
         december.write_text(head + "\n" + NEW_MONTH, encoding="utf-8")
         return result
 
-    monkeypatch.setattr(loading.loader, "load_file", load_then_a_file_appears)
+    monkeypatch.setattr(loading, "beancount_load", load_then_a_file_appears)
     first = loading.load(ledger)
     assert str(december) not in first[2]["include"]
     assert not load_cache.cache_path(ledger.absolute()).exists()
-    monkeypatch.setattr(loading.loader, "load_file", real)
+    monkeypatch.setattr(loading, "beancount_load", real)
     assert 777 in _utfall(loading.load(ledger), ":010:6410:")
 
 
@@ -185,13 +185,11 @@ def test_an_indented_include_is_followed_too(ledger, loads):
 def test_a_load_runs_with_the_collector_paused_and_leaves_it_as_it_was(monkeypatch, tmp_path):
     import gc
 
-    from beancount import loader
-
     from namndbok import loading
 
     seen: list[bool] = []
-    real = loader.load_file
-    monkeypatch.setattr(loader, "load_file", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    real = loading.beancount_load
+    monkeypatch.setattr(loading, "beancount_load", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
     ledger = tmp_path / "main.beancount"
     ledger.write_text('2026-01-01 open Assets:Kassa\n', encoding="utf-8")
     assert gc.isenabled()

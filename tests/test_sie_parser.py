@@ -15,13 +15,16 @@ import pytest
 from importers.model import SourceError
 from importers.sie.parser import check_control_totals, decode_sie, parse_sie, tokenize
 
-from conftest import read_both_ways
+from conftest import SHARED, needs_shared, read_both_ways, shared_files, shared_missing
 
-SIE_DIR = Path(__file__).resolve().parents[2] / "shared" / "sie"
+SIE_DIR = SHARED / "sie"
 D = Decimal
 
 
 def real(name: str) -> bytes:
+    """A real export of ../shared/sie; the test is skipped, with the reason, where it is not there."""
+    if shared_missing("sie"):
+        pytest.skip(shared_missing("sie"))
     return (SIE_DIR / name).read_bytes()
 
 
@@ -110,6 +113,7 @@ OUTCOMES = {
 }
 
 
+@needs_shared("sie")
 def test_every_shared_file_has_an_outcome():
     """Every SIE file beside the README (the jsisie/ folder of other systems' files has its own tests)."""
     assert sorted(p.name for p in SIE_DIR.iterdir() if p.is_file() and p.name != "README.md") == sorted(OUTCOMES)
@@ -556,7 +560,7 @@ def test_a_faulty_row_gets_the_same_message_from_either_reading(lines, line, mes
     assert fast.startswith(f"test.se:{line}: ") and message in fast, fast
 
 
-@pytest.mark.parametrize("path", sorted(p for p in SIE_DIR.iterdir() if p.suffix.lower() in (".se", ".si")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", shared_files("sie"), ids=lambda p: p.name)
 def test_every_shared_file_reads_the_same_fast_and_summed(path):
     fast, slow = read_both_ways(path.read_bytes(), str(path))
     assert fast == slow

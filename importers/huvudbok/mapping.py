@@ -32,12 +32,11 @@ from __future__ import annotations
 import codecs
 import datetime
 import json
-import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from importers.model import SourceError
-from namndbok.fileio import NotToml, os_reason, parse_toml
+from namndbok.settings import Key, Settings, anything, read_text
 
 AUTO = "auto"
 FORMATS = ("csv", "xlsx")
@@ -85,15 +84,8 @@ class Mapping(NamedTuple):
 
 def load_mapping(path: str | Path) -> Mapping:
     """Read and check a mapping file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SourceError(str(path), 0, 'Mappningsfilen finns inte. Kontrollera sökvägen (mappning = "…" under [huvudbok] i import.toml).') from None
-    except UnicodeDecodeError:
-        raise SourceError(str(path), 0, "Mappningsfilen är inte sparad som UTF-8. Spara om den som UTF-8.") from None
-    except OSError as err:
-        raise SourceError(str(path), 0, f"Mappningsfilen kan inte läsas ({os_reason(err)}).") from None
-    return parse_mapping(text, str(path))
+    return parse_mapping(read_text(path, SourceError, "Mappningsfilen",
+                                   'Kontrollera sökvägen (mappning = "…" under [huvudbok] i import.toml).'), str(path))
 
 
 def parse_mapping(text: str, path: str = "<mappning>") -> Mapping:
@@ -210,18 +202,16 @@ def _header_row(toml: _Toml) -> int:
 
 
 class _Toml:
-    """A mapping's parsed TOML, with the line of each key for messages."""
+    """A mapping's settings (namndbok.settings), its keys named as dotted paths ("kolumner.datum")."""
 
     def __init__(self, text: str, path: str) -> None:
-        self.path = path
-        self.data = _parse_toml(text, path)
-        self.lines = _key_lines(text)
+        self.settings = Settings(text, path, SourceError, "Mappningen", (
+            'Skriv varje värde som nyckel = "text", ett tal eller en lista, och tabeller som [kolumner].'))
+        self.data = self.settings.data
 
     def error(self, key: str, message: str) -> SourceError:
         """An error at the key's line (or its table's, when the key is missing)."""
-        while key and key not in self.lines:
-            key = key.rpartition(".")[0]
-        return SourceError(self.path, self.lines.get(key, 0), message)
+        return self.settings.fail(_parts(key), message)
 
     def value(self, key: str) -> Any:
         table, _, name = key.partition(".") if "." in key else ("", "", key)
@@ -256,45 +246,16 @@ class _Toml:
         return value
 
     def check_keys(self, table: str, data: dict, allowed: tuple[str, ...]) -> None:
-        for key in data:
-            if key not in allowed:
-                where = f" under [{table}]" if table else ""
-                raise self.error(f"{table}.{key}" if table else key,
-                                 f"Okänd nyckel {_show(key)}{where}; tillåtna är {', '.join(allowed)}.")
+        where = f" under [{table}]" if table else ""
+        schema = {key: Key(anything, "") for key in allowed}  # the values are read (and checked) one by one
+        self.settings.check(_parts(table) if table else (), data, schema,
+                            f"Okänd nyckel \"{{key}}\"{where}; tillåtna är {{allowed}}.")
 
 
-def _parse_toml(text: str, path: str) -> dict:
-    try:
-        return parse_toml(text)
-    except NotToml as err:
-        raise SourceError(path, err.line, (
-            f'Mappningen är inte giltig TOML ({err.reason}). Skriv varje värde som nyckel = "text", '
-            "ett tal eller en lista, och tabeller som [kolumner].")) from None
-
-
-_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
-_DOTTED = rf"{_PART}(?:\s*\.\s*{_PART})*"
-_TABLE_LINE = re.compile(rf"\s*\[\s*({_DOTTED})\s*\]")
-_KEY_LINE = re.compile(rf"\s*({_DOTTED})\s*=")
-
-
-def _key_lines(text: str) -> dict[str, int]:
-    """The first line of each table and key, as dotted paths ("kolumner.datum")."""
-    lines: dict[str, int] = {}
-    table = ""
-    for number, line in enumerate(text.splitlines(), 1):
-        if match := _TABLE_LINE.match(line):
-            table = _dotted_path(match.group(1))
-            lines.setdefault(table, number)
-        elif match := _KEY_LINE.match(line):
-            key = _dotted_path(match.group(1))
-            lines.setdefault(f"{table}.{key}" if table else key, number)
-    return lines
-
-
-def _dotted_path(expression: str) -> str:
-    parts = re.findall(_PART, expression)
-    return ".".join(part[1:-1] if part[0] in "\"'" else part for part in parts)
+def _parts(key: str) -> tuple[str, ...]:
+    """A dotted key as a path: "kolumner.datum" → ("kolumner", "datum"); a name after the table's may hold dots."""
+    table, dot, name = key.partition(".")
+    return (table, name) if dot else (key,)
 
 
 def _key_name(key: str, bare: bool = False) -> str:
