@@ -55,25 +55,29 @@ def test_the_compiled_catalog_is_the_one_of_its_source():
 
 
 IMPORTS_EVERYTHING = """
-import decimal, gettext, os, warnings
+import decimal, gettext, os, sys, warnings
 import click.core, click.exceptions, click.parser, click.types
+import matplotlib
 from beancount import loader
 
 def state():
     return (click.core._, click.core.ngettext, click.exceptions._, click.parser.ngettext, click.types._,
             click.types.IntParamType.name, click.INT.name, gettext.textdomain(), loader._load_file,
-            sorted(os.environ.items()), decimal.getcontext().prec, len(warnings.filters))
+            sorted(os.environ.items()), decimal.getcontext().prec, len(warnings.filters),
+            dict(matplotlib.rcParams), matplotlib.get_backend(), "matplotlib.pyplot" in sys.modules)
 
 before = state()
 import scripts.cli, scripts.fava_server, namndbok.loading, namndbok_fava.pages, importers.run
+import namndbok.export.charts, namndbok.export.html, namndbok.period_close, namndbok.frames
 import plugins.budget, plugins.eget_kapital, plugins.kontoplan, plugins.las, plugins.skrivlas, plugins.texter, plugins.volymer
 assert state() == before, [(a, b) for a, b in zip(before, state()) if a != b]
 """
 
 
 def test_importing_our_code_changes_nothing_process_wide():
-    """Importing the CLI replaced click's `_`, and importing namndbok.loading turned Beancount's
-    pickle cache off for every load in the process (loader.initialize)."""
+    """Importing the CLI replaced click's `_`, importing namndbok.loading turned Beancount's
+    pickle cache off for every load in the process (loader.initialize), and importing the report's
+    charts chose matplotlib's backend and changed its rcParams for everyone."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("BEANCOUNT_DISABLE_LOAD_CACHE", None)
     result = subprocess.run([sys.executable, "-c", IMPORTS_EVERYTHING], cwd=REPO, env=env, capture_output=True, text=True)
