@@ -315,9 +315,13 @@ def lock_lines(start: datetime.date, end: datetime.date, fil: str) -> list[str]:
     return [f'{end} custom "{LOCK}" "{start}" "{end}"', f'  fil: "{fil}"']
 
 
+PIPELINE = 'plugin "plugins.namndbok"'  # runs the lock check as one of its stages
+
+
 def with_lock_lines(main_text: str, include: str) -> str:
-    """The main file with plugins.las (before the plugins that add entries) and `include`."""
-    if PLUGIN not in main_text:
+    """The main file with plugins.las (before the plugins that add entries; not when
+    plugins.namndbok runs it) and `include`."""
+    if PLUGIN not in main_text and PIPELINE not in main_text:
         first = main_text.find("\nplugin ")
         if first >= 0:
             main_text = main_text[: first + 1] + PLUGIN + "\n" + main_text[first + 1:]

@@ -454,13 +454,10 @@ def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False, fre
     """Median per stage over `repeat` loads in this process, from Beancount's own timing
     log; with `kept`, also what the last load costs kept and read back (`time_kept`); with
     `fresh`, also the load in new processes (`time_load_fresh`)."""
-    from namndbok.ledgerdata import forget
-
     runs: list[dict[str, float]] = []
     collectors: list[float] = []  # ms of the collector's passes that fell in our plugins, per load
     result = ([], [], {})
     for _ in range(repeat):
-        forget()  # not charged with freeing the previous load's entries (see forget)
         result, found, passes = timed_load(ledger)
         collectors.append(sum(p.ms for p in passes if p.operation.startswith(OURS)))
         runs.append(found)
@@ -536,11 +533,11 @@ def budgeted_pairs(ledger: Path, year: int) -> list[tuple[str, str]]:
     """The (verksamhet, konto) of the ledger's budget lines for intäkter and kostnader in effect at the year's end."""
     from namndbok.accounts import KIND_INTAKT, KIND_KOSTNAD
     from namndbok.budget import lines_in_effect
-    from namndbok.ledgerdata import read_ledger
+    from namndbok.load_reading import reading_of
     from namndbok.loading import load
 
     entries, _, options = load(ledger, fresh=True)
-    data = read_ledger(entries, options)
+    data = reading_of(entries, options)
     refs = [data.refs[line.account] for line in lines_in_effect(data.decisions, data.budget_lines, year, datetime.date(year, 12, 31))]
     return sorted({(ref.verksamhet, ref.konto) for ref in refs if ref.kind in (KIND_INTAKT, KIND_KOSTNAD) and ref.konto})
 
