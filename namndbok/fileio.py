@@ -137,8 +137,11 @@ class NotUtf8(ValueError):
 
 
 def read_utf8(path: str | Path) -> str:
-    """The text of a file economists write (TOML settings, layouts); raises NotUtf8."""
-    data = Path(path).read_bytes()
+    """The text of a file economists write (TOML settings, layouts); raises NotUtf8. Read
+    through `namndbok.load_inputs`, so that a load records it (`load_cache` checks it)."""
+    from namndbok.load_inputs import read_bytes
+
+    data = read_bytes(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
