@@ -23,23 +23,24 @@ KEY = "namndbok_lasning"  # the options map's key (Fava's options page lists it,
 class LoadReading:
     """The entries plugins.namndbok returned and its reading of them."""
 
-    __slots__ = ("entries", "reading")
+    __slots__ = ("entries", "reading", "stage_ms")
 
-    def __init__(self, entries: list, reading: LedgerData) -> None:
-        self.entries, self.reading = entries, reading
+    def __init__(self, entries: list, reading: LedgerData, stage_ms: dict | None = None) -> None:
+        self.entries, self.reading, self.stage_ms = entries, reading, stage_ms or {}
 
     def __getstate__(self):
-        return (self.entries, self.reading)
+        return (self.entries, self.reading, self.stage_ms)
 
     def __setstate__(self, state) -> None:
-        self.entries, self.reading = state
+        self.entries, self.reading, self.stage_ms = state
 
     def __repr__(self) -> str:  # short: Fava's options page prints every option
         return f"<Nämndboks läsning av {len(self.entries)} poster>"
 
 
-def leave(options_map: dict, entries: list, reading: LedgerData) -> None:
-    options_map[KEY] = LoadReading(entries, reading)
+def leave(options_map: dict, entries: list, reading: LedgerData, stage_ms: dict | None = None) -> None:
+    """Leave the reading of `entries` (and each stage's ms, for the benchmarks) in the load's options."""
+    options_map[KEY] = LoadReading(entries, reading, stage_ms)
 
 
 def reading_of(entries, options_map: dict) -> LedgerData:

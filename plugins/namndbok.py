@@ -34,6 +34,8 @@ reading only when it is the last plugin line).
 
 from __future__ import annotations
 
+import time
+
 from namndbok.collector import paused_plugin
 from namndbok.kontoplan import KontoplanUnusable
 from namndbok.ledgerdata import read_ledger
@@ -45,22 +47,43 @@ __plugins__ = ("namndbok",)
 
 @paused_plugin
 def namndbok(entries, options_map, config=None):
+    clock = _Clock()
     _, errors = skrivlas.skrivlas(entries, options_map)
+    clock.lap("skrivlas")
     entries, found = texter.texter(entries, options_map)
     errors += found
+    clock.lap("texter")
     entries, found = las.las(entries, options_map)
     errors += found
+    clock.lap("las")
     reading = read_ledger(entries, options_map)  # the settings from this plugin line (`ledgerdata.plugin_settings`)
     entries, found, reading = eget_kapital.stage(entries, reading)
     errors += found
+    clock.lap("eget_kapital")  # with the reading, as when eget_kapital read first on its own line
     unusable = reading.kontoplan_errors
     plans = None if unusable else reading.kontoplaner
     entries, found = kontoplan.check_accounts(
         entries, options_map, plans, reading.sums,
         KontoplanUnusable(unusable[0].source, unusable[0].message, None) if unusable else None)
     errors += found
+    clock.lap("kontoplan")
     errors += budget.check(reading)
+    clock.lap("budget")
     if not unusable:
         errors += volymer.check(entries, reading.roots, reading.kontoplaner)
-    leave(options_map, entries, reading)
+    clock.lap("volymer")
+    leave(options_map, entries, reading, clock.ms)
     return entries, errors
+
+
+class _Clock:
+    """Each stage's ms, for `namndbok prestanda laddning` (Beancount times the plugin line as a whole)."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.ms[stage] = (now - self.last) * 1000
+        self.last = now

@@ -16,7 +16,7 @@ What it writes, into `<år>/bokslut.beancount` beside the main file:
 
 Every file is written atomically (temporary file and rename), only when its text
 changes (running the command twice changes nothing), and the main file gets its
-`include` and `plugin "plugins.las"` lines. The originals are journaled
+`include` line (and `plugin "plugins.las"` unless it runs plugins.namndbok). The originals are journaled
 (`namndbok.journal`): if the ledger does not load clean afterwards, or the
 process is killed in the middle, every file is put back (at once, or by the
 next command).

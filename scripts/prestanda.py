@@ -490,7 +490,30 @@ def timed_load(ledger: Path, profile=None):
         match = TIMING.search(line)
         if match:
             found[match["name"]] = found.get(match["name"], 0) + float(match["ms"])
-    return result, found, passes
+    return result, per_stage(found, result[2]), passes
+
+
+def per_stage(found: dict[str, float], options_map: dict) -> dict[str, float]:
+    """`found` with plugins.namndbok's line told per stage, as the single-stage lines are
+    (`plugins.<stage>`; Beancount's sort after the line goes with the last stage)."""
+    from namndbok.load_reading import KEY
+
+    held = options_map.get(KEY)
+    if PIPELINE not in found or held is None or not held.stage_ms:
+        return found
+    out: dict[str, float] = {}
+    for name, ms in found.items():
+        if name != PIPELINE:
+            out[name] = ms
+            continue
+        stages = {f"plugins.{stage}": stage_ms for stage, stage_ms in held.stage_ms.items()}
+        last = list(stages)[-1]
+        stages[last] += max(ms - sum(stages.values()), 0)
+        out.update(stages)
+    return out
+
+
+PIPELINE = "plugins.namndbok"
 
 
 def load_ms(found: dict[str, float]) -> float:
