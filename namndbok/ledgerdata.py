@@ -91,6 +91,7 @@ class PluginSettings(NamedTuple):
 
     kontoplan: str | None  # the kontoplan files (comma-separated), None: the ledger has no kontoplan
     budget: BudgetConfig
+    error: str | None = None  # what is wrong on the line (Swedish); the settings that could be read stand
 
 
 PIPELINE_KEYS = ("kontoplan", "periodisering", "fava")
@@ -98,8 +99,10 @@ PIPELINE_KEYS = ("kontoplan", "periodisering", "fava")
 
 def parse_pipeline_config(config: str | None) -> PluginSettings:
     """The plugins.namndbok line: `"kontoplan=kontoplan.toml; periodisering=periodisering.toml; fava=…"`
-    (every key may be left out; the kontoplan is then kontoplan.toml). Raises ValueError in Swedish."""
+    (every key may be left out; the kontoplan is then kontoplan.toml). An unknown item is the
+    settings' `error`; the known ones still count (a typo in one does not drop the kontoplan)."""
     values: dict[str, str] = {}
+    error = None
     for item in (config or "").split(";"):
         item = item.strip()
         if not item:
@@ -108,21 +111,25 @@ def parse_pipeline_config(config: str | None) -> PluginSettings:
         key = key.strip()
         if not sep or key not in PIPELINE_KEYS:
             allowed = ", ".join(f"{name}=" for name in PIPELINE_KEYS)
-            raise ValueError(f"Okänd inställning '{item}' i plugin-raden för {PIPELINE_PLUGIN}; tillåtna är {allowed} "
-                             f'(t.ex. "kontoplan=kontoplan.toml; periodisering=periodisering.toml").')
+            error = error or (f"Okänd inställning '{item}' i plugin-raden för {PIPELINE_PLUGIN}; tillåtna är {allowed} "
+                              f'(t.ex. "kontoplan=kontoplan.toml; periodisering=periodisering.toml").')
+            continue
         values[key] = value.strip()
     return PluginSettings(values.get("kontoplan") or DEFAULT_KONTOPLAN_FILE,
-                          BudgetConfig(values.get("periodisering") or None, values.get("fava") or None))
+                          BudgetConfig(values.get("periodisering") or None, values.get("fava") or None), error)
 
 
 def plugin_settings(options_map: dict) -> PluginSettings:
     """The settings of the plugins.namndbok line, or of the single-stage lines
-    (plugins.kontoplan, plugins.budget) when the ledger has those. Raises ValueError."""
+    (plugins.kontoplan, plugins.budget) when the ledger has those."""
     plugins = dict(reversed(options_map.get("plugin", [])))  # the first line of each module
     if PIPELINE_PLUGIN in plugins:
         return parse_pipeline_config(plugins[PIPELINE_PLUGIN])
     kontoplan = (plugins[KONTOPLAN_PLUGIN] or DEFAULT_KONTOPLAN_FILE) if KONTOPLAN_PLUGIN in plugins else None
-    return PluginSettings(kontoplan, parse_budget_config(plugins.get(BUDGET_PLUGIN)))
+    try:
+        return PluginSettings(kontoplan, parse_budget_config(plugins.get(BUDGET_PLUGIN)))
+    except ValueError as err:
+        return PluginSettings(kontoplan, BudgetConfig(), str(err))
 
 
 def has_stage(options_map: dict, module: str) -> bool:
@@ -209,11 +216,9 @@ def read_settings(options_map: dict) -> Settings:
     """The kontoplaner and the periodisering the ledger's plugin lines name, read from their files."""
     errors: list = []
     base = Path(options_map.get("filename") or ".").parent
-    try:
-        settings = plugin_settings(options_map)
-    except ValueError as err:
-        errors.append(LedgerInputError(data.new_metadata(options_map.get("filename", ""), 0), str(err), None))
-        settings = PluginSettings(None, BudgetConfig())
+    settings = plugin_settings(options_map)
+    if settings.error:
+        errors.append(LedgerInputError(data.new_metadata(options_map.get("filename", ""), 0), settings.error, None))
     kontoplaner: dict[str, Kontoplan] = {}
     kontoplan_errors = []
     if settings.kontoplan is not None:

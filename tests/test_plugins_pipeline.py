@@ -91,7 +91,11 @@ def test_a_lock_adds_no_plugins_las_line_beside_the_single_line():
 
 
 def test_a_wrong_setting_on_the_line_is_said_in_swedish(write_ledger, tmp_path):
-    path, _, _, _ = write_ledger("")
+    """One error at the line's file; the settings that are right still count (the kontoplan
+    opens the accounts, so no account is refused)."""
+    path, _, errors, _ = write_ledger('2026-01-31 * "Faktura"\n  Kostnader:Socialnämnden:5731:4610   100.00 SEK\n'
+                                      '  Tillgångar:Socialnämnden:1690\n')
+    assert errors == []
     text = path.read_text(encoding="utf-8").replace('"kontoplan=kontoplan.toml"', '"kontoplan=kontoplan.toml; periodiserng=p.toml"')
     path.write_text(text, encoding="utf-8")
     _, errors, _ = loader.load_file(str(path))
