@@ -88,3 +88,16 @@ def test_changing_any_recorded_file_makes_the_next_load_fresh(kept_ledger, monke
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # e.g. an edit that keeps the size
         loading.load(kept_ledger)
         assert count["n"] == before + 1, f"{path} changed, but the kept load was served"
+
+
+def test_a_kept_load_brings_its_reading(kept_ledger):
+    """The kept load holds plugins.namndbok's reading, still provably of its entries."""
+    from namndbok.ledgerdata import read_ledger
+    from namndbok.load_reading import KEY, reading_of
+
+    loading.load(kept_ledger)
+    entries, _, options = loading.load(kept_ledger)  # read back from the kept file
+    reading = reading_of(entries, options)
+    assert reading is options[KEY].reading
+    fresh = read_ledger(entries, options)
+    assert (reading.utfall, reading.refs, reading.eget_kapital) == (fresh.utfall, fresh.refs, fresh.eget_kapital)
