@@ -16,7 +16,7 @@ from importers.config import SourceConfig, load_import_config
 from importers.convert import Source, map_rows
 from importers.model import SourceError, SourceRow
 from importers.writer import AGGREGATED, DETAILED, ImportPlan, plan_import, write_import
-from namndbok.ledgerdata import read_ledger
+from namndbok.load_reading import reading_of
 from namndbok.writer_lock import writing
 
 MODES = (AGGREGATED, DETAILED)
@@ -71,7 +71,7 @@ def run_import(
     # before it reads the ledger until it has verified what it wrote.
     with writing(ledger, "namndbok import") if not dry_run else nullcontext(), collector_paused():
         entries, errors, options = load_before_change(ledger)
-        ledgerdata = read_ledger(entries, options)
+        ledgerdata = reading_of(entries, options)
         config = load_import_config(ledger.parent)
         plan = _kontoplan(ledgerdata, config.namnd, ledger)
         source_config = config.sie if kind == "sie" else config.huvudbok

@@ -16,7 +16,7 @@ What it writes, into `<år>/bokslut.beancount` beside the main file:
 
 Every file is written atomically (temporary file and rename), only when its text
 changes (running the command twice changes nothing), and the main file gets its
-`include` and `plugin "plugins.las"` lines. The originals are journaled
+`include` line (and `plugin "plugins.las"` unless it runs plugins.namndbok). The originals are journaled
 (`namndbok.journal`): if the ledger does not load clean afterwards, or the
 process is killed in the middle, every file is put back (at once, or by the
 next command).
@@ -35,7 +35,7 @@ from beancount.core import data
 from namndbok.accounts import KIND_EGET_KAPITAL, KIND_SKULD, KIND_TILLGANG, RESULT_KINDS
 from namndbok.eget_kapital import parse_decisions, roll_forward, roll_forward_table, table_years
 from namndbok.las import lock_lines
-from namndbok.ledgerdata import read_ledger
+from namndbok.load_reading import reading_of
 from namndbok.ledgerfile import canonical, root_option_lines
 from namndbok.loading import faults, faults_message, load
 from namndbok.swedish import month_name
@@ -61,7 +61,7 @@ def close_year(ledger: Path, year: int) -> CloseResult:
     wrong = faults(errors)
     if wrong:
         raise CloseError(faults_message(wrong, ledger))
-    ledgerdata = read_ledger(entries, options)
+    ledgerdata = reading_of(entries, options)
     check_year(entries, ledgerdata, year)
 
     text = render(ledgerdata, entries, year)
@@ -80,7 +80,7 @@ def close_year(ledger: Path, year: int) -> CloseResult:
         raise CloseError(f"Bokslutet skrevs inte: {err}") from None
     closed, _, closed_options = loaded or (entries, errors, options)
     years = table_years(ledgerdata, datetime.date(year, 12, 31))
-    return CloseResult(path, changed, roll_forward_table(read_ledger(closed, closed_options), years))
+    return CloseResult(path, changed, roll_forward_table(reading_of(closed, closed_options), years))
 
 
 def check_year(entries, ledgerdata, year: int) -> None:

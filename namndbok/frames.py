@@ -30,7 +30,8 @@ import pandas as pd
 from namndbok.eget_kapital import roll_forward_table, table_years
 from namndbok.engine import MEASURES, SELECTION_TOTALS, SELECTIONS, compute
 from namndbok.fakta import Fact, facts
-from namndbok.ledgerdata import NO_KONTOPLAN, read_ledger
+from namndbok.ledgerdata import NO_KONTOPLAN
+from namndbok.load_reading import reading_of
 from namndbok.loading import faults, faults_message, load
 from namndbok.nyckeltal import NyckeltalError, compute_nyckeltal, load_specs, parse_volumes
 
@@ -70,7 +71,7 @@ class Book:
         if wrong:
             raise LedgerError(faults_message(wrong, self.path))
         self.entries, self.options = entries, options
-        self.data = read_ledger(entries, options)
+        self.data = reading_of(entries, options)  # the reading the load made, when it is provably these entries
 
     def __repr__(self) -> str:
         return f"<Nämndbok {self.options.get('title') or self.path.name}>"

@@ -5,13 +5,17 @@ per account and date, parses budget decisions, budget lines and prognoses, and
 finds the kontoplan and periodisering files through the ledger's own plugin
 lines (so the ledger's main file is the one place that says which files
 belong to it). The plugins and the engine both start here.
+
+Nothing is remembered between calls. Within one load, plugins.namndbok reads
+once and changes that reading explicitly for the entries its stages add or
+leave out (`with_entries`); it leaves the final reading in the load's options
+(`namndbok.load_reading`), where the CLI and the Fava extension take it.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime
-import operator
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
@@ -28,13 +32,15 @@ from namndbok.accounts import (
     parse_account,
 )
 from namndbok.budget import DECISION, LINE, BudgetDecision, BudgetLine, LedgerInputError, parse_budget, parse_line
+from namndbok.kontoplan import DEFAULT_FILE as DEFAULT_KONTOPLAN_FILE
 from namndbok.kontoplan import Kontoplan, KontoplanError, load_kontoplaner
 from namndbok.periodisering import DEFAULT, Periodisering, PeriodiseringError, load_periodisering
 from namndbok.prognos import DIRECTIVE as PROGNOS_DIRECTIVE
 from namndbok.prognos import PrognosLine, parse_prognos
 
+PIPELINE_PLUGIN = "plugins.namndbok"  # every stage on one plugin line (plugins/namndbok.py)
 KONTOPLAN_PLUGIN = "plugins.kontoplan"
-NO_KONTOPLAN = f'Liggaren har ingen kontoplan (plugin "{KONTOPLAN_PLUGIN}"); {{}} behöver den.'  # {}: who needs it
+NO_KONTOPLAN = f'Liggaren har ingen kontoplan (plugin "{PIPELINE_PLUGIN}"); {{}} behöver den.'  # {}: who needs it
 # Metadata that marks the entries plugins.eget_kapital generates.
 META_CARRY = "ek_overforing"
 META_DECISION = "ek_beslut"
@@ -80,6 +86,57 @@ def parse_budget_config(config: str | None) -> BudgetConfig:
     return BudgetConfig(periodisering, fava_version)
 
 
+class PluginSettings(NamedTuple):
+    """What the ledger's plugin lines say about its settings files."""
+
+    kontoplan: str | None  # the kontoplan files (comma-separated), None: the ledger has no kontoplan
+    budget: BudgetConfig
+    error: str | None = None  # what is wrong on the line (Swedish); the settings that could be read stand
+
+
+PIPELINE_KEYS = ("kontoplan", "periodisering", "fava")
+
+
+def parse_pipeline_config(config: str | None) -> PluginSettings:
+    """The plugins.namndbok line: `"kontoplan=kontoplan.toml; periodisering=periodisering.toml; fava=…"`
+    (every key may be left out; the kontoplan is then kontoplan.toml). An unknown item is the
+    settings' `error`; the known ones still count (a typo in one does not drop the kontoplan)."""
+    values: dict[str, str] = {}
+    error = None
+    for item in (config or "").split(";"):
+        item = item.strip()
+        if not item:
+            continue
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or key not in PIPELINE_KEYS:
+            allowed = ", ".join(f"{name}=" for name in PIPELINE_KEYS)
+            error = error or (f"Okänd inställning '{item}' i plugin-raden för {PIPELINE_PLUGIN}; tillåtna är {allowed} "
+                              f'(t.ex. "kontoplan=kontoplan.toml; periodisering=periodisering.toml").')
+            continue
+        values[key] = value.strip()
+    return PluginSettings(values.get("kontoplan") or DEFAULT_KONTOPLAN_FILE,
+                          BudgetConfig(values.get("periodisering") or None, values.get("fava") or None), error)
+
+
+def plugin_settings(options_map: dict) -> PluginSettings:
+    """The settings of the plugins.namndbok line, or of the single-stage lines
+    (plugins.kontoplan, plugins.budget) when the ledger has those."""
+    plugins = dict(reversed(options_map.get("plugin", [])))  # the first line of each module
+    if PIPELINE_PLUGIN in plugins:
+        return parse_pipeline_config(plugins[PIPELINE_PLUGIN])
+    kontoplan = (plugins[KONTOPLAN_PLUGIN] or DEFAULT_KONTOPLAN_FILE) if KONTOPLAN_PLUGIN in plugins else None
+    try:
+        return PluginSettings(kontoplan, parse_budget_config(plugins.get(BUDGET_PLUGIN)))
+    except ValueError as err:
+        return PluginSettings(kontoplan, BudgetConfig(), str(err))
+
+
+def has_stage(options_map: dict, module: str) -> bool:
+    """Whether the ledger runs the stage of `module` (e.g. "plugins.las"): its own line or plugins.namndbok."""
+    return any(name in (module, PIPELINE_PLUGIN) for name, _ in options_map.get("plugin", []))
+
+
 class LedgerData(NamedTuple):
     options: dict
     roots: Roots
@@ -97,7 +154,10 @@ class LedgerData(NamedTuple):
     kontoplan_errors: list  # (plugins.kontoplan reports them)
     cache: dict  # computed once per read (the engine's selections and dimensions)
     utfall_cache: dict  # derived from utfall alone (monthly, yearly, running sums): shared by the
-    # readings of the same transactions (see transaction_sums), so nothing else may go in it
+    # readings of the same transactions (`with_entries`), so nothing else may go in it
+    settings: "Settings"  # what the settings files gave (`read_settings`)
+    sums: "TransactionSums"  # the transactions' sums (utfall above is sums.utfall)
+    planned: "PlanDirectives"  # the parsed budget and prognos directives
 
     def grupp_of(self, ref: AccountRef) -> str | None:
         plan = self.kontoplaner.get(ref.namnd)
@@ -142,67 +202,60 @@ def plugin_config(options_map: dict, module: str) -> str | None:
     return None
 
 
-def read_ledger(entries, options_map: dict) -> LedgerData:
-    global _reading_memo
-    errors: list = []
-    roots = Roots.from_options(options_map)
-    currency = operating_currency(options_map)
-    base = Path(options_map.get("filename") or ".").parent
+class Settings(NamedTuple):
+    """What a reading takes from the ledger's settings files (named on its plugin lines)."""
 
+    kontoplaner: dict[str, Kontoplan]
+    kontoplan_errors: list
+    periodisering: Periodisering
+    budget_config: BudgetConfig
+    errors: list  # the plugin line's and the periodisering's
+
+
+def read_settings(options_map: dict) -> Settings:
+    """The kontoplaner and the periodisering the ledger's plugin lines name, read from their files."""
+    errors: list = []
+    base = Path(options_map.get("filename") or ".").parent
+    settings = plugin_settings(options_map)
+    if settings.error:
+        errors.append(LedgerInputError(data.new_metadata(options_map.get("filename", ""), 0), settings.error, None))
     kontoplaner: dict[str, Kontoplan] = {}
     kontoplan_errors = []
-    if any(name == KONTOPLAN_PLUGIN for name, _ in options_map.get("plugin", [])):
+    if settings.kontoplan is not None:
         try:
-            kontoplaner = load_kontoplaner(base, plugin_config(options_map, KONTOPLAN_PLUGIN))
+            kontoplaner = load_kontoplaner(base, settings.kontoplan)
         except KontoplanError as err:
             kontoplan_errors.append(LedgerInputError(data.new_metadata(err.path, err.line), err.message, None))
-
-    budget_config = BudgetConfig()
     periodisering = DEFAULT
-    try:
-        budget_config = parse_budget_config(plugin_config(options_map, BUDGET_PLUGIN))
-        if budget_config.periodisering:
-            periodisering = load_periodisering(base / budget_config.periodisering)
-    except PeriodiseringError as err:
-        errors.append(LedgerInputError(data.new_metadata(err.path, err.line), err.message, None))
-    except ValueError as err:
-        errors.append(LedgerInputError(data.new_metadata(options_map.get("filename", ""), 0), str(err), None))
+    if settings.budget.periodisering:
+        try:
+            periodisering = load_periodisering(base / settings.budget.periodisering)
+        except PeriodiseringError as err:
+            errors.append(LedgerInputError(data.new_metadata(err.path, err.line), err.message, None))
+    return Settings(kontoplaner, kontoplan_errors, periodisering, settings.budget, errors)
 
-    sums = ledger_transaction_sums(entries, options_map)
-    utfall, ek_postings = sums.utfall, sums.ek_postings
 
-    planned = plan_directives(entries, currency)
-    # The same inputs (by identity: the load's options, the summed transactions, the
-    # parsed plan directives and settings files) give the same reading: the plugins
-    # after plugins.eget_kapital and the CLI's or Fava's reading after the load get
-    # the one already made.
-    # (The options map stands for all that derives from it: roots, currency, the plugin
-    # lines; the kontoplan objects for their nämnder.)
-    plans = tuple(kontoplaner.values())
-    inputs = (options_map, sums, planned, periodisering, plans)
-    settings_read = not errors and not kontoplan_errors  # an error's metadata is made anew each time
-    memo = _reading_memo
-    same_load = (memo is not None and settings_read and memo.inputs[0] is options_map
-                 and _same_objects(memo.inputs[4], plans))
-    if same_load and all(map(operator.is_, memo.inputs[1:4], inputs[1:4])):
-        return memo.reading
-    decisions, budget_lines, budget_errors, prognos, prognos_errors = planned
-    errors += budget_errors + prognos_errors
+def read_ledger(entries, options_map: dict) -> LedgerData:
+    """A reading of `entries` from scratch: the settings files, the transactions' sums, the plan directives."""
+    return assemble(options_map, read_settings(options_map), ledger_transaction_sums(entries, options_map),
+                    plan_directives(entries, operating_currency(options_map)))
 
-    names = set(utfall) | {l.account for l in budget_lines} | {l.account for l in prognos}
-    if same_load:
-        # The same load and kontoplaner as the last reading (plugins.eget_kapital's second
-        # reading): its refs, with the names that came or went.
-        known = memo.reading.refs
-        refs = dict(known)
-        for name in known.keys() - names:
-            del refs[name]
+
+def assemble(options_map: dict, settings: Settings, sums: "TransactionSums", planned: "PlanDirectives",
+             known: dict | None = None) -> LedgerData:
+    """The reading of these parts. `known`: the refs of a reading with the same options and
+    kontoplaner, reused for the names they share (`with_entries`)."""
+    roots = Roots.from_options(options_map)
+    kontoplaner = settings.kontoplaner
+    names = set(sums.utfall) | {l.account for l in planned.budget_lines} | {l.account for l in planned.prognos}
+    if known is not None:
+        refs = {name: ref for name, ref in known.items() if name in names}
         refs.update(_refs(names - known.keys(), roots, kontoplaner))
     else:
         refs = _refs(names, roots, kontoplaner)
 
     eget_kapital = []
-    for entry, posting in ek_postings:
+    for entry, posting in sums.ek_postings:
         ref = refs.get(posting.account)
         plan = kontoplaner.get(ref.namnd) if ref else None
         if plan is None or ref.konto not in plan.konton or plan.konton[ref.konto].typ != KIND_EGET_KAPITAL:
@@ -211,46 +264,63 @@ def read_ledger(entries, options_map: dict) -> LedgerData:
         eget_kapital.append(EKMovement(entry.date, ref.namnd, ref.ansvar, -posting.units.number, kind,
                                        entry.narration, entry.meta.get(META_DECISION)))
 
-    reading = LedgerData(
+    return LedgerData(
         options=options_map,
         roots=roots,
-        currency=currency,
+        currency=operating_currency(options_map),
         kontoplaner=kontoplaner,
         refs=refs,
-        utfall=utfall,
-        decisions=decisions,
-        budget_lines=budget_lines,
-        prognos=prognos,
-        periodisering=periodisering,
-        budget_config=budget_config,
+        utfall=sums.utfall,
+        decisions=planned.decisions,
+        budget_lines=planned.budget_lines,
+        prognos=planned.prognos,
+        periodisering=settings.periodisering,
+        budget_config=settings.budget_config,
         eget_kapital=eget_kapital,
-        errors=errors,
-        kontoplan_errors=kontoplan_errors,
+        errors=[*settings.errors, *planned.budget_errors, *planned.prognos_errors],
+        kontoplan_errors=settings.kontoplan_errors,
         cache={},
         utfall_cache=sums.cache,
+        settings=settings,
+        sums=sums,
+        planned=planned,
     )
-    if settings_read:
-        _reading_memo = _ReadingMemo(inputs, reading)
-    return reading
 
 
-class _ReadingMemo(NamedTuple):
-    inputs: tuple  # (options map, sums, plan directives, periodisering, kontoplaner): compared by
-    # identity, and held here so that no other object takes their ids
-    reading: LedgerData
+def is_read(entry) -> bool:
+    """Whether a reading depends on the entry (a transaction, or a budget or prognos directive)."""
+    return entry.__class__ is data.Transaction or (entry.__class__ is data.Custom and entry.type in PLAN_TYPES)
 
 
-_reading_memo: _ReadingMemo | None = None
-
-
-def forget() -> None:
-    """Drop what the readings remember of the last load (its transactions, plan
-    directives and reading). A benchmark calls it before each load, so that a load is
-    not charged with freeing the previous load's entries. Pure results per name or
-    file text (`parse_account`, the parsed settings files, plugins.kontoplan's checked
-    accounts, file hashes) stay, as they do between Fava's reloads."""
-    global _memo, _plan_memo, _reading_memo
-    _memo = _plan_memo = _reading_memo = None
+def with_entries(reading: LedgerData, entries, added=(), removed=()) -> LedgerData:
+    """The reading of `entries`, which are `reading`'s entries with `added` and without
+    `removed` (both said by the caller, who made the change): the settings as they were
+    read, the sums changed only where the added and removed transactions post, the plan
+    directives parsed again only when some came or went. `reading` is left as it is, and
+    returned itself when no entry it depends on changed. Equals `read_ledger(entries, …)`
+    (tests/test_ledgerdata_update.py)."""
+    added = [e for e in added if is_read(e)]
+    removed = [e for e in removed if is_read(e)]
+    if not added and not removed:
+        return reading
+    options = reading.options
+    currency, ek_prefix = reading.currency, reading.roots.eget_kapital + ":"
+    sums = reading.sums
+    if any(e.__class__ is data.Transaction for e in (*added, *removed)):
+        transactions = [e for e in entries if e.__class__ is data.Transaction]
+        gone = [e for e in removed if e.__class__ is data.Transaction]
+        came = [e for e in added if e.__class__ is data.Transaction]
+        before = len(transactions) - len(came) + len(gone)
+        # More than a quarter left out: summing what is left costs less than taking them away.
+        sums = _change_transactions(sums, came, gone, transactions, currency, ek_prefix) \
+            if len(gone) <= before // 4 else None
+        if sums is None:
+            sums = _sum_transactions(transactions, currency, ek_prefix)
+    planned = reading.planned
+    if any(e.__class__ is data.Custom for e in (*added, *removed)):
+        planned = _plan_with(planned, entries, [e for e in added if e.__class__ is data.Custom],
+                             any(e.__class__ is data.Custom for e in removed), currency)
+    return assemble(options, reading.settings, sums, planned, known=reading.refs)
 
 
 def _refs(names, roots: Roots, kontoplaner: dict[str, Kontoplan]) -> dict[str, AccountRef]:
@@ -284,25 +354,8 @@ class TransactionSums(NamedTuple):
     cache: dict  # LedgerData.utfall_cache: derived from utfall only, so shared with it
 
 
-class _Memo(NamedTuple):
-    key: tuple  # (currency, eget kapital prefix)
-    transactions: list  # held, so that the ids below stay theirs
-    ids: frozenset
-    sums: TransactionSums
-
-
-# The last reading, replaced whole (one assignment, so a reader in another thread
-# sees either the old memo or the new one, each consistent in itself).
-_memo: _Memo | None = None
-
-
-def _same_objects(old: list, new: list) -> bool:
-    return len(old) == len(new) and all(map(operator.is_, old, new))
-
-
 def ledger_transaction_sums(entries, options_map: dict) -> TransactionSums:
-    """`transaction_sums` for the ledger's operating currency and eget kapital root
-    (the key every reader of one load shares, so that they share the memo)."""
+    """`transaction_sums` for the ledger's operating currency and eget kapital root."""
     return transaction_sums(entries, operating_currency(options_map), Roots.from_options(options_map).eget_kapital + ":")
 
 
@@ -311,41 +364,9 @@ def operating_currency(options_map: dict) -> str:
 
 
 def transaction_sums(entries, currency: str, ek_prefix: str) -> TransactionSums:
-    """Utfall per account and date, and the eget kapital postings, of `entries`.
-
-    One load runs several plugins that each read the ledger (eget_kapital before
-    and after its own entries and without the corrections in closed years, budget
-    after the kontoplan's Open directives), and the CLI and Fava read it once more.
-    Beancount's directives are immutable, so the sums of the last list read are
-    kept and reused: the same transactions give the same sums, and a list that adds
-    transactions, or leaves out a few (at most a quarter), changes a copy of the
-    sums where those transactions post. Anything else is summed anew. The result
-    equals a fresh sum (tests/test_ledgerdata_memo.py holds it to that).
-    """
-    transactions = [e for e in entries if isinstance(e, data.Transaction)]
-    key = (currency, ek_prefix)
-    memo = _memo
-    if memo is not None and memo.key == key:
-        old = memo.transactions
-        if _same_objects(old, transactions):
-            return memo.sums
-        ids = frozenset(map(id, transactions))
-        # Each transaction once in both lists, so that counting tells what came and went.
-        if len(ids) == len(transactions) and len(memo.ids) == len(old):
-            added = [t for t in transactions if id(t) not in memo.ids]
-            kept = len(transactions) - len(added)
-            removed = [t for t in old if id(t) not in ids] if len(old) - kept <= len(old) // 4 else None
-            if removed is not None:
-                sums = _change_transactions(memo.sums, added, removed, transactions, currency, ek_prefix)
-                if sums is not None:
-                    _remember(key, transactions, ids, sums)
-                    return sums
-        sums = _sum_transactions(transactions, currency, ek_prefix)
-        _remember(key, transactions, ids, sums)
-        return sums
-    sums = _sum_transactions(transactions, currency, ek_prefix)
-    _remember(key, transactions, frozenset(map(id, transactions)), sums)
-    return sums
+    """Utfall per account and date, and the eget kapital postings, of `entries` (summed
+    afresh: a change within a load goes through `with_entries`)."""
+    return _sum_transactions([e for e in entries if e.__class__ is data.Transaction], currency, ek_prefix)
 
 
 PLAN_TYPES = frozenset({DECISION, LINE, PROGNOS_DIRECTIVE})
@@ -361,67 +382,33 @@ class PlanDirectives(NamedTuple):
     prognos_errors: list
 
 
-class _PlanMemo(NamedTuple):
-    currency: str
-    directives: list  # held, so that the ids below stay theirs
-    ids: frozenset
-    parsed: PlanDirectives
-
-
-_plan_memo: _PlanMemo | None = None
-
-
 def plan_directives(entries, currency: str) -> PlanDirectives:
-    """Budget decisions, lines and prognoses of `entries`; parsed again only when those
-    directives are not the very objects parsed last time (a load reads the ledger
-    three times and the CLI or Fava once more; Beancount's directives are immutable).
-    When the only new ones are budget decisions and lines (plugins.eget_kapital's
-    återbetalning), only those lines are parsed (`_with_added_lines`)."""
-    global _plan_memo
+    """Budget decisions, lines and prognoses of `entries`, parsed."""
     directives = [e for e in entries if e.__class__ is data.Custom and e.type in PLAN_TYPES]
-    memo = _plan_memo
-    if memo is not None and memo.currency == currency:
-        if _same_objects(memo.directives, directives):
-            return memo.parsed
-        parsed = _with_added_lines(memo, directives)
-        if parsed is not None:
-            _plan_memo = _PlanMemo(currency, directives, frozenset(map(id, directives)), parsed)
-            return parsed
-    parsed = PlanDirectives(*parse_budget(directives, currency), *parse_prognos(directives, currency))
-    _plan_memo = _PlanMemo(currency, directives, frozenset(map(id, directives)), parsed)
-    return parsed
+    return PlanDirectives(*parse_budget(directives, currency), *parse_prognos(directives, currency))
 
 
-def _with_added_lines(memo: _PlanMemo, directives: list) -> PlanDirectives | None:
-    """The memo's parse with the budget decisions and lines `directives` adds to it:
-    the decisions (few) parsed again, the new lines alone, each line in its place.
-    None unless the new directives are the old ones (all of them) and budget
-    decisions and lines that parse without an error, and the old parse had no
-    errors (a fresh parse orders the errors)."""
-    old = memo.parsed
-    if old.budget_errors or old.prognos_errors or len(memo.ids) != len(memo.directives):
-        return None
-    added = [d for d in directives if id(d) not in memo.ids]
-    if not added or len(directives) - len(added) != len(memo.directives) or any(d.type not in (LINE, DECISION) for d in added):
-        return None
+def _plan_with(old: PlanDirectives, entries, added: list, removed: bool, currency: str) -> PlanDirectives:
+    """The plan directives of `entries`: `old`'s with the budget decisions and lines `added`
+    (plugins.eget_kapital's återbetalning): the decisions (few) parsed again, the new lines
+    alone, each line in its place. Parsed afresh when any were removed, a prognos was added,
+    the old parse or the new lines have errors (a fresh parse orders the errors), or
+    directives share one metadata dict (the lines' places are not known)."""
+    directives = [e for e in entries if e.__class__ is data.Custom and e.type in PLAN_TYPES]
+    fresh = lambda: PlanDirectives(*parse_budget(directives, currency), *parse_prognos(directives, currency))  # noqa: E731
+    if removed or old.budget_errors or old.prognos_errors or any(d.type not in (LINE, DECISION) for d in added):
+        return fresh()
     errors: list = []
     decisions = old.decisions
     if any(d.type == DECISION for d in added):
-        decisions, _, errors = parse_budget([d for d in directives if d.type == DECISION], memo.currency)
+        decisions, _, errors = parse_budget([d for d in directives if d.type == DECISION], currency)
     by_name = {d.name: d for d in decisions}
-    new_lines = [parse_line(entry, by_name, memo.currency, errors) for entry in added if entry.type == LINE]
-    if errors:
-        return None
+    new_lines = [parse_line(entry, by_name, currency, errors) for entry in added if entry.type == LINE]
     position = {id(d.meta): index for index, d in enumerate(directives)}
-    if len(position) != len(directives):
-        return None  # directives that share one metadata dict: the lines' places are not known
+    if errors or len(position) != len(directives):
+        return fresh()
     lines = sorted([*old.budget_lines, *new_lines], key=lambda line: position[id(line.meta)])
     return old._replace(decisions=decisions, budget_lines=lines)
-
-
-def _remember(key, transactions, ids, sums) -> None:
-    global _memo
-    _memo = _Memo(key, transactions, ids, sums)
 
 
 def _sum_transactions(transactions, currency: str, ek_prefix: str) -> TransactionSums:
@@ -464,7 +451,7 @@ def _plus(base: dict, extra: dict) -> dict:
 
 def _change_transactions(sums: TransactionSums, added: list, removed: list, transactions: list,
                          currency: str, ek_prefix: str) -> TransactionSums | None:
-    """`sums` with `added` and without `removed`, as a copy (other readers hold `sums`);
+    """`sums` with `added` and without `removed`, as a copy (`sums` stays the older reading's);
     `transactions` is the new list. None when a removed transaction has a posting in
     another currency (its account's first such date would have to be searched for)."""
     extra = _sum_transactions(added, currency, ek_prefix)

@@ -11,9 +11,10 @@ used only when all of these are exactly as they were:
 - every file the load parsed (inode, size, mtime and ctime: an edit, an atomic
   replace or a restore by the journal all change one of them);
 - what each `include` pattern in those files matches now (a new month's file);
-- the files the plugins read: the kontoplaner and the periodisering named on the
-  plugin lines, and each lock's fingerprint file (a missing one is recorded as
-  missing, so its appearance counts too);
+- every other file the load read or looked for, as the load recorded it when
+  it read it (`namndbok.load_inputs`: kontoplaner, periodisering, lock files,
+  the files a lock names; a missing one is recorded as missing, so its
+  appearance counts too) — recorded by the reading itself, never listed by hand;
 - the code: Python, Beancount, and every module of `namndbok` and `plugins`.
 
 A load is kept only when it took half a second or more (pickling costs about a
@@ -44,7 +45,7 @@ from namndbok.fileio import file_stamp
 
 RACY_SECONDS = 1.0  # a file changed this close to the load's start may have changed while it was read
 MIN_SECONDS = 0.5  # a quicker load is not worth keeping (pickling costs about a quarter of a load)
-VERSION = 2  # 2: the version and inputs, then the load, as two pickles
+VERSION = 3  # 2: the version and inputs, then the load, as two pickles; 3: the files read as recorded
 INCLUDE = re.compile(r'^[ \t]*include\s+"((?:[^"\\]|\\.)*)"', re.M)  # Beancount also obeys an indented one
 OUR_PLUGINS = ("plugins.", "beancount.")
 
@@ -85,35 +86,9 @@ def _code_key() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _settings_files(entries, options_map: dict) -> list[str]:
-    """The files our plugins read besides the ledger: kontoplaner, periodisering, locks
-    (found the way the plugins find them)."""
-    from namndbok.kontoplan import kontoplan_paths
-    from namndbok.las import lock_directives, lock_file_path
-    from namndbok.ledgerdata import BUDGET_PLUGIN, KONTOPLAN_PLUGIN, parse_budget_config, plugin_config
-
-    base = Path(options_map.get("filename") or ".").parent
-    paths = []
-    plugins = [name for name, _ in options_map.get("plugin", [])]
-    if KONTOPLAN_PLUGIN in plugins or "plugins.volymer" in plugins:
-        paths += kontoplan_paths(base, plugin_config(options_map, KONTOPLAN_PLUGIN))
-    if BUDGET_PLUGIN in plugins:
-        try:
-            periodisering = parse_budget_config(plugin_config(options_map, BUDGET_PLUGIN)).periodisering
-        except ValueError:
-            periodisering = None
-        if periodisering:
-            paths.append(base / periodisering)
-    for entry in lock_directives(entries):
-        try:
-            paths.append(lock_file_path(entry, base))
-        except (KeyError, TypeError):
-            continue  # plugins.las refuses the directive itself
-    return [str(path) for path in paths]
-
-
-def inputs_of(result, started: float) -> Inputs | None:
-    """What a fresh load came from, or None when it must not be kept."""
+def inputs_of(result, started: float, read: dict) -> Inputs | None:
+    """What a fresh load came from, or None when it must not be kept. `read`: the other
+    files the load read, with their versions when read (`namndbok.load_inputs.recording`)."""
     entries, _, options_map = result
     sources = list(options_map.get("include") or [])
     if not sources or options_map.get("documents"):
@@ -122,7 +97,9 @@ def inputs_of(result, started: float) -> Inputs | None:
         return None
     from beancount.utils import encryption
 
-    files = [(name, file_stamp(name)) for name in sorted({*sources, *_settings_files(entries, options_map)})]
+    versions = {name: file_stamp(name) for name in sources}
+    versions.update(read)  # as they were when read
+    files = sorted(versions.items())
     recent = (started - RACY_SECONDS) * 1e9
     if any(key is not None and max(key[2], key[3]) >= recent for _, key in files):
         return None
@@ -167,14 +144,15 @@ def read(ledger: Path):
         return None
 
 
-def write(ledger: Path, result, started: float, finished: float) -> None:
-    """Keep `result` (a fresh load from `started` to `finished`) when it may be kept and
-    took long enough to be worth it; never fails the load."""
+def write(ledger: Path, result, started: float, finished: float, read: dict) -> None:
+    """Keep `result` (a fresh load from `started` to `finished`, which read the files `read`
+    besides the ledger's: `namndbok.load_inputs`) when it may be kept and took long enough
+    to be worth it; never fails the load."""
     from namndbok.fileio import atomic_write_bytes
 
     try:
         path = cache_path(ledger)
-        inputs = inputs_of(result, started) if finished - started >= MIN_SECONDS else None
+        inputs = inputs_of(result, started, read) if finished - started >= MIN_SECONDS else None
         if inputs is None:
             path.unlink(missing_ok=True)
             return

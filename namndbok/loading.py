@@ -3,7 +3,8 @@
 Beancount's own pickle cache stays off: it trusts a load while the files it
 read are unchanged, and does not notice a *new* file that an `include` glob now
 matches — exactly what an import or a year-end close writes — nor the files our
-plugins read. `namndbok.load_cache` keeps loads with all of that checked.
+plugins read. `namndbok.load_cache` keeps loads with all of that checked: the
+files the plugins read are recorded as they are read (`namndbok.load_inputs`).
 
 A command that has just written files and loads to verify them asks for a
 fresh load (`fresh=True`): it neither reads nor writes the kept load. One that
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from beancount import loader
 
-from namndbok import load_cache
+from namndbok import load_cache, load_inputs
 from namndbok.collector import collector_paused
 from namndbok.fileio import absolute
 from namndbok.kontoplan import KontoplanUnusable
@@ -95,14 +96,14 @@ def _load(ledger: Path, fresh: bool, keep: bool):
     # it cost ~5 % of a load of 100 000 rows (they run again when the load is done).
     install_parser_guard()  # a division by zero in an amount: an error at its line, not a dead process
     try:
-        with collector_paused():
+        with collector_paused(), load_inputs.recording() as read:
             result = beancount_load(str(ledger))
     except OSError as err:  # an included file that is a folder, or that may not be read
         return unreadable_load(ledger, err)
     except decimal.InvalidOperation:  # Beancount's booking, beside a number past 28 digits
         return uncomputable_load(ledger)
     if use_cache and keep:
-        load_cache.write(ledger, result, started, time.time())
+        load_cache.write(ledger, result, started, time.time(), read)
     return _anchored(ledger, result)
 
 

@@ -32,7 +32,7 @@ from namndbok.eget_kapital import roll_forward_table, table_years
 from namndbok.engine import compute, unforecast_units
 from namndbok.fileio import atomic_write_bytes, atomic_write_text, cannot_write, check_writable
 from namndbok.layout import load_layout
-from namndbok.ledgerdata import read_ledger
+from namndbok.load_reading import reading_of
 from namndbok.loading import faults, faults_message, load
 from namndbok.nyckeltal import compute_nyckeltal, load_specs, parse_volumes
 from namndbok.report import build_report
@@ -92,7 +92,7 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
                      while_printing: Callable[[], object] | None = None) -> Written:
     """The whole set for the period from an already loaded ledger; `while_printing` runs
     after the files are written, before the PDF is waited for (the period lock)."""
-    data = read_ledger(entries, options)
+    data = reading_of(entries, options)
     check_period(data, errors, date)
     folder = ledger.parent / "rapporter" / f"{date:%Y-%m}"
     try:

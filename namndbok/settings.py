@@ -51,9 +51,12 @@ ErrorType = Callable[[str, int, str], Exception]
 
 def read_text(path: str | Path, error: ErrorType = SettingsError, noun: str = "Filen",
               missing: str = "Kontrollera sökvägen.") -> str:
-    """The text of a settings file; `noun` names it in the messages ("Kontoplanen finns inte. …")."""
+    """The text of a settings file; `noun` names it in the messages ("Kontoplanen finns inte. …").
+    Read through `namndbok.load_inputs`, so that a load records it (`load_cache` checks it)."""
+    from namndbok.load_inputs import read_bytes
+
     try:
-        data = Path(path).read_bytes()
+        data = read_bytes(path)
     except FileNotFoundError:
         raise error(str(path), 0, f"{noun} finns inte. {missing}") from None
     except OSError as err:

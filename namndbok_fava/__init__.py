@@ -1,7 +1,7 @@
 """Nämndbok i Fava: the committee's tables beside Fava's own reports.
 
 The extension only presents. Every number comes from the engine
-(`namndbok.ledgerdata.read_ledger` once per ledger load, then
+(the load's reading, `namndbok.load_reading.reading_of`, once per ledger load, then
 `namndbok.report`, `namndbok.engine`, `namndbok.eget_kapital`,
 `namndbok.nyckeltal`) and is printed by `namndbok.swedish.format_measure` or
 `namndbok.swedish.format_amount`, so the pages show exactly what the CLI prints.
@@ -84,11 +84,11 @@ class Namndbok(FavaExtensionBase):
 
     @property
     def data(self):
-        from namndbok.ledgerdata import read_ledger
+        from namndbok.load_reading import reading_of
 
         key = (id(self.ledger.all_entries), getattr(self.ledger, "mtime", None))
         if self._data is None or self._data_key != key:
-            self._data = read_ledger(self.ledger.all_entries, self.ledger.options)
+            self._data = reading_of(self.ledger.all_entries, self.ledger.options)
             self._data_key = key
             self._cache = {}
         return self._data

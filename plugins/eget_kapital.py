@@ -1,11 +1,9 @@
 """Carry each year's result into eget kapital, apply the council's decisions, guard closed years.
 
-See `namndbok.eget_kapital` for the directives and what they become. Put the
-plugin first, so that the entries it adds are checked and opened by the others:
-
-    plugin "plugins.eget_kapital"
-    plugin "plugins.kontoplan" "kontoplan.toml"
-    plugin "plugins.budget" "periodisering.toml"
+See `namndbok.eget_kapital` for the directives and what they become. A ledger
+runs it as a stage of `plugin "plugins.namndbok"` (before the kontoplan's, so
+that the entries it adds are checked and opened); the single-stage line
+`plugin "plugins.eget_kapital"` (before plugins.kontoplan) still works.
 
 The kontoplan names the konton it uses:
 
@@ -39,24 +37,33 @@ from namndbok.collector import paused_plugin
 from namndbok.accounts import RESULT_KINDS
 from namndbok.eget_kapital import check_bokslut, generated_entries, parse_decisions, results_by_year
 from namndbok.las import MARKER
-from namndbok.ledgerdata import read_ledger
+from namndbok.ledgerdata import read_ledger, with_entries
 
 __plugins__ = ("eget_kapital",)
 
 
 @paused_plugin
 def eget_kapital(entries, options_map, config=None):
-    ledger = read_ledger(entries, options_map)
+    """The single-stage plugin line (plugins.namndbok runs `stage` in its pipeline)."""
+    entries, errors, _ = stage(entries, read_ledger(entries, options_map))
+    return entries, errors
+
+
+def stage(entries, ledger):
+    """(entries, errors, reading): `entries` with the carries and decisions added, and
+    `ledger` (the reading of `entries`) changed for them (`with_entries`)."""
     if ledger.kontoplan_errors:
-        return entries, []  # plugins.kontoplan says why; without the kontoplan's konton nothing is carried
+        return entries, [], ledger  # plugins.kontoplan says why; without the kontoplan's konton nothing is carried
     decisions, closes, errors = parse_decisions(entries, ledger.currency)
     generated, generation_errors = generated_entries(ledger, decisions)
+    after = ledger
     if generated:
-        # A few entries into a sorted list: each put in its place (the read below
-        # needs the order), without computing every entry's sort key.
+        # A few entries into a sorted list: each put in its place (the reading's order
+        # is the entries'), without computing every entry's sort key.
         entries = list(entries)
         for entry in generated:
             bisect.insort(entries, entry, key=data.entry_sortkey)
+        after = with_entries(ledger, entries, added=generated)
     errors += generation_errors
     if closes:
         # A referenced correction (korrigering:) in a closed year is allowed by plugins.las
@@ -64,14 +71,14 @@ def eget_kapital(entries, options_map, config=None):
         as_closed, corrections = [], []
         for entry in entries:
             (corrections if MARKER in entry.meta else as_closed).append(entry)
-        closed = read_ledger(as_closed, options_map)
+        closed = with_entries(after, as_closed, removed=corrections)
         # The generated entries (carries, decisions) post on eget kapital and the balance
         # sheet; unless they or the corrections left out touch a result account, the
         # years' results are those already summed for the first reading.
         touched = any(_is_result(closed, posting.account) for entry in (*generated, *corrections)
                       if isinstance(entry, data.Transaction) for posting in entry.postings)
         errors += check_bokslut(closed, closes, None if touched else results_by_year(ledger))
-    return entries, errors
+    return entries, errors, after
 
 
 def _is_result(ledger, account: str) -> bool:

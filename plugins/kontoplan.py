@@ -12,10 +12,12 @@ date of the first directive that names it (as beancount.plugins.auto_accounts
 does), so the ledger does not carry hundreds of open directives. An explicit
 `open` (with a date, or to `close` the account later) is kept as written.
 
-Use it with the kontoplan file, relative to the main ledger file:
+A ledger runs it as a stage of plugins.namndbok, with the kontoplan file
+relative to the main ledger file:
 
-    plugin "plugins.kontoplan" "kontoplan.toml"
+    plugin "plugins.namndbok" "kontoplan=kontoplan.toml; periodisering=periodisering.toml"
 
+or on the single-stage line `plugin "plugins.kontoplan" "kontoplan.toml"`.
 Several nämnder in one ledger: list their files separated by commas.
 
 Example: with verksamhet 5731 and konto 4610 in kontoplan.toml but not 5799,
@@ -37,7 +39,6 @@ loads with the three accounts opened on 2026-01-31 and one error:
 from __future__ import annotations
 
 import collections
-import operator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -61,7 +62,6 @@ from namndbok.kontoplan import (
 __plugins__ = ("kontoplan",)
 
 
-
 class KontoplanPluginError(NamedTuple):
     source: dict
     message: str
@@ -70,14 +70,21 @@ class KontoplanPluginError(NamedTuple):
 
 @paused_plugin
 def kontoplan(entries, options_map, config=None):
-    """Check every account against the kontoplan and open the allowed ones."""
-    errors = []
+    """The single-stage plugin line (plugins.namndbok runs `check_accounts` in its pipeline)."""
     try:
         plans = load_kontoplaner(Path(options_map.get("filename") or ".").parent, config)
     except KontoplanError as err:
         # Without a kontoplan nothing can be checked; the one error says why.
-        errors.append(KontoplanUnusable(data.new_metadata(err.path, err.line), err.message, None))
-        plans = None
+        return check_accounts(entries, options_map, None, ledger_transaction_sums(entries, options_map),
+                              KontoplanUnusable(data.new_metadata(err.path, err.line), err.message, None))
+    return check_accounts(entries, options_map, plans, ledger_transaction_sums(entries, options_map))
+
+
+def check_accounts(entries, options_map, plans: dict[str, Kontoplan] | None, sums, unusable=None):
+    """Check every account of `entries` against the kontoplaner `plans` and open the allowed
+    ones; `sums` are the entries' transactions' (`ledgerdata.TransactionSums`). `plans` None:
+    the kontoplan cannot be used, and `unusable` says why."""
+    errors = [unusable] if unusable is not None else []
 
     roots = Roots.from_options(options_map)
     # Beancount's own accounts (named by its options) are outside the kontoplan.
@@ -86,20 +93,16 @@ def kontoplan(entries, options_map, config=None):
         *bc_options.get_current_accounts(options_map),
         bc_options.get_unrealized_account(options_map),
     }
-    first = _first_use(entries, options_map)
+    first = _first_use(entries, sums)
     opened = {e.account for e in entries if isinstance(e, data.Open)}
     problems = {}
     new_opens = []
-    checked, heads = _checked(plans, roots)
+    heads: dict = {}  # what the accounts of one nämnd, kind, verksamhet and konto share (`_Head`)
     for index, (name, date) in enumerate(sorted(first.items())):
         if plans is None or name in reserved:
             problem, meta = None, None
-        elif name in checked:
-            problem, meta = None, checked[name]
         else:
             problem, meta = _check(name, roots, plans, heads)
-            if not problem:
-                checked[name] = meta
         if problem:
             problems[name] = problem
         if name not in opened:
@@ -124,25 +127,6 @@ def kontoplan(entries, options_map, config=None):
     return entries, errors
 
 
-# The accounts found right in the last load, with their Open's metadata (copied for each
-# Open), and what the accounts share per nämnd, kind, verksamhet and konto (`_Head`): pure
-# results of the names and the kontoplaner, so a reload in one process (Fava, on every
-# save) checks only the accounts that are new. Held with the kontoplaner (the parsed
-# files, the same objects while the files are unchanged) and the root names they were made for.
-_checked_memo: tuple[tuple, Roots, dict, dict] | None = None
-
-
-def _checked(plans: dict[str, Kontoplan] | None, roots: Roots) -> tuple[dict, dict]:
-    global _checked_memo
-    if plans is None:
-        return {}, {}
-    key = tuple(plans.values())
-    memo = _checked_memo
-    if memo is None or memo[1] != roots or len(memo[0]) != len(key) or not all(map(operator.is_, memo[0], key)):
-        memo = _checked_memo = (key, roots, {}, {})
-    return memo[2], memo[3]
-
-
 class _Use(NamedTuple):
     date: object  # the first date a directive names the account
     entry: data.Directive  # that directive
@@ -150,13 +134,12 @@ class _Use(NamedTuple):
     count: int  # how many places name the account
 
 
-def _first_use(entries, options_map) -> dict:
+def _first_use(entries, sums) -> dict:
     """Per account: the first date a directive names it.
 
-    The transactions' accounts come from the ledger reading the other plugins
-    share (namndbok.ledgerdata.transaction_sums), so that the postings are not
-    walked once more; the other directives are few and looked at here."""
-    sums = ledger_transaction_sums(entries, options_map)
+    The transactions' accounts come from their sums (the load's reading in
+    plugins.namndbok), so that the postings are not walked once more; the other
+    directives are few and looked at here."""
     first = {name: min(by_date) for name, by_date in sums.utfall.items()}
     for name, date in sums.other_currencies.items():
         first[name] = min(date, first.get(name, date))

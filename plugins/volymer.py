@@ -9,6 +9,8 @@ an `ansvar:` must be in the kontoplan. Each fault is reported at its file and
 line, in Swedish. See `namndbok.nyckeltal`.
 
     plugin "plugins.volymer"
+
+(or as a stage of plugins.namndbok, which needs no line of its own).
 """
 
 from __future__ import annotations
@@ -26,9 +28,14 @@ __plugins__ = ("volymer",)
 
 @paused_plugin
 def volymer(entries, options_map, config=None):
+    """The single-stage plugin line (plugins.namndbok runs `check` in its pipeline)."""
     try:
         plans = load_kontoplaner(Path(options_map.get("filename") or ".").parent, plugin_config(options_map, KONTOPLAN_PLUGIN))
     except KontoplanError:
         return entries, []  # plugins.kontoplan reports it
-    _, errors = parse_volumes(entries, Roots.from_options(options_map), plans)
-    return entries, errors
+    return entries, check(entries, Roots.from_options(options_map), plans)
+
+
+def check(entries, roots: Roots, plans) -> list:
+    """The errors of the volumes in `entries` against the kontoplaner `plans`."""
+    return parse_volumes(entries, roots, plans)[1]

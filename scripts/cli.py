@@ -19,14 +19,14 @@ EXAMPLE_LEDGER = EXAMPLE_DIR / "socialnamnden.beancount"
 
 def _read_clean(ledger: Path):
     """(options, LedgerData, entries) of a ledger that loads without errors (warnings are fine)."""
-    from namndbok.ledgerdata import read_ledger
+    from namndbok.load_reading import reading_of
     from namndbok.loading import faults, faults_message, load
 
     entries, errors, options = load(ledger)
     wrong = faults(errors)
     if wrong:
         raise click.ClickException(faults_message(wrong, ledger))
-    return options, read_ledger(entries, options), entries
+    return options, reading_of(entries, options), entries
 
 
 def ledger_parameters(writes: bool):

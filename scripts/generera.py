@@ -182,11 +182,7 @@ def main_file(committee: Committee) -> str:
         'option "operating_currency" "SEK"',
         *root_option_lines(),
         "",
-        'plugin "plugins.skrivlas"',
-        'plugin "plugins.texter"',
-        'plugin "plugins.eget_kapital"',
-        'plugin "plugins.kontoplan" "kontoplan.toml"',
-        'plugin "plugins.budget" "periodisering.toml"',
+        'plugin "plugins.namndbok" "kontoplan=kontoplan.toml; periodisering=periodisering.toml"',
         "",
         '2000-01-01 custom "fava-option" "language" "sv"',
         '2000-01-01 custom "fava-option" "locale" "sv_SE"',
@@ -213,7 +209,7 @@ def generate(folder: Path, count: int, years: list[int], rows: int, verksamheter
     from importers.budgetbok.writer import BudgetDecisionInput, import_budget
     from importers.run import run_import
     from importers.sie.importer import read_sie
-    from namndbok.ledgerdata import read_ledger
+    from namndbok.load_reading import reading_of
     from namndbok.loading import load
     from namndbok.writer_lock import writing
     from scripts.journaler import write_journals
@@ -243,5 +239,5 @@ def generate(folder: Path, count: int, years: list[int], rows: int, verksamheter
                 say(f"{committee.name} {year}: importerar ({mode}) …")
                 run_import(ledger, read_sie, "sie", export, mode)
             entries, _, options = load(ledger, fresh=True)  # a generated ledger: not kept
-            write_journals(read_ledger(entries, options), entries, base, committee.slug)
+            write_journals(reading_of(entries, options), entries, base, committee.slug)
     return town

@@ -173,11 +173,11 @@ def _postings(entries) -> int:
 
 def _loaded(ledger: Path) -> tuple[list, LedgerData]:
     """A fresh load of a benchmark ledger (not kept: it is temporary or measured) and what the engine reads."""
-    from namndbok.ledgerdata import read_ledger
+    from namndbok.load_reading import reading_of
     from namndbok.loading import load
 
     entries, _, options = load(ledger, fresh=True)
-    return entries, read_ledger(entries, options)
+    return entries, reading_of(entries, options)
 
 
 def measure(case: Case, runs: int, tools: list[str]) -> Result:

@@ -370,16 +370,20 @@ def time_kept(ledger: Path, result, repeat: int = 5) -> KeptFigure:
     The copy's files were written just now, so the racy rule and the threshold are off."""
     import os
 
-    from namndbok import load_cache
+    from beancount import loader
+
+    from namndbok import load_cache, load_inputs
 
     ledger = ledger.absolute()
+    with load_inputs.recording() as read:  # the files the load reads besides the ledger's (not timed)
+        loader.load_file(str(ledger))
     saved = os.environ.get("NAMNDBOK_CACHE_DIR"), load_cache.RACY_SECONDS, load_cache.MIN_SECONDS
     with tempfile.TemporaryDirectory(prefix="namndbok-sparad-") as folder:
         os.environ["NAMNDBOK_CACHE_DIR"] = folder
         load_cache.RACY_SECONDS = load_cache.MIN_SECONDS = 0
         try:
             start = time.perf_counter()
-            load_cache.write(ledger, result, time.time(), time.time())
+            load_cache.write(ledger, result, time.time(), time.time(), read)
             keep = time.perf_counter() - start
             size = load_cache.cache_path(ledger).stat().st_size / 1e6
             reads = []
@@ -454,13 +458,10 @@ def time_load(ledger: Path, label: str, repeat: int = 5, kept: bool = False, fre
     """Median per stage over `repeat` loads in this process, from Beancount's own timing
     log; with `kept`, also what the last load costs kept and read back (`time_kept`); with
     `fresh`, also the load in new processes (`time_load_fresh`)."""
-    from namndbok.ledgerdata import forget
-
     runs: list[dict[str, float]] = []
     collectors: list[float] = []  # ms of the collector's passes that fell in our plugins, per load
     result = ([], [], {})
     for _ in range(repeat):
-        forget()  # not charged with freeing the previous load's entries (see forget)
         result, found, passes = timed_load(ledger)
         collectors.append(sum(p.ms for p in passes if p.operation.startswith(OURS)))
         runs.append(found)
@@ -487,7 +488,30 @@ def timed_load(ledger: Path, profile=None):
         match = TIMING.search(line)
         if match:
             found[match["name"]] = found.get(match["name"], 0) + float(match["ms"])
-    return result, found, passes
+    return result, per_stage(found, result[2]), passes
+
+
+def per_stage(found: dict[str, float], options_map: dict) -> dict[str, float]:
+    """`found` with plugins.namndbok's line told per stage, as the single-stage lines are
+    (`plugins.<stage>`; Beancount's sort after the line goes with the last stage)."""
+    from namndbok.load_reading import KEY
+
+    held = options_map.get(KEY)
+    if PIPELINE not in found or held is None or not held.stage_ms:
+        return found
+    out: dict[str, float] = {}
+    for name, ms in found.items():
+        if name != PIPELINE:
+            out[name] = ms
+            continue
+        stages = {f"plugins.{stage}": stage_ms for stage, stage_ms in held.stage_ms.items()}
+        last = list(stages)[-1]
+        stages[last] += max(ms - sum(stages.values()), 0)
+        out.update(stages)
+    return out
+
+
+PIPELINE = "plugins.namndbok"
 
 
 def load_ms(found: dict[str, float]) -> float:
@@ -534,11 +558,11 @@ def budgeted_pairs(ledger: Path, year: int) -> list[tuple[str, str]]:
     """The (verksamhet, konto) of the ledger's budget lines for intäkter and kostnader in effect at the year's end."""
     from namndbok.accounts import KIND_INTAKT, KIND_KOSTNAD
     from namndbok.budget import lines_in_effect
-    from namndbok.ledgerdata import read_ledger
+    from namndbok.load_reading import reading_of
     from namndbok.loading import load
 
     entries, _, options = load(ledger, fresh=True)
-    data = read_ledger(entries, options)
+    data = reading_of(entries, options)
     refs = [data.refs[line.account] for line in lines_in_effect(data.decisions, data.budget_lines, year, datetime.date(year, 12, 31))]
     return sorted({(ref.verksamhet, ref.konto) for ref in refs if ref.kind in (KIND_INTAKT, KIND_KOSTNAD) and ref.konto})
 

@@ -73,19 +73,19 @@ option "name_expenses" "Kostnader"
 
 @pytest.fixture
 def write_ledger(tmp_path):
-    """Write a ledger (our root names, the example kontoplan, plugins.budget) and load it."""
+    """Write a ledger (our root names, the example kontoplan, plugins.namndbok) and load it."""
 
     def write(body: str, kontoplan: str | None = None, periodisering: str | None = None, name: str = "main.beancount"):
         plan = tmp_path / "kontoplan.toml"
         plan.write_text(kontoplan if kontoplan is not None else (EXAMPLE_DIR / "kontoplan.toml").read_text(encoding="utf-8"), encoding="utf-8")
-        budget_line = 'plugin "plugins.budget"\n'
+        settings = "kontoplan=kontoplan.toml"
         if periodisering is not None:
             (tmp_path / "periodisering.toml").write_text(periodisering, encoding="utf-8")
-            budget_line = 'plugin "plugins.budget" "periodisering.toml"\n'
+            settings += "; periodisering=periodisering.toml"
         path = tmp_path / name
         text = (ROOT_OPTIONS + 'option "operating_currency" "SEK"\n'
                 'option "account_previous_earnings" "Tidigare-års-resultat"\n'
-                'plugin "plugins.eget_kapital"\nplugin "plugins.kontoplan" "kontoplan.toml"\n' + budget_line + body)
+                f'plugin "plugins.namndbok" "{settings}"\n' + body)
         path.write_text(text, encoding="utf-8")
         return (path, *loader.load_file(str(path)))
 

@@ -125,7 +125,7 @@ def test_fava_shows_the_version_named_on_the_plugin_line_and_an_unknown_one_is_r
     assert monthly(entries, options) == {D("110.00")}  # the budget after the last decision
     text = path.read_text(encoding="utf-8")
     for version, expected, fault in (("Budget 2026", {D("100.00")}, None), ("Budget 2062", set(), 'fava="Budget 2062"')):
-        path.write_text(text.replace('"periodisering.toml"', f'"periodisering.toml; fava={version}"'), encoding="utf-8")
+        path.write_text(text.replace('periodisering=periodisering.toml"', f'periodisering=periodisering.toml; fava={version}"'), encoding="utf-8")
         entries, errors, options = loader.load_file(str(path))
         assert monthly(entries, options) == expected
         if fault is None:

@@ -217,7 +217,7 @@ def test_a_ledger_without_a_kontoplan_is_refused_in_swedish(tmp_path, command, n
         args[1] = str(workbook)
     result, _ = invoke(args)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (repr(result.exception), result.output)
-    assert f'{ledger}: Liggaren har ingen kontoplan (plugin "plugins.kontoplan"); {needed_by} behöver den.' in result.output
+    assert f'{ledger}: Liggaren har ingen kontoplan (plugin "plugins.namndbok"); {needed_by} behöver den.' in result.output
     assert ledger.read_text(encoding="utf-8") == "" and written(tmp_path) == sorted(
         ["tom.beancount", *(["budget.csv"] if name == "import-budget" else [])])
 

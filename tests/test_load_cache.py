@@ -124,7 +124,7 @@ def test_other_code_another_plugin_or_the_switch_mean_a_fresh_load(ledger, loads
     monkeypatch.delenv("NAMNDBOK_CACHE")
     # A plugin that is neither ours nor Beancount's may read anything: such a load is not kept.
     main_text = ledger.read_text(encoding="utf-8")
-    ledger.write_text(main_text.replace('plugin "plugins.volymer"', 'plugin "plugins.volymer"\nplugin "textwrap"'), encoding="utf-8")
+    ledger.write_text(main_text.replace('periodisering=periodisering.toml"\n', 'periodisering=periodisering.toml"\nplugin "textwrap"\n'), encoding="utf-8")
     loading.load(ledger)
     loading.load(ledger)
     assert loads["n"] == 5 and not load_cache.cache_path(ledger.absolute()).exists()

@@ -25,7 +25,7 @@ from importers.model import SourceError
 from namndbok.accounts import KIND_KOMMUNBIDRAG, parse_account, result_account
 from namndbok.budget import TYPES
 from namndbok.kontoplan import check_account
-from namndbok.ledgerdata import read_ledger
+from namndbok.load_reading import reading_of
 from importers.ledger_check import first_kontoplan, load_before_change
 from namndbok.loading import WARNING
 
@@ -139,7 +139,7 @@ def import_budget(ledger: Path, workbook: Path, decision: BudgetDecisionInput,
     if decision.typ not in TYPES:
         raise SourceError(str(workbook), 0, f"Typen '{decision.typ}' finns inte; välj bland {', '.join(TYPES)}.")
     entries, errors, options = load_before_change(ledger)
-    data = read_ledger(entries, options)
+    data = reading_of(entries, options)
     content = workbook.read_bytes()
     if b"#PBUDGET" in content[:1_000_000] and b"#SIETYP" in content[:4096]:
         rows, readings = rows_from_pbudget(content, str(workbook), load_import_config(ledger.parent).sie, decision.year)

@@ -22,7 +22,7 @@ from namndbok.writer_lock import writer
 from importers.model import SourceError
 from importers.volymer.reader import read_volume_list
 from namndbok.accounts import KIND_KOSTNAD, result_account
-from namndbok.ledgerdata import read_ledger
+from namndbok.load_reading import reading_of
 from importers.ledger_check import first_kontoplan, load_before_change
 
 DIRECTIVE = "volym"
@@ -43,7 +43,7 @@ def existing_volumes(entries) -> dict[tuple, tuple[Decimal, dict]]:
 def import_volumes(ledger: Path, export: Path, year: int | None = None, sheet: str | None = None) -> tuple[int, int]:
     """Append the list's new volumes; return (added, already there)."""
     entries, errors, options = load_before_change(ledger)
-    ledgerdata = read_ledger(entries, options)
+    ledgerdata = reading_of(entries, options)
     plan = first_kontoplan(ledgerdata, ledger)
     rows = read_volume_list(export.read_bytes(), str(export), year, sheet)
     have = existing_volumes(entries)

@@ -68,7 +68,8 @@ from typing import NamedTuple
 from beancount.core import compare, data
 
 from namndbok.budget import LedgerInputError
-from namndbok.fileio import file_stamp, os_reason
+from namndbok import load_inputs
+from namndbok.fileio import os_reason
 
 LOCK = "las"
 PLUGIN = 'plugin "plugins.las"'
@@ -231,7 +232,7 @@ def _relative_absolute(name: str, base: str) -> str | None:
 
 def _file_hash(name: str) -> str | None:
     try:
-        return hashlib.sha256(Path(name).read_bytes()).hexdigest()
+        return hashlib.sha256(load_inputs.read_bytes(name)).hexdigest()
     except OSError:
         return None
 
@@ -290,7 +291,7 @@ _FILE_LINES = re.compile(r"^fil[ \t][^\r\n]*", re.M)
 
 
 def read_lock_file(path: Path) -> LockFile:
-    return LockFile(path.read_text(encoding="utf-8", errors="replace"))
+    return LockFile(load_inputs.read_text(path, errors="replace"))
 
 
 def _parse_fingerprints(text: str) -> tuple[set[str], dict[str | None, Counter] | None]:
@@ -315,9 +316,13 @@ def lock_lines(start: datetime.date, end: datetime.date, fil: str) -> list[str]:
     return [f'{end} custom "{LOCK}" "{start}" "{end}"', f'  fil: "{fil}"']
 
 
+PIPELINE = 'plugin "plugins.namndbok"'  # runs the lock check as one of its stages
+
+
 def with_lock_lines(main_text: str, include: str) -> str:
-    """The main file with plugins.las (before the plugins that add entries) and `include`."""
-    if PLUGIN not in main_text:
+    """The main file with plugins.las (before the plugins that add entries; not when
+    plugins.namndbok runs it) and `include`."""
+    if PLUGIN not in main_text and PIPELINE not in main_text:
         first = main_text.find("\nplugin ")
         if first >= 0:
             main_text = main_text[: first + 1] + PLUGIN + "\n" + main_text[first + 1:]
@@ -346,7 +351,7 @@ def parse_locks(entries, base: Path) -> tuple[list[Lock], list]:
         except (ValueError, KeyError, TypeError):
             errors.append(LedgerInputError(entry.meta, 'Ett lås skrivs: DATUM custom "las" "FRÅN" "TILL" med fil: (fingeravtrycken). Skapa det med `namndbok bokslut` eller `namndbok period-close ÅÅÅÅ-MM --las`.', entry))
             continue
-        if not path.exists():
+        if load_inputs.stamp(path) is None:
             errors.append(LockBreach(entry.meta, f"Låsets fil {path} saknas; den skrivs av `namndbok bokslut` eller `namndbok period-close --las`. Utan den kan perioden inte skyddas.", entry))
             continue
         try:
@@ -366,7 +371,7 @@ _hashes: dict[tuple, str | None] = {}
 def _current_hash(name: str) -> str | None:
     """The file's SHA-256, remembered per version (`fileio.file_stamp`) so that a load
     hashes each file once."""
-    stamp = file_stamp(name)
+    stamp = load_inputs.stamp(name)
     if stamp is None:
         return None
     key = (name, stamp)

@@ -26,8 +26,9 @@ from namndbok.las import (FORMAT_3, LockBreach, is_lock_file_name, lock_directiv
 from namndbok.fileio import os_reason
 from namndbok.loading import WARNING
 from namndbok.las.history import lock_history
+from namndbok.ledgerdata import PIPELINE_PLUGIN, has_stage
 
-PLUGIN_NAME = "plugins.las"
+PLUGIN_NAME = "plugins.las"  # or plugins.namndbok, which runs it (`has_stage`)
 
 
 def with_lock_anchors(main, loaded):
@@ -47,10 +48,11 @@ def lock_anchor_errors(main: Path, entries, options) -> list:
     errors = []
     head = {"filename": str(main), "lineno": 1}
     some_lock = _relative(on_disk[0], base) if on_disk else directives[0].meta.get("fil")
-    if PLUGIN_NAME not in [name for name, _ in options.get("plugin", [])]:
+    if not has_stage(options, PLUGIN_NAME):
         errors.append(LockBreach(head, (
             f'LÅSEN KONTROLLERAS INTE: liggaren har låsta perioder (t.ex. {some_lock}) men inte raden '
-            f'plugin "{PLUGIN_NAME}". Lägg tillbaka raden i {main.name}, före de plugins som lägger till poster.'), None))
+            f'plugin "{PLUGIN_NAME}" eller plugin "{PIPELINE_PLUGIN}" (som kör alla Nämndboks steg). '
+            f'Lägg tillbaka raden i {main.name}.'), None))
     if options.get("plugin_processing_mode") == "raw":
         errors.append(LockBreach(head, (
             'LÅSEN KONTROLLERAS INTE: option "plugin_processing_mode" "raw" stänger av alla plugins, också '

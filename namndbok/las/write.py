@@ -7,7 +7,8 @@ Writes, beside the main file:
 - `<år>/las.beancount`, one `custom "las"` per lock of the year, in date order;
   locking a later period adds its lock (the earlier one stays: git and the
   ledger show both closes);
-- `plugin "plugins.las"` and `include "*/las.beancount"` in the main file.
+- `include "*/las.beancount"` in the main file, and `plugin "plugins.las"` unless
+  the main file runs `plugin "plugins.namndbok"` (whose las stage checks the locks).
 
 The caller has checked the period (the ledger loads clean), so a locked period
 holds what its lock file says: locking the same period again changes nothing (a

@@ -1,9 +1,10 @@
-"""The shared reading of transactions (ledgerdata.transaction_sums) equals a fresh one.
+"""A reading changed explicitly (ledgerdata.with_entries) equals a fresh one.
 
-One Beancount load runs several of our plugins that read the ledger; the sums
-of the last transactions read are reused when the same transactions come
-again, and extended when only transactions were added. These tests hold the
-reused and extended readings to a reading from scratch, on the example ledger.
+plugins.namndbok reads the ledger once per load and changes that reading for
+the entries its stages add or leave out (`with_entries`, told which): the sums
+change only where those transactions post, the plan directives are parsed
+again only when some came or went. Nothing is remembered between calls. These
+tests hold the changed readings to a reading from scratch, on the example ledger.
 """
 
 from __future__ import annotations
@@ -24,9 +25,14 @@ D = Decimal
 
 
 def fresh(entries, options):
-    """A reading with nothing remembered."""
-    ledgerdata.forget()
+    """A reading from scratch (read_ledger remembers nothing)."""
     return read_ledger(entries, options)
+
+
+def changed_list(before, after):
+    """(added, removed) between two lists of entries, told as plugins.namndbok's stages tell them."""
+    old, new = set(map(id, before)), set(map(id, after))
+    return [e for e in after if id(e) not in old], [e for e in before if id(e) not in new]
 
 
 def transaction(date, *postings, meta=None):
@@ -54,32 +60,47 @@ def example(example_ledger):
     return entries, options
 
 
-def test_the_same_transactions_give_the_same_reading(example):
+def test_entries_a_reading_does_not_depend_on_leave_it_as_it_is(example):
     entries, options = example
     first = fresh(entries, options)
     opened = [data.Open(data.new_metadata("<test>", 1), entries[0].date, "Tillgångar:Socialnämnden:1999", None, None)]
-    again = read_ledger([*opened, *entries], options)  # a new list of the same directives, and an Open
-    assert again is first  # the whole reading reused: the same transactions, plan directives and settings
+    again = ledgerdata.with_entries(first, [*opened, *entries], added=opened)  # an Open: not read
+    assert again is first
     same(again, fresh(entries, options))
 
 
-def test_a_reading_is_reused_only_for_the_same_load_and_settings(example, tmp_path):
+def test_nothing_is_remembered_between_readings(example, tmp_path):
+    """Each read_ledger reads the settings files: a kontoplan changed between two readings
+    of the same entries and options is seen by the second (no memo to go stale)."""
     entries, options = example
-    first = fresh(entries, options)
-    other_load = dict(options)  # another load's options (Beancount makes a new map per load)
-    second = read_ledger(entries, other_load)
-    assert second is not first and second.utfall is first.utfall  # read anew, from the same sums
-    # The same load's options, but its kontoplan file has changed since: read anew.
     for name in ("kontoplan.toml", "periodisering.toml"):
         shutil.copy(EXAMPLE_DIR / name, tmp_path / name)
     moved = dict(options, filename=str(tmp_path / "main.beancount"))
     before = read_ledger(entries, moved)
-    assert read_ledger(entries, moved) is before
+    assert before.kontoplaner["Socialnämnden"].verksamheter["5731"].namn != "HVB barn och unga"
     plan = tmp_path / "kontoplan.toml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("Institutionsvård (HVB)", "HVB"), encoding="utf-8")
     after = read_ledger(entries, moved)
     assert after is not before
     assert after.kontoplaner["Socialnämnden"].verksamheter["5731"].namn == "HVB barn och unga"
+    assert not hasattr(ledgerdata, "_memo") and not hasattr(ledgerdata, "_reading_memo")
+
+
+def test_a_transaction_changed_in_place_is_seen_by_the_next_reading(example):
+    """Beancount's own plugins change postings in place (check_closing): a memo keyed on the
+    transactions' identity would hand out the old sums; a new reading sums them again."""
+    entries, options = example
+    before = fresh(entries, options)
+    index, entry = next((i, e) for i, e in enumerate(entries) if isinstance(e, data.Transaction)
+                        and e.postings[0].account.startswith("Kostnader:") and e.postings[0].units.currency == "SEK")
+    account, date = entry.postings[0].account, entry.date
+    was = before.utfall[account][date]
+    posting = entry.postings[0]
+    entry.postings[0] = posting._replace(units=amount.Amount(posting.units.number + 1, "SEK"))
+    try:
+        assert read_ledger(entries, options).utfall[account][date] == was + 1
+    finally:
+        entry.postings[0] = posting
 
 
 def test_added_transactions_are_added_to_a_copy(example):
@@ -100,10 +121,10 @@ def test_added_transactions_are_added_to_a_copy(example):
                     ("Tillgångar:Socialnämnden:1690", "-10.00", "EUR")),
     ]
     extended = sorted([*entries, *added], key=data.entry_sortkey)
-    after = read_ledger(extended, options)
+    after = ledgerdata.with_entries(before, extended, added=added)
     assert {name: dict(by_date) for name, by_date in before.utfall.items()} == kept  # untouched
     assert after.utfall["Kostnader:Socialnämnden:5731:4610"][datetime.date(2026, 3, 17)] == D("100.00")
-    sums = ledgerdata._memo.sums
+    sums = after.sums
     assert sums.other_currencies["Kostnader:Socialnämnden:5731:4610"] == datetime.date(2026, 2, 1)
     same(after, fresh(extended, options))
     assert any(m.beslut == "KF test" for m in after.eget_kapital)
@@ -111,9 +132,9 @@ def test_added_transactions_are_added_to_a_copy(example):
 
 def test_removed_transactions_are_taken_away_from_a_copy(example):
     entries, options = example
-    fresh(entries, options)
+    before = fresh(entries, options)
     fewer = [e for e in entries if not (isinstance(e, data.Transaction) and e.date.year == 2026 and e.date.month == 1)]
-    reading = read_ledger(fewer, options)
+    reading = ledgerdata.with_entries(before, fewer, *changed_list(entries, fewer))
     assert all(d.month != 1 for name, by_date in reading.utfall.items() for d in by_date if d.year == 2026
                if not name.startswith("Eget-kapital"))
     same(reading, fresh(fewer, options))
@@ -166,50 +187,52 @@ def test_a_changed_list_equals_a_fresh_reading(example, monkeypatch, before_extr
     kept = {name: dict(by_date) for name, by_date in before.utfall.items()}
     changed = change(entries)
     assert changed != entries
+    added, removed = changed_list(entries, changed)
     sizes = _summed(monkeypatch)
-    after = read_ledger(changed, options)
-    other_currencies = ledgerdata._memo.sums.other_currencies
+    after = ledgerdata.with_entries(before, changed, added, removed)
+    other_currencies = after.sums.other_currencies
     transactions = sum(isinstance(e, data.Transaction) for e in changed)
     assert (max(sizes) < transactions) is incremental, sizes
     assert {name: dict(by_date) for name, by_date in before.utfall.items()} == kept  # the old sums untouched
     monkeypatch.undo()
-    same(after, fresh(changed, options))
-    assert other_currencies == ledgerdata._memo.sums.other_currencies
+    again = fresh(changed, options)
+    same(after, again)
+    assert other_currencies == again.sums.other_currencies
     assert ("Kostnader:Socialnämnden:5731:4999" in after.utfall) is (ONLY in changed)
 
 
 def test_plan_directives_are_parsed_again_only_when_they_change(example_ledger):
-    from beancount.core import data
-
     from namndbok.ledgerdata import plan_directives
 
-    entries, _, _ = example_ledger
-    first = plan_directives(entries, "SEK")
+    entries, _, options = example_ledger
+    reading = fresh(entries, options)
+    first = reading.planned
     assert first.budget_lines and first.prognos and first.decisions
-    # The same directives (other entries added, e.g. Fava's budgets or Open): the same parse.
+    # Other entries added (e.g. Fava's budgets or Open): the same reading.
     extra = data.Custom(data.new_metadata("<test>", 1), entries[-1].date, "budget", [])
-    assert plan_directives([*entries, extra], "SEK") is first
+    assert ledgerdata.with_entries(reading, [*entries, extra], added=[extra]) is reading
     # One budget line changed: parsed anew, and the change is there.
     index, line = next((i, e) for i, e in enumerate(entries) if isinstance(e, data.Custom) and e.type == "budgetrad")
     values = list(line.values)
     values[2] = values[2]._replace(value=values[2].value._replace(number=values[2].value.number + 1))
-    changed = [*entries[:index], line._replace(values=values), *entries[index + 1:]]
-    again = plan_directives(changed, "SEK")
+    new_line = line._replace(values=values)
+    changed = [*entries[:index], new_line, *entries[index + 1:]]
+    again = ledgerdata.with_entries(reading, changed, added=[new_line], removed=[line]).planned
     assert again is not first
     assert sum(l.amount for l in again.budget_lines) == sum(l.amount for l in first.budget_lines) + 1
-    # Another currency is another reading.
-    assert plan_directives(entries, "EUR") is not first
+    assert again == plan_directives(changed, "SEK")
+    # Another currency is another parse.
+    assert plan_directives(entries, "EUR") != first
 
 
 def test_added_budget_lines_are_parsed_alone_and_put_in_their_places(example_ledger, monkeypatch):
     from beancount.core import amount as bc_amount
-    from beancount.core import data
     from beancount.parser.grammar import ValueType
 
     from namndbok import budget
     from namndbok.ledgerdata import plan_directives
 
-    entries, _, _ = example_ledger
+    entries, _, options = example_ledger
     decision = next(e for e in entries if isinstance(e, data.Custom) and e.type == "budgetbeslut")
 
     def line(date, version, number, lineno):
@@ -226,8 +249,8 @@ def test_added_budget_lines_are_parsed_alone_and_put_in_their_places(example_led
 
     monkeypatch.setattr(budget, "parse_line", counting)
     monkeypatch.setattr(ledgerdata, "parse_line", counting)
-    ledgerdata.forget()
-    first = plan_directives(entries, "SEK")
+    base = fresh(entries, options)
+    first = base.planned
     assert len(parsed) == len(first.budget_lines) > 500
     new_decision = decision._replace(meta=data.new_metadata("<test>", 3, {"typ": "tilläggsbudget", "beslut": "SN §1"}),
                                      date=datetime.date(2026, 6, 1), values=[ValueType("Tillägg juni", str)])
@@ -239,19 +262,15 @@ def test_added_budget_lines_are_parsed_alone_and_put_in_their_places(example_led
         [new_decision, line(datetime.date(2026, 6, 1), "Tillägg juni", "7.00", 4)],
     ]
     for added in cases:
-        ledgerdata.forget()
-        base = plan_directives(entries, "SEK")
         more = sorted([*entries, *added], key=data.entry_sortkey)
         parsed.clear()
-        extended = plan_directives(more, "SEK")
+        extended = ledgerdata.with_entries(base, more, added=added).planned
         assert len(parsed) == sum(d.type == "budgetrad" for d in added)  # the added lines alone
-        assert extended.prognos is base.prognos
-        ledgerdata.forget()
+        assert extended.prognos is first.prognos
         assert extended == plan_directives(more, "SEK")  # equal to a fresh parse, lines in their places
         assert len(extended.budget_lines) == len(first.budget_lines) + sum(d.type == "budgetrad" for d in added)
     # A line for a decision that does not exist: parsed anew, so that the error is where a fresh parse puts it.
-    ledgerdata.forget()
-    plan_directives(entries, "SEK")
+    wrong_line = line(datetime.date(2026, 2, 1), "Finns inte", "1.00", 5)
     parsed.clear()
-    wrong = plan_directives(sorted([*entries, line(datetime.date(2026, 2, 1), "Finns inte", "1.00", 5)], key=data.entry_sortkey), "SEK")
+    wrong = ledgerdata.with_entries(base, sorted([*entries, wrong_line], key=data.entry_sortkey), added=[wrong_line]).planned
     assert len(parsed) > 500 and "Finns inte" in wrong.budget_errors[0].message
