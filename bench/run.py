@@ -9,7 +9,6 @@ once, for a quick look or a test; its figures go to the terminal only unless
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import os
 import platform
@@ -19,8 +18,13 @@ import tempfile
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+import click
+
 from bench.fava import PageError
 from bench.rapport import Figures, Head, report
+from scripts import click_svenska
+
+click_svenska.install()
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_LEDGER = REPO / "ledgers" / "exempel" / "socialnamnden.beancount"
@@ -82,41 +86,40 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=(
-        "Mät Nämndbok och skriv siffrorna till bench/RESULTAT.md: uppfoljning mot bean-check, "
-        "SIE-importen och Nämndboks sidor i Fava mot Favas resultaträkning."))
-    parser.add_argument("--snabb", action="store_true",
-                        help="små storlekar och en körning (skriver bara till terminalen om inte --ut anges)")
-    parser.add_argument("--korningar", type=int, default=None, metavar="N",
-                        help=f"körningar per mätning, medianen visas (standard {FULL.runs}, med --snabb {QUICK.runs})")
-    parser.add_argument("--ut", type=Path, default=None, metavar="FIL",
-                        help="skriv resultatet hit (standard bench/RESULTAT.md utan --snabb)")
-    args = parser.parse_args(argv)
-    if args.korningar is not None and not 1 <= args.korningar <= 20:
-        parser.error(f"--korningar {args.korningar}: ange 1–20 körningar.")
-    sizes = QUICK if args.snabb else FULL
-    if args.korningar is not None:
-        sizes = sizes._replace(runs=args.korningar)
-    target = args.ut if args.ut is not None else (None if args.snabb else RESULTAT)
-    command = " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])])
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--snabb", is_flag=True,
+              help="Små storlekar och en körning; skriver bara till terminalen om inte --ut anges.")
+@click.option("--korningar", "runs", type=click.IntRange(1, 20), default=None,
+              help=f"Körningar per mätning; medianen visas. [standard: {FULL.runs}, med --snabb {QUICK.runs}]")
+@click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Skriv resultatet hit. [standard: bench/RESULTAT.md, med --snabb ingen fil]")
+def main(snabb: bool, runs: int | None, target: Path | None) -> None:
+    """Mät Nämndbok och skriv siffrorna till bench/RESULTAT.md: uppfoljning mot bean-check,
+    SIE-importen och Nämndboks sidor i Fava mot Favas resultaträkning."""
+    sizes = QUICK if snabb else FULL
+    if runs is not None:
+        sizes = sizes._replace(runs=runs)
+    if target is None and not snabb:
+        target = RESULTAT
+    command = " ".join(["python -m bench", *sys.argv[1:]])
 
     def say(text: str) -> None:
-        print(text, file=sys.stderr, flush=True)
+        click.echo(text, err=True)
 
     load_before = os.getloadavg()[0]
     try:
         figures = measure(sizes, say)
     except (RuntimeError, PageError, OSError) as err:  # a failing command, import or page: said, not a traceback
-        say(f"Mätningen avbröts: {err}")
-        return 1
+        raise click.ClickException(f"Mätningen avbröts: {err}") from None
     head = Head(command, datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), commit(),
                 machine(), (load_before, os.getloadavg()[0]))
     text = report(head, figures)
-    print(text, end="")
+    click.echo(text, nl=False)
     if target is not None:
         from namndbok.fileio import atomic_write_text
 
         atomic_write_text(target, text)
         say(f"Skrev {target}.")
-    return 0
+
+
+click_svenska.localize(main)
