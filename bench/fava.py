@@ -26,7 +26,6 @@ from pathlib import Path
 from urllib.parse import quote
 from typing import Iterator, NamedTuple
 
-
 MONTH = "2026-03"  # the time filter of the filtered pages: a month of the example's current year
 INCOME = "Resultaträkning (Fava)"
 INCOME_MONTH = f"Resultaträkning (Fava), {MONTH}"
@@ -78,9 +77,6 @@ class Timing(NamedTuple):
     # (for our pages, with our extension's own work at the end of the load: its reading and Fava's budgets)
     cold_ratio: float
     ours: bool
-
-    def over(self) -> bool:
-        return self.ours and max(self.ratio, self.cold_ratio) > GOAL
 
 
 class LedgerTimings(NamedTuple):

@@ -53,12 +53,14 @@ def command_section(figures: list[CommandFigure]) -> list[str]:
 
 
 def sie_section(figure: ImportFigure) -> list[str]:
-    rows = [["Rader", "MB", "tid, s", "CPU, s", "rader/s", "toppminne, MB", f"minst {n(SIE_GOAL)} rader/s"],
+    rows = [["Rader", "MB", "tid, s", "CPU, s", "rader/s", "rader/s på CPU-tid", "toppminne, MB",
+             f"minst {n(SIE_GOAL)} rader/s"],
             [n(figure.rows), n(figure.megabytes, 1), n(figure.seconds, 2), n(figure.cpu_seconds, 2), n(figure.rate),
-             n(figure.peak_mb), met(figure.rate >= SIE_GOAL)]]
+             n(figure.cpu_rate), n(figure.peak_mb), met(figure.rate >= SIE_GOAL)]]
     return [f"## SIE-import, {figure.mode}", "",
             "En genererad SIE 4-fil importerad i en ny kopia av exempelnämnden, i en egen process; "
-            "tiden är medianen av körningarna, minnet det största.", "", *table(rows)]
+            "tiden är medianen av körningarna, minnet det största. Målet gäller väggtiden; på en upptagen dator "
+            "är den större än CPU-tiden (processen väntar på en kärna).", "", *table(rows)]
 
 
 def fava_section(ledgers: list[LedgerTimings]) -> list[str]:

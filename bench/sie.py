@@ -41,6 +41,11 @@ class ImportFigure(NamedTuple):
         """#TRANS rows per second of wall time."""
         return self.rows / self.seconds if self.seconds else 0.0
 
+    @property
+    def cpu_rate(self) -> float:
+        """#TRANS rows per second of the process's own CPU time (what a busy machine's waiting leaves out)."""
+        return self.rows / self.cpu_seconds if self.cpu_seconds else 0.0
+
 
 def time_import(example_ledger: Path, rows: int, runs: int, mode: str = "summerad",
                 say: Callable[[str], None] = print) -> ImportFigure:

@@ -93,7 +93,7 @@ def test_each_goal_is_judged_from_the_figures():
     head = Head("python -m bench", "2026-12-04 23:00 UTC", "abc1234", "vm", (1.0, 2.0))
     met = report(head, _figures(1.3, SIE_GOAL, GOAL))
     assert _rows(met, "## `namndbok uppfoljning`")[0][3:] == ["1,30", "nås"]
-    assert _rows(met, "## SIE-import")[0][4:] == ["200 000", "300", "nås"]
+    assert _rows(met, "## SIE-import")[0][4:] == ["200 000", "250 000", "300", "nås"]
     assert "Högsta kvot för Nämndboks sidor: 1,50 (nås)." in met
     missed = report(head, _figures(1.31, SIE_GOAL - 1, GOAL + 0.01))
     assert _rows(missed, "## `namndbok uppfoljning`")[0][3:] == ["1,31", "nås inte"]
