@@ -48,9 +48,9 @@ def test_the_quick_run_writes_every_figure_into_one_file_with_its_head(tmp_path)
     commands = _rows(text, "## `namndbok uppfoljning` mot `bean-check`")
     assert [row[0] for row in commands] == ["Exempelnämnden", "Genererad nämnd, 1 000 SIE-rader detaljerat",
                                             "Genererad nämnd, 5 000 SIE-rader summerat"]
-    for label, ours, theirs, ratio, goal in commands:
+    for label, ours, theirs, ratio, cpu_ratio, goal in commands:
         assert re.fullmatch(NUMBER, ours) and re.fullmatch(NUMBER, theirs) and goal in ("nås", "nås inte")
-        assert float(ratio.replace(",", ".")) > 0
+        assert float(ratio.replace(",", ".")) > 0 and float(cpu_ratio.replace(",", ".")) > 0
 
     (sie,) = _rows(text, "## SIE-import, summerad")
     assert sie[0] == "5 000" and sie[-1] in ("nås", "nås inte")
@@ -82,7 +82,7 @@ def test_a_page_without_its_table_is_refused_not_timed():
 
 
 def _figures(command_ratio: float, rate: float, page_ratio: float) -> Figures:
-    commands = [CommandFigure("Stor", command_ratio, 1.0)]
+    commands = [CommandFigure("Stor", command_ratio, 1.0, 2.0, 4.0)]
     sie = ImportFigure(1_000_000, "summerad", 47.1, 1_000_000 / rate, 4.0, 300)
     fava = [LedgerTimings("Stor", 10, [Timing("Prognos", 10 * page_ratio, page_ratio, 10, 1.0, True),
                                         Timing(INCOME, 10, 1.0, 10, 1.0, False)])]
@@ -92,10 +92,10 @@ def _figures(command_ratio: float, rate: float, page_ratio: float) -> Figures:
 def test_each_goal_is_judged_from_the_figures():
     head = Head("python -m bench", "2026-12-04 23:00 UTC", "abc1234", "vm", (1.0, 2.0))
     met = report(head, _figures(1.3, SIE_GOAL, GOAL))
-    assert _rows(met, "## `namndbok uppfoljning`")[0][3:] == ["1,30", "nås"]
+    assert _rows(met, "## `namndbok uppfoljning`")[0][3:] == ["1,30", "0,50", "nås"]
     assert _rows(met, "## SIE-import")[0][4:] == ["200 000", "250 000", "300", "nås"]
     assert "Högsta kvot för Nämndboks sidor: 1,50 (nås)." in met
     missed = report(head, _figures(1.31, SIE_GOAL - 1, GOAL + 0.01))
-    assert _rows(missed, "## `namndbok uppfoljning`")[0][3:] == ["1,31", "nås inte"]
+    assert _rows(missed, "## `namndbok uppfoljning`")[0][3:] == ["1,31", "0,50", "nås inte"]
     assert _rows(missed, "## SIE-import")[0][-1] == "nås inte"
     assert "Högsta kvot för Nämndboks sidor: 1,51 (nås inte)." in missed
