@@ -64,7 +64,7 @@ def ensure_venv() -> None:
 # Debian packages the tests drive for real: Chromium (browser tests; PDF reports
 # are printed by its headless shell when installed, which starts 2x faster),
 # poppler-utils (reading the PDFs back), hledger and ledger (their budget reports
-# against ours, tests/test_generera.py). Installed when missing and we are root.
+# against ours, bench/tests/test_generera.py). Installed when missing and we are root.
 DEBIAN_FOR_TESTS = {"chromium": "chromium", "chromium-headless-shell": "chromium-headless-shell",
                     "pdftoppm": "poppler-utils", "hledger": "hledger", "ledger": "ledger"}
 

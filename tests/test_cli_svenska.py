@@ -27,8 +27,8 @@ def test_help_and_usage_errors_are_swedish():
     assert "Fel: Argument saknas: 'ÅÅÅÅ-MM'." in result.output
     assert "Skriv 'namndbok period-close --help' för hjälp." in result.output
 
-    result = CliRunner().invoke(main, prog_name="namndbok", args=["prestanda", "sie", "--rader", "1"])
-    assert "Fel: Ogiltigt värde för '--rader': 1 ligger inte i intervallet 10<=x<=5000000." in result.output
+    result = CliRunner().invoke(main, prog_name="namndbok", args=["uppfoljning", "--per", "2026-10", "--decimaler", "5"])
+    assert "Fel: Ogiltigt värde för '--decimaler': 5 ligger inte i intervallet 0<=x<=2." in result.output
 
 
 def test_swedish_whatever_the_environment_says_and_as_it_was_afterwards(monkeypatch):

@@ -1,10 +1,9 @@
 """Every `namndbok` command with odd arguments, derived from click's own command tree.
 
-Each input is one command of `scripts.cli.main` (not `prestanda`, the benchmarks,
-nor `fava`, which starts a server) with arguments drawn for its parameters by
-their click type: paths that are the ledger, a directory, a missing file, an empty
-string, a unicode name; numbers that are negative, huge or not numbers; periods
-like 2026-13 and 9999-12. It runs in this process (click's CliRunner) on a copy
+Each input is one command of `scripts.cli.main` (not `fava`, which starts a
+server) with arguments drawn for its parameters by their click type: paths that
+are the ledger, a directory, a missing file, an empty string, a unicode name;
+numbers that are negative, huge or not numbers; periods like 2026-13 and 9999-12. It runs in this process (click's CliRunner) on a copy
 of the example. Property: exit code 0, 1 or 2 with output, no traceback (the
 exception is none or SystemExit), within TIME_BOUND seconds, and no partial
 write: the copy's files are unchanged, or the ledger they make loads without a
@@ -29,7 +28,7 @@ from conftest import EXAMPLE_DIR, EXAMPLE_LEDGER, contents, snapshot
 from test_fuzz_ledger import fuzz_settings
 
 TIME_BOUND = 120.0  # seconds for one command (period-close writes its PDF through Chromium)
-SKIPPED = {"prestanda", "fava"}
+SKIPPED = {"fava"}
 ODD_TEXT = ["", " ", "-5", "0", "2026", "2026-10", "2026-10-31", "2026-13", "2026-00", "9999-12", "0001-01", "2026-02-30",
             "10" * 20, "1e400", "nan", "x", "ö\u200bå", "\x00", "--per", "KF-budget 2026", "Internbudget 2026",
             "SN 2026-12-10 §150", "radgrupp", "verksamhet", "<b>"]

@@ -26,7 +26,8 @@ from namndbok.writer_lock import LOCK_FILE
 from importers.run import run_import
 from importers.sie.importer import read_sie
 from namndbok.kontoplan import load_kontoplan
-from scripts.prestanda import bench_copy, generate_sie
+from importers.sie.writer import generate_sie
+from namndbok.las.write import unlocked_copy
 
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import EXAMPLE_DIR  # noqa: E402
@@ -89,7 +90,7 @@ def run_scenario(name: str, folder: Path) -> dict[str, list]:
     """{relative path: [sha256, size]} of every file the scenario's imports changed."""
     # The scenarios append to 2026's months, which the example has since locked up to
     # the delår (period-close --las): the copy goes without those locks.
-    copy = bench_copy(EXAMPLE_DIR, folder / "exempel")
+    copy = unlocked_copy(EXAMPLE_DIR / "socialnamnden.beancount", folder / "exempel")
     ledger = copy / "socialnamnden.beancount"
     before = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file() and p.name != LOCK_FILE}
     plan = load_kontoplan(copy / "kontoplan.toml")

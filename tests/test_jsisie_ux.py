@@ -124,7 +124,7 @@ def test_an_existing_import_toml_is_kept_and_the_difference_said(tmp_path):
 
 
 def generated_sie(folder: Path, ledger: Path) -> Path:
-    from scripts.prestanda import generate_sie
+    from importers.sie.writer import generate_sie
 
     path = folder / "utfall-2027.se"
     generate_sie(path, 200, load_kontoplan(ledger.parent / "kontoplan.toml"), year=2027)
@@ -233,7 +233,7 @@ def _inputs(folder: Path, ledger: Path) -> None:
     """What the commands read, in `folder`: a SIE export, a budget workbook, a volume list."""
     from openpyxl import Workbook
 
-    from scripts.prestanda import generate_sie
+    from importers.sie.writer import generate_sie
 
     generate_sie(folder / "x.se", 100, load_kontoplan(ledger.parent / "kontoplan.toml"), year=2027)
     book = Workbook()

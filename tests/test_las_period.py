@@ -174,7 +174,7 @@ def test_a_period_that_is_not_ready_is_not_locked(example):
 
 def test_an_import_into_the_locked_period_is_refused_and_writes_nothing(example, tmp_path):
     from namndbok.kontoplan import load_kontoplan
-    from scripts.prestanda import generate_sie
+    from importers.sie.writer import generate_sie
 
     assert run("period-close", "2026-08", example, "--las", "--utan-pdf")[0] == 0
     before = snapshot(example.parent)

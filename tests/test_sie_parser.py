@@ -575,7 +575,7 @@ def test_every_shared_file_reads_the_same_fast_and_summed(path):
 
 def test_summed_rows_of_a_large_file_keep_every_amount(tmp_path):
     from namndbok.kontoplan import load_kontoplan
-    from scripts.prestanda import generate_sie
+    from importers.sie.writer import generate_sie
 
     from conftest import EXAMPLE_DIR
 

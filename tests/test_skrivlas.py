@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from namndbok.kontoplan import load_kontoplan
 from scripts.cli import main
-from scripts.prestanda import generate_sie
+from importers.sie.writer import generate_sie
 
 from conftest import REPO, contents, snapshot
 

@@ -9,11 +9,16 @@ prove it lost nothing. Encoded as #FORMAT PC8 says: IBM CP437.
 from __future__ import annotations
 
 import datetime
+import random
 from collections import defaultdict
 from decimal import Decimal
-from typing import Iterable, NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from importers.model import SourceRow
+
+if TYPE_CHECKING:
+    from namndbok.kontoplan import Kontoplan
 
 
 class Company(NamedTuple):
@@ -74,3 +79,38 @@ def sie_lines(company: Company, vouchers: Iterable[tuple[str, str, datetime.date
 
 def write_sie(company: Company, vouchers) -> bytes:
     return ("\r\n".join(sie_lines(company, vouchers)) + "\r\n").encode("cp437")
+
+
+def generate_sie(path: Path, rows: int, plan: Kontoplan, year: int = 2027, seed: int = 1,
+                 pairs: list[tuple[str, str]] | None = None) -> None:
+    """Write a SIE 4 file with `rows` #TRANS rows (vouchers of ten rows) for `plan`, deterministic
+    from `seed`: the result rows on any verksamhet and konto, or on the (verksamhet, konto) `pairs` only."""
+    if pairs is not None and not pairs:
+        raise RuntimeError("budgeten har inga verksamheter och konton att lägga de genererade raderna på")
+    rng = random.Random(seed)
+    verksamheter = list(plan.verksamheter)
+    results = [nr for nr, k in plan.konton.items() if k.typ in ("intäkt", "kostnad")]
+    ansvar = list(plan.ansvar)
+    avr = plan.avrakningskonto or "1690"
+
+    def vouchers():
+        count = rows // 10
+        for number in range(1, count + 1):
+            date = datetime.date(year, 1 + (number * 12 // (count + 1)), 1 + number % 28)
+            lines = []
+            for _ in range(9):
+                if pairs is not None:
+                    verksamhet, konto = rng.choice(pairs)
+                else:
+                    konto, verksamhet = rng.choice(results), rng.choice(verksamheter)
+                objekt = (("20", verksamhet), ("1", rng.choice(ansvar)))
+                lines.append(SourceRow(date, konto, objekt, Decimal(rng.randint(-50_000, 500_000)) / 100, "", None, 0))
+            lines.append(SourceRow(date, avr, (), -sum(r.amount for r in lines), "", None, 0))
+            yield "A", str(number), date, f"Faktura {number}", lines
+
+    konton = {nr: k.namn for nr, k in plan.konton.items()}
+    objekt = {("20", c): v.namn for c, v in plan.verksamheter.items()} | {("1", c): a.namn for c, a in plan.ansvar.items()}
+    company = Company("Prestandakommun", "212000-9999", year, konton, {"1": "Ansvar", "20": "Verksamhet"}, objekt)
+    with open(path, "wb") as handle:
+        for line in sie_lines(company, vouchers()):
+            handle.write(line.encode("cp437") + b"\r\n")

@@ -21,6 +21,7 @@ the files as they were.
 from __future__ import annotations
 
 import datetime
+import shutil
 from pathlib import Path
 from typing import NamedTuple
 
@@ -149,3 +150,11 @@ def drop_period_locks(ledger: Path) -> None:
     for path in ledger.parent.glob("*/las.beancount"):
         path.unlink()
     atomic_write_text(ledger, text.replace(f"{INCLUDE}\n", ""))
+
+
+def unlocked_copy(ledger: Path, folder: Path) -> Path:
+    """A copy of the ledger's folder as `folder`, to import generated rows into (benchmarks and
+    tests): without its tertial and delår locks, which would refuse rows in those months."""
+    shutil.copytree(ledger.parent, folder)
+    drop_period_locks(folder / ledger.name)
+    return folder

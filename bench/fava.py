@@ -1,4 +1,4 @@
-"""`namndbok prestanda fava`: our Fava pages' response time against Fava's own reports.
+"""Our Fava pages' response time against Fava's own income statement.
 
 Serves a ledger in real Fava (the cheroot server `namndbok fava` uses) on
 127.0.0.1 at a free port in this process, and times full HTTP GETs from the
@@ -11,18 +11,13 @@ example's accounts in its JSON), so that a time is never that of an error page.
 Each page is requested once to warm up, then the median of `repeat` rounds
 (pages interleaved) is printed with its ratio to the income statement under
 the same time filter: warm, and with what a reload empties emptied before each
-request (`forget`). With `profile`, each of our pages is then profiled once
-after a load. Figures, not pass/fail.
+request (`forget`). Figures, not pass/fail.
 """
 
 from __future__ import annotations
 
 import contextlib
-import cProfile
-import io
-import pstats
 import statistics
-import tempfile
 import threading
 import time
 import urllib.error
@@ -30,9 +25,6 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 from typing import Iterator, NamedTuple
-
-from namndbok.swedish import format_number
-from scripts.prestanda import aligned, large_copy, number_text
 
 MONTH = "2026-03"  # the time filter of the filtered pages: a month of the example's current year
 INCOME = "Resultaträkning (Fava)"
@@ -86,41 +78,20 @@ class Timing(NamedTuple):
     cold_ratio: float
     ours: bool
 
-    def over(self) -> bool:
-        return self.ours and max(self.ratio, self.cold_ratio) > GOAL
-
 
 class LedgerTimings(NamedTuple):
     label: str
     entries: int
     timings: list[Timing]
-    profiles: dict[str, str] = {}  # our page → its cProfile after a load (with --profil)
 
 
 class PageError(Exception):
     """A page did not answer 200 with its own table."""
 
 
-class Profiler:
-    """WSGI middleware: cProfile of the requests made while `active` (the last one kept)."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-        self.active = False
-        self.stats: pstats.Stats | None = None
-
-    def __call__(self, environ, start_response):
-        if not self.active:
-            return self.app(environ, start_response)
-        profile = cProfile.Profile()
-        body = profile.runcall(lambda: list(self.app(environ, start_response)))
-        self.stats = pstats.Stats(profile)
-        return body
-
-
 @contextlib.contextmanager
-def serving(ledger: Path) -> Iterator[tuple[str, object, Profiler]]:
-    """Fava on 127.0.0.1 at a free port: (the ledger's base URL, Fava's ledger, its profiler)."""
+def serving(ledger: Path) -> Iterator[tuple[str, object]]:
+    """Fava on 127.0.0.1 at a free port: (the ledger's base URL, Fava's ledger)."""
     from cheroot.wsgi import Server
     from fava.application import create_app
 
@@ -128,13 +99,12 @@ def serving(ledger: Path) -> Iterator[tuple[str, object, Profiler]]:
 
     app = create_app([ledger.resolve()], load=True, read_only=True)
     fava_ledger = app.config["LEDGERS"].ledgers[0]
-    profiler = Profiler(app)
-    server = Server(("127.0.0.1", 0), profiler)
+    server = Server(("127.0.0.1", 0), app)
     server.prepare()
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.bind_addr[1]}/{quote(ledger_slug(fava_ledger))}/", fava_ledger, profiler
+        yield f"http://127.0.0.1:{server.bind_addr[1]}/{quote(ledger_slug(fava_ledger))}/", fava_ledger
     finally:
         server.stop()
         thread.join(timeout=10)
@@ -168,34 +138,11 @@ def time_page(base: str, sida: Sida) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-REPO = Path(__file__).resolve().parents[1]
-OUR_CODE = r"/(namndbok|namndbok_fava|scripts|plugins)/"  # pstats restriction: our functions only
-
-
-def profile_page(base: str, sida: Sida, profiler: Profiler, top: int = 14) -> str:
-    """The page's request profiled: the whole request's time, then our `top` functions by
-    cumulative time (what they call, Beancount's or matplotlib's, included)."""
-    profiler.active = True
-    try:
-        time_page(base, sida)
-    finally:
-        profiler.active = False
-    out = io.StringIO()
-    profiler.stats.stream = out
-    profiler.stats.sort_stats("cumulative").print_stats(OUR_CODE, top)
-    text = out.getvalue().replace(f"{REPO}/", "")
-    total = f"Hela anropet: {format_number(profiler.stats.total_tt * 1000, 0)} ms (under cProfile)."
-    return total + "\n" + text[text.index("   ncalls"):].rstrip()
-
-
-def time_ledger(ledger: Path, label: str, repeat: int = 7, sidor: tuple[Sida, ...] = SIDOR,
-                profile: bool = False) -> LedgerTimings:
+def time_ledger(ledger: Path, label: str, repeat: int = 7, sidor: tuple[Sida, ...] = SIDOR) -> LedgerTimings:
     """Warm each page up once, then the median of `repeat` rounds, pages interleaved;
     then as many rounds again with the per-load caches emptied before each request (our
-    pages' time counts our extension's work at the end of a load too);
-    with `profile`, each of our pages once more after a load, under cProfile."""
-    profiles = {}
-    with serving(ledger) as (base, fava_ledger, profiler):
+    pages' time counts our extension's work at the end of a load too)."""
+    with serving(ledger) as (base, fava_ledger):
         for sida in sidor:
             time_page(base, sida)
         warm = [[time_page(base, sida) for sida in sidor] for _ in range(repeat)]
@@ -210,10 +157,6 @@ def time_ledger(ledger: Path, label: str, repeat: int = 7, sidor: tuple[Sida, ..
                 extension_ms = (time.perf_counter() - start) * 1000 if sida.ours else 0
                 cold[-1].append(time_page(base, sida) + extension_ms)
         entries = len(fava_ledger.all_entries)
-        for sida in sidor if profile else ():
-            if sida.ours:
-                forget(fava_ledger)
-                profiles[sida.label] = profile_page(base, sida, profiler)
 
     def medians(rounds):
         return {sida.label: statistics.median(r[i] for r in rounds) for i, sida in enumerate(sidor)}
@@ -221,28 +164,4 @@ def time_ledger(ledger: Path, label: str, repeat: int = 7, sidor: tuple[Sida, ..
     w, c = medians(warm), medians(cold)
     timings = [Timing(s.label, w[s.label], w[s.label] / w[s.reference], c[s.label], c[s.label] / c[s.reference], s.ours)
                for s in sidor]
-    return LedgerTimings(label, entries, timings, profiles)
-
-
-def run(example_dir: Path, sizes: list[int], repeat: int = 7, profile: bool = False,
-        say=print) -> Iterator[LedgerTimings]:
-    """The example ledger, then copies with N generated SIE rows of its current year
-    imported; each ledger's timings as soon as they are measured."""
-    yield time_ledger(example_dir / "socialnamnden.beancount", "Exempelnämnden", repeat, profile=profile)
-    for rows in sizes:
-        with tempfile.TemporaryDirectory(prefix="namndbok-prestanda-") as tmp:
-            ledger = large_copy(example_dir, Path(tmp), rows, year=2026, say=say)
-            say("Startar Fava och mäter …")
-            yield time_ledger(ledger, f"Exempelnämnden + {number_text(rows)} rader", repeat, profile=profile)
-
-
-def lines(result: LedgerTimings) -> list[str]:
-    """The ledger's heading and a line per page: ms and the ratio to the income statement,
-    warm and after a load."""
-    rows = [["sida", "varm", "kvot", "efter laddning", "kvot", ""]]
-    rows += [[t.label, f"{format_number(t.ms, 0)} ms", format_number(t.ratio, 2), f"{format_number(t.cold_ms, 0)} ms",
-              format_number(t.cold_ratio, 2), "över målet" if t.over() else ""] for t in result.timings]
-    out = [f"{result.label} ({number_text(result.entries)} poster)", *(f"  {line}" for line in aligned(rows).splitlines())]
-    for page, text in result.profiles.items():
-        out += ["", f"Profil (cProfile) för {page} efter laddning, {result.label}:", text]
-    return out
+    return LedgerTimings(label, entries, timings)

@@ -1,4 +1,4 @@
-"""`namndbok prestanda generera`: a large synthetic municipality, as exports and as ledgers.
+"""A large synthetic municipality, as exports and as ledgers (the benchmark's generated years).
 
 For N committees (Socialnämnden, Utbildningsnämnden, … each with its own
 verksamheter, konton and ansvar) × the given years, deterministic from a seed:
@@ -16,7 +16,7 @@ verksamheter, konton and ansvar) × the given years, deterministic from a seed:
   read in by the real budget import (`import_budget`) and the utfall by the
   real SIE import (`run_import`, summerad by default);
 - the same utfall and budget as an hledger journal and a ledger-cli journal
-  (`scripts/journaler.py`, written from the loaded ledger).
+  (`bench/journaler.py`, written from the loaded ledger).
 
 Each row's amount is drawn around the budget of its verksamhet × konto, so
 utfall lands near budget, as in a real committee. The generator's budget
@@ -59,7 +59,7 @@ KONTON = (
 )
 KOMMUNBIDRAG, AVRAKNING = "3911", "1690"
 DIMS = {"1": "Ansvar", "20": "Verksamhet"}
-IMPORT_TOML = ('# Hur de genererade SIE-filerna läses in (namndbok prestanda generera).\n\n[sie]\n'
+IMPORT_TOML = ('# Hur de genererade SIE-filerna läses in (python -m bench).\n\n[sie]\n'
                f'verksamhet = "20"\nansvar = "1"\nkommunbidrag = ["{KOMMUNBIDRAG}"]\n')
 PERIODISERING_TOML = '# Budgeten är hela kronor per månad: jämn fördelning (tolftedelar) är exakt.\nstandard = "jämn"\n'
 
@@ -177,7 +177,7 @@ def budget_csv(committee: Committee, budget: dict[tuple[str, str], int]) -> str:
 
 def main_file(committee: Committee) -> str:
     return "\n".join([
-        f"; {committee.name} i Prestandakommun – syntetiska data från `namndbok prestanda generera`.",
+        f"; {committee.name} i Prestandakommun – syntetiska data från `python -m bench`.",
         f'option "title" "{committee.name} – Prestandakommun"',
         'option "operating_currency" "SEK"',
         *root_option_lines(),
@@ -200,7 +200,7 @@ def _kontoplan_text(committee: Committee, sie_header: bytes, name: str) -> str:
     from importers.sie.parser import parse_sie
 
     draft = kontoplan_from_sie(parse_sie(sie_header, name), committee.name, "20", "1")
-    return f"# {committee.name} i Prestandakommun (syntetisk, `namndbok prestanda generera`).\n{draft}"
+    return f"# {committee.name} i Prestandakommun (syntetisk, `python -m bench`).\n{draft}"
 
 
 def generate(folder: Path, count: int, years: list[int], rows: int, verksamheter: int = 12, mode: str = "summerad",
@@ -212,14 +212,14 @@ def generate(folder: Path, count: int, years: list[int], rows: int, verksamheter
     from namndbok.load_reading import reading_of
     from namndbok.loading import load
     from namndbok.writer_lock import writing
-    from scripts.journaler import write_journals
+    from bench.journaler import write_journals
 
     town = Municipality(folder, committees(count, verksamheter, seed), sorted(years), rows, {})
     for committee in town.committees:
         base = folder / committee.slug
         (base / "import").mkdir(parents=True, exist_ok=True)
         ledger = town.ledger(committee)
-        with writing(ledger, "namndbok prestanda generera"):  # one writer at a time, as every writer
+        with writing(ledger, "python -m bench"):  # one writer at a time, as every writer
             header = write_sie(committee.company(town.years[0]), [])
             atomic_write_text(base / "kontoplan.toml", _kontoplan_text(committee, header, town.sie(committee, town.years[0]).name))
             atomic_write_text(base / "import.toml", IMPORT_TOML)

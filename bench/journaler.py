@@ -1,6 +1,6 @@
 """A Nämndbok ledger as hledger and ledger-cli journals: the same utfall and budget.
 
-For `namndbok prestanda jamfor`: Debian's `hledger` (1.25) and `ledger` (3.3)
+For `bench/jamfor.py`: Debian's `hledger` (1.25) and `ledger` (3.3)
 run their budget reports on exactly what our engine reads from the loaded
 ledger (`LedgerData`), so the three tools can be timed and their totals
 compared. What the journals hold, per year:
@@ -126,7 +126,7 @@ def _budget_rules(year: int, budget: dict[str, list[Decimal]], currency: str, co
 def journal_header(data: LedgerData, dialect: str) -> list[str]:
     """The journal's opening comment lines; `dialect` is hledger or ledger."""
     title = data.options.get("title", "Nämndbok")
-    return [f"; {title} – utfall och budget för {dialect}, skriven av `namndbok prestanda generera`/`jamfor`.",
+    return [f"; {title} – utfall och budget för {dialect}, skriven av `python -m bench`.",
             "; Samma siffror som Nämndboks liggare: utfallet som liggarens transaktioner, budgeten som periodiska regler.", ""]
 
 

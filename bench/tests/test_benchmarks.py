@@ -1,14 +1,15 @@
 """Benchmarks of the engine on the example committee.
 
-They run once (as plain tests) in the normal suite. For figures:
+They run once (as plain tests) with the benchmark's tests. For figures:
 
-    python3 run.py test --benchmark-enable -k benchmark
+    .venv/bin/python -m pytest bench/tests/test_benchmarks.py --benchmark-enable
 """
 
 from __future__ import annotations
 
 import datetime
 
+import pytest
 from beancount import loader
 
 from namndbok.engine import compute
@@ -17,6 +18,8 @@ from namndbok.ledgerdata import read_ledger
 from conftest import EXAMPLE_LEDGER
 
 DATE = datetime.date(2026, 10, 31)
+
+pytestmark = pytest.mark.slow
 
 
 def test_benchmark_load_example(benchmark):
