@@ -1,6 +1,9 @@
 """`python -m bench` from the repository's root (see bench/run.py)."""
 
 from bench.run import main
+from scripts import click_svenska
 
 if __name__ == "__main__":
-    main(prog_name="python -m bench")
+    with click_svenska.swedish():  # click's words in Swedish, as in `namndbok`
+        click_svenska.localize(main)
+        main(prog_name="python -m bench")

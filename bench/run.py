@@ -24,8 +24,6 @@ from bench.fava import PageError
 from bench.rapport import Figures, Head, report
 from scripts import click_svenska
 
-click_svenska.install()
-
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_LEDGER = REPO / "ledgers" / "exempel" / "socialnamnden.beancount"
 RESULTAT = REPO / "bench" / "RESULTAT.md"
