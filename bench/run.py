@@ -120,4 +120,3 @@ def main(snabb: bool, runs: int | None, target: Path | None) -> None:
         say(f"Skrev {target}.")
 
 
-click_svenska.localize(main)
