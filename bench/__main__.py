@@ -1,7 +1,7 @@
 """`python -m bench` from the repository's root (see bench/run.py)."""
 
 from bench.run import main
-from scripts import click_svenska
+from namndbok.scripts import click_svenska
 
 if __name__ == "__main__":
     with click_svenska.swedish():  # click's words in Swedish, as in `namndbok`

@@ -95,7 +95,7 @@ def serving(ledger: Path) -> Iterator[tuple[str, object]]:
     from cheroot.wsgi import Server
     from fava.application import create_app
 
-    from scripts.fava_server import ledger_slug
+    from namndbok.scripts.fava_server import ledger_slug
 
     app = create_app([ledger.resolve()], load=True, read_only=True)
     fava_ledger = app.config["LEDGERS"].ledgers[0]

@@ -11,7 +11,7 @@ verksamheter, konton and ansvar) × the given years, deterministic from a seed:
   verksamhet × konto and the kommunbidrag per verksamhet (= its net cost), each
   a whole number of kronor per month, so that the jämn key spreads it exactly;
 - a Nämndbok ledger per committee: main file, kontoplan.toml (drafted from the
-  SIE file's own #KONTO/#OBJEKT by `importers.sie.kontoplan`, as an economist
+  SIE file's own #KONTO/#OBJEKT by `namndbok.importers.sie.kontoplan`, as an economist
   starting a new committee would), import.toml, periodisering.toml; the budget
   read in by the real budget import (`import_budget`) and the utfall by the
   real SIE import (`run_import`, summerad by default);
@@ -31,8 +31,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
-from importers.model import SourceRow
-from importers.sie.writer import Company, write_sie
+from namndbok.importers.model import SourceRow
+from namndbok.importers.sie.writer import Company, write_sie
 from namndbok.fileio import atomic_write_bytes, atomic_write_text
 from namndbok.ledgerfile import root_option_lines
 from namndbok.swedish import format_number
@@ -182,7 +182,7 @@ def main_file(committee: Committee) -> str:
         'option "operating_currency" "SEK"',
         *root_option_lines(),
         "",
-        'plugin "plugins.namndbok" "kontoplan=kontoplan.toml; periodisering=periodisering.toml"',
+        'plugin "namndbok.plugins.namndbok" "kontoplan=kontoplan.toml; periodisering=periodisering.toml"',
         "",
         '2000-01-01 custom "fava-option" "language" "sv"',
         '2000-01-01 custom "fava-option" "locale" "sv_SE"',
@@ -196,8 +196,8 @@ def main_file(committee: Committee) -> str:
 
 def _kontoplan_text(committee: Committee, sie_header: bytes, name: str) -> str:
     """The kontoplan `namndbok kontoplan` drafts from the SIE file's #KONTO and #OBJEKT."""
-    from importers.sie.kontoplan import kontoplan_from_sie
-    from importers.sie.parser import parse_sie
+    from namndbok.importers.sie.kontoplan import kontoplan_from_sie
+    from namndbok.importers.sie.parser import parse_sie
 
     draft = kontoplan_from_sie(parse_sie(sie_header, name), committee.name, "20", "1")
     return f"# {committee.name} i Prestandakommun (syntetisk, `python -m bench`).\n{draft}"
@@ -206,9 +206,9 @@ def _kontoplan_text(committee: Committee, sie_header: bytes, name: str) -> str:
 def generate(folder: Path, count: int, years: list[int], rows: int, verksamheter: int = 12, mode: str = "summerad",
              seed: int = 1, say: Callable[[str], None] = lambda text: None) -> Municipality:
     """Write the municipality into `folder` (see the module docstring) and return what was decided."""
-    from importers.budgetbok.writer import BudgetDecisionInput, import_budget
-    from importers.run import run_import
-    from importers.sie.importer import read_sie
+    from namndbok.importers.budgetbok.writer import BudgetDecisionInput, import_budget
+    from namndbok.importers.run import run_import
+    from namndbok.importers.sie.importer import read_sie
     from namndbok.load_reading import reading_of
     from namndbok.loading import load
     from namndbok.writer_lock import writing

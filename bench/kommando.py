@@ -48,7 +48,7 @@ class CommandFigure(NamedTuple):
 def commands(ledger: Path, per: str) -> dict[str, list[str]]:
     """The two commands on `ledger`: ours (as `namndbok` runs it) and Beancount's."""
     bean_check = Path(sys.executable).with_name("bean-check")
-    return {"uppfoljning": [sys.executable, "-m", "scripts.cli", "uppfoljning", str(ledger), "--per", per],
+    return {"uppfoljning": [sys.executable, "-m", "namndbok.scripts.cli", "uppfoljning", str(ledger), "--per", per],
             "bean-check": [str(bean_check) if bean_check.exists() else shutil.which("bean-check") or "bean-check",
                            str(ledger)]}
 

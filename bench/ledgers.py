@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from importers.sie.writer import generate_sie
+from namndbok.importers.sie.writer import generate_sie
 from namndbok.kontoplan import load_kontoplan
 from namndbok.swedish import format_number
 from namndbok.las.write import unlocked_copy
@@ -32,8 +32,8 @@ def example_with_rows(example_ledger: Path, folder: Path, rows: int, year: int,
                       say: Callable[[str], None] = print) -> Path:
     """The main file of a copy of the example in `folder` with `rows` generated SIE rows of `year`
     imported detaljerad (one entry per voucher)."""
-    from importers.run import run_import
-    from importers.sie.importer import read_sie
+    from namndbok.importers.run import run_import
+    from namndbok.importers.sie.importer import read_sie
 
     copy = unlocked_copy(example_ledger, folder / "exempel")
     export = folder / "stor.se"

@@ -22,7 +22,7 @@ import click
 
 from bench.fava import PageError
 from bench.rapport import Figures, Head, report
-from scripts import click_svenska
+from namndbok.scripts import click_svenska
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_LEDGER = REPO / "ledgers" / "exempel" / "socialnamnden.beancount"

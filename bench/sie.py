@@ -1,8 +1,8 @@
 """The SIE import's speed: a generated SIE 4 file imported into a fresh copy of the example.
 
-`importers.sie.writer.generate_sie` writes N #TRANS rows for the example's
+`namndbok.importers.sie.writer.generate_sie` writes N #TRANS rows for the example's
 kontoplan (vouchers of ten rows, deterministic). Each run imports the file
-(`importers.run.run_import`, summerad by default: one entry per month) into a
+(`namndbok.importers.run.run_import`, summerad by default: one entry per month) into a
 fresh copy of the example without its period locks, in a process of its own
 (spawned, so nothing is inherited), which reports its wall time, its CPU time
 (user + system: on a shared machine the wall time also counts waiting for a
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from importers.sie.writer import generate_sie
+from namndbok.importers.sie.writer import generate_sie
 from namndbok.kontoplan import load_kontoplan
 from namndbok.swedish import format_number
 from namndbok.las.write import unlocked_copy
@@ -85,8 +85,8 @@ def _in_fresh_process(ledger: Path, export: Path, mode: str) -> tuple[float, flo
 def _import(ledger: Path, export: Path, mode: str, sender) -> None:
     """In the fresh process: the import, timed; sends (wall s, CPU s, peak MB) or ("fel", why)."""
     try:
-        from importers.run import run_import
-        from importers.sie.importer import read_sie
+        from namndbok.importers.run import run_import
+        from namndbok.importers.sie.importer import read_sie
 
         wall, cpu = time.perf_counter(), time.process_time()
         run_import(ledger, read_sie, "sie", export, mode)

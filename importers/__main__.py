@@ -5,8 +5,8 @@ from pathlib import Path
 
 import beangulp
 
-from importers.huvudbok.importer import HuvudbokImporter
-from importers.sie.importer import SieImporter
+from namndbok.importers.huvudbok.importer import HuvudbokImporter
+from namndbok.importers.sie.importer import SieImporter
 
 LEDGER = os.environ.get(
     "NAMNDBOK_LIGGARE", str(Path(__file__).resolve().parents[1] / "ledgers" / "exempel" / "socialnamnden.beancount")

@@ -1,7 +1,7 @@
 """Our imports as beangulp importers, for beangulp's own commands.
 
-    NAMNDBOK_LIGGARE=ledgers/exempel/socialnamnden.beancount python -m importers extract FIL
-    NAMNDBOK_LIGGARE=… python -m importers identify MAPP
+    NAMNDBOK_LIGGARE=ledgers/exempel/socialnamnden.beancount python -m namndbok.importers extract FIL
+    NAMNDBOK_LIGGARE=… python -m namndbok.importers identify MAPP
 
 `extract` runs the same pipeline as `namndbok import --torrkorning` and prints
 the entries it would add: deduplication is by `importid`, not by similarity.
@@ -14,8 +14,8 @@ from pathlib import Path
 import beangulp
 from beancount.core import data
 
-from importers.run import run_import
-from importers.writer import AGGREGATED
+from namndbok.importers.run import run_import
+from namndbok.importers.writer import AGGREGATED
 
 
 class LedgerImporter(beangulp.Importer):

@@ -1,7 +1,7 @@
 """What an import changes in the ledger, per month and verksamhet: before and after.
 
 Computed once from what the ledger holds for the export's kalla and what it must
-hold after the import (`importers.writer.ImportPlan`), so a dry run can show the
+hold after the import (`namndbok.importers.writer.ImportPlan`), so a dry run can show the
 amounts, and a re-import of a month that differs from what is booked says which
 months change and by how much.
 """

@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from importers.model import SourceError
+from namndbok.importers.model import SourceError
 from namndbok.fileio import os_reason
 from namndbok.settings import Key, Settings, is_table, is_text, is_texts, read_settings
 

@@ -21,8 +21,8 @@ from typing import Iterable, NamedTuple
 from beancount.core import amount as bc_amount
 from beancount.core import data
 
-from importers.config import SourceConfig
-from importers.model import SourceError, SourceRow
+from namndbok.importers.config import SourceConfig
+from namndbok.importers.model import SourceError, SourceRow
 from namndbok.accounts import KIND_INTAKT, KIND_KOMMUNBIDRAG, KIND_KOSTNAD, KIND_TILLGANG, Roots, balance_account, result_account
 from namndbok.kontoplan import Kontoplan
 from namndbok.periodisering import month_end

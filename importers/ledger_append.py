@@ -13,7 +13,7 @@ from pathlib import Path
 from namndbok.accounts import Roots
 from namndbok.writer_lock import journaled
 from namndbok.ledgerfile import canonical, root_option_lines
-from importers.ledger_check import refuse_new_faults
+from namndbok.importers.ledger_check import refuse_new_faults
 from namndbok.loading import load
 
 

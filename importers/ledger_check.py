@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from importers.model import SourceError
+from namndbok.importers.model import SourceError
 from namndbok.ledgerdata import NO_KONTOPLAN
 from namndbok.loading import faults, faults_message, load, where
 

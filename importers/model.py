@@ -2,7 +2,7 @@
 
 Readers (SIE 4, huvudbok CSV/XLSX) are pure: a file's bytes in, `SourceRow`s and
 `ControlTotal`s out, or a `SourceError` naming the file, line and problem in
-Swedish. The writer (`importers.writer`) turns rows into ledger entries.
+Swedish. The writer (`namndbok.importers.writer`) turns rows into ledger entries.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class SourceRow(NamedTuple):
     ver: str | None  # voucher identity within the source, e.g. "A 12" (series and number)
     line: int  # 1-based line in the source file (row number for XLSX)
     quantity: Decimal | None = None
-    count: int = 1  # how many rows of the export this row sums (a reader asked for summed rows, see importers.run)
+    count: int = 1  # how many rows of the export this row sums (a reader asked for summed rows, see namndbok.importers.run)
 
 
 class ControlTotal(NamedTuple):

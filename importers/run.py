@@ -11,11 +11,11 @@ from typing import Callable, NamedTuple
 
 from namndbok.collector import collector_paused
 from namndbok.fileio import absolute, os_reason
-from importers.ledger_check import first_kontoplan, load_before_change
-from importers.config import SourceConfig, load_import_config
-from importers.convert import Source, map_rows
-from importers.model import SourceError, SourceRow
-from importers.writer import AGGREGATED, DETAILED, ImportPlan, plan_import, write_import
+from namndbok.importers.ledger_check import first_kontoplan, load_before_change
+from namndbok.importers.config import SourceConfig, load_import_config
+from namndbok.importers.convert import Source, map_rows
+from namndbok.importers.model import SourceError, SourceRow
+from namndbok.importers.writer import AGGREGATED, DETAILED, ImportPlan, plan_import, write_import
 from namndbok.load_reading import reading_of
 from namndbok.writer_lock import writing
 

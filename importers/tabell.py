@@ -31,7 +31,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from importers.model import SourceError
+from namndbok.importers.model import SourceError
 
 Record = tuple[int, Sequence[Any]]  # (line or row number, cells)
 T = TypeVar("T")

@@ -20,14 +20,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from importers.ledger_check import refuse_new_faults
+from namndbok.importers.ledger_check import refuse_new_faults
 from namndbok.loading import load
 from beancount.core import data
 from beancount.parser import printer
 
-from importers.convert import Mapped, Source, aggregated_entries, detailed_entries, month_totals, monthly_postings, monthly_sums
-from importers.changes import MonthChange, month_changes
-from importers.model import SourceError
+from namndbok.importers.convert import Mapped, Source, aggregated_entries, detailed_entries, month_totals, monthly_postings, monthly_sums
+from namndbok.importers.changes import MonthChange, month_changes
+from namndbok.importers.model import SourceError
 from namndbok.accounts import Roots
 from namndbok.journal import journal_for
 from namndbok.writer_lock import journaled
@@ -208,7 +208,7 @@ def _plain_entry(entry: data.Transaction, entry_printer, aligned: dict[tuple[str
 
 def write_import(ledger: Path, import_plan: ImportPlan, source: Source, roots: Roots) -> list[Path]:
     """Append the plan's entries, verify the ledger, undo everything on failure (the caller
-    loaded it without faults: `importers.ledger_check.load_before_change`)."""
+    loaded it without faults: `namndbok.importers.ledger_check.load_before_change`)."""
     if not import_plan.entries:
         return []
     by_file: dict[Path, list] = defaultdict(list)

@@ -1,9 +1,10 @@
 """Nämndbok: the core a committee's ledger, plugins, importers and reports share.
 
-The top-level packages `plugins`, `importers` and `scripts` are the parts the
-user names (a ledger's `plugin "plugins.…"` line, beangulp importers, the CLI);
-this package holds what they have in common: the ledger model (accounts), the
-kontoplan, and the computations.
+The folders plugins/, importers/ and scripts/ are installed inside this package
+(`namndbok.plugins`: a ledger's `plugin "namndbok.plugins.namndbok"` line;
+`namndbok.importers`: beangulp importers; `namndbok.scripts`: the CLI); the rest of
+it is what they have in common: the ledger model, the computations and the domain
+operations. `namndbok.open(path)` gives the tables as DataFrames.
 """
 
 

@@ -93,7 +93,7 @@ class AccountNameError(ValueError):
 
 
 # Parsed names per set of root names: a load asks for the same few thousand names
-# many times (the readings, plugins.kontoplan, the reports), and a plain dict is
+# many times (the readings, namndbok.plugins.kontoplan, the reports), and a plain dict is
 # cheaper to fill than an LRU cache (half the cost of parsing a new name). Bounded
 # by emptying it when it grows past what any ledger holds; names that do not parse
 # are not kept (the error is raised again).

@@ -3,10 +3,10 @@
 What it writes, into `<år>/bokslut.beancount` beside the main file:
 
 - the closing entry, `custom "bokslut" "ÅÅÅÅ"` with the year's result and closing
-  eget kapital per nämnd; plugins.eget_kapital refuses the ledger from then on
+  eget kapital per nämnd; namndbok.plugins.eget_kapital refuses the ledger from then on
   if those numbers change (the year is closed);
 - the lock: `custom "las"` over the year and `<år>/las.txt` with the fingerprint
-  of every entry the year holds (`namndbok.las`); plugins.las then refuses a
+  of every entry the year holds (`namndbok.las`); namndbok.plugins.las then refuses a
   new or changed entry in the year (a correction is a new entry in an open
   year with a `korrigering:` reference);
 - the opening entries: a Beancount `balance` assertion on 1 January of the next
@@ -16,7 +16,7 @@ What it writes, into `<år>/bokslut.beancount` beside the main file:
 
 Every file is written atomically (temporary file and rename), only when its text
 changes (running the command twice changes nothing), and the main file gets its
-`include` line (and `plugin "plugins.las"` unless it runs plugins.namndbok). The originals are journaled
+`include` line (and `plugin "namndbok.plugins.las"` unless it runs namndbok.plugins.namndbok). The originals are journaled
 (`namndbok.journal`): if the ledger does not load clean afterwards, or the
 process is killed in the middle, every file is put back (at once, or by the
 next command).

@@ -6,9 +6,9 @@ collector's passes over them cost 40 % of parsing a million SIE rows and 15 % of
 the whole import. Cycles made meanwhile are freed when it runs again.
 
 The plugins run paused too (`paused_plugin`): a load holds every entry of the
-ledger, and a few thousand new objects (plugins.kontoplan's Open directives,
+ledger, and a few thousand new objects (namndbok.plugins.kontoplan's Open directives,
 the readings' sums) would set off a full pass over all of them, which cost more
-than the plugin's own work (14 of 21 ms, when plugins.budget still made Fava's
+than the plugin's own work (14 of 21 ms, when namndbok.plugins.budget still made Fava's
 budget directives on the example ledger).
 """
 

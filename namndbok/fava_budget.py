@@ -54,7 +54,7 @@ def fava_budget_directives(ledger) -> list[data.Custom]:
     One pass over the usable lines in effect (`usable_plan_lines`), summing each
     account's twelve months per year as a list, then one directive per change."""
     if not fava_version_known(ledger):
-        return []  # plugins.budget reports the unknown version
+        return []  # namndbok.plugins.budget reports the unknown version
     lines, _ = usable_plan_lines(ledger)
     version = ledger.budget_config.fava_version
     years = sorted({line.date.year for line in lines})

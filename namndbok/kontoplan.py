@@ -98,7 +98,7 @@ class KontoplanError(SettingsError):
 
 
 class KontoplanUnusable(NamedTuple):
-    """The load error of a kontoplan that cannot be read or is wrong (plugins.kontoplan's):
+    """The load error of a kontoplan that cannot be read or is wrong (namndbok.plugins.kontoplan's):
     the one error a load then shows (namndbok.loading.shown_errors)."""
 
     source: dict
@@ -282,7 +282,7 @@ def check_account(ref: AccountRef, kontoplaner: Mapping[str, Kontoplan]) -> str 
 def describe_parts(ref: AccountRef, plan: Kontoplan) -> list[str]:
     """The parts of a readable Swedish name for an account up to its ansvar, as far as
     the kontoplan has them: kind, verksamhet, konto, e.g. ['5731 HVB barn', '4610 Köp av
-    vård'] (plugins.kontoplan adds the ansvar's part, joins them with " / ", and uses
+    vård'] (namndbok.plugins.kontoplan adds the ansvar's part, joins them with " / ", and uses
     the nämnd's name when there are none)."""
     parts = []
     if ref.kind == KIND_KOMMUNBIDRAG:

@@ -6,7 +6,7 @@ finds the kontoplan and periodisering files through the ledger's own plugin
 lines (so the ledger's main file is the one place that says which files
 belong to it). The plugins and the engine both start here.
 
-Nothing is remembered between calls. Within one load, plugins.namndbok reads
+Nothing is remembered between calls. Within one load, namndbok.plugins.namndbok reads
 once and changes that reading explicitly for the entries its stages add or
 leave out (`with_entries`); it leaves the final reading in the load's options
 (`namndbok.load_reading`), where the CLI and the Fava extension take it.
@@ -38,10 +38,10 @@ from namndbok.periodisering import DEFAULT, Periodisering, PeriodiseringError, l
 from namndbok.prognos import DIRECTIVE as PROGNOS_DIRECTIVE
 from namndbok.prognos import PrognosLine, parse_prognos
 
-PIPELINE_PLUGIN = "plugins.namndbok"  # every stage on one plugin line (plugins/namndbok.py)
-KONTOPLAN_PLUGIN = "plugins.kontoplan"
+PIPELINE_PLUGIN = "namndbok.plugins.namndbok"  # every stage on one plugin line (plugins/namndbok.py)
+KONTOPLAN_PLUGIN = "namndbok.plugins.kontoplan"
 NO_KONTOPLAN = f'Liggaren har ingen kontoplan (plugin "{PIPELINE_PLUGIN}"); {{}} behöver den.'  # {}: who needs it
-# Metadata that marks the entries plugins.eget_kapital generates.
+# Metadata that marks the entries namndbok.plugins.eget_kapital generates.
 META_CARRY = "ek_overforing"
 META_DECISION = "ek_beslut"
 
@@ -58,11 +58,11 @@ class EKMovement(NamedTuple):
     beslut: str | None
 
 
-BUDGET_PLUGIN = "plugins.budget"
+BUDGET_PLUGIN = "namndbok.plugins.budget"
 
 
 class BudgetConfig(NamedTuple):
-    """The plugins.budget line: `"periodisering.toml; fava=Internbudget 2026"`."""
+    """The namndbok.plugins.budget line: `"periodisering.toml; fava=Internbudget 2026"`."""
 
     periodisering: str | None = None
     fava_version: str | None = None
@@ -98,7 +98,7 @@ PIPELINE_KEYS = ("kontoplan", "periodisering", "fava")
 
 
 def parse_pipeline_config(config: str | None) -> PluginSettings:
-    """The plugins.namndbok line: `"kontoplan=kontoplan.toml; periodisering=periodisering.toml; fava=…"`
+    """The namndbok.plugins.namndbok line: `"kontoplan=kontoplan.toml; periodisering=periodisering.toml; fava=…"`
     (every key may be left out; the kontoplan is then kontoplan.toml). An unknown item is the
     settings' `error`; the known ones still count (a typo in one does not drop the kontoplan)."""
     values: dict[str, str] = {}
@@ -120,8 +120,8 @@ def parse_pipeline_config(config: str | None) -> PluginSettings:
 
 
 def plugin_settings(options_map: dict) -> PluginSettings:
-    """The settings of the plugins.namndbok line, or of the single-stage lines
-    (plugins.kontoplan, plugins.budget) when the ledger has those."""
+    """The settings of the namndbok.plugins.namndbok line, or of the single-stage lines
+    (namndbok.plugins.kontoplan, namndbok.plugins.budget) when the ledger has those."""
     plugins = dict(reversed(options_map.get("plugin", [])))  # the first line of each module
     if PIPELINE_PLUGIN in plugins:
         return parse_pipeline_config(plugins[PIPELINE_PLUGIN])
@@ -133,7 +133,7 @@ def plugin_settings(options_map: dict) -> PluginSettings:
 
 
 def has_stage(options_map: dict, module: str) -> bool:
-    """Whether the ledger runs the stage of `module` (e.g. "plugins.las"): its own line or plugins.namndbok."""
+    """Whether the ledger runs the stage of `module` (e.g. "namndbok.plugins.las"): its own line or namndbok.plugins.namndbok."""
     return any(name in (module, PIPELINE_PLUGIN) for name, _ in options_map.get("plugin", []))
 
 
@@ -150,8 +150,8 @@ class LedgerData(NamedTuple):
     periodisering: Periodisering
     budget_config: BudgetConfig
     eget_kapital: list  # EKMovement: postings on the nämnder's eget kapital konton
-    errors: list  # from budget, prognos and periodisering (plugins.budget reports them)
-    kontoplan_errors: list  # (plugins.kontoplan reports them)
+    errors: list  # from budget, prognos and periodisering (namndbok.plugins.budget reports them)
+    kontoplan_errors: list  # (namndbok.plugins.kontoplan reports them)
     cache: dict  # computed once per read (the engine's selections and dimensions)
     utfall_cache: dict  # derived from utfall alone (monthly, yearly, running sums): shared by the
     # readings of the same transactions (`with_entries`), so nothing else may go in it
@@ -324,7 +324,7 @@ def with_entries(reading: LedgerData, entries, added=(), removed=()) -> LedgerDa
 
 
 def _refs(names, roots: Roots, kontoplaner: dict[str, Kontoplan]) -> dict[str, AccountRef]:
-    """The dimensions of each account name that parses (plugins.kontoplan reports the others);
+    """The dimensions of each account name that parses (namndbok.plugins.kontoplan reports the others);
     a tillgång on a konto the kontoplan marks as investering is of that kind."""
     refs: dict[str, AccountRef] = {}
     for name in names:
@@ -390,7 +390,7 @@ def plan_directives(entries, currency: str) -> PlanDirectives:
 
 def _plan_with(old: PlanDirectives, entries, added: list, removed: bool, currency: str) -> PlanDirectives:
     """The plan directives of `entries`: `old`'s with the budget decisions and lines `added`
-    (plugins.eget_kapital's återbetalning): the decisions (few) parsed again, the new lines
+    (namndbok.plugins.eget_kapital's återbetalning): the decisions (few) parsed again, the new lines
     alone, each line in its place. Parsed afresh when any were removed, a prognos was added,
     the old parse or the new lines have errors (a fresh parse orders the errors), or
     directives share one metadata dict (the lines' places are not known)."""

@@ -47,7 +47,7 @@ RACY_SECONDS = 1.0  # a file changed this close to the load's start may have cha
 MIN_SECONDS = 0.5  # a quicker load is not worth keeping (pickling costs about a quarter of a load)
 VERSION = 3  # 2: the version and inputs, then the load, as two pickles; 3: the files read as recorded
 INCLUDE = re.compile(r'^[ \t]*include\s+"((?:[^"\\]|\\.)*)"', re.M)  # Beancount also obeys an indented one
-OUR_PLUGINS = ("plugins.", "beancount.")
+OUR_PLUGINS = ("namndbok.plugins.", "beancount.")
 
 
 class Inputs(NamedTuple):
@@ -77,12 +77,14 @@ def _code_key() -> str:
     """Python, Beancount and our own modules, by name, size and mtime."""
     import beancount
 
-    root = Path(__file__).resolve().parent.parent
+    import namndbok
+    import namndbok.plugins
+
     parts = [sys.version, getattr(beancount, "__version__", "?"), str(VERSION)]
-    for package in ("namndbok", "plugins"):
-        for path in sorted((root / package).glob("*.py")):
+    for folder in (Path(namndbok.__file__).resolve().parent, Path(namndbok.plugins.__file__).resolve().parent):
+        for path in sorted(folder.rglob("*.py")):
             st = path.stat()
-            parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+            parts.append(f"{path.relative_to(folder.parent)}:{st.st_size}:{st.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

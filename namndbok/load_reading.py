@@ -1,10 +1,10 @@
-"""The reading of a load, made once by plugins.namndbok and handed to the CLI and Fava.
+"""The reading of a load, made once by namndbok.plugins.namndbok and handed to the CLI and Fava.
 
-plugins.namndbok reads the ledger once (`ledgerdata.read_ledger`), changes that
+namndbok.plugins.namndbok reads the ledger once (`ledgerdata.read_ledger`), changes that
 reading explicitly for the entries its stages add, and leaves it in the load's
 own options map (`leave`) — not in module state, so nothing outlives the load.
 After the load, `reading_of(entries, options_map)` returns it only when it is
-provably the reading of the final entries: plugins.namndbok is the ledger's
+provably the reading of the final entries: namndbok.plugins.namndbok is the ledger's
 last plugin line (a later plugin may change entries, even in place) and the
 entries a reading depends on (transactions, budget and prognos directives) are
 the very ones it returned, in order (Beancount's own last plugins, pad and
@@ -21,7 +21,7 @@ KEY = "namndbok_lasning"  # the options map's key (Fava's options page lists it,
 
 
 class LoadReading:
-    """The entries plugins.namndbok returned and its reading of them."""
+    """The entries namndbok.plugins.namndbok returned and its reading of them."""
 
     __slots__ = ("entries", "reading", "stage_ms")
 
@@ -44,7 +44,7 @@ def leave(options_map: dict, entries: list, reading: LedgerData, stage_ms: dict 
 
 
 def reading_of(entries, options_map: dict) -> LedgerData:
-    """The reading of a load's final `entries`: plugins.namndbok's when it is provably
+    """The reading of a load's final `entries`: namndbok.plugins.namndbok's when it is provably
     theirs (see the module), else one made afresh."""
     held = options_map.get(KEY)
     if held is not None and is_for(held, entries, options_map):

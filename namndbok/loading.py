@@ -25,6 +25,7 @@ from namndbok.collector import collector_paused
 from namndbok.fileio import absolute
 from namndbok.kontoplan import KontoplanUnusable
 from namndbok.parser_guard import install as install_parser_guard
+from namndbok.plugin_names import renamed_plugin_errors
 from namndbok.unreadable import uncomputable_load, unreadable_load
 from namndbok.writer_lock import reading
 
@@ -113,7 +114,7 @@ def _anchored(ledger: Path, loaded):
     from namndbok.las.anchor import with_lock_anchors
 
     entries, errors, options = with_lock_anchors(ledger, loaded)
-    return entries, shown_errors(errors), options
+    return entries, shown_errors(renamed_plugin_errors(errors, options)), options
 
 
 def shown_errors(errors: list) -> list:

@@ -3,9 +3,9 @@
 A budget or prognos belongs on a result account (kommunbidrag, intäkter,
 kostnader) or an investment account, and a budget line's periodisering key must
 exist. `usable_plan_lines` is pure over a `LedgerData`: the usable budget lines,
-and an error at each line that is not (plugins.budget reports them; the Fava
+and an error at each line that is not (namndbok.plugins.budget reports them; the Fava
 extension builds Fava's budget columns from the usable ones). A line on an
-account that does not parse is left out without an error here: plugins.kontoplan
+account that does not parse is left out without an error here: namndbok.plugins.kontoplan
 reports the account.
 """
 
@@ -42,7 +42,7 @@ def usable_plan_lines(ledger) -> tuple[list[BudgetLine], list[LedgerInputError]]
 
 
 def fava_version_known(ledger) -> bool:
-    """Whether the budget version Fava is to show (`fava=` on the plugins.budget line) is a
+    """Whether the budget version Fava is to show (`fava=` on the namndbok.plugins.budget line) is a
     decision of the ledger; no `fava=` is the budget after the last decision."""
     version = ledger.budget_config.fava_version
     return version is None or any(d.name == version for d in ledger.decisions)

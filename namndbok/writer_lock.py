@@ -17,7 +17,7 @@ a mix of old and new files. A second writer, or a reader, waits at most
 with `BusyError`.
 
 Readers we do not control (bean-check, bean-query, Fava's first load, a
-notebook calling Beancount's loader) take no lock; `plugins.skrivlas` checks
+notebook calling Beancount's loader) take no lock; `namndbok.plugins.skrivlas` checks
 their load instead (`check_load`): a load made while a change was under way
 or after one was interrupted is refused, and so is a load by a one-shot
 Beancount command (bean-check …) of a ledger that a writer changed after the
@@ -245,7 +245,7 @@ def reading(ledger: str | Path) -> Iterator[None]:
     Waits for a writer; puts back what an interrupted writer left (taking the write
     lock for that moment). Inside a `writing` or `reading` of this thread it only runs
     the block. Where the folder cannot hold a lock file (read-only, no file yet) the
-    block runs without one, and `plugins.skrivlas` checks the load."""
+    block runs without one, and `namndbok.plugins.skrivlas` checks the load."""
     ledger = absolute(ledger)
     if holds(ledger):
         yield
@@ -310,7 +310,7 @@ def journaled(ledger: str | Path, command: str) -> Iterator[Originals]:
         originals.done()
 
 
-# -- the check of a load that took no lock (plugins.skrivlas) ----------------------------
+# -- the check of a load that took no lock (namndbok.plugins.skrivlas) ----------------------------
 
 
 class WriteError(NamedTuple):

@@ -5,7 +5,7 @@ so a reload never reads half of an import, and Fava's own edits (the editor,
 the entry form, metadata) are written under its write lock, so an edit never
 lands in the middle of an import or a year-end close. The first load, before
 the extension exists, is read under the lock by `namndbok fava`, and checked by
-`plugins.skrivlas` when Fava is started some other way.
+`namndbok.plugins.skrivlas` when Fava is started some other way.
 
 FavaLedger has __slots__ (no instance attributes, no weak references), so the
 reload is wrapped on the class, once, and takes the lock only for ledgers whose

@@ -99,7 +99,7 @@ def build(ext, args: Mapping[str, str]) -> Page:
         return Page(sida, title, None, tabs, broken_locks_message(broken), alarm=True)
     data = ext.data
     if not data.kontoplaner:
-        return Page(sida, title, None, tabs, "Liggaren har ingen kontoplan (plugin \"plugins.namndbok\"); "
+        return Page(sida, title, None, tabs, "Liggaren har ingen kontoplan (plugin \"namndbok.plugins.namndbok\"); "
                     "Nämndboks sidor behöver den.")
     from namndbok_fava.time_filter import UnreadableTime
 

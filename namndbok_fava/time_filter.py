@@ -7,7 +7,7 @@ becomes its own `FilterError` (HTTP 400). `read_time` makes both one
 `UnreadableTime`, a `FilterError` whose message says in Swedish what to write.
 
 `refuse_unreadable_time(app)` checks the filter before each request to Fava
-(`scripts.fava_server` installs it): Fava's API then answers 400 with the
+(`namndbok.scripts.fava_server` installs it): Fava's API then answers 400 with the
 message (its own handler of `FilterError`), its pages 400 with the message in
 Fava's layout; our report shows the message in its page.
 """

@@ -1,1 +1,1 @@
-"""Beancount plugins for committee ledgers: `plugin "plugins.<name>"` in a ledger."""
+"""Beancount plugins for committee ledgers: `plugin "namndbok.plugins.<name>"` in a ledger (installed as namndbok.plugins)."""

@@ -17,12 +17,12 @@ derives Fava's `custom "budget"` directives after each load
 (`namndbok.fava_budget`); `fava=` names the budget version they show (default:
 the budget after the last decision).
 
-    plugin "plugins.namndbok" "kontoplan=kontoplan.toml; periodisering=periodisering.toml; fava=KF-budget 2026"
+    plugin "namndbok.plugins.namndbok" "kontoplan=kontoplan.toml; periodisering=periodisering.toml; fava=KF-budget 2026"
 
-(a stage of plugins.namndbok), or on its own single-stage line:
+(a stage of namndbok.plugins.namndbok), or on its own single-stage line:
 
-    plugin "plugins.budget" "periodisering.toml"
-    plugin "plugins.budget" "periodisering.toml; fava=KF-budget 2026"
+    plugin "namndbok.plugins.budget" "periodisering.toml"
+    plugin "namndbok.plugins.budget" "periodisering.toml; fava=KF-budget 2026"
 
 Example: with
 
@@ -48,14 +48,14 @@ __plugins__ = ("budget",)
 
 @paused_plugin
 def budget(entries, options_map, config=None):
-    """The single-stage plugin line (plugins.namndbok runs `check` in its pipeline)."""
+    """The single-stage plugin line (namndbok.plugins.namndbok runs `check` in its pipeline)."""
     return entries, check(read_ledger(entries, options_map))
 
 
 def check(ledger) -> list:
     """The errors and warnings of the reading's budget and prognos directives and settings."""
     if ledger.kontoplan_errors:
-        return []  # plugins.kontoplan says why; without the kontoplan no line can be checked
+        return []  # namndbok.plugins.kontoplan says why; without the kontoplan no line can be checked
     usable, line_errors = usable_plan_lines(ledger)
     errors = [*ledger.errors, *line_errors]
     if not fava_version_known(ledger):
@@ -64,7 +64,7 @@ def check(ledger) -> list:
         what = f"Skriv namnet på ett av besluten ({known}) eller ta bort fava=." if known else \
             "Liggaren har inga budgetbeslut än; ta bort fava= från plugin-raden."
         errors.append(LedgerInputError(data.new_metadata(ledger.options.get("filename") or "", 0), (
-            f'fava="{version}" på plugin-raden för plugins.budget är inget budgetbeslut, så Fava visar ingen budget. {what}'),
+            f'fava="{version}" på plugin-raden för namndbok.plugins.budget är inget budgetbeslut, så Fava visar ingen budget. {what}'),
             None))
     errors += balance_warnings(ledger.decisions, usable, ledger.refs)
     return errors

@@ -1,9 +1,9 @@
 """Carry each year's result into eget kapital, apply the council's decisions, guard closed years.
 
 See `namndbok.eget_kapital` for the directives and what they become. A ledger
-runs it as a stage of `plugin "plugins.namndbok"` (before the kontoplan's, so
+runs it as a stage of `plugin "namndbok.plugins.namndbok"` (before the kontoplan's, so
 that the entries it adds are checked and opened); the single-stage line
-`plugin "plugins.eget_kapital"` (before plugins.kontoplan) still works.
+`plugin "namndbok.plugins.eget_kapital"` (before namndbok.plugins.kontoplan) still works.
 
 The kontoplan names the konton it uses:
 
@@ -44,7 +44,7 @@ __plugins__ = ("eget_kapital",)
 
 @paused_plugin
 def eget_kapital(entries, options_map, config=None):
-    """The single-stage plugin line (plugins.namndbok runs `stage` in its pipeline)."""
+    """The single-stage plugin line (namndbok.plugins.namndbok runs `stage` in its pipeline)."""
     entries, errors, _ = stage(entries, read_ledger(entries, options_map))
     return entries, errors
 
@@ -53,7 +53,7 @@ def stage(entries, ledger):
     """(entries, errors, reading): `entries` with the carries and decisions added, and
     `ledger` (the reading of `entries`) changed for them (`with_entries`)."""
     if ledger.kontoplan_errors:
-        return entries, [], ledger  # plugins.kontoplan says why; without the kontoplan's konton nothing is carried
+        return entries, [], ledger  # namndbok.plugins.kontoplan says why; without the kontoplan's konton nothing is carried
     decisions, closes, errors = parse_decisions(entries, ledger.currency)
     generated, generation_errors = generated_entries(ledger, decisions)
     after = ledger
@@ -66,7 +66,7 @@ def stage(entries, ledger):
         after = with_entries(ledger, entries, added=generated)
     errors += generation_errors
     if closes:
-        # A referenced correction (korrigering:) in a closed year is allowed by plugins.las
+        # A referenced correction (korrigering:) in a closed year is allowed by namndbok.plugins.las
         # and does not unsettle the year's bokslut, which states the year as closed.
         as_closed, corrections = [], []
         for entry in entries:

@@ -12,12 +12,12 @@ date of the first directive that names it (as beancount.plugins.auto_accounts
 does), so the ledger does not carry hundreds of open directives. An explicit
 `open` (with a date, or to `close` the account later) is kept as written.
 
-A ledger runs it as a stage of plugins.namndbok, with the kontoplan file
+A ledger runs it as a stage of namndbok.plugins.namndbok, with the kontoplan file
 relative to the main ledger file:
 
-    plugin "plugins.namndbok" "kontoplan=kontoplan.toml; periodisering=periodisering.toml"
+    plugin "namndbok.plugins.namndbok" "kontoplan=kontoplan.toml; periodisering=periodisering.toml"
 
-or on the single-stage line `plugin "plugins.kontoplan" "kontoplan.toml"`.
+or on the single-stage line `plugin "namndbok.plugins.kontoplan" "kontoplan.toml"`.
 Several nämnder in one ledger: list their files separated by commas.
 
 Example: with verksamhet 5731 and konto 4610 in kontoplan.toml but not 5799,
@@ -49,7 +49,7 @@ from beancount.parser import options as bc_options
 from namndbok.accounts import AccountNameError, Roots, parse_account
 from namndbok.collector import paused_plugin
 from namndbok.ledgerdata import ledger_transaction_sums
-from plugins.texter import clean
+from namndbok.plugins.texter import clean
 from namndbok.kontoplan import (
     Kontoplan,
     KontoplanError,
@@ -70,7 +70,7 @@ class KontoplanPluginError(NamedTuple):
 
 @paused_plugin
 def kontoplan(entries, options_map, config=None):
-    """The single-stage plugin line (plugins.namndbok runs `check_accounts` in its pipeline)."""
+    """The single-stage plugin line (namndbok.plugins.namndbok runs `check_accounts` in its pipeline)."""
     try:
         plans = load_kontoplaner(Path(options_map.get("filename") or ".").parent, config)
     except KontoplanError as err:
@@ -138,7 +138,7 @@ def _first_use(entries, sums) -> dict:
     """Per account: the first date a directive names it.
 
     The transactions' accounts come from their sums (the load's reading in
-    plugins.namndbok), so that the postings are not walked once more; the other
+    namndbok.plugins.namndbok), so that the postings are not walked once more; the other
     directives are few and looked at here."""
     first = {name: min(by_date) for name, by_date in sums.utfall.items()}
     for name, date in sums.other_currencies.items():

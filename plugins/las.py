@@ -1,8 +1,8 @@
 """Refuse entries dated inside a closed period, and notice entries gone from it (see `namndbok.las`).
 
-    plugin "plugins.las"
+    plugin "namndbok.plugins.las"
 
-Put it after plugins.texter and before the plugins that add entries. Our commands
+Put it after namndbok.plugins.texter and before the plugins that add entries. Our commands
 and the Fava extension refuse a ledger with lock files but without this line
 (`namndbok.las.anchor`).
 """

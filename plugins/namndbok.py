@@ -1,6 +1,6 @@
 """Nämndbok's checks and entries, every stage on one plugin line over one reading of the ledger.
 
-    plugin "plugins.namndbok" "kontoplan=kontoplan.toml; periodisering=periodisering.toml"
+    plugin "namndbok.plugins.namndbok" "kontoplan=kontoplan.toml; periodisering=periodisering.toml"
 
 The settings, each optional (separated by `;`, paths relative to the main file):
 
@@ -26,7 +26,7 @@ work from it. Beancount sorts the entries once, after the plugin. The reading
 is left in the load's options map for the CLI and the Fava extension
 (`namndbok.load_reading`).
 
-The single-stage lines (`plugin "plugins.texter"`, … `plugin "plugins.volymer"`)
+The single-stage lines (`plugin "namndbok.plugins.texter"`, … `plugin "namndbok.plugins.volymer"`)
 still work, each reading the ledger afresh; this line replaces all seven. Put
 it after any plugin of your own that adds entries (the CLI and Fava reuse its
 reading only when it is the last plugin line).
@@ -40,7 +40,7 @@ from namndbok.collector import paused_plugin
 from namndbok.kontoplan import KontoplanUnusable
 from namndbok.ledgerdata import read_ledger
 from namndbok.load_reading import leave
-from plugins import budget, eget_kapital, kontoplan, las, skrivlas, texter, volymer
+from namndbok.plugins import budget, eget_kapital, kontoplan, las, skrivlas, texter, volymer
 
 __plugins__ = ("namndbok",)
 

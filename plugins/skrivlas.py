@@ -1,6 +1,6 @@
 """Refuse a load that may have read the ledger half before and half after a change.
 
-    plugin "plugins.skrivlas"
+    plugin "namndbok.plugins.skrivlas"
 
 Our commands and Fava with the Nämndbok extension read the ledger under its
 shared lock (`namndbok.writer_lock`), so a writer never changes it under them;

@@ -60,7 +60,7 @@ After (what Fava and every other plugin see):
 with a warning at the transaction's line ("Varning: texten innehöll < eller >…")
 and an error at the document's line (the document is left out).
 
-    plugin "plugins.texter"
+    plugin "namndbok.plugins.texter"
 
 Put it first: the other plugins then see the cleaned entries.
 """

@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from namndbok.fileio import shown
-from scripts import click_svenska
-from scripts.periods import PERIOD
-from scripts.tables import format_option
+from namndbok.scripts import click_svenska
+from namndbok.scripts.periods import PERIOD
+from namndbok.scripts.tables import format_option
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_DIR = REPO / "ledgers" / "exempel"
@@ -31,7 +31,7 @@ def _read_clean(ledger: Path):
 
 def ledger_parameters(writes: bool):
     """The positional [LIGGARE] (where it stands among the command's arguments) and -f/--liggare FIL.
-    The command's ledger is found as hledger finds its journal (`scripts.ledger_choice`): LIGGARE or
+    The command's ledger is found as hledger finds its journal (`namndbok.scripts.ledger_choice`): LIGGARE or
     -f, NAMNDBOK_LIGGARE, the working folder's main ledger, and for a reading command the example.
     The command gets it, absolute, as `ledger`; how it was found is said on stderr (piped output
     stays clean). A writing command interrupted there (kill -9) is undone by the
@@ -41,7 +41,7 @@ def ledger_parameters(writes: bool):
     def decorate(command):
         @functools.wraps(command)
         def chosen(*args, ledger_option: Path | None = None, **kwargs):
-            from scripts.ledger_choice import ChoiceError, choose
+            from namndbok.scripts.ledger_choice import ChoiceError, choose
 
             try:
                 choice = choose(kwargs.get("ledger"), ledger_option, Path.cwd(), None if writes else EXAMPLE_LEDGER)
@@ -103,7 +103,7 @@ def main() -> None:
                    "(ekonomi.kommun.se eller ekonomi.kommun.se:8443). Kan anges flera gånger.")
 def fava(ledger: Path, host: str, port: int, skrivskyddad: bool, extra_hosts: tuple[str, ...]) -> None:
     """Visa liggaren i Fava (standard: huvudliggaren i mappen, annars exempelnämnden)."""
-    from scripts.fava_server import serve
+    from namndbok.scripts.fava_server import serve
 
     serve(ledger, host, port, skrivskyddad, extra_hosts)
 
@@ -159,8 +159,8 @@ def uppfoljning(ledger, date, groups, urval, enhet, decimaler, budgetversion, fm
     """Utfall, budget, prognos och avvikelse per rapportdatum."""
 
     from namndbok.engine import compute
-    from scripts.tables import show
-    from scripts.uppfoljning import KIND_CHOICES, TOTAL_LABELS, text_table
+    from namndbok.scripts.tables import show
+    from namndbok.scripts.uppfoljning import KIND_CHOICES, TOTAL_LABELS, text_table
 
     options, data, entries = _read_clean(ledger)
     if budgetversion is not None and budgetversion not in {d.name for d in data.decisions}:  # '' too
@@ -179,7 +179,7 @@ def uppfoljning(ledger, date, groups, urval, enhet, decimaler, budgetversion, fm
 def bokslut(year: int, ledger: Path, fmt: str) -> None:
     """Stäng året: kontrollera det, skriv bokslutet och visa eget kapital."""
     from namndbok.bokslut import CloseError, close_year
-    from scripts.tables import show, year_table
+    from namndbok.scripts.tables import show, year_table
 
     try:
         result = close_year(ledger, year)
@@ -206,7 +206,7 @@ def bokslut(year: int, ledger: Path, fmt: str) -> None:
 def import_(export: Path, ledger: Path, kind: str | None, mode: str, torrkorning: bool, accept_bad_checksum: bool,
             accept_fiscal_year: bool) -> None:
     """Läs in en export (SIE 4 eller huvudbok CSV/XLSX) i liggaren."""
-    from scripts.importing import run
+    from namndbok.scripts.importing import run
 
     run(export, ledger, kind, mode, torrkorning, accept_bad_checksum, accept_fiscal_year)
 
@@ -226,8 +226,8 @@ def import_budget(workbook, ledger, namn, reference, typ, year, date, ersatter, 
     """Läs in en budgetarbetsbok (XLSX/CSV) eller en SIE-fils #PBUDGET som ett budgetbeslut."""
     import datetime
 
-    from importers.budgetbok.writer import BudgetDecisionInput, import_budget as run
-    from importers.model import SourceError
+    from namndbok.importers.budgetbok.writer import BudgetDecisionInput, import_budget as run
+    from namndbok.importers.model import SourceError
 
     try:
         decided = datetime.date.fromisoformat(date) if date else datetime.date.today()
@@ -255,8 +255,8 @@ def import_budget(workbook, ledger, namn, reference, typ, year, date, ersatter, 
 @click.option("--blad", default=None, help="Arbetsbokens blad (standard: det första).")
 def import_volymer(export, ledger, year, blad) -> None:
     """Läs in en volymlista (vårddygn, vårdtagare … per verksamhet och månad)."""
-    from importers.model import SourceError
-    from importers.volymer.writer import import_volumes
+    from namndbok.importers.model import SourceError
+    from namndbok.importers.volymer.writer import import_volumes
 
     try:
         added, same = import_volumes(ledger, export, year, blad)
@@ -277,10 +277,10 @@ def import_volymer(export, ledger, year, blad) -> None:
                    "en befintlig fil skrivs inte över.")
 def kontoplan(export: Path, namnd: str, verksamhet_dim: str | None, ansvar_dim: str, target: Path | None) -> None:
     """Gör ett utkast till kontoplan.toml ur en SIE-export, att granska före första importen."""
-    from importers.model import SourceError
-    from importers.sie.kontoplan import ChoiceNeeded, draft_kontoplan
-    from importers.sie.parser import parse_sie
-    from scripts.kontoplan_draft import write_draft
+    from namndbok.importers.model import SourceError
+    from namndbok.importers.sie.kontoplan import ChoiceNeeded, draft_kontoplan
+    from namndbok.importers.sie.parser import parse_sie
+    from namndbok.scripts.kontoplan_draft import write_draft
 
     try:
         sie = parse_sie(export.read_bytes(), str(export))
@@ -336,7 +336,7 @@ def rapport(layout: Path, ledger: Path, date, fmt: str, target: Path | None) -> 
     """En tabell enligt en layout (layouter/*.toml), t.ex. driftredovisningen."""
     from namndbok.layout import LayoutError, load_layout
     from namndbok.report import build_report
-    from scripts.rapport import write
+    from namndbok.scripts.rapport import write
 
     if not layout.exists() and (ledger.parent / "layouter" / f"{layout}.toml").exists():
         layout = ledger.parent / "layouter" / f"{layout}.toml"
@@ -417,8 +417,8 @@ def nyckeltal(ledger, date, fmt) -> None:
     """Nyckeltal ur nyckeltal.toml: kostnad per vårddygn, per vårdtagare … med volym- och priseffekt."""
     from namndbok.ledgerdata import NO_KONTOPLAN
     from namndbok.nyckeltal import NyckeltalError, compute_nyckeltal, load_specs, parse_volumes
-    from scripts.nyckeltal import text_table, to_csv, to_markdown
-    from scripts.tables import show
+    from namndbok.scripts.nyckeltal import text_table, to_csv, to_markdown
+    from namndbok.scripts.tables import show
 
     options, data, entries = _read_clean(ledger)
     plan = next(iter(data.kontoplaner.values()), None)
@@ -450,7 +450,7 @@ def eget_kapital(ledger, date, fmt) -> None:
     """Eget kapital år för år: ingående, beslut, årets resultat, utgående (med budget och prognos)."""
 
     from namndbok.eget_kapital import roll_forward_table, table_date_refusal, table_years
-    from scripts.tables import show, year_table
+    from namndbok.scripts.tables import show, year_table
 
     _, data, _ = _read_clean(ledger)
     date = _date_or_last_utfall(data, date)
@@ -474,7 +474,7 @@ def exempel(target: Path) -> None:
     """Skapa om exempelnämndens filer från generatorn."""
     from namndbok.fileio import os_reason
     from namndbok.kontoplan import KontoplanError
-    from scripts.exempel import generate
+    from namndbok.scripts.exempel import generate
 
     try:
         changed = generate(target)

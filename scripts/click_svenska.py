@@ -3,9 +3,9 @@
 Click marks its texts for gettext (`from gettext import gettext as _`) but ships no
 translations. Ours are a gettext catalog: `locale/sv/LC_MESSAGES/namndbok.po`
 beside this file (the source, edited by hand) compiled to `namndbok.mo` (run
-`python -m scripts.click_svenska` after editing the .po; a test checks that the
+`python -m namndbok.scripts.click_svenska` after editing the .po; a test checks that the
 .mo is up to date). Nothing happens when this module is imported: `swedish()` is
-the context a command runs in (`scripts.cli`'s group enters it in `main`) —
+the context a command runs in (`namndbok.scripts.cli`'s group enters it in `main`) —
 gettext's default domain is the catalog's and the language Swedish, and both are
 as they were afterwards. `localize(group)` gives every command's usage line
 Swedish placeholders (`[FLAGGOR]`, `KOMMANDO`, `FIL`, `SÖKVÄG`) where the command

@@ -14,7 +14,7 @@ from namndbok.parser_guard import install as install_parser_guard
 from namndbok.unreadable import unreadable_load
 from namndbok.writer_lock import reading
 from namndbok_fava.time_filter import refuse_unreadable_time
-from scripts.web_guard import guard, is_loopback, served_hosts
+from namndbok.scripts.web_guard import guard, is_loopback, served_hosts
 
 __all__ = ["is_loopback", "ledger_slug", "serve"]
 
@@ -49,7 +49,7 @@ def serve(ledger: Path, host: str, port: int, read_only: bool, extra_hosts: Iter
     """Bind the port, load the ledger, print where Fava answers, and serve until Ctrl+C.
 
     Fava answers only to the addresses it listens on and `extra_hosts`
-    (`scripts.web_guard`)."""
+    (`namndbok.scripts.web_guard`)."""
     from cheroot.wsgi import Server
 
     if not is_loopback(host):

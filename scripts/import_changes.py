@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from importers.changes import MonthChange
+from namndbok.importers.changes import MonthChange
 from namndbok.swedish import format_number
-from scripts.tables import aligned
+from namndbok.scripts.tables import aligned
 
 HEADER = ["Månad", "Verksamhet", "Före", "Efter", "Ändring", "Konton"]
 BALANCE = "(balansräkning)"

@@ -7,20 +7,20 @@ from pathlib import Path
 
 import click
 
-from importers.model import SourceError
+from namndbok.importers.model import SourceError
 from namndbok.fileio import shown
-from scripts.import_changes import print_changes, rebooked_months
+from namndbok.scripts.import_changes import print_changes, rebooked_months
 
 
 def readers():
-    from importers.huvudbok.importer import read_huvudbok_export
-    from importers.sie.importer import read_sie
+    from namndbok.importers.huvudbok.importer import read_huvudbok_export
+    from namndbok.importers.sie.importer import read_sie
 
     return {"sie": read_sie, "huvudbok": read_huvudbok_export}
 
 
 def detect(export: Path) -> str:
-    from importers.sie.importer import SieImporter
+    from namndbok.importers.sie.importer import SieImporter
 
     if SieImporter("").identify(str(export)):
         return "sie"
@@ -33,7 +33,7 @@ def run(export: Path, ledger: Path, kind: str | None, mode: str, dry_run: bool, 
         accept_fiscal_year: bool = False) -> None:
     from rich.console import Console
 
-    from importers.run import run_import
+    from namndbok.importers.run import run_import
 
     if not export.is_file():
         raise click.ClickException(f"Hittar inte filen {export}.")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from importers.config import FILE as IMPORT_TOML, parse_import_config
-from importers.model import SourceError
-from importers.sie.kontoplan import Draft
+from namndbok.importers.config import FILE as IMPORT_TOML, parse_import_config
+from namndbok.importers.model import SourceError
+from namndbok.importers.sie.kontoplan import Draft
 from namndbok.fileio import cannot_write, check_writable
 from namndbok.settings import read_text
 from namndbok.writer_lock import journaled, writing

@@ -2,7 +2,7 @@
 
 In order: the ledger given on the command line (LIGGARE or -f/--liggare), the
 one NAMNDBOK_LIGGARE names, the main ledger of the working folder (the only
-`*.beancount` there with `option "title"` or one of our `plugin "plugins.…"`
+`*.beancount` there with `option "title"` or one of our `plugin "namndbok.plugins.…"` (or the old `plugins.…`)
 lines), and, for a command that only reads, the example committee. A writing
 command never falls back to the example: it refuses instead.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from namndbok.fileio import absolute, shown
 
 ENVIRONMENT = "NAMNDBOK_LIGGARE"
-MAIN_LINE = re.compile(r'^[ \t]*(option[ \t]+"title"|plugin[ \t]+"plugins\.)', re.MULTILINE)
+MAIN_LINE = re.compile(r'^[ \t]*(option[ \t]+"title"|plugin[ \t]+"(namndbok\.)?plugins\.)', re.MULTILINE)
 HOW = "Ange liggaren med -f FIL (eller som LIGGARE), eller sätt NAMNDBOK_LIGGARE."
 
 
@@ -78,6 +78,6 @@ def choose(argument: Path | None, option: Path | None, folder: Path, example: Pa
         return Chosen(absolute(found[0]), "huvudliggaren i den här mappen")
     if example is None:
         raise ChoiceError(f"Ingen liggare angiven, och ingen huvudliggare (en .beancount-fil med option \"title\" "
-                          f"eller plugin \"plugins.…\") i {folder}. {HOW} Kommandot skriver i liggaren, så det "
+                          f"eller plugin \"namndbok.plugins.…\") i {folder}. {HOW} Kommandot skriver i liggaren, så det "
                           "använder aldrig exempelnämnden utan att den anges.")
     return Chosen(absolute(example), "exempelnämnden: ingen liggare angiven och ingen i den här mappen")

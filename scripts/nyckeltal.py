@@ -4,7 +4,7 @@ namndbok.export.nyckeltal_files'."""
 from __future__ import annotations
 
 from namndbok.export.nyckeltal_files import HEADERS, RIGHT, rows, to_csv, to_markdown  # noqa: F401  (the CLI's formats)
-from scripts.tables import TextTable
+from namndbok.scripts.tables import TextTable
 
 
 def text_table(results, title: str) -> TextTable:

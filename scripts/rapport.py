@@ -11,7 +11,7 @@ FORMATS = ("terminal", "markdown", "csv", "xlsx")
 
 
 def text_table(report: Report):
-    from scripts.tables import TextTable
+    from namndbok.scripts.tables import TextTable
 
     bold = frozenset(index for index, row in enumerate(report.rows) if row.bold)
     return TextTable(f"{report.layout.namn} per {report.date}", report.headers, cells(report), bold=bold)
@@ -22,7 +22,7 @@ def write(report: Report, fmt: str, target: Path | None) -> str | None:
     from namndbok.fileio import atomic_write_bytes, atomic_write_text
 
     if fmt == "terminal":
-        from scripts.tables import show
+        from namndbok.scripts.tables import show
 
         show(text_table(report))
         return None

@@ -1,11 +1,11 @@
-"""`namndbok uppfoljning`: the engine's table as printed cells (a thin presenter; printed by scripts.tables)."""
+"""`namndbok uppfoljning`: the engine's table as printed cells (a thin presenter; printed by namndbok.scripts.tables)."""
 
 from __future__ import annotations
 
 from namndbok.engine import GROUPINGS, SELECTION_TOTALS, SELECTIONS, Table
 from namndbok.swedish import format_measure
 from namndbok.swedish import MONTHS_SHORT
-from scripts.tables import TextTable
+from namndbok.scripts.tables import TextTable
 
 # (header, measure) in the committee's usual order.
 COLUMNS = (

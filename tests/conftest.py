@@ -73,7 +73,7 @@ option "name_expenses" "Kostnader"
 
 @pytest.fixture
 def write_ledger(tmp_path):
-    """Write a ledger (our root names, the example kontoplan, plugins.namndbok) and load it."""
+    """Write a ledger (our root names, the example kontoplan, namndbok.plugins.namndbok) and load it."""
 
     def write(body: str, kontoplan: str | None = None, periodisering: str | None = None, name: str = "main.beancount"):
         plan = tmp_path / "kontoplan.toml"
@@ -85,7 +85,7 @@ def write_ledger(tmp_path):
         path = tmp_path / name
         text = (ROOT_OPTIONS + 'option "operating_currency" "SEK"\n'
                 'option "account_previous_earnings" "Tidigare-års-resultat"\n'
-                f'plugin "plugins.namndbok" "{settings}"\n' + body)
+                f'plugin "namndbok.plugins.namndbok" "{settings}"\n' + body)
         path.write_text(text, encoding="utf-8")
         return (path, *loader.load_file(str(path)))
 
@@ -96,7 +96,7 @@ def run(*args):
     """`namndbok ARGS` in this process: (exit code, what it printed)."""
     from click.testing import CliRunner
 
-    from scripts.cli import main
+    from namndbok.scripts.cli import main
 
     result = CliRunner().invoke(main, [str(a) for a in args])
     return result.exit_code, result.output
@@ -143,7 +143,7 @@ def start_fava(*args: str, timeout: float = 90):
     everything it printed up to and including that URL)."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "scripts.cli", "fava", *args, "--port", str(port)],
+        [sys.executable, "-m", "namndbok.scripts.cli", "fava", *args, "--port", str(port)],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -186,8 +186,8 @@ def fava_url():
 
 def read_both_ways(data: bytes, path: str = "test.se"):
     """(the fast reading, the tokenizer's), each a SieFile or the SourceError's text."""
-    from importers.model import SourceError
-    from importers.sie.parser import parse_sie
+    from namndbok.importers.model import SourceError
+    from namndbok.importers.sie.parser import parse_sie
 
     found = []
     for fast in (True, False):

@@ -76,7 +76,7 @@ def one_input(target: str):
     import atheris
 
     sys.path.insert(0, str(TESTS))
-    with atheris.instrument_imports(include=["importers", "namndbok"]):
+    with atheris.instrument_imports(include=["namndbok"]):
         import test_fuzz_readers as known  # imports the readers (its READERS and FILE_READERS)
 
     if target == LEDGER:
@@ -99,8 +99,8 @@ def ledger_input():
     import atheris
 
     sys.path.insert(0, str(TESTS))
-    with atheris.instrument_imports(include=["plugins", "namndbok"]):
-        import plugins.budget, plugins.eget_kapital, plugins.kontoplan, plugins.las, plugins.texter, plugins.volymer  # noqa: F401,E401
+    with atheris.instrument_imports(include=["namndbok"]):
+        import namndbok.plugins.budget, namndbok.plugins.eget_kapital, namndbok.plugins.kontoplan, namndbok.plugins.las, namndbok.plugins.texter, namndbok.plugins.volymer  # noqa: F401,E401
     import test_fuzz_ledger as ledger
 
     folder = Path(tempfile.mkdtemp(prefix="namndbok-fuzz-liggare-"))

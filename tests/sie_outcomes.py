@@ -40,7 +40,7 @@ for folder in (str(REPO), str(TESTS)):
 from conftest import ROOT_OPTIONS, SHARED, run  # noqa: E402  (the paths above first)
 
 FOLDERS = (SHARED / "sie", SHARED / "sie" / "jsisie")
-READING_FIELDS = ("reading",)  # where an import result names its reading (importers.run.ImportResult)
+READING_FIELDS = ("reading",)  # where an import result names its reading (namndbok.importers.run.ImportResult)
 COLUMNS = ("file", "outcome", "reading", "control figures", "idempotent", "message")
 MESSAGE_WIDTH = 90
 
@@ -74,16 +74,16 @@ def draft_kontoplan(export: Path, folder: Path) -> tuple[int, str]:
 
 def fresh_ledger(folder: Path) -> Path:
     ledger = folder / "main.beancount"
-    ledger.write_text(ROOT_OPTIONS + 'option "operating_currency" "SEK"\nplugin "plugins.kontoplan" "kontoplan.toml"\n',
+    ledger.write_text(ROOT_OPTIONS + 'option "operating_currency" "SEK"\nplugin "namndbok.plugins.kontoplan" "kontoplan.toml"\n',
                       encoding="utf-8")
     return ledger
 
 
 def reading_of(export: Path, ledger: Path) -> str:
     """The reading a dry run's import result names (the first of `READING_FIELDS` it has), else –."""
-    from importers.model import SourceError
-    from importers.run import run_import
-    from scripts.importing import readers
+    from namndbok.importers.model import SourceError
+    from namndbok.importers.run import run_import
+    from namndbok.scripts.importing import readers
 
     try:
         result = run_import(ledger, readers()["sie"], "sie", export, "summerad", dry_run=True)
@@ -109,8 +109,8 @@ def first_line(text: str, export: Path) -> str:
 
 def file_totals(export: Path) -> dict[str, Decimal] | None:
     """The file's own year-0 totals per konto (#RES; #UB − #IB), None when it has none (or cannot be read)."""
-    from importers.model import SourceError
-    from importers.sie.parser import parse_sie
+    from namndbok.importers.model import SourceError
+    from namndbok.importers.sie.parser import parse_sie
 
     try:
         sie = parse_sie(export.read_bytes(), str(export))

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from namndbok.kontoplan import load_kontoplan
-from scripts.cli import main
-from importers.sie.writer import generate_sie
+from namndbok.scripts.cli import main
+from namndbok.importers.sie.writer import generate_sie
 
 from conftest import REPO, contents, snapshot
 
@@ -36,7 +36,7 @@ KILLER = textwrap.dedent("""
             os.kill(os.getpid(), signal.SIGKILL)
         return changed
     setattr(holder, name, write_then_die)
-    from scripts.cli import main
+    from namndbok.scripts.cli import main
     main(sys.argv[4:])
 """)
 
@@ -56,7 +56,7 @@ def test_a_killed_import_is_undone_by_the_next_command_and_can_then_run_again(ex
     generate_sie(export, 600, load_kontoplan(copy / "kontoplan.toml"))  # twelve months, one file each
     before = contents(snapshot(copy))
 
-    killed("importers.writer:atomic_write_text", 3, "import", export, ledger, "--lage", "detaljerad")
+    killed("namndbok.importers.writer:atomic_write_text", 3, "import", export, ledger, "--lage", "detaljerad")
     half = contents(snapshot(copy))
     written = sorted(k for k in half if k.startswith("2027/utfall/"))
     assert written == ["2027/utfall/2027-01.beancount", "2027/utfall/2027-02.beancount", "2027/utfall/2027-03.beancount"]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from namndbok.avvikelser import deviations, format_deviation
 from namndbok.engine import compute
-from scripts.cli import main
+from namndbok.scripts.cli import main
 
 
 def test_example_deviations_per_verksamhet(example_ledger):

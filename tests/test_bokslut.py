@@ -137,8 +137,8 @@ def test_the_example_committees_closed_years_are_current(tmp_path):
 
 def test_a_closed_year_refuses_new_entries_and_corrections_go_in_an_open_year(ledger):
     assert run("bokslut", "2024", str(ledger))[0] == 0
-    assert 'plugin "plugins.namndbok"' in ledger.read_text(encoding="utf-8")  # its las stage: no plugins.las line added
-    assert 'plugin "plugins.las"' not in ledger.read_text(encoding="utf-8")
+    assert 'plugin "namndbok.plugins.namndbok"' in ledger.read_text(encoding="utf-8")  # its las stage: no namndbok.plugins.las line added
+    assert 'plugin "namndbok.plugins.las"' not in ledger.read_text(encoding="utf-8")
     original = ledger.read_text(encoding="utf-8")
     late = """
 2024-06-15 * "Sen faktura"

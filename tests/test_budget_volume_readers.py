@@ -13,9 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from importers.budgetbok.reader import BudgetRow, read_budget_workbook
-from importers.model import SourceError
-from importers.volymer.reader import VolumeRow, read_volume_list
+from namndbok.importers.budgetbok.reader import BudgetRow, read_budget_workbook
+from namndbok.importers.model import SourceError
+from namndbok.importers.volymer.reader import VolumeRow, read_volume_list
 
 D = Decimal
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]

@@ -59,7 +59,7 @@ def test_one_point_per_follow_up_with_the_tables_prognos(example_ledger):
 def test_per_enhet_is_each_month_alone(write_ledger):
     from test_nyckeltal import VOLUME_LEDGER
 
-    _, entries, errors, options = write_ledger('plugin "plugins.volymer"\n' + VOLUME_LEDGER)
+    _, entries, errors, options = write_ledger('plugin "namndbok.plugins.volymer"\n' + VOLUME_LEDGER)
     assert errors == []
     data = read_ledger(entries, options)
     volumes, _ = parse_volumes(entries, data.roots, data.kontoplaner)

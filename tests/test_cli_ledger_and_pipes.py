@@ -1,6 +1,6 @@
 """The ledger on the command line (issue 19.5) and output that survives a pipe (issue 19.6).
 
-Every command here is a real `python -m scripts.cli` process, its output written to a
+Every command here is a real `python -m namndbok.scripts.cli` process, its output written to a
 file (not a terminal) or read through a pipe, as a user's `namndbok … > fil.txt` is.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE_DIR, EXAMPLE_LEDGER, REPO, contents, free_port, snapshot
-from scripts.tables import excel_cell
+from namndbok.scripts.tables import excel_cell
 from test_jsisie_ux import COMMANDS as WITH_FILES, _inputs
 
 # Variables that would make rich think it draws on a terminal, or name a ledger: not inherited.
@@ -31,7 +31,7 @@ def namndbok(*args, cwd: Path, env: dict | None = None, out: Path | None = None)
     (exit code, stdout, stderr)."""
     environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     environment.update({"PYTHONPATH": str(REPO), **(env or {})})
-    command = [sys.executable, "-m", "scripts.cli", *map(str, args)]
+    command = [sys.executable, "-m", "namndbok.scripts.cli", *map(str, args)]
     if out is None:
         done = subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True, timeout=600)
         return done.returncode, done.stdout, done.stderr
@@ -82,8 +82,8 @@ def test_uppfoljning_csv_has_the_engines_figures(tmp_path):
     from namndbok.engine import compute
     from namndbok.ledgerdata import read_ledger
     from namndbok.loading import load
-    from scripts.periods import parse_period
-    from scripts.uppfoljning import KIND_CHOICES, cells, headers
+    from namndbok.scripts.periods import parse_period
+    from namndbok.scripts.uppfoljning import KIND_CHOICES, cells, headers
 
     code, table, err = namndbok("uppfoljning", "-f", EXAMPLE_LEDGER, "--per", "2026-10", "--enhet", "tkr", "--format", "csv",
                                 cwd=tmp_path, out=tmp_path / "uppfoljning.csv")
@@ -175,7 +175,7 @@ def test_every_command_takes_f_relative_from_a_sibling_folder_and_finds_the_fold
 def _fava_answers(here: Path, args: list[str], says: str | None) -> None:
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-    proc = subprocess.Popen([sys.executable, "-m", "scripts.cli", "fava", *args, "--port", str(port)], cwd=here,
+    proc = subprocess.Popen([sys.executable, "-m", "namndbok.scripts.cli", "fava", *args, "--port", str(port)], cwd=here,
                             env={**environment, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
     try:
@@ -256,7 +256,7 @@ def test_the_ledger_given_twice_differently_is_refused(example_copy, tmp_path):
 
 def test_the_folders_main_ledger_is_the_file_with_options_or_our_plugins():
     """Included files beside the main file (fixture 003: budget, prognos, utfall) are not candidates."""
-    from scripts.ledger_choice import choose, main_ledgers
+    from namndbok.scripts.ledger_choice import choose, main_ledgers
 
     folder = REPO / "tests" / "fixtures" / "ledger003"
     assert main_ledgers(folder) == [folder / "main.beancount"]

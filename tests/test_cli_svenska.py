@@ -10,8 +10,8 @@ import sys
 
 from click.testing import CliRunner
 
-from scripts import click_svenska
-from scripts.cli import main
+from namndbok.scripts import click_svenska
+from namndbok.scripts.cli import main
 
 from conftest import REPO
 
@@ -42,7 +42,7 @@ def test_swedish_whatever_the_environment_says_and_as_it_was_afterwards(monkeypa
 
 
 def test_the_compiled_catalog_is_the_one_of_its_source():
-    """namndbok.mo is what `python -m scripts.click_svenska` compiles from namndbok.po (run it after editing the .po)."""
+    """namndbok.mo is what `python -m namndbok.scripts.click_svenska` compiles from namndbok.po (run it after editing the .po)."""
     def read(data: bytes):  # the messages (the header's date and generator aside) and the plural rule
         translations = gettext.GNUTranslations(io.BytesIO(data))
         return {k: v for k, v in translations._catalog.items() if k != ""}, [translations.plural(n) for n in range(3)]
@@ -67,9 +67,9 @@ def state():
             dict(matplotlib.rcParams), matplotlib.get_backend(), "matplotlib.pyplot" in sys.modules)
 
 before = state()
-import scripts.cli, scripts.fava_server, namndbok.loading, namndbok_fava.pages, importers.run
+import namndbok.scripts.cli, namndbok.scripts.fava_server, namndbok.loading, namndbok_fava.pages, namndbok.importers.run
 import namndbok.export.charts, namndbok.export.html, namndbok.period_close, namndbok.frames
-import plugins.budget, plugins.eget_kapital, plugins.kontoplan, plugins.las, plugins.skrivlas, plugins.texter, plugins.volymer
+import namndbok.plugins.budget, namndbok.plugins.eget_kapital, namndbok.plugins.kontoplan, namndbok.plugins.las, namndbok.plugins.skrivlas, namndbok.plugins.texter, namndbok.plugins.volymer
 assert state() == before, [(a, b) for a, b in zip(before, state()) if a != b]
 """
 

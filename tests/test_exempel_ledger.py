@@ -8,8 +8,8 @@ from beancount.core import data
 
 from namndbok.accounts import KIND_KOMMUNBIDRAG, KIND_KOSTNAD, RESULT_KINDS, Roots, parse_account
 from namndbok.kontoplan import load_kontoplan
-from scripts import exempel
-from scripts.exempel import amounts, spec, utfall
+from namndbok.scripts import exempel
+from namndbok.scripts.exempel import amounts, spec, utfall
 
 from conftest import EXAMPLE_DIR
 

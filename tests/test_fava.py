@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from scripts.fava_server import is_loopback
+from namndbok.scripts.fava_server import is_loopback
 
 
 @pytest.mark.slow

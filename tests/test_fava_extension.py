@@ -152,9 +152,9 @@ def _table_texts(page, selector: str) -> list[list[str]]:
 def test_budgetuppfoljning_equals_cli(browser, fava_base):
     from click.testing import CliRunner
 
-    from scripts.cli import main
+    from namndbok.scripts.cli import main
 
-    from scripts.tables import excel_cell
+    from namndbok.scripts.tables import excel_cell
 
     result = CliRunner().invoke(main, ["rapport", "driftredovisning", str(EXAMPLE_LEDGER), "--per", "2026-10", "--format", "csv"])
     assert result.exit_code == 0, result.output
@@ -237,7 +237,7 @@ def test_script_in_narration_runs_nothing(browser, hostile_fava):
 
 @pytest.mark.slow
 def test_script_in_narration_shows_as_text(browser, hostile_fava):
-    """Fava 1.30 renders its journal unescaped; plugins.texter turns < > into ‹ › so it shows as text."""
+    """Fava 1.30 renders its journal unescaped; namndbok.plugins.texter turns < > into ‹ › so it shows as text."""
     visit = Visit(browser, f"{hostile_fava}/journal/?time=2026-10-15")
     try:
         visit.page.get_by_text(XSS.translate(str.maketrans("<>", "‹›")), exact=True).first.wait_for(state="visible", timeout=TIMEOUT_MS)

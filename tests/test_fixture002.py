@@ -28,10 +28,10 @@ from namndbok.layout import load_layout
 from namndbok.ledgerdata import read_ledger
 from namndbok.report import build_report
 from namndbok.swedish import format_number
-from scripts.cli import main
+from namndbok.scripts.cli import main
 
 from conftest import REPO
-from scripts.tables import excel_cell
+from namndbok.scripts.tables import excel_cell
 from test_engine_fixture003 import fixture_rows, printed
 
 FIXTURE = REPO / "tests" / "fixtures" / "ledger002"

@@ -1,6 +1,6 @@
 """Every `namndbok` command with odd arguments, derived from click's own command tree.
 
-Each input is one command of `scripts.cli.main` (not `fava`, which starts a
+Each input is one command of `namndbok.scripts.cli.main` (not `fava`, which starts a
 server) with arguments drawn for its parameters by their click type: paths that
 are the ledger, a directory, a missing file, an empty string, a unicode name;
 numbers that are negative, huge or not numbers; periods like 2026-13 and 9999-12. It runs in this process (click's CliRunner) on a copy
@@ -37,7 +37,7 @@ ODD_FLOAT = ["-5", "0", "0.5", "1e308", "1e400", "nan", "inf", "", "x"]
 
 
 def commands() -> dict[str, click.Command]:
-    from scripts.cli import main
+    from namndbok.scripts.cli import main
 
     return {name: command for name, command in main.commands.items() if name not in SKIPPED}
 
@@ -137,7 +137,7 @@ def written(folder: Path) -> list[str]:
 def invoke(args: list[str], cwd: Path | None = None):
     """Run `namndbok ARGS` here, in `cwd` if given (an empty path is the current folder:
     `export-fakta --till ""` writes its export there); (result, seconds)."""
-    from scripts.cli import main
+    from namndbok.scripts.cli import main
 
     started = time.monotonic()
     before = Path.cwd()
@@ -151,7 +151,7 @@ def invoke(args: list[str], cwd: Path | None = None):
 
 
 def test_every_command_but_the_skipped_is_fuzzed():
-    from scripts.cli import main
+    from namndbok.scripts.cli import main
 
     assert set(commands()) == set(main.commands) - SKIPPED
     assert {"kontrollera", "bokslut", "import", "period-close", "rapport"} <= set(commands())
@@ -216,7 +216,7 @@ def test_a_ledger_without_a_kontoplan_is_refused_in_swedish(tmp_path, command, n
         args[1] = str(workbook)
     result, _ = invoke(args)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (repr(result.exception), result.output)
-    assert f'{ledger}: Liggaren har ingen kontoplan (plugin "plugins.namndbok"); {needed_by} behöver den.' in result.output
+    assert f'{ledger}: Liggaren har ingen kontoplan (plugin "namndbok.plugins.namndbok"); {needed_by} behöver den.' in result.output
     assert ledger.read_text(encoding="utf-8") == "" and written(tmp_path) == sorted(
         ["tom.beancount", *(["budget.csv"] if name == "import-budget" else [])])
 

@@ -167,7 +167,7 @@ def crashes(errors) -> list[str]:
 
 def kontrollera(main: Path):
     """`namndbok kontrollera MAIN` in this process: (exit code, output, the exception it ended with)."""
-    from scripts.cli import main as cli
+    from namndbok.scripts.cli import main as cli
 
     result = CliRunner().invoke(cli, ["kontrollera", str(main)])
     return result.exit_code, result.output, result.exception
@@ -327,7 +327,7 @@ def test_mutated_lock_file(lock, data):
 
 def test_a_budget_line_of_28_digits_gets_the_balance_warning_not_a_crash(tmp_path):
     # Found by test_mutated_ledger_through_the_plugins[budget]: a Decimal InvalidOperation traceback
-    # out of plugins.budget (namndbok.swedish.round_half_up past the context's 28 digits).
+    # out of namndbok.plugins.budget (namndbok.swedish.round_half_up past the context's 28 digits).
     ledger = Ledger(tmp_path, EXAMPLE_DIR, ["2026/budget.beancount"])
     path = tmp_path / "2026" / "budget.beancount"
     text = path.read_text(encoding="utf-8")
@@ -357,7 +357,7 @@ ROOTS = "".join(line for line in HEADER.splitlines(keepends=True) if line.starts
 def test_a_custom_directive_without_values_gets_the_readers_swedish_error(tmp_path, kind, says):
     # Found by test_mutated_ledger_through_the_plugins[ledger002-prognos] (a line cut after its type): Beancount
     # leaves such a directive's values None, and namndbok.prognos, namndbok.budget, namndbok.nyckeltal and
-    # plugins.kontoplan took them for a list (TypeError tracebacks from four plugins).
+    # namndbok.plugins.kontoplan took them for a list (TypeError tracebacks from four plugins).
     ledger = Ledger(tmp_path, FIXTURES / "ledger002", ["prognos.beancount"])
     (tmp_path / "prognos.beancount").write_text(ROOTS + f'2024-08-31 custom "{kind}"\n', encoding="utf-8")
     _, errors, _ = loader.load_file(str(ledger.main))
@@ -372,7 +372,7 @@ def test_a_custom_directive_without_values_gets_the_readers_swedish_error(tmp_pa
 
 def test_a_custom_directive_without_values_is_refused_at_its_line(tmp_path):
     # Found by test_mutated_ledger_through_the_plugins[ledger002-prognos] (a line cut after its type):
-    # TypeError tracebacks from plugins.texter, plugins.kontoplan, plugins.budget and plugins.eget_kapital.
+    # TypeError tracebacks from namndbok.plugins.texter, namndbok.plugins.kontoplan, namndbok.plugins.budget and namndbok.plugins.eget_kapital.
     ledger = Ledger(tmp_path, FIXTURES / "ledger002", ["prognos.beancount"])
     (tmp_path / "prognos.beancount").write_text(ROOTS + '2024-08-31 custom "prognos"\n', encoding="utf-8")
     _, errors, _ = loader.load_file(str(ledger.main))
@@ -382,7 +382,7 @@ def test_a_custom_directive_without_values_is_refused_at_its_line(tmp_path):
 
 def test_an_entry_in_year_9999_loads_without_a_crash(tmp_path):
     # Found by test_mutated_ledger_through_the_plugins[utfall] at NAMNDBOK_FUZZ_SCALE=10: "ValueError: year 10000
-    # is out of range" out of plugins.eget_kapital (namndbok.eget_kapital.results_by_year looked for 1 January 10000).
+    # is out of range" out of namndbok.plugins.eget_kapital (namndbok.eget_kapital.results_by_year looked for 1 January 10000).
     ledger = Ledger(tmp_path, EXAMPLE_DIR, ["2026/utfall/2026-03.beancount", "2026/utfall/2026-02.beancount"])
     (tmp_path / "2026/utfall/2026-03.beancount").write_text(
         ROOTS + '9999-12-31 * "x"\n  Intäkter:Socialnämnden:Kommunbidrag:010  -1.00 SEK\n'
@@ -408,7 +408,7 @@ def test_a_division_by_zero_in_an_amount_is_refused_not_a_segfault(tmp_path, amo
     ledger = Ledger(tmp_path, EXAMPLE_DIR, ["2026/volymer.beancount"])
     (tmp_path / "2026/volymer.beancount").write_text(
         ROOTS + f'2026-01-01 custom "volymbudget" Kostnader:Socialnämnden:571 "vårddygn" {amount}\n', encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "scripts.cli", "kontrollera", str(ledger.main)], cwd=REPO,
+    done = subprocess.run([sys.executable, "-m", "namndbok.scripts.cli", "kontrollera", str(ledger.main)], cwd=REPO,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, (done.returncode, done.stderr[-2000:])
     line = ROOTS.count("\n") + 1
@@ -418,7 +418,7 @@ def test_a_division_by_zero_in_an_amount_is_refused_not_a_segfault(tmp_path, amo
 @pytest.mark.parametrize("nyckel, shown", [("5 SEK", "5 SEK"), ("3", "3"), ("TRUE", "True"), ("2026-01-01", "2026-01-01")])
 def test_a_periodisering_key_that_is_not_a_text_is_refused_at_its_line(tmp_path, nyckel, shown):
     # Found by the atheris target liggare: `nyckel: 11280000.00 SEK` on a budgetrad was an AttributeError
-    # traceback out of plugins.budget (namndbok.periodisering.is_known_key compared an Amount with a text).
+    # traceback out of namndbok.plugins.budget (namndbok.periodisering.is_known_key compared an Amount with a text).
     ledger = Ledger(tmp_path, EXAMPLE_DIR, ["2026/budget.beancount"])
     path = tmp_path / "2026" / "budget.beancount"
     text = path.read_text(encoding="utf-8")
@@ -435,7 +435,7 @@ def test_a_periodisering_key_that_is_not_a_text_is_refused_at_its_line(tmp_path,
 @pytest.mark.parametrize("fil", ['""', '"2026"', '"."'])
 def test_a_lock_whose_file_is_a_folder_is_refused_at_its_line(tmp_path, fil):
     # Found by test_mutated_ledger_through_the_plugins[las] at NAMNDBOK_FUZZ_SCALE=10: `fil: ""` on a
-    # custom "las" was an IsADirectoryError traceback out of plugins.las.
+    # custom "las" was an IsADirectoryError traceback out of namndbok.plugins.las.
     source, files = SCENARIOS["las"]
     ledger = Ledger(tmp_path, source, files)
     path = tmp_path / "2026" / "las.beancount"

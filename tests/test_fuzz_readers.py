@@ -22,14 +22,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importers.budgetbok.reader import read_budget_workbook
-from importers.config import load_import_config
-from importers.huvudbok.mapping import parse_mapping
-from importers.huvudbok.reader import read_huvudbok
-from importers.model import SourceError
-from importers.sie.importer import read_sie
-from importers.sie.parser import parse_sie
-from importers.volymer.reader import read_volume_list
+from namndbok.importers.budgetbok.reader import read_budget_workbook
+from namndbok.importers.config import load_import_config
+from namndbok.importers.huvudbok.mapping import parse_mapping
+from namndbok.importers.huvudbok.reader import read_huvudbok
+from namndbok.importers.model import SourceError
+from namndbok.importers.sie.importer import read_sie
+from namndbok.importers.sie.parser import parse_sie
+from namndbok.importers.volymer.reader import read_volume_list
 from namndbok.kontoplan import KontoplanError, load_kontoplan
 from namndbok.layout import LayoutError, load_layout
 from namndbok.nyckeltal import NyckeltalError, load_specs

@@ -12,9 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from importers.huvudbok.mapping import Columns, load_mapping, parse_mapping
-from importers.huvudbok.reader import read_huvudbok
-from importers.model import SourceError, SourceRow
+from namndbok.importers.huvudbok.mapping import Columns, load_mapping, parse_mapping
+from namndbok.importers.huvudbok.reader import read_huvudbok
+from namndbok.importers.model import SourceError, SourceRow
 
 MAPPINGS = Path(__file__).resolve().parents[1] / "importers" / "huvudbok" / "mappningar"
 

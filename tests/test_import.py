@@ -12,9 +12,9 @@ from beancount.core import data as bc_data
 from click.testing import CliRunner
 
 from namndbok.accounts import Roots, parse_account
-from scripts.cli import main
-from scripts.exempel import utfall
-from scripts.exempel.sie_export import export_path
+from namndbok.scripts.cli import main
+from namndbok.scripts.exempel import utfall
+from namndbok.scripts.exempel.sie_export import export_path
 
 from conftest import EXAMPLE_DIR
 
@@ -153,7 +153,7 @@ def test_dry_run_writes_nothing(example):
 
 
 def test_beangulp_importer(example):
-    from importers.sie.importer import SieImporter
+    from namndbok.importers.sie.importer import SieImporter
 
     ledger, export = example
     importer = SieImporter(ledger)
@@ -199,7 +199,7 @@ def test_beangulps_own_extract_command(example):
     import sys
 
     ledger, export = example
-    result = subprocess.run([sys.executable, "-m", "importers", "extract", str(export)], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "namndbok.importers", "extract", str(export)], capture_output=True, text=True,
                             env={**os.environ, "NAMNDBOK_LIGGARE": str(ledger)}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert 'importid: "sie-2120000000-2026/2026-11"' in result.stdout
@@ -208,9 +208,9 @@ def test_beangulps_own_extract_command(example):
 
 def test_an_export_that_cannot_be_read_is_said_why_in_swedish(example):
     """The operating system's reason in Swedish (OSError.strerror is English), the ledger untouched."""
-    from importers.model import SourceError
-    from importers.run import run_import
-    from importers.sie.importer import read_sie
+    from namndbok.importers.model import SourceError
+    from namndbok.importers.run import run_import
+    from namndbok.importers.sie.importer import read_sie
 
     ledger, _ = example
     before = ledger.read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from namndbok.engine import compute
 from namndbok.ledgerdata import read_ledger
 from namndbok.loading import load
-from scripts.cli import main
+from namndbok.scripts.cli import main
 
 from conftest import EXAMPLE_DIR
 

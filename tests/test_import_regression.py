@@ -23,10 +23,10 @@ import pytest
 
 from namndbok.writer_lock import LOCK_FILE
 
-from importers.run import run_import
-from importers.sie.importer import read_sie
+from namndbok.importers.run import run_import
+from namndbok.importers.sie.importer import read_sie
 from namndbok.kontoplan import load_kontoplan
-from importers.sie.writer import generate_sie
+from namndbok.importers.sie.writer import generate_sie
 from namndbok.las.write import unlocked_copy
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -16,11 +16,11 @@ from beancount import loader
 from beancount.core import data as bc_data
 from click.testing import CliRunner
 
-from importers.model import SourceError
+from namndbok.importers.model import SourceError
 from namndbok.accounts import Roots, parse_account
-from importers.sie.kontoplan import kontoplan_from_sie
-from importers.sie.parser import check_control_totals, parse_sie
-from scripts.cli import main
+from namndbok.importers.sie.kontoplan import kontoplan_from_sie
+from namndbok.importers.sie.parser import check_control_totals, parse_sie
+from namndbok.scripts.cli import main
 
 from conftest import ROOT_OPTIONS, SHARED, needs_shared, shared_files
 
@@ -41,7 +41,7 @@ def make_ledger(tmp_path: Path, sie=None) -> Path:
     (tmp_path / "kontoplan.toml").write_text(plan, encoding="utf-8")
     (tmp_path / "import.toml").write_text('[sie]\nverksamhet = "1"\nansvar = ""\nprojekt = "6"\nverksamhet_saknas = "000"\n', encoding="utf-8")
     ledger = tmp_path / "main.beancount"
-    ledger.write_text(ROOT_OPTIONS + 'option "operating_currency" "SEK"\nplugin "plugins.kontoplan" "kontoplan.toml"\n', encoding="utf-8")
+    ledger.write_text(ROOT_OPTIONS + 'option "operating_currency" "SEK"\nplugin "namndbok.plugins.kontoplan" "kontoplan.toml"\n', encoding="utf-8")
     return ledger
 
 

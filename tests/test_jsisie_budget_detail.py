@@ -20,8 +20,8 @@ from beancount import loader
 from beancount.core import data as bc_data
 
 from namndbok.accounts import Roots, parse_account
-from importers.model import SourceError
-from importers.sie.parser import parse_sie
+from namndbok.importers.model import SourceError
+from namndbok.importers.sie.parser import parse_sie
 
 from conftest import SHARED
 from test_import_shared_sie import make_ledger, run

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from importers.sie.control import BREAKDOWN, DISJOINT, NO_FIGURES, checked_rows, control_figures
-from importers.sie.parser import check_control_totals, parse_sie
+from namndbok.importers.sie.control import BREAKDOWN, DISJOINT, NO_FIGURES, checked_rows, control_figures
+from namndbok.importers.sie.parser import check_control_totals, parse_sie
 
 from conftest import SHARED
 from test_import_shared_sie import konto_totals, make_ledger, run

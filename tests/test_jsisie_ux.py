@@ -35,7 +35,7 @@ KONTOPLAN_FAULT = re.compile(r"kontoplan\.toml|koder som kontoplanen|saknar verk
 def fresh_ledger(folder: Path) -> Path:
     """A new committee's main file beside the drafted kontoplan.toml (and its import.toml)."""
     ledger = folder / "main.beancount"
-    ledger.write_text(ROOT_OPTIONS + 'option "operating_currency" "SEK"\nplugin "plugins.kontoplan" "kontoplan.toml"\n', encoding="utf-8")
+    ledger.write_text(ROOT_OPTIONS + 'option "operating_currency" "SEK"\nplugin "namndbok.plugins.kontoplan" "kontoplan.toml"\n', encoding="utf-8")
     return ledger
 
 
@@ -124,7 +124,7 @@ def test_an_existing_import_toml_is_kept_and_the_difference_said(tmp_path):
 
 
 def generated_sie(folder: Path, ledger: Path) -> Path:
-    from importers.sie.writer import generate_sie
+    from namndbok.importers.sie.writer import generate_sie
 
     path = folder / "utfall-2027.se"
     generate_sie(path, 200, load_kontoplan(ledger.parent / "kontoplan.toml"), year=2027)
@@ -218,7 +218,7 @@ def test_on_a_terminal_the_dry_run_table_is_drawn_by_rich(example_copy):
     from conftest import REPO
 
     export = generated_sie(example_copy.parent.parent, example_copy)
-    done = subprocess.run([sys.executable, "-m", "scripts.cli", "import", str(export), str(example_copy), "--torrkorning"],
+    done = subprocess.run([sys.executable, "-m", "namndbok.scripts.cli", "import", str(export), str(example_copy), "--torrkorning"],
                           cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), "FORCE_COLOR": "1", "COLUMNS": "120"},
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -233,7 +233,7 @@ def _inputs(folder: Path, ledger: Path) -> None:
     """What the commands read, in `folder`: a SIE export, a budget workbook, a volume list."""
     from openpyxl import Workbook
 
-    from importers.sie.writer import generate_sie
+    from namndbok.importers.sie.writer import generate_sie
 
     generate_sie(folder / "x.se", 100, load_kontoplan(ledger.parent / "kontoplan.toml"), year=2027)
     book = Workbook()
@@ -293,7 +293,7 @@ def _fava_answers(here: Path, ledger: str) -> None:
 
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "scripts.cli", "fava", ledger, "--port", str(port)], cwd=here, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "namndbok.scripts.cli", "fava", ledger, "--port", str(port)], cwd=here, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         lines = []

@@ -1,4 +1,4 @@
-"""plugins.kontoplan: unknown verksamhet, konto, ansvar are refused with file and line."""
+"""namndbok.plugins.kontoplan: unknown verksamhet, konto, ansvar are refused with file and line."""
 
 from __future__ import annotations
 
@@ -169,7 +169,7 @@ def test_a_reload_checks_every_account_again_and_opens_the_same(write_ledger, mo
     """Nothing is remembered between loads (Fava reloads on every save): a reload checks
     every account against the kontoplan as it is then, and opens the same accounts the
     same way; a changed kontoplan's names are used."""
-    import plugins.kontoplan as plugin
+    import namndbok.plugins.kontoplan as plugin
     from beancount import loader
 
     path, first, errors, _ = write_ledger(GOOD)

@@ -129,20 +129,20 @@ def test_deleting_the_las_lines_is_a_deleted_lock(example_copy):
 
 
 def test_deleting_the_plugin_line_leaves_the_locks_checked(example_copy):
-    """(c) The line that runs the lock check (`plugin "plugins.namndbok"`, or the single-stage
-    `plugin "plugins.las"`) gone from the main file, or all plugins turned off."""
+    """(c) The line that runs the lock check (`plugin "namndbok.plugins.namndbok"`, or the single-stage
+    `plugin "namndbok.plugins.las"`) gone from the main file, or all plugins turned off."""
     original = example_copy.read_text(encoding="utf-8")
     # every other stage on its single-stage line, the lock's left out
-    others = ('plugin "plugins.skrivlas"\nplugin "plugins.texter"\nplugin "plugins.eget_kapital"\n'
-              'plugin "plugins.kontoplan" "kontoplan.toml"\nplugin "plugins.budget" "periodisering.toml"\n'
-              'plugin "plugins.volymer"\n')
-    without = re.sub(r'(?m)^plugin "plugins\.namndbok".*\n', lambda _: others, original)
+    others = ('plugin "namndbok.plugins.skrivlas"\nplugin "namndbok.plugins.texter"\nplugin "namndbok.plugins.eget_kapital"\n'
+              'plugin "namndbok.plugins.kontoplan" "kontoplan.toml"\nplugin "namndbok.plugins.budget" "periodisering.toml"\n'
+              'plugin "namndbok.plugins.volymer"\n')
+    without = re.sub(r'(?m)^plugin "namndbok\.plugins\.namndbok".*\n', lambda _: others, original)
     assert without != original
     example_copy.write_text(without, encoding="utf-8")
     change_an_amount_in_june(example_copy)
     assert_refused(example_copy, f"{example_copy}:1", 'LÅSEN KONTROLLERAS INTE: liggaren har låsta perioder')
     code, out = run("kontrollera", example_copy)
-    assert 'inte raden plugin "plugins.las"' in out
+    assert 'inte raden plugin "namndbok.plugins.las"' in out
 
     example_copy.write_text('option "plugin_processing_mode" "raw"\n' + original, encoding="utf-8")
     code, out = run("kontrollera", example_copy)

@@ -61,7 +61,7 @@ def test_an_unchanged_ledger_is_checked_without_reading_a_fingerprint(example_le
     assert lock_errors == [] and len(locks) == 5
     assert check_locks(entries, locks) == []
     # A lock whose files are as at the close reads no fingerprint; one that names a file changed
-    # since (the main file, which took the plugins.namndbok line after the example was closed) does.
+    # since (the main file, which took the namndbok.plugins.namndbok line after the example was closed) does.
     base = Path(options["filename"]).parent
 
     def changed(lock):

@@ -52,9 +52,9 @@ def test_the_delar_is_locked_and_locking_again_changes_nothing(example):
     locks = (folder / "las.beancount").read_text(encoding="utf-8")
     assert '2026-08-31 custom "las" "2026-01-01" "2026-08-31"\n  fil: "2026/las-2026-08-31.txt"\n' in locks
     main_text = example.read_text(encoding="utf-8")
-    # the lock stage runs once: on plugins.namndbok's line (the example's), or a plugins.las line added
+    # the lock stage runs once: on namndbok.plugins.namndbok's line (the example's), or a namndbok.plugins.las line added
     assert 'include "*/las.beancount"' in main_text and \
-        main_text.count('plugin "plugins.las"') + main_text.count('plugin "plugins.namndbok"') == 1
+        main_text.count('plugin "namndbok.plugins.las"') + main_text.count('plugin "namndbok.plugins.namndbok"') == 1
     text = (folder / "las-2026-08-31.txt").read_text(encoding="utf-8")
     lines = text.splitlines()
     # sealed: the SHA-256 of the rest of the file, the period, and the lock file before it in the chain
@@ -168,13 +168,13 @@ def test_a_period_that_is_not_ready_is_not_locked(example):
     code, out = run("period-close", "2026-07", example, "--las", "--utan-pdf")
     assert code == 1 and "Ingen prognos är gjord för uppföljningen per 2026-07-31" in out
     assert not (example.parent / "2026" / "las.beancount").exists()
-    assert 'plugin "plugins.namndbok"' in example.read_text(encoding="utf-8")  # the closed years' lock (its las stage), as before
+    assert 'plugin "namndbok.plugins.namndbok"' in example.read_text(encoding="utf-8")  # the closed years' lock (its las stage), as before
     assert 'include "*/las.beancount"' not in example.read_text(encoding="utf-8")
 
 
 def test_an_import_into_the_locked_period_is_refused_and_writes_nothing(example, tmp_path):
     from namndbok.kontoplan import load_kontoplan
-    from importers.sie.writer import generate_sie
+    from namndbok.importers.sie.writer import generate_sie
 
     assert run("period-close", "2026-08", example, "--las", "--utan-pdf")[0] == 0
     before = snapshot(example.parent)
@@ -287,7 +287,7 @@ def test_lock_files_of_older_formats_still_lock_and_the_next_close_seals_them_al
     for path, shipped in sealed.items():  # the example's lock files were sealed the same way, in the same order
         main_file_seen = main_file_seen or MAIN_FILE_LINE in shipped
         if main_file_seen:
-            # Sealed before the main file took the plugins.namndbok line (a sealed file is never
+            # Sealed before the main file took the namndbok.plugins.namndbok line (a sealed file is never
             # written again): the same but for the main file's hash and the seals chained over it.
             assert _but_the_main_files_hash(path.read_bytes()) == _but_the_main_files_hash(shipped), path
         else:

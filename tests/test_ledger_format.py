@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from scripts.cli import main
+from namndbok.scripts.cli import main
 
 from conftest import EXAMPLE_DIR
 
@@ -75,7 +75,7 @@ def test_entries_are_rendered_as_beancounts_printer_would_have_them_aligned():
     from beancount.core import amount, data, position
     from beancount.parser import printer
 
-    from importers.writer import render_entries
+    from namndbok.importers.writer import render_entries
     from namndbok.ledgerfile import canonical
 
     def posting(account, number, meta=None, **other):

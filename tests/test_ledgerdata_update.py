@@ -1,6 +1,6 @@
 """A reading changed explicitly (ledgerdata.with_entries) equals a fresh one.
 
-plugins.namndbok reads the ledger once per load and changes that reading for
+namndbok.plugins.namndbok reads the ledger once per load and changes that reading for
 the entries its stages add or leave out (`with_entries`, told which): the sums
 change only where those transactions post, the plan directives are parsed
 again only when some came or went. Nothing is remembered between calls. These
@@ -30,7 +30,7 @@ def fresh(entries, options):
 
 
 def changed_list(before, after):
-    """(added, removed) between two lists of entries, told as plugins.namndbok's stages tell them."""
+    """(added, removed) between two lists of entries, told as namndbok.plugins.namndbok's stages tell them."""
     old, new = set(map(id, before)), set(map(id, after))
     return [e for e in after if id(e) not in old], [e for e in before if id(e) not in new]
 
@@ -170,7 +170,7 @@ def _without(entries, pick):
     ([ONLY], lambda es: _without(es, lambda e: e is ONLY), True),
     # one of several postings on a date: that date summed again from what is left
     ([EXTRA], lambda es: _without(es, lambda e: e is EXTRA), True),
-    # a movement on eget kapital (a carry of plugins.eget_kapital's kind)
+    # a movement on eget kapital (a carry of namndbok.plugins.eget_kapital's kind)
     ([], lambda es: _without(es, lambda e: isinstance(e, data.Transaction) and "ek_overforing" in e.meta), True),
     # one removed and one added at once
     ([ONLY], lambda es: sorted([*_without(es, lambda e: e is ONLY), EXTRA], key=data.entry_sortkey), True),
@@ -258,7 +258,7 @@ def test_added_budget_lines_are_parsed_alone_and_put_in_their_places(example_led
         # budget lines only, for an existing decision
         [line(datetime.date(2025, 3, 1), decision.values[0].value, "10.00", 1),
          line(datetime.date(2026, 7, 1), decision.values[0].value, "-4.00", 2)],
-        # a new decision and its line (plugins.eget_kapital's återbetalning)
+        # a new decision and its line (namndbok.plugins.eget_kapital's återbetalning)
         [new_decision, line(datetime.date(2026, 6, 1), "Tillägg juni", "7.00", 4)],
     ]
     for added in cases:

@@ -94,7 +94,7 @@ def test_an_edited_file_a_new_file_and_a_removed_file_are_each_seen(ledger, load
 
 def test_the_files_the_plugins_read_are_inputs_too(ledger, loads):
     first = loading.load(ledger)
-    # The kontoplan: a verksamhet's name goes into the Open directives plugins.kontoplan makes.
+    # The kontoplan: a verksamhet's name goes into the Open directives namndbok.plugins.kontoplan makes.
     kontoplan = ledger.parent / "kontoplan.toml"
     text = kontoplan.read_text(encoding="utf-8")
     old = '"010"  = { namn = "Politisk verksamhet"'

@@ -91,7 +91,7 @@ def test_changing_any_recorded_file_makes_the_next_load_fresh(kept_ledger, monke
 
 
 def test_a_kept_load_brings_its_reading(kept_ledger):
-    """The kept load holds plugins.namndbok's reading, still provably of its entries."""
+    """The kept load holds namndbok.plugins.namndbok's reading, still provably of its entries."""
     from namndbok.ledgerdata import read_ledger
     from namndbok.load_reading import KEY, reading_of
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from namndbok.nyckeltal import NyckeltalSpec, compute_nyckeltal, parse_volumes
 from namndbok.ledgerdata import read_ledger
 from namndbok.swedish import format_number
-from scripts.cli import main
-from scripts.tables import excel_cell
+from namndbok.scripts.cli import main
+from namndbok.scripts.tables import excel_cell
 
 from conftest import REPO, line_of
 from test_engine_fixture003 import fixture_rows
@@ -55,7 +55,7 @@ VOLUME_LEDGER = """
 
 
 def test_the_volume_and_price_effects_add_up_to_the_avvikelse(write_ledger):
-    _, entries, errors, options = write_ledger('plugin "plugins.volymer"\n' + VOLUME_LEDGER)
+    _, entries, errors, options = write_ledger('plugin "namndbok.plugins.volymer"\n' + VOLUME_LEDGER)
     assert errors == []
     data = read_ledger(entries, options)
     volumes, _ = parse_volumes(entries, data.roots, data.kontoplaner)
@@ -69,7 +69,7 @@ def test_the_volume_and_price_effects_add_up_to_the_avvikelse(write_ledger):
 
 
 def test_a_volume_on_an_unknown_verksamhet_or_unit_is_refused(write_ledger):
-    path, _, errors, _ = write_ledger('plugin "plugins.volymer"\n' + """
+    path, _, errors, _ = write_ledger('plugin "namndbok.plugins.volymer"\n' + """
 2026-01-31 custom "volym" Kostnader:Socialnämnden:5731 "sängar" 10
 2026-01-31 custom "volym" Kostnader:Socialnämnden:5799 "vårddygn" 10
 2026-01-31 custom "volym" Kostnader:Socialnämnden:5731:4610 "vårddygn" 10

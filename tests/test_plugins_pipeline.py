@@ -1,6 +1,6 @@
-"""plugins.namndbok: every stage on one plugin line over one reading, and that reading handed on.
+"""namndbok.plugins.namndbok: every stage on one plugin line over one reading, and that reading handed on.
 
-The example runs `plugin "plugins.namndbok" "kontoplan=…; periodisering=…"`. These tests
+The example runs `plugin "namndbok.plugins.namndbok" "kontoplan=…; periodisering=…"`. These tests
 hold it to the seven single-stage lines it replaces (which still work), and the reading
 it leaves in the load's options to a fresh reading of the final entries: handed to the
 CLI and Fava only when it is provably theirs.
@@ -17,10 +17,10 @@ from namndbok.las import with_lock_lines
 from namndbok.ledgerdata import read_ledger
 from namndbok.load_reading import KEY, reading_of
 
-SINGLE_STAGE_LINES = ('plugin "plugins.skrivlas"\nplugin "plugins.texter"\nplugin "plugins.las"\n'
-                      'plugin "plugins.eget_kapital"\nplugin "plugins.kontoplan" "kontoplan.toml"\n'
-                      'plugin "plugins.budget" "periodisering.toml"\nplugin "plugins.volymer"\n')
-PIPELINE_LINE = re.compile(r'(?m)^plugin "plugins\.namndbok".*\n')
+SINGLE_STAGE_LINES = ('plugin "namndbok.plugins.skrivlas"\nplugin "namndbok.plugins.texter"\nplugin "namndbok.plugins.las"\n'
+                      'plugin "namndbok.plugins.eget_kapital"\nplugin "namndbok.plugins.kontoplan" "kontoplan.toml"\n'
+                      'plugin "namndbok.plugins.budget" "periodisering.toml"\nplugin "namndbok.plugins.volymer"\n')
+PIPELINE_LINE = re.compile(r'(?m)^plugin "namndbok\.plugins\.namndbok".*\n')
 
 
 def same_reading(a, b) -> None:
@@ -57,7 +57,7 @@ def test_the_reading_is_handed_on_when_it_is_the_final_entries(example_ledger):
 
 
 def test_a_plugin_after_ours_gets_a_fresh_reading(example_copy):
-    """Another plugin after plugins.namndbok may change entries (even in place, as
+    """Another plugin after namndbok.plugins.namndbok may change entries (even in place, as
     check_closing does): its reading is not handed on."""
     text = example_copy.read_text(encoding="utf-8")
     example_copy.write_text(PIPELINE_LINE.sub(lambda m: m[0] + 'plugin "beancount.plugins.check_closing"\n', text),
@@ -70,7 +70,7 @@ def test_a_plugin_after_ours_gets_a_fresh_reading(example_copy):
 
 def test_entries_added_after_our_plugin_are_read(write_ledger):
     """Beancount's pad runs after every ledger plugin and adds a transaction: the final
-    entries are not the ones plugins.namndbok read, so they are read afresh."""
+    entries are not the ones namndbok.plugins.namndbok read, so they are read afresh."""
     path, entries, errors, options = write_ledger(
         "2026-01-01 pad Tillgångar:Socialnämnden:1690 Eget-kapital:Socialnämnden:2011\n"
         "2026-01-02 balance Tillgångar:Socialnämnden:1690 100.00 SEK\n")
@@ -83,11 +83,11 @@ def test_entries_added_after_our_plugin_are_read(write_ledger):
 
 def test_a_lock_adds_no_plugins_las_line_beside_the_single_line():
     include = 'include "*/las.beancount"'
-    pipeline = 'option "title" "X"\nplugin "plugins.namndbok" "kontoplan=kontoplan.toml"\n'
+    pipeline = 'option "title" "X"\nplugin "namndbok.plugins.namndbok" "kontoplan=kontoplan.toml"\n'
     assert with_lock_lines(pipeline, include) == pipeline + include + "\n"
-    old = 'option "title" "X"\nplugin "plugins.kontoplan" "kontoplan.toml"\n'
-    assert with_lock_lines(old, include) == ('option "title" "X"\nplugin "plugins.las"\n'
-                                             'plugin "plugins.kontoplan" "kontoplan.toml"\n' + include + "\n")
+    old = 'option "title" "X"\nplugin "namndbok.plugins.kontoplan" "kontoplan.toml"\n'
+    assert with_lock_lines(old, include) == ('option "title" "X"\nplugin "namndbok.plugins.las"\n'
+                                             'plugin "namndbok.plugins.kontoplan" "kontoplan.toml"\n' + include + "\n")
 
 
 def test_a_wrong_setting_on_the_line_is_said_in_swedish(write_ledger, tmp_path):
@@ -100,6 +100,6 @@ def test_a_wrong_setting_on_the_line_is_said_in_swedish(write_ledger, tmp_path):
     path.write_text(text, encoding="utf-8")
     _, errors, _ = loader.load_file(str(path))
     assert [e.message for e in errors] == [
-        "Okänd inställning 'periodiserng=p.toml' i plugin-raden för plugins.namndbok; tillåtna är kontoplan=, "
+        "Okänd inställning 'periodiserng=p.toml' i plugin-raden för namndbok.plugins.namndbok; tillåtna är kontoplan=, "
         'periodisering=, fava= (t.ex. "kontoplan=kontoplan.toml; periodisering=periodisering.toml").']
     assert errors[0].source["filename"] == str(path)

@@ -31,7 +31,7 @@ def _no_traceback(output: str) -> None:
 def _cli(*args, cwd: Path, user: list[str] | None = None, env: dict | None = None, timeout: float = 240):
     """`namndbok ARGS` as its own process in `cwd` (as another user with `user`): (exit code, output)."""
     environment = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-    done = subprocess.run([*(user or []), sys.executable, "-m", "scripts.cli", *map(str, args)], cwd=cwd, env=environment,
+    done = subprocess.run([*(user or []), sys.executable, "-m", "namndbok.scripts.cli", *map(str, args)], cwd=cwd, env=environment,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
     return done.returncode, done.stdout
 
@@ -102,7 +102,7 @@ def as_nobody():
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("needs root and setpriv to run a command as the user nobody (root reads every file)")
     user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    if subprocess.run([*user, sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); import scripts.cli"],
+    if subprocess.run([*user, sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); import namndbok.scripts.cli"],
                       capture_output=True).returncode != 0:
         pytest.skip(f"the user nobody cannot read {REPO} or {sys.executable}")
     base = Path(tempfile.mkdtemp(prefix="namndbok-nobody-"))
@@ -263,11 +263,11 @@ def test_eget_kapital_draws_up_to_a_year_past_the_ledger(copy_in):
 
 
 def test_fava_and_kontrollera_count_alike(copy_in):
-    with copy_in.open("a", encoding="utf-8") as handle:  # a warning (plugins.texter), no fault
+    with copy_in.open("a", encoding="utf-8") as handle:  # a warning (namndbok.plugins.texter), no fault
         handle.write('\n2026-10-31 note Tillgångar:Socialnämnden:1690 "Se <b>fakturan</b>"\n')
     code, checked = run("kontrollera", MAIN)
     assert code == 0 and checked.rstrip().endswith("inga fel, 1 varning.")
-    proc = subprocess.Popen([sys.executable, "-m", "scripts.cli", "fava", MAIN, "--port", str(free_port())],
+    proc = subprocess.Popen([sys.executable, "-m", "namndbok.scripts.cli", "fava", MAIN, "--port", str(free_port())],
                             cwd=copy_in.parent.parent, env={**os.environ, "PYTHONPATH": str(REPO)},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

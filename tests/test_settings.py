@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from importers.config import load_import_config
-from importers.model import SourceError
+from namndbok.importers.config import load_import_config
+from namndbok.importers.model import SourceError
 from namndbok.avvikelser import CommentError, comments_for
 from namndbok.kontoplan import KontoplanError, load_kontoplan, parse_kontoplan
 from namndbok.layout import LayoutError, parse_layout

@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 import pytest
 
-from importers.model import SourceError
-from importers.sie.parser import check_control_totals, decode_sie, parse_sie, tokenize
+from namndbok.importers.model import SourceError
+from namndbok.importers.sie.parser import check_control_totals, decode_sie, parse_sie, tokenize
 
 from conftest import SHARED, needs_shared, read_both_ways, shared_files, shared_missing
 
@@ -575,7 +575,7 @@ def test_every_shared_file_reads_the_same_fast_and_summed(path):
 
 def test_summed_rows_of_a_large_file_keep_every_amount(tmp_path):
     from namndbok.kontoplan import load_kontoplan
-    from importers.sie.writer import generate_sie
+    from namndbok.importers.sie.writer import generate_sie
 
     from conftest import EXAMPLE_DIR
 

@@ -1,4 +1,4 @@
-"""One writer at a time, and readers that never see half of a change (namndbok.writer_lock, plugins.skrivlas).
+"""One writer at a time, and readers that never see half of a change (namndbok.writer_lock, namndbok.plugins.skrivlas).
 
 Real processes: `namndbok import` started together, a writer slowed down between its
 files while readers poll, a writer killed in the middle, and the lock held by another
@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from namndbok.kontoplan import load_kontoplan
-from scripts.cli import main
-from importers.sie.writer import generate_sie
+from namndbok.scripts.cli import main
+from namndbok.importers.sie.writer import generate_sie
 
 from conftest import REPO, contents, snapshot
 
@@ -28,7 +28,7 @@ KALLA_OF_YEAR = "Kalla of the year's export"
 
 
 def _namndbok(*args, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "scripts.cli", *map(str, args)], cwd=REPO, text=True,
+    return subprocess.Popen([sys.executable, "-m", "namndbok.scripts.cli", *map(str, args)], cwd=REPO, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
 
 
@@ -82,23 +82,23 @@ def _run(*args):
     return result.exit_code, result.output
 
 
-# A `namndbok` command in its own process whose `importers.writer.atomic_write_text` pauses
+# A `namndbok` command in its own process whose `namndbok.importers.writer.atomic_write_text` pauses
 # after each file it writes, so that readers run while the import is half-way.
 SLOW_WRITER = textwrap.dedent("""
     import sys, time
-    import importers.writer as writer
+    import namndbok.importers.writer as writer
     real = writer.atomic_write_text
     def write_then_pause(*args):
         changed = real(*args)
         time.sleep(float(sys.argv[1]))
         return changed
     writer.atomic_write_text = write_then_pause
-    from scripts.cli import main
+    from namndbok.scripts.cli import main
     main(sys.argv[2:])
 """)
 
 # Beancount's loader as bean-check runs it, reporting what it read: the imported entries of
-# 2027, and whether plugins.skrivlas refused the load. argv[0] is bean-check's, so that
+# 2027, and whether namndbok.plugins.skrivlas refused the load. argv[0] is bean-check's, so that
 # the plugin treats the process as the one-shot command it stands for.
 BEAN_CHECK_READER = textwrap.dedent("""
     import sys
@@ -156,7 +156,7 @@ def test_bean_check_refuses_a_ledger_a_killed_import_left_half_written(example_c
     ledger = example_copy
     export = _exports(tmp_path, ledger, (2027,))[2027]
     before = contents(snapshot(ledger.parent))
-    killed("importers.writer:atomic_write_text", 3, "import", export, ledger)
+    killed("namndbok.importers.writer:atomic_write_text", 3, "import", export, ledger)
     bean_check = Path(sys.executable).parent / "bean-check"
     done = subprocess.run([str(bean_check), str(ledger)], capture_output=True, text=True)
     assert done.returncode != 0
@@ -256,7 +256,7 @@ def test_two_imports_of_a_real_export_at_once_from_the_ledgers_folder(tmp_path, 
     from decimal import Decimal
 
     from conftest import SHARED
-    from importers.sie.parser import parse_sie
+    from namndbok.importers.sie.parser import parse_sie
     from test_import_shared_sie import konto_totals, make_ledger
 
     source = SHARED / "sie" / name
@@ -268,7 +268,7 @@ def test_two_imports_of_a_real_export_at_once_from_the_ledgers_folder(tmp_path, 
     export = tmp_path / "import" / "export.se"
     export.write_bytes(source.read_bytes())
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    procs = [subprocess.Popen([sys.executable, "-m", "scripts.cli", "import", "import/export.se", ledger.name],
+    procs = [subprocess.Popen([sys.executable, "-m", "namndbok.scripts.cli", "import", "import/export.se", ledger.name],
                               cwd=tmp_path, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
              for _ in range(2)]
     outputs = [proc.communicate(timeout=300)[0] for proc in procs]
@@ -309,7 +309,7 @@ def test_beancounts_pickle_cache_serves_no_load_across_a_write(example_copy, tmp
 
     monkeypatch.setattr(sys, "argv", ["bean-check", str(example_copy)])
     cache = str(tmp_path / "cache.pickle")
-    monkeypatch.setenv("BEANCOUNT_LOAD_CACHE_FILENAME", cache)  # where plugins.skrivlas finds the cache
+    monkeypatch.setenv("BEANCOUNT_LOAD_CACHE_FILENAME", cache)  # where namndbok.plugins.skrivlas finds the cache
     cached = loader.pickle_cache_function(functools.partial(loader.get_cache_filename, cache), 0,
                                           loader._uncached_load_file)
 

@@ -49,7 +49,7 @@ def test_a_float_rounds_as_it_prints_not_by_its_binary_value():
 
 @pytest.mark.parametrize("value, unit, decimals, text", [
     # Found by tests/test_fuzz_ledger.py (a budgetrad of 99999999999999999999999999.99 SEK): rounding a number
-    # to more digits than the Decimal context's 28 raised decimal.InvalidOperation out of plugins.budget.
+    # to more digits than the Decimal context's 28 raised decimal.InvalidOperation out of namndbok.plugins.budget.
     (D("1E34"), "kr", 2, "10 000 000 000 000 000 000 000 000 000 000 000,00"),
     (D("-5E30"), "tkr", 1, "-5 000 000 000 000 000 000 000 000 000,0"),
     (D("-123456789012345678901234567.891"), "kr", 2, "-123 456 789 012 345 678 901 234 567,89"),

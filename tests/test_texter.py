@@ -1,4 +1,4 @@
-"""plugins.texter: markup in ledger texts is made harmless for Fava's unescaped journal."""
+"""namndbok.plugins.texter: markup in ledger texts is made harmless for Fava's unescaped journal."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from conftest import line_of
 
 
 def test_markup_in_narration_payee_and_metadata_becomes_lookalikes(write_ledger):
-    path, entries, errors, _ = write_ledger('plugin "plugins.texter"\n' + """
+    path, entries, errors, _ = write_ledger('plugin "namndbok.plugins.texter"\n' + """
 2026-01-31 * "<b>Leverantör</b>" "Faktura <img src=x onerror=alert(1)>"
   kommentar: "mindre än <10"
   Kostnader:Socialnämnden:5731:4610:2200   100.00 SEK
@@ -28,7 +28,7 @@ def test_markup_in_narration_payee_and_metadata_becomes_lookalikes(write_ledger)
 
 def test_every_kind_of_text_is_looked_at(write_ledger):
     """The quick look skips only what cannot hold free text; each kind with text is cleaned."""
-    path, entries, errors, _ = write_ledger('plugin "plugins.texter"\n' + """
+    path, entries, errors, _ = write_ledger('plugin "namndbok.plugins.texter"\n' + """
 2026-01-02 open Kostnader:Socialnämnden:5731:4611:2200
   kommentar: "öppnat <i>i dag</i>"
 2026-01-31 * "Faktura"
@@ -64,7 +64,7 @@ import textwrap  # noqa: E402
 import pytest  # noqa: E402
 from beancount.parser import parser  # noqa: E402
 
-from plugins import texter  # noqa: E402
+from namndbok.plugins import texter  # noqa: E402
 
 LOOKALIKE = str.maketrans("<>", "‹›")
 
@@ -129,7 +129,7 @@ def test_a_payload_in_every_kind_of_field(write_ledger, tmp_path):
     (tmp_path / document).write_bytes(b"%PDF-1.4\n")
     (tmp_path / "vanligt kvitto.pdf").write_bytes(b"%PDF-1.4\n")
     x = "<img src=x onerror=alert(1)>"
-    path, entries, errors, options = write_ledger('plugin "plugins.texter"\n' + textwrap.dedent(f"""\
+    path, entries, errors, options = write_ledger('plugin "namndbok.plugins.texter"\n' + textwrap.dedent(f"""\
         2026-01-02 commodity KR
           name: "Kronor {x}"
         2026-01-03 pad Tillgångar:Socialnämnden:1690 Kostnader:Socialnämnden:5731:4610:2200
@@ -188,7 +188,7 @@ def test_a_payload_in_every_kind_of_field(write_ledger, tmp_path):
 
 
 def test_an_apostrophe_alone_is_cleaned_only_where_it_ends_an_attribute(write_ledger):
-    path, entries, errors, _ = write_ledger('plugin "plugins.texter"\n' + textwrap.dedent("""\
+    path, entries, errors, _ = write_ledger('plugin "namndbok.plugins.texter"\n' + textwrap.dedent("""\
         2026-01-07 event "Kalle's" "Kalle's fest"
         2026-01-08 * "Kalle's" "Kalle's faktura"
           Kostnader:Socialnämnden:5731:4610:2200   1.00 SEK
@@ -202,7 +202,7 @@ def test_an_apostrophe_alone_is_cleaned_only_where_it_ends_an_attribute(write_le
 
 
 def test_the_title_is_cleaned_at_its_line(write_ledger):
-    path, entries, errors, options = write_ledger('plugin "plugins.texter"\noption "title" "Nämnd <b>x</b>"\n')
+    path, entries, errors, options = write_ledger('plugin "namndbok.plugins.texter"\noption "title" "Nämnd <b>x</b>"\n')
     assert options["title"] == "Nämnd ‹b›x‹/b›"
     assert [(e.source["filename"], e.source["lineno"]) for e in errors if e.message.startswith("Varning: texten")] == [
         (str(path), line_of(path, 'option "title"'))]
@@ -222,7 +222,7 @@ def test_the_manuals_example_is_what_the_plugin_does(write_ledger, tmp_path):
     block = lambda head: textwrap.dedent(doc.split(head, 1)[1].split("\n\n", 2)[1])  # noqa: E731
     before, after = block("Before (a line of an export):"), block("After (what Fava and every other plugin see):")
     (tmp_path / "kvitto<1>.pdf").write_bytes(b"%PDF-1.4\n")
-    path, entries, errors, _ = write_ledger('plugin "plugins.texter"\n' + before)
+    path, entries, errors, _ = write_ledger('plugin "namndbok.plugins.texter"\n' + before)
     shown = "".join(printer.format_entry(e) for e in entries if e.meta.get("filename") == str(path))
     squeeze = lambda text: [" ".join(line.split()) for line in text.strip().splitlines()]  # noqa: E731
     assert squeeze(shown) == squeeze(after)

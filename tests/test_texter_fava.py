@@ -1,4 +1,4 @@
-"""plugins.texter in real Fava, through real Chromium: no text a ledger can carry runs in the browser.
+"""namndbok.plugins.texter in real Fava, through real Chromium: no text a ledger can carry runs in the browser.
 
 A copy of the example gets a file (`payloads.beancount`) with a payload in every kind
 of field Fava shows: payee, narration, entry and posting metadata, a cost label, the

@@ -1,4 +1,4 @@
-"""The web guard (scripts.web_guard) in front of a real, writable Fava, and its policy in real Chromium.
+"""The web guard (namndbok.scripts.web_guard) in front of a real, writable Fava, and its policy in real Chromium.
 
 A request with another Host (DNS rebinding) or a write from another site is
 refused with 403 and leaves the ledger as it was; a write from Fava's own page
@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from conftest import start_fava
-from scripts.web_guard import CONTENT_SECURITY_POLICY, served_hosts
+from namndbok.scripts.web_guard import CONTENT_SECURITY_POLICY, served_hosts
 from test_fava_extension import TIMEOUT_MS, browser  # noqa: F401 - the Chromium fixture
 
 PROXY_NAME = "ekonomi.example"

@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from importers.sie.parser import parse_sie
-from importers.sie.writer import write_sie
+from namndbok.importers.sie.parser import parse_sie
+from namndbok.importers.sie.writer import write_sie
 from namndbok.accounts import KIND_INTAKT, KIND_KOMMUNBIDRAG, KIND_KOSTNAD, parse_account
 from namndbok.budget import lines_in_effect
 from namndbok.ledgerdata import read_ledger
 from namndbok.loading import load
-from scripts.cli import main
+from namndbok.scripts.cli import main
 from bench.generera import AVRAKNING, KOMMUNBIDRAG, committees, decide_budget, generate, vouchers
 from bench.jamfor import TOOLS, engine_per_verksamhet, parse_hledger, parse_ledger, per_verksamhet, tool_command
 

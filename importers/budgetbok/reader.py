@@ -31,9 +31,9 @@ first line; decimal comma, thousands grouped by space or point, minus as "-", "â
 a trailing "-" or parentheses). Every error is a `SourceError` naming the CSV line
 or XLSX row and what to do, in Swedish.
 
-The file is read by `importers.tabell`. The second half of this module (the
+The file is read by `namndbok.importers.tabell`. The second half of this module (the
 table and its header, numbers, months, total and repeated rows) is shared with
-`importers.volymer.reader`.
+`namndbok.importers.volymer.reader`.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ import re
 from decimal import Decimal
 from typing import Any, Callable, Hashable, Iterable, NamedTuple, Sequence, TypeVar
 
-from importers.model import SourceError
-from importers.tabell import (
+from namndbok.importers.model import SourceError
+from namndbok.importers.tabell import (
     OLE_MAGIC,
     SNIFFED_DELIMITERS,
     ZIP_MAGIC,

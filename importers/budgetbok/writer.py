@@ -17,16 +17,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from importers.budgetbok.reader import BudgetRow, read_budget_workbook
-from importers.config import load_import_config
-from importers.ledger_append import append_and_check
+from namndbok.importers.budgetbok.reader import BudgetRow, read_budget_workbook
+from namndbok.importers.config import load_import_config
+from namndbok.importers.ledger_append import append_and_check
 from namndbok.writer_lock import writer
-from importers.model import SourceError
+from namndbok.importers.model import SourceError
 from namndbok.accounts import KIND_KOMMUNBIDRAG, parse_account, result_account
 from namndbok.budget import TYPES
 from namndbok.kontoplan import check_account
 from namndbok.load_reading import reading_of
-from importers.ledger_check import first_kontoplan, load_before_change
+from namndbok.importers.ledger_check import first_kontoplan, load_before_change
 from namndbok.loading import WARNING
 
 INCLUDE = 'include "*/budget.beancount"'
@@ -114,8 +114,8 @@ def rows_from_pbudget(data: bytes, path: str, config, year: int) -> tuple[list[B
     sign, so the amounts are turned. The verksamhet and ansvar come from the
     dimensions import.toml names for SIE; how `{}` and object rows are read is
     importers/sie/pbudget.py, and its reading is returned for the output."""
-    from importers.sie.parser import parse_sie
-    from importers.sie.pbudget import read_pbudget
+    from namndbok.importers.sie.parser import parse_sie
+    from namndbok.importers.sie.pbudget import read_pbudget
 
     sie = parse_sie(data, path)
     first, last = check_budget_year(sie, data, path, year)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 
-from importers.config import SourceConfig
-from importers.convert import Source
-from importers.huvudbok.mapping import load_mapping
-from importers.huvudbok.reader import read_huvudbok
-from importers.model import SourceError
-from importers.beangulp_importer import LedgerImporter
-from importers.run import Reading
+from namndbok.importers.config import SourceConfig
+from namndbok.importers.convert import Source
+from namndbok.importers.huvudbok.mapping import load_mapping
+from namndbok.importers.huvudbok.reader import read_huvudbok
+from namndbok.importers.model import SourceError
+from namndbok.importers.beangulp_importer import LedgerImporter
+from namndbok.importers.run import Reading
 
 
 def read_huvudbok_export(data: bytes, path: str, config: SourceConfig, summed: bool = False) -> Reading:

@@ -35,7 +35,7 @@ import json
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from importers.model import SourceError
+from namndbok.importers.model import SourceError
 from namndbok.settings import Key, Settings, anything, read_text
 
 AUTO = "auto"

@@ -2,7 +2,7 @@
 
 Pure: the file's bytes and a `Mapping` in, rows out, or a `SourceError` naming
 the file, the line (CSV line or XLSX row, 1-based, header included) and what to
-do. The mapping's settings choose how `importers.tabell` reads the file; one
+do. The mapping's settings choose how `namndbok.importers.tabell` reads the file; one
 function turns each record into a row.
 """
 
@@ -13,9 +13,9 @@ import functools
 from decimal import Decimal
 from typing import Any, Callable, NamedTuple, Sequence
 
-from importers.huvudbok.mapping import AUTO, Mapping
-from importers.model import SourceError, SourceRow
-from importers.tabell import (
+from namndbok.importers.huvudbok.mapping import AUTO, Mapping
+from namndbok.importers.model import SourceError, SourceRow
+from namndbok.importers.tabell import (
     ZIP_MAGIC,
     Column,
     Header,

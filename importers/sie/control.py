@@ -18,8 +18,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
-from importers.model import ControlTotal, SourceError, SourceRow
-from importers.sie.parser import PSALDO_CUMULATIVE, check_control_totals, control_figures, kronor
+from namndbok.importers.model import ControlTotal, SourceError, SourceRow
+from namndbok.importers.sie.parser import PSALDO_CUMULATIVE, check_control_totals, control_figures, kronor
 from namndbok.periodisering import month_end
 
 NO_FIGURES = "Filen har inga kontrollsummor (#UB/#IB/#RES): summorna kan inte kontrolleras mot filen."

@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from importers.beangulp_importer import LedgerImporter
-from importers.config import SourceConfig
-from importers.convert import Source
-from importers.model import SourceError
-from importers.run import Reading
-from importers.sie.control import check_calendar_year, checked_rows
-from importers.sie.parser import parse_sie
+from namndbok.importers.beangulp_importer import LedgerImporter
+from namndbok.importers.config import SourceConfig
+from namndbok.importers.convert import Source
+from namndbok.importers.model import SourceError
+from namndbok.importers.run import Reading
+from namndbok.importers.sie.control import check_calendar_year, checked_rows
+from namndbok.importers.sie.parser import parse_sie
 
 KIND = "sie"
 
@@ -35,7 +35,7 @@ def source_id(sie) -> str:
 
 def read_sie(data: bytes, path: str, config: SourceConfig, summed: bool = False, accept_bad_checksum: bool = False,
              accept_fiscal_year: bool = False) -> Reading:
-    """The export's rows, proven against its own control figures (see importers.sie.control);
+    """The export's rows, proven against its own control figures (see namndbok.importers.sie.control);
     `summed`: the voucher rows summed per konto, object list and month (see Reading).
 
     A #KSUMMA that does not match means a damaged file: refused unless `accept_bad_checksum`

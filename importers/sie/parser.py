@@ -74,7 +74,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import NamedTuple
 
-from importers.model import ControlTotal, SourceError, SourceRow
+from namndbok.importers.model import ControlTotal, SourceError, SourceRow
 from namndbok.collector import collector_paused
 from namndbok.periodisering import month_end
 

@@ -22,7 +22,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
-from importers.model import ControlTotal
+from namndbok.importers.model import ControlTotal
 
 
 class PbudgetReading(NamedTuple):

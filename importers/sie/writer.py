@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, NamedTuple
 
-from importers.model import SourceRow
+from namndbok.importers.model import SourceRow
 
 if TYPE_CHECKING:
     from namndbok.kontoplan import Kontoplan

@@ -17,7 +17,7 @@ e.g. January to March so far; an empty cell there is a month not yet reported,
 while an empty Antal in the long layout is an error. Antal is a number, not
 negative, with decimal comma. Enhet is returned lower-case.
 
-Read as the budget workbooks are (`importers.budgetbok.reader`, `importers.tabell`): XLSX or CSV by
+Read as the budget workbooks are (`namndbok.importers.budgetbok.reader`, `namndbok.importers.tabell`): XLSX or CSV by
 content, headers trimmed and case-insensitive, rows above the header and empty
 rows skipped, total rows (verksamhet or enhet starting with "Summa"/"Totalt")
 skipped, codes kept as text. Every error is a `SourceError` with the CSV line or
@@ -31,7 +31,7 @@ import functools
 from decimal import Decimal
 from typing import Any, NamedTuple, Sequence
 
-from importers.budgetbok.reader import (
+from namndbok.importers.budgetbok.reader import (
     ANSVAR,
     VERKSAMHET,
     WIDER_ROW_ADVICE,
@@ -46,7 +46,7 @@ from importers.budgetbok.reader import (
     required_text,
     swedish_number,
 )
-from importers.tabell import (
+from namndbok.importers.tabell import (
     Column,
     Header,
     Invalid,

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from beancount.core import data
 
-from importers.ledger_append import append_and_check
+from namndbok.importers.ledger_append import append_and_check
 from namndbok.writer_lock import writer
-from importers.model import SourceError
-from importers.volymer.reader import read_volume_list
+from namndbok.importers.model import SourceError
+from namndbok.importers.volymer.reader import read_volume_list
 from namndbok.accounts import KIND_KOSTNAD, result_account
 from namndbok.load_reading import reading_of
-from importers.ledger_check import first_kontoplan, load_before_change
+from namndbok.importers.ledger_check import first_kontoplan, load_before_change
 
 DIRECTIVE = "volym"
 INCLUDE = 'include "*/volymer.beancount"'

@@ -21,7 +21,7 @@ sorted, so git shows what a new close adds. The file is sealed and chained
     8d37eb1fbe37bde98123e0c56be0a1b7
     …
 
-From then on `plugins.las` refuses, at its file and line, any entry dated
+From then on `namndbok.plugins.las` refuses, at its file and line, any entry dated
 inside a locked period that is not among those fingerprints — a new entry, or
 an old one with a changed amount, account or text — and, at the lock's line,
 entries that are gone from it. Nothing inside a closed period makes a change
@@ -41,7 +41,7 @@ the lock files are all text, so the locks are checked from what is on disk
 too (`namndbok.las.anchor`, at every load of our commands and in the Fava
 extension): a lock file without its las line is a deleted lock, a las line
 with other dates a changed one, a ledger with lock files but without
-`plugins.las` (or with plugins off) is refused; a lock file whose seal does not
+`namndbok.plugins.las` (or with plugins off) is refused; a lock file whose seal does not
 match, or whose predecessor in the chain is gone or changed, is refused; and
 in git (`namndbok.las.history`) a sealed lock file is only ever added: one
 changed or deleted on the current branch is refused. Lock files are never
@@ -72,7 +72,7 @@ from namndbok import load_inputs
 from namndbok.fileio import os_reason
 
 LOCK = "las"
-PLUGIN = 'plugin "plugins.las"'
+PLUGIN = 'plugin "namndbok.plugins.las"'
 MARKER = "korrigering"
 UNLOCKED_CUSTOM = {LOCK, "bokslut"}
 LOCKED_TYPES = (data.Transaction, data.Custom, data.Balance, data.Pad, data.Note, data.Document)
@@ -316,12 +316,12 @@ def lock_lines(start: datetime.date, end: datetime.date, fil: str) -> list[str]:
     return [f'{end} custom "{LOCK}" "{start}" "{end}"', f'  fil: "{fil}"']
 
 
-PIPELINE = 'plugin "plugins.namndbok"'  # runs the lock check as one of its stages
+PIPELINE = 'plugin "namndbok.plugins.namndbok"'  # runs the lock check as one of its stages
 
 
 def with_lock_lines(main_text: str, include: str) -> str:
-    """The main file with plugins.las (before the plugins that add entries; not when
-    plugins.namndbok runs it) and `include`."""
+    """The main file with namndbok.plugins.las (before the plugins that add entries; not when
+    namndbok.plugins.namndbok runs it) and `include`."""
     if PLUGIN not in main_text and PIPELINE not in main_text:
         first = main_text.find("\nplugin ")
         if first >= 0:

@@ -1,6 +1,6 @@
 """The locks checked from outside the ledger text they protect.
 
-`plugins.las` checks a closed period against its lock, but the plugin line, the
+`namndbok.plugins.las` checks a closed period against its lock, but the plugin line, the
 `custom "las"` lines and the lock files are all text a user can edit. What is
 on disk decides instead: every lock file (`las.txt`, `las-*.txt` in the main
 file's folder or below it, `namndbok.las.lock_files_on_disk`) must
@@ -11,7 +11,7 @@ file's folder or below it, `namndbok.las.lock_files_on_disk`) must
   lock file before it in the chain must be there with the SHA-256 it records,
 - never have changed or gone in git history (`namndbok.las.history`);
 
-and the main file must hold `plugin "plugins.las"` with plugins running. Our
+and the main file must hold `plugin "namndbok.plugins.las"` with plugins running. Our
 loads (`namndbok.loading.load`) and the Fava extension add these errors to the
 ledger's: every command and page refuses the ledger while a lock is broken.
 """
@@ -28,7 +28,7 @@ from namndbok.loading import WARNING
 from namndbok.las.history import lock_history
 from namndbok.ledgerdata import PIPELINE_PLUGIN, has_stage
 
-PLUGIN_NAME = "plugins.las"  # or plugins.namndbok, which runs it (`has_stage`)
+PLUGIN_NAME = "namndbok.plugins.las"  # or namndbok.plugins.namndbok, which runs it (`has_stage`)
 
 
 def with_lock_anchors(main, loaded):
@@ -61,7 +61,7 @@ def lock_anchor_errors(main: Path, entries, options) -> list:
     for entry in directives:
         fil = entry.meta.get("fil")
         if not isinstance(fil, str):
-            continue  # plugins.las says how a lock is written
+            continue  # namndbok.plugins.las says how a lock is written
         path = (base / fil).resolve()
         if not is_lock_file_name(path.name) or not path.is_relative_to(base.resolve()):
             errors.append(LockBreach(entry.meta, (
@@ -92,7 +92,7 @@ def _lock_file_errors(path: Path, base: Path, entry, sealed_somewhere: bool) -> 
         raw = path.read_bytes()
     except OSError as err:
         if entry is not None:
-            return []  # plugins.las says it at the lock's line
+            return []  # namndbok.plugins.las says it at the lock's line
         return [LockBreach({"filename": str(path), "lineno": 1}, (
             f"Låsfilen kan inte läsas ({os_reason(err)}), så låset kan inte kontrolleras. Ge läsrätt till filen."), None)]
     text = raw.decode("utf-8", errors="replace")

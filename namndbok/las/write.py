@@ -7,8 +7,8 @@ Writes, beside the main file:
 - `<år>/las.beancount`, one `custom "las"` per lock of the year, in date order;
   locking a later period adds its lock (the earlier one stays: git and the
   ledger show both closes);
-- `include "*/las.beancount"` in the main file, and `plugin "plugins.las"` unless
-  the main file runs `plugin "plugins.namndbok"` (whose las stage checks the locks).
+- `include "*/las.beancount"` in the main file, and `plugin "namndbok.plugins.las"` unless
+  the main file runs `plugin "namndbok.plugins.namndbok"` (whose las stage checks the locks).
 
 The caller has checked the period (the ledger loads clean), so a locked period
 holds what its lock file says: locking the same period again changes nothing (a
@@ -125,7 +125,7 @@ def existing_locks(locks_file: Path) -> set[tuple[datetime.date, datetime.date]]
         try:
             found.add(tuple(datetime.date.fromisoformat(v.value) for v in entry.values))
         except (TypeError, ValueError):
-            continue  # not a lock this command wrote; plugins.las reports it at its line
+            continue  # not a lock this command wrote; namndbok.plugins.las reports it at its line
     return found
 
 

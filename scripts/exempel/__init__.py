@@ -19,13 +19,13 @@ from namndbok.fileio import absolute
 from namndbok.writer_lock import journaled, writing
 from namndbok.kontoplan import load_kontoplan
 from namndbok.ledgerfile import canonical
-from scripts.exempel.budget import render_budget
-from scripts.exempel.eget_kapital import render_beslut, years as beslut_years
-from scripts.exempel.prognos import prognos_path, render_prognos
-from scripts.exempel.sie_export import export_path, render_export
-from scripts.exempel.spec import DECISIONS, FOLLOW_UPS, MONTHS_WRITTEN, VOLUMES
-from scripts.exempel.volymer import render_volumes
-from scripts.exempel.utfall import plan, render_month, utfall_path
+from namndbok.scripts.exempel.budget import render_budget
+from namndbok.scripts.exempel.eget_kapital import render_beslut, years as beslut_years
+from namndbok.scripts.exempel.prognos import prognos_path, render_prognos
+from namndbok.scripts.exempel.sie_export import export_path, render_export
+from namndbok.scripts.exempel.spec import DECISIONS, FOLLOW_UPS, MONTHS_WRITTEN, VOLUMES
+from namndbok.scripts.exempel.volymer import render_volumes
+from namndbok.scripts.exempel.utfall import plan, render_month, utfall_path
 
 
 def files(root: Path) -> dict[Path, str | bytes]:

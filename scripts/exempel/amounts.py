@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from scripts.exempel.spec import MNKR
+from namndbok.scripts.exempel.spec import MNKR
 
 
 def mnkr_to_ore(text: str) -> int:

@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 from namndbok.accounts import KIND_INTAKT, KIND_KOMMUNBIDRAG, KIND_KOSTNAD, KIND_TILLGANG, balance_account, result_account
 from namndbok.kontoplan import Kontoplan
-from scripts.exempel.amounts import mnkr_to_ore, scale, split_exact
-from scripts.exempel.render import aligned, file_header
-from scripts.exempel.spec import (
+from namndbok.scripts.exempel.amounts import mnkr_to_ore, scale, split_exact
+from namndbok.scripts.exempel.render import aligned, file_header
+from namndbok.scripts.exempel.spec import (
     BUDGET_INTAKT_FAKTOR,
     DECISIONS,
     EK_DECISIONS,
@@ -113,7 +113,7 @@ def _spread_po(detail: list[BudgetRow], konto: str, total: int) -> list[BudgetRo
 
 def repayments(year: int) -> list[tuple[datetime.date, BudgetRow]]:
     """The kommunbidrag changes the council's repayment plans set for `year`
-    (plugins.eget_kapital turns them into budget lines)."""
+    (namndbok.plugins.eget_kapital turns them into budget lines)."""
     return [
         (datetime.date.fromisoformat(spec.date), BudgetRow(KIND_KOMMUNBIDRAG, None, None, change))
         for spec in EK_DECISIONS

@@ -6,9 +6,9 @@ import datetime
 
 from namndbok.accounts import KIND_EGET_KAPITAL, KIND_TILLGANG, balance_account
 from namndbok.kontoplan import Kontoplan
-from scripts.exempel.amounts import format_ore
-from scripts.exempel.render import file_header, transaction
-from scripts.exempel.spec import EK_DECISIONS, NAMND, OPENING_EK, ROOTS
+from namndbok.scripts.exempel.amounts import format_ore
+from namndbok.scripts.exempel.render import file_header, transaction
+from namndbok.scripts.exempel.spec import EK_DECISIONS, NAMND, OPENING_EK, ROOTS
 
 
 def years() -> list[int]:

@@ -19,11 +19,11 @@ from pathlib import Path
 from namndbok.accounts import KIND_INTAKT, KIND_KOSTNAD, KIND_TILLGANG, balance_account, result_account
 from namndbok.kontoplan import Kontoplan
 from namndbok.swedish import month_name
-from scripts.exempel.amounts import scale
-from scripts.exempel.budget import budget_at
-from scripts.exempel.render import aligned, file_header
-from scripts.exempel.spec import CASE_MONTHS, COMMENTS, CONVERGENCE, INVESTMENTS, MNKR, NAMND, ROOTS, SAVING_COMMENT
-from scripts.exempel.utfall import intended_totals
+from namndbok.scripts.exempel.amounts import scale
+from namndbok.scripts.exempel.budget import budget_at
+from namndbok.scripts.exempel.render import aligned, file_header
+from namndbok.scripts.exempel.spec import CASE_MONTHS, COMMENTS, CONVERGENCE, INVESTMENTS, MNKR, NAMND, ROOTS, SAVING_COMMENT
+from namndbok.scripts.exempel.utfall import intended_totals
 
 TKR = 100_000
 

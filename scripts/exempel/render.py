@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 from namndbok.ledgerfile import root_option_lines
-from scripts.exempel.amounts import format_ore
-from scripts.exempel.spec import ROOTS
+from namndbok.scripts.exempel.amounts import format_ore
+from namndbok.scripts.exempel.spec import ROOTS
 
 
 def file_header(title: str) -> list[str]:

@@ -13,13 +13,13 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from importers.model import SourceRow
-from importers.sie.writer import Company, write_sie
+from namndbok.importers.model import SourceRow
+from namndbok.importers.sie.writer import Company, write_sie
 from namndbok.accounts import KIND_KOMMUNBIDRAG
 from namndbok.kontoplan import Kontoplan
 from namndbok.swedish import month_name
-from scripts.exempel.spec import AVRAKNING
-from scripts.exempel.utfall import plan
+from namndbok.scripts.exempel.spec import AVRAKNING
+from namndbok.scripts.exempel.utfall import plan
 
 KOMMUNBIDRAG_KONTO = "3911"
 DIM_VERKSAMHET, DIM_ANSVAR = "20", "1"

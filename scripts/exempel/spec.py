@@ -239,7 +239,7 @@ COMMENTS = {
 
 # ---------------------------------------------------------------------------
 # Eget kapital: the opening balance when the ledger starts, and the council's
-# decisions (written to <år>/beslut.beancount; plugins.eget_kapital books them).
+# decisions (written to <år>/beslut.beancount; namndbok.plugins.eget_kapital books them).
 
 OPENING_EK = ("2023-01-01", 2 * MNKR, "Enligt bokslut 2022")
 

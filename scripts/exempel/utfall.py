@@ -20,10 +20,10 @@ from typing import NamedTuple
 from namndbok.accounts import KIND_INTAKT, KIND_KOMMUNBIDRAG, KIND_KOSTNAD, KIND_TILLGANG, balance_account, result_account
 from namndbok.kontoplan import Kontoplan
 from namndbok.swedish import month_name
-from scripts.exempel.amounts import mnkr_to_ore, split_exact
-from scripts.exempel.budget import kommunbidrag_months
-from scripts.exempel.render import file_header, transaction
-from scripts.exempel.spec import AVRAKNING, INVESTMENTS, LINES, NAMND, ROOTS, TOTALS, profile_of
+from namndbok.scripts.exempel.amounts import mnkr_to_ore, split_exact
+from namndbok.scripts.exempel.budget import kommunbidrag_months
+from namndbok.scripts.exempel.render import file_header, transaction
+from namndbok.scripts.exempel.spec import AVRAKNING, INVESTMENTS, LINES, NAMND, ROOTS, TOTALS, profile_of
 
 
 class PlanKey(NamedTuple):

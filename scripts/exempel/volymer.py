@@ -6,9 +6,9 @@ import calendar
 import random
 
 from namndbok.accounts import KIND_KOSTNAD, result_account
-from scripts.exempel.amounts import split_exact
-from scripts.exempel.render import file_header
-from scripts.exempel.spec import MONTHS_WRITTEN, NAMND, ROOTS, VOLUME_BUDGETS, VOLUMES
+from namndbok.scripts.exempel.amounts import split_exact
+from namndbok.scripts.exempel.render import file_header
+from namndbok.scripts.exempel.spec import MONTHS_WRITTEN, NAMND, ROOTS, VOLUME_BUDGETS, VOLUMES
 
 
 def render_volumes(year: int, kontoplan) -> str:
