@@ -40,7 +40,7 @@ class Namndbok(FavaExtensionBase):
     def __init__(self, ledger, config: str | None = None) -> None:
         super().__init__(ledger, config)
         self._data: Any = None
-        self._data_key: Any = None
+        self._data_of: Any = None  # the entries list `_data` was read from (held, so never another list's)
         self._cache: dict = {}
         hold_ledger_locks(ledger)  # reloads and edits under the ledger's locks, as our commands
 
@@ -50,7 +50,7 @@ class Namndbok(FavaExtensionBase):
         from namndbok_fava.budgets import give_fava_budgets
 
         self._data = None
-        self._data_key = None
+        self._data_of = None
         self._cache = {}
         self._check_locks()
         try:
@@ -86,10 +86,10 @@ class Namndbok(FavaExtensionBase):
     def data(self):
         from namndbok.load_reading import reading_of
 
-        key = (id(self.ledger.all_entries), getattr(self.ledger, "mtime", None))
-        if self._data is None or self._data_key != key:
-            self._data = reading_of(self.ledger.all_entries, self.ledger.options)
-            self._data_key = key
+        entries = self.ledger.all_entries
+        if self._data is None or self._data_of is not entries:  # a load Fava made since (or still makes)
+            self._data = reading_of(entries, self.ledger.options)
+            self._data_of = entries
             self._cache = {}
         return self._data
 
