@@ -299,6 +299,69 @@ def kontoplan(export: Path, namnd: str, verksamhet_dim: str | None, ansvar_dim: 
         click.echo(line)
 
 
+@main.command("ny")
+@click.argument("folder", metavar="KATALOG", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--fran", "export", metavar="FIL.se", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Gör kontoplan.toml och import.toml ur den här SIE-exporten (annars ett skelett att fylla i).")
+@click.option("--namnd", default=None, help="Nämndens namn (liggarens titel och kontonamnets andra led). Standard: mappens namn.")
+@click.option("--verksamhet", "verksamhet_dim", default=None,
+              help="SIE-dimensionen som bär verksamhet, eller 'ingen'. Standard: 20 när filen har den; annars frågas du "
+                   "(eller, utan terminal, listas filens dimensioner).")
+@click.option("--ansvar", "ansvar_dim", default="1", show_default=True, help="SIE-dimensionen som bär ansvar (eller 'ingen').")
+def ny(folder: Path, export: Path | None, namnd: str | None, verksamhet_dim: str | None, ansvar_dim: str) -> None:
+    """Starta en ny nämnd: liggarens mapp med huvudfil, kontoplan, inställningar, layouter och git."""
+    import sys
+
+    import shlex
+
+    from namndbok.new_committee import (IMPORT_SKELETON, NewCommitteeError, committee_files, create_committee, default_name,
+                                        kontoplan_skeleton, refuse_unusable, standard_layouts)
+
+    namn = namnd or default_name(folder.resolve())
+    try:
+        refuse_unusable(folder.resolve())  # before any question about the SIE file
+    except NewCommitteeError as err:
+        raise click.ClickException(str(err)) from None
+    if export is None:
+        kontoplan_text, import_text, notes = kontoplan_skeleton(namn), IMPORT_SKELETON, [
+            "Utan --fran är kontoplan.toml ett skelett: fyll i verksamheter och konton (eller gör ett utkast med "
+            "`namndbok kontoplan FIL.se --ut kontoplan.toml`) och granska [sie] i import.toml före första importen."]
+    else:
+        draft = _sie_draft(export, namn, verksamhet_dim, ansvar_dim, sys.stdin.isatty())
+        kontoplan_text, import_text, notes = draft.kontoplan, draft.import_toml, [
+            "kontoplan.toml är ett utkast: granska radgrupper och kontotyper innan du importerar.", *draft.notes]
+    files = committee_files(folder, namn, kontoplan_text, import_text, standard_layouts(EXAMPLE_DIR))
+    try:
+        created = create_committee(folder, files, [sys.executable, "-m", "namndbok.scripts.cli"])
+    except NewCommitteeError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Nämnden är skapad i {shown(created.folder)}: huvudfil {shown(created.main)}, {len(created.files)} filer.")
+    for note in [*notes, *created.notes]:
+        click.echo(note)
+    click.echo(f"Nästa steg: cd {shlex.quote(shown(created.folder))} && namndbok import FIL.se")
+
+
+def _sie_draft(export: Path, namn: str, verksamhet_dim: str | None, ansvar_dim: str, ask: bool):
+    """The kontoplan draft of `export`; which dimension carries verksamhet is asked when the file
+    leaves it open and a person sits at the terminal, else the refusal lists the dimensions."""
+    from namndbok.importers.model import SourceError
+    from namndbok.importers.sie.kontoplan import ChoiceNeeded, draft_kontoplan
+    from namndbok.importers.sie.parser import parse_sie
+
+    try:
+        sie = parse_sie(export.read_bytes(), str(export))
+        try:
+            return draft_kontoplan(sie, namn, verksamhet_dim, ansvar_dim)
+        except ChoiceNeeded as err:
+            if not ask:
+                raise
+            click.echo(str(err), err=True)
+            chosen = click.prompt("Dimension för verksamhet (nummer eller 'ingen')", err=True)
+            return draft_kontoplan(sie, namn, chosen.strip(), ansvar_dim)
+    except (SourceError, ChoiceNeeded) as err:
+        raise click.ClickException(str(err)) from None
+
+
 @main.command("export-fakta")
 @ledger_parameters(writes=False)
 @click.option("--till", "target", required=True, type=click.Path(path_type=Path),
