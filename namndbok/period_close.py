@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 from namndbok import markdown
 from namndbok.accounts import NETTO
+from namndbok.budget import lines_in_effect
 from namndbok.avvikelser import comments_for, deviations, format_deviation
 from namndbok.eget_kapital import roll_forward_table, table_years
 from namndbok.engine import compute, unforecast_units
@@ -57,6 +58,12 @@ class Written(NamedTuple):
     pdf_error: str | None = None  # why rapport.pdf could not be printed (Swedish); everything else is written
 
 
+def _budgeted(data, date: datetime.date) -> bool:
+    """Whether the year has a budget in effect at `date` (a year without one has nothing to forecast:
+    a new committee closes its first periods on utfall alone)."""
+    return any(lines_in_effect(data.decisions, data.budget_lines, date.year, date))
+
+
 def check_period(data, errors, date: datetime.date) -> None:
     wrong = faults(errors)
     if wrong:
@@ -69,7 +76,7 @@ def check_period(data, errors, date: datetime.date) -> None:
     first_of_month = date.replace(day=1)
     stale = [u for u in unforecast_units(data, date) if u[2] in NETTO]
     current = compute(data, date).uppfoljning
-    if current is None or current < first_of_month:
+    if (current is None or current < first_of_month) and _budgeted(data, date):
         raise PeriodError(f"Ingen prognos är gjord för uppföljningen per {date}. Lägg prognosfilen för "
                           f"{date:%Y-%m} (custom \"prognos\") innan perioden stängs.")
     if stale:
