@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from namndbok.fileio import shown
+from namndbok.fileio import absolute, shown
 from namndbok.scripts import click_svenska
 from namndbok.scripts.periods import PERIOD
 from namndbok.scripts.tables import format_option
@@ -349,7 +349,7 @@ def _sie_draft(export: Path, namn: str, verksamhet_dim: str | None, ansvar_dim: 
     from namndbok.importers.sie.parser import parse_sie
 
     try:
-        sie = parse_sie(export.read_bytes(), str(export))
+        sie = parse_sie(export.read_bytes(), str(absolute(export)))  # named in the folder's files: from anywhere
         try:
             return draft_kontoplan(sie, namn, verksamhet_dim, ansvar_dim)
         except ChoiceNeeded as err:
