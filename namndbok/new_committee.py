@@ -225,7 +225,11 @@ def create_committee(folder: Path, files: dict[str, str], hook_command: list[str
         notes = _git_repository(building, folder, main, hook_command)
         building.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; the folder gets the usual mode
         refuse_unusable(folder)  # made meanwhile by someone else: still nothing overwritten
-        os.rename(building, folder)  # over an empty folder too (POSIX rename)
+        if folder.is_dir():  # empty (perhaps the working folder): fill it, entry by entry, keeping the folder
+            for entry in sorted(building.iterdir()):
+                os.rename(entry, folder / entry.name)
+        else:
+            os.rename(building, folder)
     except OSError as err:
         raise NewCommitteeError(f"Kunde inte skapa {folder} ({os_reason(err)}); inget är skrivet.") from None
     finally:

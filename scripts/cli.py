@@ -317,9 +317,10 @@ def ny(folder: Path, export: Path | None, namnd: str | None, verksamhet_dim: str
     from namndbok.new_committee import (IMPORT_SKELETON, NewCommitteeError, committee_files, create_committee, default_name,
                                         kontoplan_skeleton, refuse_unusable, standard_layouts)
 
-    namn = namnd or default_name(folder.resolve())
+    folder = absolute(folder)  # `.` too has a name
+    namn = namnd or default_name(folder)
     try:
-        refuse_unusable(folder.resolve())  # before any question about the SIE file
+        refuse_unusable(folder)  # before any question about the SIE file
     except NewCommitteeError as err:
         raise click.ClickException(str(err)) from None
     if export is None:
@@ -338,7 +339,8 @@ def ny(folder: Path, export: Path | None, namnd: str | None, verksamhet_dim: str
     click.echo(f"Nämnden är skapad i {shown(created.folder)}: huvudfil {shown(created.main)}, {len(created.files)} filer.")
     for note in [*notes, *created.notes]:
         click.echo(note)
-    click.echo(f"Nästa steg: cd {shlex.quote(shown(created.folder))} && namndbok import FIL.se")
+    go = "" if created.folder == absolute(Path.cwd()) else f"cd {shlex.quote(shown(created.folder))} && "
+    click.echo(f"Nästa steg: {go}namndbok import FIL.se")
 
 
 def _sie_draft(export: Path, namn: str, verksamhet_dim: str | None, ansvar_dim: str, ask: bool):

@@ -87,8 +87,9 @@ def test_ny_asks_for_the_verksamhet_dimension_or_takes_it_from_the_flags(work):
     assert "--verksamhet 1: dimension 1 (Kostnadsställe, 3 objekt)" in refused.stderr and "Traceback" not in refused.stderr
     assert not (work / "kst").exists()
 
-    made = namndbok(work, "ny", "kst", "--fran", export, "--verksamhet", "1", "--ansvar", "2")
+    made = namndbok(work, "ny", "kst", "--fran", export, "--verksamhet", "1", "--ansvar", "2", "--namnd", "kst-nämnden")
     assert made.returncode == 0, made.stderr
+    assert 'namnd = "Kst-nämnden"' in (work / "kst" / "kontoplan.toml").read_text(encoding="utf-8")  # a valid account name
     settings = (work / "kst" / "import.toml").read_text(encoding="utf-8")
     assert 'verksamhet = "1"' in settings and 'ansvar = "2"' in settings
     imported = namndbok(work, "import", export, "-f", "kst/kst.beancount")
@@ -115,9 +116,13 @@ def test_ny_refuses_a_folder_that_is_not_empty(work):
     assert sorted(p.name for p in (work / "barn").iterdir()) == ["anteckningar.txt"]
     assert (work / "barn" / "anteckningar.txt").read_text(encoding="utf-8") == "mina anteckningar\n"
     assert sorted(p.name for p in work.iterdir()) == ["barn"]  # no temporary folder left beside it
-    (work / "tom").mkdir()
-    assert namndbok(work, "ny", "tom").returncode == 0  # an empty folder is fine
-    assert (work / "tom" / "tom.beancount").is_file()
+    empty = work / "tom"
+    empty.mkdir()
+    inode = empty.stat().st_ino
+    made = namndbok(empty, "ny", ".")  # an empty folder is fine, the working folder too: it is kept, and filled
+    assert made.returncode == 0, made.stderr
+    assert (empty / "tom.beancount").is_file() and empty.stat().st_ino == inode
+    assert namndbok(empty, "kontrollera").returncode == 0
 
 
 @pytest.mark.skipif(GIT is None, reason="git finns inte")

@@ -16,10 +16,10 @@ import.toml that reads the file as the draft has it.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from namndbok.kontoplan import default_konto_typ
+from namndbok.new_committee import account_component
 
 KTYP = {"T": "tillgång", "S": "skuld", "K": "kostnad", "I": "intäkt"}
 DEFAULT_GROUP = "Verksamheten"
@@ -48,7 +48,7 @@ def kontoplan_from_sie(sie, namnd: str, verksamhet_dim: str, ansvar_dim: str | N
     lines = [
         f"# Utkast till kontoplan från {sie.path} ({sie.fnamn or 'okänt företag'}). Granska före första importen:",
         "# dela in verksamheterna i radgrupper och kontrollera kontotyperna.",
-        f"namnd = {_q(re.sub(r'[^0-9A-Za-zÅÄÖåäö-]+', '-', namnd).strip('-'))}",
+        f"namnd = {_q(account_component(namnd))}",
         f"namn = {_q(namnd)}",
         f"radgrupper = [{_q(DEFAULT_GROUP)}]",
         "",
