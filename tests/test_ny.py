@@ -9,6 +9,7 @@ folder beside the new one, with relative paths, on real SIE files in ../shared/s
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -28,8 +29,7 @@ IDENTITY = ["-c", "user.name=Ekonom", "-c", "user.email=ekonom@example.org"]
 
 def namndbok(cwd: Path, *args) -> subprocess.CompletedProcess:
     """`namndbok ARGS` as the economist runs it, in `cwd` (stdin not a terminal)."""
-    env = {**os.environ, "NAMNDBOK_LIGGARE": ""}
-    env.pop("NAMNDBOK_LIGGARE")
+    env = {key: value for key, value in os.environ.items() if key != "NAMNDBOK_LIGGARE"}  # the folder chooses
     return subprocess.run([sys.executable, "-m", "namndbok.scripts.cli", *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
 
@@ -147,3 +147,14 @@ def test_the_pre_commit_hook_runs_kontrollera_in_git_commit(work):
     assert broken.returncode != 0
     assert "1 fel" in broken.stderr or "fel." in broken.stderr
     assert git(folder, "rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="script (util-linux) finns inte")
+def test_ny_asks_at_a_terminal_which_dimension_carries_verksamhet(work):
+    """At a terminal (util-linux `script` gives it one) the question is asked and the answer taken."""
+    command = " ".join(map(shlex.quote, [sys.executable, "-m", "namndbok.scripts.cli", "ny", "kst", "--fran", str(KST)]))
+    asked = subprocess.run([shutil.which("script"), "-qec", command, "/dev/null"], cwd=work, input="1\n",
+                           capture_output=True, text=True, timeout=300)
+    assert asked.returncode == 0, asked.stdout
+    assert "Dimension för verksamhet (nummer eller 'ingen'):" in asked.stdout and "Nämnden är skapad i kst" in asked.stdout
+    assert 'verksamhet = "1"' in (work / "kst" / "import.toml").read_text(encoding="utf-8")
