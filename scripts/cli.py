@@ -300,7 +300,7 @@ def kontoplan(export: Path, namnd: str, verksamhet_dim: str | None, ansvar_dim: 
 
 
 @main.command("ny")
-@click.argument("folder", metavar="KATALOG", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", metavar="KATALOG")  # a str: "" and a NUL byte get our own answer
 @click.option("--fran", "export", metavar="FIL.se", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="Gör kontoplan.toml och import.toml ur den här SIE-exporten (annars ett skelett att fylla i).")
 @click.option("--namnd", default=None, help="Nämndens namn (liggarens titel och kontonamnets andra led). Standard: mappens namn.")
@@ -308,7 +308,7 @@ def kontoplan(export: Path, namnd: str, verksamhet_dim: str | None, ansvar_dim: 
               help="SIE-dimensionen som bär verksamhet, eller 'ingen'. Standard: 20 när filen har den; annars frågas du "
                    "(eller, utan terminal, listas filens dimensioner).")
 @click.option("--ansvar", "ansvar_dim", default="1", show_default=True, help="SIE-dimensionen som bär ansvar (eller 'ingen').")
-def ny(folder: Path, export: Path | None, namnd: str | None, verksamhet_dim: str | None, ansvar_dim: str) -> None:
+def ny(folder: str, export: Path | None, namnd: str | None, verksamhet_dim: str | None, ansvar_dim: str) -> None:
     """Starta en ny nämnd: liggarens mapp med huvudfil, kontoplan, inställningar, layouter och git."""
     import sys
 
@@ -317,6 +317,9 @@ def ny(folder: Path, export: Path | None, namnd: str | None, verksamhet_dim: str
     from namndbok.new_committee import (IMPORT_SKELETON, NewCommitteeError, committee_files, create_committee, default_name,
                                         kontoplan_skeleton, refuse_unusable, standard_layouts)
 
+    if not folder.strip() or "\x00" in folder:
+        raise click.BadParameter(f"{folder!r} är ingen mapp; ange mappen för nämnden, t.ex. socialnamnden.",
+                                 param_hint="KATALOG")
     folder = absolute(folder)  # `.` too has a name
     namn = namnd or default_name(folder)
     try:

@@ -116,6 +116,8 @@ def test_ny_refuses_a_folder_that_is_not_empty(work):
     assert sorted(p.name for p in (work / "barn").iterdir()) == ["anteckningar.txt"]
     assert (work / "barn" / "anteckningar.txt").read_text(encoding="utf-8") == "mina anteckningar\n"
     assert sorted(p.name for p in work.iterdir()) == ["barn"]  # no temporary folder left beside it
+    nameless = namndbok(work, "ny", "")
+    assert nameless.returncode == 2 and "'' är ingen mapp; ange mappen för nämnden" in nameless.stderr
     empty = work / "tom"
     empty.mkdir()
     inode = empty.stat().st_ino
