@@ -1,0 +1,51 @@
+"""The layout language (docs/layouter.md): titles in every format, the unit, header placeholders,
+0 on named rows, utom_konto, `namndbok layout lista/visa`, and the doc held to the schema."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from conftest import EXAMPLE_DIR, REPO, run
+
+
+def _replace(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _csv(out: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(out), delimiter=";"))
+
+
+def test_a_title_excel_forbids_in_sheet_names_works_in_every_format(example_copy):
+    """`:` / ? * [ ] and more than 31 characters are refused by Excel in a sheet name: the
+    sheet gets a cleaned name, every other format keeps the title as written."""
+    layouter = example_copy.parent / "layouter"
+    title = "Drift: helår/prognos? [*] med en mycket lång titel"
+    _replace(layouter / "driftredovisning.toml", 'namn = "Driftsredovisning"', f'namn = "{title}"')
+    code, out = run("period-close", "2026-08", example_copy, "--utan-pdf")
+    assert code == 0 and "Traceback" not in out, out
+    folder = example_copy.parent / "rapporter" / "2026-08"
+    sheet = load_workbook(folder / "driftredovisning.xlsx").active
+    assert len(sheet.title) <= 31 and not set(sheet.title) & set(":/\\?*[]"), sheet.title
+    assert sheet.title.startswith("Drift")
+    assert title in (folder / "driftredovisning.md").read_text(encoding="utf-8")
+    assert title in (folder / "rapport.html").read_text(encoding="utf-8")
+    assert title in (folder / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_html_states_each_tables_own_unit(example_copy):
+    layouter = example_copy.parent / "layouter"
+    _replace(layouter / "investeringar.toml", 'enhet = "mnkr"', 'enhet = "tkr"')
+    code, out = run("period-close", "2026-08", example_copy, "--utan-pdf")
+    assert code == 0, out
+    html = (example_copy.parent / "rapporter" / "2026-08" / "rapport.html").read_text(encoding="utf-8")
+    invest = html[html.index("<h2>Investeringar"):]
+    invest = invest[:invest.index("</table>")]
+    assert "Belopp i tkr" in invest, invest[:300]
+    drift = html[html.index("<h2>Driftsredovisning"):]
+    assert "Belopp i mnkr" in drift[:drift.index("</table>")]
