@@ -9,7 +9,7 @@ the ledger):
     typ = ["intäkt", "kostnad"]  # what the rows count unless a row says otherwise
 
     [[kolumner]]
-    rubrik = "Utfall {period}"   # {period} "feb 2026", {ar} 2026, {fg_ar} 2025
+    rubrik = "Utfall {datum}"    # {datum} 2026-02-28, {period} "feb 2026", {ar} 2026, {foregaende_ar} 2025
     matt = "utfall"              # any measure of the engine (namndbok.engine.Measures)
 
     [[kolumner]]
@@ -62,6 +62,10 @@ DIMENSIONS = ("radgrupp", "verksamhet", "ansvar", "konto")
 ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", "eget_kapital", "vand_tecken", "ofordelat", *DIMENSIONS}
 COLUMN_KEYS = {"rubrik", "matt", "per", "typ"}
 LAYOUT_KEYS = {"namn", "enhet", "decimaler", "typ", "kolumner", "rader", "rubrik"}
+# What a header may say in braces (filled in by namndbok.report.header): the column's date, the
+# report's period, its year, the year before, the follow-up month of the column.
+PLACEHOLDERS = ("datum", "period", "ar", "foregaende_ar", "fg_ar", "uppfoljning")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 class Column(NamedTuple):
@@ -132,9 +136,12 @@ def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = Non
         if per is not None and not re.fullmatch(r"(\d{4}-)?\d{2}", str(per)):
             raise toml.fail(where, f"per = \"{per}\" ska vara \"MM\" (i rapportens år) eller \"ÅÅÅÅ-MM\".")
         kinds = _kinds(item["typ"], toml, where) if "typ" in item else None
-        columns.append(Column(str(item.get("rubrik", matt)), matt, per, kinds))
+        rubrik = str(item.get("rubrik", matt))
+        _check_placeholders(rubrik, toml, (*where, "rubrik"))
+        columns.append(Column(rubrik, matt, per, kinds))
     if not columns:
         raise LayoutError(path, 0, "Layouten har inga [[kolumner]].")
+    _check_placeholders(data.get("rubrik", ""), toml, ("rubrik",))
 
     rows = []
     names = set()
@@ -153,6 +160,14 @@ def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = Non
         raise LayoutError(path, 0, "Layouten har inga [[rader]].")
     return Layout(path, data.get("namn", Path(path).stem), data.get("rubrik", enhet.capitalize()),
                   enhet, decimaler, tuple(columns), tuple(rows))
+
+
+def _check_placeholders(text: str, toml: Settings, where: tuple) -> None:
+    """Every {name} in a header is one the report fills in."""
+    for name in _PLACEHOLDER.findall(text):
+        if name not in PLACEHOLDERS:
+            raise toml.fail(where, f"Rubriken \"{text}\" har {{{name}}}, som inte finns; "
+                                   f"välj bland {', '.join('{' + p + '}' for p in PLACEHOLDERS)}.")
 
 
 def _only(item: dict, allowed: set[str], what: str, toml: Settings, where: tuple) -> None:

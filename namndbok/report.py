@@ -10,6 +10,7 @@ Markdown, CSV, XLSX) starts from these.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import NamedTuple
 
 from namndbok.eget_kapital import roll_forward
@@ -41,9 +42,18 @@ def column_date(column: Column, date: datetime.date) -> datetime.date:
 
 
 def header(column: Column, date: datetime.date) -> str:
-    at = column_date(column, date)
-    return column.rubrik.format(period=f"{MONTHS_SHORT[date.month - 1]} {date.year}", ar=date.year, fg_ar=date.year - 1,
-                                uppfoljning=f"{at:%Y%m}")
+    return fill_header(column.rubrik, date, column_date(column, date))
+
+
+def fill_header(text: str, date: datetime.date, at: datetime.date | None = None) -> str:
+    """A header with its placeholders (namndbok.layout.PLACEHOLDERS) filled in: {datum} the
+    column's date (`at`, the report's date unless the column has `per`), {period} "aug 2026",
+    {ar} and {foregaende_ar} (or {fg_ar}) the report's year and the year before, {uppfoljning}
+    the column's month as ÅÅÅÅMM. Other braces are left as written."""
+    at = at or date
+    values = {"datum": at.isoformat(), "period": f"{MONTHS_SHORT[date.month - 1]} {date.year}", "ar": str(date.year),
+              "foregaende_ar": str(date.year - 1), "fg_ar": str(date.year - 1), "uppfoljning": f"{at:%Y%m}"}
+    return re.sub(r"\{([^{}]*)\}", lambda match: values.get(match.group(1), match.group(0)), text)
 
 
 def _selection(row: RowSpec, data) -> dict:
@@ -73,7 +83,7 @@ def build_report(layout: Layout, data, date: datetime.date) -> Report:
         for row in made:
             rows.append(row)
             by_name[row.label] = row
-    headers = (layout.rubrik, *(header(c, date) for c in layout.kolumner))
+    headers = (fill_header(layout.rubrik, date), *(header(c, date) for c in layout.kolumner))
     return Report(layout, date, headers, tuple(rows))
 
 

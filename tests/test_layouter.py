@@ -49,3 +49,27 @@ def test_the_html_states_each_tables_own_unit(example_copy):
     assert "Belopp i tkr" in invest, invest[:300]
     drift = html[html.index("<h2>Driftsredovisning"):]
     assert "Belopp i mnkr" in drift[:drift.index("</table>")]
+
+
+def _layout(tmp_path, text: str, name: str = "l.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_column_headers_take_the_date_and_period_placeholders(tmp_path):
+    layout = _layout(tmp_path, 'rubrik = "Mnkr {ar}"\n\n[[kolumner]]\nrubrik = "Utfall {datum}"\nmatt = "utfall"\n\n'
+                     '[[kolumner]]\nrubrik = "Prognos {datum} ({period})"\nmatt = "prognos"\nper = "08"\n\n'
+                     '[[kolumner]]\nrubrik = "Bokslut {foregaende_ar}"\nmatt = "utfall_fg_helar"\n\n'
+                     '[[rader]]\nnamn = "Kostnader"\ntyp = ["kostnad"]\n')
+    code, out = run("rapport", layout, EXAMPLE_DIR / "socialnamnden.beancount", "--per", "2026-10", "--format", "csv")
+    assert code == 0, out
+    assert _csv(out)[0] == ["Mnkr 2026", "Utfall 2026-10-31", "Prognos 2026-08-31 (okt 2026)", "Bokslut 2025"]
+
+
+def test_an_unknown_placeholder_is_refused_at_its_line(tmp_path):
+    layout = _layout(tmp_path, '[[kolumner]]\nmatt = "utfall"\n\n[[kolumner]]\nrubrik = "Utfall {manad}"\nmatt = "utfall"\n\n'
+                     '[[rader]]\nnamn = "Kostnader"\n')
+    code, out = run("rapport", layout, EXAMPLE_DIR / "socialnamnden.beancount", "--per", "2026-10", "--format", "csv")
+    assert code == 1 and "Traceback" not in out, out
+    assert f"{layout}:5: Rubriken \"Utfall {{manad}}\" har {{manad}}, som inte finns" in out and "{datum}" in out
