@@ -59,9 +59,11 @@ from namndbok.settings import Key, Settings, SettingsError, anything, is_tables,
 from namndbok.swedish import UNITS
 
 DIMENSIONS = ("radgrupp", "verksamhet", "ansvar", "konto")
-ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", "eget_kapital", "vand_tecken", "ofordelat", *DIMENSIONS}
+ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", "eget_kapital", "vand_tecken", "ofordelat", "tom",
+            *DIMENSIONS}
 COLUMN_KEYS = {"rubrik", "matt", "per", "typ"}
-LAYOUT_KEYS = {"namn", "enhet", "decimaler", "typ", "kolumner", "rader", "rubrik"}
+LAYOUT_KEYS = {"namn", "enhet", "decimaler", "typ", "tom", "kolumner", "rader", "rubrik"}
+EMPTY = ("0", "blank")  # `tom`: what a cell with nothing booked prints
 # What a header may say in braces (filled in by namndbok.report.header): the column's date, the
 # report's period, its year, the year before, the follow-up month of the column.
 PLACEHOLDERS = ("datum", "period", "ar", "foregaende_ar", "fg_ar", "uppfoljning")
@@ -85,6 +87,7 @@ class RowSpec(NamedTuple):
     fet: bool = False
     eget_kapital: bool = False  # ackumulerat resultat inklusive årets resultat
     vand_tecken: bool = False  # print the row with the other sign (e.g. investments as positive spend)
+    tom: str = "0"  # a cell with nothing booked: "0" (a named row's default) or "blank" (en_rad_per's default)
 
 
 class Layout(NamedTuple):
@@ -112,6 +115,7 @@ TOP = {
     "enhet": Key(one_of(*UNITS), 'enhet = {value} finns inte; välj "kr", "tkr" eller "mnkr".'),
     "decimaler": Key(one_of(0, 1, 2, 3), "decimaler ska vara ett heltal 0–3."),
     "typ": Key(anything, ""),
+    "tom": Key(one_of(*EMPTY), 'tom = {value} finns inte; välj "0" (en tom cell visas 0) eller "blank".'),
     "kolumner": Key(is_tables, TABLES),
     "rader": Key(is_tables, TABLES),
 }
@@ -148,7 +152,7 @@ def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = Non
     for index, item in enumerate(data.get("rader", [])):
         where = ("rader", index)
         _only(item, ROW_KEYS, "raden", toml, where)
-        row = _row(item, default_typ, plan, toml, where)
+        row = _row(item, default_typ, data.get("tom"), plan, toml, where)
         if isinstance(row.summa, tuple):
             missing = [n for n in row.summa if n not in names]
             if missing:
@@ -185,7 +189,7 @@ def _kinds(value, toml: Settings, where: tuple) -> tuple[str, ...]:
     return kinds
 
 
-def _row(item: dict, default_typ, plan: Kontoplan | None, toml: Settings, where: tuple) -> RowSpec:
+def _row(item: dict, default_typ, default_tom: str | None, plan: Kontoplan | None, toml: Settings, where: tuple) -> RowSpec:
     typ = _kinds(item["typ"], toml, where) if "typ" in item else default_typ
     filters = []
     for dimension in DIMENSIONS:
@@ -214,8 +218,11 @@ def _row(item: dict, default_typ, plan: Kontoplan | None, toml: Settings, where:
     eget_kapital = item.get("eget_kapital", False)
     if not isinstance(eget_kapital, bool):
         raise toml.fail(where, "eget_kapital ska vara true eller false.")
+    tom = item.get("tom", default_tom or ("blank" if per else "0"))
+    if tom not in EMPTY:
+        raise toml.fail((*where, "tom"), f'tom = {shown_value(tom)} finns inte; välj "0" (en tom cell visas 0) eller "blank".')
     return RowSpec(namn, typ, tuple(filters), utom, tuple(summa) if isinstance(summa, list) else summa, per,
-                   bool(item.get("fet", summa is not None or eget_kapital)), eget_kapital, bool(item.get("vand_tecken", False)))
+                   bool(item.get("fet", summa is not None or eget_kapital)), eget_kapital, bool(item.get("vand_tecken", False)), tom)
 
 
 def _check_codes(dimension: str, values, plan: Kontoplan | None, toml: Settings, where: tuple) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 from typing import NamedTuple
 
 from namndbok.eget_kapital import roll_forward
@@ -80,6 +81,8 @@ def build_report(layout: Layout, data, date: datetime.date) -> Report:
             if spec.vand_tecken:
                 made = [row._replace(measures=tuple(_turned(m) for m in row.measures)) for row in made]
             since_total.extend(made)
+        if spec.tom == "0" and not spec.eget_kapital:  # as committees print it: nothing booked is 0
+            made = [row._replace(measures=tuple(_zero_filled(m) for m in row.measures)) for row in made]
         for row in made:
             rows.append(row)
             by_name[row.label] = row
@@ -104,6 +107,14 @@ def _data_rows(spec: RowSpec, layout: Layout, data, date) -> list[ReportRow]:
     for key in _ordered_keys(spec.en_rad_per, data, tables, where):
         out.append(ReportRow(label(data, spec.en_rad_per, key[0]), tuple(_row_or_empty(t, key) for t in chosen), spec.fet))
     return out
+
+
+def _zero_filled(measures: Measures) -> Measures:
+    """Every amount with nothing booked (None) as 0; a percentage stays empty (it has no base)."""
+    return Measures(**{
+        name: (Decimal(0) if value is None and not name.endswith("_pct") else value)
+        for name, value in measures._asdict().items()
+    })
 
 
 def _turned(measures: Measures) -> Measures:

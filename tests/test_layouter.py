@@ -73,3 +73,30 @@ def test_an_unknown_placeholder_is_refused_at_its_line(tmp_path):
     code, out = run("rapport", layout, EXAMPLE_DIR / "socialnamnden.beancount", "--per", "2026-10", "--format", "csv")
     assert code == 1 and "Traceback" not in out, out
     assert f"{layout}:5: Rubriken \"Utfall {{manad}}\" har {{manad}}, som inte finns" in out and "{datum}" in out
+
+
+def test_a_named_row_with_nothing_booked_prints_0_unless_the_layout_asks_for_blank(tmp_path):
+    """The example's resultaträkning has no disposition of ackumulerat resultat in 2026: the named row
+    prints 0 in every column, as committees print it; `tom = "blank"` (on the row or the layout) keeps it blank."""
+    code, out = run("rapport", "resultatrakning", EXAMPLE_DIR / "socialnamnden.beancount", "--per", "2026-10", "--format", "csv")
+    assert code == 0, out
+    rows = {r[0]: r[1:] for r in _csv(out)}
+    assert rows["Ianspråktagande av ackumulerat resultat"] == ["0,0"] * 5
+    assert rows["Summa intäkter"][:4] == ["1002,9", "1013,0", "839,6", "1012,6"]  # the 0 adds nothing
+    assert rows["Ackumulerat resultat (inklusive årets resultat)"][4] == ""  # eget kapital has no avvikelse
+    text = ('[[kolumner]]\nmatt = "utfall"\n\n[[kolumner]]\nmatt = "avvikelse_helar_pct"\n\n'
+            '[[rader]]\nnamn = "Disposition"\ntyp = ["disposition"]\n\n'
+            '[[rader]]\nnamn = "Disposition, blank"\ntyp = ["disposition"]\ntom = "blank"\n\n'
+            '[[rader]]\nen_rad_per = "radgrupp"\ntyp = ["disposition"]\n')
+    code, out = run("rapport", _layout(tmp_path, text), EXAMPLE_DIR / "socialnamnden.beancount", "--per", "2026-10", "--format", "csv")
+    assert code == 0, out
+    rows = {r[0]: r[1:] for r in _csv(out)}
+    assert rows["Disposition"] == ["0,0", ""]  # a percentage of nothing stays empty
+    assert rows["Disposition, blank"] == ["", ""]
+    assert rows["Politisk verksamhet"] == ["", ""]  # a row per group keeps an empty group blank
+    code, out = run("rapport", _layout(tmp_path, 'tom = "blank"\n' + text, "b.toml"), EXAMPLE_DIR / "socialnamnden.beancount",
+                    "--per", "2026-10", "--format", "csv")
+    assert code == 0 and {r[0]: r[1:] for r in _csv(out)}["Disposition"] == ["", ""], out
+    code, out = run("rapport", _layout(tmp_path, text.replace('tom = "blank"', 'tom = "noll"'), "f.toml"),
+                    EXAMPLE_DIR / "socialnamnden.beancount", "--per", "2026-10")
+    assert code == 1 and ':14: tom = "noll" finns inte' in out, out
