@@ -38,7 +38,7 @@ kommunbidrag column of a table whose rows are results. Investments are the
 kind `investering` (konton marked `investering = true` in the kontoplan); a row
 with `vand_tecken = true` prints them as positive spend.
 A row selects by `typ`, `radgrupp`, `verksamhet`, `ansvar`, `konto` (lists),
-`utom_verksamhet`, or `ofordelat = true` (what lies on the nämnd itself, on no
+`utom_verksamhet`, `utom_konto` (a konto shown on a row of its own, not counted again), or `ofordelat = true` (what lies on the nämnd itself, on no
 verksamhet, such as an unallocated saving); the engine computes it, so a row is exactly what the
 ledger holds for that selection. `parse_layout` is pure and checks every name
 against the kontoplan, with Swedish errors naming the file and line.
@@ -59,7 +59,7 @@ from namndbok.settings import Key, Settings, SettingsError, anything, is_tables,
 from namndbok.swedish import UNITS
 
 DIMENSIONS = ("radgrupp", "verksamhet", "ansvar", "konto")
-ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", "eget_kapital", "vand_tecken", "ofordelat", "tom",
+ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "utom_konto", "fet", "eget_kapital", "vand_tecken", "ofordelat", "tom",
             *DIMENSIONS}
 COLUMN_KEYS = {"rubrik", "matt", "per", "typ"}
 LAYOUT_KEYS = {"namn", "enhet", "decimaler", "typ", "tom", "kolumner", "rader", "rubrik"}
@@ -87,6 +87,7 @@ class RowSpec(NamedTuple):
     fet: bool = False
     eget_kapital: bool = False  # ackumulerat resultat inklusive årets resultat
     vand_tecken: bool = False  # print the row with the other sign (e.g. investments as positive spend)
+    utom_konto: tuple[str, ...] = ()  # konton shown on a row of their own, not counted again here
     tom: str = "0"  # a cell with nothing booked: "0" (a named row's default) or "blank" (en_rad_per's default)
 
 
@@ -204,6 +205,9 @@ def _row(item: dict, default_typ, default_tom: str | None, plan: Kontoplan | Non
     utom = item.get("utom_verksamhet", [])
     utom = tuple(str(v) for v in (utom if isinstance(utom, list) else [utom]))
     _check_codes("verksamhet", utom, plan, toml, where)
+    utom_konto = item.get("utom_konto", [])
+    utom_konto = tuple(str(v) for v in (utom_konto if isinstance(utom_konto, list) else [utom_konto]))
+    _check_codes("konto", utom_konto, plan, toml, (*where, "utom_konto"))
     summa = item.get("summa")
     if summa is not None and summa != "alla" and not (isinstance(summa, list) and all(isinstance(s, str) for s in summa)):
         raise toml.fail(where, 'summa ska vara "alla" eller en lista av radnamn.')
@@ -222,7 +226,7 @@ def _row(item: dict, default_typ, default_tom: str | None, plan: Kontoplan | Non
     if tom not in EMPTY:
         raise toml.fail((*where, "tom"), f'tom = {shown_value(tom)} finns inte; välj "0" (en tom cell visas 0) eller "blank".')
     return RowSpec(namn, typ, tuple(filters), utom, tuple(summa) if isinstance(summa, list) else summa, per,
-                   bool(item.get("fet", summa is not None or eget_kapital)), eget_kapital, bool(item.get("vand_tecken", False)), tom)
+                   bool(item.get("fet", summa is not None or eget_kapital)), eget_kapital, bool(item.get("vand_tecken", False)), utom_konto, tom)
 
 
 def _check_codes(dimension: str, values, plan: Kontoplan | None, toml: Settings, where: tuple) -> None:

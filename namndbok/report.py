@@ -63,6 +63,9 @@ def _selection(row: RowSpec, data) -> dict:
         codes = {code for plan in data.kontoplaner.values() for code in plan.verksamheter}
         allowed = where.get("verksamhet", codes)
         where["verksamhet"] = set(allowed) - set(row.utom_verksamhet)
+    if row.utom_konto:  # every konto the ledger has (and accounts without one), less the excluded
+        allowed = where.get("konto", {ref.konto for ref in data.refs.values()} | {None})
+        where["konto"] = set(allowed) - set(row.utom_konto)
     return where
 
 

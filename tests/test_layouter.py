@@ -100,3 +100,22 @@ def test_a_named_row_with_nothing_booked_prints_0_unless_the_layout_asks_for_bla
     code, out = run("rapport", _layout(tmp_path, text.replace('tom = "blank"', 'tom = "noll"'), "f.toml"),
                     EXAMPLE_DIR / "socialnamnden.beancount", "--per", "2026-10")
     assert code == 1 and ':14: tom = "noll" finns inte' in out, out
+
+
+def test_utom_konto_keeps_an_account_on_its_own_row_out_of_the_others(tmp_path):
+    """Köp av institutionsvård (4610) on its own row; "Övriga kostnader" leaves it out, so the two add up
+    to all kostnader and Summa kostnader counts 4610 once."""
+    text = ('[[kolumner]]\nmatt = "utfall"\n\n[[kolumner]]\nmatt = "prognos"\n\n'
+            '[[rader]]\nnamn = "Alla kostnader"\ntyp = ["kostnad"]\n\n'
+            '[[rader]]\nnamn = "Köp av institutionsvård"\ntyp = ["kostnad"]\nkonto = ["4610"]\n\n'
+            '[[rader]]\nnamn = "Övriga kostnader"\ntyp = ["kostnad"]\nutom_konto = ["4610"]\n\n'
+            '[[rader]]\nnamn = "Summa kostnader"\nsumma = ["Köp av institutionsvård", "Övriga kostnader"]\n')
+    code, out = run("rapport", _layout(tmp_path, text), EXAMPLE_DIR / "socialnamnden.beancount", "--per", "2026-10", "--format", "csv")
+    assert code == 0, out
+    rows = {r[0]: r[1:] for r in _csv(out)}
+    assert rows["Köp av institutionsvård"][0] not in ("", "0,0")
+    assert rows["Övriga kostnader"] != rows["Alla kostnader"]
+    assert rows["Summa kostnader"] == rows["Alla kostnader"]
+    code, out = run("rapport", _layout(tmp_path, text.replace('utom_konto = ["4610"]', 'utom_konto = ["4699"]'), "f.toml"),
+                    EXAMPLE_DIR / "socialnamnden.beancount", "--per", "2026-10")
+    assert code == 1 and ":19: Konto '4699' finns inte i kontoplanen" in out, out
