@@ -109,6 +109,31 @@ def load_layout(path: str | Path, plan: Kontoplan | None = None) -> Layout:
     return parse_layout(read_text(path, LayoutError, "Layouten"), str(path), plan)
 
 
+def layout_folder(ledger: str | Path) -> Path:
+    """The ledger's layouts: `layouter/` beside its main file."""
+    return Path(ledger).parent / "layouter"
+
+
+def layout_names(ledger: str | Path) -> list[str]:
+    """The names of the ledger's layouts (`layouter/NAMN.toml`), sorted."""
+    return sorted(path.stem for path in layout_folder(ledger).glob("*.toml"))
+
+
+def find_layout(given: str | Path, ledger: str | Path) -> Path:
+    """A layout given as a file, or by name in the ledger's `layouter/`; a name that is neither is
+    refused with the names that exist."""
+    path = Path(given)
+    if path.is_file():
+        return path
+    named = layout_folder(ledger) / f"{given}.toml"
+    if named.is_file():
+        return named
+    names = layout_names(ledger)
+    found = f"de som finns: {', '.join(names)}" if names else "där finns ingen layout (layouter/NAMN.toml)"
+    raise LayoutError(str(given), 0, f"Layouten finns varken som fil eller som {named.name} i {layout_folder(ledger)}; "
+                                     f"{found}. Se `namndbok layout lista`.")
+
+
 TABLES = "{key} skrivs som tabeller, var och en under en rad [[{key}]] (två hakparenteser)."
 TOP = {
     "namn": Key(is_text, 'namn ska vara layoutens namn som text, t.ex. namn = "Driftredovisning".'),

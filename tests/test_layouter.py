@@ -119,3 +119,27 @@ def test_utom_konto_keeps_an_account_on_its_own_row_out_of_the_others(tmp_path):
     code, out = run("rapport", _layout(tmp_path, text.replace('utom_konto = ["4610"]', 'utom_konto = ["4699"]'), "f.toml"),
                     EXAMPLE_DIR / "socialnamnden.beancount", "--per", "2026-10")
     assert code == 1 and ":19: Konto '4699' finns inte i kontoplanen" in out, out
+
+
+def test_layout_lista_and_visa_and_an_unknown_name_lists_the_layouts(example_copy):
+    layouter = example_copy.parent / "layouter"
+    names = sorted(p.stem for p in layouter.glob("*.toml"))
+    code, out = run("layout", "lista", example_copy)
+    assert code == 0, out
+    assert [line.split(":")[0] for line in out.splitlines()] == names
+    assert "driftredovisning: Driftsredovisning (mnkr, 1 decimal, 7 kolumner, 3 rader)" in out
+    code, out = run("layout", "visa", "resultat-per-verksamhet", example_copy)
+    assert code == 0, out
+    assert "Kommunbidrag {ar}: budget_helar, typ kommunbidrag" in out
+    assert "Barn- och ungdomsvård: typ kommunbidrag, intäkt, kostnad; radgrupp Barn- och ungdomsvård; utom verksamhet 550" in out
+    assert "Ej fördelat på verksamhet: typ kommunbidrag, intäkt, kostnad; ofördelat (ingen verksamhet)" in out
+    assert "Nämnden totalt [fet]: summa av raderna ovanför" in out
+    for args in (("rapport", "drift", example_copy, "--per", "2026-08"), ("layout", "visa", "drift", example_copy)):
+        code, out = run(*args)
+        assert code == 1 and "Traceback" not in out, out
+        assert "drift.toml" in out and f"de som finns: {', '.join(names)}" in out
+    # A layout with an error is listed with it, and the listing fails.
+    (layouter / "trasig.toml").write_text('[[kolumner]]\nmatt = "utfallet"\n', encoding="utf-8")
+    code, out = run("layout", "lista", example_copy)
+    assert code == 1 and "trasig: FEL" in out and 'matt = "utfallet", som inte finns' in out, out
+    assert "driftredovisning: Driftsredovisning" in out
