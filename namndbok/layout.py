@@ -38,9 +38,13 @@ kommunbidrag column of a table whose rows are results. Investments are the
 kind `investering` (konton marked `investering = true` in the kontoplan); a row
 with `vand_tecken = true` prints them as positive spend.
 A row selects by `typ`, `radgrupp`, `verksamhet`, `ansvar`, `konto` (lists),
-`utom_verksamhet`, `utom_konto` (a konto shown on a row of its own, not counted again), or `ofordelat = true` (what lies on the nämnd itself, on no
-verksamhet, such as an unallocated saving); the engine computes it, so a row is exactly what the
-ledger holds for that selection. `parse_layout` is pure and checks every name
+`utom_verksamhet`, `utom_konto` (a konto shown on a row of its own, not counted
+again), or `ofordelat = true` (what lies on the nämnd itself, on no verksamhet,
+such as an unallocated saving); the engine computes it, so a row is exactly what
+the ledger holds for that selection. A named row prints 0 where nothing is
+booked, as committees print it (`tom = "blank"` keeps the cell empty; a row per
+group keeps an empty group blank unless it says `tom = "0"`). Every key is
+described, with an example, in docs/layouter.md. `parse_layout` is pure and checks every name
 against the kontoplan, with Swedish errors naming the file and line.
 """
 
@@ -62,7 +66,6 @@ DIMENSIONS = ("radgrupp", "verksamhet", "ansvar", "konto")
 ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "utom_konto", "fet", "eget_kapital", "vand_tecken", "ofordelat", "tom",
             *DIMENSIONS}
 COLUMN_KEYS = {"rubrik", "matt", "per", "typ"}
-LAYOUT_KEYS = {"namn", "enhet", "decimaler", "typ", "tom", "kolumner", "rader", "rubrik"}
 EMPTY = ("0", "blank")  # `tom`: what a cell with nothing booked prints
 # What a header may say in braces (filled in by namndbok.report.header): the column's date, the
 # report's period, its year, the year before, the follow-up month of the column.
@@ -145,6 +148,7 @@ TOP = {
     "kolumner": Key(is_tables, TABLES),
     "rader": Key(is_tables, TABLES),
 }
+LAYOUT_KEYS = frozenset(TOP)  # the layout's own keys; every key here, in COLUMN_KEYS and ROW_KEYS is in docs/layouter.md
 
 
 def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = None) -> Layout:

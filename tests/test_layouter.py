@@ -143,3 +143,29 @@ def test_layout_lista_and_visa_and_an_unknown_name_lists_the_layouts(example_cop
     code, out = run("layout", "lista", example_copy)
     assert code == 1 and "trasig: FEL" in out and 'matt = "utfallet", som inte finns' in out, out
     assert "driftredovisning: Driftsredovisning" in out
+
+
+def test_the_doc_describes_every_key_measure_and_placeholder_and_its_example_runs(tmp_path):
+    """docs/layouter.md is held to namndbok/layout.py: every key a layout, a column and a row accept,
+    every measure and every header placeholder has its table row; the doc's example layout runs."""
+    import re
+
+    from namndbok.engine import MEASURES
+    from namndbok.layout import COLUMN_KEYS, LAYOUT_KEYS, PLACEHOLDERS, ROW_KEYS
+
+    doc = (REPO / "docs" / "layouter.md").read_text(encoding="utf-8")
+    sections = re.split(r"^## ", doc, flags=re.M)
+    by_title = {section.split("\n", 1)[0]: section for section in sections}
+    for title, keys in (("Layoutens nycklar", LAYOUT_KEYS), ("Kolumnernas nycklar (`[[kolumner]]`)", COLUMN_KEYS | set(MEASURES) | {"{" + p + "}" for p in PLACEHOLDERS}),
+                        ("Radernas nycklar (`[[rader]]`)", ROW_KEYS)):
+        missing = [key for key in sorted(keys) if f"| `{key}` |" not in by_title[title]]
+        assert missing == [], (title, missing)
+    example = re.search(r"```toml\n(.*?)```", doc, re.S).group(1)
+    code, out = run("rapport", _layout(tmp_path, example), EXAMPLE_DIR / "socialnamnden.beancount", "--per", "2026-10", "--format", "csv")
+    assert code == 0, out
+    table = _csv(out)
+    assert table[0] == ["Mnkr", "Bokslut 2025", "Utfall 2026-10-31", "Prognos 2026"]
+    assert [r[0] for r in table[1:]] == ["Kommunbidrag", "Verksamhetens intäkter", "Köp av institutionsvård", "Övriga kostnader",
+                                         "Årets resultat", "Ackumulerat resultat (inklusive årets resultat)"]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "docs/layouter.md" in readme and len(readme) <= 15_000
