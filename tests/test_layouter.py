@@ -169,3 +169,14 @@ def test_the_doc_describes_every_key_measure_and_placeholder_and_its_example_run
                                          "Årets resultat", "Ackumulerat resultat (inklusive årets resultat)"]
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "docs/layouter.md" in readme and len(readme) <= 15_000
+
+
+def test_a_period_close_that_fails_midway_writes_no_file(example_copy):
+    """Every file of the set is made before any is written: a nyckeltal.toml with an error (read after the
+    page was written, before) stops period-close with its line and leaves no rapport.html behind."""
+    _replace(example_copy.parent / "nyckeltal.toml", 'enhet = "vårddygn"', 'enhet = ["vårddygn"]')
+    code, out = run("period-close", "2026-08", example_copy, "--utan-pdf")
+    assert code == 1 and "Traceback" not in out, out
+    assert "nyckeltal.toml:" in out
+    folder = example_copy.parent / "rapporter" / "2026-08"
+    assert not folder.exists() or list(folder.iterdir()) == []
