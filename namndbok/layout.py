@@ -119,7 +119,12 @@ def layout_folder(ledger: str | Path) -> Path:
 
 def layout_names(ledger: str | Path) -> list[str]:
     """The names of the ledger's layouts (`layouter/NAMN.toml`), sorted."""
-    return sorted(path.stem for path in layout_folder(ledger).glob("*.toml"))
+    return names_in(layout_folder(ledger))
+
+
+def names_in(folder: Path) -> list[str]:
+    """The names of the layouts in `folder` (NAMN.toml), sorted; none when there is no such folder."""
+    return sorted(path.stem for path in folder.glob("*.toml")) if folder.is_dir() else []
 
 
 def find_layout(given: str | Path, ledger: str | Path) -> Path:
