@@ -137,7 +137,10 @@ def find_layout(given: str | Path, ledger: str | Path) -> Path:
     if named.is_file():
         return named
     names = layout_names(ledger)
-    found = f"de som finns: {', '.join(names)}" if names else "där finns ingen layout (layouter/NAMN.toml)"
+    found = f"de som finns: {', '.join(names)}" if names else "där finns ingen layout (NAMN.toml)"
+    if path.suffix == ".toml" or len(path.parts) > 1:  # given as a file
+        raise LayoutError(str(given), 0, f"Layouten finns inte. Kontrollera sökvägen, eller ge ett namn ur "
+                                         f"{layout_folder(ledger)}; {found}.")
     raise LayoutError(str(given), 0, f"Layouten finns varken som fil eller som {named.name} i {layout_folder(ledger)}; "
                                      f"{found}. Se `namndbok layout lista`.")
 

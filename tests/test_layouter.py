@@ -138,6 +138,8 @@ def test_layout_lista_and_visa_and_an_unknown_name_lists_the_layouts(example_cop
         code, out = run(*args)
         assert code == 1 and "Traceback" not in out, out
         assert "drift.toml" in out and f"de som finns: {', '.join(names)}" in out
+    code, out = run("rapport", example_copy.parent / "saknas.toml", example_copy, "--per", "2026-08")
+    assert code == 1 and "saknas.toml: Layouten finns inte. Kontrollera sökvägen" in out and "de som finns: driftredovisning" in out, out
     # A layout with an error is listed with it, and the listing fails.
     (layouter / "trasig.toml").write_text('[[kolumner]]\nmatt = "utfallet"\n', encoding="utf-8")
     code, out = run("layout", "lista", example_copy)
