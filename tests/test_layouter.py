@@ -182,3 +182,18 @@ def test_a_period_close_that_fails_midway_writes_no_file(example_copy):
     assert "nyckeltal.toml:" in out
     folder = example_copy.parent / "rapporter" / "2026-08"
     assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_every_title_gives_a_sheet_name_excel_takes():
+    import pytest
+    from openpyxl import Workbook
+
+    from namndbok.export.report_files import sheet_name
+
+    for title in ("Drift: helår", "a/b\\c?d*e[f]g", "'citat'", "'", "   ", ":" * 40, "Å" * 40, "Resultat 2026 – 08 ' ", "x" * 31):
+        name = sheet_name(title)
+        Workbook().active.title = name  # openpyxl raises ValueError on a name Excel refuses
+        assert 0 < len(name) <= 31 and not name.startswith("'") and not name.endswith("'"), (title, name)
+    assert sheet_name("Driftsredovisning") == "Driftsredovisning"
+    with pytest.raises(ValueError):
+        Workbook().active.title = "Drift: helår"  # what the layout's title did before
