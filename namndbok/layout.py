@@ -9,7 +9,7 @@ the ledger):
     typ = ["intäkt", "kostnad"]  # what the rows count unless a row says otherwise
 
     [[kolumner]]
-    rubrik = "Utfall {period}"   # {period} "feb 2026", {ar} 2026, {fg_ar} 2025
+    rubrik = "Utfall {datum}"    # {datum} 2026-02-28, {period} "feb 2026", {ar} 2026, {foregaende_ar} 2025
     matt = "utfall"              # any measure of the engine (namndbok.engine.Measures)
 
     [[kolumner]]
@@ -38,9 +38,13 @@ kommunbidrag column of a table whose rows are results. Investments are the
 kind `investering` (konton marked `investering = true` in the kontoplan); a row
 with `vand_tecken = true` prints them as positive spend.
 A row selects by `typ`, `radgrupp`, `verksamhet`, `ansvar`, `konto` (lists),
-`utom_verksamhet`, or `ofordelat = true` (what lies on the nämnd itself, on no
-verksamhet, such as an unallocated saving); the engine computes it, so a row is exactly what the
-ledger holds for that selection. `parse_layout` is pure and checks every name
+`utom_verksamhet`, `utom_konto` (a konto shown on a row of its own, not counted
+again), or `ofordelat = true` (what lies on the nämnd itself, on no verksamhet,
+such as an unallocated saving); the engine computes it, so a row is exactly what
+the ledger holds for that selection. A named row prints 0 where nothing is
+booked, as committees print it (`tom = "blank"` keeps the cell empty; a row per
+group keeps an empty group blank unless it says `tom = "0"`). Every key is
+described, with an example, in docs/layouter.md. `parse_layout` is pure and checks every name
 against the kontoplan, with Swedish errors naming the file and line.
 """
 
@@ -59,9 +63,14 @@ from namndbok.settings import Key, Settings, SettingsError, anything, is_tables,
 from namndbok.swedish import UNITS
 
 DIMENSIONS = ("radgrupp", "verksamhet", "ansvar", "konto")
-ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "fet", "eget_kapital", "vand_tecken", "ofordelat", *DIMENSIONS}
+ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "utom_konto", "fet", "eget_kapital", "vand_tecken", "ofordelat", "tom",
+            *DIMENSIONS}
 COLUMN_KEYS = {"rubrik", "matt", "per", "typ"}
-LAYOUT_KEYS = {"namn", "enhet", "decimaler", "typ", "kolumner", "rader", "rubrik"}
+EMPTY = ("0", "blank")  # `tom`: what a cell with nothing booked prints
+# What a header may say in braces (filled in by namndbok.report.header): the column's date, the
+# report's period, its year, the year before, the follow-up month of the column.
+PLACEHOLDERS = ("datum", "period", "ar", "foregaende_ar", "fg_ar", "uppfoljning")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 class Column(NamedTuple):
@@ -81,6 +90,8 @@ class RowSpec(NamedTuple):
     fet: bool = False
     eget_kapital: bool = False  # ackumulerat resultat inklusive årets resultat
     vand_tecken: bool = False  # print the row with the other sign (e.g. investments as positive spend)
+    utom_konto: tuple[str, ...] = ()  # konton shown on a row of their own, not counted again here
+    tom: str = "0"  # a cell with nothing booked: "0" (a named row's default) or "blank" (en_rad_per's default)
 
 
 class Layout(NamedTuple):
@@ -101,6 +112,39 @@ def load_layout(path: str | Path, plan: Kontoplan | None = None) -> Layout:
     return parse_layout(read_text(path, LayoutError, "Layouten"), str(path), plan)
 
 
+def layout_folder(ledger: str | Path) -> Path:
+    """The ledger's layouts: `layouter/` beside its main file."""
+    return Path(ledger).parent / "layouter"
+
+
+def layout_names(ledger: str | Path) -> list[str]:
+    """The names of the ledger's layouts (`layouter/NAMN.toml`), sorted."""
+    return names_in(layout_folder(ledger))
+
+
+def names_in(folder: Path) -> list[str]:
+    """The names of the layouts in `folder` (NAMN.toml), sorted; none when there is no such folder."""
+    return sorted(path.stem for path in folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def find_layout(given: str | Path, ledger: str | Path) -> Path:
+    """A layout given as a file, or by name in the ledger's `layouter/`; a name that is neither is
+    refused with the names that exist."""
+    path = Path(given)
+    if path.is_file():
+        return path
+    named = layout_folder(ledger) / f"{given}.toml"
+    if named.is_file():
+        return named
+    names = layout_names(ledger)
+    found = f"de som finns: {', '.join(names)}" if names else "där finns ingen layout (NAMN.toml)"
+    if path.suffix == ".toml" or len(path.parts) > 1:  # given as a file
+        raise LayoutError(str(given), 0, f"Layouten finns inte. Kontrollera sökvägen, eller ge ett namn ur "
+                                         f"{layout_folder(ledger)}; {found}.")
+    raise LayoutError(str(given), 0, f"Layouten finns varken som fil eller som {named.name} i {layout_folder(ledger)}; "
+                                     f"{found}. Se `namndbok layout lista`.")
+
+
 TABLES = "{key} skrivs som tabeller, var och en under en rad [[{key}]] (två hakparenteser)."
 TOP = {
     "namn": Key(is_text, 'namn ska vara layoutens namn som text, t.ex. namn = "Driftredovisning".'),
@@ -108,9 +152,11 @@ TOP = {
     "enhet": Key(one_of(*UNITS), 'enhet = {value} finns inte; välj "kr", "tkr" eller "mnkr".'),
     "decimaler": Key(one_of(0, 1, 2, 3), "decimaler ska vara ett heltal 0–3."),
     "typ": Key(anything, ""),
+    "tom": Key(one_of(*EMPTY), 'tom = {value} finns inte; välj "0" (en tom cell visas 0) eller "blank".'),
     "kolumner": Key(is_tables, TABLES),
     "rader": Key(is_tables, TABLES),
 }
+LAYOUT_KEYS = frozenset(TOP)  # the layout's own keys; every key here, in COLUMN_KEYS and ROW_KEYS is in docs/layouter.md
 
 
 def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = None) -> Layout:
@@ -132,16 +178,19 @@ def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = Non
         if per is not None and not re.fullmatch(r"(\d{4}-)?\d{2}", str(per)):
             raise toml.fail(where, f"per = \"{per}\" ska vara \"MM\" (i rapportens år) eller \"ÅÅÅÅ-MM\".")
         kinds = _kinds(item["typ"], toml, where) if "typ" in item else None
-        columns.append(Column(str(item.get("rubrik", matt)), matt, per, kinds))
+        rubrik = str(item.get("rubrik", matt))
+        _check_placeholders(rubrik, toml, (*where, "rubrik"))
+        columns.append(Column(rubrik, matt, per, kinds))
     if not columns:
         raise LayoutError(path, 0, "Layouten har inga [[kolumner]].")
+    _check_placeholders(data.get("rubrik", ""), toml, ("rubrik",))
 
     rows = []
     names = set()
     for index, item in enumerate(data.get("rader", [])):
         where = ("rader", index)
         _only(item, ROW_KEYS, "raden", toml, where)
-        row = _row(item, default_typ, plan, toml, where)
+        row = _row(item, default_typ, data.get("tom"), plan, toml, where)
         if isinstance(row.summa, tuple):
             missing = [n for n in row.summa if n not in names]
             if missing:
@@ -153,6 +202,14 @@ def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = Non
         raise LayoutError(path, 0, "Layouten har inga [[rader]].")
     return Layout(path, data.get("namn", Path(path).stem), data.get("rubrik", enhet.capitalize()),
                   enhet, decimaler, tuple(columns), tuple(rows))
+
+
+def _check_placeholders(text: str, toml: Settings, where: tuple) -> None:
+    """Every {name} in a header is one the report fills in."""
+    for name in _PLACEHOLDER.findall(text):
+        if name not in PLACEHOLDERS:
+            raise toml.fail(where, f"Rubriken \"{text}\" har {{{name}}}, som inte finns; "
+                                   f"välj bland {', '.join('{' + p + '}' for p in PLACEHOLDERS)}.")
 
 
 def _only(item: dict, allowed: set[str], what: str, toml: Settings, where: tuple) -> None:
@@ -170,7 +227,7 @@ def _kinds(value, toml: Settings, where: tuple) -> tuple[str, ...]:
     return kinds
 
 
-def _row(item: dict, default_typ, plan: Kontoplan | None, toml: Settings, where: tuple) -> RowSpec:
+def _row(item: dict, default_typ, default_tom: str | None, plan: Kontoplan | None, toml: Settings, where: tuple) -> RowSpec:
     typ = _kinds(item["typ"], toml, where) if "typ" in item else default_typ
     filters = []
     for dimension in DIMENSIONS:
@@ -185,6 +242,9 @@ def _row(item: dict, default_typ, plan: Kontoplan | None, toml: Settings, where:
     utom = item.get("utom_verksamhet", [])
     utom = tuple(str(v) for v in (utom if isinstance(utom, list) else [utom]))
     _check_codes("verksamhet", utom, plan, toml, where)
+    utom_konto = item.get("utom_konto", [])
+    utom_konto = tuple(str(v) for v in (utom_konto if isinstance(utom_konto, list) else [utom_konto]))
+    _check_codes("konto", utom_konto, plan, toml, (*where, "utom_konto"))
     summa = item.get("summa")
     if summa is not None and summa != "alla" and not (isinstance(summa, list) and all(isinstance(s, str) for s in summa)):
         raise toml.fail(where, 'summa ska vara "alla" eller en lista av radnamn.')
@@ -199,8 +259,11 @@ def _row(item: dict, default_typ, plan: Kontoplan | None, toml: Settings, where:
     eget_kapital = item.get("eget_kapital", False)
     if not isinstance(eget_kapital, bool):
         raise toml.fail(where, "eget_kapital ska vara true eller false.")
+    tom = item.get("tom", default_tom or ("blank" if per else "0"))
+    if tom not in EMPTY:
+        raise toml.fail((*where, "tom"), f'tom = {shown_value(tom)} finns inte; välj "0" (en tom cell visas 0) eller "blank".')
     return RowSpec(namn, typ, tuple(filters), utom, tuple(summa) if isinstance(summa, list) else summa, per,
-                   bool(item.get("fet", summa is not None or eget_kapital)), eget_kapital, bool(item.get("vand_tecken", False)))
+                   bool(item.get("fet", summa is not None or eget_kapital)), eget_kapital, bool(item.get("vand_tecken", False)), utom_konto, tom)
 
 
 def _check_codes(dimension: str, values, plan: Kontoplan | None, toml: Settings, where: tuple) -> None:

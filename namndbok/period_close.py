@@ -115,30 +115,32 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
     ek = roll_forward_table(data, table_years(data, date), date)
     ek_rows = [(label, [format_amount(v) for v in values]) for label, values in ek.rows]
 
-    # The page (and so the PDF) first: Chromium prints it while the other files are made.
+    # Every file is made in memory first, so that a failure writes nothing (never a half set).
+    outputs: dict[Path, str | bytes] = {}
+    for report, stem in zip(reports, stems):
+        outputs[folder / f"{stem}.md"] = to_markdown(report)
+        outputs[folder / f"{stem}.csv"] = to_csv(report)
+        outputs[folder / f"{stem}.xlsx"] = to_xlsx(report)
+    outputs[folder / "avvikelser.md"] = "\n".join(
+        [f"**Avvikelser mot budget helår per {date}** (minst 0,5 mnkr, förra uppföljningen inom parentes)", ""]
+        + [f"- {markdown.text(line)}" for line in deviation_lines]) + "\n"
+    outputs[folder / "eget-kapital.md"] = _eget_kapital_text(ek.columns, ek_rows, date)
+    nyckeltal = _nyckeltal(ledger, entries, data, date)
+    if nyckeltal is not None:
+        outputs[folder / "nyckeltal.md"] = nyckeltal_markdown(nyckeltal, f"Nyckeltal {date.year} t.o.m. {date}")
+        outputs[folder / "nyckeltal.csv"] = nyckeltal_csv(nyckeltal)
+    outputs[folder / "README.md"] = _index(options["title"], date, [(r.layout.namn, stem) for r, stem in zip(reports, stems)], pdf)
     charts = [monthly_chart(data, date), prognos_chart(data, date), deviation_chart(data, date)]
+    page = render_html(f"{options['title']}", date, reports, deviation_lines, ek.columns, ek_rows, charts)
+
+    # The page (and so the PDF) first: Chromium prints it while the other files are written.
     html_path, pdf_path = folder / "rapport.html", folder / "rapport.pdf"
-    html_changed = atomic_write_text(html_path, render_html(
-        f"{options['title']}", date, reports, deviation_lines, ek.columns, ek_rows, charts))
+    html_changed = atomic_write_text(html_path, page)
     pdf_removed = html_changed and pdf_path.exists()
     if pdf_removed:  # the old PDF is of the old page: never left beside the new one
         pdf_path.unlink()
     printing = PdfJob(html_path, pdf_path) if pdf and not pdf_path.exists() else None
     try:
-        outputs: dict[Path, str | bytes] = {}
-        for report, stem in zip(reports, stems):
-            outputs[folder / f"{stem}.md"] = to_markdown(report)
-            outputs[folder / f"{stem}.csv"] = to_csv(report)
-            outputs[folder / f"{stem}.xlsx"] = to_xlsx(report)
-        outputs[folder / "avvikelser.md"] = "\n".join(
-            [f"**Avvikelser mot budget helår per {date}** (minst 0,5 mnkr, förra uppföljningen inom parentes)", ""]
-            + [f"- {markdown.text(line)}" for line in deviation_lines]) + "\n"
-        outputs[folder / "eget-kapital.md"] = _eget_kapital_text(ek.columns, ek_rows, date)
-        nyckeltal = _nyckeltal(ledger, entries, data, date)
-        if nyckeltal is not None:
-            outputs[folder / "nyckeltal.md"] = nyckeltal_markdown(nyckeltal, f"Nyckeltal {date.year} t.o.m. {date}")
-            outputs[folder / "nyckeltal.csv"] = nyckeltal_csv(nyckeltal)
-        outputs[folder / "README.md"] = _index(options["title"], date, [(r.layout.namn, stem) for r, stem in zip(reports, stems)], pdf)
         changed = [html_path] if html_changed else []
         if pdf_removed and not pdf:  # removed with --utan-pdf, not printed anew: a change too
             changed.append(pdf_path)

@@ -10,6 +10,8 @@ Markdown, CSV, XLSX) starts from these.
 from __future__ import annotations
 
 import datetime
+import re
+from decimal import Decimal
 from typing import NamedTuple
 
 from namndbok.eget_kapital import roll_forward
@@ -41,9 +43,18 @@ def column_date(column: Column, date: datetime.date) -> datetime.date:
 
 
 def header(column: Column, date: datetime.date) -> str:
-    at = column_date(column, date)
-    return column.rubrik.format(period=f"{MONTHS_SHORT[date.month - 1]} {date.year}", ar=date.year, fg_ar=date.year - 1,
-                                uppfoljning=f"{at:%Y%m}")
+    return fill_header(column.rubrik, date, column_date(column, date))
+
+
+def fill_header(text: str, date: datetime.date, at: datetime.date | None = None) -> str:
+    """A header with its placeholders (namndbok.layout.PLACEHOLDERS) filled in: {datum} the
+    column's date (`at`, the report's date unless the column has `per`), {period} "aug 2026",
+    {ar} and {foregaende_ar} (or {fg_ar}) the report's year and the year before, {uppfoljning}
+    the column's month as ÅÅÅÅMM. Other braces are left as written."""
+    at = at or date
+    values = {"datum": at.isoformat(), "period": f"{MONTHS_SHORT[date.month - 1]} {date.year}", "ar": str(date.year),
+              "foregaende_ar": str(date.year - 1), "fg_ar": str(date.year - 1), "uppfoljning": f"{at:%Y%m}"}
+    return re.sub(r"\{([^{}]*)\}", lambda match: values.get(match.group(1), match.group(0)), text)
 
 
 def _selection(row: RowSpec, data) -> dict:
@@ -52,6 +63,9 @@ def _selection(row: RowSpec, data) -> dict:
         codes = {code for plan in data.kontoplaner.values() for code in plan.verksamheter}
         allowed = where.get("verksamhet", codes)
         where["verksamhet"] = set(allowed) - set(row.utom_verksamhet)
+    if row.utom_konto:  # every konto the ledger has (and accounts without one), less the excluded
+        allowed = where.get("konto", {ref.konto for ref in data.refs.values()} | {None})
+        where["konto"] = set(allowed) - set(row.utom_konto)
     return where
 
 
@@ -70,10 +84,12 @@ def build_report(layout: Layout, data, date: datetime.date) -> Report:
             if spec.vand_tecken:
                 made = [row._replace(measures=tuple(_turned(m) for m in row.measures)) for row in made]
             since_total.extend(made)
+        if spec.tom == "0" and not spec.eget_kapital:  # as committees print it: nothing booked is 0
+            made = [row._replace(measures=tuple(_zero_filled(m) for m in row.measures)) for row in made]
         for row in made:
             rows.append(row)
             by_name[row.label] = row
-    headers = (layout.rubrik, *(header(c, date) for c in layout.kolumner))
+    headers = (fill_header(layout.rubrik, date), *(header(c, date) for c in layout.kolumner))
     return Report(layout, date, headers, tuple(rows))
 
 
@@ -94,6 +110,14 @@ def _data_rows(spec: RowSpec, layout: Layout, data, date) -> list[ReportRow]:
     for key in _ordered_keys(spec.en_rad_per, data, tables, where):
         out.append(ReportRow(label(data, spec.en_rad_per, key[0]), tuple(_row_or_empty(t, key) for t in chosen), spec.fet))
     return out
+
+
+def _zero_filled(measures: Measures) -> Measures:
+    """Every amount with nothing booked (None) as 0; a percentage stays empty (it has no base)."""
+    return Measures(**{
+        name: (Decimal(0) if value is None and not name.endswith("_pct") else value)
+        for name, value in measures._asdict().items()
+    })
 
 
 def _turned(measures: Measures) -> Measures:

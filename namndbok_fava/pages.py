@@ -142,8 +142,9 @@ def date_text(date: datetime.date) -> str:
 
 
 def layouts(ext) -> list[str]:
-    folder = ext.ledger_dir / "layouter"
-    return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
+    from namndbok.layout import names_in
+
+    return names_in(ext.ledger_dir / "layouter")
 
 
 def _budget(ext, data, date, args) -> dict:

@@ -402,12 +402,14 @@ def export_fakta(ledger, target: Path, date, kommun) -> None:
 @click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Skriv till filen (krävs för xlsx).")
 def rapport(layout: Path, ledger: Path, date, fmt: str, target: Path | None) -> None:
     """En tabell enligt en layout (layouter/*.toml), t.ex. driftredovisningen."""
-    from namndbok.layout import LayoutError, load_layout
+    from namndbok.layout import LayoutError, find_layout, load_layout
     from namndbok.report import build_report
     from namndbok.scripts.rapport import write
 
-    if not layout.exists() and (ledger.parent / "layouter" / f"{layout}.toml").exists():
-        layout = ledger.parent / "layouter" / f"{layout}.toml"
+    try:
+        layout = find_layout(layout, ledger)
+    except LayoutError as err:
+        raise click.ClickException(str(err)) from None
     options, data, entries = _read_clean(ledger)
     plan = next(iter(data.kontoplaner.values()), None)
     try:
@@ -419,6 +421,51 @@ def rapport(layout: Path, ledger: Path, date, fmt: str, target: Path | None) -> 
         click.echo(text, nl=False)
     elif target is not None:
         click.echo(f"Skrev {target}.")
+
+
+@main.group()
+def layout() -> None:
+    """Nämndens layouter (layouter/*.toml bredvid liggaren): lista dem eller visa en. Se docs/layouter.md."""
+
+
+@layout.command("lista")
+@ledger_parameters(writes=False)
+def layout_lista(ledger: Path) -> None:
+    """Layouterna bredvid liggaren, med namn, enhet och storlek; en layout med fel visas med felet."""
+    from namndbok.layout import LayoutError, layout_folder, layout_names, load_layout
+    from namndbok.scripts.rapport import summary_line
+
+    names = layout_names(ledger)
+    if not names:
+        raise click.ClickException(f"{layout_folder(ledger)} har ingen layout (NAMN.toml); se docs/layouter.md.")
+    _, data, _ = _read_clean(ledger)
+    plan = next(iter(data.kontoplaner.values()), None)
+    wrong = 0
+    for name in names:
+        try:
+            click.echo(f"{name}: {summary_line(load_layout(layout_folder(ledger) / f'{name}.toml', plan))}")
+        except LayoutError as err:
+            wrong += 1
+            click.echo(f"{name}: FEL {err}")
+    if wrong:
+        raise click.ClickException(f"{wrong} av {len(names)} layouter har fel; rätta dem (se docs/layouter.md).")
+
+
+@layout.command("visa")
+@click.argument("name", metavar="NAMN")
+@ledger_parameters(writes=False)
+def layout_visa(name: str, ledger: Path) -> None:
+    """En layout: dess kolumner (rubrik och mått) och rader (vad de räknar)."""
+    from namndbok.layout import LayoutError, find_layout, load_layout
+    from namndbok.scripts.rapport import describe
+
+    _, data, _ = _read_clean(ledger)
+    plan = next(iter(data.kontoplaner.values()), None)
+    try:
+        shown_layout = load_layout(find_layout(name, ledger), plan)
+    except LayoutError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo("\n".join(describe(shown_layout)))
 
 
 @main.command()

@@ -70,12 +70,8 @@ TABLES = [
 ]
 
 # Printed quirks we decide not to copy: (fixture, row, column) → what we print.
-QUIRKS = {
-    # 550 Insatser enligt LSS has no kommunbidrag of its own (it stays with Barn- och
-    # ungdomsvård, README of the fixtures): nothing in the ledger speaks to it, so the
-    # cell is empty, as everywhere else where a measure is None. The report printed "0".
-    ("002-sammanfattning-2024.csv", "Vård och omsorg om personer med funktionsnedsättning", "kommunbidrag_2024"): "",
-}
+# (550 Insatser enligt LSS has no kommunbidrag of its own; a named row prints "0" then, as the report does.)
+QUIRKS: dict[tuple[str, str, str], str] = {}
 
 
 def run(*args):
@@ -154,8 +150,8 @@ def test_the_summary_moves_550_out_of_barn_och_ungdomsvard_without_losing_anythi
         both = getattr(summary["Barn- och ungdomsvård"][s_col], s_measure) + getattr(summary[moved][s_col], s_measure)
         assert both == getattr(resultat[g_col], g_measure)
         assert getattr(summary[moved][s_col], s_measure) == getattr(group["550 Insatser enligt LSS"][g_col], g_measure)
-    # Its kommunbidrag stays with Barn- och ungdomsvård: the whole group's, 684,6 mnkr.
-    assert summary[moved][0].utfall is None
+    # Its kommunbidrag stays with Barn- och ungdomsvård: the whole group's, 684,6 mnkr; its own row shows 0.
+    assert summary[moved][0].utfall == 0
     assert summary["Barn- och ungdomsvård"][0].utfall == group["Kommunbidrag"][0].utfall == Decimal("684600000.00")
 
 

@@ -37,9 +37,10 @@ TEMPLATE = """<!DOCTYPE html>
 </head>
 <body>
 <h1>{{ title }}</h1>
-<p>Uppföljning per {{ date }}. Belopp i {{ unit }}; avvikelse = prognos − budget, positiv är bra för nämnden.</p>
+<p>Uppföljning per {{ date }}. Avvikelse = prognos − budget, positiv är bra för nämnden.</p>
 {% for report in reports %}
 <h2>{{ report.name }}</h2>
+<p>Belopp i {{ report.unit }}.</p>
 <table>
   <thead><tr>{% for h in report.headers %}<th>{{ h }}</th>{% endfor %}</tr></thead>
   <tbody>
@@ -68,11 +69,12 @@ def render_html(title: str, date, reports, deviations: list[str], ek_columns, ek
     for report in reports:
         items.append({
             "name": report.layout.namn,
+            "unit": report.layout.enhet,  # each table's own unit, never the first table's
             "headers": report.headers,
             "rows": [{"bold": row.bold, "cells": printed} for row, printed in zip(report.rows, cells(report))],
         })
     return env.from_string(TEMPLATE).render(
-        title=title, date=date, unit=reports[0].layout.enhet if reports else "mnkr", reports=items,
+        title=title, date=date, reports=items,
         deviations=deviations, ek={"columns": ek_columns, "rows": ek_rows},
         charts=[Markup(chart) for chart in charts],  # our own SVG from matplotlib
     )

@@ -17,6 +17,16 @@ from pathlib import Path
 from namndbok.report import Report, cells
 from namndbok.swedish import UNITS
 
+_SHEET_FORBIDDEN = re.compile(r"[:/\\?*\[\]]")
+
+
+def sheet_name(title: str) -> str:
+    """`title` as an Excel sheet name: Excel refuses `: / \\ ? * [ ]`, an apostrophe first or
+    last, an empty name and more than 31 characters (openpyxl raises on them)."""
+    name = re.sub(r"\s+", " ", _SHEET_FORBIDDEN.sub("-", title)).strip()[:31].strip().strip("'").strip()
+    return name or "Rapport"
+
+
 def to_markdown(report: Report) -> str:
     from namndbok import markdown
 
@@ -39,7 +49,7 @@ def to_xlsx(report: Report) -> bytes:
     layout = report.layout
     book = Workbook()
     sheet = book.active
-    sheet.title = layout.namn[:31]
+    sheet.title = sheet_name(layout.namn)
     sheet.append(list(report.headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
