@@ -231,6 +231,19 @@ def unforecast_units(data: LedgerData, date: datetime.date) -> list[tuple]:
     return sorted((u for u in units if u not in covered), key=lambda u: tuple(x or "" for x in u))
 
 
+def unforecast_verksamheter(data: LedgerData, date: datetime.date, kinds: Iterable[str]) -> list[tuple]:
+    """Nämnd × verksamhet with budget lines of `kinds` that no follow-up up to `date` has
+    forecast in any of `kinds`, all of them. A verksamhet forecast in one typ (its kostnader,
+    say) is whole: its other typer count with their budget, as everywhere (`prognos_amounts`)."""
+    kinds = set(kinds)
+    covered = {unit_of(data.refs[line.account])[:2] for line in prognos_at(data.prognos, data.refs, date)
+               if data.refs[line.account].kind in kinds}
+    budgeted = {unit_of(data.refs[line.account])[:2]
+                for line in lines_in_effect(data.decisions, data.budget_lines, date.year, date)
+                if line.account in data.refs and data.refs[line.account].kind in kinds}
+    return sorted(budgeted - covered, key=lambda u: tuple(x or "" for x in u))
+
+
 def line_weights(data: LedgerData, line: BudgetLine) -> tuple[Decimal, ...]:
     """The twelve weights that spread one budget line over its year."""
     ref = data.refs[line.account]

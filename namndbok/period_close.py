@@ -3,8 +3,9 @@
 Checks, each refused with a Swedish reason:
 - the ledger loads without errors;
 - every month of the year up to the period has utfall (nothing left to import);
-- this follow-up has a prognos for every budgeted verksamhet (intäkter and
-  kostnader; kommunbidrag is decided, not forecast).
+- every budgeted verksamhet has a prognos (of its intäkter or its kostnader;
+  kommunbidrag is decided, not forecast); a typ without one counts with its
+  budget, as everywhere (`engine.prognos_amounts`). All missing are named.
 
 Then writes into `rapporter/ÅÅÅÅ-MM/` beside the ledger: every layout in
 `layouter/` as Markdown, CSV and XLSX, the deviation list and the eget kapital
@@ -29,7 +30,7 @@ from namndbok import markdown
 from namndbok.accounts import NETTO
 from namndbok.avvikelser import comments_for, deviations, format_deviation
 from namndbok.eget_kapital import roll_forward_table, table_years
-from namndbok.engine import compute, unforecast_units
+from namndbok.engine import compute, unforecast_verksamheter
 from namndbok.fileio import atomic_write_bytes, atomic_write_text, cannot_write, check_writable
 from namndbok.layout import load_layout
 from namndbok.load_reading import reading_of
@@ -67,14 +68,15 @@ def check_period(data, errors, date: datetime.date) -> None:
     if missing:
         raise PeriodError(f"Utfall saknas för {', '.join(missing)} {date.year}. Importera månaderna först.")
     first_of_month = date.replace(day=1)
-    stale = [u for u in unforecast_units(data, date) if u[2] in NETTO]
+    stale = unforecast_verksamheter(data, date, NETTO)
     current = compute(data, date).uppfoljning
     if current is None or current < first_of_month:
         raise PeriodError(f"Ingen prognos är gjord för uppföljningen per {date}. Lägg prognosfilen för "
                           f"{date:%Y-%m} (custom \"prognos\") innan perioden stängs.")
     if stale:
-        names = ", ".join(f"{u[1] or 'nämnden'} ({u[2]})" for u in stale[:8])
-        raise PeriodError(f"Prognos saknas för {names}. Varje budgeterad verksamhet behöver en prognos.")
+        names = ", ".join(u[1] or "nämnden" for u in stale)
+        raise PeriodError(f"Prognos saknas för {names}. Varje budgeterad verksamhet behöver en prognos "
+                          "(för intäkter eller kostnader; det som inte prognostiseras räknas med sin budget).")
 
 
 @writer("namndbok period-close")

@@ -1,0 +1,55 @@
+"""Issue 20, point 5 (rough edges) and the closed years of point 4, on the example ledger."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+
+from conftest import run
+from namndbok.load_reading import reading_of
+from namndbok.loading import load
+from namndbok.period_close import PeriodError, check_period
+
+OCTOBER = datetime.date(2026, 10, 31)
+
+
+def drop_prognos(ledger, keep) -> None:
+    """Remove from every 2026 prognos file the lines (with their metadata) whose account `keep` refuses,
+    in the ledger as it was before its periods were locked (the locks hold the prognoses to the end of August)."""
+    locks = ledger.parent / "2026" / "las.beancount"
+    locks.write_text(locks.read_text(encoding="utf-8").split("\n\n")[0] + "\n", encoding="utf-8")
+    for fingerprints in locks.parent.glob("las-*.txt"):
+        fingerprints.unlink()
+    for path in (ledger.parent / "2026" / "prognos").glob("*.beancount"):
+        out, dropping = [], False
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = re.match(r'\d{4}-\d\d-\d\d custom "prognos" (\S+)', line)
+            if match:
+                dropping = not keep(match[1])
+            elif not line.startswith(" "):
+                dropping = False
+            if not dropping:
+                out.append(line)
+        path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def check(ledger, date=OCTOBER):
+    entries, errors, options = load(ledger)
+    check_period(reading_of(entries, options), errors, date)
+
+
+def test_period_close_needs_no_intakt_prognos_the_engine_takes_from_the_budget(example_copy):
+    drop_prognos(example_copy, lambda account: not account.startswith("Intäkter:"))
+    check(example_copy)  # kostnader forecast everywhere: the intäkter count with their budget
+    code, out = run("avvikelser", example_copy, "--per", "2026-10")
+    assert code == 0, out
+
+
+def test_period_close_names_every_verksamhet_without_a_prognos(example_copy):
+    drop_prognos(example_copy, lambda account: account.split(":")[2:3] == ["010"])
+    with pytest.raises(PeriodError) as refused:
+        check(example_copy)
+    named = re.search(r"Prognos saknas för ([^.]*)\.", str(refused.value))[1].split(", ")
+    assert named == ["nämnden", "550", "571", "572", "5731", "5732", "5733", "5739", "581", "589", "610"]
