@@ -53,3 +53,22 @@ def test_period_close_names_every_verksamhet_without_a_prognos(example_copy):
         check(example_copy)
     named = re.search(r"Prognos saknas för ([^.]*)\.", str(refused.value))[1].split(", ")
     assert named == ["nämnden", "550", "571", "572", "5731", "5732", "5733", "5739", "581", "589", "610"]
+
+
+@pytest.mark.parametrize("typed", ["0,5", "0.5"])
+def test_a_threshold_typed_the_swedish_way_is_read(typed):
+    code, out = run("avvikelser", "--per", "2026-10", "--troskel", typed)
+    assert code == 0, out
+    assert "- 571 Missbrukarvård för vuxna 6,0 mnkr" in out
+
+
+@pytest.mark.parametrize("typed, shown", [("50", "50"), ("12,5", "12,5"), ("1 000", "1 000")])
+def test_a_threshold_is_printed_the_swedish_way(typed, shown):
+    code, out = run("avvikelser", "--per", "2026-10", "--troskel", typed)
+    assert code == 0, out
+    assert f"Ingen avvikelse på minst {shown} mnkr per 2026-10-31." in out
+
+
+def test_the_thresholds_default_is_shown_the_swedish_way():
+    code, out = run("avvikelser", "--help")
+    assert code == 0 and "[standard: 0,5]" in out, out
