@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from beancount import loader
 
 from conftest import run
 from namndbok.load_reading import reading_of
@@ -72,3 +73,22 @@ def test_a_threshold_is_printed_the_swedish_way(typed, shown):
 def test_the_thresholds_default_is_shown_the_swedish_way():
     code, out = run("avvikelser", "--help")
     assert code == 0 and "[standard: 0,5]" in out, out
+
+
+def test_the_balance_warning_blames_only_the_decision_that_is_out_of_balance(example_copy):
+    with example_copy.open("a", encoding="utf-8") as ledger:
+        ledger.write("""
+2026-09-15 custom "budgetbeslut" "Tilläggsbudget utan finansiering"
+  typ: "tilläggsbudget"
+  beslut: "SN 2026-09-15 §120"
+2026-09-15 custom "budgetrad" "Tilläggsbudget utan finansiering" Kostnader:Socialnämnden:589:5020  300000.00 SEK
+
+2026-10-05 custom "budgetbeslut" "Hyreskompensation"
+  typ: "kommunbidrag"
+  beslut: "KS 2026-10-05 §45"
+2026-10-05 custom "budgetrad" "Hyreskompensation" Intäkter:Socialnämnden:Kommunbidrag:589  -48600.00 SEK
+2026-10-05 custom "budgetrad" "Hyreskompensation" Kostnader:Socialnämnden:589:5020  48600.00 SEK
+""")
+    _, errors, _ = loader.load_file(str(example_copy))
+    warned = [e.message.split(":")[1] for e in errors if "är inte i balans" in e.message]
+    assert warned == [" budgeten 2026 för Socialnämnden är inte i balans efter beslutet 'Tilläggsbudget utan finansiering'"]
