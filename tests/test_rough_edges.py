@@ -11,6 +11,7 @@ from beancount import loader
 from conftest import run
 from namndbok.load_reading import reading_of
 from namndbok.loading import load
+from namndbok.engine import compute
 from namndbok.period_close import PeriodError, check_period
 
 OCTOBER = datetime.date(2026, 10, 31)
@@ -92,3 +93,31 @@ def test_the_balance_warning_blames_only_the_decision_that_is_out_of_balance(exa
     _, errors, _ = loader.load_file(str(example_copy))
     warned = [e.message.split(":")[1] for e in errors if "är inte i balans" in e.message]
     assert warned == [" budgeten 2026 för Socialnämnden är inte i balans efter beslutet 'Tilläggsbudget utan finansiering'"]
+
+
+@pytest.fixture(scope="module")
+def example_reading():
+    from conftest import EXAMPLE_LEDGER
+
+    entries, _, options = load(EXAMPLE_LEDGER)
+    return reading_of(entries, options)
+
+
+def test_a_closed_years_prognos_is_its_utfall_in_every_fall(example_reading):
+    # 2025 is closed by `namndbok bokslut` (2025/bokslut.beancount) and has no follow-ups.
+    table = compute(example_reading, datetime.date(2025, 12, 31), group_by=("verksamhet", "typ"))
+    assert len(table.rows) > 20
+    for row in [*table.rows, table.total]:
+        m = row.measures
+        closed = None if m.utfall is None and m.budget_helar is None else (m.utfall or 0)
+        assert m.prognos == m.prognos_basta == m.prognos_samsta == closed, row.label
+    assert table.total.measures.avvikelse_helar == table.total.measures.utfall - table.total.measures.budget_helar
+    code, out = run("uppfoljning", "--per", "2025-12")
+    netto = next(line for line in out.splitlines() if line.startswith("Nettokostnader")).split()
+    assert code == 0 and netto[1:7] == ["-914,1", "-899,0", "-15,1", "-914,1", "-899,0", "-15,1"], out
+
+
+def test_before_its_bokslut_a_years_prognos_is_what_was_forecast(example_reading):
+    # Per June 2025 nothing was forecast: the prognos is the budget, as it was shown then.
+    table = compute(example_reading, datetime.date(2025, 6, 30))
+    assert table.total.measures.prognos == table.total.measures.budget_helar
