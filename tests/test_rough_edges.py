@@ -121,3 +121,14 @@ def test_before_its_bokslut_a_years_prognos_is_what_was_forecast(example_reading
     # Per June 2025 nothing was forecast: the prognos is the budget, as it was shown then.
     table = compute(example_reading, datetime.date(2025, 6, 30))
     assert table.total.measures.prognos == table.total.measures.budget_helar
+
+
+def test_an_imports_row_count_is_printed_the_swedish_way(example_copy):
+    # A Raindance huvudbok of 1 200 rows, read and checked without writing (--torrkorning).
+    lines = ["Bokf.datum;Konto;Belopp;Text;Verifikationsnr;Antal;Verksamhet;Ansvar;Projekt"]
+    lines += [f"2026-11-30;4610;{'1,00' if n % 2 else '-1,00'};Huvudbok november;{n};;5731;2200;" for n in range(1, 1201)]
+    export = example_copy.parent / "import" / "huvudbok-2026-11.csv"
+    export.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    code, out = run("import", export, example_copy, "--torrkorning")
+    assert code == 0, out
+    assert "Läste 1 200 rader ur huvudbok-2026-11.csv" in out
