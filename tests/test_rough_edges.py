@@ -132,3 +132,37 @@ def test_an_imports_row_count_is_printed_the_swedish_way(example_copy):
     code, out = run("import", export, example_copy, "--torrkorning")
     assert code == 0, out
     assert "Läste 1 200 rader ur huvudbok-2026-11.csv" in out
+
+
+READING = {  # every reading command, with what it needs beside the ledger
+    "avvikelser": ["avvikelser", "--per", "2026-10"],
+    "uppfoljning": ["uppfoljning", "--per", "2026-10"],
+    "rapport": ["rapport", "LAYOUT", "--per", "2026-10"],
+    "nyckeltal": ["nyckeltal", "--per", "2026-10"],
+    "eget-kapital": ["eget-kapital", "--per", "2026-10"],
+    "kontrollera": ["kontrollera"],
+    "export-fakta": ["export-fakta", "--till", "fakta.parquet", "--per", "2026-10"],
+}
+
+
+def test_every_command_with_a_ledger_chooses_it_the_one_way():
+    """A command reading a ledger outside `ledger_parameters` would not say which ledger it read."""
+    from namndbok.scripts.cli import main
+
+    with_ledger = {name for name, command in main.commands.items() if any(p.name == "ledger" for p in command.params)}
+    through_choice = {name for name, command in main.commands.items()
+                      if any(p.name == "ledger_option" for p in command.params)}
+    assert with_ledger == through_choice == {*READING, "fava", "bokslut", "import", "import-budget",
+                                             "import-volymer", "period-close"}
+
+
+@pytest.mark.parametrize("command", READING)
+def test_a_reading_command_says_which_ledger_it_read_when_none_is_given(example_copy, monkeypatch, command):
+    from conftest import EXAMPLE_DIR
+
+    monkeypatch.delenv("NAMNDBOK_LIGGARE", raising=False)
+    monkeypatch.chdir(example_copy.parent)
+    args = [str(EXAMPLE_DIR / "layouter" / "driftredovisning.toml") if a == "LAYOUT" else a for a in READING[command]]
+    code, out = run(*args)
+    assert code == 0, out
+    assert f"Liggare: {example_copy.name} (huvudliggaren i den här mappen)" in out.splitlines()
