@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from beancount import loader
@@ -166,3 +167,19 @@ def test_a_reading_command_says_which_ledger_it_read_when_none_is_given(example_
     code, out = run(*args)
     assert code == 0, out
     assert f"Liggare: {example_copy.name} (huvudliggaren i den här mappen)" in out.splitlines()
+
+
+def test_the_exported_facts_hold_the_prognos_of_years_without_follow_ups(example_reading, tmp_path):
+    import duckdb
+
+    target = tmp_path / "fakta.parquet"
+    code, out = run("export-fakta", "--till", target, "--per", "2026-10")
+    assert code == 0, out
+    for year in (2024, 2025):  # closed, never forecast: the engine's prognos is the year's utfall
+        table = compute(example_reading, datetime.date(year, 12, 31), group_by=("verksamhet",))
+        exported = dict(duckdb.sql(
+            f"SELECT verksamhet, sum(belopp) FROM read_parquet('{target}') WHERE matt = 'prognos' AND ar = {year} "
+            "AND fall = 'huvud' AND typ IN ('kommunbidrag', 'intäkt', 'kostnad', 'disposition') GROUP BY verksamhet").fetchall())
+        expected = {row.key[0]: row.measures.prognos for row in table.rows if row.measures.prognos is not None}
+        assert len(expected) >= 5
+        assert {k: Decimal(v).quantize(Decimal("0.01")) for k, v in exported.items()} == expected, year
