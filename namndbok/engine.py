@@ -208,7 +208,7 @@ def prognos_amounts(
 
     Where no follow-up has forecast a nämnd × verksamhet × typ, its prognos is
     its budget at that date ("prognos enligt budget"), so that a total prognos
-    is always whole; `unforecast_units` lists them for the period-close check.
+    is always whole; `unforecast_verksamheter` lists the verksamheter period-close asks for.
     A nämnd whose year is closed (`closed_namnder`) has its utfall as prognos.
     """
     closed = closed_namnder(data, date)
