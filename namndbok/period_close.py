@@ -6,6 +6,7 @@ Checks, each refused with a Swedish reason:
 - every budgeted verksamhet has a prognos (of its intäkter or its kostnader;
   kommunbidrag is decided, not forecast); a typ without one counts with its
   budget, as everywhere (`engine.prognos_amounts`). All missing are named.
+  A year closed by `namndbok bokslut` needs no prognos: it is its utfall.
 
 Then writes into `rapporter/ÅÅÅÅ-MM/` beside the ledger: every layout in
 `layouter/` as Markdown, CSV and XLSX, the deviation list and the eget kapital
@@ -30,7 +31,7 @@ from namndbok import markdown
 from namndbok.accounts import NETTO
 from namndbok.avvikelser import comments_for, deviations, format_deviation
 from namndbok.eget_kapital import roll_forward_table, table_years
-from namndbok.engine import compute, unforecast_verksamheter
+from namndbok.engine import closed_namnder, compute, unforecast_verksamheter
 from namndbok.fileio import atomic_write_bytes, atomic_write_text, cannot_write, check_writable
 from namndbok.layout import load_layout
 from namndbok.load_reading import reading_of
@@ -67,6 +68,9 @@ def check_period(data, errors, date: datetime.date) -> None:
     missing = [month_name(m) for m in range(1, date.month + 1) if m not in months]
     if missing:
         raise PeriodError(f"Utfall saknas för {', '.join(missing)} {date.year}. Importera månaderna först.")
+    closed = closed_namnder(data, date)
+    if None in closed or {plan.namnd for plan in data.kontoplaner.values()} <= closed:
+        return  # after bokslut the year's prognos is its utfall: nothing is left to forecast
     first_of_month = date.replace(day=1)
     stale = unforecast_verksamheter(data, date, NETTO)
     current = compute(data, date).uppfoljning

@@ -183,3 +183,11 @@ def test_the_exported_facts_hold_the_prognos_of_years_without_follow_ups(example
         expected = {row.key[0]: row.measures.prognos for row in table.rows if row.measures.prognos is not None}
         assert len(expected) >= 5
         assert {k: Decimal(v).quantize(Decimal("0.01")) for k, v in exported.items()} == expected, year
+
+
+def test_a_closed_year_needs_no_prognos_to_close_its_period():
+    from conftest import EXAMPLE_LEDGER
+
+    check(EXAMPLE_LEDGER, datetime.date(2025, 12, 31))  # 2025 has no follow-ups; its bokslut is done
+    with pytest.raises(PeriodError, match="Ingen prognos är gjord för uppföljningen per 2025-11-30"):
+        check(EXAMPLE_LEDGER, datetime.date(2025, 11, 30))  # before the bokslut, the year was open
