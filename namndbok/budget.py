@@ -207,6 +207,7 @@ def balance_warnings(
         touched_by[line.version].add(where)
         if ref.kind in RESULT_KINDS and line.version not in planned:
             sums_by[line.version][where][ref.kind] += line.amount
+
     def main_years(in_effect) -> set:
         """A year is checked once it has its main budget (a KF frame or an internbudget)."""
         return set().union(*(touched_by.get(d.name, ()) for d in in_effect if d.typ in MAIN_TYPES))
