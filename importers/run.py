@@ -17,6 +17,7 @@ from namndbok.importers.convert import Source, map_rows
 from namndbok.importers.model import SourceError, SourceRow
 from namndbok.importers.writer import AGGREGATED, DETAILED, ImportPlan, plan_import, write_import
 from namndbok.load_reading import reading_of
+from namndbok.swedish import format_number
 from namndbok.writer_lock import writing
 
 MODES = (AGGREGATED, DETAILED)
@@ -76,15 +77,15 @@ def run_import(
         plan = _kontoplan(ledgerdata, config.namnd, ledger)
         source_config = config.sie if kind == "sie" else config.huvudbok
 
-        progress(f"Läser {export.name} ({len(data) / 1e6:.1f} MB) …")
+        progress(f"Läser {export.name} ({format_number(len(data) / 1e6)} MB) …")
         reading = read(data, str(export), source_config, mode == AGGREGATED)
         rows = reading.row_count()
-        progress(f"{rows} rader; kontrollerar koderna mot kontoplanen …")
+        progress(f"{format_number(rows, 0)} rader; kontrollerar koderna mot kontoplanen …")
         mapped = map_rows(reading.rows, reading.source, source_config, plan, ledgerdata.roots)
         import_plan = plan_import(mapped, reading.source, plan, ledgerdata.roots, ledgerdata.currency, mode, entries)
         written = []
         if not dry_run and import_plan.entries:
-            progress(f"Skriver {len(import_plan.entries)} poster …")
+            progress(f"Skriver {format_number(len(import_plan.entries), 0)} poster …")
             written = write_import(ledger, import_plan, reading.source, ledgerdata.roots)
         return ImportResult(reading.source, rows, import_plan, written, reading.warnings, reading.reading)
 

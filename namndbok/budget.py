@@ -25,7 +25,9 @@ the lines it sets, in Beancount's sign (a cost budget is positive):
   what is there (tilläggsbudget, kommunbidrag changes, omfördelning).
 - After each decision the year's budget must balance per nämnd: kommunbidrag +
   intäkter + kostnader = 0 in the ledger's sign (checked once the year has its
-  KF frame or internbudget, so a plan decided years ahead does not warn). Decisions of typ
+  KF frame or internbudget, so a plan decided years ahead does not warn). The
+  warning names the decision that put it out of balance: a later decision that
+  leaves the gap as it was (itself balanced) is not blamed. Decisions of typ
   `resultatreglering` (a deficit repaid by a lower kommunbidrag, a surplus the
   council lets the committee use) plan a result on purpose and are left out
   of that check.
@@ -193,6 +195,7 @@ def balance_warnings(
 
     Each decision's lines are summed once, per year and nämnd and kind; the budget
     after a decision is then the sum of the sums of the decisions in effect."""
+    decisions = sorted(decisions, key=lambda d: d.order)
     touched_by: dict[str, set] = defaultdict(set)  # decision → (year, nämnd) its lines touch
     sums_by: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))  # decision → (year, nämnd) → kind → sum
     planned = {d.name for d in decisions if d.typ == PLANNED_RESULT}
@@ -204,21 +207,33 @@ def balance_warnings(
         touched_by[line.version].add(where)
         if ref.kind in RESULT_KINDS and line.version not in planned:
             sums_by[line.version][where][ref.kind] += line.amount
+
+    def main_years(in_effect) -> set:
+        """A year is checked once it has its main budget (a KF frame or an internbudget)."""
+        return set().union(*(touched_by.get(d.name, ()) for d in in_effect if d.typ in MAIN_TYPES))
+
+    def kind_sums(in_effect, where) -> dict[str, Decimal]:
+        sums: dict[str, Decimal] = defaultdict(Decimal)
+        for d in in_effect:
+            for kind, amount in sums_by[d.name][where].items():
+                sums[kind] += amount
+        return sums
+
     warnings = []
-    for decision in decisions:
+    for number, decision in enumerate(decisions):
         touched = touched_by.get(decision.name)
         if not touched:
             continue
         in_effect = decisions_in_effect(decisions, decision.date, decision.name)
-        # A year is checked once it has its main budget (a KF frame or an internbudget).
-        main_years = set().union(*(touched_by.get(d.name, ()) for d in in_effect if d.typ in MAIN_TYPES))
-        for year, namnd in sorted(touched & main_years, key=lambda t: (t[0], t[1] or "")):
-            sums: dict[str, Decimal] = defaultdict(Decimal)
-            for d in in_effect:
-                for kind, amount in sums_by[d.name][(year, namnd)].items():
-                    sums[kind] += amount
+        # The budget just before the decision: a decision that leaves the gap as it found it
+        # (itself balanced, e.g. a tilläggsbudget with its kommunbidrag) is not blamed for it.
+        before = decisions_in_effect(decisions[:number], decision.date, decisions[number - 1].name) if number else []
+        checked_before = main_years(before)
+        for year, namnd in sorted(touched & main_years(in_effect), key=lambda t: (t[0], t[1] or "")):
+            sums = kind_sums(in_effect, (year, namnd))
             gap = sum(sums.values())
-            if gap != 0:
+            gap_before = sum(kind_sums(before, (year, namnd)).values()) if (year, namnd) in checked_before else None
+            if gap != 0 and gap != gap_before:
                 netto = sums["kostnad"] + sums["intäkt"] + sums["disposition"]
                 more = "nettokostnaden överstiger kommunbidraget" if gap > 0 else "kommunbidraget överstiger nettokostnaden"
                 warnings.append(BudgetWarning(

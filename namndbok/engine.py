@@ -208,27 +208,65 @@ def prognos_amounts(
 
     Where no follow-up has forecast a nämnd × verksamhet × typ, its prognos is
     its budget at that date ("prognos enligt budget"), so that a total prognos
-    is always whole; `unforecast_units` lists them for the period-close check.
+    is always whole; `unforecast_verksamheter` lists the verksamheter period-close asks for.
+    A nämnd whose year is closed (`closed_namnder`) has its utfall as prognos.
     """
-    lines = prognos_at(data.prognos, data.refs, date, fall)
+    closed = closed_namnder(data, date)
+    lines = [line for line in prognos_at(data.prognos, data.refs, date, fall)
+             if not _in(closed, data.refs[line.account].namnd)]
     out = [(line.account, line.amount) for line in lines]
     covered = {unit_of(data.refs[line.account]) for line in lines}
     for line in lines_in_effect(data.decisions, data.budget_lines, date.year, date, budget_version):
         ref = data.refs.get(line.account)
         if ref is not None and unit_of(ref) not in covered:
-            out.append((line.account, line.amount))
+            # closed: budgeted, so its prognos is its utfall even where nothing was booked (0)
+            out.append((line.account, Decimal(0) if _in(closed, ref.namnd) else line.amount))
+    if closed:
+        year = (datetime.date(date.year, 1, 1), datetime.date(date.year, 12, 31))
+        for account, running in utfall_index(data).items():
+            ref = data.refs.get(account)
+            amount = running.between(*year) if ref is not None and _in(closed, ref.namnd) else None
+            if amount is not None:
+                out.append((account, amount))
     return out
+
+
+def closed_namnder(data: LedgerData, date: datetime.date) -> set:
+    """The nämnder whose year of `date` is closed by a bokslut dated at or before `date`
+    (None in it: a bokslut without namnd:, closing every nämnd). Their prognos, in every
+    fall, is the year's utfall: nothing is left to forecast once the books are closed."""
+    return {close.namnd for close in data.planned.closes if close.year == date.year and close.date <= date}
+
+
+def _in(closed: set, namnd: str | None) -> bool:
+    return None in closed or namnd in closed
 
 
 def unforecast_units(data: LedgerData, date: datetime.date) -> list[tuple]:
     """Budgeted nämnd × verksamhet × typ that no follow-up up to `date` has forecast."""
     covered = {unit_of(data.refs[line.account]) for line in prognos_at(data.prognos, data.refs, date)}
+    closed = closed_namnder(data, date)
     units = {
         unit_of(data.refs[line.account])
         for line in lines_in_effect(data.decisions, data.budget_lines, date.year, date)
-        if line.account in data.refs
+        if line.account in data.refs and not _in(closed, data.refs[line.account].namnd)
     }
     return sorted((u for u in units if u not in covered), key=lambda u: tuple(x or "" for x in u))
+
+
+def unforecast_verksamheter(data: LedgerData, date: datetime.date, kinds: Iterable[str]) -> list[tuple]:
+    """Nämnd × verksamhet with budget lines of `kinds` that no follow-up up to `date` has
+    forecast in any of `kinds`, all of them. A verksamhet forecast in one typ (its kostnader,
+    say) is whole: its other typer count with their budget, as everywhere (`prognos_amounts`)."""
+    kinds = set(kinds)
+    covered = {unit_of(data.refs[line.account])[:2] for line in prognos_at(data.prognos, data.refs, date)
+               if data.refs[line.account].kind in kinds}
+    closed = closed_namnder(data, date)
+    budgeted = {unit_of(data.refs[line.account])[:2]
+                for line in lines_in_effect(data.decisions, data.budget_lines, date.year, date)
+                if line.account in data.refs and data.refs[line.account].kind in kinds
+                and not _in(closed, data.refs[line.account].namnd)}
+    return sorted(budgeted - covered, key=lambda u: tuple(x or "" for x in u))
 
 
 def line_weights(data: LedgerData, line: BudgetLine) -> tuple[Decimal, ...]:

@@ -15,11 +15,12 @@ is the engine's `budget` at 2026-10-31, and `matt = 'utfall'` its utfall.
 | --- | --- | --- | --- |
 | utfall | account × month with postings | 1–12 | last day of the month |
 | budget | budget line in effect at the date × month (periodized) | 1–12 | last day of the month |
-| prognos | account × fall (`huvud`, `basta`, `samsta`) of the latest follow-up | none (whole year) | the follow-up's date |
+| prognos | account × fall (`huvud`, `basta`, `samsta`) of the latest follow-up | none (whole year) | the follow-up's date (none: the year's date) |
 | volym, volymbudget | volume line | its month | its date |
 
 A year before the date's year is taken as it stood on 31 December; the date's
-own year as it stands on the date.
+own year as it stands on the date. A year without follow-ups has the engine's
+prognos too: its budget, or its utfall once the year is closed.
 """
 
 from __future__ import annotations
@@ -121,14 +122,13 @@ def _budget(data: LedgerData, year: int, at: datetime.date) -> list[Fact]:
 
 def _prognos(data: LedgerData, year: int, at: datetime.date) -> list[Fact]:
     dates = [d for d in follow_ups(data.prognos, year) if d <= at]
-    if not dates:
-        return []
+    made = dates[-1] if dates else at  # no follow-up: the engine's prognos (budget; a closed year's utfall) at the date
     out = []
     for fall, name in FALL_NAMES.items():
         sums: dict[str, Decimal] = defaultdict(Decimal)
         for account, amount in prognos_amounts(data, at, fall):
             if account in data.refs:
                 sums[account] -= amount
-        out += [Fact(year, None, dates[-1], *_dims(data, account), "prognos", None, name, None, amount)
+        out += [Fact(year, None, made, *_dims(data, account), "prognos", None, name, None, amount)
                 for account, amount in sorted(sums.items())]
     return out

@@ -288,7 +288,7 @@ def assemble(options_map: dict, settings: Settings, sums: "TransactionSums", pla
 
 
 def is_read(entry) -> bool:
-    """Whether a reading depends on the entry (a transaction, or a budget or prognos directive)."""
+    """Whether a reading depends on the entry (a transaction, or a budget, prognos or bokslut directive)."""
     return entry.__class__ is data.Transaction or (entry.__class__ is data.Custom and entry.type in PLAN_TYPES)
 
 
@@ -369,7 +369,8 @@ def transaction_sums(entries, currency: str, ek_prefix: str) -> TransactionSums:
     return _sum_transactions([e for e in entries if e.__class__ is data.Transaction], currency, ek_prefix)
 
 
-PLAN_TYPES = frozenset({DECISION, LINE, PROGNOS_DIRECTIVE})
+BOKSLUT_DIRECTIVE = "bokslut"  # namndbok.eget_kapital.BOKSLUT: a closed year's prognos is its utfall
+PLAN_TYPES = frozenset({DECISION, LINE, PROGNOS_DIRECTIVE, BOKSLUT_DIRECTIVE})
 
 
 class PlanDirectives(NamedTuple):
@@ -380,12 +381,20 @@ class PlanDirectives(NamedTuple):
     budget_errors: list
     prognos: list[PrognosLine]
     prognos_errors: list
+    closes: tuple = ()  # the years' custom "bokslut" (namndbok.eget_kapital.Bokslut); its plugin reports their errors
+
+
+def _closes(directives, currency: str) -> tuple:
+    from namndbok.eget_kapital import parse_decisions  # it reads LedgerData itself
+
+    return tuple(parse_decisions([d for d in directives if d.type == BOKSLUT_DIRECTIVE], currency)[1])
 
 
 def plan_directives(entries, currency: str) -> PlanDirectives:
-    """Budget decisions, lines and prognoses of `entries`, parsed."""
+    """Budget decisions, lines, prognoses and the years' closes of `entries`, parsed."""
     directives = [e for e in entries if e.__class__ is data.Custom and e.type in PLAN_TYPES]
-    return PlanDirectives(*parse_budget(directives, currency), *parse_prognos(directives, currency))
+    return PlanDirectives(*parse_budget(directives, currency), *parse_prognos(directives, currency),
+                          _closes(directives, currency))
 
 
 def _plan_with(old: PlanDirectives, entries, added: list, removed: bool, currency: str) -> PlanDirectives:
@@ -395,7 +404,7 @@ def _plan_with(old: PlanDirectives, entries, added: list, removed: bool, currenc
     the old parse or the new lines have errors (a fresh parse orders the errors), or
     directives share one metadata dict (the lines' places are not known)."""
     directives = [e for e in entries if e.__class__ is data.Custom and e.type in PLAN_TYPES]
-    fresh = lambda: PlanDirectives(*parse_budget(directives, currency), *parse_prognos(directives, currency))  # noqa: E731
+    fresh = lambda: plan_directives(directives, currency)  # noqa: E731
     if removed or old.budget_errors or old.prognos_errors or any(d.type not in (LINE, DECISION) for d in added):
         return fresh()
     errors: list = []

@@ -3,8 +3,10 @@
 Checks, each refused with a Swedish reason:
 - the ledger loads without errors;
 - every month of the year up to the period has utfall (nothing left to import);
-- this follow-up has a prognos for every budgeted verksamhet (intäkter and
-  kostnader; kommunbidrag is decided, not forecast).
+- every budgeted verksamhet has a prognos (of its intäkter or its kostnader;
+  kommunbidrag is decided, not forecast); a typ without one counts with its
+  budget, as everywhere (`engine.prognos_amounts`). All missing are named.
+  A year closed by `namndbok bokslut` needs no prognos: it is its utfall.
 
 Then writes into `rapporter/ÅÅÅÅ-MM/` beside the ledger: every layout in
 `layouter/` as Markdown, CSV and XLSX, the deviation list and the eget kapital
@@ -30,7 +32,7 @@ from namndbok.accounts import NETTO
 from namndbok.budget import lines_in_effect
 from namndbok.avvikelser import comments_for, deviations, format_deviation
 from namndbok.eget_kapital import roll_forward_table, table_years
-from namndbok.engine import compute, unforecast_units
+from namndbok.engine import closed_namnder, compute, unforecast_verksamheter
 from namndbok.fileio import atomic_write_bytes, atomic_write_text, cannot_write, check_writable
 from namndbok.layout import load_layout
 from namndbok.load_reading import reading_of
@@ -73,15 +75,19 @@ def check_period(data, errors, date: datetime.date) -> None:
     missing = [month_name(m) for m in range(1, date.month + 1) if m not in months]
     if missing:
         raise PeriodError(f"Utfall saknas för {', '.join(missing)} {date.year}. Importera månaderna först.")
+    closed = closed_namnder(data, date)
+    if None in closed or {plan.namnd for plan in data.kontoplaner.values()} <= closed:
+        return  # after bokslut the year's prognos is its utfall: nothing is left to forecast
     first_of_month = date.replace(day=1)
-    stale = [u for u in unforecast_units(data, date) if u[2] in NETTO]
+    stale = unforecast_verksamheter(data, date, NETTO)
     current = compute(data, date).uppfoljning
     if (current is None or current < first_of_month) and _budgeted(data, date):
         raise PeriodError(f"Ingen prognos är gjord för uppföljningen per {date}. Lägg prognosfilen för "
                           f"{date:%Y-%m} (custom \"prognos\") innan perioden stängs.")
     if stale:
-        names = ", ".join(f"{u[1] or 'nämnden'} ({u[2]})" for u in stale[:8])
-        raise PeriodError(f"Prognos saknas för {names}. Varje budgeterad verksamhet behöver en prognos.")
+        names = ", ".join(u[1] or "nämnden" for u in stale)
+        raise PeriodError(f"Prognos saknas för {names}. Varje budgeterad verksamhet behöver en prognos "
+                          "(för intäkter eller kostnader; det som inte prognostiseras räknas med sin budget).")
 
 
 @writer("namndbok period-close")

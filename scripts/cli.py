@@ -10,6 +10,7 @@ import click
 
 from namndbok.fileio import absolute, shown
 from namndbok.scripts import click_svenska
+from namndbok.scripts.numbers import MNKR, shown_number
 from namndbok.scripts.periods import PERIOD
 from namndbok.scripts.tables import format_option
 
@@ -472,14 +473,10 @@ def layout_visa(name: str, ledger: Path) -> None:
 @ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.")
 @click.option("--grupp", "dimension", type=click.Choice(["verksamhet", "ansvar", "radgrupp"]), default="verksamhet", show_default=True)
-@click.option("--troskel", type=float, default=0.5, show_default=True, help="Visa avvikelser på minst så många mnkr.")
+@click.option("--troskel", type=MNKR, default="0,5", show_default=True,
+              help="Visa avvikelser på minst så många mnkr (0,5 eller 0.5).")
 def avvikelser(ledger, date, dimension, troskel) -> None:
     """Avvikelselistan: helårsavvikelse per enhet, mot förra uppföljningen, med kommentar."""
-    from decimal import Decimal
-
-    if not 0 <= troskel < float("inf"):  # nan, inf and a negative value are no threshold
-        raise click.BadParameter(f"{troskel} är inget antal mnkr; skriv 0 eller mer, till exempel 0.5.", param_hint="'--troskel'")
-
     from namndbok.avvikelser import CommentError, comments_for, deviations, format_deviation
     from namndbok.engine import compute
 
@@ -488,10 +485,10 @@ def avvikelser(ledger, date, dimension, troskel) -> None:
         comments = comments_for(ledger.parent, date, dimension)
     except CommentError as err:
         raise click.ClickException(str(err)) from None
-    found = deviations(data, date, dimension, Decimal(str(troskel)) * 1_000_000, comments)
+    found = deviations(data, date, dimension, troskel * 1_000_000, comments)
     previous = compute(data, date).foregaende_uppfoljning
     if not found:
-        click.echo(f"Ingen avvikelse på minst {troskel} mnkr per {date}.")
+        click.echo(f"Ingen avvikelse på minst {shown_number(troskel)} mnkr per {date}.")
     for deviation in found:
         click.echo(f"- {format_deviation(deviation, previous)}")
 

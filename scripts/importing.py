@@ -9,6 +9,7 @@ import click
 
 from namndbok.importers.model import SourceError
 from namndbok.fileio import shown
+from namndbok.swedish import format_number
 from namndbok.scripts.import_changes import print_changes, rebooked_months
 
 
@@ -55,15 +56,15 @@ def run(export: Path, ledger: Path, kind: str | None, mode: str, dry_run: bool, 
     entries = result.plan.entries
     for warning in result.warnings:
         click.secho(f"Varning: {warning}", fg="yellow", err=True)
-    click.echo(f"Läste {result.rows} rader ur {export.name} (källa {result.source.id}, läge {mode}).")
+    click.echo(f"Läste {format_number(result.rows, 0)} rader ur {export.name} (källa {result.source.id}, läge {mode}).")
     for line in result.reading:  # what was proven against the file's own figures, and how it was read
         click.echo(line)
     if not entries:
         click.echo("Inget nytt: allt i exporten finns redan i liggaren.")
         return
     verb = "Skulle lägga till" if dry_run else "Lade till"
-    click.echo(f"{verb} {len(entries)} {'post' if len(entries) == 1 else 'poster'}"
-               + (f"; {result.plan.skipped} fanns redan." if result.plan.skipped else "."))
+    click.echo(f"{verb} {format_number(len(entries), 0)} {'post' if len(entries) == 1 else 'poster'}"
+               + (f"; {format_number(result.plan.skipped, 0)} fanns redan." if result.plan.skipped else "."))
     if dry_run or rebooked_months(result.plan.changes):
         print_changes(result.plan.changes, dry_run)
     for path in result.written:

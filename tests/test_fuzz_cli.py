@@ -221,9 +221,9 @@ def test_a_ledger_without_a_kontoplan_is_refused_in_swedish(tmp_path, command, n
         ["tom.beancount", *(["budget.csv"] if name == "import-budget" else [])])
 
 
-@pytest.mark.parametrize("value, says", [("nan", "nan är inget antal mnkr; skriv 0 eller mer, till exempel 0.5."),
+@pytest.mark.parametrize("value, says", [("nan", "nan är inget antal mnkr; skriv 0 eller mer, till exempel 0,5."),
                                          ("inf", "inf är inget antal mnkr; skriv 0 eller mer"),
-                                         ("-5", "-5.0 är inget antal mnkr; skriv 0 eller mer")])
+                                         ("-5", "-5 är inget antal mnkr; skriv 0 eller mer")])
 def test_an_avvikelse_threshold_that_is_no_amount_is_refused_in_swedish(workplace, value, says):
     # Found by test_any_command_line_is_answered_in_swedish at NAMNDBOK_FUZZ_SCALE=10: `--troskel nan` ended in
     # a decimal.InvalidOperation traceback (Decimal('NaN') compared with each deviation).
