@@ -57,8 +57,22 @@ def comments_for(ledger_dir: Path, date: datetime.date, dimension: str) -> dict[
     return dict(toml.data.get(dimension, {}))
 
 
+class DeviationStyle(NamedTuple):
+    """How a deviation list is made (`[avvikelser]` in rapportpaket.toml); the defaults are the
+    report set's list as it always was."""
+
+    per: str = "verksamhet"  # or "ansvar", "radgrupp"
+    troskel: Decimal = Decimal(500_000)  # kronor
+    tecken: str = "-"  # "+": a positive figure is written +12,3
+    koder: bool = True  # the code before the name (571 Missbrukarvård …)
+    ordning: str = "storlek"  # or "kontoplan"
+    foregaende: bool = True  # the previous follow-up's figure in brackets
+
+
 def deviations(data, date: datetime.date, dimension: str = "ansvar", threshold: Decimal = Decimal(0),
-               comments: dict[str, str] | None = None) -> list[Deviation]:
+               comments: dict[str, str] | None = None, order: str = "storlek") -> list[Deviation]:
+    """The rows at or above the threshold, largest first (`order="storlek"`) or as the kontoplan
+    orders them (`"kontoplan"`)."""
     table = compute(data, date, group_by=(dimension,))
     previous = compute(data, table.foregaende_uppfoljning, group_by=(dimension,)) if table.foregaende_uppfoljning else None
     from_prognos = _prognos_comments(data, date) if dimension == "verksamhet" else {}
@@ -76,8 +90,9 @@ def deviations(data, date: datetime.date, dimension: str = "ansvar", threshold: 
         key = row.key[0]
         comment = (comments or {}).get(key) or from_prognos.get(key)
         out.append(Deviation(key, row.label, value, before, comment))
-    out.sort(key=lambda d: (-abs(d.avvikelse), d.label))
-    return out
+    if order == "storlek":
+        out.sort(key=lambda d: (-abs(d.avvikelse), d.label))
+    return out  # else the engine's order: the kontoplan's
 
 
 def _prognos_comments(data, date) -> dict[str, str]:
@@ -88,12 +103,32 @@ def _prognos_comments(data, date) -> dict[str, str]:
     return {k: " ".join(v) for k, v in texts.items()}
 
 
-def format_deviation(deviation: Deviation, previous_date: datetime.date | None, unit: str = "mnkr") -> str:
-    from namndbok.swedish import MONTHS_SHORT, format_amount
+def format_deviation(deviation: Deviation, previous_date: datetime.date | None, unit: str = "mnkr",
+                     sign: str = "-", codes: bool = True) -> str:
+    """One line; `sign="+"` writes a positive figure +12,3, `codes=False` drops the code before
+    the name, no `previous_date` leaves out the previous follow-up's figure."""
+    from namndbok.swedish import MONTHS_SHORT
 
-    text = f"{deviation.label} {format_amount(deviation.avvikelse, unit)} {unit}"
+    label = deviation.label
+    if not codes and deviation.key is not None:
+        label = label.removeprefix(f"{deviation.key} ")
+    text = f"{label} {_amount(deviation.avvikelse, unit, sign)} {unit}"
     if deviation.foregaende is not None and previous_date is not None:
-        text += f" ({MONTHS_SHORT[previous_date.month - 1]} {format_amount(deviation.foregaende, unit)} {unit})"
+        text += f" ({MONTHS_SHORT[previous_date.month - 1]} {_amount(deviation.foregaende, unit, sign)} {unit})"
     if deviation.comment:
         text += f". {deviation.comment}"
     return text
+
+
+def _amount(value: Decimal, unit: str, sign: str) -> str:
+    from namndbok.swedish import format_amount
+
+    text = format_amount(value, unit)
+    return f"+{text}" if sign == "+" and text[0].isdigit() and text.strip("0,") else text
+
+
+def deviation_lines(data, ledger_dir: Path, date: datetime.date, style: DeviationStyle = DeviationStyle()) -> list[str]:
+    """The report set's deviation list as lines, made as `style` says (comments of its dimension)."""
+    found = deviations(data, date, style.per, style.troskel, comments_for(ledger_dir, date, style.per), style.ordning)
+    previous = compute(data, date).foregaende_uppfoljning if style.foregaende else None
+    return [format_deviation(d, previous, sign=style.tecken, codes=style.koder) for d in found]

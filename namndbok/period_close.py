@@ -8,10 +8,12 @@ Checks, each refused with a Swedish reason:
   budget, as everywhere (`engine.prognos_amounts`). All missing are named.
   A year closed by `namndbok bokslut` needs no prognos: it is its utfall.
 
-Then writes into `rapporter/ÅÅÅÅ-MM/` beside the ledger: every layout in
-`layouter/` as Markdown, CSV and XLSX, the deviation list and the eget kapital
-roll-forward as Markdown, the nyckeltal (when nyckeltal.toml exists) as
-Markdown and CSV, everything with charts as one HTML page and its PDF
+Then writes into `rapporter/ÅÅÅÅ-MM/` beside the ledger: the layouts of the set
+(`rapportpaket.toml`, `namndbok/rapportpaket.py`; without it every layout in
+`layouter/` alphabetically) as Markdown, CSV and XLSX, the deviation list (made as
+the set's [avvikelser] says) and the eget kapital roll-forward as Markdown, the
+nyckeltal (when nyckeltal.toml exists) as Markdown and CSV, everything (nyckeltal
+too) with charts as one HTML page and its PDF
 (Chromium prints the page), and an index (`README.md`) listing them. Each file is
 written atomically and only when its content changes, so a second run changes
 nothing. With `--las` the year up to the period is then locked
@@ -30,7 +32,7 @@ from urllib.parse import quote
 from namndbok import markdown
 from namndbok.accounts import NETTO
 from namndbok.budget import lines_in_effect
-from namndbok.avvikelser import comments_for, deviations, format_deviation
+from namndbok.avvikelser import deviation_lines
 from namndbok.eget_kapital import roll_forward_table, table_years
 from namndbok.engine import closed_namnder, compute, unforecast_verksamheter
 from namndbok.fileio import atomic_write_bytes, atomic_write_text, cannot_write, check_writable
@@ -38,6 +40,7 @@ from namndbok.layout import load_layout
 from namndbok.load_reading import reading_of
 from namndbok.loading import faults, faults_message, load
 from namndbok.nyckeltal import compute_nyckeltal, load_specs, parse_volumes
+from namndbok.rapportpaket import load_report_set
 from namndbok.report import build_report
 from namndbok.swedish import format_amount, month_name
 from namndbok.writer_lock import writer
@@ -113,11 +116,12 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
     except OSError as err:
         raise PeriodError(cannot_write(err)) from None
     plan = next(iter(data.kontoplaner.values()), None)
-    reports = [build_report(load_layout(path, plan), data, date) for path in sorted((ledger.parent / "layouter").glob("*.toml"))]
+    report_set = load_report_set(ledger)  # rapportpaket.toml: which layouts, in which order; how the list is made
+    reports = [build_report(load_layout(path, plan), data, date) for path in report_set.layouts]
     stems = [Path(r.layout.path).stem for r in reports]
-    found = deviations(data, date, "verksamhet", Decimal(500_000), comments_for(ledger.parent, date, "verksamhet"))
-    previous = compute(data, date).foregaende_uppfoljning
-    deviation_lines = [format_deviation(d, previous) for d in found] or ["Inga avvikelser på minst 0,5 mnkr."]
+    style = report_set.deviations
+    troskel = f"{(style.troskel / Decimal(1_000_000)).normalize():f}".replace(".", ",")
+    listed = deviation_lines(data, ledger.parent, date, style) or [f"Inga avvikelser på minst {troskel} mnkr."]
     ek = roll_forward_table(data, table_years(data, date), date)
     ek_rows = [(label, [format_amount(v) for v in values]) for label, values in ek.rows]
 
@@ -128,8 +132,9 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
         outputs[folder / f"{stem}.csv"] = to_csv(report)
         outputs[folder / f"{stem}.xlsx"] = to_xlsx(report)
     outputs[folder / "avvikelser.md"] = "\n".join(
-        [f"**Avvikelser mot budget helår per {date}** (minst 0,5 mnkr, förra uppföljningen inom parentes)", ""]
-        + [f"- {markdown.text(line)}" for line in deviation_lines]) + "\n"
+        [f"**Avvikelser mot budget helår per {date}** (minst {troskel} mnkr"
+         + (", förra uppföljningen inom parentes)" if style.foregaende else ")"), ""]
+        + [f"- {markdown.text(line)}" for line in listed]) + "\n"
     outputs[folder / "eget-kapital.md"] = _eget_kapital_text(ek.columns, ek_rows, date)
     nyckeltal = _nyckeltal(ledger, entries, data, date)
     if nyckeltal is not None:
@@ -137,7 +142,7 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
         outputs[folder / "nyckeltal.csv"] = nyckeltal_csv(nyckeltal)
     outputs[folder / "README.md"] = _index(options["title"], date, [(r.layout.namn, stem) for r, stem in zip(reports, stems)], pdf)
     charts = [monthly_chart(data, date), prognos_chart(data, date), deviation_chart(data, date)]
-    page = render_html(f"{options['title']}", date, reports, deviation_lines, ek.columns, ek_rows, charts)
+    page = render_html(f"{options['title']}", date, reports, listed, ek.columns, ek_rows, charts, nyckeltal)
 
     # The page (and so the PDF) first: Chromium prints it while the other files are written.
     html_path, pdf_path = folder / "rapport.html", folder / "rapport.pdf"

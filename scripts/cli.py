@@ -506,10 +506,11 @@ def period_close(date, ledger: Path, lock: bool, no_pdf: bool) -> None:
     from namndbok.nyckeltal import NyckeltalError
     from namndbok.period_close import PeriodError, close_period
     from namndbok.las.write import LockError
+    from namndbok.rapportpaket import ReportSetError
 
     try:
         written, locked = close_period(ledger, date, pdf=not no_pdf, lock=lock)
-    except (PeriodError, LayoutError, NyckeltalError, CommentError) as err:
+    except (PeriodError, LayoutError, NyckeltalError, CommentError, ReportSetError) as err:
         raise click.ClickException(f"Perioden {date:%Y-%m} kan inte stängas: {err}") from None
     except LockError as err:
         raise click.ClickException(f"Perioden {date:%Y-%m} kunde inte låsas: {err}") from None

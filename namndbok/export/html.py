@@ -56,6 +56,13 @@ TEMPLATE = """<!DOCTYPE html>
   <thead><tr><th></th>{% for c in ek.columns %}<th>{{ c }}</th>{% endfor %}</tr></thead>
   <tbody>{% for label, values in ek.rows %}<tr{% if loop.last %} class="summa"{% endif %}><td>{{ label }}</td>{% for v in values %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody>
 </table>
+{% if nyckeltal %}
+<h2>Nyckeltal, tkr</h2>
+<table>
+  <thead><tr>{% for h in nyckeltal.headers %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+  <tbody>{% for row in nyckeltal.rows %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</tbody>
+</table>
+{% endif %}
 <h2>Diagram</h2>
 {% for chart in charts %}{% if chart %}<figure>{{ chart }}</figure>{% endif %}{% endfor %}
 </body>
@@ -63,7 +70,11 @@ TEMPLATE = """<!DOCTYPE html>
 """
 
 
-def render_html(title: str, date, reports, deviations: list[str], ek_columns, ek_rows, charts: list[str]) -> str:
+def render_html(title: str, date, reports, deviations: list[str], ek_columns, ek_rows, charts: list[str],
+                nyckeltal=None) -> str:
+    """The page; `nyckeltal` (the computed nyckeltal, when nyckeltal.toml exists) adds their table."""
+    from namndbok.export import nyckeltal_files
+
     env = Environment(autoescape=True)
     items = []
     for report in reports:
@@ -77,6 +88,7 @@ def render_html(title: str, date, reports, deviations: list[str], ek_columns, ek
         title=title, date=date, reports=items,
         deviations=deviations, ek={"columns": ek_columns, "rows": ek_rows},
         charts=[Markup(chart) for chart in charts],  # our own SVG from matplotlib
+        nyckeltal={"headers": nyckeltal_files.HEADERS, "rows": nyckeltal_files.rows(nyckeltal)} if nyckeltal else None,
     )
 
 
