@@ -4,7 +4,8 @@ The folder gets the main file (the Swedish root names, Nämndbok's plugin, the F
 extension; no include lines: the first import adds `include "*/utfall/*.beancount"`),
 `kontoplan.toml` and `import.toml` (the texts the caller drafted from a SIE file, or a
 skeleton to fill in), a default `periodisering.toml`, the standard layouts (the
-example's layouts that name no committee's own codes), `.gitignore` and
+example's layouts that name no committee's own codes), a default `rapportpaket.toml`
+(today's report set written out), `.gitignore` and
 `.gitattributes`, and, when git is there, a git repository whose pre-commit hook runs
 `namndbok kontrollera` on the main file.
 
@@ -26,6 +27,8 @@ from typing import NamedTuple
 
 from namndbok.fileio import atomic_write_text, cannot_write, check_writable, os_reason
 from namndbok.journal import JOURNAL
+from namndbok.rapportpaket import FILE as REPORT_SET
+from namndbok.rapportpaket import default_text as report_set_text
 from namndbok.writer_lock import LOCK_FILE
 
 # The selections a layout row can make that name a committee's own codes (such a layout is not standard).
@@ -189,6 +192,7 @@ def committee_files(folder: Path, title: str, kontoplan: str, import_toml: str, 
         "import.toml": import_toml,
         "periodisering.toml": PERIODISERING,
         **{f"layouter/{name}": text for name, text in layouts.items()},
+        REPORT_SET: report_set_text(sorted(Path(name).stem for name in layouts)),
         ".gitignore": GITIGNORE,
         ".gitattributes": GITATTRIBUTES,
     }

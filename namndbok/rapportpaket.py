@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from namndbok.avvikelser import DeviationStyle
 from namndbok.layout import layout_folder, layout_names
-from namndbok.settings import Key, SettingsError, is_bool, is_table, is_texts, one_of, read_settings
+from namndbok.settings import Key, Settings, SettingsError, is_bool, is_table, is_texts, one_of, read_text
 
 FILE = "rapportpaket.toml"
 
@@ -61,18 +61,51 @@ def load_report_set(ledger: str | Path) -> ReportSet:
     path = Path(ledger).parent / FILE
     if not path.exists():
         return ReportSet([folder / f"{name}.toml" for name in names], DeviationStyle())
-    toml = read_settings(path, ReportSetError, "Rapportpaketet")
+    text = read_text(path, ReportSetError, "Rapportpaketet")
+    toml = Settings(text, str(path), ReportSetError, "Rapportpaketet")
     toml.check((), toml.data, TOP, "Okänd nyckel {key}; tillåtna är {allowed}.")
     chosen = toml.data.get("layouter", names)
     listed = f"de som finns i {folder}: {', '.join(names)}" if names else f"det finns ingen layout i {folder}"
-    for name in chosen:
+    for index, name in enumerate(chosen):
         if name not in names:
-            raise toml.fail("layouter", f"Layouten {name!r} finns inte; {listed}.")
-        if chosen.count(name) > 1:
-            raise toml.fail("layouter", f"Layouten {name!r} står två gånger; ta bort den ena.")
+            raise ReportSetError(str(path), _item_line(text, toml.line("layouter"), name),
+                                 f"Layouten \"{name}\" finns inte; {listed}.")
+        if name in chosen[:index]:
+            raise ReportSetError(str(path), _item_line(text, toml.line("layouter"), name, 2),
+                                 f"Layouten \"{name}\" står två gånger i layouter; ta bort den ena.")
     style = toml.data.get("avvikelser", {})
     toml.check(("avvikelser",), style, DEVIATIONS, "Okänd nyckel {key} i [avvikelser]; tillåtna är {allowed}.")
     values = {key: value for key, value in style.items()}
     if "troskel" in values:
         values["troskel"] = Decimal(str(values["troskel"])) * 1_000_000
     return ReportSet([folder / f"{name}.toml" for name in chosen], DeviationStyle(**values))
+
+
+def _item_line(text: str, start: int, name: str, nth: int = 1) -> int:
+    """The line of the `nth` "name" in the list that begins at line `start` (the list's line when not found)."""
+    seen = 0
+    for number, line in enumerate(text.splitlines()[start - 1:], start):
+        seen += line.count(f'"{name}"') + line.count(f"'{name}'")
+        if seen >= nth:
+            return number
+    return start
+
+
+def default_text(names: list[str]) -> str:
+    """The rapportpaket.toml `namndbok ny` writes: today's set written out, the layouts
+    (`names`) as a commented list to copy, so that a layout added later is in the set too."""
+    listed = ", ".join(f'"{name}"' for name in names)
+    return f"""\
+# Rapportpaketet som `namndbok period-close ÅÅÅÅ-MM` skriver till rapporter/ÅÅÅÅ-MM/.
+# Utan layouter tas varje layout i layouter/ med, i bokstavsordning efter filnamn.
+# Med layouter tas bara de uppräknade med, i den ordningen (namnen är filnamnen utan .toml):
+# layouter = [{listed}]
+
+[avvikelser]
+per = "verksamhet"     # eller "ansvar" (enheterna; kommentarer ur [ansvar] i kommentarer/ÅÅÅÅ-MM.toml) eller "radgrupp"
+troskel = 0.5          # mnkr: visa avvikelser på minst så mycket
+tecken = "-"           # "+" skriver positiva avvikelser +12,3
+koder = true           # koden före namnet (571 Missbrukarvård …)
+ordning = "storlek"    # störst först, eller "kontoplan" (kontoplanens ordning)
+foregaende = true      # förra uppföljningens avvikelse inom parentes
+"""
