@@ -554,6 +554,30 @@ def nyckeltal(ledger, date, fmt) -> None:
         show(text_table(results, title))
 
 
+@main.command()
+@ledger_parameters(writes=False)
+@click.option("--ar", "year", type=int, default=None, help="Budgetåret (standard: året för liggarens sista utfall).")
+@click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
+@click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
+@format_option
+def budgetbeslut(ledger, year, enhet, decimaler, fmt) -> None:
+    """Årets budgetbeslut och förändringar av kommunbidraget: datum, typ, referens, belopp och delar."""
+    from namndbok.budget_decisions import part_faults, year_decisions
+    from namndbok.scripts.budgetbeslut import text_table
+    from namndbok.scripts.tables import show
+
+    options, data, _ = _read_clean(ledger)
+    if year is None:
+        year = _date_or_last_utfall(data, None).year
+    wrong = part_faults([line for line in data.budget_lines if line.date.year == year])
+    if wrong:
+        raise click.ClickException("\n".join(wrong))
+    rows = year_decisions(data, year)
+    if not rows:
+        raise click.ClickException(f"{ledger}: liggaren har inga budgetbeslut med budgetrader för {year}.")
+    show(text_table(rows, f"{options['title']} – budgetbeslut {year}, {enhet}", enhet, decimaler), fmt)
+
+
 @main.command("eget-kapital")
 @ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
