@@ -578,6 +578,27 @@ def budgetbeslut(ledger, year, enhet, decimaler, fmt) -> None:
     show(text_table(rows, f"{options['title']} – budgetbeslut {year}, {enhet}", enhet, decimaler), fmt)
 
 
+@main.command()
+@ledger_parameters(writes=False)
+@click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
+@click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
+@click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
+@format_option
+def investeringar(ledger, date, enhet, decimaler, fmt) -> None:
+    """Investeringar: utgifter, inkomster och netto – budget, utfall och prognos."""
+    from namndbok.investeringar import investment_rows
+    from namndbok.scripts.investeringar import text_table
+    from namndbok.scripts.tables import show
+
+    options, data, _ = _read_clean(ledger)
+    date = _date_or_last_utfall(data, date)
+    rows = investment_rows(data, date)
+    if all(row.measures is None for row in rows):
+        raise click.ClickException(f"{ledger}: inga investeringar {date.year} (konton med investering = true i "
+                                   "kontoplanen, med utfall, budget eller prognos).")
+    show(text_table(rows, date, f"{options['title']} – investeringar per {date}, {enhet}", enhet, decimaler), fmt)
+
+
 @main.command("eget-kapital")
 @ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
