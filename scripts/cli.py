@@ -602,8 +602,10 @@ def investeringar(ledger, date, enhet, decimaler, fmt) -> None:
 @main.command("eget-kapital")
 @ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
+@click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
+@click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
 @format_option
-def eget_kapital(ledger, date, fmt) -> None:
+def eget_kapital(ledger, date, enhet, decimaler, fmt) -> None:
     """Eget kapital år för år: ingående, beslut, årets resultat, utgående (med budget och prognos)."""
 
     from namndbok.eget_kapital import roll_forward_table, table_date_refusal, table_years
@@ -614,8 +616,8 @@ def eget_kapital(ledger, date, fmt) -> None:
     refusal = table_date_refusal(data, date)
     if refusal:
         raise click.ClickException(f"--per {refusal}")
-    show(year_table(roll_forward_table(data, table_years(data, date), date), f"Eget kapital (ackumulerat resultat), mnkr – per {date}"),
-         fmt)
+    show(year_table(roll_forward_table(data, table_years(data, date), date),
+                    f"Eget kapital (ackumulerat resultat), {enhet} – per {date}", enhet, decimaler), fmt)
 
 
 @main.command()
