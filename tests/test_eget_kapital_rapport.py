@@ -39,3 +39,45 @@ def test_eget_kapital_in_tkr():
         expected = ["" if v is None else str((v / 1000).quantize(Decimal(1), ROUND_HALF_UP)) for v in values]
         assert printed[label] == expected, label
     assert printed["Årets resultat"][3] == "-4295"  # the example's result to October 2026, in tkr
+
+
+def _plan(entries) -> dict[int, Decimal]:
+    """The example's repayment plan, read here from its `custom "eget-kapital"` directive: year → kommunbidrag change."""
+    (entry,) = [e for e in entries if getattr(e, "type", None) == "eget-kapital" and e.meta.get("typ") == "aterbetalning"]
+    values = [v.value for v in entry.values][1:]  # the name, then year, amount, year, amount …
+    return {int(year): amount.number for year, amount in zip(values[0::2], values[1::2])}
+
+
+def test_arets_resultat_varav_resultatreglering():
+    entries, _ = _example()
+    plan = _plan(entries)
+    # Only the plan's increases are a planned result (resultatreglering); a decrease is met by a saving.
+    planned = {year: change for year, change in plan.items() if change > 0}
+    assert planned == {2025: Decimal("20000000.00")}
+    rows = {r[0]: r[1:] for r in _csv("--enhet", "kr", "--decimaler", "0")}
+    header = _csv("--enhet", "kr", "--decimaler", "0")[0][1:]
+    varav = dict(zip(header, rows["varav resultatreglering"]))
+    assert varav == {column: str(int(planned.get(int(column[:4]), 0))) for column in header}
+    # Mid-year, the part to the date: the kommunbidrag is spread evenly, so half of it by June.
+    code, out = run("eget-kapital", EXAMPLE_LEDGER, "--per", "2025-06", "--format", "csv", "--enhet", "kr", "--decimaler", "0")
+    table = list(csv.reader(io.StringIO(out), delimiter=";"))
+    varav = dict(zip(table[0][1:], {r[0]: r[1:] for r in table[1:]}["varav resultatreglering"]))
+    assert varav["2025 t.o.m. jun"] == str(int(planned[2025] / 2))
+    assert varav["2025 budget"] == varav["2025 prognos"] == str(int(planned[2025]))
+    # The row is a part of årets resultat: utgående still adds up without it.
+    rows = {r[0]: r[1:] for r in table[1:]}
+    writeoff = next(k for k in rows if k.startswith("Avskrivning"))
+    for i in range(len(table[0]) - 1):
+        assert (int(rows["Ingående eget kapital"][i]) + int(rows[writeoff][i] or 0) + int(rows["Årets resultat"][i])
+                == int(rows["Utgående eget kapital (inklusive årets resultat)"][i]))
+
+
+def test_no_resultatreglering_row_without_such_a_decision(write_ledger):
+    path = write_ledger("""
+2026-01-15 * "Lön"
+  Kostnader:Socialnämnden:589:5020  10.00 SEK
+  Tillgångar:Socialnämnden:1690
+""")[0]
+    code, out = run("eget-kapital", path, "--per", "2026-01", "--format", "csv")
+    assert code == 0, out
+    assert "varav resultatreglering" not in out and "Årets resultat" in out
