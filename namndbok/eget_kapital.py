@@ -495,6 +495,26 @@ def table_date_refusal(ledgerdata, date: datetime.date) -> str | None:
     return None
 
 
+class ListedDecision(NamedTuple):
+    """A decision on eget kapital as the committee lists it; `amounts`: (year, amount) — the
+    decision's year and belopp, or each year of a repayment plan (kommunbidrag change)."""
+
+    date: datetime.date
+    name: str
+    typ: str  # TYPE_LABELS' text
+    beslut: str
+    amounts: tuple[tuple[int | None, Decimal | None], ...]
+
+
+def decision_listing(decisions: list[EKDecision]) -> list[ListedDecision]:
+    """The decisions in date order, each with its amount or its plan year by year."""
+    out = []
+    for d in sorted(decisions, key=lambda d: d.date):
+        amounts = d.plan if d.belopp is None and d.plan else ((d.ar, d.belopp),)
+        out.append(ListedDecision(d.date, d.name, TYPE_LABELS.get(d.typ, d.typ), d.beslut, tuple(amounts)))
+    return out
+
+
 PLANNED_ROW = "varav resultatreglering"
 
 

@@ -604,14 +604,25 @@ def investeringar(ledger, date, enhet, decimaler, fmt) -> None:
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
 @click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
 @click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
+@click.option("--beslut", "listing", is_flag=True,
+              help="Visa besluten om eget kapital (med återbetalningsplanen år för år) i stället för tabellen.")
 @format_option
-def eget_kapital(ledger, date, enhet, decimaler, fmt) -> None:
+def eget_kapital(ledger, date, enhet, decimaler, listing, fmt) -> None:
     """Eget kapital år för år: ingående, beslut, årets resultat, utgående (med budget och prognos)."""
 
     from namndbok.eget_kapital import roll_forward_table, table_date_refusal, table_years
     from namndbok.scripts.tables import show, year_table
 
-    _, data, _ = _read_clean(ledger)
+    _, data, entries = _read_clean(ledger)
+    if listing:
+        from namndbok.eget_kapital import decision_listing, parse_decisions
+        from namndbok.scripts.eget_kapital import decisions_table
+
+        decisions = decision_listing(parse_decisions(entries, data.currency)[0])
+        if not decisions:
+            raise click.ClickException(f"{ledger}: liggaren har inga beslut om eget kapital (custom \"eget-kapital\").")
+        show(decisions_table(decisions, "Fullmäktiges och nämndens beslut om eget kapital", enhet, decimaler), fmt)
+        return
     date = _date_or_last_utfall(data, date)
     refusal = table_date_refusal(data, date)
     if refusal:

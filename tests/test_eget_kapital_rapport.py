@@ -81,3 +81,17 @@ def test_no_resultatreglering_row_without_such_a_decision(write_ledger):
     code, out = run("eget-kapital", path, "--per", "2026-01", "--format", "csv")
     assert code == 0, out
     assert "varav resultatreglering" not in out and "Årets resultat" in out
+
+
+def test_the_repayment_plan_year_by_year():
+    entries, _ = _example()
+    plan = _plan(entries)
+    code, out = run("eget-kapital", EXAMPLE_LEDGER, "--beslut", "--format", "csv", "--enhet", "kr", "--decimaler", "0")
+    assert code == 0, out
+    rows = list(csv.reader(io.StringIO(out), delimiter=";"))
+    assert rows[0] == ["Datum", "Beslut", "Typ", "Referens", "Avser år", "Belopp (kr)"]
+    at = next(i for i, r in enumerate(rows) if r[1] == "Återbetalning av underskott 2024")
+    assert rows[at][:4] == ["2025-02-17", "Återbetalning av underskott 2024", "Återbetalning av underskott", "KF 2025-02-17 §14"]
+    printed = {int(r[4]): Decimal(r[5]) for r in rows[at:at + len(plan)]}
+    assert printed == plan and len(plan) == 3
+    assert all(r[:4] == ["", "", "", ""] for r in rows[at + 1:at + len(plan)])
