@@ -95,3 +95,15 @@ def test_the_repayment_plan_year_by_year():
     printed = {int(r[4]): Decimal(r[5]) for r in rows[at:at + len(plan)]}
     assert printed == plan and len(plan) == 3
     assert all(r[:4] == ["", "", "", ""] for r in rows[at + 1:at + len(plan)])
+
+
+def test_the_report_set_has_varav_resultatreglering_and_the_plan(example_copy):
+    entries, _ = _example()
+    plan = _plan(entries)
+    code, out = run("period-close", "2026-08", example_copy, "--utan-pdf")
+    assert code == 0, out
+    text = (example_copy.parent / "rapporter" / "2026-08" / "eget-kapital.md").read_text(encoding="utf-8")
+    assert "| varav resultatreglering | 0,0 | 0,0 | 20,0 | 0,0 | 0,0 | 0,0 |" in text
+    assert "**Fullmäktiges och nämndens beslut om eget kapital (mnkr)**" in text
+    for year, change in plan.items():
+        assert f"| {year} | {str((change / 1000000).quantize(Decimal('0.1'))).replace('.', ',')} |" in text
