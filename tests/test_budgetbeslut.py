@@ -93,3 +93,28 @@ def test_a_part_that_is_not_a_text_is_refused_with_file_and_line(write_ledger):
     code, out = run("budgetbeslut", path, "--ar", "2026")
     assert code != 0
     assert f"main.beancount:{line_of(path, 'del: 3') - 1}" in out and "del:" in out and "Traceback" not in out
+
+
+def test_lines_without_del_in_a_decision_with_parts_are_its_rest(write_ledger):
+    extra = f"""
+2026-09-01 custom "budgetbeslut" "Omfördelning hösten 2026"
+  typ: "omfördelning"
+  beslut: "SN 2026-09-01 §120"
+2026-09-01 custom "budgetrad" "Omfördelning hösten 2026" {KB}:589  -500000.00 SEK
+  del: "Familjerätt"
+2026-09-01 custom "budgetrad" "Omfördelning hösten 2026" {KB}:5731  200000.00 SEK
+2026-09-01 custom "budgetrad" "Omfördelning hösten 2026" Kostnader:Socialnämnden:589:5020  500000.00 SEK
+2026-09-01 custom "budgetrad" "Omfördelning hösten 2026" Kostnader:Socialnämnden:5731:5020  -200000.00 SEK
+"""
+    path = write_ledger(PARTS + extra)[0]
+    code, out = run("budgetbeslut", path, "--ar", "2026", "--format", "csv", "--enhet", "tkr", "--decimaler", "0")
+    assert code == 0, out
+    lines = out.splitlines()
+    at = lines.index("2026-09-01;Omfördelning hösten 2026;omfördelning;SN 2026-09-01 §120;300")
+    assert lines[at + 1:at + 3] == [";  varav Familjerätt;;;500", ";  varav Övrigt;;;-200"]
+
+
+def test_a_year_without_budget_decisions_is_said(write_ledger):
+    path = write_ledger(PARTS)[0]
+    code, out = run("budgetbeslut", path, "--ar", "2030")
+    assert code != 0 and "inga budgetbeslut med budgetrader för 2030" in out and "Traceback" not in out
