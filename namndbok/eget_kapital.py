@@ -495,6 +495,53 @@ def table_date_refusal(ledgerdata, date: datetime.date) -> str | None:
     return None
 
 
+class ListedDecision(NamedTuple):
+    """A decision on eget kapital as the committee lists it; `amounts`: (year, amount) — the
+    decision's year and belopp, or each year of a repayment plan (kommunbidrag change)."""
+
+    date: datetime.date
+    name: str
+    typ: str  # TYPE_LABELS' text
+    beslut: str
+    amounts: tuple[tuple[int | None, Decimal | None], ...]
+
+
+def decision_listing(decisions: list[EKDecision]) -> list[ListedDecision]:
+    """The decisions in date order, each with its amount or its plan year by year."""
+    out = []
+    for d in sorted(decisions, key=lambda d: d.date):
+        amounts = d.plan if d.belopp is None and d.plan else ((d.ar, d.belopp),)
+        out.append(ListedDecision(d.date, d.name, TYPE_LABELS.get(d.typ, d.typ), d.beslut, tuple(amounts)))
+    return out
+
+
+PLANNED_ROW = "varav resultatreglering"
+
+
+def planned_results(ledgerdata, years: list[int], date: datetime.date | None = None) -> tuple[Decimal, ...] | None:
+    """The part of årets resultat the council planned (budget decisions of typ resultatreglering:
+    a surplus repaying a deficit, a deficit using a surplus), per column of `roll_forward_table`:
+    for a year not yet ended at `date`, its periodised budget to the date, then the year's (budget,
+    prognos); for an ended year the year's. Committee sign. None when the ledger has no such decision."""
+    from namndbok.budget import PLANNED_RESULT
+    from namndbok.engine import compute
+
+    names = {d.name for d in ledgerdata.decisions if d.typ == PLANNED_RESULT}
+    if not names:
+        return None
+    reading = ledgerdata._replace(budget_lines=[l for l in ledgerdata.budget_lines if l.version in names], cache={})
+    out = []
+    for y in years:
+        at = min(date, datetime.date(y, 12, 31)) if date else datetime.date(y, 12, 31)
+        measures = compute(reading, at, group_by=()).total.measures
+        whole = measures.budget_helar or Decimal(0)
+        if at < datetime.date(y, 12, 31):
+            out.extend((measures.budget or Decimal(0), whole, whole))
+        else:
+            out.append(whole)
+    return tuple(out)
+
+
 def roll_forward_table(ledgerdata, years: list[int], date: datetime.date | None = None) -> RollForwardTable:
     """Ingående, each decision (with its reference), årets resultat and utgående per
     year; for a year not yet ended at `date`, also by budget and by prognos."""
@@ -525,6 +572,9 @@ def roll_forward_table(ledgerdata, years: list[int], date: datetime.date | None 
     for m in seen:
         out.append((m.name, tuple(m.amount if m in c[1] else None for c in cells)))
     out.append(("Årets resultat", tuple(c[2] for c in cells)))
+    reglering = planned_results(ledgerdata, years, date)
+    if reglering is not None:
+        out.append((PLANNED_ROW, reglering))
     out.append(("Utgående eget kapital (inklusive årets resultat)",
                 tuple(c[0] + sum((m.amount for m in c[1]), Decimal(0)) + c[2] for c in cells)))
     return RollForwardTable(tuple(columns), out)

@@ -135,7 +135,7 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
         [f"**Avvikelser mot budget helår per {date}** (minst {troskel} mnkr"
          + (", förra uppföljningen inom parentes)" if style.foregaende else ")"), ""]
         + [f"- {markdown.text(line)}" for line in listed]) + "\n"
-    outputs[folder / "eget-kapital.md"] = _eget_kapital_text(ek.columns, ek_rows, date)
+    outputs[folder / "eget-kapital.md"] = _eget_kapital_text(ek.columns, ek_rows, date) + _ek_decisions_text(data, entries)
     nyckeltal = _nyckeltal(ledger, entries, data, date)
     if nyckeltal is not None:
         outputs[folder / "nyckeltal.md"] = nyckeltal_markdown(nyckeltal, f"Nyckeltal {date.year} t.o.m. {date}")
@@ -191,6 +191,22 @@ def _nyckeltal(ledger: Path, entries, data, date):
 def _eget_kapital_text(columns, rows, date) -> str:
     lines = [f"**Eget kapital (ackumulerat resultat), mnkr, per {date}**", "",
              *markdown.table(["", *columns], [[label, *values] for label, values in rows], [False] + [True] * len(columns))]
+    return "\n".join(lines) + "\n"
+
+
+def _ek_decisions_text(data, entries) -> str:
+    """The decisions on eget kapital under the table, a repayment plan year by year (as on the Fava page); '' without any."""
+    from namndbok.eget_kapital import decision_listing, parse_decisions
+
+    rows = []
+    for d in decision_listing(parse_decisions(entries, data.currency)[0]):
+        for number, (year, amount) in enumerate(d.amounts):
+            rows.append([f"{d.date:%Y-%m-%d}", d.name, d.typ, d.beslut] if number == 0 else ["", "", "", ""])
+            rows[-1] += [str(year) if year else "", format_amount(amount)]
+    if not rows:
+        return ""
+    lines = ["", "**Fullmäktiges och nämndens beslut om eget kapital (mnkr)**", "",
+             *markdown.table(["Datum", "Beslut", "Typ", "Referens", "Avser år", "Belopp"], rows, [False] * 4 + [True] * 2)]
     return "\n".join(lines) + "\n"
 
 

@@ -275,7 +275,7 @@ def _prognos(ext, data, date, args) -> dict:
 
 
 def _eget_kapital(ext, data, date, args) -> dict:
-    from namndbok.eget_kapital import TYPE_LABELS, parse_decisions, roll_forward_table, table_years
+    from namndbok.eget_kapital import decision_listing, parse_decisions, roll_forward_table, table_years
 
     years = table_years(data, date)
     result = ext.cached(("ek", date), lambda d: roll_forward_table(d, years, date))
@@ -285,15 +285,12 @@ def _eget_kapital(ext, data, date, args) -> dict:
     table = Table(f"Eget kapital (ackumulerat resultat) per {date_text(date)} (mnkr)", ("", *result.columns), rows, "eget-kapital")
     decisions, _, _ = ext.cached("beslut", lambda d: parse_decisions(ext.ledger.all_entries, d.currency))
     listing = []
-    for d in sorted(decisions, key=lambda d: d.date):
-        if d.belopp is not None:
-            amount = format_amount(d.belopp, "mnkr", 1)
-        elif d.plan:
-            amount = "; ".join(f"{year}: {format_amount(value, 'mnkr', 1)}" for year, value in d.plan)
+    for d in decision_listing(decisions):
+        if len(d.amounts) > 1:  # a repayment plan: its years in one cell
+            year, amount = "", "; ".join(f"{y}: {format_amount(value, 'mnkr', 1)}" for y, value in d.amounts)
         else:
-            amount = ""
-        listing.append(([Cell(f"{d.date:%Y-%m-%d}"), Cell(d.name), Cell(TYPE_LABELS.get(d.typ, d.typ)),
-                         Cell(d.beslut), Cell(str(d.ar) if d.ar else ""), Cell(amount)], False))
+            year, amount = (str(d.amounts[0][0]) if d.amounts[0][0] else ""), format_amount(d.amounts[0][1], "mnkr", 1)
+        listing.append(([Cell(f"{d.date:%Y-%m-%d}"), Cell(d.name), Cell(d.typ), Cell(d.beslut), Cell(year), Cell(amount)], False))
     beslut = Table("Fullmäktiges och nämndens beslut om eget kapital", ("Datum", "Beslut", "Typ", "Referens", "Avser år", "Belopp (mnkr)"),
                    listing, "beslut")
     return {"table": table, "beslut": beslut}

@@ -555,23 +555,81 @@ def nyckeltal(ledger, date, fmt) -> None:
         show(text_table(results, title))
 
 
+@main.command()
+@ledger_parameters(writes=False)
+@click.option("--ar", "year", type=int, default=None, help="Budgetåret (standard: året för liggarens sista utfall).")
+@click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
+@click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
+@format_option
+def budgetbeslut(ledger, year, enhet, decimaler, fmt) -> None:
+    """Årets budgetbeslut och förändringar av kommunbidraget: datum, typ, referens, belopp och delar."""
+    from namndbok.budget_decisions import part_faults, year_decisions
+    from namndbok.scripts.budgetbeslut import text_table
+    from namndbok.scripts.tables import show
+
+    options, data, _ = _read_clean(ledger)
+    if year is None:
+        year = _date_or_last_utfall(data, None).year
+    wrong = part_faults([line for line in data.budget_lines if line.date.year == year])
+    if wrong:
+        raise click.ClickException("\n".join(wrong))
+    rows = year_decisions(data, year)
+    if not rows:
+        raise click.ClickException(f"{ledger}: liggaren har inga budgetbeslut med budgetrader för {year}.")
+    show(text_table(rows, f"{options['title']} – budgetbeslut {year}, {enhet}", enhet, decimaler), fmt)
+
+
+@main.command()
+@ledger_parameters(writes=False)
+@click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
+@click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
+@click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
+@format_option
+def investeringar(ledger, date, enhet, decimaler, fmt) -> None:
+    """Investeringar: utgifter, inkomster och netto – budget, utfall och prognos."""
+    from namndbok.investeringar import investment_rows
+    from namndbok.scripts.investeringar import text_table
+    from namndbok.scripts.tables import show
+
+    options, data, _ = _read_clean(ledger)
+    date = _date_or_last_utfall(data, date)
+    rows = investment_rows(data, date)
+    if all(row.measures is None for row in rows):
+        raise click.ClickException(f"{ledger}: inga investeringar {date.year} (konton med investering = true i "
+                                   "kontoplanen, med utfall, budget eller prognos).")
+    show(text_table(rows, date, f"{options['title']} – investeringar per {date}, {enhet}", enhet, decimaler), fmt)
+
+
 @main.command("eget-kapital")
 @ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
+@click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
+@click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
+@click.option("--beslut", "listing", is_flag=True,
+              help="Visa besluten om eget kapital (med återbetalningsplanen år för år) i stället för tabellen.")
 @format_option
-def eget_kapital(ledger, date, fmt) -> None:
+def eget_kapital(ledger, date, enhet, decimaler, listing, fmt) -> None:
     """Eget kapital år för år: ingående, beslut, årets resultat, utgående (med budget och prognos)."""
 
     from namndbok.eget_kapital import roll_forward_table, table_date_refusal, table_years
     from namndbok.scripts.tables import show, year_table
 
-    _, data, _ = _read_clean(ledger)
+    _, data, entries = _read_clean(ledger)
+    if listing:
+        from namndbok.eget_kapital import decision_listing, parse_decisions
+        from namndbok.scripts.eget_kapital import decisions_table
+
+        decisions = decision_listing(parse_decisions(entries, data.currency)[0])
+        if not decisions:
+            raise click.ClickException(f"{ledger}: liggaren har inga beslut om eget kapital (custom \"eget-kapital\").")
+        show(decisions_table(decisions, "Fullmäktiges och nämndens beslut om eget kapital", enhet, decimaler), fmt)
+        return
     date = _date_or_last_utfall(data, date)
     refusal = table_date_refusal(data, date)
     if refusal:
         raise click.ClickException(f"--per {refusal}")
-    show(year_table(roll_forward_table(data, table_years(data, date), date), f"Eget kapital (ackumulerat resultat), mnkr – per {date}"),
-         fmt)
+    show(year_table(roll_forward_table(data, table_years(data, date), date),
+                    f"Eget kapital (ackumulerat resultat), {enhet} – per {date}", enhet, decimaler), fmt)
 
 
 @main.command()

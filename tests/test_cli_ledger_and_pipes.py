@@ -139,6 +139,8 @@ READING = {  # reading commands without files of their own (those with files: te
     "avvikelser": (["avvikelser", "L", "--per", "2026-10"], "- 571 Missbrukarvård för vuxna"),
     "nyckeltal": (["nyckeltal", "L", "--per", "2026-10"], "Kostnad per vårddygn på institution"),
     "eget-kapital": (["eget-kapital", "L", "--per", "2026-10"], "Utgående eget kapital"),
+    "budgetbeslut": (["budgetbeslut", "L", "--ar", "2026"], "Justerat PO-pålägg 2026"),
+    "investeringar": (["investeringar", "L", "--per", "2026-10"], "Utgifter"),
 }
 AGAIN = {"import": "Inget nytt", "import-budget": "finns redan med samma", "import-volymer": "1 fanns redan",
          "period-close": "är redan låst; inget ändrat"}  # what a writing command says the second time

@@ -141,6 +141,8 @@ READING = {  # every reading command, with what it needs beside the ledger
     "rapport": ["rapport", "LAYOUT", "--per", "2026-10"],
     "nyckeltal": ["nyckeltal", "--per", "2026-10"],
     "eget-kapital": ["eget-kapital", "--per", "2026-10"],
+    "budgetbeslut": ["budgetbeslut", "--ar", "2026"],
+    "investeringar": ["investeringar", "--per", "2026-10"],
     "kontrollera": ["kontrollera"],
     "export-fakta": ["export-fakta", "--till", "fakta.parquet", "--per", "2026-10"],
 }

@@ -1,0 +1,120 @@
+"""`namndbok budgetbeslut`: the year's budget decisions and the kommunbidrag change of each, with its parts."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from beancount import loader
+from beancount.core import data as bc_data
+
+from namndbok.budget_decisions import year_decisions
+from namndbok.engine import compute
+from namndbok.ledgerdata import read_ledger
+
+from conftest import EXAMPLE_LEDGER, line_of, run
+
+D = Decimal
+KB = "Intäkter:Socialnämnden:Kommunbidrag"
+
+
+def _example():
+    entries, errors, options = loader.load_file(str(EXAMPLE_LEDGER))
+    assert errors == []
+    return entries, read_ledger(entries, options)
+
+
+def test_example_decisions_and_their_kommunbidrag_changes():
+    entries, data = _example()
+    # Independently of the product: the 2026 budgetrad lines on kommunbidrag accounts, per decision.
+    kb_lines: dict[str, Decimal] = defaultdict(Decimal)
+    meta = {}
+    for entry in entries:
+        if isinstance(entry, bc_data.Custom) and entry.type == "budgetbeslut":
+            meta[entry.values[0].value] = entry
+        if (isinstance(entry, bc_data.Custom) and entry.type == "budgetrad" and entry.date.year == 2026):
+            name, account, amount = (v.value for v in entry.values)
+            kb_lines[name] += -amount.number if account.startswith(KB) else 0
+    rows = year_decisions(data, 2026)
+    assert {r.name for r in rows} == set(kb_lines)  # every decision with 2026 lines, and only those
+    by_name = {r.name: r for r in rows}
+    for name, row in by_name.items():
+        replaced = meta[name].meta.get("ersatter")
+        assert row.kommunbidrag == kb_lines[name] - (kb_lines[replaced] if replaced else 0), name
+        assert row.beslut == meta[name].meta["beslut"] and row.typ == meta[name].meta["typ"]
+        assert row.date == meta[name].date
+    # The example's real decisions, as the committee's report prints them.
+    assert by_name["KF-budget 2026"].kommunbidrag == D("941800000.00")
+    assert by_name["Internbudget 2026"].kommunbidrag == 0  # replaces the frame, same kommunbidrag
+    assert by_name["Återbetalning av underskott 2024, 2026"].kommunbidrag == D("-10000000.00")
+    assert by_name["Hyreskompensation HVB Solrosen"].kommunbidrag == D("48600.00")
+    assert by_name["Justerat PO-pålägg 2026"].kommunbidrag == D("-3000000.00")
+    assert by_name["Justerat PO-pålägg 2026"].beslut == "KF 2026-04-27 §78"
+    # The changes add up to the year's kommunbidrag budget as the engine computes it at the year's end.
+    engine_kb = compute(data, datetime.date(2026, 12, 31), group_by=("typ",)).row("kommunbidrag").measures.budget_helar
+    assert sum(r.kommunbidrag for r in rows) == engine_kb
+
+
+PARTS = f"""
+2025-11-24 custom "budgetbeslut" "KF-budget 2026"
+  typ: "kf-budget"
+  beslut: "KF 2025-11-24 §210"
+2026-01-01 custom "budgetrad" "KF-budget 2026" {KB}:589  -10000000.00 SEK
+2026-01-01 custom "budgetrad" "KF-budget 2026" Kostnader:Socialnämnden:589:5020  10000000.00 SEK
+
+2026-04-27 custom "budgetbeslut" "Justerat kommunbidrag 2026"
+  typ: "kommunbidrag"
+  beslut: "KF 2026-04-27 §78"
+2026-04-27 custom "budgetrad" "Justerat kommunbidrag 2026" {KB}:589  3000000.00 SEK
+  del: "PO-pålägg"
+2026-04-27 custom "budgetrad" "Justerat kommunbidrag 2026" Kostnader:Socialnämnden:589:5410  -3000000.00 SEK
+2026-04-27 custom "budgetrad" "Justerat kommunbidrag 2026" {KB}:589  -1600000.00 SEK
+  del: "Löneökning"
+2026-04-27 custom "budgetrad" "Justerat kommunbidrag 2026" Kostnader:Socialnämnden:589:5020  1600000.00 SEK
+"""
+
+
+def test_a_decision_is_shown_with_its_parts(write_ledger):
+    path = write_ledger(PARTS)[0]
+    code, out = run("budgetbeslut", path, "--ar", "2026", "--format", "csv")
+    assert code == 0, out
+    lines = out.splitlines()
+    assert "2026-04-27;Justerat kommunbidrag 2026;kommunbidrag;KF 2026-04-27 §78;-1,4" in lines
+    at = lines.index("2026-04-27;Justerat kommunbidrag 2026;kommunbidrag;KF 2026-04-27 §78;-1,4")
+    assert lines[at + 1:at + 3] == [";  varav PO-pålägg;;;-3,0", ";  varav Löneökning;;;1,6"]
+    assert ";Kommunbidrag efter besluten;;;8,6" in lines
+    code, out = run("budgetbeslut", path, "--ar", "2026", "--format", "csv", "--enhet", "tkr", "--decimaler", "0")
+    assert ";  varav PO-pålägg;;;-3000" in out.splitlines()
+
+
+def test_a_part_that_is_not_a_text_is_refused_with_file_and_line(write_ledger):
+    path = write_ledger(PARTS.replace('del: "PO-pålägg"', "del: 3"))[0]
+    code, out = run("budgetbeslut", path, "--ar", "2026")
+    assert code != 0
+    assert f"main.beancount:{line_of(path, 'del: 3') - 1}" in out and "del:" in out and "Traceback" not in out
+
+
+def test_lines_without_del_in_a_decision_with_parts_are_its_rest(write_ledger):
+    extra = f"""
+2026-09-01 custom "budgetbeslut" "Omfördelning hösten 2026"
+  typ: "omfördelning"
+  beslut: "SN 2026-09-01 §120"
+2026-09-01 custom "budgetrad" "Omfördelning hösten 2026" {KB}:589  -500000.00 SEK
+  del: "Familjerätt"
+2026-09-01 custom "budgetrad" "Omfördelning hösten 2026" {KB}:5731  200000.00 SEK
+2026-09-01 custom "budgetrad" "Omfördelning hösten 2026" Kostnader:Socialnämnden:589:5020  500000.00 SEK
+2026-09-01 custom "budgetrad" "Omfördelning hösten 2026" Kostnader:Socialnämnden:5731:5020  -200000.00 SEK
+"""
+    path = write_ledger(PARTS + extra)[0]
+    code, out = run("budgetbeslut", path, "--ar", "2026", "--format", "csv", "--enhet", "tkr", "--decimaler", "0")
+    assert code == 0, out
+    lines = out.splitlines()
+    at = lines.index("2026-09-01;Omfördelning hösten 2026;omfördelning;SN 2026-09-01 §120;300")
+    assert lines[at + 1:at + 3] == [";  varav Familjerätt;;;500", ";  varav Övrigt;;;-200"]
+
+
+def test_a_year_without_budget_decisions_is_said(write_ledger):
+    path = write_ledger(PARTS)[0]
+    code, out = run("budgetbeslut", path, "--ar", "2030")
+    assert code != 0 and "inga budgetbeslut med budgetrader för 2030" in out and "Traceback" not in out
