@@ -90,3 +90,24 @@ def part_faults(lines: list[BudgetLine]) -> list[str]:
     return [f"{line.meta.get('filename')}:{line.meta.get('lineno')}: del: ska vara en text inom citattecken, "
             f"t.ex. del: \"PO-pålägg\"."
             for line in lines if PART in line.meta and not isinstance(line.meta[PART], str)]
+
+
+HEADERS = ("Datum", "Beslut", "Typ", "Referens", "Kommunbidrag")
+TOTAL = "Kommunbidrag efter besluten"
+
+
+def cells(rows: list[DecisionRow], unit: str = "mnkr", decimals: int = 1) -> list[list[str]]:
+    """Printed cells: a row per decision, a 'varav' row per part under it, and the sum of the changes last."""
+    from namndbok.swedish import format_amount
+
+    out: list[list[str]] = []
+    for row in rows:
+        out.append([row.date.isoformat(), row.name, row.typ, row.beslut, format_amount(row.kommunbidrag, unit, decimals)])
+        out.extend(["", f"  varav {part}", "", "", format_amount(amount, unit, decimals)] for part, amount in row.parts)
+    out.append(["", TOTAL, "", "", format_amount(sum((row.kommunbidrag for row in rows), Decimal(0)), unit, decimals)])
+    return out
+
+
+def decided_by(rows: list[DecisionRow], date: datetime.date) -> list[DecisionRow]:
+    """The decisions taken by `date` (a report per a date sees those)."""
+    return [row for row in rows if row.date <= date]

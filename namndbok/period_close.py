@@ -136,6 +136,7 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
          + (", förra uppföljningen inom parentes)" if style.foregaende else ")"), ""]
         + [f"- {markdown.text(line)}" for line in listed]) + "\n"
     outputs[folder / "eget-kapital.md"] = _eget_kapital_text(ek.columns, ek_rows, date) + _ek_decisions_text(data, entries)
+    outputs[folder / "budgetbeslut.md"] = _budget_decisions_text(data, date)
     nyckeltal = _nyckeltal(ledger, entries, data, date)
     if nyckeltal is not None:
         outputs[folder / "nyckeltal.md"] = nyckeltal_markdown(nyckeltal, f"Nyckeltal {date.year} t.o.m. {date}")
@@ -210,6 +211,17 @@ def _ek_decisions_text(data, entries) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _budget_decisions_text(data, date) -> str:
+    """The year's budget decisions taken by the date and what each did to the kommunbidrag
+    (the report's "förändringar av kommunbidraget"), from `namndbok.budget_decisions`."""
+    from namndbok.budget_decisions import HEADERS, cells, decided_by, year_decisions
+
+    rows = decided_by(year_decisions(data, date.year), date)
+    lines = [f"**Budgetbeslut {date.year} t.o.m. {date} och förändringar av kommunbidraget (mnkr)**", "",
+             *markdown.table(HEADERS, cells(rows), [False] * 4 + [True])]
+    return "\n".join(lines) + "\n"
+
+
 def _index(title: str, date, titles, pdf: bool) -> str:
     month_end = calendar.monthrange(date.year, date.month)[1]
     lines = [f"# {markdown.text(title)} – uppföljning per {date.day if date.day != month_end else month_end} {month_name(date.month)} {date.year}", "",
@@ -218,6 +230,7 @@ def _index(title: str, date, titles, pdf: bool) -> str:
         shown, target = markdown.text(stem), quote(stem)
         lines.append(f"- {markdown.text(name)}: [{shown}.md]({target}.md), [{shown}.xlsx]({target}.xlsx), [{shown}.csv]({target}.csv)")
     lines += ["- Avvikelser: [avvikelser.md](avvikelser.md)", "- Eget kapital: [eget-kapital.md](eget-kapital.md)",
+              "- Budgetbeslut och förändringar av kommunbidraget: [budgetbeslut.md](budgetbeslut.md)",
               "- Nyckeltal (om nyckeltal.toml finns): [nyckeltal.md](nyckeltal.md), [nyckeltal.csv](nyckeltal.csv)",
               "- Allt med diagram: [rapport.html](rapport.html)" + (", [rapport.pdf](rapport.pdf)" if pdf else "")]
     return "\n".join(lines) + "\n"

@@ -118,3 +118,18 @@ def test_a_year_without_budget_decisions_is_said(write_ledger):
     path = write_ledger(PARTS)[0]
     code, out = run("budgetbeslut", path, "--ar", "2030")
     assert code != 0 and "inga budgetbeslut med budgetrader för 2030" in out and "Traceback" not in out
+
+
+def test_the_report_set_lists_the_decisions_taken_by_its_date(example_copy):
+    """period-close writes budgetbeslut.md: the year's decisions up to the period's end, each with its
+    kommunbidrag change, and their sum; a decision taken later is not in it."""
+    code, out = run("period-close", "2026-03", example_copy, "--utan-pdf")
+    assert code == 0, out
+    text = (example_copy.parent / "rapporter" / "2026-03" / "budgetbeslut.md").read_text(encoding="utf-8")
+    assert text.startswith("**Budgetbeslut 2026 t.o.m. 2026-03-31 och förändringar av kommunbidraget (mnkr)**")
+    assert "| 2026-03-11 | Hyreskompensation HVB Solrosen | kommunbidrag | KS 2026-03-11 §45 | 0,0 |" in text
+    assert "| 2025-11-24 | KF-budget 2026 | kf-budget | KF 2025-11-24 §210 | 941,8 |" in text
+    assert "Justerat PO-pålägg" not in text  # decided 2026-04-27, after the period
+    assert "| Kommunbidrag efter besluten" in text and "931,8" in text  # 941,8 − 10,0 + 0,05
+    assert "[budgetbeslut.md](budgetbeslut.md)" in (example_copy.parent / "rapporter" / "2026-03" / "README.md").read_text(encoding="utf-8")
+

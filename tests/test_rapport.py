@@ -103,9 +103,9 @@ def test_period_close_writes_the_set_once_and_refuses_an_unready_period(example_
     names = sorted(p.name for p in folder.iterdir())
     layouts = sorted(p.stem for p in (copy / "layouter").glob("*.toml"))
     assert len(layouts) >= 5
-    assert names == sorted(["README.md", "avvikelser.md", "eget-kapital.md", "rapport.html", "rapport.pdf", "nyckeltal.md", "nyckeltal.csv"]
-                           + [f"{s}.{e}" for s in layouts for e in ("md", "csv", "xlsx")])
-    total = 7 + 3 * len(layouts)
+    assert names == sorted(["README.md", "avvikelser.md", "eget-kapital.md", "budgetbeslut.md", "rapport.html", "rapport.pdf",
+                            "nyckeltal.md", "nyckeltal.csv"] + [f"{s}.{e}" for s in layouts for e in ("md", "csv", "xlsx")])
+    total = 8 + 3 * len(layouts)
     assert f"{total} filer" in out and f"({total} ändrade)" in out
     code, out = run("period-close", "2026-08", ledger)
     assert code == 0 and "(0 ändrade)" in out
