@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 import click
@@ -12,7 +11,7 @@ from namndbok.fileio import absolute, shown
 from namndbok.scripts import click_svenska
 from namndbok.scripts.numbers import MNKR, shown_number
 from namndbok.scripts.periods import PERIOD
-from namndbok.scripts.tables import format_option
+from namndbok.scripts.tables import format_option, unit_options
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_DIR = REPO / "ledgers" / "exempel"
@@ -152,8 +151,7 @@ def _lock_history_note(ledger: Path) -> str | None:
               help="Gruppering (kan upprepas: --grupp radgrupp --grupp verksamhet).")
 @click.option("--urval", type=click.Choice(["netto", "resultat"]), default="netto", show_default=True,
               help="netto = intäkter och kostnader; resultat = även kommunbidrag.")
-@click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
-@click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
+@unit_options
 @click.option("--budgetversion", default=None, help="Jämför mot budgeten som den var efter detta beslut.")
 @format_option
 def uppfoljning(ledger, date, groups, urval, enhet, decimaler, budgetversion, fmt) -> None:
@@ -536,7 +534,7 @@ def nyckeltal(ledger, date, fmt) -> None:
     options, data, entries = _read_clean(ledger)
     plan = next(iter(data.kontoplaner.values()), None)
     if plan is None:
-        raise click.ClickException(f"{ledger}: {NO_KONTOPLAN.format('nyckeltalen')}")
+        raise click.ClickException(f"{shown(ledger)}: {NO_KONTOPLAN.format('nyckeltalen')}")
     path = ledger.parent / "nyckeltal.toml"
     if not path.exists():
         raise click.ClickException(f"{path} finns inte; den anger vilka nyckeltal nämnden följer (se README).")
@@ -558,8 +556,7 @@ def nyckeltal(ledger, date, fmt) -> None:
 @main.command()
 @ledger_parameters(writes=False)
 @click.option("--ar", "year", type=int, default=None, help="Budgetåret (standard: året för liggarens sista utfall).")
-@click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
-@click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
+@unit_options
 @format_option
 def budgetbeslut(ledger, year, enhet, decimaler, fmt) -> None:
     """Årets budgetbeslut och förändringar av kommunbidraget: datum, typ, referens, belopp och delar."""
@@ -575,15 +572,14 @@ def budgetbeslut(ledger, year, enhet, decimaler, fmt) -> None:
         raise click.ClickException("\n".join(wrong))
     rows = year_decisions(data, year)
     if not rows:
-        raise click.ClickException(f"{ledger}: liggaren har inga budgetbeslut med budgetrader för {year}.")
+        raise click.ClickException(f"{shown(ledger)}: liggaren har inga budgetbeslut med budgetrader för {year}.")
     show(text_table(rows, f"{options['title']} – budgetbeslut {year}, {enhet}", enhet, decimaler), fmt)
 
 
 @main.command()
 @ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
-@click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
-@click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
+@unit_options
 @format_option
 def investeringar(ledger, date, enhet, decimaler, fmt) -> None:
     """Investeringar: utgifter, inkomster och netto – budget, utfall och prognos."""
@@ -595,7 +591,7 @@ def investeringar(ledger, date, enhet, decimaler, fmt) -> None:
     date = _date_or_last_utfall(data, date)
     rows = investment_rows(data, date)
     if all(row.measures is None for row in rows):
-        raise click.ClickException(f"{ledger}: inga investeringar {date.year} (konton med investering = true i "
+        raise click.ClickException(f"{shown(ledger)}: inga investeringar {date.year} (konton med investering = true i "
                                    "kontoplanen, med utfall, budget eller prognos).")
     show(text_table(rows, date, f"{options['title']} – investeringar per {date}, {enhet}", enhet, decimaler), fmt)
 
@@ -603,8 +599,7 @@ def investeringar(ledger, date, enhet, decimaler, fmt) -> None:
 @main.command("eget-kapital")
 @ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
-@click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)
-@click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)
+@unit_options
 @click.option("--beslut", "listing", is_flag=True,
               help="Visa besluten om eget kapital (med återbetalningsplanen år för år) i stället för tabellen.")
 @format_option
@@ -621,7 +616,7 @@ def eget_kapital(ledger, date, enhet, decimaler, listing, fmt) -> None:
 
         decisions = decision_listing(parse_decisions(entries, data.currency)[0])
         if not decisions:
-            raise click.ClickException(f"{ledger}: liggaren har inga beslut om eget kapital (custom \"eget-kapital\").")
+            raise click.ClickException(f"{shown(ledger)}: liggaren har inga beslut om eget kapital (custom \"eget-kapital\").")
         show(decisions_table(decisions, "Fullmäktiges och nämndens beslut om eget kapital", enhet, decimaler), fmt)
         return
     date = _date_or_last_utfall(data, date)

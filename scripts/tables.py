@@ -12,7 +12,7 @@ from typing import Sequence
 
 import click
 
-from namndbok.export.csv_excel import PRINTED_NUMBER, csv_text, excel_cell  # noqa: F401  (the CLI's CSV is the files')
+from namndbok.export.csv_excel import csv_text
 from namndbok.swedish import format_amount
 
 FORMATS = ("terminal", "csv", "markdown")
@@ -22,6 +22,12 @@ format_option = click.option(
     help="terminal = en tabell (till en fil eller ett rör: ren text i full bredd, en rad per rad); "
          "csv = semikolon, decimalkomma och inga tusentalsmellanrum, som svenska Excel läser talen; "
          "markdown = en Markdown-tabell.")
+
+
+def unit_options(command):
+    """`--enhet kr|tkr|mnkr` and `--decimaler 0–2`, the same on every table command."""
+    command = click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)(command)
+    return click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)(command)
 
 
 @dataclass(frozen=True)

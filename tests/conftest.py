@@ -138,13 +138,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_fava(*args: str, timeout: float = 90):
-    """`namndbok fava ARGS` on a free port, answering: (process, the URL it printed,
-    everything it printed up to and including that URL)."""
+def start_fava(*args: str, timeout: float = 90, cwd=REPO, env: dict | None = None):
+    """`namndbok fava ARGS` on a free port, started in `cwd` (with `env`), answering: (process, the URL
+    it printed, everything it printed up to and including that URL)."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "namndbok.scripts.cli", "fava", *args, "--port", str(port)],
-        cwd=REPO,
+        cwd=cwd,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -196,3 +197,20 @@ def read_both_ways(data: bytes, path: str = "test.se"):
         except SourceError as err:
             found.append(str(err))
     return found
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """How many times Beancount itself loaded a ledger (namndbok.loading.beancount_load), counted."""
+    from namndbok import loading
+
+    count = {"n": 0}
+    real = loading.beancount_load
+
+    def counted(*args, **kwargs):
+        count["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loading, "beancount_load", counted)
+    return count
+

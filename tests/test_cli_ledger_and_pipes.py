@@ -12,14 +12,13 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_DIR, EXAMPLE_LEDGER, REPO, contents, free_port, snapshot
-from namndbok.scripts.tables import excel_cell
+from conftest import EXAMPLE_DIR, EXAMPLE_LEDGER, REPO, contents, snapshot, start_fava
+from namndbok.export.csv_excel import excel_cell
 from test_jsisie_ux import COMMANDS as WITH_FILES, _inputs
 
 # Variables that would make rich think it draws on a terminal, or name a ledger: not inherited.
@@ -175,25 +174,13 @@ def test_every_command_takes_f_relative_from_a_sibling_folder_and_finds_the_fold
 
 
 def _fava_answers(here: Path, args: list[str], says: str | None) -> None:
-    port = free_port()
     environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-    proc = subprocess.Popen([sys.executable, "-m", "namndbok.scripts.cli", "fava", *args, "--port", str(port)], cwd=here,
-                            env={**environment, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    proc, url, said = start_fava(*args, cwd=here, env={**environment, "PYTHONPATH": str(REPO)})
     try:
-        lines = []
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if "http://" in line:
-                break
-        said = "".join(lines)
         assert re.search(r"http://\S+/income_statement/", said), said
         assert says is None or says in said, said
-        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60).read().decode("utf-8")
+        root = url.split("/", 3)
+        page = urllib.request.urlopen(f"{root[0]}//{root[2]}/", timeout=60).read().decode("utf-8")
         assert "Socialnämnden" in page
     finally:
         proc.terminate()

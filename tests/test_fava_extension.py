@@ -154,7 +154,7 @@ def test_budgetuppfoljning_equals_cli(browser, fava_base):
 
     from namndbok.scripts.cli import main
 
-    from namndbok.scripts.tables import excel_cell
+    from namndbok.export.csv_excel import excel_cell
 
     result = CliRunner().invoke(main, ["rapport", "driftredovisning", str(EXAMPLE_LEDGER), "--per", "2026-10", "--format", "csv"])
     assert result.exit_code == 0, result.output

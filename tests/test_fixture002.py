@@ -31,7 +31,7 @@ from namndbok.swedish import format_number
 from namndbok.scripts.cli import main
 
 from conftest import REPO
-from namndbok.scripts.tables import excel_cell
+from namndbok.export.csv_excel import excel_cell
 from test_engine_fixture003 import fixture_rows, printed
 
 FIXTURE = REPO / "tests" / "fixtures" / "ledger002"

@@ -283,30 +283,15 @@ def test_every_command_takes_relative_paths_from_any_folder(example_copy, monkey
 
 
 def _fava_answers(here: Path, ledger: str) -> None:
-    import subprocess
-    import sys
-    import time
     import urllib.parse
     import urllib.request
 
-    from conftest import REPO, free_port
+    from conftest import REPO, start_fava
 
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "namndbok.scripts.cli", "fava", ledger, "--port", str(port)], cwd=here, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc, _, said = start_fava(ledger, cwd=here, env={**os.environ, "PYTHONPATH": str(REPO)})
     try:
-        lines = []
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if "http://" in line:
-                break
-        url = re.search(r"(http://\S+/)income_statement/", "".join(lines))
-        assert url, "".join(lines)
+        url = re.search(r"(http://\S+/)income_statement/", said)
+        assert url, said
         page = urllib.request.urlopen(urllib.parse.quote(url.group(1), safe=":/") + "extension/Namndbok/", timeout=60).read().decode("utf-8")
         assert "Socialnämnden" in page
     finally:

@@ -36,18 +36,6 @@ def ledger(example_copy, tmp_path, monkeypatch):
     return example_copy
 
 
-@pytest.fixture
-def loads(monkeypatch):
-    """How many times Beancount itself loaded a ledger."""
-    count = {"n": 0}
-    real = loading.beancount_load
-
-    def counted(*args, **kwargs):
-        count["n"] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(loading, "beancount_load", counted)
-    return count
 
 
 def _same(kept, fresh) -> None:

@@ -65,15 +65,8 @@ def kept_ledger(example_copy, tmp_path, monkeypatch):
     return example_copy
 
 
-def test_changing_any_recorded_file_makes_the_next_load_fresh(kept_ledger, monkeypatch):
-    count = {"n": 0}
-    real = loading.beancount_load
-
-    def counted(*args, **kwargs):
-        count["n"] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(loading, "beancount_load", counted)
+def test_changing_any_recorded_file_makes_the_next_load_fresh(kept_ledger, loads):
+    count = loads
     first = loading.load(kept_ledger)
     with open(load_cache.cache_path(kept_ledger.absolute()), "rb") as handle:
         _, inputs = __import__("pickle").load(handle)

@@ -13,7 +13,7 @@ from namndbok.nyckeltal import NyckeltalSpec, compute_nyckeltal, parse_volumes
 from namndbok.ledgerdata import read_ledger
 from namndbok.swedish import format_number
 from namndbok.scripts.cli import main
-from namndbok.scripts.tables import excel_cell
+from namndbok.export.csv_excel import excel_cell
 
 from conftest import REPO, line_of
 from test_engine_fixture003 import fixture_rows

@@ -13,7 +13,7 @@ from namndbok.layout import LayoutError, parse_layout
 from namndbok.kontoplan import load_kontoplan
 
 from conftest import EXAMPLE_DIR, REPO, run
-from namndbok.scripts.tables import excel_cell
+from namndbok.export.csv_excel import excel_cell
 from test_engine_fixture003 import COLUMNS, QUIRKS, fixture_rows, printed
 
 FIXTURE = REPO / "tests" / "fixtures" / "ledger003"
