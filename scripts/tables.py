@@ -26,8 +26,10 @@ format_option = click.option(
 
 def unit_options(command):
     """`--enhet kr|tkr|mnkr` and `--decimaler 0–2`, the same on every table command."""
-    command = click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True)(command)
-    return click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True)(command)
+    command = click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True,
+                           help="Decimaler i beloppen.")(command)
+    return click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True,
+                        help="Beloppens enhet: kronor, tusen kronor eller miljoner kronor.")(command)
 
 
 @dataclass(frozen=True)
