@@ -6,6 +6,9 @@ The extension only presents. Every number comes from the engine
 `namndbok.nyckeltal`) and is printed by `namndbok.swedish.format_measure` or
 `namndbok.swedish.format_amount`, so the pages show exactly what the CLI prints.
 
+The browser side is `Namndbok.js` (Fava imports it on every page), which loads
+its parts from `static/` through the extension's `statisk` endpoint.
+
 Declared in a ledger with
 
     2025-01-01 custom "fava-extension" "namndbok_fava"
@@ -25,7 +28,7 @@ import datetime
 from pathlib import Path
 from typing import Any
 
-from fava.ext import FavaExtensionBase
+from fava.ext import FavaExtensionBase, extension_endpoint
 
 from namndbok_fava import pages
 from namndbok_fava.locks import hold_ledger_locks
@@ -36,6 +39,8 @@ class Namndbok(FavaExtensionBase):
     """Budgetuppföljning, prognos, eget kapital and nyckeltal from the engine."""
 
     report_title = "Nämndbok"
+    has_js_module = True  # Namndbok.js: Fava runs it on every page
+
 
     def __init__(self, ledger, config: str | None = None) -> None:
         super().__init__(ledger, config)
@@ -105,6 +110,19 @@ class Namndbok(FavaExtensionBase):
         return Path(self.ledger.beancount_file_path).parent
 
     # -- the request --------------------------------------------------------
+
+    @extension_endpoint("statisk")
+    def static_file(self):
+        """One of the browser's files (`?fil=NAME`): ours in static/, or plotly.js from its package.
+        Only names that exist there are served; browsers keep them a day."""
+        from flask import abort, request, send_file
+
+        from namndbok_fava.static_files import static_path
+
+        path = static_path(request.args.get("fil", ""))
+        if path is None:
+            return abort(404)
+        return send_file(path, max_age=86400)
 
     def report_date(self) -> datetime.date | None:
         """The end of Fava's time filter, else the last utfall date.

@@ -352,6 +352,21 @@ def test_parameters_are_chosen_from_known_values(fava_client):
     assert "<b>" not in body
 
 
+def test_the_browser_gets_our_files_by_name_and_nothing_else(fava_client):
+    """`statisk` serves plotly.js from its package and our module; a path or an unknown name is a 404."""
+    import plotly
+
+    client, slug = fava_client
+    plotly_js = client.get(f"/{slug}/extension/Namndbok/statisk?fil=plotly.min.js")
+    assert plotly_js.status_code == 200
+    assert plotly_js.get_data() == (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+    assert "max-age=86400" in plotly_js.headers["Cache-Control"]
+    module = client.get(f"/{slug}/extension_js_module/Namndbok.js")
+    assert module.status_code == 200 and b"onExtensionPageLoad" in module.get_data()
+    for name in ("../__init__.py", "..%2F__init__.py", "Namndbok.js", "static_files.py", "", "x.js"):
+        assert client.get(f"/{slug}/extension/Namndbok/statisk?fil={name}").status_code == 404, name
+
+
 def _chart_json(body: str) -> list:
     import json
     import re
