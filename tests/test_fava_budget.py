@@ -25,11 +25,17 @@ BUDGET_2026 = """
 2026-01-01 custom "budgetrad" "Budget 2026" Intäkter:Socialnämnden:Kommunbidrag:589  -1200.00 SEK
 2026-01-01 custom "budgetrad" "Budget 2026" Kostnader:Socialnämnden:589:5020  1200.00 SEK
 """
+# Utfall through the year's last day: Fava gets no budget after the last utfall (namndbok.fava_budget).
+UTFALL_2026 = """
+2026-12-31 * "Utfall 2026"
+  Kostnader:Socialnämnden:589:5020  1200.00 SEK
+  Tillgångar:Socialnämnden:1690
+"""
 
 
 def test_emitted_directives_carry_the_periodisering(write_ledger):
     _, entries, errors, options = write_ledger(
-        BUDGET_2026 + '  nyckel: "halvår"\n',
+        BUDGET_2026 + '  nyckel: "halvår"\n' + UTFALL_2026,
         periodisering='[profiler]\n"halvår" = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]\n',
     )
     assert errors == []
@@ -83,7 +89,7 @@ def test_fava_ledger_gets_our_budget_beside_its_own_directives(write_ledger):
     from fava.core import FavaLedger
 
     path, entries, errors, _ = write_ledger(
-        '2025-01-01 custom "fava-extension" "namndbok_fava"\n' + BUDGET_2026 + """
+        '2025-01-01 custom "fava-extension" "namndbok_fava"\n' + BUDGET_2026 + UTFALL_2026 + """
 2026-01-01 open Kostnader:Socialnämnden:589:4010
 2026-01-01 custom "budget" Kostnader:Socialnämnden:589:4010 "monthly" 31.00 SEK
 """
@@ -104,7 +110,7 @@ def test_fava_ledger_gets_our_budget_beside_its_own_directives(write_ledger):
     assert customs.count("budget") == 1  # ours went to Fava's budget module, not into the ledger's entries
 
 
-TWO_DECISIONS = BUDGET_2026 + """2026-03-01 custom "budgetbeslut" "Tillägg 2026"
+TWO_DECISIONS = BUDGET_2026 + UTFALL_2026 + """2026-03-01 custom "budgetbeslut" "Tillägg 2026"
   typ: "tilläggsbudget"
   beslut: "SN 2026-03-01 §9"
 2026-01-01 custom "budgetrad" "Tillägg 2026" Intäkter:Socialnämnden:Kommunbidrag:589  -120.00 SEK
@@ -143,10 +149,10 @@ def test_a_fault_in_giving_fava_the_budget_is_shown_as_an_error_and_fava_still_l
     path, _, errors, _ = write_ledger('2025-01-01 custom "fava-extension" "namndbok_fava"\n' + TWO_DECISIONS)
     assert errors == []
 
-    def broken(data):
+    def broken(data, accounts):
         raise RuntimeError("provfel")
 
-    monkeypatch.setattr(namndbok_fava.budgets, "fava_budget_directives", broken)
+    monkeypatch.setattr(namndbok_fava.budgets, "fava_budgets", broken)
     ledger = FavaLedger(str(path))
     messages = [e.message for e in ledger.errors]
     assert any(m.startswith("Nämndbok kunde inte ge Fava budgeten (RuntimeError: provfel)") for m in messages), messages
