@@ -1,87 +1,65 @@
-"""Fava's own budget directives, from our budget lines: pure, for the Fava extension.
+"""Fava's own budget figures, from our budget lines: pure, for the Fava extension.
 
-Fava's account reports (and the Intäkter and Kostnader charts of its income
-statement) show a budget beside utfall from `custom "budget"` directives
-(`fava.core.budgets`). Our ledger keeps its budget as decisions and lines
-(`namndbok.budget`), spread over the months by the periodisering, so Fava's
-directives are derived: one for every budgeted account and month where the
-monthly amount changes, then a zero when the budget ends. The amounts are the
-budget as of the last decision (or of the version named on the plugin line with
-`fava=`), rounded to öre per month for Fava's display; our engine keeps them exact.
+Fava prints a budget beside utfall in three places (Fava 1.30): an account's
+interval tables (Förändringar and Saldon, per month, quarter or year), an
+account's bar chart, and the Intäkter and Kostnader charts of its income
+statement. It asks its budget module for two figures per account and period:
+`calculate` (the account's own budget) and `calculate_children` (the account's
+and everything below it). A table row shows its own utfall against its own
+budget when it has either, else (and always when collapsed) its children's
+utfall against its children's budget, as "utfall (+avvikelse)" with the budget
+as the tooltip; a chart draws the children's budget behind the children's utfall.
 
-**What Fava prints beside a budget, and so what it may be given** (Fava 1.30):
+Fava's own module reads `custom "budget"` directives, and no set of directives
+gives those figures right for our ledgers (why the extension no longer writes
+any, issue 21):
 
-- Fava's budget of an account is `calculate` (the directives on that very name)
-  and its children's is `calculate_children` (every directive whose account name
-  *starts with* the name). The charts (an account's bar chart, the income
-  statement's Intäkter and Kostnader charts) draw the children's budget behind the
-  children's utfall. The account page's interval tables (Förändringar, Saldon)
-  show, per row and period, the row's own utfall against its own budget when the
-  row has either, else the children's utfall against the children's budget (as a
-  difference, "utfall (+avvikelse)"; a collapsed row always the children's).
-- Our budget lines sit on the level they were decided on (nämnd, verksamhet,
-  konto), utfall is booked on the level below it (the example books per ansvar,
-  `…:5731:4610:2200`; a ledger made from a SIE file per verksamhet:konto). A line on
-  an account with utfall or budget *below* it, given to Fava on that account,
-  makes the expanded row read its own utfall (none) against the whole budget
-  ("0,00 (+10 202 157,34)"). So such a line is given to Fava on a name one step
-  below the account, `<account>:(budget)` (`SUBTREE`), which no Beancount account
-  can have (a component starts with a capital or a digit): it is never a row of
-  its own, and every row above it (the account itself, its verksamhet, the nämnd,
-  the root) counts it in its children's budget, against its children's utfall —
-  like with like. A line on an account with nothing below it (the SIE ledger's
-  verksamhet:konto) is given on the account itself: its row compares its own
-  utfall with its own budget.
-  Every usable line on a result account is given, so no row's children's budget
-  lacks a part of what our engine budgets under it. What is left without a
-  budget column in Fava is the expanded row of an account with utfall both on
-  itself and below it (its own utfall is shown alone; collapsed, the sums compare).
-- Fava sums a row's children's budget by the *text* of the name: `…:57` would
-  count the budget of `…:573`. Where an account Fava shows is such a text prefix
-  of a budgeted name that is not under it, every budget of that root (Intäkter or
-  Kostnader) is withheld and said so (`FavaBudgets.withheld`): a part withheld
-  would leave the sums above it short.
-- Investment budgets (on tillgångar) are not given: Fava's rows above them
-  (`Tillgångar:<nämnd>`) would compare them with the change of every asset.
-- Fava gets no budget after the last utfall date (the report date of our pages
-  without a time filter): a month without utfall would otherwise read as wholly
-  under budget. A zero directive is set the day after the last utfall, so a
-  period reaching past it (the year 2026 on 31 October) compares the utfall with
-  the budget for the same days, as our budgetuppföljning does on that report
-  date, and a budget not yet reached has none. Our engine spreads a month's part
-  by days as Fava does, so a last utfall in mid-month gives the same part.
+- A line sits on the level it was decided on (nämnd, verksamhet, konto); utfall
+  is booked below it (the example per ansvar, `…:5731:4610:2200`; a ledger made
+  from a SIE file per verksamhet:konto, on the budgeted account itself). A
+  directive on the konto makes its expanded row read its own utfall (none)
+  against the whole budget: "0,00 SEK (+10 202 157,34)".
+- Fava keeps an account's last directive for ever, so a period after the last
+  utfall gets either the budget (November and December read 20,9 mnkr under
+  budget) or the zero that ends it ("0,00 SEK (−0,00)", a budget of 0,00 SEK
+  for a month that has one), and a period reaching past it (the year 2026 on
+  31 October) gets a budget for days without utfall, or the budget to date
+  under the year's name.
+- Fava sums the children's budget by the text of the name: `…:57` would count
+  the budget of `…:573`.
 
-They are built where Fava reads them, by the extension after each load
-(`namndbok_fava.Namndbok.after_load_file`), not by a plugin: no command, check or
-query of the ledger needs them, and a plugin would make every load pay for them.
+So the extension answers Fava's two questions itself (`namndbok_fava.budgets`
+puts a `BudgetModule` of its own in Fava's place), from this table:
 
-Example: with an even key and utfall on `…:5731` alone through 31 October 2026,
+- **children(account, period)**: the budget of every line on the account or
+  below it, as our engine periodises it (the same months, a month's part spread
+  over its days as `namndbok.periodisering.share_through` does), as in effect
+  after the last decision (or the version named with `fava=` on the plugin line).
+- **own(account, period)**: the same, but only for an account with no utfall
+  and no budget line below it (the SIE ledger's verksamhet:konto): its row then
+  compares its own utfall with its own budget. A konto with ansvar below it gets
+  none, so its row shows the sums of its ansvar against its budget, as Fava
+  shows a parent without postings of its own. Left without a budget is only the
+  expanded row of an account with utfall both on itself and below it (its own
+  utfall stands alone; collapsed, the sums compare).
+- **Only periods that end by the last utfall date** (the report date of our
+  pages without a time filter) get a budget: a month or a year not yet booked
+  in full shows utfall without a budget, never a budget against missing utfall.
+- Only result accounts (kommunbidrag, intäkter, kostnader): an investment
+  budget sits on a tillgång, and Fava's rows above it would compare it with the
+  change of every asset.
+- A period in years without a budget for the account gets none (no figure);
+  a budgeted month whose key gives it 0 gets 0.
 
-    2025-12-10 custom "budgetbeslut" "Internbudget 2026"
-      typ: "internbudget"
-      beslut: "SN 2025-12-10 §150"
-    2026-01-01 custom "budgetrad" "Internbudget 2026" Kostnader:Socialnämnden:5731  120000.00 SEK
-
-gives (Fava keeps a monthly budget until the next directive; a key that varies by
-month gets one per month)
-
-    2026-01-01 custom "budget" Kostnader:Socialnämnden:5731 "monthly" 10000.00 SEK
-    2026-11-01 custom "budget" Kostnader:Socialnämnden:5731 "monthly" 0.00 SEK
-
-and with utfall on `…:5731:4610` the same on `Kostnader:Socialnämnden:5731:(budget)`.
+Budget directives written in the ledger by hand still count, as Fava reads them.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
-
-from beancount.core import account as bc_account
-from beancount.core import amount as bc_amount
-from beancount.core import data
-from beancount.parser.grammar import ValueType
 
 from namndbok.accounts import RESULT_KINDS
 from namndbok.budget import lines_in_effect
@@ -89,111 +67,83 @@ from namndbok.engine import line_weights
 from namndbok.periodisering import month_shares
 from namndbok.plan_lines import fava_version_known, usable_plan_lines
 
-CENT = Decimal("0.01")
-ZERO_CENTS = Decimal("0.00")
 FAR_FUTURE = datetime.date(9999, 12, 31)
-SOURCE = "<namndbok.fava_budget>"
-SUBTREE = "(budget)"  # the name under an account that carries its budget for Fava's sums (see above)
+ONE_DAY = datetime.timedelta(days=1)
 
 
-class FavaBudgets(NamedTuple):
-    directives: list[data.Custom]
-    withheld: dict[str, tuple[str, str]]  # root → (an account Fava shows, a budgeted name it is a text prefix of)
+class FavaBudgetTable(NamedTuple):
+    """The budget Fava may show, per account, year and month (see the module docstring)."""
+
+    currency: str
+    monthly: dict[str, dict[int, tuple[Decimal, ...]]]  # account → year → twelve months, Beancount sign
+    below: frozenset[str]  # accounts with utfall or a budget line below them
+    last: datetime.date | None  # the last utfall date: no budget for a period ending after it
+    subtree: dict  # account → its and its sub-accounts' monthly, filled as Fava asks
+
+    def children(self, account: str, begin: datetime.date, end: datetime.date) -> Decimal | None:
+        """The budget of `account` and its sub-accounts from `begin` to `end` (exclusive), or None."""
+        if self.last is None or end - ONE_DAY > self.last or end <= begin:
+            return None
+        by_year = self.subtree.get(account)
+        if by_year is None:
+            by_year = self.subtree[account] = _sum_below(self.monthly, account)
+        return _in_period(by_year, begin, end)
+
+    def own(self, account: str, begin: datetime.date, end: datetime.date) -> Decimal | None:
+        """The budget of `account` alone, given only where nothing with utfall or budget is below it."""
+        return None if account in self.below else self.children(account, begin, end)
 
 
-def fava_budget_directives(ledger, accounts: Iterable[str] = ()) -> list[data.Custom]:
-    """Fava `custom "budget"` directives of a `LedgerData` (see `fava_budgets`)."""
-    return fava_budgets(ledger, accounts).directives
-
-
-def fava_budgets(ledger, accounts: Iterable[str] = ()) -> FavaBudgets:
-    """Fava's budget directives of a `LedgerData`, by the rules in the module docstring.
-
-    `accounts` are the account names Fava shows besides those with utfall or budget
-    (its opened accounts), for the check of names that are text prefixes of others."""
-    if not fava_version_known(ledger):
-        return FavaBudgets([], {})  # namndbok.plugins.budget reports the unknown version
+def fava_budget_table(ledger) -> FavaBudgetTable:
+    """The table of a `LedgerData`: its usable lines on result accounts, spread by month."""
     span = ledger.utfall_span()
-    if span is None:
-        return FavaBudgets([], {})  # no utfall: nothing for a budget to stand beside
-    stop = span[1] + datetime.timedelta(days=1)
-    lines, _ = usable_plan_lines(ledger)
-    lines = [line for line in lines if ledger.refs[line.account].kind in RESULT_KINDS]
-    monthly = _monthly(ledger, lines)
-    names = fava_names(monthly, ledger.utfall)
-    withheld = _prefix_clashes(set(names.values()), {*ledger.utfall, *monthly, *accounts})
-    monthly_type = ValueType("monthly", str)
-    currency = ledger.currency
-    out = []
-    for account, by_year in sorted(monthly.items()):
-        name = names[account]
-        if name.split(":", 1)[0] in withheld:
-            continue
-        account_type = ValueType(name, bc_account.TYPE)
-        for index, (month, number) in enumerate(_changes(by_year, stop)):
-            out.append(data.Custom(data.new_metadata(SOURCE, index), month, "budget",
-                                   [account_type, monthly_type, ValueType(bc_amount.Amount(number, currency), bc_amount.Amount)]))
-    return FavaBudgets(out, withheld)
-
-
-def _monthly(ledger, lines) -> dict[str, dict[int, list[Decimal]]]:
-    """Each budgeted account's twelve monthly amounts per year, as in effect after the decisions."""
-    version = ledger.budget_config.fava_version
-    monthly: dict[str, dict[int, list[Decimal]]] = {}
-    for year in sorted({line.date.year for line in lines}):
-        for line in lines_in_effect(ledger.decisions, lines, year, FAR_FUTURE, version):
-            by_year = monthly.setdefault(line.account, {})
-            parts = [line.amount * share for share in month_shares(line_weights(ledger, line))]
-            months = by_year.get(year)
-            by_year[year] = parts if months is None else [a + b for a, b in zip(months, parts)]
-    return monthly
-
-
-def fava_names(budgeted: Iterable[str], booked: Iterable[str]) -> dict[str, str]:
-    """The name Fava gets each budgeted account's budget on: the account itself when no
-    account with utfall or budget is below it, else `<account>:(budget)`."""
-    budgeted = set(budgeted)
+    monthly: dict[str, dict[int, tuple[Decimal, ...]]] = {}
+    if fava_version_known(ledger):  # else namndbok.plugins.budget reports the unknown version
+        lines, _ = usable_plan_lines(ledger)
+        lines = [line for line in lines if ledger.refs[line.account].kind in RESULT_KINDS]
+        version = ledger.budget_config.fava_version
+        for year in sorted({line.date.year for line in lines}):
+            for line in lines_in_effect(ledger.decisions, lines, year, FAR_FUTURE, version):
+                by_year = monthly.setdefault(line.account, {})
+                parts = tuple(line.amount * share for share in month_shares(line_weights(ledger, line)))
+                months = by_year.get(year)
+                by_year[year] = parts if months is None else tuple(a + b for a, b in zip(months, parts))
     below = set()
-    for name in {*budgeted, *booked}:
+    for name in {*monthly, *ledger.utfall}:
         parts = name.split(":")
         below.update(":".join(parts[:n]) for n in range(1, len(parts)))
-    return {account: f"{account}:{SUBTREE}" if account in below else account for account in budgeted}
+    return FavaBudgetTable(ledger.currency, monthly, frozenset(below), span[1] if span else None, {})
 
 
-def _prefix_clashes(given: set[str], shown: set[str]) -> dict[str, tuple[str, str]]:
-    """Per root, a name Fava shows (or a parent of one) that is a text prefix, not a parent,
-    of a name given a budget: Fava's sum of children's budgets would count it."""
-    rows = set()
-    for name in shown:
-        parts = name.split(":")
-        rows.update(":".join(parts[:n]) for n in range(1, len(parts) + 1))
-    clashes: dict[str, tuple[str, str]] = {}
-    for name in sorted(given):
-        root = name.split(":", 1)[0]
-        for end in range(1, len(name)):
-            if name[end] != ":" and name[end - 1] != ":" and name[:end] in rows and root not in clashes:
-                clashes[root] = (name[:end], name)
-    return clashes
+def _sum_below(monthly, account: str) -> dict[int, tuple[Decimal, ...]]:
+    prefix = account + ":"
+    total: dict[int, tuple[Decimal, ...]] = {}
+    for name, by_year in monthly.items():
+        if name == account or name.startswith(prefix):
+            for year, months in by_year.items():
+                known = total.get(year)
+                total[year] = months if known is None else tuple(a + b for a, b in zip(known, months))
+    return total
 
 
-def _changes(by_year: dict[int, list[Decimal]], stop: datetime.date) -> list[tuple[datetime.date, Decimal]]:
-    """The first days where the monthly amount changes, with the amount, and a zero at `stop`.
-
-    Fava applies the last directive in effect, so only the months where the amount
-    changes need one (an even key: one per year, not twelve); Fava keeps a budget
-    until the next one, so a budgeted year not followed by one ends with a zero, and
-    so does the last utfall date's next day."""
-    changes: list[tuple[datetime.date, Decimal]] = []
-    previous = None
-    for year in sorted(by_year):
-        for month, number in enumerate((n.quantize(CENT) for n in by_year[year]), start=1):
-            if number != previous:
-                changes.append((datetime.date(year, month, 1), number))
-                previous = number
-        if year + 1 not in by_year and previous != ZERO_CENTS:
-            changes.append((datetime.date(year + 1, 1, 1), ZERO_CENTS))
-            previous = ZERO_CENTS
-    kept = [(day, number) for day, number in changes if day < stop]
-    if kept and kept[-1][1] != ZERO_CENTS:
-        kept.append((stop, ZERO_CENTS))
-    return kept
+def _in_period(by_year: dict[int, tuple[Decimal, ...]], begin: datetime.date, end: datetime.date) -> Decimal | None:
+    """The sum over the days `begin` … `end` (exclusive), each month's part spread evenly over its days;
+    None when no year of the period has a budget."""
+    found = False
+    total = Decimal(0)
+    last = end - ONE_DAY
+    for year in range(begin.year, last.year + 1):
+        months = by_year.get(year)
+        if months is None:
+            continue
+        found = True
+        for month in range(begin.month if year == begin.year else 1, (last.month if year == last.year else 12) + 1):
+            days = calendar.monthrange(year, month)[1]
+            first = datetime.date(year, month, 1)
+            after = first + datetime.timedelta(days=days)
+            overlap = (min(end, after) - max(begin, first)).days
+            if overlap >= days:
+                total += months[month - 1]
+            elif overlap > 0:
+                total += months[month - 1] * overlap / days
+    return total if found else None

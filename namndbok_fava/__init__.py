@@ -14,10 +14,10 @@ One report, "Nämndbok", with sub-pages chosen by the query parameter `sida`
 (budget, prognos, eget-kapital, nyckeltal). The report date is the end of
 Fava's time filter, or the last utfall date when there is none.
 
-After each load the extension also gives Fava's own budget module our budget
-(`namndbok_fava.budgets`), so that Fava's account reports and charts show a
-budget beside utfall, only where every figure Fava prints from it is right
-(the rules: `namndbok.fava_budget`).
+After each load the extension also answers for Fava's own budget module
+(`namndbok_fava.budgets`), so that Fava's account reports and charts show our
+engine's budget beside utfall, only where every figure Fava prints from it is
+right (the rules: `namndbok.fava_budget`).
 """
 
 from __future__ import annotations
@@ -57,14 +57,12 @@ class Namndbok(FavaExtensionBase):
         self._cache = {}
         self._check_locks()
         try:
-            warnings = give_fava_budgets(self.ledger, self.data)  # Fava's own budget columns
+            give_fava_budgets(self.ledger, self.data)  # the budget beside utfall on Fava's own pages
         except Exception as err:  # noqa: BLE001 - a fault of ours must not keep Fava from showing the ledger
             self.ledger.extensions.errors.append(FavaExtensionError(None, (
                 f"Nämndbok kunde inte ge Fava budgeten ({type(err).__name__}: {err}), så Favas budgetkolumner "
                 "saknas. Kör `namndbok kontrollera` på liggaren; visar den inget fel är felet Nämndboks: skicka "
                 "det här meddelandet till den som förvaltar Nämndbok hos er."), None))
-        else:
-            self.ledger.extensions.errors.extend(FavaExtensionError(None, warning, None) for warning in warnings)
 
     def _check_locks(self) -> None:
         """The locks checked from outside the ledger's text (`namndbok.las.anchor`), shown among Fava's errors."""
