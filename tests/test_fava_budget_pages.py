@@ -294,3 +294,6 @@ def test_sie_committee_income_statement_and_account_pages(browser, from_sie):
         assert shown["Kostnader:Barnnämnden:000:7010"] == 12  # utfall booked on the budgeted konto itself
     shown, _ = account_page(browser, base, engine, "Kostnader:Barnnämnden:000:7010", "changes", "2017")
     assert shown == {"Kostnader:Barnnämnden:000:7010": 12}
+    # A year after the last utfall (and the last budget) shows utfall alone, not "0,00 SEK (−0,00)".
+    shown, table = account_page(browser, base, engine, verksamhet, "changes", "2017 - 2018", "year")
+    assert table["periods"] == ["2018", "2017"] and shown[verksamhet] == 1
