@@ -56,6 +56,7 @@ Budget directives written in the ledger by hand still count, as Fava reads them.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime
 from decimal import Decimal
@@ -76,6 +77,7 @@ class FavaBudgetTable(NamedTuple):
 
     currency: str
     monthly: dict[str, dict[int, tuple[Decimal, ...]]]  # account → year → twelve months, Beancount sign
+    names: list[str]  # the budgeted accounts, sorted
     below: frozenset[str]  # accounts with utfall or a budget line below them
     last: datetime.date | None  # the last utfall date: no budget for a period ending after it
     subtree: dict  # account → its and its sub-accounts' monthly, filled as Fava asks
@@ -86,7 +88,7 @@ class FavaBudgetTable(NamedTuple):
             return None
         by_year = self.subtree.get(account)
         if by_year is None:
-            by_year = self.subtree[account] = _sum_below(self.monthly, account)
+            by_year = self.subtree[account] = _sum_below(self.monthly, self.names, account)
         return _in_period(by_year, begin, end)
 
     def own(self, account: str, begin: datetime.date, end: datetime.date) -> Decimal | None:
@@ -112,15 +114,16 @@ def fava_budget_table(ledger) -> FavaBudgetTable:
     for name in {*monthly, *ledger.utfall}:
         parts = name.split(":")
         below.update(":".join(parts[:n]) for n in range(1, len(parts)))
-    return FavaBudgetTable(ledger.currency, monthly, frozenset(below), span[1] if span else None, {})
+    return FavaBudgetTable(ledger.currency, monthly, sorted(monthly), frozenset(below), span[1] if span else None, {})
 
 
-def _sum_below(monthly, account: str) -> dict[int, tuple[Decimal, ...]]:
+def _sum_below(monthly, names: list[str], account: str) -> dict[int, tuple[Decimal, ...]]:
+    """The months of `account` and its sub-accounts, from the sorted budgeted `names` (a range of them)."""
     prefix = account + ":"
     total: dict[int, tuple[Decimal, ...]] = {}
-    for name, by_year in monthly.items():
+    for name in names[bisect.bisect_left(names, account):bisect.bisect_left(names, account + ";")]:  # ";" follows ":"
         if name == account or name.startswith(prefix):
-            for year, months in by_year.items():
+            for year, months in monthly[name].items():
                 known = total.get(year)
                 total[year] = months if known is None else tuple(a + b for a, b in zip(known, months))
     return total
