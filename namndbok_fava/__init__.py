@@ -17,9 +17,10 @@ One report, "Nämndbok", with sub-pages chosen by the query parameter `sida`
 (budget, prognos, eget-kapital, nyckeltal). The report date is the end of
 Fava's time filter, or the last utfall date when there is none.
 
-After each load the extension also gives Fava's own budget module our budget
-(`namndbok_fava.budgets`), so that Fava's income statement and account reports
-show a budget column beside utfall.
+After each load the extension also answers for Fava's own budget module
+(`namndbok_fava.budgets`), so that Fava's account reports and charts show our
+engine's budget beside utfall, only where every figure Fava prints from it is
+right (the rules: `namndbok.fava_budget`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ class Namndbok(FavaExtensionBase):
     # -- the ledger, read once per load ------------------------------------
 
     def after_load_file(self) -> None:
+        from fava.ext import FavaExtensionError
+
         from namndbok_fava.budgets import give_fava_budgets
 
         self._data = None
@@ -59,10 +62,8 @@ class Namndbok(FavaExtensionBase):
         self._cache = {}
         self._check_locks()
         try:
-            give_fava_budgets(self.ledger, self.data)  # Fava's own budget columns
+            give_fava_budgets(self.ledger, self.data)  # the budget beside utfall on Fava's own pages
         except Exception as err:  # noqa: BLE001 - a fault of ours must not keep Fava from showing the ledger
-            from fava.ext import FavaExtensionError
-
             self.ledger.extensions.errors.append(FavaExtensionError(None, (
                 f"Nämndbok kunde inte ge Fava budgeten ({type(err).__name__}: {err}), så Favas budgetkolumner "
                 "saknas. Kör `namndbok kontrollera` på liggaren; visar den inget fel är felet Nämndboks: skicka "

@@ -13,9 +13,9 @@ The ledger holds budget decisions (`custom "budgetbeslut"`), their lines
 3. refuses a `fava=` that names no budget decision.
 
 It adds no entries. Fava's own budget columns come from the Fava extension, which
-derives Fava's `custom "budget"` directives after each load
-(`namndbok.fava_budget`); `fava=` names the budget version they show (default:
-the budget after the last decision).
+answers for Fava's budget module after each load (`namndbok.fava_budget`);
+`fava=` names the budget version they show (default: the budget after the last
+decision).
 
     plugin "namndbok.plugins.namndbok" "kontoplan=kontoplan.toml; periodisering=periodisering.toml; fava=KF-budget 2026"
 

@@ -1,4 +1,4 @@
-"""Fava's own budget columns on our ledger: the extension derives Fava's directives (namndbok.fava_budget)."""
+"""Fava's own budget columns on our ledger: the extension answers for Fava's budget module (namndbok.fava_budget)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from beancount.core import data as bc_data
 
 from namndbok.engine import compute
-from namndbok.fava_budget import fava_budget_directives
+from namndbok.fava_budget import fava_budget_table
 from namndbok.ledgerdata import read_ledger
 
 D = Decimal
@@ -25,30 +25,33 @@ BUDGET_2026 = """
 2026-01-01 custom "budgetrad" "Budget 2026" Intäkter:Socialnämnden:Kommunbidrag:589  -1200.00 SEK
 2026-01-01 custom "budgetrad" "Budget 2026" Kostnader:Socialnämnden:589:5020  1200.00 SEK
 """
+# Utfall through the year's last day: Fava gets no budget after the last utfall (namndbok.fava_budget).
+UTFALL_2026 = """
+2026-12-31 * "Utfall 2026"
+  Kostnader:Socialnämnden:589:5020  1200.00 SEK
+  Tillgångar:Socialnämnden:1690
+"""
 
 
-def test_emitted_directives_carry_the_periodisering(write_ledger):
+def month(table, account, year, number):
+    """The budget Fava gets for `account` and its sub-accounts in one month, to öre (None: none)."""
+    begin = datetime.date(year, number, 1)
+    end = datetime.date(year + number // 12, number % 12 + 1, 1)
+    found = table.children(account, begin, end)
+    return None if found is None else found.quantize(D("0.01"))
+
+
+def test_fava_gets_the_periodisering(write_ledger):
     _, entries, errors, options = write_ledger(
-        BUDGET_2026 + '  nyckel: "halvår"\n',
+        BUDGET_2026 + '  nyckel: "halvår"\n' + UTFALL_2026,
         periodisering='[profiler]\n"halvår" = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]\n',
     )
     assert errors == []
     assert not [e for e in entries if isinstance(e, bc_data.Custom) and e.type == "budget"]  # not in the load
-    fava = fava_budget_directives(read_ledger(entries, options))
-    by_account = {}
-    for e in fava:
-        assert e.values[1].value == "monthly"
-        by_account.setdefault(e.values[0].value, []).append((e.date, e.values[2].value.number))
-    # Fava applies the last directive in effect: one where the monthly amount changes.
-    assert by_account["Kostnader:Socialnämnden:589:5020"] == [
-        (datetime.date(2026, 1, 1), D("0.00")),
-        (datetime.date(2026, 7, 1), D("200.00")),  # 1 200 over the halvår key's six months
-        (datetime.date(2027, 1, 1), D("0.00")),  # the budget ends with its year
-    ]
-    assert by_account["Intäkter:Socialnämnden:Kommunbidrag:589"] == [
-        (datetime.date(2026, 1, 1), D("-100.00")),  # even: 1 200 / 12 from January on
-        (datetime.date(2027, 1, 1), D("0.00")),
-    ]
+    table = fava_budget_table(read_ledger(entries, options))
+    assert [month(table, "Kostnader:Socialnämnden:589:5020", 2026, m) for m in range(1, 13)] == [D("0.00")] * 6 + [D("200.00")] * 6
+    assert [month(table, "Intäkter:Socialnämnden:Kommunbidrag:589", 2026, m) for m in range(1, 13)] == [D("-100.00")] * 12
+    assert month(table, "Kostnader:Socialnämnden:589:5020", 2027, 1) is None  # no budget after the last utfall
 
 
 @pytest.mark.slow
@@ -71,6 +74,10 @@ def test_fava_shows_the_same_monthly_budget_as_the_engine(fava_url, example_ledg
             table = compute(ledger, day, group_by=("verksamhet",), kinds=("kostnad",), where={"verksamhet": "5731"},
                             budget_version=latest)
             return -table.row("5731").measures.budget  # Beancount sign, as Fava shows it
+        if end > ledger.utfall_span()[1]:  # November and December 2026: no utfall yet, so no budget either
+            assert budget["budget_children"] == {} and budget["budget"] == {}, date_range
+            compared += 1
+            continue
         month = engine_budget(end) - (engine_budget(begin - datetime.timedelta(days=1)) if begin.month > 1 else 0)
         assert abs(D(str(budget["budget_children"]["SEK"])) - month) < D("0.10"), date_range
         compared += 1
@@ -83,7 +90,7 @@ def test_fava_ledger_gets_our_budget_beside_its_own_directives(write_ledger):
     from fava.core import FavaLedger
 
     path, entries, errors, _ = write_ledger(
-        '2025-01-01 custom "fava-extension" "namndbok_fava"\n' + BUDGET_2026 + """
+        '2025-01-01 custom "fava-extension" "namndbok_fava"\n' + BUDGET_2026 + UTFALL_2026 + """
 2026-01-01 open Kostnader:Socialnämnden:589:4010
 2026-01-01 custom "budget" Kostnader:Socialnämnden:589:4010 "monthly" 31.00 SEK
 """
@@ -99,12 +106,12 @@ def test_fava_ledger_gets_our_budget_beside_its_own_directives(write_ledger):
     assert budget("Kostnader:Socialnämnden:589:5020", *march) == {"SEK": D("100.00")}
     assert budget("Intäkter:Socialnämnden:Kommunbidrag:589", *march) == {"SEK": D("-100.00")}
     assert budget("Kostnader:Socialnämnden:589:4010", *march) == {"SEK": D("31.00")}
-    assert budget("Kostnader:Socialnämnden:589:5020", datetime.date(2027, 1, 1), datetime.date(2027, 2, 1)) == {"SEK": D("0.00")}
+    assert budget("Kostnader:Socialnämnden:589:5020", datetime.date(2027, 1, 1), datetime.date(2027, 2, 1)) == {}
     customs = [e.type for e in ledger.all_entries_by_type.Custom]
-    assert customs.count("budget") == 1  # ours went to Fava's budget module, not into the ledger's entries
+    assert customs.count("budget") == 1  # ours are in Fava's budget module, not in the ledger's entries
 
 
-TWO_DECISIONS = BUDGET_2026 + """2026-03-01 custom "budgetbeslut" "Tillägg 2026"
+TWO_DECISIONS = BUDGET_2026 + UTFALL_2026 + """2026-03-01 custom "budgetbeslut" "Tillägg 2026"
   typ: "tilläggsbudget"
   beslut: "SN 2026-03-01 §9"
 2026-01-01 custom "budgetrad" "Tillägg 2026" Intäkter:Socialnämnden:Kommunbidrag:589  -120.00 SEK
@@ -119,8 +126,8 @@ def test_fava_shows_the_version_named_on_the_plugin_line_and_an_unknown_one_is_r
     assert errors == []
 
     def monthly(entries, options):
-        return {e.values[2].value.number for e in fava_budget_directives(read_ledger(entries, options))
-                if e.values[0].value == "Kostnader:Socialnämnden:589:5020" and e.date.year == 2026}
+        table = fava_budget_table(read_ledger(entries, options))
+        return {month(table, "Kostnader:Socialnämnden:589:5020", 2026, m) for m in range(1, 13)} - {None}
 
     assert monthly(entries, options) == {D("110.00")}  # the budget after the last decision
     text = path.read_text(encoding="utf-8")
@@ -146,7 +153,7 @@ def test_a_fault_in_giving_fava_the_budget_is_shown_as_an_error_and_fava_still_l
     def broken(data):
         raise RuntimeError("provfel")
 
-    monkeypatch.setattr(namndbok_fava.budgets, "fava_budget_directives", broken)
+    monkeypatch.setattr(namndbok_fava.budgets, "fava_budget_table", broken)
     ledger = FavaLedger(str(path))
     messages = [e.message for e in ledger.errors]
     assert any(m.startswith("Nämndbok kunde inte ge Fava budgeten (RuntimeError: provfel)") for m in messages), messages
