@@ -159,8 +159,8 @@ def report_headers(report) -> tuple[str, ...]:
 def date_note(date: datetime.date, chosen: bool) -> str:
     """What the report date means, in words for a reader who does not know Fava."""
     why = "slutet av perioden i fältet Tid" if chosen else "sista dagen med bokfört utfall"
-    return (f"Siffrorna gäller t.o.m. {date_text(date)} ({why}): utfall och budget hittills avser {period_text(date)}. "
-            "Välj en annan period i fältet Tid uppe till höger.")
+    return (f"Rapportdatum {date_text(date)} ({why}): utfall och budget avser {period_text(date)}, "
+            f"prognos och budget helår hela {date.year}. Välj en annan period i fältet Tid uppe till höger.")
 
 
 def measure_cell(values, measure: str, unit: str = "mnkr", decimals: int = 1, url: str | None = None,
