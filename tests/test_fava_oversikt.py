@@ -282,3 +282,18 @@ def test_period_labels_say_the_period(browser, fava_base, time_filter, period, d
         visit.assert_clean()
     finally:
         visit.close()
+
+
+def test_a_comment_file_that_cannot_be_read_is_named_and_the_page_still_shows(example_copy):
+    """kommentarer/2026-10.toml broken: the landing page shows its figures and says which file and line."""
+    from fava.application import create_app
+    from fava.util import slugify
+
+    (example_copy.parent / "kommentarer" / "2026-10.toml").write_text('[verksamhet]\n"571" = 5\n', encoding="utf-8")
+    app = create_app([example_copy], load=True)
+    slug = slugify(app.config["LEDGERS"].ledgers[0].options["title"])
+    body = app.test_client().get(f"/{slug}/extension/Namndbok/?time=2026-10&partial=true").get_data(as_text=True)
+    assert "Sidan kunde inte visas" not in body
+    assert 'id="oversikt-prognos"' in body and 'id="oversikt-avvikelser"' in body
+    assert "Kommentarerna kunde inte läsas: kommentarer/2026-10.toml:" in body, body
+    assert str(example_copy.parent) not in body
