@@ -102,5 +102,6 @@ def drill(ext, data, date, args, layout) -> dict:
     headers = (level.capitalize(), *(h for _, h in DRILL_COLUMNS))
     return {
         "trail": trail,
-        "table": Table(f"Nettokostnader per {level}, utfall och budget {period_text(date)}, helår {date.year} (mnkr)", headers, rows, "fordjupning"),
+        "table": Table(f"Nettokostnader per {level}, utfall och budget {period_text(date)}, helår {date.year} (mnkr)",
+                       headers, rows, "fordjupning"),
     }

@@ -13,6 +13,7 @@ from __future__ import annotations
 from namndbok.swedish import MONTHS_SHORT, format_amount, format_measure
 from namndbok_fava import charts
 from namndbok_fava.pages import Cell, Table, link, measure_cell, netto, without_folder
+from namndbok_fava.tone import BAD, GOOD
 
 LARGEST = 5  # avvikelser shown
 # The radgrupp table's columns: (measure, header).
@@ -49,7 +50,8 @@ def page(ext, data, date, args) -> dict:
 
 
 def verdict(tone: str | None) -> str:
-    return {"bra": "mnkr, bättre än budget", "dalig": "mnkr, sämre än budget"}.get(tone, "mnkr, som budget")
+    """The avvikelse card's words under the figure."""
+    return {GOOD: "mnkr, bättre än budget", BAD: "mnkr, sämre än budget"}.get(tone, "mnkr, som budget")
 
 
 def eget_kapital(ext, date) -> dict:
