@@ -57,6 +57,7 @@ def _fava(label: str, report: str, marker: str, time_filter: str = "") -> Sida:
 
 
 SIDOR = (
+    _ours("Översikt", "oversikt", "oversikt-prognos"),
     _ours("Budgetuppföljning", "budget", "rapport"),
     _ours(f"Budgetuppföljning, {MONTH}", "budget", "rapport", MONTH, INCOME_MONTH),
     _ours("Prognos", "prognos", "prognos"),

@@ -26,6 +26,7 @@ class ReportRow(NamedTuple):
     label: str
     measures: tuple[Measures, ...]  # one per column
     bold: bool
+    turned: bool = False  # printed with the other sign (`vand_tecken`, or a sum of such rows)
 
 
 class Report(NamedTuple):
@@ -77,12 +78,12 @@ def build_report(layout: Layout, data, date: datetime.date) -> Report:
         if spec.summa is not None:
             parts = since_total if spec.summa == "alla" else [by_name[n] for n in spec.summa]
             measures = tuple(add_measures(p.measures[i] for p in parts) for i in range(len(layout.kolumner)))
-            made = [ReportRow(spec.namn, measures, spec.fet)]
+            made = [ReportRow(spec.namn, measures, spec.fet, bool(parts) and all(p.turned for p in parts))]
             since_total = []
         else:
             made = _data_rows(spec, layout, data, date)
             if spec.vand_tecken:
-                made = [row._replace(measures=tuple(_turned(m) for m in row.measures)) for row in made]
+                made = [row._replace(measures=tuple(_turned(m) for m in row.measures), turned=True) for row in made]
             since_total.extend(made)
         if spec.tom == "0" and not spec.eget_kapital:  # as committees print it: nothing booked is 0
             made = [row._replace(measures=tuple(_zero_filled(m) for m in row.measures)) for row in made]

@@ -1,6 +1,6 @@
 """The pages of the Nämndbok report: engine results turned into printed tables.
 
-One module per page (`budget`, `prognos`, `eget_kapital`, `nyckeltal`), each with
+One module per page (`oversikt`, `budget`, `prognos`, `eget_kapital`, `nyckeltal`), each with
 `page(ext, data, date, args) -> dict` (the template's `page.content`); this module
 holds what they share (the page frame, cells, links, the cached engine tables).
 
@@ -21,9 +21,12 @@ from typing import Any, Mapping, NamedTuple
 
 from namndbok.accounts import NETTO
 from namndbok.engine import compute
-from namndbok.swedish import month_name
+from namndbok.swedish import MONTHS_SHORT, format_measure, month_name
+from namndbok_fava.tone import look
 
+DEFAULT_SIDA = "oversikt"
 SIDOR = (
+    ("oversikt", "Översikt"),
     ("budget", "Budgetuppföljning"),
     ("prognos", "Prognos"),
     ("eget-kapital", "Eget kapital"),
@@ -52,6 +55,7 @@ class Page(NamedTuple):
     message: str | None = None
     content: dict[str, Any] = {}
     alarm: bool = False  # the message says a lock is broken
+    date_note: str | None = None  # what the date means and how to choose another, for the reader
 
 
 def last_utfall(data) -> datetime.date | None:
@@ -82,9 +86,9 @@ def account_link(account: str) -> str:
 
 
 def build(ext, args: Mapping[str, str]) -> Page:
-    sida = args.get("sida", "budget")
+    sida = args.get("sida", DEFAULT_SIDA)
     if sida not in dict(SIDOR):
-        sida = "budget"
+        sida = DEFAULT_SIDA
     tabs = [(label, link(sida=key), key == sida) for key, label in SIDOR]
     title = dict(SIDOR)[sida]
     broken = ext.broken_locks()
@@ -102,12 +106,14 @@ def build(ext, args: Mapping[str, str]) -> Page:
         return Page(sida, title, None, tabs, err.message)
     if date is None:
         return Page(sida, title, None, tabs, "Liggaren har inget utfall ännu.")
+    note = date_note(date, chosen=bool(args.get("time")))
     maker = import_module(f"namndbok_fava.pages.{sida.replace('-', '_')}").page
     try:
         content = maker(ext, data, date, args)
     except Exception as err:  # noqa: BLE001 - a page shows what is wrong rather than a stack trace
-        return Page(sida, title, date, tabs, f"Sidan kunde inte visas: {without_folder(str(err), ext.ledger_dir)}")
-    return Page(sida, title, date, tabs, None, content)
+        return Page(sida, title, date, tabs, f"Sidan kunde inte visas: {without_folder(str(err), ext.ledger_dir)}",
+                    date_note=note)
+    return Page(sida, title, date, tabs, None, content, date_note=note)
 
 
 def without_folder(text: str, folder: Path) -> str:
@@ -130,3 +136,38 @@ def date_text(date: datetime.date) -> str:
     return f"{date.day} {month_name(date.month)} {date.year}"
 
 
+
+
+def period_text(date: datetime.date) -> str:
+    """The year to `date` as the web names a year-to-date figure: "jan–okt 2026" ("jan 2026" in January)."""
+    month = MONTHS_SHORT[date.month - 1]
+    return f"{month} {date.year}" if date.month == 1 else f"{MONTHS_SHORT[0]}–{month} {date.year}"
+
+
+def report_headers(report) -> tuple[str, ...]:
+    """The report's headers as the web shows them: a layout's `{period}` is the year to the
+    report date ("Utfall jan–okt 2026": the utfall and budget columns are the year so far),
+    where the CLI and the exports keep the committee's print ("Utfall okt 2026")."""
+    from namndbok.report import column_date, fill_header
+
+    layout, date = report.layout, report.date
+    period = period_text(date)
+    return (fill_header(layout.rubrik.replace("{period}", period), date),
+            *(fill_header(c.rubrik.replace("{period}", period), date, column_date(c, date)) for c in layout.kolumner))
+
+
+def date_note(date: datetime.date, chosen: bool) -> str:
+    """What the report date means, in words for a reader who does not know Fava."""
+    why = "slutet av perioden i fältet Tid" if chosen else "sista dagen med bokfört utfall"
+    return (f"Rapportdatum {date_text(date)} ({why}): utfall och budget avser {period_text(date)}, "
+            f"prognos och budget helår hela {date.year}. Välj en annan period i fältet Tid uppe till höger.")
+
+
+def measure_cell(values, measure: str, unit: str = "mnkr", decimals: int = 1, url: str | None = None,
+                 text: str | None = None, turned: bool = False) -> Cell:
+    """One measure's cell: printed as the CLI prints it (or `text`, already printed), an avvikelse
+    signed and toned by `namndbok_fava.tone.look`."""
+    if text is None:
+        text = format_measure(values, measure, unit, decimals)
+    shown, tone = look(values, measure, text, unit, decimals, turned)
+    return Cell(shown, url, tone)

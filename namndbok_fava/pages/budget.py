@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from namndbok.accounts import result_account
-from namndbok.swedish import format_measure
 from namndbok_fava import charts
-from namndbok_fava.pages import Cell, Table, account_link, date_text, link, netto
+from namndbok_fava.pages import (Cell, Table, account_link, date_text, link, measure_cell, netto, period_text,
+                                  report_headers)
 
 DEFAULT_LAYOUT = "driftredovisning"
 # The drill-down's columns: (measure, header).
@@ -45,8 +45,10 @@ def page(ext, data, date, args) -> dict:
         printed = cells(report)
         report_table = Table(
             f"{layout.namn} per {date_text(date)} ({layout.enhet})",
-            tuple(report.headers),
-            [([Cell(t) for t in texts], row.bold) for row, texts in zip(report.rows, printed)],
+            report_headers(report),
+            [([Cell(texts[0]), *(measure_cell(m, c.matt, layout.enhet, layout.decimaler, text=t, turned=row.turned)
+                                 for m, c, t in zip(row.measures, layout.kolumner, texts[1:]))], row.bold)
+             for row, texts in zip(report.rows, printed)],
             "rapport",
         )
     return {
@@ -94,11 +96,12 @@ def drill(ext, data, date, args, layout) -> dict:
             url = link(sida="budget", layout=layout, radgrupp=radgrupp, verksamhet=row.key[0])
         elif deeper is None and row.key[0] in plan.konton:
             url = account_link(result_account(data.roots, plan.konton[row.key[0]].typ, plan.namnd, verksamhet, row.key[0]))
-        rows.append(([Cell(row.label, url), *(Cell(format_measure(row.measures, m)) for m, _ in DRILL_COLUMNS)], False))
-    rows.append(([Cell("Summa nettokostnader"), *(Cell(format_measure(table.total.measures, m)) for m, _ in DRILL_COLUMNS)], True))
+        rows.append(([Cell(row.label, url), *(measure_cell(row.measures, m) for m, _ in DRILL_COLUMNS)], False))
+    rows.append(([Cell("Summa nettokostnader"), *(measure_cell(table.total.measures, m) for m, _ in DRILL_COLUMNS)], True))
     level = {"radgrupp": "radgrupp", "verksamhet": "verksamhet", "konto": "konto"}[group_by]
     headers = (level.capitalize(), *(h for _, h in DRILL_COLUMNS))
     return {
         "trail": trail,
-        "table": Table(f"Nettokostnader per {level} per {date_text(date)} (mnkr)", headers, rows, "fordjupning"),
+        "table": Table(f"Nettokostnader per {level}, utfall och budget {period_text(date)}, helår {date.year} (mnkr)",
+                       headers, rows, "fordjupning"),
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from namndbok_fava import charts
-from namndbok_fava.pages import Cell, Table, date_text
+from namndbok_fava.pages import Cell, Table, date_text, measure_cell
 
 
 def page(ext, data, date, args) -> dict:
@@ -18,7 +18,11 @@ def page(ext, data, date, args) -> dict:
     volumes = ext.cached("volumes", lambda d: parse_volumes(ext.ledger.all_entries, d.roots, d.kontoplaner)[0])
     version = path.stat().st_mtime_ns
     results = ext.cached(("nyckeltal", version, date), lambda d: [compute_nyckeltal(d, volumes, s, date) for s in specs])
-    rows = [([Cell(t) for t in texts], False) for texts in printed_rows(results)]
+    # The avvikelse and its volym- and priseffekt (tkr without decimals), toned as avvikelser.
+    toned = {HEADERS.index(h): m for h, m in (("Avvikelse", "avvikelse"), ("Volymeffekt", "volymeffekt"),
+                                              ("Priseffekt", "priseffekt"))}
+    rows = [([measure_cell(n, toned[i], "tkr", 0, text=t) if i in toned else Cell(t) for i, t in enumerate(texts)], False)
+            for n, texts in zip(results, printed_rows(results))]
     table = Table(f"Nyckeltal {date.year} t.o.m. {date_text(date)} (tkr)", HEADERS, rows, "nyckeltal")
     chart = ext.cached(("nyckeltal-chart", version, date), lambda d: charts.trend_chart(d, volumes, specs, date))
     return {"table": table, "chart": chart, "missing": None}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from namndbok.swedish import MONTHS_SHORT, format_measure
 from namndbok_fava import charts
-from namndbok_fava.pages import Cell, Table, netto
+from namndbok_fava.pages import Cell, Table, measure_cell, netto
 
 
 def page(ext, data, date, args) -> dict:
@@ -38,7 +38,7 @@ def page(ext, data, date, args) -> dict:
             m = per_date[d]
             cells.append(Cell(format_measure(m, "prognos") if m else ""))
         for measure in ("avvikelse_helar", "avvikelse_helar_pct", "prognos_basta", "prognos_samsta"):
-            cells.append(Cell(format_measure(current, measure) if current else ""))
+            cells.append(measure_cell(current, measure) if current else Cell(""))
         rows.append((cells, key is None))
     table = Table(f"Nettokostnader: helårsprognos per verksamhet vid varje uppföljning {date.year} (mnkr)", headers, rows, "prognos")
     return {
