@@ -118,7 +118,7 @@ class Table(NamedTuple):
     uppfoljning: datetime.date | None  # the follow-up whose prognos is shown
     foregaende_uppfoljning: datetime.date | None
     # "avvikelse" / "avvikelse_helar" → the row keys where its two sides are booked at different
-    # levels (see the module docstring): there it is None.
+    # levels (see the module docstring): there it is None. () is the total: one side is outside the selection.
     across_levels: Mapping[str, frozenset] = {}
 
     def row(self, *key) -> Row:
@@ -222,7 +222,7 @@ def compute(
     rows = [Row(key, _label(data, group_by, key), _at_one_level(_derive(cell), key, across))
             for key, cell in sums.items()]
     rows.sort(key=lambda row: _sort_key(data, group_by, row.key))
-    total = _derive(_sum_cells(sums.values()))
+    total = _at_one_level(_derive(_sum_cells(sums.values())), (), across)
     return Table(date, start, group_by, rows, Row((), "Summa", total), current, previous, across)
 
 
@@ -236,7 +236,9 @@ def across_levels(data: LedgerData, one: Mapping[str, tuple | None], other: Mapp
             answer = _nearest_above(data, account, theirs)
             if answer is not None and theirs[answer] != key:
                 split.update((key, theirs[answer]))
-    split.discard(None)
+    if None in split:  # one side outside the selection: the total compares a part with a whole too
+        split.discard(None)
+        split.add(())
     return frozenset(split)
 
 

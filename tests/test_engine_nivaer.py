@@ -58,3 +58,13 @@ def test_a_saving_on_the_namnd_does_not_hide_the_verksamheters_avvikelser(data):
     assert table.across_levels == {"avvikelse": frozenset(), "avvikelse_helar": frozenset()}
     saving = table.row(None).measures
     assert (format_measure(saving, "avvikelse"), format_measure(saving, "avvikelse_helar")) == ("-8,3", "-10,0")
+
+
+def test_a_selection_that_cuts_a_prognos_has_no_total_avvikelse(data):
+    """Konto 4610 of 5731 alone: its budget is in the selection, the prognos of the whole verksamhet is not."""
+    table = compute(data, DATE, group_by=("konto",), kinds=NETTO, where={"verksamhet": "5731", "konto": "4610"})
+    assert table.total.measures.budget_helar is not None and table.total.measures.prognos is None
+    assert table.total.measures.avvikelse_helar is None
+    # Ansvar 2200 alone: utfall, but the budget (per konto, no ansvar) is outside it.
+    table = compute(data, DATE, group_by=("konto",), kinds=NETTO, where={"ansvar": "2200"})
+    assert table.total.measures.utfall is not None and table.total.measures.avvikelse is None
