@@ -185,6 +185,8 @@ def test_tkr_and_a_budget_version_are_the_clis(client):
     assert total["Budget helår"].replace(" ", "").replace("\u2009", "") == expected["Budget helår"]
     assert total["Utfall"].replace(" ", "") == expected["Utfall okt 2026"]
     assert "(tkr)" in body and f'<option value="{version}" selected>' in body
+    report = cells(body, "rapport")
+    assert report[0][0] == "Tkr" and row_of(report, "Nettokostnader")["Utfall okt 2026"] == total["Utfall"]
     assert total["Budget helår"] != row_of(cells(client(sida="budget", time="2026-10", enhet="tkr"), "fordjupning"),
                                           "Summa nettokostnader")["Budget helår"]  # the version makes a difference
     prognos = client(sida="prognos", time="2026-10", enhet="tkr", budgetversion=version)

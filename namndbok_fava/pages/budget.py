@@ -80,9 +80,12 @@ def page(ext, data, date, args) -> dict:
         layout_name = layout.namn
         nettokostnader = shows_nettokostnader(layout)
         printed = cells(report._replace(layout=layout._replace(enhet=chose.enhet)))
+        headers = list(report.headers)
+        if headers[0].strip().lower() == layout.enhet.lower():  # the first column names the unit ("Mnkr")
+            headers[0] = chose.enhet.capitalize()
         report_table = Table(
             f"{layout.namn} per {date_text(date)} ({chose.enhet})",
-            tuple(report.headers),
+            tuple(headers),
             [([Cell(t) for t in texts], row.bold) for row, texts in zip(report.rows, printed)],
             "rapport",
         )
