@@ -68,3 +68,23 @@ def test_a_selection_that_cuts_a_prognos_has_no_total_avvikelse(data):
     # Ansvar 2200 alone: utfall, but the budget (per konto, no ansvar) is outside it.
     table = compute(data, DATE, group_by=("konto",), kinds=NETTO, where={"ansvar": "2200"})
     assert table.total.measures.utfall is not None and table.total.measures.avvikelse is None
+
+
+def test_the_cli_prints_no_avvikelse_between_levels():
+    """`namndbok uppfoljning --grupp verksamhet --grupp konto` printed −233,6 as avvikelse helår of 5731's "(ej fördelat)"."""
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from conftest import EXAMPLE_LEDGER
+    from namndbok.scripts.cli import main
+
+    result = CliRunner().invoke(main, ["uppfoljning", "-f", str(EXAMPLE_LEDGER), "--per", "2026-10", "--grupp", "verksamhet",
+                                       "--grupp", "konto", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = [row for row in csv.reader(io.StringIO(result.output), delimiter=";") if row]
+    headers = rows[0]
+    unallocated = dict(zip(headers, next(r for r in rows if r[0].startswith("5731 ") and r[0].endswith("(ej fördelat)"))))
+    assert (unallocated["Prognos helår"], unallocated["Avvikelse helår"], unallocated["Avvikelse %"]) == ("-233,6", "", "")
+    assert dict(zip(headers, rows[-1]))["Avvikelse helår"] == "-10,9"  # the nämnd's, unchanged

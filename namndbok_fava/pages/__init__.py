@@ -128,7 +128,7 @@ def account_filter_notice(data, value: str) -> str | None:
     if not value:
         return None
     said = (f"Kontofiltret ”{value}” gäller Favas egna rapporter, inte Nämndboks tabeller: de visar hela "
-            "nämnden. Välj radgrupp, verksamhet eller ansvar i fördjupningen i stället.")
+            "nämnden. Välj i stället radgrupp, verksamhet eller ansvar i budgetuppföljningens fördjupning.")
     ref = data.refs.get(value)
     if ref is not None and ref.verksamhet is not None:
         from namndbok.engine import label
