@@ -131,6 +131,8 @@ def test_the_konto_filter_is_said_not_to_apply_to_our_tables(client, sida):
     text = html.unescape(said.group(1))
     assert "Kontofiltret ”Kostnader:Socialnämnden:5731” gäller Favas egna rapporter, inte Nämndboks tabeller" in text
     assert "verksamheten 5731 Institutionsvård (HVB) barn och unga" in text
+    target = parse_qs(urlsplit(re.search(r'<a href="([^"]+)">visa 5731', text).group(1)).query)
+    assert (target["sida"], target["verksamhet"], target["radgrupp"]) == (["budget"], ["5731"], ["Barn- och ungdomsvård"])
     assert '<p class="notis"' not in client(sida=sida, time="2026-10")
 
 

@@ -53,6 +53,7 @@ class Page(NamedTuple):
     content: dict[str, Any] = {}
     alarm: bool = False  # the message says a lock is broken
     notice: str | None = None  # said above the content (a Fava filter our pages do not apply)
+    notice_link: tuple[str, str] | None = None  # (label, url) after the notice
 
 
 # The units a reader can choose on the budget and prognos pages (the CLI's --enhet; kr is too fine to read).
@@ -122,19 +123,23 @@ def account_link(account: str, start: datetime.date, end: datetime.date) -> str:
     return url_for("account", name=account, time=f"{start.isoformat()} - {end.isoformat()}")
 
 
-def account_filter_notice(data, value: str) -> str | None:
-    """What the page says when Fava's Konto filter is set: our tables are the whole nämnd's,
-    so the economist is not misled into reading them as the filtered account's."""
+def account_filter_notice(data, value: str) -> tuple[str | None, tuple[str, str] | None]:
+    """What the page says when Fava's Konto filter is set: our tables are the whole nämnd's, so the
+    economist is not misled into reading them as the filtered account's; and, when the filter is an
+    account of a verksamhet, a link to that verksamhet in the drill-down."""
     if not value:
-        return None
+        return None, None
     said = (f"Kontofiltret ”{value}” gäller Favas egna rapporter, inte Nämndboks tabeller: de visar hela "
             "nämnden. Välj i stället radgrupp, verksamhet eller ansvar i budgetuppföljningens fördjupning.")
     ref = data.refs.get(value)
-    if ref is not None and ref.verksamhet is not None:
-        from namndbok.engine import label
+    plan = next(iter(data.kontoplaner.values()))
+    if ref is None or ref.verksamhet not in plan.verksamheter:
+        return said, None
+    from namndbok.engine import label
 
-        said += f" Kontot hör till verksamheten {label(data, 'verksamhet', ref.verksamhet)}."
-    return said
+    name = label(data, "verksamhet", ref.verksamhet)
+    return f"{said} Kontot hör till verksamheten {name}:", (f"visa {name} i fördjupningen", link(
+        sida="budget", radgrupp=plan.verksamheter[ref.verksamhet].grupp, verksamhet=ref.verksamhet))
 
 
 def build(ext, args: Mapping[str, str]) -> Page:
@@ -159,13 +164,13 @@ def build(ext, args: Mapping[str, str]) -> Page:
     if date is None:
         return Page(sida, title, None, tabs, "Liggaren har inget utfall ännu.")
     maker = import_module(f"namndbok_fava.pages.{sida.replace('-', '_')}").page
-    notice = account_filter_notice(data, args.get("account", ""))
+    notice, notice_link = account_filter_notice(data, args.get("account", ""))
     try:
         content = maker(ext, data, date, args)
     except Exception as err:  # noqa: BLE001 - a page shows what is wrong rather than a stack trace
         return Page(sida, title, date, tabs, f"Sidan kunde inte visas: {without_folder(str(err), ext.ledger_dir)}",
-                    notice=notice)
-    return Page(sida, title, date, tabs, None, content, notice=notice)
+                    notice=notice, notice_link=notice_link)
+    return Page(sida, title, date, tabs, None, content, notice=notice, notice_link=notice_link)
 
 
 def without_folder(text: str, folder: Path) -> str:
