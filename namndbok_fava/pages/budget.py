@@ -1,5 +1,5 @@
 """Budgetuppföljning: the chosen layout's report, the drill-down (radgrupp → verksamhet → konto,
-or ansvar → konto) with the economists' comments, the monthly chart."""
+or ansvar → verksamhet och konto) with the economists' comments, the monthly chart."""
 
 from __future__ import annotations
 
