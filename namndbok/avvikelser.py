@@ -57,6 +57,17 @@ def comments_for(ledger_dir: Path, date: datetime.date, dimension: str) -> dict[
     return dict(toml.data.get(dimension, {}))
 
 
+def comments(data, ledger_dir: Path, date: datetime.date, dimension: str) -> dict[str, str]:
+    """The comment per code of `dimension` at `date`, as the deviation list shows it: the comment
+    file's (`comments_for`), else the prognos lines' `kommentar:` (per verksamhet)."""
+    return _merged(comments_for(ledger_dir, date, dimension), data, date, dimension)
+
+
+def _merged(given: dict[str, str] | None, data, date: datetime.date, dimension: str) -> dict[str, str]:
+    from_prognos = _prognos_comments(data, date) if dimension == "verksamhet" else {}
+    return {**from_prognos, **{k: v for k, v in (given or {}).items() if v}}
+
+
 class DeviationStyle(NamedTuple):
     """How a deviation list is made (`[avvikelser]` in rapportpaket.toml); the defaults are the
     report set's list as it always was."""
@@ -75,7 +86,7 @@ def deviations(data, date: datetime.date, dimension: str = "ansvar", threshold: 
     orders them (`"kontoplan"`)."""
     table = compute(data, date, group_by=(dimension,))
     previous = compute(data, table.foregaende_uppfoljning, group_by=(dimension,)) if table.foregaende_uppfoljning else None
-    from_prognos = _prognos_comments(data, date) if dimension == "verksamhet" else {}
+    comments = _merged(comments, data, date, dimension)
     out = []
     for row in table.rows:
         value = row.measures.avvikelse_helar
@@ -88,7 +99,7 @@ def deviations(data, date: datetime.date, dimension: str = "ansvar", threshold: 
             except KeyError:
                 pass
         key = row.key[0]
-        comment = (comments or {}).get(key) or from_prognos.get(key)
+        comment = comments.get(key)
         out.append(Deviation(key, row.label, value, before, comment))
     if order == "storlek":
         out.sort(key=lambda d: (-abs(d.avvikelse), d.label))

@@ -29,6 +29,17 @@ prints the first as an empty cell, the second as 0,0.
 Groupings (any combination, in order): nämnd, radgrupp, verksamhet, konto,
 ansvar, typ. A budget or prognos line on a parent account (e.g. per verksamhet)
 has no konto: grouped by konto it lands in the row "(ej fördelat)".
+
+An avvikelse is only computed where both its sides are: grouped finer than a
+prognos (or budget) is made, the prognos stands alone on "(ej fördelat)" while
+the budget it answers is spread over the konto rows, and prognos − budget on
+either row would compare a whole with a part. Such rows (`Table.across_levels`,
+per avvikelse measure) get no avvikelse, in every table that prints them; the
+level above (the verksamhet) has it. A line answers the nearest line of the
+other side at or above its own account within the same nämnd × verksamhet ×
+typ (`namndbok.prognos.unit_of`): a budget line per konto answers the prognos
+per verksamhet, utfall per ansvar answers the budget per konto; a budget line
+on the nämnd itself (a saving not spread) answers no verksamhet's utfall.
 """
 
 from __future__ import annotations
@@ -106,6 +117,9 @@ class Table(NamedTuple):
     total: Row
     uppfoljning: datetime.date | None  # the follow-up whose prognos is shown
     foregaende_uppfoljning: datetime.date | None
+    # "avvikelse" / "avvikelse_helar" → the row keys where its two sides are booked at different
+    # levels (see the module docstring): there it is None. () is the total: one side is outside the selection.
+    across_levels: Mapping[str, frozenset] = {}
 
     def row(self, *key) -> Row:
         for row in self.rows:
@@ -158,17 +172,21 @@ def compute(
         ("utfall_fg_helar", *last_year),
         ("utfall_fg", max(_year_back(start), last_year[0]), min(_year_back(date), last_year[1])),
     )
-    for key, running in with_utfall:
+    # Where each side of an avvikelse is booked: account → row key (None: outside the selection).
+    booked: dict[str, dict[str, tuple | None]] = {"utfall": {}, "budget": {}, "prognos": {}}
+    for key, running, account in with_utfall:
         for measure, first, last in ranges:
             amount = running.between(first, last)
             if amount is not None:
                 add(key, measure, amount)
+                if measure == "utfall":
+                    booked["utfall"][account] = key
 
     # Budget: the year's lines as known at the date, and their periodized part.
     budget = lines_in_effect(data.decisions, data.budget_lines, year, budget_known_at or date, budget_version)
     before_start = start - datetime.timedelta(days=1)
     for line in budget:
-        key = row_key(line.account)
+        key = booked["budget"][line.account] = row_key(line.account)
         if key is None:
             continue
         add(key, "budget_helar", line.amount)
@@ -192,13 +210,60 @@ def compute(
             continue
         for account, amount in prognos_amounts(data, at, fall, budget_version):
             key = row_key(account)
+            if measure == "prognos":
+                booked["prognos"][account] = key
             if key is not None:
                 add(key, measure, amount)
 
-    rows = [Row(key, _label(data, group_by, key), _derive(cell)) for key, cell in sums.items()]
+    across = {
+        "avvikelse": across_levels(data, booked["utfall"], booked["budget"]),
+        "avvikelse_helar": across_levels(data, booked["prognos"], booked["budget"]),
+    }
+    rows = [Row(key, _label(data, group_by, key), _at_one_level(_derive(cell), key, across))
+            for key, cell in sums.items()]
     rows.sort(key=lambda row: _sort_key(data, group_by, row.key))
-    total = _derive(_sum_cells(sums.values()))
-    return Table(date, start, group_by, rows, Row((), "Summa", total), current, previous)
+    total = _at_one_level(_derive(_sum_cells(sums.values())), (), across)
+    return Table(date, start, group_by, rows, Row((), "Summa", total), current, previous, across)
+
+
+def across_levels(data: LedgerData, one: Mapping[str, tuple | None], other: Mapping[str, tuple | None]) -> frozenset:
+    """The row keys where a line of `one` and the line of `other` it answers (or the reverse) are
+    in different rows: each account is matched with the nearest account of the other side at or
+    above it in the same nämnd × verksamhet × typ (see the module docstring)."""
+    split = set()
+    for mine, theirs in ((one, other), (other, one)):
+        for account, key in mine.items():
+            answer = _nearest_above(data, account, theirs)
+            if answer is not None and theirs[answer] != key:
+                split.update((key, theirs[answer]))
+    if None in split:  # one side outside the selection: the total compares a part with a whole too
+        split.discard(None)
+        split.add(())
+    return frozenset(split)
+
+
+def _nearest_above(data: LedgerData, account: str, accounts: Mapping[str, object]) -> str | None:
+    ref = data.refs.get(account)
+    if ref is None:
+        return None
+    unit = unit_of(ref)
+    name = account
+    while name:
+        if name in accounts:
+            other = data.refs.get(name)
+            if other is not None and unit_of(other) == unit:
+                return name
+        name = name.rpartition(":")[0]
+    return None
+
+
+def _at_one_level(measures: Measures, key: tuple, across: Mapping[str, frozenset]) -> Measures:
+    """The row's measures without the avvikelser whose sides are booked at different levels."""
+    if key in across["avvikelse"]:
+        measures = measures._replace(avvikelse=None)
+    if key in across["avvikelse_helar"]:
+        measures = measures._replace(avvikelse_helar=None, avvikelse_helar_pct=None)
+    return measures
 
 
 def prognos_amounts(
@@ -289,7 +354,7 @@ def _row_key(data: LedgerData, account: str, group_by: tuple[str, ...], kinds: s
 
 def _selection(data: LedgerData, group_by: tuple[str, ...], kinds: set[str], where: Mapping[str, set]):
     """For one grouping and selection, once per ledger read (in `data.cache`): the row key of
-    each account asked about so far, and (row key, running utfall sums) of the selected
+    each account asked about so far, and (row key, running utfall sums, account) of the selected
     accounts that have utfall, in the ledger's order. A Fava page or a chart computes many
     tables with the same selection (one per month or follow-up); each then costs only the
     accounts it selects."""
@@ -301,7 +366,7 @@ def _selection(data: LedgerData, group_by: tuple[str, ...], kinds: set[str], whe
         for name, running in utfall_index(data).items():
             key = row_keys[name] = _row_key(data, name, group_by, kinds, where)
             if key is not None:
-                with_utfall.append((key, running))
+                with_utfall.append((key, running, name))
         data.cache[cache_key] = (row_keys, with_utfall)
     return data.cache[cache_key]
 

@@ -70,7 +70,9 @@ def _selection(row: RowSpec, data) -> dict:
     return where
 
 
-def build_report(layout: Layout, data, date: datetime.date) -> Report:
+def build_report(layout: Layout, data, date: datetime.date, budget_version: str | None = None) -> Report:
+    """The layout filled at `date`; `budget_version`: against the budget as it was after that decision
+    (the CLI's `uppfoljning --budgetversion`)."""
     rows: list[ReportRow] = []
     by_name: dict[str, ReportRow] = {}
     since_total: list[ReportRow] = []
@@ -81,7 +83,7 @@ def build_report(layout: Layout, data, date: datetime.date) -> Report:
             made = [ReportRow(spec.namn, measures, spec.fet, bool(parts) and all(p.turned for p in parts))]
             since_total = []
         else:
-            made = _data_rows(spec, layout, data, date)
+            made = _data_rows(spec, layout, data, date, budget_version)
             if spec.vand_tecken:
                 made = [row._replace(measures=tuple(_turned(m) for m in row.measures), turned=True) for row in made]
             since_total.extend(made)
@@ -94,7 +96,7 @@ def build_report(layout: Layout, data, date: datetime.date) -> Report:
     return Report(layout, date, headers, tuple(rows))
 
 
-def _data_rows(spec: RowSpec, layout: Layout, data, date) -> list[ReportRow]:
+def _data_rows(spec: RowSpec, layout: Layout, data, date, budget_version: str | None = None) -> list[ReportRow]:
     if spec.eget_kapital:
         return [ReportRow(spec.namn, tuple(_eget_kapital(data, column_date(c, date)) for c in layout.kolumner), spec.fet)]
     where = _selection(spec, data)
@@ -103,7 +105,8 @@ def _data_rows(spec: RowSpec, layout: Layout, data, date) -> list[ReportRow]:
     for column in layout.kolumner:
         at, kinds = column_date(column, date), column.typ or spec.typ
         if (at, kinds) not in tables:
-            tables[(at, kinds)] = compute(data, at, group_by=group_by, kinds=kinds, where=where)
+            tables[(at, kinds)] = compute(data, at, group_by=group_by, kinds=kinds, where=where,
+                                         budget_version=budget_version)
     chosen = [tables[(column_date(c, date), c.typ or spec.typ)] for c in layout.kolumner]
     if not group_by:
         return [ReportRow(spec.namn, tuple(t.total.measures for t in chosen), spec.fet)]

@@ -56,6 +56,35 @@ class Page(NamedTuple):
     content: dict[str, Any] = {}
     alarm: bool = False  # the message says a lock is broken
     date_note: str | None = None  # what the date means and how to choose another, for the reader
+    notice: str | None = None  # said above the content (a Fava filter our pages do not apply)
+    notice_link: tuple[str, str] | None = None  # (label, url) after the notice
+
+
+# The units a reader can choose on the budget and prognos pages (the CLI's --enhet; kr is too fine to read).
+UNITS = ("mnkr", "tkr")
+
+
+class Choices(NamedTuple):
+    """What the reader chose for the tables of the budget and prognos pages (`?enhet=`, `?budgetversion=`)."""
+
+    enhet: str = "mnkr"
+    budgetversion: str | None = None  # a budget decision's name: the budget as it was after it (the CLI's --budgetversion)
+
+
+def choices(data, date: datetime.date, args: Mapping[str, str], unit: str = "mnkr") -> Choices:
+    """The reader's choices, each from the values that exist (anything else is the default:
+    `unit`, and the budget as known at the report date)."""
+    enhet = args.get("enhet")
+    version = args.get("budgetversion")
+    return Choices(enhet if enhet in UNITS else (unit if unit in UNITS else "mnkr"),
+                   version if version in dict(budget_versions(data, date.year)) else None)
+
+
+def budget_versions(data, year: int) -> list[tuple[str, str]]:
+    """(name, label) of the budget decisions with lines in `year`, in decision order."""
+    from namndbok.budget_decisions import year_decisions
+
+    return [(d.name, f"{d.name} ({d.date:%Y-%m-%d})") for d in year_decisions(data, year)]
 
 
 def last_utfall(data) -> datetime.date | None:
@@ -63,11 +92,23 @@ def last_utfall(data) -> datetime.date | None:
     return span[1] if span else None
 
 
-def netto(ext, date: datetime.date, group_by: str, where: Mapping[str, str] | None = None):
+def netto(ext, date: datetime.date, group_by: str | tuple[str, ...], where: Mapping[str, str] | None = None,
+          budget_version: str | None = None):
     """The engine's table of nettokostnader, computed once per ledger load for these arguments
     (the links around it depend on the request and are made each time)."""
-    key = ("netto", date, group_by, tuple(sorted((where or {}).items())))
-    return ext.cached(key, lambda data: compute(data, date, group_by=(group_by,), kinds=NETTO, where=where))
+    group_by = (group_by,) if isinstance(group_by, str) else tuple(group_by)
+    key = ("netto", date, group_by, tuple(sorted((where or {}).items())), budget_version)
+    return ext.cached(key, lambda data: compute(data, date, group_by=group_by, kinds=NETTO, where=where,
+                                                budget_version=budget_version))
+
+
+def comments(ext, data, date: datetime.date, dimension: str) -> dict[str, str]:
+    """The economists' comments per code of `dimension` (radgrupp, verksamhet, ansvar), as
+    `namndbok avvikelser` shows them (`namndbok.avvikelser.comments`); read at each page, since
+    Fava does not watch the comment files."""
+    from namndbok.avvikelser import comments as read_comments
+
+    return read_comments(data, ext.ledger_dir, date, dimension)
 
 
 def link(**params) -> str:
@@ -78,11 +119,31 @@ def link(**params) -> str:
                    **{k: v for k, v in params.items() if v is not None})
 
 
-def account_link(account: str) -> str:
-    """Fava's own page of an account: its journal, and its changes against budget."""
+def account_link(account: str, start: datetime.date, end: datetime.date) -> str:
+    """Fava's own page of an account for the report's period (`start` – `end`, e.g. 1 January to
+    the report date): its journal and its changes against budget, with Fava's other filters kept."""
     from fava.application import url_for
 
-    return url_for("account", name=account)
+    return url_for("account", name=account, time=f"{start.isoformat()} - {end.isoformat()}")
+
+
+def account_filter_notice(data, value: str) -> tuple[str | None, tuple[str, str] | None]:
+    """What the page says when Fava's Konto filter is set: our tables are the whole nämnd's, so the
+    economist is not misled into reading them as the filtered account's; and, when the filter is an
+    account of a verksamhet, a link to that verksamhet in the drill-down."""
+    if not value:
+        return None, None
+    said = (f"Kontofiltret ”{value}” gäller Favas egna rapporter, inte Nämndboks tabeller: de visar hela "
+            "nämnden. Välj i stället radgrupp, verksamhet eller ansvar i budgetuppföljningens fördjupning.")
+    ref = data.refs.get(value)
+    plan = next(iter(data.kontoplaner.values()))
+    if ref is None or ref.verksamhet not in plan.verksamheter:
+        return said, None
+    from namndbok.engine import label
+
+    name = label(data, "verksamhet", ref.verksamhet)
+    return f"{said} Kontot hör till verksamheten {name}:", (f"visa {name} i fördjupningen", link(
+        sida="budget", radgrupp=plan.verksamheter[ref.verksamhet].grupp, verksamhet=ref.verksamhet))
 
 
 def build(ext, args: Mapping[str, str]) -> Page:
@@ -108,12 +169,13 @@ def build(ext, args: Mapping[str, str]) -> Page:
         return Page(sida, title, None, tabs, "Liggaren har inget utfall ännu.")
     note = date_note(date, chosen=bool(args.get("time")))
     maker = import_module(f"namndbok_fava.pages.{sida.replace('-', '_')}").page
+    notice, notice_link = account_filter_notice(data, args.get("account", ""))
     try:
         content = maker(ext, data, date, args)
     except Exception as err:  # noqa: BLE001 - a page shows what is wrong rather than a stack trace
         return Page(sida, title, date, tabs, f"Sidan kunde inte visas: {without_folder(str(err), ext.ledger_dir)}",
-                    date_note=note)
-    return Page(sida, title, date, tabs, None, content, date_note=note)
+                    date_note=note, notice=notice, notice_link=notice_link)
+    return Page(sida, title, date, tabs, None, content, date_note=note, notice=notice, notice_link=notice_link)
 
 
 def without_folder(text: str, folder: Path) -> str:
@@ -164,10 +226,10 @@ def date_note(date: datetime.date, chosen: bool) -> str:
 
 
 def measure_cell(values, measure: str, unit: str = "mnkr", decimals: int = 1, url: str | None = None,
-                 text: str | None = None, turned: bool = False) -> Cell:
+                 text: str | None = None, turned: bool = False, note: str | None = None) -> Cell:
     """One measure's cell: printed as the CLI prints it (or `text`, already printed), an avvikelse
     signed and toned by `namndbok_fava.tone.look`."""
     if text is None:
         text = format_measure(values, measure, unit, decimals)
     shown, tone = look(values, measure, text, unit, decimals, turned)
-    return Cell(shown, url, tone)
+    return Cell(shown, url, tone, note)

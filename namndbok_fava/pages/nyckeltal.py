@@ -5,6 +5,10 @@ from __future__ import annotations
 from namndbok_fava import charts
 from namndbok_fava.pages import Cell, Table, date_text, measure_cell
 
+# The printed columns (namndbok.export.nyckeltal_files.HEADERS, as the CLI prints them) in the page's
+# order: the text columns first (left-aligned), then the numbers.
+TEXT_COLUMNS = ("Verksamhet", "Mått", "Enhet")
+
 
 def page(ext, data, date, args) -> dict:
     from namndbok.nyckeltal import compute_nyckeltal, load_specs, parse_volumes
@@ -21,8 +25,24 @@ def page(ext, data, date, args) -> dict:
     # The avvikelse and its volym- and priseffekt (tkr without decimals), toned as avvikelser.
     toned = {HEADERS.index(h): m for h, m in (("Avvikelse", "avvikelse"), ("Volymeffekt", "volymeffekt"),
                                               ("Priseffekt", "priseffekt"))}
-    rows = [([measure_cell(n, toned[i], "tkr", 0, text=t) if i in toned else Cell(t) for i, t in enumerate(texts)], False)
-            for n, texts in zip(results, printed_rows(results))]
-    table = Table(f"Nyckeltal {date.year} t.o.m. {date_text(date)} (tkr)", HEADERS, rows, "nyckeltal")
+    order = [HEADERS.index(h) for h in TEXT_COLUMNS] + [i for i, h in enumerate(HEADERS) if h not in TEXT_COLUMNS]
+    rows = []
+    for result, texts in zip(results, printed_rows(results)):
+        texts[0] = named(data, result.spec)
+        rows.append(([measure_cell(result, toned[i], "tkr", 0, text=texts[i]) if i in toned else Cell(texts[i])
+                      for i in order], False))
+    table = Table(f"Nyckeltal {date.year} t.o.m. {date_text(date)} (tkr)", tuple(HEADERS[i] for i in order), rows,
+                  "nyckeltal", len(TEXT_COLUMNS))
     chart = ext.cached(("nyckeltal-chart", version, date), lambda d: charts.trend_chart(d, volumes, specs, date))
     return {"table": table, "chart": chart, "missing": None}
+
+
+def named(data, spec) -> str:
+    """The nyckeltal's verksamheter by code and name from the kontoplan ("5731 Institutionsvård (HVB)
+    barn och unga"); a label of its own (etikett, "5731 extern") is kept before the names."""
+    from namndbok.engine import label
+
+    names = [label(data, "verksamhet", code) for code in spec.verksamhet]
+    if spec.label == " ".join(spec.verksamhet):
+        return ", ".join(names)
+    return f"{spec.label}: " + ", ".join(name.removeprefix(f"{code} ") for name, code in zip(names, spec.verksamhet))
