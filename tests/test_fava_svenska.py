@@ -194,3 +194,23 @@ def test_swedish_after_navigating_inside_fava_and_no_loop(browser, fava_base):
         visit.assert_clean()
     finally:
         visit.close()
+
+
+@pytest.mark.slow
+def test_editor_keeps_typed_text_and_completions(browser, fava_base):
+    """The query editor's placeholder is Swedish; what is typed and BQL's completions are not touched."""
+    visit = _open(browser, fava_base, "query/", chart=False)
+    try:
+        page = visit.page
+        assert page.locator(".cm-placeholder").inner_text() == "…skriv en BQL-fråga. 'help' listar kommandona."
+        page.locator(".cm-content").first.click()
+        page.keyboard.type("SELECT account")
+        completions = page.locator(".cm-tooltip-autocomplete")
+        completions.wait_for(state="visible", timeout=TIMEOUT_MS)
+        _settle(page)
+        assert "account" in completions.inner_text().split("\n")
+        assert "konto" not in completions.inner_text()
+        assert page.locator(".cm-content").first.inner_text() == "SELECT account"
+        visit.assert_clean()
+    finally:
+        visit.close()

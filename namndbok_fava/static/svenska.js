@@ -50,6 +50,7 @@ const PHRASES = {
   "Icicle": "Istappsdiagram",
   "Chart is empty.": "Diagrammet är tomt.",
   "No events.": "Inga händelser.",
+  "from": "från", // a pad entry in the journal: "Konto from Konto"
   "…enter a BQL query. 'help' to list available commands.": "…skriv en BQL-fråga. 'help' listar kommandona.",
   "account": "konto",
   "count(account)": "antal",
@@ -89,7 +90,6 @@ const PHRASES = {
 /** Texts with a part that varies: [pattern, replacement]. */
 const PATTERNS = [
   [/^Converted to (.+)$/, "Omräknat till $1"],
-  [/^from$/, "från"], // a pad entry in the journal: "Konto from Konto"
 ];
 
 /** The journal's short entry types (Fava's _journal_table.html), in its 3rem column. */
@@ -118,15 +118,12 @@ const HIDDEN_REPORTS = ["holdings", "commodities"];
 // ---------------------------------------------------------------------------------------------
 // Texts (pure functions: a string in, the Swedish string or the same string out)
 
-const EDGES = /^(\s*)([\s\S]*?)(\s*)$/;
-
 /** A whole UI text in Swedish (surrounding white space kept); unknown texts unchanged. */
 export function phrase(text) {
-  const [, before, core, after] = EDGES.exec(text);
-  if (!core) return text;
-  if (Object.hasOwn(PHRASES, core)) return before + PHRASES[core] + after;
+  const core = text.trim();
+  if (Object.hasOwn(PHRASES, core)) return text.replace(core, () => PHRASES[core]);
   for (const [pattern, replacement] of PATTERNS) {
-    if (pattern.test(core)) return before + core.replace(pattern, replacement) + after;
+    if (pattern.test(core)) return text.replace(core, () => core.replace(pattern, replacement));
   }
   return text;
 }
@@ -134,7 +131,7 @@ export function phrase(text) {
 /** One of the journal's short entry types in Swedish. */
 export function journalFlag(text) {
   const core = text.trim();
-  return Object.hasOwn(JOURNAL_FLAGS, core) ? text.replace(core, JOURNAL_FLAGS[core]) : text;
+  return Object.hasOwn(JOURNAL_FLAGS, core) ? text.replace(core, () => JOURNAL_FLAGS[core]) : text;
 }
 
 const NAMES = { ...MONTHS, ...WEEKDAYS };
@@ -187,15 +184,14 @@ export function chartNumbers(text) {
 // ---------------------------------------------------------------------------------------------
 // The page
 
-/** Where a node is, which decides how its texts are translated. */
-const SKIP = "skip"; // what the user types, the editor's text (CodeMirror's own), scripts, styles
+/** Where a text sits, which decides how it is translated. */
+const SKIP = "skip";
 const UI = "ui";
-const CHART = "chart"; // an svg (Fava's charts) or a chart tooltip
+const CHART = "chart"; // in an svg (Fava's charts) or a chart tooltip
 const Y_AXIS = "y-axis";
-const FLAG = "flag";
-const UNTOUCHABLE = "script, style, .cm-content"; // neither its attributes nor its contents
+const FLAG = "flag"; // the journal's entry type column
+const UNTOUCHABLE = "script, style, textarea, .cm-content, .cm-tooltip"; // typed text, the editor's text and completions
 const EDITOR_PLACEHOLDER = ".cm-placeholder"; // but the editor's placeholder (CodeMirror ignores it)
-const NO_TEXT = "textarea"; // its attributes (a placeholder), not its contents
 
 const TRANSLATE = {
   [UI]: phrase,
@@ -205,50 +201,54 @@ const TRANSLATE = {
   [SKIP]: (text) => text,
 };
 const ATTRIBUTES = ["placeholder", "title", "aria-label"];
+const WITH_ATTRIBUTES = ATTRIBUTES.map((name) => `[${name}]`).join(", ");
 
-/** The context of an element's contents, given the context it sits in. */
-function inner(element, outer) {
-  if (outer === SKIP || element.matches(NO_TEXT)) return SKIP;
-  if (outer === CHART && element.localName === "g" && element.classList.contains("y")) return Y_AXIS;
-  if (outer === UI && (element.localName === "svg" || element.classList.contains("tooltip"))) return CHART;
-  if (outer === UI && element.classList.contains("flag") && element.closest(".journal")) return FLAG;
-  return outer;
-}
-
-/** The context of an element's contents, from the element and its ancestors. */
 function contextOf(element) {
-  if (element?.closest(EDITOR_PLACEHOLDER)) return UI;
-  if (!element || element.closest(`${UNTOUCHABLE}, ${NO_TEXT}`)) return SKIP;
+  if (!element) return SKIP;
+  if (element.closest(EDITOR_PLACEHOLDER)) return UI;
+  if (element.closest(UNTOUCHABLE)) return SKIP;
   if (element.closest("svg g.y")) return Y_AXIS;
   if (element.closest("svg, .tooltip")) return CHART;
   if (element.closest(".journal .flag")) return FLAG;
   return UI;
 }
 
-function fixText(node, context) {
-  const swedish = TRANSLATE[context](node.data);
-  if (swedish !== node.data) node.data = swedish;
+// Most texts on a page are the ledger's own (a journal has 100 000): only these few are looked
+// at again, with where they sit.
+const CHART_LIKE = new RegExp(`\\d[.%]|\\d[${Object.keys(SI).join("")}]$|\\d (AM|PM)$|\\b(${Object.keys(NAMES).join("|")})\\b`);
+function candidate(text) {
+  const core = text.trim();
+  return core !== "" && (Object.hasOwn(PHRASES, core) || Object.hasOwn(JOURNAL_FLAGS, core)
+    || PATTERNS.some(([pattern]) => pattern.test(core)) || CHART_LIKE.test(core));
+}
+
+function fixText(node) {
+  const text = node.data;
+  if (!candidate(text)) return;
+  const swedish = TRANSLATE[contextOf(node.parentElement)](text);
+  if (swedish !== text) node.data = swedish;
 }
 
 function fixAttribute(element, name) {
   const value = element.getAttribute(name);
-  const swedish = value === null ? null : phrase(value);
-  if (swedish !== value) element.setAttribute(name, swedish);
+  if (value === null) return;
+  const swedish = phrase(value);
+  if (swedish !== value && (!element.closest(UNTOUCHABLE) || element.closest(EDITOR_PLACEHOLDER))) {
+    element.setAttribute(name, swedish);
+  }
 }
 
-/** Translate `node` and everything under it, `context` being where it sits. */
-export function translate(node, context = contextOf(node.parentElement)) {
+/** Translate `node` and everything under it. */
+export function translate(node) {
   if (node.nodeType === Node.TEXT_NODE) {
-    fixText(node, context);
+    fixText(node);
   } else if (node.nodeType === Node.ELEMENT_NODE) {
-    if (node.matches(EDITOR_PLACEHOLDER)) context = UI;
-    if (context === SKIP || node.matches(UNTOUCHABLE)) {
-      for (const placeholder of node.querySelectorAll(EDITOR_PLACEHOLDER)) translate(placeholder, UI);
-      return;
+    const texts = node.ownerDocument.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (let text = texts.nextNode(); text; text = texts.nextNode()) fixText(text);
+    const elements = node.querySelectorAll(WITH_ATTRIBUTES);
+    for (const element of node.matches(WITH_ATTRIBUTES) ? [node, ...elements] : elements) {
+      for (const name of ATTRIBUTES) fixAttribute(element, name);
     }
-    for (const name of ATTRIBUTES) fixAttribute(node, name);
-    const within = inner(node, context);
-    for (let child = node.firstChild; child; child = child.nextSibling) translate(child, within);
   }
 }
 
@@ -268,17 +268,14 @@ export function svenska(doc = document) {
   if (installed.has(doc)) return;
   installed.add(doc);
   hideReports(doc);
-  translate(doc.body, UI);
+  translate(doc.body);
   const observer = new MutationObserver((records) => {
     for (const record of records) {
       if (record.type === "childList") {
-        if (!record.target.isConnected) continue;
-        const context = contextOf(record.target.nodeType === Node.ELEMENT_NODE
-          ? record.target : record.target.parentElement);
-        for (const node of record.addedNodes) if (node.isConnected) translate(node, context);
+        for (const node of record.addedNodes) if (node.isConnected) translate(node);
       } else if (record.type === "characterData") {
-        fixText(record.target, contextOf(record.target.parentElement));
-      } else if (contextOf(record.target.parentElement) !== SKIP && !record.target.matches(UNTOUCHABLE)) {
+        fixText(record.target);
+      } else {
         fixAttribute(record.target, record.attributeName);
       }
     }
