@@ -28,6 +28,7 @@ ENGLISH = [
 ENGLISH_WORD = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ENGLISH)) + r")(?![\w-])")
 SWEDISH_MONTHS = ("januari februari mars april maj juni juli augusti september oktober november december "
                   "jan feb apr aug sep okt nov dec").split()
+SWEDISH_WEEKDAYS = "mån tis ons tor fre lör sön".split()
 # d3's ".3s" the Swedish way: "−80,0 mn", "900 mn", "0,00", "−10,0", "5,00 mn".
 SWEDISH_AXIS_NUMBER = re.compile(r"^−?\d+(,\d+)?(\u00a0(tn|mn|md|bn))?$")
 
@@ -35,6 +36,7 @@ ACCOUNT = "account/Kostnader:Socialnämnden:5731/"
 PAGES = {  # page: whether it has a chart
     "income_statement/": True,
     "balance_sheet/": True,
+    "balance_sheet/?time=2026-10": True,  # one month: d3 names the day ("Sat 31")
     "journal/": False,
     ACCOUNT: True,
     f"{ACCOUNT}?r=changes": True,
@@ -78,7 +80,7 @@ def _assert_swedish_axes(texts: dict) -> None:
     assert y_ticks, "no y-axis ticks found"
     assert [t for t in y_ticks if not SWEDISH_AXIS_NUMBER.match(t)] == [], y_ticks
     assert any("," in t for t in y_ticks), y_ticks  # decimal commas ("0,00" at least)
-    assert any(t.split(" ")[0] in SWEDISH_MONTHS for t in x_ticks), x_ticks
+    assert any(t.split(" ")[0] in SWEDISH_MONTHS + SWEDISH_WEEKDAYS for t in x_ticks), x_ticks
     assert _english(x_ticks) == []
 
 

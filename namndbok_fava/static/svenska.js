@@ -137,13 +137,16 @@ export function journalFlag(text) {
 const NAMES = { ...MONTHS, ...WEEKDAYS };
 const NAME = new RegExp(`\\b(${Object.keys(NAMES).join("|")})\\b`, "g");
 const MONTH_DAY = new RegExp(`^(${Object.keys(MONTHS).join("|")}) (\\d\\d?)$`); // d3's "%b %d"
+const WEEKDAY_DAY = new RegExp(`^(${Object.keys(WEEKDAYS).join("|")}) (\\d\\d?)$`); // d3's "%a %d"
 const HOUR = /^(\d\d?) (AM|PM)$/; // d3's "%I %p"
 
-/** d3's English dates on a chart (axis ticks, tooltips) in Swedish: "Sat 31" → "lör 31",
+/** d3's English dates on a chart (axis ticks, tooltips) in Swedish: "Sat 03" → "lör 3",
  *  "Oct 05" → "5 okt", "May 2026" → "maj 2026", "April" → "april", "01 PM" → "13:00". */
 export function chartDate(text) {
   const monthDay = MONTH_DAY.exec(text);
   if (monthDay) return `${Number(monthDay[2])} ${MONTHS[monthDay[1]]}`;
+  const weekdayDay = WEEKDAY_DAY.exec(text);
+  if (weekdayDay) return `${WEEKDAYS[weekdayDay[1]]} ${Number(weekdayDay[2])}`;
   const hour = HOUR.exec(text);
   if (hour) {
     const h = (Number(hour[1]) % 12) + (hour[2] === "PM" ? 12 : 0);
