@@ -10,6 +10,6 @@ export function staticUrl(file) {
 const part = (file) => import(staticUrl(file));
 
 export default {
-  onPageLoad() {},
+  onPageLoad() { part("svenska.js").then(({ svenska }) => svenska(document)); },
   onExtensionPageLoad() {},
 };
