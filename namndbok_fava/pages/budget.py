@@ -1,4 +1,5 @@
-"""Budgetuppföljning: the chosen layout's report, the drill-down radgrupp → verksamhet → konto, the monthly chart."""
+"""Budgetuppföljning: the chosen layout's report, the drill-down radgrupp → verksamhet → konto, and the
+charts that follow it (the selection's months, avvikelse per verksamhet)."""
 
 from __future__ import annotations
 
@@ -49,14 +50,31 @@ def page(ext, data, date, args) -> dict:
             [([Cell(t) for t in texts], row.bold) for row, texts in zip(report.rows, printed)],
             "rapport",
         )
+    drilled = drill(ext, data, date, args, chosen)
+    # The charts follow the drill-down: the selected group's months, its radgrupp's verksamheter.
+    plan = next(iter(data.kontoplaner.values()))
+    where, label = drilled["where"], drilled["selected"]
+    key = tuple(sorted(where.items()))
+    radgrupp = where.get("radgrupp") or (plan.verksamheter[where["verksamhet"]].grupp if "verksamhet" in where else None)
+    by_group = {"radgrupp": radgrupp} if radgrupp else None
     return {
         "layouts": names,
         "layout": chosen,
         "layout_name": layout_name,
         "report": report_table,
-        "drill": drill(ext, data, date, args, chosen),
-        "chart": ext.cached(("monthly", date), lambda d: charts.monthly_chart(d, date)),
+        "drill": drilled,
+        "chart": ext.cached(("monthly", date, key), lambda d: charts.monthly_chart(d, date, where, label)),
+        "deviations": charts.with_links(
+            ext.cached(("avvikelser", date, radgrupp), lambda d: charts.deviation_chart(d, date, "verksamhet", by_group)),
+            lambda v: verksamhet_link(plan, chosen, v)),
     }
+
+
+def verksamhet_link(plan, layout, verksamhet: str) -> str | None:
+    """The drill-down's page of a verksamhet (None: not one of the kontoplan's)."""
+    if verksamhet not in plan.verksamheter:
+        return None
+    return link(sida="budget", layout=layout, radgrupp=plan.verksamheter[verksamhet].grupp, verksamhet=verksamhet)
 
 
 def drill(ext, data, date, args, layout) -> dict:
@@ -101,4 +119,6 @@ def drill(ext, data, date, args, layout) -> dict:
     return {
         "trail": trail,
         "table": Table(f"Nettokostnader per {level} per {date_text(date)} (mnkr)", headers, rows, "fordjupning"),
+        "where": where,  # the selection (for the charts) and its name
+        "selected": trail[-1][0] if len(trail) > 1 else None,
     }
