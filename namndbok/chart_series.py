@@ -118,7 +118,8 @@ def eget_kapital_by_year(data, decisions, date: datetime.date) -> tuple[list[Equ
     """Utgående eget kapital at the end of each year of the eget kapital table (the first
     point: the first year's ingående, at the year before's end), the last at `date`, with the
     year's end by prognos and budget when `date` is inside its year; and each of `decisions`
-    (namndbok.eget_kapital.parse_decisions) placed on that line at its date."""
+    (namndbok.eget_kapital.parse_decisions) to `date` placed on that line at its date.
+    No years (`date` before the first year with utfall): nothing."""
     from namndbok.eget_kapital import decision_listing, roll_forward, table_years
 
     points: list[EquityPoint] = []
@@ -134,6 +135,8 @@ def eget_kapital_by_year(data, decisions, date: datetime.date) -> tuple[list[Equ
                                       sum((r.utgaende_budget or 0 for r in rows), Decimal(0))))
         else:
             points.append(EquityPoint(at, closing))
+    if not points:  # a date before the first year with utfall: no line to mark
+        return [], []
     marks = [EquityDecision(d.date, d.name, d.typ, d.beslut, d.amounts, _level(points, d.date))
              for d in decision_listing(decisions) if d.date <= date]
     return points, marks

@@ -226,8 +226,10 @@ def _amount_line(year: int | None, amount: Decimal | None) -> str:
 
 def eget_kapital_chart(data, decisions, date: datetime.date) -> dict:
     """Utgående eget kapital year by year (and the current year's end by prognos and budget),
-    with a marker for each of the council's decisions at its date."""
+    with a marker for each of the council's decisions at its date; no figure before the first year."""
     points, marks = eget_kapital_by_year(data, decisions, date)
+    if not points:
+        return {}
 
     def point_text(p) -> str:
         when = f"bokslut {p.date.year}" if p.date.month == 12 and p.date.day == 31 else f"t.o.m. {p.date.day} {_month_year(p.date)}"

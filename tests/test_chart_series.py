@@ -112,3 +112,12 @@ def test_eget_kapital_line_is_the_tables_and_each_decision_sits_on_it(example_le
     # Avskrivning 2024-04-22 lies between the ends of 2023 and 2024, on the straight line between them.
     share = D((datetime.date(2024, 4, 22) - datetime.date(2023, 12, 31)).days) / D(366)
     assert marks[0].level == closing[0] + (closing[1] - closing[0]) * share
+
+
+def test_no_eget_kapital_line_before_the_first_year(example_ledger):
+    from namndbok.chart_series import eget_kapital_by_year
+    from namndbok.eget_kapital import parse_decisions
+
+    entries, _, _ = example_ledger
+    data = _data(example_ledger)
+    assert eget_kapital_by_year(data, parse_decisions(entries, data.currency)[0], datetime.date(2020, 12, 31)) == ([], [])
