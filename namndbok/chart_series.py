@@ -1,7 +1,7 @@
 """The numbers behind the charts, computed once for every picture of them.
 
 The period's HTML/PDF report draws them with matplotlib (`namndbok.export.charts`), the
-Fava pages hand them to Fava's own charts (`namndbok_fava.charts`); both call
+Fava pages as plotly figures (`namndbok_fava.charts`); both call
 these pure functions, so a chart never shows a number the tables do not.
 
     monthly_netto(data, date, where) nettokostnad per month: utfall and periodised budget
