@@ -105,7 +105,9 @@ def _figure(title: str, data: list[dict], **layout) -> dict:
             "legend": {"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
             "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
             "height": 380,
-            "font": {"family": "inherit"},
+            "font": {"family": "inherit"},  # and the page's colour (diagram.js)
+            "paper_bgcolor": "rgba(0, 0, 0, 0)",  # the page's background, light or dark
+            "plot_bgcolor": "rgba(0, 0, 0, 0)",
             **layout,
         },
         "config": CONFIG,

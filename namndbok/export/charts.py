@@ -73,10 +73,9 @@ def _mnkr_axis(axis, which: str = "y") -> None:
     (axis.set_ylabel if which == "y" else axis.set_xlabel)("mnkr")
 
 
-def _legend_below(axis) -> None:
-    """The legend in one row under the axes, where it covers no bar or line."""
-    handles, _ = axis.get_legend_handles_labels()
-    axis.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=len(handles))
+def _legend_below(axis, *handles) -> None:
+    """The legend in one row under the axes, where it covers no bar or line; series in the order given."""
+    axis.legend(handles=handles, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=len(handles))
 
 
 @_drawn
@@ -84,11 +83,12 @@ def monthly_figure(figure, axis, data, date: datetime.date):
     """Utfall per month as bars against the periodised budget as a line."""
     points = monthly_netto(data, date)
     labels = [MONTHS_SHORT[p.end.month - 1] for p in points]
-    axis.bar(labels, [float(p.utfall / MN) for p in points], color="#4a7ab5", label="Utfall")
-    axis.plot(labels, [float(p.budget / MN) for p in points], color="#c0504d", marker="o", label="Periodiserad budget")
+    bars = axis.bar(labels, [float(p.utfall / MN) for p in points], color="#4a7ab5", label="Utfall")
+    [budget] = axis.plot(labels, [float(p.budget / MN) for p in points], color="#c0504d", marker="o",
+                         label="Periodiserad budget")
     axis.set_title(f"Nettokostnader per månad {date.year}")
     _mnkr_axis(axis)
-    _legend_below(axis)
+    _legend_below(axis, bars, budget)
 
 
 @_drawn
@@ -102,13 +102,13 @@ def prognos_figure(figure, axis, data, date: datetime.date):
     def mnkr(field: str) -> list[float]:
         return [float(getattr(p, field) / MN) for p in points]
 
-    axis.fill_between(months, mnkr("samsta"), mnkr("basta"), color="#9bbb59", alpha=0.25, label="Bästa–sämsta fall")
-    axis.plot(months, mnkr("prognos"), color="#4a7ab5", marker="o", label="Prognos årets resultat")
-    axis.plot(months, mnkr("budget_helar"), color="#c0504d", linestyle="--", label="Budget")
+    band = axis.fill_between(months, mnkr("samsta"), mnkr("basta"), color="#9bbb59", alpha=0.25, label="Bästa–sämsta fall")
+    [prognos] = axis.plot(months, mnkr("prognos"), color="#4a7ab5", marker="o", label="Prognos årets resultat")
+    [budget] = axis.plot(months, mnkr("budget_helar"), color="#c0504d", linestyle="--", label="Budget")
     axis.set_xticks(months, [MONTHS_SHORT[m - 1] for m in months])
     axis.set_title(f"Prognos för årets resultat vid varje uppföljning {date.year}")
     _mnkr_axis(axis)
-    _legend_below(axis)
+    _legend_below(axis, prognos, budget, band)
 
 
 @_drawn

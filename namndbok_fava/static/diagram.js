@@ -26,7 +26,9 @@ function plotly(url) {
 /** Draw one figure into its div; a bar whose customdata carries a link opens it on a click. */
 async function draw(Plotly, div) {
   const figure = JSON.parse(div.dataset.figur);
-  await Plotly.newPlot(div, figure.data, figure.layout, figure.config);
+  // The page's text colour (Fava's light or dark scheme) for the chart's texts.
+  const layout = { ...figure.layout, font: { ...figure.layout.font, color: getComputedStyle(div).color } };
+  await Plotly.newPlot(div, figure.data, layout, figure.config);
   div.dataset.ritat = "ja";
   div.on("plotly_click", (event) => {
     const point = event.points && event.points[0];
