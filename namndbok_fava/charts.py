@@ -64,7 +64,8 @@ CONFIG = {
     "responsive": True,
     "locale": "sv",
     "locales": LOCALE,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines",
+    # sendChartToCloud would upload the figure to Plotly's cloud: the committee's numbers stay here.
+    "modeBarButtonsToRemove": ["sendChartToCloud", "select2d", "lasso2d", "autoScale2d", "toggleSpikelines",
                                "hoverClosestCartesian", "hoverCompareCartesian"],
 }
 
@@ -89,10 +90,13 @@ def _month_year(date: datetime.date) -> str:
     return f"{month_name(date.month)} {date.year}"
 
 
+GRID = "rgba(128, 128, 128, 0.25)"  # quiet on a light page and on a dark one
+
+
 def _axis(title: str, **more) -> dict:
     """A value axis: one decimal, decimal comma and space thousands (layout.separators)."""
     return {"title": {"text": title}, "tickformat": ",.1f", "zeroline": True, "zerolinecolor": "#888",
-            "automargin": True, **more}
+            "gridcolor": GRID, "automargin": True, **more}
 
 
 def _figure(title: str, data: list[dict], **layout) -> dict:
@@ -137,7 +141,7 @@ def monthly_chart(data, date: datetime.date, where: Mapping[str, str] | None = N
         **_hover([f"Periodiserad budget {_month_year(p.end)}{whose}: {_text(p.budget)}" for p in points]),
     }
     return _figure(f"Nettokostnader per månad {date.year}{whose}", [bars, line],
-                   xaxis={"type": "category"}, yaxis=_axis(MNKR))
+                   xaxis={"type": "category", "gridcolor": GRID}, yaxis=_axis(MNKR))
 
 
 def deviation_chart(data, date: datetime.date, group_by: str = "verksamhet",
@@ -157,7 +161,7 @@ def deviation_chart(data, date: datetime.date, group_by: str = "verksamhet",
     return _figure(f"Avvikelse mot budget helår per {group_by} (prognos), {_month_year(date)}", [bars],
                    showlegend=False, height=max(260, 34 * len(rows) + 110),
                    xaxis=_axis(f"{MNKR} (positiv: bättre än budget)"),
-                   yaxis={"type": "category", "automargin": True})
+                   yaxis={"type": "category", "automargin": True, "gridcolor": GRID})
 
 
 def with_links(figure: dict, url_of) -> dict:
@@ -195,7 +199,7 @@ def prognos_chart(data, date: datetime.date) -> dict:
               marker={"color": PROGNOS, "size": 8}),
     ]
     return _figure(f"Prognos för årets resultat vid varje uppföljning {date.year}", data_,
-                   xaxis={"type": "date", "tickvals": dates, "ticktext": [MONTHS_SHORT[p.date.month - 1] for p in points],
+                   xaxis={"type": "date", "gridcolor": GRID, "tickvals": dates, "ticktext": [MONTHS_SHORT[p.date.month - 1] for p in points],
                           "range": [(points[0].date - datetime.timedelta(days=12)).isoformat(),
                                     (points[-1].date + datetime.timedelta(days=12)).isoformat()]},
                    yaxis=_axis(MNKR))
@@ -216,7 +220,7 @@ def trend_chart(data, volumes, specs, date: datetime.date) -> dict:
                       for end, v in s.points]),
         })
     return _figure(f"Nettokostnad per enhet och månad {date.year}", lines,
-                   xaxis={"type": "category"}, yaxis=_axis("tkr"))
+                   xaxis={"type": "category", "gridcolor": GRID}, yaxis=_axis("tkr"))
 
 
 def _amount_line(year: int | None, amount: Decimal | None) -> str:
@@ -263,6 +267,6 @@ def eget_kapital_chart(data, decisions, date: datetime.date) -> dict:
         })
     years = [datetime.date(y, 12, 31) for y in range(points[0].date.year, points[-1].date.year + 1)]
     return _figure("Eget kapital år för år med fullmäktiges beslut", traces,
-                   xaxis={"type": "date", "tickvals": [d.isoformat() for d in years],
+                   xaxis={"type": "date", "gridcolor": GRID, "tickvals": [d.isoformat() for d in years],
                           "ticktext": [f"31 dec {d.year}" for d in years]},
                    yaxis=_axis(MNKR))

@@ -205,7 +205,7 @@ def _query(page) -> None:
 def _our_charts(page) -> None:
     """Our page with its charts drawn by plotly.js (diagram.js marks each drawn div)."""
     page.locator(".namndbok-diagram .main-svg").first.wait_for(state="visible")
-    page.wait_for_function("Array.from(document.querySelectorAll('.namndbok-diagram')).every(d => d.dataset.ritat)")
+    page.locator(".namndbok-diagram:not([data-ritat])").first.wait_for(state="detached")
     page.locator(".namndbok-diagram .nsewdrag").first.hover()  # plotly draws a tooltip
 
 
