@@ -126,7 +126,7 @@ def eget_kapital_by_year(data, decisions, date: datetime.date) -> tuple[list[Equ
     for year in table_years(data, date):
         year_end = datetime.date(year, 12, 31)
         at = min(date, year_end)
-        rows = roll_forward(data, year, at)
+        rows = roll_forward(data, year, at, plan=at < year_end)  # budget and prognos: only a year not ended
         if not points:
             points.append(EquityPoint(datetime.date(year - 1, 12, 31), sum((r.ingaende for r in rows), Decimal(0))))
         closing = sum((r.utgaende for r in rows), Decimal(0))
