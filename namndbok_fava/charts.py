@@ -175,9 +175,6 @@ def with_links(figure: dict, url_of) -> dict:
     return {**figure, "data": [linked(t) for t in figure["data"]]}
 
 
-PROGNOS_SERIES = (("prognos", "Prognos årets resultat"), ("budget_helar", "Budget helår"))
-
-
 def prognos_chart(data, date: datetime.date) -> dict:
     """The year's result at each follow-up, each at its own month, with bästa–sämsta fall as a
     band; empty (no figure) before the first follow-up."""
