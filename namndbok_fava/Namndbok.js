@@ -11,5 +11,5 @@ const part = (file) => import(staticUrl(file));
 
 export default {
   onPageLoad() { part("svenska.js").then(({ svenska }) => svenska(document)); },
-  onExtensionPageLoad() {},
+  onExtensionPageLoad() { part("diagram.js").then((m) => m.drawAll(document, staticUrl)); },
 };

@@ -70,3 +70,54 @@ def test_per_enhet_is_each_month_alone(write_ledger):
     # Utfall and volume fall on 30 June only: the months before have no volume, June has 5 100 kr per dygn.
     assert [v for _, v in series.points[:5]] == [None] * 5
     assert series.points[5] == (datetime.date(2026, 6, 30), D(5100))
+
+
+def test_a_selections_months_are_its_own_and_add_up_to_its_table(example_ledger):
+    data = _data(example_ledger)
+    where = {"verksamhet": "5731"}
+    points = monthly_netto(data, AUG, where)
+    ytd = compute(data, AUG, kinds=NETTO, where=where).total.measures
+    assert sum(p.utfall for p in points) == ytd.utfall
+    assert sum(p.utfall for p in points) != sum(p.utfall for p in monthly_netto(data, AUG))
+
+
+def test_deviations_are_the_tables_avvikelse_helar(example_ledger):
+    from namndbok.chart_series import deviation_by
+
+    data = _data(example_ledger)
+    table = compute(data, AUG, group_by=("verksamhet",), kinds=NETTO, where={"radgrupp": "Barn- och ungdomsvård"})
+    rows = deviation_by(data, AUG, "verksamhet", {"radgrupp": "Barn- och ungdomsvård"})
+    assert [(r.key, r.label, r.avvikelse) for r in rows] == [
+        (row.key[0], row.label, row.measures.avvikelse_helar) for row in table.rows]
+    assert len(rows) >= 2
+
+
+def test_eget_kapital_line_is_the_tables_and_each_decision_sits_on_it(example_ledger):
+    from namndbok.chart_series import eget_kapital_by_year
+    from namndbok.eget_kapital import decision_listing, parse_decisions, roll_forward_table, table_years
+
+    entries, _, _ = example_ledger
+    data = _data(example_ledger)
+    date = datetime.date(2026, 10, 31)
+    decisions = parse_decisions(entries, data.currency)[0]
+    points, marks = eget_kapital_by_year(data, decisions, date)
+    table = roll_forward_table(data, table_years(data, date), date)
+    rows = dict(table.rows)
+    closing = rows["Utgående eget kapital (inklusive årets resultat)"]
+    # Ingående of the first year, each ended year's utgående, the current year to the date and by prognos/budget.
+    assert points[0] == (datetime.date(2022, 12, 31), rows["Ingående eget kapital"][0], None, None)
+    assert [p.utgaende for p in points[1:]] == [closing[i] for i, c in enumerate(table.columns) if "budget" not in c and "prognos" not in c]
+    assert (points[-1].date, points[-1].prognos, points[-1].budget) == (date, closing[-1], closing[-2])
+    assert [(m.date, m.name) for m in marks] == [(d.date, d.name) for d in decision_listing(decisions)]
+    # Avskrivning 2024-04-22 lies between the ends of 2023 and 2024, on the straight line between them.
+    share = D((datetime.date(2024, 4, 22) - datetime.date(2023, 12, 31)).days) / D(366)
+    assert marks[0].level == closing[0] + (closing[1] - closing[0]) * share
+
+
+def test_no_eget_kapital_line_before_the_first_year(example_ledger):
+    from namndbok.chart_series import eget_kapital_by_year
+    from namndbok.eget_kapital import parse_decisions
+
+    entries, _, _ = example_ledger
+    data = _data(example_ledger)
+    assert eget_kapital_by_year(data, parse_decisions(entries, data.currency)[0], datetime.date(2020, 12, 31)) == ([], [])

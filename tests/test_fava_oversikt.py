@@ -135,7 +135,7 @@ def test_the_landing_page_fits_one_screen(browser, fava_base):
         page = visit.page
         page.set_viewport_size({"width": 1400, "height": 900})
         visit.heading("Nämndbok – Översikt")
-        page.locator(".diagram svelte-component svg").first.wait_for(state="visible", timeout=TIMEOUT_MS)
+        page.locator(".namndbok-diagram .main-svg").first.wait_for(state="visible", timeout=TIMEOUT_MS)
         page.wait_for_timeout(300)
         box = page.evaluate("""() => {
             const r = document.querySelector('.namndbok').getBoundingClientRect();
@@ -147,7 +147,7 @@ def test_the_landing_page_fits_one_screen(browser, fava_base):
         assert box["bottom"] <= box["height"] and box["right"] <= box["width"], box
         assert box["scrolled"] == [], box
         for selector in ("#oversikt-tal", "#oversikt-prognos", "#oversikt-eget-kapital", "#oversikt-avvikelser",
-                         ".diagram svelte-component svg"):
+                         ".namndbok-diagram .main-svg"):
             part = page.locator(selector).first.bounding_box()
             assert part["y"] + part["height"] <= 900 and part["x"] + part["width"] <= 1400, (selector, part)
         visit.assert_clean()

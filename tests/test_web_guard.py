@@ -202,6 +202,13 @@ def _query(page) -> None:
     page.locator("table td").first.wait_for(state="visible")
 
 
+def _our_charts(page) -> None:
+    """Our page with its charts drawn by plotly.js (diagram.js marks each drawn div)."""
+    page.locator(".namndbok-diagram .main-svg").first.wait_for(state="visible")
+    page.locator(".namndbok-diagram:not([data-ritat])").first.wait_for(state="detached")
+    page.locator(".namndbok-diagram .nsewdrag").first.hover()  # plotly draws a tooltip
+
+
 PAGES = {
     "income_statement": ("/income_statement/", _chart),
     "journal": ("/journal/", lambda p: p.locator(".journal .transaction").first.wait_for(state="visible")),
@@ -210,10 +217,7 @@ PAGES = {
     **{name: (f"/{name}/", lambda p: p.locator("article").first.wait_for(state="visible"))
        for name in ("balance_sheet", "trial_balance", "statistics", "documents", "import", "options", "help", "errors")},
     "account": ("/account/Kostnader:Socialnämnden:5731/", _chart),
-    "budget": ("/extension/Namndbok/?sida=budget", lambda p: p.locator(".diagram svelte-component svg").wait_for()),
-    "prognos": ("/extension/Namndbok/?sida=prognos", lambda p: p.locator(".diagram svelte-component svg").wait_for()),
-    "eget-kapital": ("/extension/Namndbok/?sida=eget-kapital", lambda p: p.locator("#eget-kapital").wait_for()),
-    "nyckeltal": ("/extension/Namndbok/?sida=nyckeltal", lambda p: p.locator(".diagram svelte-component svg").wait_for()),
+    **{name: (f"/extension/Namndbok/?sida={name}", _our_charts) for name in ("budget", "prognos", "eget-kapital", "nyckeltal")},
 }
 
 

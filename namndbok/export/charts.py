@@ -1,7 +1,10 @@
 """Charts for the period's report, as inline SVG (no fonts or files fetched).
 
 The numbers come from `namndbok.chart_series` (the Fava pages draw the same
-series with Fava's own charts); this module only draws them with matplotlib.
+series with plotly, `namndbok_fava.charts`); this module only draws them with
+matplotlib: each chart a `*_figure(data, date)` (the Figure) and a `*_chart`
+(its SVG). Value axes are ticked at round values (1, 2 or 5 times a power of
+ten) and legends stand under the axes, clear of the bars.
 
 Three pictures the committee's economists draw every month, all from the
 engine: monthly utfall against periodized budget, the year's prognos across the
@@ -16,84 +19,118 @@ import io
 import re
 from decimal import Decimal
 
-from contextlib import contextmanager
-
 from matplotlib import rc_context
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from namndbok.accounts import NETTO
-from namndbok.chart_series import monthly_netto, prognos_by_follow_up
-from namndbok.engine import compute
+from namndbok.chart_series import deviation_by, monthly_netto, prognos_by_follow_up
 from namndbok.swedish import MONTHS_SHORT, format_number
 
 MN = Decimal(1_000_000)
+GOOD, BAD = "#1b7a3a", "#b00020"  # an avvikelse better / worse than budget, as on the Fava pages
 # Our style, set for each drawing only (no pyplot, no backend chosen, nothing process-wide changed at import).
 STYLE = {"svg.fonttype": "path", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
          "svg.hashsalt": "namndbok"}
 
 
-@contextmanager
-def _figure(size: tuple[float, float]):
-    """A figure and its axes, drawn in our style."""
-    with rc_context(STYLE):
-        figure = Figure(figsize=size)
-        yield figure, figure.subplots()
+def _drawn(make):
+    """`make(figure, axis)` run on a new figure in our style: the figure (its numbers and
+    artists are what the tests read; `_svg` turns it into the page's picture)."""
+    def build(data, date: datetime.date) -> Figure | None:
+        with rc_context(STYLE):
+            figure = Figure(figsize=(7, 3))
+            drawn = make(figure, figure.subplots(), data, date)
+            return figure if drawn is not False else None
+
+    build.__name__, build.__doc__ = make.__name__, make.__doc__
+    return build
 
 
-def _svg(figure) -> str:
+def _svg(figure: Figure | None) -> str:
+    if figure is None:
+        return ""
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    with rc_context(STYLE):
+        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)  # RDF about the file, not needed
     return text[text.index("<svg"):]
 
 
-def _mnkr_axis(axis) -> None:
-    axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 0)))
-    axis.set_ylabel("mnkr")
+def _round_number(value: float, _position=None) -> str:
+    """A tick as the tables print numbers, with no more decimals than it has (5 → '5', 2,5 → '2,5')."""
+    for decimals in range(0, 3):
+        if abs(round(value, decimals) - value) < 1e-9:
+            break
+    return format_number(value, decimals)
 
 
-def monthly_chart(data, date: datetime.date) -> str:
+def _mnkr_axis(axis, which: str = "y") -> None:
+    """A value axis in mnkr, ticked at round values (1, 2 or 5 times a power of ten)."""
+    ticks = axis.yaxis if which == "y" else axis.xaxis
+    ticks.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
+    ticks.set_major_formatter(FuncFormatter(_round_number))
+    (axis.set_ylabel if which == "y" else axis.set_xlabel)("mnkr")
+
+
+def _legend_below(axis, *handles) -> None:
+    """The legend in one row under the axes, where it covers no bar or line; series in the order given."""
+    axis.legend(handles=handles, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=len(handles))
+
+
+@_drawn
+def monthly_figure(figure, axis, data, date: datetime.date):
+    """Utfall per month as bars against the periodised budget as a line."""
     points = monthly_netto(data, date)
-    with _figure((7, 3)) as (figure, axis):
-        labels = [MONTHS_SHORT[p.end.month - 1] for p in points]
-        axis.bar(labels, [float(p.utfall / MN) for p in points], color="#4a7ab5", label="Utfall")
-        axis.plot(labels, [float(p.budget / MN) for p in points], color="#c0504d", marker="o", label="Periodiserad budget")
-        axis.set_title(f"Nettokostnader per månad {date.year}")
-        _mnkr_axis(axis)
-        axis.legend(frameon=False)
-        return _svg(figure)
+    labels = [MONTHS_SHORT[p.end.month - 1] for p in points]
+    bars = axis.bar(labels, [float(p.utfall / MN) for p in points], color="#4a7ab5", label="Utfall")
+    [budget] = axis.plot(labels, [float(p.budget / MN) for p in points], color="#c0504d", marker="o",
+                         label="Periodiserad budget")
+    axis.set_title(f"Nettokostnader per månad {date.year}")
+    _mnkr_axis(axis)
+    _legend_below(axis, bars, budget)
 
 
-def prognos_chart(data, date: datetime.date) -> str:
+@_drawn
+def prognos_figure(figure, axis, data, date: datetime.date):
+    """The year's result at each follow-up, each at its own month; None before the first."""
     points = prognos_by_follow_up(data, date)
     if not points:
-        return ""
-    labels = [MONTHS_SHORT[p.date.month - 1] for p in points]
+        return False
+    months = [p.date.month for p in points]
 
     def mnkr(field: str) -> list[float]:
         return [float(getattr(p, field) / MN) for p in points]
 
-    with _figure((7, 3)) as (figure, axis):
-        axis.fill_between(labels, mnkr("samsta"), mnkr("basta"), color="#9bbb59", alpha=0.25, label="Bästa–sämsta fall")
-        axis.plot(labels, mnkr("prognos"), color="#4a7ab5", marker="o", label="Prognos årets resultat")
-        axis.plot(labels, mnkr("budget_helar"), color="#c0504d", linestyle="--", label="Budget")
-        axis.set_title(f"Prognos för årets resultat vid varje uppföljning {date.year}")
-        _mnkr_axis(axis)
-        axis.legend(frameon=False)
-        return _svg(figure)
+    band = axis.fill_between(months, mnkr("samsta"), mnkr("basta"), color="#9bbb59", alpha=0.25, label="Bästa–sämsta fall")
+    [prognos] = axis.plot(months, mnkr("prognos"), color="#4a7ab5", marker="o", label="Prognos årets resultat")
+    [budget] = axis.plot(months, mnkr("budget_helar"), color="#c0504d", linestyle="--", label="Budget")
+    axis.set_xticks(months, [MONTHS_SHORT[m - 1] for m in months])
+    axis.set_title(f"Prognos för årets resultat vid varje uppföljning {date.year}")
+    _mnkr_axis(axis)
+    _legend_below(axis, prognos, budget, band)
+
+
+@_drawn
+def deviation_figure(figure, axis, data, date: datetime.date):
+    """Avvikelse helår per radgrupp as diverging bars (green: better than budget)."""
+    rows = [(r.label, float(r.avvikelse / MN)) for r in deviation_by(data, date, "radgrupp")]
+    figure.set_figheight(0.45 * len(rows) + 1)
+    axis.barh([label for label, _ in rows], [v for _, v in rows],
+              color=[GOOD if v >= 0 else BAD for _, v in rows])
+    axis.invert_yaxis()
+    axis.axvline(0, color="#444", linewidth=0.8)
+    axis.set_title("Avvikelse mot budget helår per radgrupp (prognos)")
+    _mnkr_axis(axis, "x")
+
+
+def monthly_chart(data, date: datetime.date) -> str:
+    return _svg(monthly_figure(data, date))
+
+
+def prognos_chart(data, date: datetime.date) -> str:
+    return _svg(prognos_figure(data, date))
 
 
 def deviation_chart(data, date: datetime.date) -> str:
-    table = compute(data, date, group_by=("radgrupp",), kinds=NETTO)
-    rows = [(r.label, float((r.measures.avvikelse_helar or 0) / MN)) for r in table.rows]
-    with _figure((7, 0.45 * len(rows) + 1)) as (figure, axis):
-        axis.barh([label for label, _ in rows], [v for _, v in rows],
-                  color=["#9bbb59" if v >= 0 else "#c0504d" for _, v in rows])
-        axis.invert_yaxis()
-        axis.axvline(0, color="#444", linewidth=0.8)
-        axis.set_title("Avvikelse mot budget helår per radgrupp (prognos)")
-        axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 0)))
-        axis.set_xlabel("mnkr")
-        return _svg(figure)
+    return _svg(deviation_figure(data, date))

@@ -7,8 +7,8 @@ holds what they share (the page frame, cells, links, the cached engine tables).
 Nothing here computes a measure: it asks the engine (and the report,
 eget kapital and nyckeltal modules built on it) and prints with
 `namndbok.swedish.format_measure` / `namndbok.swedish.format_amount`.
-The templates only lay out the strings (autoescaped); the charts are data
-for Fava's own chart component (`namndbok_fava.charts`), passed as JSON.
+The templates only lay out the strings (autoescaped); the charts are plotly
+figures (`namndbok_fava.charts`), passed as JSON and drawn by static/diagram.js.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Budgetuppföljning: the chosen layout's report, the drill-down (radgrupp → verksamhet → konto,
-or ansvar → verksamhet och konto) with the economists' comments, the monthly chart."""
+or ansvar → verksamhet och konto) with the economists' comments, and the charts that follow it
+(the selection's months, avvikelse per verksamhet)."""
 
 from __future__ import annotations
 
@@ -92,7 +93,7 @@ def page(ext, data, date, args) -> dict:
              for row, texts in zip(report.rows, printed)],
             "rapport",
         )
-    return {
+    content = {
         "layouts": layout_titles(ext, names),
         "layout": chosen,
         "layout_name": layout_name,
@@ -103,9 +104,44 @@ def page(ext, data, date, args) -> dict:
         "ways": DRILL_WAYS,
         "per": drill_way(args),
         "way_links": {key: budget_link(args, chosen, chose, key) for key, _ in DRILL_WAYS},
-        "drill": drill(ext, data, date, args, chosen, chose) if nettokostnader else None,
-        "chart": ext.cached(("monthly", date), lambda d: charts.monthly_chart(d, date)),
+        "drill": None,
     }
+    if not nettokostnader:  # a layout without intäkter and kostnader (investeringar): no nettokostnad drill, no charts
+        return content
+    drilled = drill(ext, data, date, args, chosen, chose)
+    # The charts follow the drill-down: the selection's months; the verksamheter of its radgrupp (or ansvar).
+    plan = next(iter(data.kontoplaner.values()))
+    where, label, version = drilled["where"], drilled["selected"], chose.budgetversion
+    if "ansvar" in where:
+        deviation_where = where
+    else:
+        radgrupp = where.get("radgrupp") or (plan.verksamheter[where["verksamhet"]].grupp if "verksamhet" in where else None)
+        deviation_where = {"radgrupp": radgrupp} if radgrupp else None
+
+    def here(**params) -> str:
+        return budget_link(args, chosen, chose, DRILL_WAYS[0][0], **params)
+
+    return {
+        **content,
+        "drill": drilled,
+        "chart": ext.cached(("monthly", date, key_of(where), version),
+                            lambda d: charts.monthly_chart(d, date, where, label, version)),
+        "deviations": charts.with_links(
+            ext.cached(("avvikelser", date, key_of(deviation_where), version),
+                       lambda d: charts.deviation_chart(d, date, "verksamhet", deviation_where, version)),
+            lambda v: verksamhet_link(plan, v, here)),
+    }
+
+
+def verksamhet_link(plan, verksamhet: str, here) -> str | None:
+    """The drill-down's page of a verksamhet (None: not one of the kontoplan's)."""
+    if verksamhet not in plan.verksamheter:
+        return None
+    return here(radgrupp=plan.verksamheter[verksamhet].grupp, verksamhet=verksamhet)
+
+
+def key_of(where) -> tuple:
+    return tuple(sorted((where or {}).items()))
 
 
 def budget_link(args, layout, chose, per: str, **params) -> str:
@@ -191,6 +227,8 @@ def drill(ext, data, date, args, layout, chose) -> dict:
         "table": Table(f"Nettokostnader per {level}, utfall och budget {period_text(date)}, helår {date.year} ({chose.enhet})",
                        headers, rows, "fordjupning"),
         "notes": level_notes(table, level, whole, chose.enhet),
+        "where": where,  # the selection (for the charts) and its name
+        "selected": trail[-1][0] if len(trail) > 1 else None,
     }
 
 

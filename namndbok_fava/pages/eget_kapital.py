@@ -1,8 +1,9 @@
-"""Eget kapital: the roll-forward year by year and the decisions behind it."""
+"""Eget kapital: the roll-forward year by year and the decisions behind it, and its chart."""
 
 from __future__ import annotations
 
 from namndbok.swedish import format_amount
+from namndbok_fava import charts
 from namndbok_fava.pages import Cell, Table, date_text
 
 
@@ -25,4 +26,5 @@ def page(ext, data, date, args) -> dict:
         listing.append(([Cell(f"{d.date:%Y-%m-%d}"), Cell(d.name), Cell(d.typ), Cell(d.beslut), Cell(year), Cell(amount)], False))
     beslut = Table("Fullmäktiges och nämndens beslut om eget kapital", ("Datum", "Beslut", "Typ", "Referens", "Avser år", "Belopp (mnkr)"),
                    listing, "beslut")
-    return {"table": table, "beslut": beslut}
+    chart = ext.cached(("ek-diagram", date), lambda d: charts.eget_kapital_chart(d, decisions, date))
+    return {"table": table, "beslut": beslut, "chart": chart}

@@ -16,7 +16,7 @@ def page(ext, data, date, args) -> dict:
 
     path = ext.ledger_dir / "nyckeltal.toml"
     if not path.exists():
-        return {"table": None, "chart": "", "missing": str(path.name)}
+        return {"table": None, "chart": {}, "missing": str(path.name)}
     plan = next(iter(data.kontoplaner.values()))
     specs = load_specs(path, plan)
     volumes = ext.cached("volumes", lambda d: parse_volumes(ext.ledger.all_entries, d.roots, d.kontoplaner)[0])
