@@ -49,16 +49,20 @@ TEXTS = """() => ({
   attributes: Array.from(document.querySelectorAll('[placeholder], [title], [aria-label]'))
     .flatMap(e => ['placeholder', 'title', 'aria-label'].map(a => e.getAttribute(a)).filter(v => v)),
   svg: Array.from(document.querySelectorAll('svg text')).map(t => t.textContent),
-  y_ticks: Array.from(document.querySelectorAll('svg g.y .tick text')).map(t => t.textContent),
-  x_ticks: Array.from(document.querySelectorAll('svg g:not(.y) > .tick text')).map(t => t.textContent),
+  // Fava's own charts (d3), or the first of ours (plotly: months against amounts)
+  y_ticks: Array.from(document.querySelectorAll('svg g.y .tick text')).concat(Array.from(
+    document.querySelector('.namndbok-diagram')?.querySelectorAll('.ytick text') ?? [])).map(t => t.textContent),
+  x_ticks: Array.from(document.querySelectorAll('svg g:not(.y) > .tick text')).concat(Array.from(
+    document.querySelector('.namndbok-diagram')?.querySelectorAll('.xtick text') ?? [])).map(t => t.textContent),
 })"""
 
 
 def _open(browser, fava_base, page: str, chart: bool) -> Visit:
     visit = Visit(browser, f"{fava_base}/{page}")
     visit.page.locator("article").first.wait_for(state="visible", timeout=TIMEOUT_MS)
-    if chart:
-        visit.page.locator("svg g.y .tick text").first.wait_for(state="visible", timeout=TIMEOUT_MS)
+    if chart:  # Fava's own charts (d3) or ours (plotly)
+        visit.page.locator("svg g.y .tick text, .namndbok-diagram .ytick text").first.wait_for(
+            state="visible", timeout=TIMEOUT_MS)
     _settle(visit.page)
     return visit
 
