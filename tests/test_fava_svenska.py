@@ -105,6 +105,25 @@ def test_page_shows_no_english(browser, fava_base, page):
         visit.close()
 
 
+@pytest.mark.parametrize("page", [f"{ACCOUNT}?time=2026", "income_statement/?time=2026", "balance_sheet/"])
+@pytest.mark.slow
+def test_the_wider_swedish_axis_labels_are_not_cut(browser, fava_base, page):
+    """ "−80,0 mn" is wider than d3's "−80.0M": every y tick must be whole on the screen (not cut at
+    the chart's edge, where "80,0" read as "30,0")."""
+    visit = _open(browser, fava_base, page, True)
+    try:
+        cut = visit.page.evaluate("""() => Array.from(document.querySelectorAll('svg g.y .tick text')).filter(t => {
+            const svg = t.closest('svg'), text = t.getBoundingClientRect();
+            const edge = getComputedStyle(svg).overflow === 'visible' ? svg.closest('article') : svg;
+            return text.width > 0 && text.left < edge.getBoundingClientRect().left;
+        }).map(t => t.textContent)""")
+        assert cut == []
+        assert any(" mn" in t or "\u00a0mn" in t for t in visit.page.evaluate(TEXTS)["y_ticks"])
+        visit.assert_clean()
+    finally:
+        visit.close()
+
+
 @pytest.mark.slow
 def test_menu_hides_holdings_and_commodities(browser, fava_base):
     visit = _open(browser, fava_base, "income_statement/", chart=False)

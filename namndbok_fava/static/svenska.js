@@ -261,6 +261,9 @@ function hideReports(doc) {
   style.dataset.namndbok = "svenska";
   style.textContent = `${links.flatMap((a) => [`aside ${a}`, `aside li:has(> ${a})`]).join(",\n")}`
     + " { display: none !important; }";
+  // A Swedish y-axis tick ("−80,0 mn") is wider than the English one d3 made room for ("−80.0M"):
+  // it may reach into the article's padding rather than be cut ("80,0" read as "30,0").
+  style.textContent += "\narticle svg:has(g.y) { overflow: visible; }";
   doc.head.append(style);
 }
 
