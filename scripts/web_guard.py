@@ -18,11 +18,15 @@ scripts, style sheets, fonts and requests only from Fava itself;
 `wasm-unsafe-eval` for the editor's tree-sitter parser (WebAssembly, no
 JavaScript eval); inline `<style>` elements (CodeMirror, in the editor and the
 query page, writes its styles into one, and so does our extension's template)
-but no `style` attributes; `data:` images for the editor's SVG backgrounds;
+and `style` attributes (Fava's dialog for a new entry and its keyboard help place
+their parts with them; refused, the help's keys pile up in a corner and the
+browser logs an error); `data:` images for the editor's SVG backgrounds;
 frames and objects from Fava itself for its document preview; no page may
 frame Fava, but a document file may be framed by Fava's own page.
 Without scripts from elsewhere and with images and fonts only from Fava, an
-injected `<style>` can neither run code nor send anything away.
+injected `<style>` or style attribute can neither run code nor send anything
+away (and a narration's markup is made text before Fava shows it:
+`namndbok.plugins.texter`).
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ def _policy(frame_ancestors: str) -> str:
         "script-src 'self' 'wasm-unsafe-eval'",
         "style-src 'self'",
         "style-src-elem 'self' 'unsafe-inline'",
-        "style-src-attr 'none'",
+        "style-src-attr 'unsafe-inline'",
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",

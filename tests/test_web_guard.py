@@ -209,15 +209,31 @@ def _our_charts(page) -> None:
     page.locator(".namndbok-diagram .nsewdrag").first.hover()  # plotly draws a tooltip
 
 
+def _add_entry_dialog(page) -> None:
+    """Fava's dialog for a new entry (key n), with its inline-styled fields."""
+    _chart(page)
+    page.keyboard.press("n")
+    page.locator("form", has_text="Lägg till").first.wait_for(state="visible")
+
+
+def _keyboard_help(page) -> None:
+    """Fava's keyboard shortcuts shown over the page (key ?), each placed by a style attribute."""
+    _chart(page)
+    page.keyboard.press("?")
+    page.locator(".keyboard-tooltip").first.wait_for(state="visible")
+
+
 PAGES = {
     "income_statement": ("/income_statement/", _chart),
+    "add_entry": ("/income_statement/", _add_entry_dialog),
+    "keyboard_help": ("/income_statement/", _keyboard_help),
     "journal": ("/journal/", lambda p: p.locator(".journal .transaction").first.wait_for(state="visible")),
     "editor": ("/editor/", _editor),
     "query": ("/query/?query_string=SELECT%20account%2C%20sum(position)%20GROUP%20BY%20account", _query),
     **{name: (f"/{name}/", lambda p: p.locator("article").first.wait_for(state="visible"))
        for name in ("balance_sheet", "trial_balance", "statistics", "documents", "import", "options", "help", "errors")},
     "account": ("/account/Kostnader:Socialnämnden:5731/", _chart),
-    **{name: (f"/extension/Namndbok/?sida={name}", _our_charts) for name in ("budget", "prognos", "eget-kapital", "nyckeltal")},
+    **{name: (f"/extension/Namndbok/?sida={name}", _our_charts) for name in ("oversikt", "budget", "prognos", "eget-kapital", "nyckeltal")},
 }
 
 
