@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import shutil
 from pathlib import Path
@@ -114,12 +113,48 @@ def test_our_pages_load_clean_local_and_screenshot(browser, fava_base, name, tmp
         assert len(_drawn(visit.page)) == charts.count() == (2 if sida == "budget" else 1)
         assert visit.page.locator(".namndbok-diagram .main-svg").count() >= charts.count()
         visit.assert_clean()
-        # The README's pictures are renewed on request: NAMNDBOK_SKARMBILDER=1 python3 run.py test -k screenshot
-        folder = SCREENSHOTS if os.environ.get("NAMNDBOK_SKARMBILDER") else tmp_path
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{name}.png"
-        visit.page.screenshot(path=str(target))
-        assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        _screenshot(visit, name, tmp_path)
+    finally:
+        visit.close()
+
+
+def _screenshot(visit: Visit, name: str, tmp_path: Path) -> None:
+    """The page as it stands, whole (Fava scrolls inside its article, so the window is made as tall
+    as the content), written to docs/skarmbilder/NAME.png: the docs' pictures are renewed by every
+    test run (taken in a temporary file, then moved in place, so a picture is never half written)."""
+    page = visit.page
+    page.set_viewport_size({"width": 1400, "height": 900})
+    height = page.evaluate("() => Math.max(900, ...Array.from(document.querySelectorAll('article'),"
+                           " a => a.getBoundingClientRect().top + a.scrollHeight))")
+    page.set_viewport_size({"width": 1400, "height": min(int(height) + 20, 4000)})
+    page.wait_for_timeout(500)  # plotly redraws its charts at the new size
+    taken = tmp_path / f"{name}.png"
+    page.screenshot(path=str(taken))
+    assert taken.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(taken), str(SCREENSHOTS / f"{name}.png"))
+
+
+# Views beyond our pages' first screen, for the docs: (picture, address below the ledger, what to wait for).
+MORE_VIEWS = {
+    "budget-verksamhet-5731": ("extension/Namndbok/?sida=budget&radgrupp=Barn-+och+ungdomsv%C3%A5rd&verksamhet=5731",
+                               ".namndbok-diagram[data-ritat]"),
+    "budget-per-ansvar": ("extension/Namndbok/?sida=budget&per=ansvar", ".namndbok-diagram[data-ritat]"),
+    "fava-resultatrakning": ("income_statement/?time=2026", ".chart-wrapper svg g"),
+    "fava-konto-andringar": ("account/Kostnader:Socialn%C3%A4mnden:5731/?r=changes&time=2026", ".chart-wrapper svg g"),
+}
+
+
+@pytest.mark.parametrize("name", list(MORE_VIEWS))
+@pytest.mark.slow
+def test_more_views_load_clean_and_are_pictured(browser, fava_base, name, tmp_path):
+    path, ready = MORE_VIEWS[name]
+    visit = Visit(browser, f"{fava_base}/{path}")
+    try:
+        visit.page.locator(ready).first.wait_for(state="visible", timeout=TIMEOUT_MS)
+        visit.page.wait_for_timeout(300)  # our browser module has put Fava's words in Swedish
+        visit.assert_clean()
+        _screenshot(visit, name, tmp_path)
     finally:
         visit.close()
 
