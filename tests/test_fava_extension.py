@@ -61,8 +61,8 @@ def fava_base(fava_url):
 class Visit:
     """One page in a fresh browser context, with what it logged, requested and opened."""
 
-    def __init__(self, browser, url: str, init_script: str | None = None):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, url: str, init_script: str | None = None, width: int = 1280):
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
         self.context.set_default_timeout(TIMEOUT_MS)
         if init_script:
             self.context.add_init_script(init_script)

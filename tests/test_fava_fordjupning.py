@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from conftest import EXAMPLE_DIR, EXAMPLE_LEDGER
+from test_fava_extension import Visit, browser  # noqa: F401 - browser is the shared fixture
 
 PERIOD = "2026-01-01 - 2026-10-31"  # the report's period at the example's last utfall
 
@@ -215,27 +216,13 @@ def test_nyckeltal_name_their_verksamheter_with_the_text_columns_first(client):
 # -- in a browser -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from test_fava_extension import CHROMIUM, CHROMIUM_ARGS
-
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.mark.slow
 def test_in_chromium_a_konto_opens_its_journal_for_the_period(browser, fava_url):
     """Before: the journal ran 2023–2026 to a balance of 458 mnkr."""
     base = fava_url.rsplit("/income_statement/", 1)[0]
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    visit = Visit(browser, f"{base}/extension/Namndbok/?sida=budget&verksamhet=5731", width=1400)
     try:
-        page = context.new_page()
-        page.goto(f"{base}/extension/Namndbok/?sida=budget&verksamhet=5731", timeout=60_000)
+        page = visit.page
         utfall = page.locator("#fordjupning tr", has_text="4610 Köp av").locator("td").nth(1).inner_text()
         assert utfall == "-100,5"
         page.locator("#fordjupning a", has_text="4610").click()
@@ -245,18 +232,18 @@ def test_in_chromium_a_konto_opens_its_journal_for_the_period(browser, fava_url)
         journal = page.locator("article").inner_text().replace("\xa0", " ")
         assert "2025-12-31" not in journal and "2026-10-31" in journal
         assert "100 468 267,84" in journal  # the running balance at 31 October: the table's −100,5 mnkr
+        visit.assert_clean()
     finally:
-        context.close()
+        visit.close()
 
 
 @pytest.mark.slow
 def test_in_chromium_the_nyckeltal_fit_1400_px_with_text_left(browser, fava_url):
     """Before: the nyckeltal table ran past the page's edge at 1 400 px (Priseffekt cut off)."""
     base = fava_url.rsplit("/income_statement/", 1)[0]
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    visit = Visit(browser, f"{base}/extension/Namndbok/?sida=nyckeltal&time=2026-10", width=1400)
     try:
-        page = context.new_page()
-        page.goto(f"{base}/extension/Namndbok/?sida=nyckeltal&time=2026-10", timeout=60_000)
+        page = visit.page
         page.locator("#nyckeltal").wait_for(timeout=60_000)
         fits = page.evaluate("""() => {
             const t = document.querySelector('#nyckeltal');
@@ -268,5 +255,6 @@ def test_in_chromium_the_nyckeltal_fit_1400_px_with_text_left(browser, fava_url)
         aligned = page.eval_on_selector_all("#nyckeltal tbody tr:first-child td",
                                             "cells => cells.map(c => getComputedStyle(c).textAlign)")
         assert set(aligned[:3]) <= {"left", "start"} and set(aligned[3:]) == {"right"}, aligned
+        visit.assert_clean()
     finally:
-        context.close()
+        visit.close()

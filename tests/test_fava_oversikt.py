@@ -89,6 +89,8 @@ def test_the_landing_pages_figures_are_the_clis(browser, fava_base):
     uppfoljning = cli_csv("uppfoljning", ledger, "--per", "2026-10")
     eget_kapital = cli_csv("eget-kapital", ledger, "--per", "2026-10")
     avvikelser = cli("avvikelser", ledger, "--per", "2026-10").splitlines()
+    listing = cli("eget-kapital", ledger, "--per", "2026-10", "--beslut").splitlines()
+    planned = {line.split()[-2]: line.split()[-1] for line in listing if re.fullmatch(r"\s+20\d\d\s+-?[\d ]+,\d", line)}
 
     visit = Visit(browser, _ours(fava_base, "oversikt", time="2026-10"))
     try:
@@ -115,6 +117,10 @@ def test_the_landing_pages_figures_are_the_clis(browser, fava_base):
         assert [[unsigned(c["text"]) for c in r] for r in ek["rows"]] == this_year
         closing = dict(zip(head, rows[-1]))
         assert figures[3] == closing["2026 prognos"]
+        # The council's plan from this year on: `namndbok eget-kapital --beslut`'s years 2026 and later.
+        plan = page.locator("#oversikt-plan").inner_text()
+        assert plan == ("Plan enligt beslut: Återbetalning av underskott 2024 (KF 2025-02-17 §14): "
+                        f"2026: {planned['2026']} mnkr, 2027: {planned['2027']} mnkr.")
 
         # The largest avvikelser: `namndbok avvikelser`'s first lines, with their comments.
         assert len(avvikelser) > len(avv["rows"]) == 5

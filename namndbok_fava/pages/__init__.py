@@ -111,6 +111,14 @@ def comments(ext, data, date: datetime.date, dimension: str) -> dict[str, str]:
     return read_comments(data, ext.ledger_dir, date, dimension)
 
 
+def ek_decisions(ext) -> list:
+    """The council's and the committee's decisions on eget kapital (`namndbok.eget_kapital.parse_decisions`),
+    read once per load."""
+    from namndbok.eget_kapital import parse_decisions
+
+    return ext.cached("beslut", lambda d: parse_decisions(ext.ledger.all_entries, d.currency))[0]
+
+
 def link(**params) -> str:
     """The report's own URL with these parameters (Fava keeps its filters)."""
     from fava.application import url_for

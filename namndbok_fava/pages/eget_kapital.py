@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from namndbok.swedish import format_amount
 from namndbok_fava import charts
-from namndbok_fava.pages import Cell, Table, date_text
+from namndbok_fava.pages import Cell, Table, date_text, ek_decisions
 
 
 def page(ext, data, date, args) -> dict:
-    from namndbok.eget_kapital import decision_listing, parse_decisions, roll_forward_table, table_years
+    from namndbok.eget_kapital import decision_listing, roll_forward_table, table_years
 
     years = table_years(data, date)
     result = ext.cached(("ek", date), lambda d: roll_forward_table(d, years, date))
@@ -16,7 +16,7 @@ def page(ext, data, date, args) -> dict:
     rows = [([Cell(label), *(Cell(format_amount(v, "mnkr", 1)) for v in values)], i in (0, last))
             for i, (label, values) in enumerate(result.rows)]
     table = Table(f"Eget kapital (ackumulerat resultat) per {date_text(date)} (mnkr)", ("", *result.columns), rows, "eget-kapital")
-    decisions, _, _ = ext.cached("beslut", lambda d: parse_decisions(ext.ledger.all_entries, d.currency))
+    decisions = ek_decisions(ext)
     listing = []
     for d in decision_listing(decisions):
         if len(d.amounts) > 1:  # a repayment plan: its years in one cell

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from namndbok.swedish import MONTHS_SHORT, format_amount, format_measure
 from namndbok_fava import charts
-from namndbok_fava.pages import Cell, Table, link, measure_cell, netto, without_folder
+from namndbok_fava.pages import Cell, Table, ek_decisions, link, measure_cell, netto, without_folder
 from namndbok_fava.tone import BAD, GOOD
 
 LARGEST = 5  # avvikelser shown
@@ -44,6 +44,7 @@ def page(ext, data, date, args) -> dict:
         ],
         "helar": helar,
         "eget_kapital": ek["table"],
+        "plan": plan(ext, data, date),
         "chart": ext.cached(("prognos", date), lambda d: charts.prognos_chart(d, date)),
         **largest(ext, data, date),
     }
@@ -69,6 +70,21 @@ def eget_kapital(ext, date) -> dict:
         "prognos": Cell(format_amount(by_column.get(f"{date.year} prognos", closing[-1]), "mnkr", 1)),
         "budget": Cell(format_amount(by_column.get(f"{date.year} budget", closing[-1]), "mnkr", 1)),
     }
+
+
+def plan(ext, data, date) -> list[str]:
+    """The council's plan for eget kapital from this year on: each decision's amounts for this and
+    later years (a repayment plan year by year), as the eget kapital page lists them."""
+    from namndbok.eget_kapital import decision_listing
+
+    decisions = ek_decisions(ext)
+    lines = []
+    for d in decision_listing(decisions):
+        ahead = [(year, amount) for year, amount in d.amounts if year is not None and year >= date.year]
+        if ahead:
+            years = ", ".join(f"{year}: {format_amount(amount, 'mnkr', 1)} mnkr" for year, amount in ahead)
+            lines.append(f"{d.name} ({d.beslut}): {years}")
+    return lines
 
 
 def largest(ext, data, date) -> dict:
