@@ -79,6 +79,7 @@ KIND_LABELS = {
 UNALLOCATED = "(ej fördelat)"
 DIMENSIONS_CACHE = ("dimensioner",)  # in LedgerData.cache: account → its dimensions
 SELECTION_CACHE = "urval"  # in LedgerData.cache, with the grouping and selection: see _selection
+PROGNOS_CACHE = "prognos"  # in LedgerData.cache, with the date, fall and budget version: see prognos_amounts
 
 
 class Measures(NamedTuple):
@@ -268,14 +269,22 @@ def _at_one_level(measures: Measures, key: tuple, across: Mapping[str, frozenset
 
 def prognos_amounts(
     data: LedgerData, date: datetime.date, fall: str | None, budget_version: str | None = None
-) -> list[tuple[str, Decimal]]:
-    """(account, Beancount-sign amount) of the prognos at `date`.
+) -> tuple[tuple[str, Decimal], ...]:
+    """(account, Beancount-sign amount) of the prognos at `date`, once per reading (`data.cache`:
+    a function of the reading and the arguments alone; a chart asks for the same date per table).
 
     Where no follow-up has forecast a nämnd × verksamhet × typ, its prognos is
     its budget at that date ("prognos enligt budget"), so that a total prognos
     is always whole; `unforecast_verksamheter` lists the verksamheter period-close asks for.
     A nämnd whose year is closed (`closed_namnder`) has its utfall as prognos.
     """
+    key = (PROGNOS_CACHE, date, fall, budget_version)
+    if key not in data.cache:
+        data.cache[key] = tuple(_prognos_amounts(data, date, fall, budget_version))
+    return data.cache[key]
+
+
+def _prognos_amounts(data: LedgerData, date: datetime.date, fall: str | None, budget_version: str | None):
     closed = closed_namnder(data, date)
     lines = [line for line in prognos_at(data.prognos, data.refs, date, fall)
              if not _in(closed, data.refs[line.account].namnd)]

@@ -121,3 +121,18 @@ def test_example_prognos_change_since_september():
     assert unforecast_units(data, datetime.date(2026, 10, 31)) == [
         u for u in unforecast_units(data, datetime.date(2026, 10, 31)) if u[2] == "kommunbidrag"
     ]
+
+
+def test_a_readings_prognos_is_computed_once_and_equals_a_fresh_one(data):
+    """prognos_amounts keeps its answer in the reading (every table of a chart asks for the same date);
+    the kept answer is the one computed afresh, and another reading does not see it."""
+    from namndbok.engine import _prognos_amounts, prognos_amounts
+    from namndbok.prognos import BEST, MAIN
+
+    day = datetime.date(2026, 5, 31)
+    first = prognos_amounts(data, day, MAIN)
+    assert prognos_amounts(data, day, MAIN) is first
+    assert list(first) == _prognos_amounts(data, day, MAIN, None) and first
+    assert list(prognos_amounts(data, day, BEST)) == _prognos_amounts(data, day, BEST, None)
+    other = data._replace(prognos=[], cache={})
+    assert list(prognos_amounts(other, day, MAIN)) == _prognos_amounts(other, day, MAIN, None) != list(first)
