@@ -151,8 +151,15 @@ def assumptions_path(ledger: str | Path, year: int) -> Path:
     return Path(ledger).parent / FOLDER / f"{year}.toml"
 
 
+LARGEST = 10 ** 15  # an amount or volume beyond it is a typing error (and would pass Decimal's 28 digits)
+
+
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < LARGEST  # inf, nan: no
+
+
+def _is_rate(value) -> bool:
+    return _is_number(value) and abs(value) <= 100
 
 
 def _is_years(value) -> bool:
@@ -171,12 +178,12 @@ TOP = {
     "volym": Key(is_tables, "volym ska vara tabeller: [[volym]]."),
     "forandring": Key(is_tables, "forandring ska vara tabeller: [[forandring]]."),
 }
-_PERCENT = "{key} ska vara en procentsats som tal, t.ex. {key} = 2.5, inte {value}."
+_PERCENT = "{key} ska vara en procentsats som tal mellan -100 och 100, t.ex. {key} = 2.5, inte {value}."
 UPLIFT = {
-    "generell": Key(_is_number, _PERCENT),
-    "loneokning": Key(_is_number, _PERCENT),
-    "po": Key(_is_number, "po ska vara PO-pålägget förändring i procentenheter, t.ex. po = 0.3, inte {value}."),
-    "prisupprakning": Key(_is_number, _PERCENT),
+    "generell": Key(_is_rate, _PERCENT),
+    "loneokning": Key(_is_rate, _PERCENT),
+    "po": Key(_is_rate, "po ska vara PO-pålägget förändring i procentenheter (-100 till 100), t.ex. po = 0.3, inte {value}."),
+    "prisupprakning": Key(_is_rate, _PERCENT),
     "personalandel": Key(lambda v: _is_number(v) and 0 <= v <= 1,
                          "personalandel ska vara lönernas andel av ramen mellan 0 och 1, t.ex. 0.6, inte {value}."),
     "belopp": Key(_is_number, "belopp ska vara årets uppräkning i filens enhet, t.ex. belopp = 22563, inte {value}."),
@@ -281,6 +288,8 @@ def read_volume_csv(path: Path) -> dict[int, Decimal]:
             volume = parse_number(row[1])
         except ValueError:
             raise RamError(str(path), number, f"Volymen '{row[1].strip()}' är inte ett tal.") from None
+        if abs(volume) >= LARGEST:
+            raise RamError(str(path), number, f"Volymen '{row[1].strip()}' är orimligt stor.")
         if int(row[0]) in volumes:
             raise RamError(str(path), number, f"Året {row[0].strip()} står två gånger.")
         volumes[int(row[0])] = volume
@@ -331,6 +340,8 @@ def parse_override(text: str) -> Override:
         number = parse_number(value)
     except ValueError:
         raise ValueError(f"'{text}': värdet '{value}' är inte ett tal (decimalkomma går bra: 3,5).") from None
+    if abs(number) >= LARGEST or (OVERRIDABLE[key] != "ram_aret_fore" and abs(number) > 100):
+        raise ValueError(f"'{text}': värdet är orimligt stort (en procentsats ligger mellan -100 och 100).")
     if OVERRIDABLE[key] == "personalandel" and not 0 <= number <= 1:
         raise ValueError(f"'{text}': personalandel ska vara mellan 0 och 1.")
     return Override(OVERRIDABLE[key], year, number, text)

@@ -596,6 +596,75 @@ def investeringar(ledger, date, enhet, decimaler, fmt) -> None:
     show(text_table(rows, date, f"{options['title']} – investeringar per {date}, {enhet}", enhet, decimaler), fmt)
 
 
+@main.group()
+def budget() -> None:
+    """Budgetarbetet: nästa års ram och planåren (budget/ÅR.toml bredvid liggaren). Se docs/budgetarbete.md."""
+
+
+@budget.command("ram")
+@click.argument("year", metavar="ÅR", type=click.IntRange(1900, 2999))
+@ledger_parameters(writes=False)
+@click.option("--planar", "plan_years", type=click.IntRange(0, 10), default=2, show_default=True,
+              help="Antal planår efter budgetåret.")
+@click.option("--antaganden", "assumptions", metavar="FIL", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Antagandefilen (standard: budget/ÅR.toml bredvid liggaren).")
+@click.option("--antagande", "overrides", metavar="NAMN=VÄRDE", multiple=True,
+              help="Vad händer om: ett ändrat antagande, t.ex. löneökning=3,5 eller 2028:generell=2 (kan upprepas); "
+                   "tabellen visar skillnaden mot filen. Inget skrivs.")
+@unit_options(unit=None, decimals=0, unit_help=" Standard: antagandefilens enhet.")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv", "xlsx"]), default="terminal",
+              show_default=True, help="terminal, markdown, csv (som svenska Excel läser) eller xlsx (kräver --ut).")
+@click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Skriv XLSX-filen hit (bara med --format xlsx).")
+def budget_ram(year, ledger, plan_years, assumptions, overrides, enhet, decimaler, fmt, target) -> None:
+    """Ramberäkningen för ÅR och planåren: ram året före, uppräkning, volymer, beslutade förändringar, summa."""
+    from namndbok.budget_decisions import year_decisions
+    from namndbok.ramberakning import (RamError, apply_assumptions, assumptions_path, calculate_ram,
+                                       parse_assumptions, parse_override)
+    from namndbok.scripts.budget import text_table, write_xlsx, xlsx_bytes
+    from namndbok.scripts.tables import show
+
+    if target is not None and fmt != "xlsx":
+        raise click.ClickException("--ut gäller bara --format xlsx; de andra formaten skrivs ut (styr dem till en fil med >).")
+    try:
+        changes = [parse_override(text) for text in overrides]
+    except ValueError as err:
+        raise click.ClickException(f"--antagande {err}") from None
+    options, data, _ = _read_clean(ledger)
+    decisions = year_decisions(data, year - 1)
+    ledger_ram = sum((row.kommunbidrag for row in decisions), 0) if decisions else None
+    years = tuple(range(year, year + plan_years + 1))
+    try:
+        parsed = parse_assumptions(shown(assumptions or assumptions_path(ledger, year)))
+        table = calculate_ram(parsed, year, plan_years, ledger_ram)
+        old, notes = None, list(table.notes)
+        if changes:
+            changed, override_notes = apply_assumptions(parsed, changes, years)
+            old, table = table, calculate_ram(changed, year, plan_years, ledger_ram)
+            notes = list(table.notes) + override_notes
+    except RamError as err:
+        raise click.ClickException(str(err)) from None
+    except ValueError as err:
+        raise click.ClickException(f"--antagande {err}") from None
+    unit = enhet or table.enhet
+    what_if = " – vad händer om " + ", ".join(overrides) if overrides else ""
+    title = f"{options['title']} – ramberäkning {years[0]}–{years[-1]}, {unit}{what_if}"
+    if fmt == "xlsx":
+        try:
+            write_xlsx(target, xlsx_bytes(table, title, unit, decimaler, old))
+        except ValueError as err:
+            raise click.ClickException(str(err)) from None
+        except OSError as err:
+            from namndbok.fileio import os_reason
+
+            raise click.ClickException(f"Kunde inte skriva {target}: {os_reason(err)}.") from None
+        click.echo(f"Skrev {target}.")
+    else:
+        show(text_table(table, title, unit, decimaler, old), fmt)
+    for note in notes:
+        click.echo(note, err=True)
+
+
 @main.command("eget-kapital")
 @ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")

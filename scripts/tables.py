@@ -24,12 +24,16 @@ format_option = click.option(
          "markdown = en Markdown-tabell.")
 
 
-def unit_options(command):
-    """`--enhet kr|tkr|mnkr` and `--decimaler 0–2`, the same on every table command."""
-    command = click.option("--decimaler", type=click.IntRange(0, 2), default=1, show_default=True,
-                           help="Decimaler i beloppen.")(command)
-    return click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default="mnkr", show_default=True,
-                        help="Beloppens enhet: kronor, tusen kronor eller miljoner kronor.")(command)
+def unit_options(command=None, *, unit: str | None = "mnkr", decimals: int = 1, unit_help: str = ""):
+    """`--enhet kr|tkr|mnkr` and `--decimaler 0–2`, the same on every table command (`@unit_options`);
+    `@unit_options(unit=None, decimals=0, unit_help=…)` for other defaults (None: the command chooses)."""
+    def decorate(command):
+        command = click.option("--decimaler", type=click.IntRange(0, 2), default=decimals, show_default=True,
+                               help="Decimaler i beloppen.")(command)
+        return click.option("--enhet", type=click.Choice(["kr", "tkr", "mnkr"]), default=unit, show_default=unit is not None,
+                            help="Beloppens enhet: kronor, tusen kronor eller miljoner kronor." + unit_help)(command)
+
+    return decorate(command) if command is not None else decorate
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,10 @@ from namndbok.importers.volymer.reader import read_volume_list
 from namndbok.kontoplan import KontoplanError, load_kontoplan
 from namndbok.layout import LayoutError, load_layout
 from namndbok.nyckeltal import NyckeltalError, load_specs
+from namndbok.ramberakning import RamError, calculate_ram, parse_assumptions
 from namndbok.periodisering import PeriodiseringError, load_periodisering
 
-from conftest import EXAMPLE_DIR, read_both_ways
+from conftest import EXAMPLE_DIR, REPO, read_both_ways
 
 FUZZ = settings(max_examples=int(os.environ.get("NAMNDBOK_FUZZ_EXAMPLES", "300")), derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -192,6 +193,10 @@ FILE_READERS = {  # the file's name: (a valid file, its reader, the error the re
     "periodisering.toml": ((EXAMPLE_DIR / "periodisering.toml").read_bytes(), load_periodisering, PeriodiseringError),
     "nyckeltal.toml": ((EXAMPLE_DIR / "nyckeltal.toml").read_bytes(), lambda p: load_specs(p, PLAN), NyckeltalError),
     "import.toml": ((EXAMPLE_DIR / "import.toml").read_bytes(), lambda p: load_import_config(p.parent), SourceError),
+    # The ramberäkning's assumptions (budget/ÅR.toml), read and computed; the volumes inline (no CSV beside it).
+    "2014.toml": ((REPO / "tests" / "fixtures" / "ramberakning-2014" / "budget" / "2014.toml").read_bytes().replace(
+        b'fil = "aldre.csv"', b"volymer = { 2013 = 10000, 2014 = 10087, 2015 = 10175, 2016 = 10229 }"),
+        lambda p: calculate_ram(parse_assumptions(p), 2014, 2, None), RamError),
 }
 
 

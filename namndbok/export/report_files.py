@@ -103,3 +103,34 @@ def _no_percentage(measures, layout) -> bool:
     from namndbok.swedish import format_measure
 
     return format_measure(measures, "avvikelse_helar_pct", layout.enhet, layout.decimaler) == ""
+
+
+def table_xlsx(title: str, headers: list[str], rows: list[tuple[str, list[Decimal | None], bool]], unit: str,
+               decimals: int, stamp: datetime.date) -> bytes:
+    """A table of amounts (kronor) as XLSX: real numbers in `unit` with a number format, bold rows
+    (label, values, bold), the same bytes for the same table (dated `stamp`, not by the clock)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_name(title)
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    amount_format = "#,##0" + ("." + "0" * decimals if decimals else "")
+    for label, values, bold in rows:
+        sheet.append([label, *(None if v is None else float(Decimal(v) / UNITS[unit]) for v in values)])
+        for index, cell in enumerate(sheet[sheet.max_row]):
+            if index:
+                cell.number_format = amount_format
+            if bold:
+                cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = max([len(label) for label, _, _ in rows] + [10]) + 2
+    moment = datetime.datetime.combine(stamp, datetime.time())
+    book.properties.created = book.properties.modified = moment
+    book.properties.creator = "Nämndbok"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _stable_zip(buffer.getvalue(), moment)
