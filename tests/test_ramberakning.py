@@ -261,3 +261,21 @@ def test_the_core_is_pure_and_every_ram_is_the_next_years_ram_before():
     assert table.years == (2014, 2015, 2016)
     with pytest.raises(RamError, match="Uppräkning saknas för 2017"):
         calculate_ram(assumptions, 2014, 3, None)
+
+
+def test_the_manuals_example_is_the_example_committees_file():
+    """docs/budgetarbete.md shows (part of) ledgers/exempel/budget/2027.toml and its CSV: every line it shows is there."""
+    import re
+
+    manual = (REPO / "docs" / "budgetarbete.md").read_text(encoding="utf-8")
+    toml_block = re.search(r"```toml\n(.*?)```", manual, re.S).group(1)
+    example = (EXAMPLE_DIR / "budget" / "2027.toml").read_text(encoding="utf-8").splitlines()
+    for line in toml_block.splitlines():
+        assert not line.strip() or line in example, line
+    csv_block = manual.split("`placeringar.csv` bredvid den:", 1)[1].split("```")[1]
+    assert csv_block.strip() == (EXAMPLE_DIR / "budget" / "placeringar.csv").read_text(encoding="utf-8").strip()
+
+
+def test_ut_is_only_for_xlsx(tmp_path):
+    code, out, err = invoke("budget", "ram", "2027", "-f", EXAMPLE_LEDGER, "--format", "csv", "--ut", tmp_path / "x.csv")
+    assert code != 0 and "--ut gäller bara --format xlsx" in err and not (tmp_path / "x.csv").exists()
