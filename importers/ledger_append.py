@@ -21,12 +21,19 @@ def append_and_check(ledger: Path, blocks: list[tuple[Path, str, str]], roots: R
                      command: str):
     """Append each (target, title, block) of `blocks`, all or nothing; return the reloaded ledger
     (entries, errors, options). The caller holds the write lock (`namndbok.writer_lock.writing`)."""
+    return change_and_check(ledger, [(target, title, lambda head, block=block: head.rstrip("\n") + "\n\n" + block)
+                                     for target, title, block in blocks], roots, include, source, command)
+
+
+def change_and_check(ledger: Path, changes: list, roots: Roots, include: str, source: str, command: str):
+    """Like `append_and_check`, but each (target, title, change) gives the file's new text from its
+    present one (a new file's: the header), e.g. a block replaced."""
     with journaled(ledger, command) as originals:
-        for target, title, block in blocks:
+        for target, title, change in changes:
             head = originals.keep(target)
             if head is None:
                 head = "\n".join([f"; {title}", *root_option_lines(roots)]) + "\n"
-            originals.write(target, canonical(head.rstrip("\n") + "\n\n" + block.rstrip("\n") + "\n"))
+            originals.write(target, canonical(change(head).rstrip("\n") + "\n"))
         main_text = originals.keep(ledger)
         if include not in main_text:
             originals.write(ledger, main_text.rstrip("\n") + "\n" + include + "\n")

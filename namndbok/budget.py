@@ -31,6 +31,9 @@ the lines it sets, in Beancount's sign (a cost budget is positive):
   `resultatreglering` (a deficit repaid by a lower kommunbidrag, a surplus the
   council lets the committee use) plan a result on purpose and are left out
   of that check.
+- A decision with `status: "förslag"` (an internbudget proposal from `namndbok budget
+  fordela`) is not the budget: no report sees it unless asked for it by name
+  (`--budgetversion`); the balance check still checks it.
 
 `parse_budget` is pure: entries in, decisions, lines and errors out.
 """
@@ -54,6 +57,8 @@ LINE = "budgetrad"
 TYPES = ("kf-budget", "internbudget", "tilläggsbudget", "omfördelning", "kommunbidrag", "resultatreglering")
 PLANNED_RESULT = "resultatreglering"
 MAIN_TYPES = ("kf-budget", "internbudget")
+STATUS = "status"
+PROPOSAL = "förslag"
 
 
 class BudgetDecision(NamedTuple):
@@ -160,16 +165,22 @@ def _decision(entry, order: int, errors: list) -> BudgetDecision | None:
     return BudgetDecision(entry.date, values[0].value, typ, beslut, entry.meta.get("ersatter"), order, entry.meta)
 
 
+def is_proposal(decision: BudgetDecision) -> bool:
+    """A proposal (`status: "förslag"`), not yet decided."""
+    return decision.meta.get(STATUS) == PROPOSAL
+
+
 def decisions_in_effect(
     decisions: list[BudgetDecision], date: datetime.date, version: str | None = None
 ) -> list[BudgetDecision]:
-    """The decisions that make up the budget at `date` (or right after `version`)."""
-    taken = [d for d in decisions if d.date <= date]
+    """The decisions that make up the budget at `date` (or right after `version`); a proposal
+    only when it is `version` itself."""
+    taken = [d for d in decisions if d.date <= date and not is_proposal(d)]
     if version is not None:
         last = next((d for d in decisions if d.name == version), None)
         if last is None:
             raise KeyError(version)
-        taken = [d for d in decisions if d.order <= last.order]
+        taken = [d for d in decisions if d.order <= last.order and (d is last or not is_proposal(d))]
     replaced = {d.ersatter for d in taken if d.ersatter}
     return [d for d in taken if d.name not in replaced]
 

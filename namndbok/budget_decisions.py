@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from namndbok.accounts import KIND_KOMMUNBIDRAG
-from namndbok.budget import BudgetDecision, BudgetLine
+from namndbok.budget import BudgetDecision, BudgetLine, is_proposal
 
 PART = "del"
 REST = "Övrigt"
@@ -59,7 +59,7 @@ def decision_rows(decisions: list[BudgetDecision], lines: list[BudgetLine], refs
 
     rows = []
     for decision in sorted(decisions, key=lambda d: d.order):
-        if decision.name not in by_decision:
+        if decision.name not in by_decision or is_proposal(decision):  # a proposal is not a decision yet
             continue
         change = total(decision.name)
         if decision.ersatter:
@@ -67,6 +67,12 @@ def decision_rows(decisions: list[BudgetDecision], lines: list[BudgetLine], refs
         rows.append(DecisionRow(decision.date, decision.name, decision.typ, decision.beslut, decision.ersatter,
                                 change, _parts(kommunbidrag_lines(decision.name))))
     return rows
+
+
+def ledger_ram(data, year: int) -> Decimal | None:
+    """The year's kommunbidrag after all its budget decisions, kronor (None: no decision has lines that year)."""
+    rows = year_decisions(data, year)
+    return sum((row.kommunbidrag for row in rows), Decimal(0)) if rows else None
 
 
 def _is_kommunbidrag(refs: dict, account: str) -> bool:

@@ -28,6 +28,18 @@ The assumptions are data beside the ledger, `budget/ÅR.toml` (docs/budgetarbete
     typ = "ny enhet"                   # satsning, besparing, ny enhet, kapitaltjänst, hyra, övrigt
     belopp = { 2014 = 300, 2015 = 17700 }      # each year's change of the ram (it then stays in it)
 
+    [fordelning]                       # the internbudget (`namndbok budget fordela`, namndbok.fordelning)
+    nyckel = "budget"                  # the default key: "budget" or "utfall" (last year's shares)
+    [fordelning.del."Nytt vårdboende"] # one part of the table, by its row's name
+    nyckel = "belopp"                  # all of it on one place …
+    verksamhet = "5731"
+    konto = "4610"                     # … (ansvar = "…" too, when the kontoplan has ansvar)
+    [fordelning.del."Kompensation för förändrat antal äldre"]
+    nyckel = "volym"                   # volume × price per verksamhet, on konto
+    konto = "4610"
+    volymer = { "5731" = 12, "5732" = 40 }
+    pris = { "5731" = 1500, "5732" = 400 }     # optional (without it: by volume)
+
 The table over the budget year and the plan years (`calculate_ram`): Ram året före, the
 uplift, each volume compensation ((V_år − V_året före) × pris), each decided change,
 Delsumma (the volumes and the changes), Summa rambudget (Ram året före + uplift +
@@ -116,6 +128,26 @@ class DecidedChange(NamedTuple):
     belopp: dict[int, Decimal]  # each year's change of the ram, the file's enhet
 
 
+KEYS = ("budget", "utfall", "belopp", "volym")
+
+
+class PartKey(NamedTuple):
+    """How one part of the ram (a row of the table) is spread in the internbudget."""
+
+    nyckel: str  # one of KEYS
+    verksamhet: str | None = None
+    konto: str | None = None
+    ansvar: str | None = None
+    volymer: dict[str, Decimal] = {}
+    pris: dict[str, Decimal] = {}
+    line: int = 0
+
+
+class Distribution(NamedTuple):
+    default: PartKey
+    parts: dict[str, PartKey]  # by the row's name
+
+
 class Assumptions(NamedTuple):
     path: str
     enhet: str
@@ -125,6 +157,7 @@ class Assumptions(NamedTuple):
     volumes: tuple[VolumeDriver, ...]
     changes: tuple[DecidedChange, ...]
     upprakning_line: int = 0
+    fordelning: Distribution = Distribution(PartKey("budget"), {})
 
 
 class RamRow(NamedTuple):
@@ -177,6 +210,29 @@ TOP = {
                       "upprakning ska vara tabeller per år: [upprakning.2027]."),
     "volym": Key(is_tables, "volym ska vara tabeller: [[volym]]."),
     "forandring": Key(is_tables, "forandring ska vara tabeller: [[forandring]]."),
+    "fordelning": Key(lambda v: isinstance(v, dict), "fordelning ska vara en tabell: [fordelning]."),
+}
+_KEY_TEXT = "nyckel ska vara en av " + ", ".join(f'"{k}"' for k in KEYS) + ", inte {value}."
+_CODE = "{key} ska vara en kod inom citattecken, t.ex. {key} = \"5731\", inte {value}."
+
+
+def _is_code_numbers(value) -> bool:
+    return isinstance(value, dict) and bool(value) and all(_is_number(v) and v >= 0 for v in value.values())
+
+
+DISTRIBUTION = {
+    "nyckel": Key(lambda v: v in ("budget", "utfall"), 'nyckel i [fordelning] ska vara "budget" eller "utfall" (fjolårets '
+                                                       "andelar), inte {value}; belopp och volym anges per del."),
+    "del": Key(lambda v: isinstance(v, dict) and all(isinstance(t, dict) for t in v.values()),
+               'del ska vara tabeller per del av ramen: [fordelning.del."Radens namn"].'),
+}
+PART = {
+    "nyckel": Key(lambda v: v in KEYS, _KEY_TEXT, required=True),
+    "verksamhet": Key(is_text, _CODE),
+    "konto": Key(is_text, _CODE),
+    "ansvar": Key(is_text, _CODE),
+    "volymer": Key(_is_code_numbers, 'volymer ska vara en volym per verksamhet, t.ex. volymer = { "5731" = 12, "5732" = 40 }.'),
+    "pris": Key(_is_code_numbers, 'pris ska vara ett pris per verksamhet, t.ex. pris = { "5731" = 1500, "5732" = 400 }.'),
 }
 _PERCENT = "{key} ska vara en procentsats som tal mellan -100 och 100, t.ex. {key} = 2.5, inte {value}."
 UPLIFT = {
@@ -238,7 +294,33 @@ def parse_assumptions(path: str | Path) -> Assumptions:
     ram = data.get("ram_aret_fore")
     return Assumptions(str(path), data.get("enhet", UNIT_DEFAULT), None if ram is None else _decimal(ram),
                        toml.line("ram_aret_fore"), uplifts, volumes, tuple(changes),
-                       min((line for key, line in toml.lines.items() if key[:1] == ("upprakning",)), default=0))
+                       min((line for key, line in toml.lines.items() if key[:1] == ("upprakning",)), default=0),
+                       _distribution(toml, data.get("fordelning", {})))
+
+
+def _distribution(toml: Settings, table: dict) -> Distribution:
+    toml.check(("fordelning",), table, DISTRIBUTION, "Okänd nyckel {key} i [fordelning]; tillåtna är {allowed}.")
+    parts = {}
+    for name, item in table.get("del", {}).items():
+        where = ("fordelning", "del", name)
+        toml.check(where, item, PART, f"Okänd nyckel {{key}} i [fordelning.del.\"{name}\"]; tillåtna är {{allowed}}.")
+        key = item["nyckel"]
+        needed = {"belopp": ("verksamhet", "konto"), "volym": ("konto", "volymer")}.get(key, ())
+        missing = [k for k in needed if k not in item]
+        if missing:
+            raise toml.fail(where, f"[fordelning.del.\"{name}\"] med nyckel = \"{key}\" behöver {' och '.join(missing)}.")
+        extra = [k for k in ("verksamhet", "konto", "ansvar", "volymer", "pris") if k in item and key in ("budget", "utfall")]
+        extra += [k for k in ("volymer", "pris") if k in item and key == "belopp"] + (["verksamhet"] if key == "volym" and "verksamhet" in item else [])
+        if extra:
+            raise toml.fail((*where, extra[0]), f"[fordelning.del.\"{name}\"]: {extra[0]} hör inte till nyckel = \"{key}\".")
+        pris = {code: _decimal(v) for code, v in item.get("pris", {}).items()}
+        volymer = {code: _decimal(v) for code, v in item.get("volymer", {}).items()}
+        unpriced = [code for code in volymer if pris and code not in pris]
+        if unpriced:
+            raise toml.fail((*where, "pris"), f"[fordelning.del.\"{name}\"]: pris saknas för verksamhet {unpriced[0]}.")
+        parts[name] = PartKey(key, item.get("verksamhet"), item.get("konto"), item.get("ansvar"), volymer, pris,
+                              toml.line(*where))
+    return Distribution(PartKey(table.get("nyckel", "budget"), line=toml.line("fordelning")), parts)
 
 
 def _uplift(toml: Settings, year: int, table: dict) -> Uplift:

@@ -618,7 +618,7 @@ def budget() -> None:
               help="Skriv XLSX-filen hit (bara med --format xlsx).")
 def budget_ram(year, ledger, plan_years, assumptions, overrides, enhet, decimaler, fmt, target) -> None:
     """Ramberäkningen för ÅR och planåren: ram året före, uppräkning, volymer, beslutade förändringar, summa."""
-    from namndbok.budget_decisions import year_decisions
+    from namndbok.budget_decisions import ledger_ram as ledger_ram_of
     from namndbok.ramberakning import (RamError, apply_assumptions, assumptions_path, calculate_ram,
                                        parse_assumptions, parse_override)
     from namndbok.scripts.budget import text_table, write_xlsx, xlsx_bytes
@@ -631,8 +631,7 @@ def budget_ram(year, ledger, plan_years, assumptions, overrides, enhet, decimale
     except ValueError as err:
         raise click.ClickException(f"--antagande {err}") from None
     options, data, _ = _read_clean(ledger)
-    decisions = year_decisions(data, year - 1)
-    ledger_ram = sum((row.kommunbidrag for row in decisions), 0) if decisions else None
+    ledger_ram = ledger_ram_of(data, year - 1)
     years = tuple(range(year, year + plan_years + 1))
     try:
         parsed = parse_assumptions(shown(assumptions or assumptions_path(ledger, year)))
@@ -663,6 +662,49 @@ def budget_ram(year, ledger, plan_years, assumptions, overrides, enhet, decimale
         show(text_table(table, title, unit, decimaler, old), fmt)
     for note in notes:
         click.echo(note, err=True)
+
+
+@budget.command("fordela")
+@click.argument("year", metavar="ÅR", type=click.IntRange(1900, 2999))
+@ledger_parameters(writes=True)
+@click.option("--antaganden", "assumptions", metavar="FIL", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Antagandefilen med [fordelning] (standard: budget/ÅR.toml bredvid liggaren).")
+@click.option("--namn", default=None, help='Beslutets namn (standard: "Internbudget ÅR").')
+@click.option("--beslut", "reference", default=None,
+              help='Gör förslaget till beslutad internbudget med denna referens, t.ex. "KF 2026-11-20 §150".')
+@click.option("--datum", "date", default=None, help="Beslutsdatum ÅÅÅÅ-MM-DD med --beslut (standard: datumet i referensen).")
+def budget_fordela(year, ledger, assumptions, namn, reference, date) -> None:
+    """Internbudgeten: fördela ÅRs ram på verksamhet, konto och ansvar som ett förslag i liggaren (--beslut: beslutad)."""
+    import datetime
+
+    from namndbok.importers.model import SourceError
+    from namndbok.ramberakning import RamError, assumptions_path
+    from namndbok.scripts.budget_fordela import decide, decision_date, write_proposal
+    from namndbok.swedish import format_amount
+
+    name = namn or f"Internbudget {year}"
+    today = datetime.date.today()
+    try:
+        given = datetime.date.fromisoformat(date) if date else None
+    except ValueError:
+        raise click.BadParameter(f"'{date}' är inget datum; skriv ÅÅÅÅ-MM-DD.", param_hint="--datum") from None
+    if given is not None and reference is None:
+        raise click.ClickException("--datum gäller beslutet; ange --beslut \"REFERENS\" med det.")
+    try:
+        if reference is not None:
+            written, target = decide(ledger, year, name, reference, decision_date(reference, given, today))
+            click.echo(f"'{name}' är beslutad ({reference}) i {shown(target)}." if written
+                       else f"'{name}' är redan beslutad ({reference}); inget ändrat.")
+            return
+        outcome = write_proposal(ledger, year, shown(assumptions or assumptions_path(ledger, year)), name, today)
+    except (SourceError, RamError) as err:
+        raise click.ClickException(str(err)) from None
+    ram = format_amount(outcome.ram, "kr", 0)
+    if not outcome.written:
+        click.echo(f"Förslaget '{name}' finns redan med samma {outcome.lines} rader (ram {ram} kr); inget ändrat.")
+        return
+    click.echo(f"Förslaget '{name}' (ram {ram} kr, {outcome.lines} budgetrader) är skrivet i {shown(outcome.target)}. "
+               f"Granska det och besluta med --beslut \"REFERENS\"; uppföljningen använder det inte förrän dess.")
 
 
 @main.command("eget-kapital")
