@@ -1,7 +1,8 @@
 """The internbudget: the year's ram (namndbok.ramberakning) spread over verksamhet, konto and ansvar.
 
 Start: last year's budget lines in effect at its end (intäkter and kostnader per account,
-kept as they were). Then each part of the ram table for the year — the difference between
+kept as they were; a line without verksamhet, e.g. a besparing not yet spread, is spread now
+with the first part). Then each part of the ram table for the year — the difference between
 the table's "Ram året före" and last year's net cost, the uplift rows, each volume
 compensation, each decided change — is spread on kostnad accounts by its key
 (`[fordelning]` in budget/ÅR.toml):
@@ -31,7 +32,7 @@ from namndbok.kontoplan import check_account
 from namndbok.ramberakning import CHANGE, RAM_BEFORE, SUBTOTAL, TOTAL, PartKey, RamError, RamTable
 
 KEPT_KINDS = (KIND_INTAKT, KIND_KOSTNAD)
-BASE_PART = "Ram året före (skillnad mot liggarens budget)"
+BASE_PART = "Ram året före"  # its difference from last year's lines with a verksamhet
 
 
 class ProposalLine(NamedTuple):
@@ -79,16 +80,30 @@ def utfall_weights(data, namnd: str, year: int) -> dict[str, Decimal]:
     return out
 
 
-def propose(data, table: RamTable, distribution, namnd: str, path: str) -> list[ProposalLine]:
+def others_gap(data, namnd: str, year: int, left_out: set[str]) -> Decimal:
+    """What the year's other decided budget decisions (not `left_out`) leave out of balance, Beancount
+    sign: a kommunbidrag cut to repay a deficit (eget kapital) is +, and needs a besparing as large."""
+    total = Decimal(0)
+    for line in lines_in_effect(data.decisions, data.budget_lines, year, datetime.date(year, 12, 31)):
+        ref = data.refs.get(line.account)
+        if line.version not in left_out and ref is not None and ref.namnd == namnd and ref.kind in (*KEPT_KINDS, KIND_KOMMUNBIDRAG):
+            total += line.amount
+    return total
+
+
+def propose(data, table: RamTable, distribution, namnd: str, path: str, gap: Decimal = Decimal(0)) -> list[ProposalLine]:
     """The internbudget's lines for the table's budget year: kommunbidrag per verksamhet, then its
-    intäkter and kostnader. RamError (fil:rad) for a key that cannot be used."""
+    intäkter and kostnader; with a `gap` left by the year's other decisions (`others_gap`), a
+    kostnad line without verksamhet that closes it (the besparing not yet spread, as a person
+    would write it). RamError (fil:rad) for a key that cannot be used."""
     year = table.years[0]
     base = last_year(data, namnd, year)
     budget_weights = {account: amount for account, amount in base.items()
                       if amount > 0 and data.refs[account].kind == KIND_KOSTNAD and data.refs[account].verksamhet}
-    lines: dict[str, Decimal] = defaultdict(Decimal, base)
+    # Lines without a verksamhet (a besparing not yet spread) are spread now, with the base part.
+    lines: dict[str, Decimal] = defaultdict(Decimal, {a: v for a, v in base.items() if data.refs[a].verksamhet})
     ram_before = table.row(RAM_BEFORE).values[0]
-    parts = [(BASE_PART, ram_before - sum(base.values(), Decimal(0))), *parts_of(table)]
+    parts = [(BASE_PART, ram_before - sum(lines.values(), Decimal(0))), *parts_of(table)]
     for name, amount in parts:
         if not amount:
             continue
@@ -101,6 +116,8 @@ def propose(data, table: RamTable, distribution, namnd: str, path: str) -> list[
     for account, amount in lines.items():
         by_verksamhet[data.refs[account].verksamhet if account in data.refs else parse_account(account, data.roots).verksamhet] += amount
     out = []
+    if gap:
+        out.append(ProposalLine(result_account(data.roots, KIND_KOSTNAD, namnd), -gap))
     for verksamhet in sorted(by_verksamhet, key=lambda v: v or ""):
         out.append(ProposalLine(result_account(data.roots, KIND_KOMMUNBIDRAG, namnd, verksamhet), -by_verksamhet[verksamhet]))
         out.extend(ProposalLine(account, lines[account]) for account in sorted(lines)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from namndbok.budget import STATUS, is_proposal
 from namndbok.budget_decisions import ledger_ram
 from namndbok.fileio import absolute
-from namndbok.fordelning import propose
+from namndbok.fordelning import others_gap, propose
 from namndbok.importers.ledger_append import change_and_check
 from namndbok.importers.ledger_check import first_kontoplan, load_before_change
 from namndbok.importers.model import SourceError
@@ -99,15 +99,17 @@ def write_proposal(ledger: Path, year: int, assumptions: Path, name: str, today:
     namnd = first_kontoplan(data, ledger).namnd
     parsed = parse_assumptions(assumptions)
     table = calculate_ram(parsed, year, 0, ledger_ram(data, year - 1))
-    lines = propose(data, table, parsed.fordelning, namnd, str(assumptions))
-    target = _target(ledger, year)
     old = next((d for d in data.decisions if d.name == name), None)
+    frame = _kf_frame(data, year, name)
+    gap = others_gap(data, namnd, year, {name, frame})
+    lines = propose(data, table, parsed.fordelning, namnd, str(assumptions), gap)
+    target = _target(ledger, year)
     if old is not None and not is_proposal(old):
         raise SourceError(str(old.meta.get("filename")), int(old.meta.get("lineno") or 0),
                           f"'{name}' är redan beslutad ({old.beslut}) och skrivs inte över. Ett nytt förslag behöver "
                           "ett eget namn (--namn) eller ett eget beslut (tilläggsbudget, omfördelning).")
     date = old.date if old is not None else today
-    text = block(name, year, date, UNDECIDED, True, _kf_frame(data, year, name), lines)
+    text = block(name, year, date, UNDECIDED, True, frame, lines)
     ram = table.row(TOTAL).values[0]
     existing = target.read_text(encoding="utf-8") if target.exists() else ""
     if old is not None and text.strip() in existing:
