@@ -21,6 +21,7 @@ from namndbok.fordelning import others_gap, propose
 from namndbok.importers.ledger_append import change_and_check
 from namndbok.importers.ledger_check import first_kontoplan, load_before_change
 from namndbok.importers.model import SourceError
+from namndbok.ledgerfile import canonical
 from namndbok.load_reading import reading_of
 from namndbok.ramberakning import TOTAL, RamError, calculate_ram, parse_assumptions
 from namndbok.writer_lock import writer
@@ -111,12 +112,14 @@ def write_proposal(ledger: Path, year: int, assumptions: Path, name: str, today:
     date = old.date if old is not None else today
     text = block(name, year, date, UNDECIDED, True, frame, lines)
     ram = table.row(TOTAL).values[0]
-    existing = target.read_text(encoding="utf-8") if target.exists() else ""
-    if old is not None and text.strip() in existing:
-        return Outcome(False, len(lines), ram, target)
     drop = _entries_of(data, old, target) if old is not None else set()
-    change_and_check(ledger, [(target, f"Budget {year}, skriven av Nämndbok.",
-                               lambda head: without_entries(head, drop).rstrip("\n") + "\n\n" + text)],
+
+    def replaced(head: str) -> str:
+        return without_entries(head, drop).rstrip("\n") + "\n\n" + text
+
+    if old is not None and canonical(replaced(target.read_text(encoding="utf-8"))) == target.read_text(encoding="utf-8"):
+        return Outcome(False, len(lines), ram, target)  # the same proposal: nothing to write
+    change_and_check(ledger, [(target, f"Budget {year}, skriven av Nämndbok.", replaced)],
                      data.roots, INCLUDE, str(assumptions), COMMAND)
     return Outcome(True, len(lines), ram, target)
 

@@ -690,6 +690,10 @@ def budget_fordela(year, ledger, assumptions, namn, reference, date) -> None:
         raise click.BadParameter(f"'{date}' är inget datum; skriv ÅÅÅÅ-MM-DD.", param_hint="--datum") from None
     if given is not None and reference is None:
         raise click.ClickException("--datum gäller beslutet; ange --beslut \"REFERENS\" med det.")
+    for option, text in (("--namn", name), ("--beslut", reference)):
+        if text is not None and (not text.strip() or '"' in text or "\n" in text):
+            raise click.ClickException(f"{option} ska vara en text på en rad utan citattecken, t.ex. "
+                                       + ('"Internbudget 2027".' if option == "--namn" else '"KF 2026-11-20 §150".'))
     try:
         if reference is not None:
             written, target = decide(ledger, year, name, reference, decision_date(reference, given, today))
