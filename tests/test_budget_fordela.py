@@ -92,6 +92,12 @@ def test_full_cycle_on_the_example(example_copy, monkeypatch):
     unbudgeted = _helar(out)
     assert "Politisk verksamhet" not in unbudgeted or unbudgeted["Politisk verksamhet"] in ("", "0"), out  # only proposed
 
+    politisk = sum(a for account, a in lines if account.startswith("Kostnader:Socialnämnden:010:"))
+    code, out = run("uppfoljning", "-f", ledger, "--per", "2027-01", "--enhet", "kr", "--decimaler", "0", "--format", "csv",
+                    "--budgetversion", "Internbudget 2027")
+    assert code == 0, out  # asked for by name, the proposal is shown
+    assert Decimal(re.sub(r"\s", "", _helar(out)["Politisk verksamhet"]).replace("\u2212", "-")) == -politisk
+
     # The decision: the proposal becomes the budget.
     code, out = run("budget", "fordela", "2027", "-f", ledger, "--beslut", "KF 2026-11-20 §150")
     assert code == 0 and "är beslutad" in out, out
@@ -104,7 +110,6 @@ def test_full_cycle_on_the_example(example_copy, monkeypatch):
     code, out = run("uppfoljning", "-f", ledger, "--per", "2027-01", "--enhet", "kr", "--decimaler", "0", "--format", "csv")
     assert code == 0, out
     helar = _helar(out)
-    politisk = sum(a for account, a in lines if account.startswith("Kostnader:Socialnämnden:010:"))
     assert Decimal(re.sub(r"\s", "", helar["Politisk verksamhet"]).replace("\u2212", "-")) == -politisk
 
     # A decided version is not overwritten, by a new proposal or another decision.
