@@ -97,6 +97,11 @@ def propose(data, table: RamTable, distribution, namnd: str, path: str, gap: Dec
     kostnad line without verksamhet that closes it (the besparing not yet spread, as a person
     would write it). RamError (fil:rad) for a key that cannot be used."""
     year = table.years[0]
+    names = [BASE_PART, *(row.label for row in table.rows if row.label not in (RAM_BEFORE, SUBTOTAL, TOTAL, CHANGE))]
+    for name, key in distribution.parts.items():
+        if name not in names:
+            raise RamError(path, key.line, f"[fordelning.del.\"{name}\"]: ingen del av ramen {year} heter så; "
+                                           f"delarna är {', '.join(repr(n) for n in names)}.")
     base = last_year(data, namnd, year)
     budget_weights = {account: amount for account, amount in base.items()
                       if amount > 0 and data.refs[account].kind == KIND_KOSTNAD and data.refs[account].verksamhet}

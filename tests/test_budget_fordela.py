@@ -154,3 +154,14 @@ def test_a_key_naming_an_unknown_konto_is_refused_with_file_and_line(example_cop
     code, out = run("budget", "fordela", "2027", "-f", example_copy.name)
     assert code != 0 and "2027.toml:" in out and "9999" in out and "Traceback" not in out, out
     assert not (example_copy.parent / "2027").exists()
+
+
+def test_a_key_for_a_part_the_table_does_not_have_is_refused(example_copy, monkeypatch):
+    monkeypatch.chdir(example_copy.parent)
+    assumptions = example_copy.parent / "budget" / "2027.toml"
+    text = assumptions.read_text(encoding="utf-8")
+    assumptions.write_text(text + '\n[fordelning.del."Finns inte"]\nnyckel = "budget"\n', encoding="utf-8")
+    line = text.count("\n") + 2
+    code, out = run("budget", "fordela", "2027", "-f", example_copy.name)
+    assert code != 0 and f"2027.toml:{line}:" in out and "Finns inte" in out, out
+    assert not (example_copy.parent / "2027").exists()
