@@ -216,8 +216,13 @@ _KEY_TEXT = "nyckel ska vara en av " + ", ".join(f'"{k}"' for k in KEYS) + ", in
 _CODE = "{key} ska vara en kod inom citattecken, t.ex. {key} = \"5731\", inte {value}."
 
 
+def _is_code(value) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"[^\s:\"]+", value) is not None
+
+
 def _is_code_numbers(value) -> bool:
-    return isinstance(value, dict) and bool(value) and all(_is_number(v) and v >= 0 for v in value.values())
+    return (isinstance(value, dict) and bool(value)
+            and all(_is_code(k) and _is_number(v) and v >= 0 for k, v in value.items()))
 
 
 DISTRIBUTION = {
@@ -228,9 +233,9 @@ DISTRIBUTION = {
 }
 PART = {
     "nyckel": Key(lambda v: v in KEYS, _KEY_TEXT, required=True),
-    "verksamhet": Key(is_text, _CODE),
-    "konto": Key(is_text, _CODE),
-    "ansvar": Key(is_text, _CODE),
+    "verksamhet": Key(_is_code, _CODE),
+    "konto": Key(_is_code, _CODE),
+    "ansvar": Key(_is_code, _CODE),
     "volymer": Key(_is_code_numbers, 'volymer ska vara en volym per verksamhet, t.ex. volymer = { "5731" = 12, "5732" = 40 }.'),
     "pris": Key(_is_code_numbers, 'pris ska vara ett pris per verksamhet, t.ex. pris = { "5731" = 1500, "5732" = 400 }.'),
 }

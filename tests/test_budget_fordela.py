@@ -11,7 +11,10 @@ from decimal import Decimal
 
 from conftest import run
 
+import pytest
+
 from namndbok.fordelning import spread
+from namndbok.ramberakning import RamError, parse_assumptions
 
 
 def _lines(path, version="Internbudget 2027"):
@@ -165,3 +168,29 @@ def test_a_key_for_a_part_the_table_does_not_have_is_refused(example_copy, monke
     code, out = run("budget", "fordela", "2027", "-f", example_copy.name)
     assert code != 0 and f"2027.toml:{line}:" in out and "Finns inte" in out, out
     assert not (example_copy.parent / "2027").exists()
+
+
+@pytest.mark.parametrize("table, line, words", [
+    ('[fordelning]\nnyckel = "belopp"\n', 2, 'nyckel i [fordelning] ska vara "budget" eller "utfall"'),
+    ('[fordelning]\nokand = 1\n', 2, "Okänd nyckel okand"),
+    ('[fordelning.del."A"]\nnyckel = "belopp"\nkonto = "4620"\n', 1, "behöver verksamhet"),
+    ('[fordelning.del."A"]\nnyckel = "belopp"\nverksamhet = "57:32"\nkonto = "4620"\n', 3, "verksamhet ska vara en kod"),
+    ('[fordelning.del."A"]\nnyckel = "volym"\nkonto = "4610"\nvolymer = { "5731" = 2 }\npris = { "5732" = 1 }\n', 5,
+     "pris saknas för verksamhet 5731"),
+    ('[fordelning.del."A"]\nnyckel = "budget"\nkonto = "4610"\n', 3, "konto hör inte till nyckel"),
+])
+def test_the_fordelning_table_is_checked_with_file_and_line(tmp_path, table, line, words):
+    path = tmp_path / "2027.toml"
+    path.write_text('[upprakning.2027]\ngenerell = 2\n' + table, encoding="utf-8")
+    with pytest.raises(RamError) as err:
+        parse_assumptions(path)
+    assert f"2027.toml:{line + 2}:" in str(err.value) and words in str(err.value), str(err.value)
+
+
+def test_deciding_without_a_proposal_is_refused_and_writes_nothing(example_copy, monkeypatch):
+    monkeypatch.chdir(example_copy.parent)
+    code, out = run("budget", "fordela", "2027", "-f", example_copy.name, "--beslut", "KF 2026-11-20 §150")
+    assert code != 0 and "inget förslag 'Internbudget 2027'" in out and "budget fordela 2027" in out, out
+    assert not (example_copy.parent / "2027").exists()
+    code, out = run("budget", "fordela", "2027", "-f", example_copy.name, "--beslut", 'KF "150"')
+    assert code != 0 and "utan citattecken" in out, out
