@@ -270,6 +270,8 @@ def eget_kapital_chart(data, decisions, date: datetime.date) -> dict:
 
 
 RAM_UP, RAM_DOWN, RAM_TOTAL = GOOD, BAD, EGET_KAPITAL
+RAM_TICKS = {"Ram året före": "Ram före", "Uppräkning": "Uppräkning", "Volymer": "Volymer",
+             "Beslutade förändringar": "Förändringar", "Summa rambudget": "Summa"}  # the axis's short words
 
 
 def ram_chart(table, assumptions) -> dict:
@@ -288,7 +290,7 @@ def ram_chart(table, assumptions) -> dict:
 
     trace = {
         "type": "waterfall", "name": "Ramberäkning",
-        "x": [[str(p.year) for p in parts], [p.label for p in parts]],
+        "x": [[str(p.year) for p in parts], [RAM_TICKS.get(p.label, p.label) for p in parts]],
         "y": [_number(p.amount) for p in parts],
         "measure": [p.kind for p in parts],
         "increasing": {"marker": {"color": RAM_UP}}, "decreasing": {"marker": {"color": RAM_DOWN}},
@@ -296,9 +298,13 @@ def ram_chart(table, assumptions) -> dict:
         "connector": {"line": {"color": GRID}},
         **_hover([said(p) for p in parts]),
     }
-    lowest = min(p.amount for p in parts if p.kind != "relative")
-    highest = max(p.amount for p in parts if p.kind != "relative") + sum(abs(p.amount) for p in parts if p.kind == "relative")
-    margin = (highest - lowest) * Decimal("0.2") + 1
+    levels, level = [], Decimal(0)  # where each bar ends: the axis shows the steps, not the whole ram from zero
+    for p in parts:
+        level = level + p.amount if p.kind == "relative" else p.amount
+        levels.append(level)
+    lowest, highest = min(levels), max(levels)
+    margin = (highest - lowest) * Decimal("0.15") + 1
     return _figure(f"Ramen {table.years[0]}–{table.years[-1]}: ram året före, uppräkning, volymer, beslutade förändringar",
-                   [trace], showlegend=False, height=420, margin={"l": 60, "r": 20, "t": 50, "b": 90},
+                   [trace], showlegend=False, height=440, margin={"l": 60, "r": 20, "t": 50, "b": 40},
+                   xaxis={"tickangle": -45, "automargin": True},
                    yaxis=_axis(MNKR, range=[_number(lowest - margin), _number(highest + margin)]))

@@ -113,7 +113,8 @@ def test_the_chart_is_each_years_ram_as_a_waterfall(example_ledger):
     for index in range(len(table.years)):
         start, *steps, total = trace["y"][index * 5:(index + 1) * 5]
         assert abs(start + sum(steps) - total) < 0.2
-    assert trace["x"][1][:5] == ["Ram året före", "Uppräkning", "Volymer", "Beslutade förändringar", "Summa rambudget"]
+    assert trace["x"][1][:5] == ["Ram före", "Uppräkning", "Volymer", "Förändringar", "Summa"]
+    assert trace["x"][0] == [str(year) for year in table.years for _ in range(5)]
     assert "2027: Volymer +3 300 tkr" in trace["customdata"]
 
 
