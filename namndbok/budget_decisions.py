@@ -69,6 +69,12 @@ def decision_rows(decisions: list[BudgetDecision], lines: list[BudgetLine], refs
     return rows
 
 
+def ledger_ram(data, year: int) -> Decimal | None:
+    """The year's kommunbidrag after all its budget decisions, kronor (None: no decision has lines that year)."""
+    rows = year_decisions(data, year)
+    return sum((row.kommunbidrag for row in rows), Decimal(0)) if rows else None
+
+
 def _is_kommunbidrag(refs: dict, account: str) -> bool:
     ref = refs.get(account)
     return ref is not None and ref.kind == KIND_KOMMUNBIDRAG

@@ -1,12 +1,12 @@
 """The ramberäkning against a ledger: the one call the CLI (`namndbok budget ram`) and the
 Fava page (Budgetarbete) share, so both show the same table.
 
-    ledger_ram(data, year)             the ledger's kommunbidrag budget of `year` after all its
-                                       budget decisions (kronor), None without decisions
+    ledger_ram(data, year)             the ledger's kommunbidrag of `year` after all its budget
+                                       decisions (kronor; `namndbok.budget_decisions.ledger_ram`)
     assumption_years(ledger)           the years with an assumptions file, budget/ÅR.toml
     default_year(years, date)          the page's year: the one after the report date if it has
                                        a file, else the latest
-    ram_for(data, path, year, plan)    the RamTable for budget `year` from the file at `path`
+    ram_for(data, assumptions, ...)   the RamTable for budget `year` from the parsed assumptions
     parts_by_year(table, assumptions)  a year's ram as steps: Ram året före, uppräkning,
                                        volymer, beslutade förändringar, Summa rambudget (the chart)
     plan_kommunbidrag(table)           the plan years' Summa rambudget (a plan, never a budget)
@@ -20,16 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
+from namndbok.budget_decisions import ledger_ram
 from namndbok.ramberakning import (FOLDER, GENERAL, PO, PRICES, RAM_BEFORE, TOTAL, WAGES, Assumptions, RamTable,
                                    calculate_ram)
-
-
-def ledger_ram(data, year: int) -> Decimal | None:
-    """The kommunbidrag budget of `year` after every budget decision with lines that year (kronor)."""
-    from namndbok.budget_decisions import year_decisions
-
-    decisions = year_decisions(data, year)
-    return sum((row.kommunbidrag for row in decisions), Decimal(0)) if decisions else None
 
 
 def assumption_years(ledger: str | Path) -> list[int]:

@@ -618,7 +618,7 @@ def budget() -> None:
               help="Skriv XLSX-filen hit (bara med --format xlsx).")
 def budget_ram(year, ledger, plan_years, assumptions, overrides, enhet, decimaler, fmt, target) -> None:
     """Ramberäkningen för ÅR och planåren: ram året före, uppräkning, volymer, beslutade förändringar, summa."""
-    from namndbok.ram_ledger import ledger_ram as kommunbidrag_before
+    from namndbok.budget_decisions import ledger_ram as ledger_ram_of
     from namndbok.ramberakning import (RamError, apply_assumptions, assumptions_path, calculate_ram,
                                        parse_assumptions, parse_override)
     from namndbok.scripts.budget import text_table, write_xlsx, xlsx_bytes
@@ -631,7 +631,7 @@ def budget_ram(year, ledger, plan_years, assumptions, overrides, enhet, decimale
     except ValueError as err:
         raise click.ClickException(f"--antagande {err}") from None
     options, data, _ = _read_clean(ledger)
-    ledger_ram = kommunbidrag_before(data, year - 1)
+    ledger_ram = ledger_ram_of(data, year - 1)
     years = tuple(range(year, year + plan_years + 1))
     try:
         parsed = parse_assumptions(shown(assumptions or assumptions_path(ledger, year)))
