@@ -542,12 +542,29 @@ def planned_results(ledgerdata, years: list[int], date: datetime.date | None = N
     return tuple(out)
 
 
-def roll_forward_table(ledgerdata, years: list[int], date: datetime.date | None = None) -> RollForwardTable:
+PLAN_NOTE = ("Kolumnerna ”ÅR plan”: flerårsplanen efter fullmäktiges återbetalningsplan. Ingående är föregående års utgående eget kapital "
+             "enligt budget; årets resultat är det planerade (resultatreglering), 0 där planen bara ändrar kommunbidraget "
+             "och nämnden ska gå jämnt ut. En plan, inte budget eller utfall.")
+
+
+def plan_years(decisions: list[EKDecision], date: datetime.date) -> list[int]:
+    """The years after `date`'s that a repayment plan decided by `date` reaches (flerårsplan)."""
+    return sorted({year for d in decisions if d.date <= date for year, _ in d.plan if year > date.year})
+
+
+def roll_forward_table(ledgerdata, years: list[int], date: datetime.date | None = None,
+                       plan: list[int] = ()) -> RollForwardTable:
     """Ingående, each decision (with its reference), årets resultat and utgående per
-    year; for a year not yet ended at `date`, also by budget and by prognos."""
+    year; for a year not yet ended at `date`, also by budget and by prognos.
+
+    `plan` (`plan_years`): a column "ÅR plan" per plan year after the last of `years`: ingående
+    the year before's utgående by budget (a plan builds on the budget, not on the prognos),
+    årets resultat the result the council planned (resultatreglering, `planned_results`; 0 where
+    the plan only changes kommunbidrag: the committee is to balance), utgående the sum."""
     from namndbok.swedish import MONTHS_SHORT
 
     columns, cells = [], []  # cells: (ingående, beslut movements, resultat) per column
+    by_budget = []  # per column: is it the budget's (an ended year's or "ÅR budget")
     for y in years:
         at = min(date, datetime.date(y, 12, 31)) if date else datetime.date(y, 12, 31)
         rows = roll_forward(ledgerdata, y, at)
@@ -556,12 +573,24 @@ def roll_forward_table(ledgerdata, years: list[int], date: datetime.date | None 
         if at < datetime.date(y, 12, 31):
             columns.append(f"{y} t.o.m. {MONTHS_SHORT[at.month - 1]}")
             cells.append((opening, decisions, sum((r.arets_resultat for r in rows), Decimal(0))))
+            by_budget.append(False)
             for label, attr in (("budget", "arets_resultat_budget"), ("prognos", "arets_resultat_prognos")):
                 columns.append(f"{y} {label}")
                 cells.append((opening, decisions, sum((getattr(r, attr) or 0 for r in rows), Decimal(0))))
+                by_budget.append(label == "budget")
         else:
             columns.append(str(y))
             cells.append((opening, decisions, sum((r.arets_resultat for r in rows), Decimal(0))))
+            by_budget.append(True)
+    plan = [y for y in plan if y > max(years, default=y)]
+    planned = planned_results(ledgerdata, plan) if plan else None
+    base = next((i for i in reversed(range(len(cells))) if by_budget[i]), None)
+    for index, y in enumerate(plan):
+        before = cells[base] if base is not None else (Decimal(0), [], Decimal(0))
+        opening = before[0] + sum((m.amount for m in before[1]), Decimal(0)) + before[2]
+        columns.append(f"{y} plan")
+        cells.append((opening, [], planned[index] if planned is not None else Decimal(0)))
+        base = len(cells) - 1
 
     out = [("Ingående eget kapital", tuple(c[0] for c in cells))]
     seen = []
@@ -574,7 +603,7 @@ def roll_forward_table(ledgerdata, years: list[int], date: datetime.date | None 
     out.append(("Årets resultat", tuple(c[2] for c in cells)))
     reglering = planned_results(ledgerdata, years, date)
     if reglering is not None:
-        out.append((PLANNED_ROW, reglering))
+        out.append((PLANNED_ROW, reglering + (planned or ())))
     out.append(("Utgående eget kapital (inklusive årets resultat)",
                 tuple(c[0] + sum((m.amount for m in c[1]), Decimal(0)) + c[2] for c in cells)))
     return RollForwardTable(tuple(columns), out)

@@ -267,3 +267,44 @@ def eget_kapital_chart(data, decisions, date: datetime.date) -> dict:
                    xaxis={"type": "date", "gridcolor": GRID, "tickvals": [d.isoformat() for d in years],
                           "ticktext": [f"31 dec {d.year}" for d in years]},
                    yaxis=_axis(MNKR))
+
+
+RAM_UP, RAM_DOWN, RAM_TOTAL = GOOD, BAD, EGET_KAPITAL
+RAM_TICKS = {"Ram året före": "Ram före", "Uppräkning": "Uppräkning", "Volymer": "Volymer",
+             "Beslutade förändringar": "Förändringar", "Summa rambudget": "Summa"}  # the axis's short words
+
+
+def ram_chart(table, assumptions) -> dict:
+    """Each year's ram as a waterfall (`namndbok.ram_ledger.parts_by_year`): Ram året före, then
+    uppräkning, volymer and beslutade förändringar, to the year's Summa rambudget; the tooltips
+    in the table's unit as the table prints it."""
+    from namndbok.ram_ledger import parts_by_year
+
+    parts = parts_by_year(table, assumptions)
+    unit = table.enhet
+
+    def said(p) -> str:
+        amount = format_amount(p.amount, unit, 0)
+        sign = "+" if p.kind == "relative" and p.amount > 0 else ""
+        return f"{p.year}: {_plain(p.label)} {sign}{amount} {unit}"
+
+    trace = {
+        "type": "waterfall", "name": "Ramberäkning",
+        "x": [[str(p.year) for p in parts], [RAM_TICKS.get(p.label, p.label) for p in parts]],
+        "y": [_number(p.amount) for p in parts],
+        "measure": [p.kind for p in parts],
+        "increasing": {"marker": {"color": RAM_UP}}, "decreasing": {"marker": {"color": RAM_DOWN}},
+        "totals": {"marker": {"color": RAM_TOTAL}},
+        "connector": {"line": {"color": GRID}},
+        **_hover([said(p) for p in parts]),
+    }
+    levels, level = [], Decimal(0)  # where each bar ends: the axis shows the steps, not the whole ram from zero
+    for p in parts:
+        level = level + p.amount if p.kind == "relative" else p.amount
+        levels.append(level)
+    lowest, highest = min(levels), max(levels)
+    margin = (highest - lowest) * Decimal("0.15") + 1
+    return _figure(f"Ramen {table.years[0]}–{table.years[-1]}: ram året före, uppräkning, volymer, beslutade förändringar",
+                   [trace], showlegend=False, height=440, margin={"l": 60, "r": 20, "t": 50, "b": 40},
+                   xaxis={"tickangle": -45, "automargin": True},
+                   yaxis=_axis(MNKR, range=[_number(lowest - margin), _number(highest + margin)]))

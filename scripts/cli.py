@@ -738,8 +738,13 @@ def eget_kapital(ledger, date, enhet, decimaler, listing, fmt) -> None:
     refusal = table_date_refusal(data, date)
     if refusal:
         raise click.ClickException(f"--per {refusal}")
-    show(year_table(roll_forward_table(data, table_years(data, date), date),
+    from namndbok.eget_kapital import PLAN_NOTE, parse_decisions, plan_years
+
+    plan = plan_years(parse_decisions(entries, data.currency)[0], date)
+    show(year_table(roll_forward_table(data, table_years(data, date), date, plan),
                     f"Eget kapital (ackumulerat resultat), {enhet} – per {date}", enhet, decimaler), fmt)
+    if plan:
+        click.echo(PLAN_NOTE, err=True)
 
 
 @main.command()

@@ -30,6 +30,7 @@ OUR_PAGES = {
     "prognos": ("prognos", "Nämndbok – Prognos"),
     "eget-kapital": ("eget-kapital", "Nämndbok – Eget kapital"),
     "nyckeltal": ("nyckeltal", "Nämndbok – Nyckeltal"),
+    "budgetarbete": ("budgetarbete", "Nämndbok – Budgetarbete"),
 }
 XSS = "<script>alert(1)</script>"
 HOSTILE_NAME = "<img src=x onerror=alert(3)>"

@@ -8,15 +8,16 @@ from namndbok_fava.pages import Cell, Table, date_text, ek_decisions
 
 
 def page(ext, data, date, args) -> dict:
-    from namndbok.eget_kapital import decision_listing, roll_forward_table, table_years
+    from namndbok.eget_kapital import PLAN_NOTE, decision_listing, plan_years, roll_forward_table, table_years
 
     years = table_years(data, date)
-    result = ext.cached(("ek", date), lambda d: roll_forward_table(d, years, date))
+    decisions = ek_decisions(ext)
+    plan = plan_years(decisions, date)
+    result = ext.cached(("ek", date), lambda d: roll_forward_table(d, years, date, plan))
     last = len(result.rows) - 1
     rows = [([Cell(label), *(Cell(format_amount(v, "mnkr", 1)) for v in values)], i in (0, last))
             for i, (label, values) in enumerate(result.rows)]
     table = Table(f"Eget kapital (ackumulerat resultat) per {date_text(date)} (mnkr)", ("", *result.columns), rows, "eget-kapital")
-    decisions = ek_decisions(ext)
     listing = []
     for d in decision_listing(decisions):
         if len(d.amounts) > 1:  # a repayment plan: its years in one cell
@@ -27,4 +28,4 @@ def page(ext, data, date, args) -> dict:
     beslut = Table("Fullmäktiges och nämndens beslut om eget kapital", ("Datum", "Beslut", "Typ", "Referens", "Avser år", "Belopp (mnkr)"),
                    listing, "beslut")
     chart = ext.cached(("ek-diagram", date), lambda d: charts.eget_kapital_chart(d, decisions, date))
-    return {"table": table, "beslut": beslut, "chart": chart}
+    return {"table": table, "beslut": beslut, "chart": chart, "notes": [PLAN_NOTE] if plan else []}
