@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import EXAMPLE_DIR, EXAMPLE_LEDGER, run
+from conftest import EXAMPLE_LEDGER, run
 
 
 def _client(ledger):
@@ -129,39 +129,32 @@ def test_plan_kommunbidrag_is_a_row_of_its_own_never_the_decided_budget():
     assert decided[1] == ram["Ram året före"][0]  # the ledger's kommunbidrag 2026 is 2027's ram before
 
 
-@pytest.fixture
-def copy_ledger(tmp_path):
-    copy = tmp_path / "exempel"
-    shutil.copytree(EXAMPLE_DIR, copy, ignore=shutil.ignore_patterns("rapporter"))
-    return copy / EXAMPLE_LEDGER.name
-
-
-def test_the_year_is_chosen_among_the_files(copy_ledger):
-    budget = copy_ledger.parent / "budget"
+def test_the_year_is_chosen_among_the_files(example_copy):
+    budget = example_copy.parent / "budget"
     (budget / "2029.toml").write_text("ram_aret_fore = 1000000\n" + "".join(
         f"[upprakning.{year}]\ngenerell = 2.0\n" for year in (2029, 2030, 2031)), encoding="utf-8")
-    assert '<option value="2027" selected>' in _page(copy_ledger)  # the year after the report date
-    chosen = _page(copy_ledger, ar="2029")
+    assert '<option value="2027" selected>' in _page(example_copy)  # the year after the report date
+    chosen = _page(example_copy, ar="2029")
     assert '<option value="2029" selected>' in chosen and "Ramberäkning 2029–2031 (tkr)" in chosen
-    assert '<option value="2027" selected>' in _page(copy_ledger, ar="1999")  # not a file's year: the default
-    assert '<option value="2029" selected>' in _page(copy_ledger, time="2020")  # no budget/2021.toml: the latest
+    assert '<option value="2027" selected>' in _page(example_copy, ar="1999")  # not a file's year: the default
+    assert '<option value="2029" selected>' in _page(example_copy, time="2020")  # no budget/2021.toml: the latest
 
 
-def test_no_assumptions_file_says_where_to_put_one(copy_ledger):
-    shutil.rmtree(copy_ledger.parent / "budget")
-    body = _page(copy_ledger)
+def test_no_assumptions_file_says_where_to_put_one(example_copy):
+    shutil.rmtree(example_copy.parent / "budget")
+    body = _page(example_copy)
     assert "lägg en antagandefil budget/ÅR.toml (t.ex. budget/2027.toml) bredvid liggaren" in body
     assert "docs/budgetarbete.md" in body
     assert "Sidan kunde inte visas" not in body
 
 
-def test_a_bad_assumptions_file_shows_its_swedish_error_with_file_and_line(copy_ledger):
-    path = copy_ledger.parent / "budget" / "2027.toml"
+def test_a_bad_assumptions_file_shows_its_swedish_error_with_file_and_line(example_copy):
+    path = example_copy.parent / "budget" / "2027.toml"
     path.write_text(path.read_text(encoding="utf-8").replace("po = 0.2", "po = 200"), encoding="utf-8")
     line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("po = 200"))
-    body = _page(copy_ledger)
-    code, out = run("budget", "ram", "2027", "-f", copy_ledger)
+    body = _page(example_copy)
+    code, out = run("budget", "ram", "2027", "-f", example_copy)
     assert code != 0
     assert f"budget/2027.toml:{line}: po ska vara" in body
-    assert str(copy_ledger.parent) not in body and "Traceback" not in body and "Sidan kunde inte visas" not in body
+    assert str(example_copy.parent) not in body and "Traceback" not in body and "Sidan kunde inte visas" not in body
     assert '<option value="2027" selected>' in body  # another year can still be chosen
