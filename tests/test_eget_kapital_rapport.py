@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from beancount import loader
 
-from namndbok.eget_kapital import roll_forward_table, table_years
+from namndbok.eget_kapital import parse_decisions, plan_years, roll_forward_table, table_years
 from namndbok.ledgerdata import read_ledger
 
 from conftest import EXAMPLE_LEDGER, run
@@ -30,8 +30,10 @@ def _csv(*args):
 
 
 def test_eget_kapital_in_tkr():
-    _, data = _example()
-    table = roll_forward_table(data, table_years(data, DATE), DATE)
+    entries, data = _example()
+    plan = plan_years(parse_decisions(entries, data.currency)[0], DATE)  # the repayment plan's later years, as the CLI
+    assert plan == [2027]
+    table = roll_forward_table(data, table_years(data, DATE), DATE, plan=plan)
     rows = _csv("--enhet", "tkr", "--decimaler", "0")
     assert rows[0][0] == "Tkr"
     printed = {r[0]: r[1:] for r in rows[1:]}
