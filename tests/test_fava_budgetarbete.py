@@ -122,7 +122,7 @@ def test_plan_kommunbidrag_is_a_row_of_its_own_never_the_decided_budget():
     tables = _tables(_page(EXAMPLE_LEDGER))
     header, decided, plan = tables["kommunbidrag-plan"]
     assert header == ["", "2026", "2027", "2028", "2029"]
-    assert decided[0].startswith("Beslutad budget") and plan[0].startswith("Plan:")
+    assert decided[0].startswith("Beslutat hittills") and plan[0].startswith("Plan:")
     ram = {row[0]: row[1:] for row in tables["ramberakning"]}
     assert plan[2:] == ram["Summa rambudget"]  # the plan years: the ramberäkning's Summa rambudget
     assert plan[1] == ""  # the year before: decided, not planned

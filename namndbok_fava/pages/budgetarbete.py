@@ -55,7 +55,7 @@ def kommunbidrag_table(data, table, plan, ledger_ram, unit: str) -> Table:
     ramberäkning's Summa rambudget), on separate rows: a plan is never shown as a budget."""
     years = (table.years[0] - 1, *table.years)
     decided = [ledger_ram(data, y) for y in years]
-    rows = [([Cell("Beslutad budget (budgetbeslut i liggaren)"), *(Cell(format_amount(v, unit, 0)) for v in decided)], False),
+    rows = [([Cell("Beslutat hittills (budgetbeslut i liggaren)"), *(Cell(format_amount(v, unit, 0)) for v in decided)], False),
             ([Cell("Plan: summa rambudget (ramberäkningen, ej beslutad)"),
               *(Cell(format_amount(plan.get(y), unit, 0) if y in plan else "") for y in years)], False)]
     return Table(f"Kommunbidrag per år: beslutat och planerat ({unit})", ("", *map(str, years)), rows, "kommunbidrag-plan")
