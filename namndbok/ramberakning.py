@@ -504,6 +504,9 @@ def calculate_ram(assumptions: Assumptions, year: int, plan_years: int, ledger_r
         if ledger_ram is not None:
             notes.append(f"{RAM_BEFORE} {year}: {format_number(ram, 0)} {assumptions.enhet} enligt {source}; liggarens "
                          f"kommunbidrag {year - 1} är {format_amount(ledger_ram, assumptions.enhet, 0)}.")
+    elif ledger_ram == 0:  # decisions with lines, but none on the kommunbidrag: a ram of 0 would be silently wrong
+        raise RamError(path, 0, f"Liggarens kommunbidrag för {year - 1} är 0: budgetbesluten det året har inga rader på "
+                                f"kommunbidraget. Ange ramen med ram_aret_fore = … i filen.")
     elif ledger_ram is not None:
         ram = whole(ledger_ram / unit)
         notes.append(f"{RAM_BEFORE} {year}: liggarens kommunbidrag {year - 1} efter årets budgetbeslut.")

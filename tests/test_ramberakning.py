@@ -168,6 +168,17 @@ def test_no_file_and_no_ledger_ram_say_what_to_do(write_ledger):
     assert code != 0 and "Liggaren har inget kommunbidrag för 2013" in err and "ram_aret_fore" in err
 
 
+def test_a_ledger_kommunbidrag_of_zero_is_no_ram(write_ledger):
+    """A SIE file's #PBUDGET has no kommunbidrag: the year's decisions leave it at 0, which is not a ram."""
+    budget_without_kommunbidrag = LEDGER_2013.replace(f"2013-01-01 custom \"budgetrad\" \"KF-budget 2013\" {KB}:589  -1000000000.00 SEK\n", "")
+    path = write_ledger(budget_without_kommunbidrag)[0]
+    (path.parent / "budget").mkdir()
+    (path.parent / "budget" / "2014.toml").write_text("[upprakning.2014]\ngenerell = 2\n", encoding="utf-8")
+    code, out, err = invoke("budget", "ram", "2014", "-f", path, "--planar", "0")
+    assert code != 0 and "Liggarens kommunbidrag för 2013 är 0" in err and "ram_aret_fore" in err, err
+    assert out == ""
+
+
 def test_the_example_2027_from_another_folder_with_a_relative_path(tmp_path):
     relative = os.path.relpath(EXAMPLE_LEDGER, tmp_path)
     code, out, err = invoke("budget", "ram", "2027", "-f", relative, "--format", "csv", cwd=tmp_path)
