@@ -73,7 +73,7 @@ from namndbok.accounts import (
 )
 from namndbok.budget import LedgerInputError, valued
 from namndbok.engine import compute
-from namndbok.ledgerdata import META_CARRY, META_DECISION, EKMovement
+from namndbok.ledgerdata import META_CARRY, META_DECISION, META_PLAN, EKMovement
 from namndbok.swedish import format_amount
 from namndbok.utfallsindex import utfall_index
 
@@ -427,7 +427,7 @@ def _repayment_budget(decision: EKDecision, namnd: str, ledgerdata) -> list:
     for year, change in decision.plan:
         name = f"{decision.name}, {year}"
         typ = "resultatreglering" if change > 0 else "kommunbidrag"
-        meta = dict(decision.meta, typ=typ, beslut=decision.beslut)
+        meta = dict(decision.meta, typ=typ, beslut=decision.beslut, **{META_PLAN: decision.name})
         out.append(data.Custom(meta, decision.date, "budgetbeslut", [ValueType(name, str)]))
         line_meta = dict(decision.meta)
         line_meta.pop("typ", None)

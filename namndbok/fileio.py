@@ -35,6 +35,11 @@ def shown(path: str | Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
+def shown_in(text: str) -> str:
+    """`text` with the paths below the working folder written relative to it, as `shown` writes one."""
+    return text.replace(os.getcwd().rstrip(os.sep) + os.sep, "")
+
+
 def os_reason(err: OSError, default: str = "operativsystemet vägrade") -> str:
     """Why an OSError happened, in Swedish (with the system's code where there is no Swedish text)."""
     if err.errno in OS_REASONS:

@@ -16,6 +16,14 @@ Rounding: each part to whole kronor, the remainder on the largest share, so ever
 adds up to its row exactly. The kommunbidrag per verksamhet is then its net cost
 (kostnader − intäkter), so the budget balances and the kommunbidrag is the ram.
 
+The ledger's changes of single years (a repayment plan, `ramberakning.TemporaryChange`) are
+parts like the others, with one difference each way:
+- a lower kommunbidrag (−10 000 in 2027): spread on kostnader by its key like a besparing; the
+  ledger already holds it as a budget decision on the nämnd's kommunbidrag, so the internbudget
+  adds that amount back there (`ledger_offsets`) — the cut then lies on the verksamheter, once;
+- a higher one (a planned result, `resultatreglering`): not spread; it stays the nämnd's planned
+  result, and the verksamheter's kommunbidrag is their net cost without it.
+
 Pure: the ledger's figures in, (account, amount) lines out.
 """
 
@@ -29,7 +37,8 @@ from typing import NamedTuple
 from namndbok.accounts import KIND_INTAKT, KIND_KOMMUNBIDRAG, KIND_KOSTNAD, parse_account, result_account
 from namndbok.budget import lines_in_effect
 from namndbok.kontoplan import check_account
-from namndbok.ramberakning import CHANGE, RAM_BEFORE, SUBTOTAL, TOTAL, PartKey, RamError, RamTable
+from namndbok.ledgerdata import META_PLAN
+from namndbok.ramberakning import CHANGE, RAM_BEFORE, SUBTOTAL, TOTAL, PartKey, RamError, RamTable, TemporaryChange
 
 KEPT_KINDS = (KIND_INTAKT, KIND_KOSTNAD)
 BASE_PART = "Ram året före"  # its difference from last year's lines with a verksamhet
@@ -38,6 +47,7 @@ BASE_PART = "Ram året före"  # its difference from last year's lines with a ve
 class ProposalLine(NamedTuple):
     account: str
     amount: Decimal  # Beancount sign (a cost positive, kommunbidrag negative)
+    note: str = ""  # a comment after the line in the file
 
 
 def spread(total: Decimal, weights: dict[str, Decimal]) -> dict[str, Decimal]:
@@ -91,12 +101,31 @@ def others_gap(data, namnd: str, year: int, left_out: set[str]) -> Decimal:
     return total
 
 
-def propose(data, table: RamTable, distribution, namnd: str, path: str, gap: Decimal = Decimal(0)) -> list[ProposalLine]:
+def plan_decisions(data, year: int) -> list[str]:
+    """The year's budget decisions made of a repayment plan (`META_PLAN`): the ram holds them."""
+    with_lines = {line.version for line in data.budget_lines if line.date.year == year}
+    return [d.name for d in data.decisions if d.name in with_lines and isinstance(d.meta.get(META_PLAN), str)]
+
+
+def ledger_offsets(data, year: int, temporary: tuple[TemporaryChange, ...]) -> list[ProposalLine]:
+    """For each lower kommunbidrag of the year in the ledger (a repayment), its amount back on the
+    decision's own kommunbidrag account: the internbudget has spread it on the verksamheter."""
+    cuts = {t.namn for t in temporary if t.belopp.get(year, 0) < 0}
+    plans = {d.name: d.meta[META_PLAN] for d in data.decisions if d.meta.get(META_PLAN) in cuts}
+    return [ProposalLine(line.account, -line.amount, f"{line.version}: sänkningen ligger på verksamheterna")
+            for line in data.budget_lines if line.version in plans and line.date.year == year
+            and getattr(data.refs.get(line.account), "kind", None) == KIND_KOMMUNBIDRAG]
+
+
+def propose(data, table: RamTable, distribution, namnd: str, path: str, gap: Decimal = Decimal(0),
+            temporary: tuple[TemporaryChange, ...] = ()) -> list[ProposalLine]:
     """The internbudget's lines for the table's budget year: kommunbidrag per verksamhet, then its
     intäkter and kostnader; with a `gap` left by the year's other decisions (`others_gap`), a
     kostnad line without verksamhet that closes it (the besparing not yet spread, as a person
-    would write it). RamError (fil:rad) for a key that cannot be used."""
+    would write it); the ledger's lower kommunbidrag of the year back on its account
+    (`ledger_offsets`). RamError (fil:rad) for a key that cannot be used."""
     year = table.years[0]
+    planned = {t.namn for t in temporary if t.belopp.get(year, 0) > 0}  # a planned result: not spent
     names = [BASE_PART, *(row.label for row in table.rows if row.label not in (RAM_BEFORE, SUBTOTAL, TOTAL, CHANGE))]
     for name, key in distribution.parts.items():
         if name not in names:
@@ -110,7 +139,7 @@ def propose(data, table: RamTable, distribution, namnd: str, path: str, gap: Dec
     ram_before = table.row(RAM_BEFORE).values[0]
     parts = [(BASE_PART, ram_before - sum(lines.values(), Decimal(0))), *parts_of(table)]
     for name, amount in parts:
-        if not amount:
+        if not amount or name in planned:
             continue
         key = distribution.parts.get(name, distribution.default)
         where = f"[fordelning.del.\"{name}\"]" if name in distribution.parts else "[fordelning]"
@@ -120,7 +149,7 @@ def propose(data, table: RamTable, distribution, namnd: str, path: str, gap: Dec
     by_verksamhet: dict[str | None, Decimal] = defaultdict(Decimal)
     for account, amount in lines.items():
         by_verksamhet[data.refs[account].verksamhet if account in data.refs else parse_account(account, data.roots).verksamhet] += amount
-    out = []
+    out = ledger_offsets(data, year, temporary)
     if gap:
         out.append(ProposalLine(result_account(data.roots, KIND_KOSTNAD, namnd), -gap))
     for verksamhet in sorted(by_verksamhet, key=lambda v: v or ""):

@@ -44,6 +44,7 @@ NO_KONTOPLAN = f'Liggaren har ingen kontoplan (plugin "{PIPELINE_PLUGIN}"); {{}}
 # Metadata that marks the entries namndbok.plugins.eget_kapital generates.
 META_CARRY = "ek_overforing"
 META_DECISION = "ek_beslut"
+META_PLAN = "ek_plan"  # a budget decision made of a repayment plan: the plan's name
 
 
 class EKMovement(NamedTuple):

@@ -50,6 +50,16 @@ Ram året före the budget year: `ram_aret_fore` when the file gives it (it wins
 table's notes say so beside the ledger's figure), else the ledger's kommunbidrag budget of
 the year before after all its budget decisions (`namndbok.budget_decisions`).
 
+Changes of single years decided in the ledger (`TemporaryChange`, read by
+`namndbok.ram_ledger.temporary_changes`): a deficit repaid over years (`custom "eget-kapital"`
+typ "aterbetalning", e.g. KF 2025-02-17 §14: 2026 −10 000, 2027 −10 000) changes each year's
+kommunbidrag on its own. They are not retyped in the file (the same `beslut` in a
+[[forandring]] for a year of the table is refused: it would count twice). Each year gets the
+row "<namn>" with its amount, and, when the year before had one, the row "<namn>, året före
+återförs" taking that amount out again, since Ram året före (the year before's kommunbidrag as
+decided) holds it. The uplift is on the lasting ram: Ram året före + the återförs rows. Both
+rows count in Delsumma, so Summa rambudget is the kommunbidrag the year will have.
+
 Rounding (decided for the published 2014 table's quirk, 2 % of 1 128 189 = 22 563,78
 printed 22 563 but 2 % of 1 047 144 = 20 942,88 printed 20 943): the ramberäkning works in
 whole units of the file's `enhet`, as published tables do. Every computed amount (an uplift,
@@ -126,6 +136,21 @@ class DecidedChange(NamedTuple):
     beslut: str
     typ: str
     belopp: dict[int, Decimal]  # each year's change of the ram, the file's enhet
+    line: int = 0
+
+
+class TemporaryChange(NamedTuple):
+    """A change of single years' kommunbidrag decided in the ledger, not in the file: a deficit
+    repaid over years (`custom "eget-kapital"` typ "aterbetalning", namndbok.eget_kapital). Each
+    year's amount is in that year's ram only; the next year starts without it."""
+
+    namn: str
+    beslut: str
+    belopp: dict[int, Decimal]  # kronor per year, committee sign (more kommunbidrag > 0)
+    where: str  # fil:rad of the decision
+
+
+REVERSED = ", året före återförs"  # the row that takes the year before's temporary change out again
 
 
 KEYS = ("budget", "utfall", "belopp", "volym")
@@ -295,7 +320,7 @@ def parse_assumptions(path: str | Path) -> Assumptions:
     for index, item in enumerate(data.get("forandring", [])):
         toml.check(("forandring", index), item, DECIDED, "Okänd nyckel {key} i [[forandring]]; tillåtna är {allowed}.")
         changes.append(DecidedChange(item["namn"].strip(), item["beslut"].strip(), item.get("typ", "övrigt"),
-                                     _years(item["belopp"])))
+                                     _years(item["belopp"]), toml.line("forandring", index)))
     ram = data.get("ram_aret_fore")
     return Assumptions(str(path), data.get("enhet", UNIT_DEFAULT), None if ram is None else _decimal(ram),
                        toml.line("ram_aret_fore"), uplifts, volumes, tuple(changes),
@@ -492,12 +517,17 @@ def _price(driver: VolumeDriver, year: int) -> Decimal | None:
     return driver.pris.get(year) if isinstance(driver.pris, dict) else driver.pris
 
 
-def calculate_ram(assumptions: Assumptions, year: int, plan_years: int, ledger_ram: Decimal | None) -> RamTable:
+def calculate_ram(assumptions: Assumptions, year: int, plan_years: int, ledger_ram: Decimal | None,
+                  temporary: tuple[TemporaryChange, ...] = ()) -> RamTable:
     """The ramberäkning for budget `year` and `plan_years` after it. `ledger_ram`: the ledger's
-    kommunbidrag of the year before, kronor (None: none). RamError (fil:rad) for a missing figure."""
+    kommunbidrag of the year before, kronor (None: none); `temporary`: the ledger's changes of
+    single years (each year's amount a row, the year before's taken out again by a row
+    "…, året före återförs" before the uplift, which is on the lasting ram).
+    RamError (fil:rad) for a missing figure or a decision both in the file and in the ledger."""
     path, unit = assumptions.path, UNITS[assumptions.enhet]
     years = tuple(range(year, year + plan_years + 1))
     notes = []
+    _check_not_doubled(assumptions, temporary, years)
     if assumptions.ram_aret_fore is not None:
         ram = assumptions.ram_aret_fore
         source = f"{path}:{assumptions.ram_line}" if assumptions.ram_line else "antagandet ram"
@@ -529,19 +559,29 @@ def calculate_ram(assumptions: Assumptions, year: int, plan_years: int, ledger_r
                 order.append(label)
         columns[label][index] = value
 
-    moving: list[str] = []  # the volume and change rows, in the file's order
+    moving: list[str] = []  # the volume and change rows, in the file's order, then the ledger's
     for driver in assumptions.volumes:
         moving.append(driver.namn)
     for change in assumptions.changes:
         moving.append(change.namn)
+    reversals = [t.namn + REVERSED for t in temporary if any(y - 1 in t.belopp for y in years)]
+    for t in temporary:
+        notes.append(f"{t.namn}: fullmäktiges beslut {t.beslut} i liggaren ({t.where}) ändrar kommunbidraget ett år i "
+                     "taget: årets belopp ingår i ramen, och föregående års belopp återförs före uppräkningen.")
     for index, y in enumerate(years):
         put(RAM_BEFORE, index, ram)
+        back = Decimal(0)  # the year before's single-year changes, taken out of the ram again
+        for t in temporary:
+            if y - 1 in t.belopp:
+                put(t.namn + REVERSED, index, -whole(t.belopp[y - 1] / unit))
+                back -= whole(t.belopp[y - 1] / unit)
+        base = ram + back  # the lasting ram the uplift is on
         uplift = assumptions.uplifts[y]
-        amounts = _uplift_amounts(uplift, ram)
+        amounts = _uplift_amounts(uplift, base)
         for label, amount in amounts.items():
             put(label, index, amount)
         if uplift.belopp is not None:
-            rate = whole(ram * uplift.generell / 100)
+            rate = whole(base * uplift.generell / 100)
             if rate != uplift.belopp:
                 notes.append(f"{y}: {GENERAL.lower()} {format_number(uplift.belopp, 0)} enligt filen "
                              f"({format_number(uplift.generell, 2).rstrip('0').rstrip(',')} % ger {format_number(rate, 0)})"
@@ -561,16 +601,38 @@ def calculate_ram(assumptions: Assumptions, year: int, plan_years: int, ledger_r
             amount = change.belopp.get(y)
             put(change.namn, index, amount)
             subtotal += amount or 0
+        for t in temporary:
+            amount = whole(t.belopp[y] / unit) if y in t.belopp else None
+            put(t.namn, index, amount)
+            subtotal += amount or 0
+        subtotal += back
         total = ram + sum(amounts.values()) + subtotal
         put(SUBTOTAL, index, subtotal)
         put(TOTAL, index, total)
         put(CHANGE, index, total - ram)
         ram = total
-    labels = [RAM_BEFORE, *uplift_labels, *dict.fromkeys(moving), SUBTOTAL, TOTAL, CHANGE]
+    ledger_rows = [t.namn for t in temporary if any(y in t.belopp for y in years)]
+    labels = [RAM_BEFORE, *reversals, *uplift_labels, *dict.fromkeys(moving), *ledger_rows, SUBTOTAL, TOTAL, CHANGE]
     bold = {RAM_BEFORE, SUBTOTAL, TOTAL, CHANGE}
     rows = tuple(RamRow(label, tuple(None if v is None else v * unit for v in columns[label]), label in bold)
                  for label in labels)
     return RamTable(years, rows, assumptions.enhet, tuple(notes))
+
+
+def _check_not_doubled(assumptions: Assumptions, temporary: tuple[TemporaryChange, ...], years: tuple[int, ...]) -> None:
+    """A decided change the ledger already holds (the same decision reference, a year of the
+    table) is refused in the file: counted twice, the ram would be wrong by its amount."""
+    for change in assumptions.changes:
+        for t in temporary:
+            both = sorted(y for y in years if y in change.belopp and y in t.belopp)
+            if change.beslut == t.beslut and both:
+                raise RamError(assumptions.path, change.line,
+                               f"'{change.namn}' ({change.beslut}) finns redan i liggaren som '{t.namn}' ({t.where}) "
+                               f"för {', '.join(map(str, both))}; ramberäkningen tar den därifrån. Ta bort "
+                               "[[forandring]] ur filen så att den inte räknas två gånger.")
+        if change.namn in {t.namn for t in temporary} | {t.namn + REVERSED for t in temporary}:
+            raise RamError(assumptions.path, change.line,
+                           f"'{change.namn}' heter som ett beslut i liggaren; ge förändringen ett eget namn.")
 
 
 def _where(where: str) -> tuple[str, int]:

@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 from namndbok.budget import STATUS, is_proposal
-from namndbok.budget_decisions import ledger_ram
 from namndbok.fileio import absolute
-from namndbok.fordelning import others_gap, propose
+from namndbok.fordelning import others_gap, plan_decisions, propose
 from namndbok.importers.ledger_append import change_and_check
 from namndbok.importers.ledger_check import first_kontoplan, load_before_change
 from namndbok.importers.model import SourceError
 from namndbok.ledgerfile import canonical
 from namndbok.load_reading import reading_of
-from namndbok.ramberakning import TOTAL, RamError, calculate_ram, parse_assumptions
+from namndbok.ram_ledger import ram_for, temporary_changes
+from namndbok.ramberakning import TOTAL, RamError, parse_assumptions
 from namndbok.writer_lock import writer
 
 INCLUDE = 'include "*/budget.beancount"'
@@ -62,7 +62,8 @@ def block(name: str, year: int, date: datetime.date, beslut: str, proposal: bool
     out.append("")
     line_date = date if date.year == year else datetime.date(year, 1, 1)
     width = max((len(line.account) for line in lines), default=0)
-    out += [f'{line_date} custom "budgetrad" "{name}" {line.account.ljust(width)}  {line.amount:.2f} SEK' for line in lines]
+    out += [f'{line_date} custom "budgetrad" "{name}" {line.account.ljust(width)}  {line.amount:.2f} SEK'
+            + (f"  ; {line.note}" if line.note else "") for line in lines]
     return "\n".join(out) + "\n"
 
 
@@ -99,11 +100,12 @@ def write_proposal(ledger: Path, year: int, assumptions: Path, name: str, today:
     data = reading_of(entries, options)
     namnd = first_kontoplan(data, ledger).namnd
     parsed = parse_assumptions(assumptions)
-    table = calculate_ram(parsed, year, 0, ledger_ram(data, year - 1))
+    table = ram_for(data, parsed, year, 0)
+    temporary = temporary_changes(data, (year - 1, year))
     old = next((d for d in data.decisions if d.name == name), None)
     frame = _kf_frame(data, year, name)
-    gap = others_gap(data, namnd, year, {name, frame})
-    lines = propose(data, table, parsed.fordelning, namnd, str(assumptions), gap)
+    gap = others_gap(data, namnd, year, {name, frame, *plan_decisions(data, year)})
+    lines = propose(data, table, parsed.fordelning, namnd, str(assumptions), gap, temporary)
     target = _target(ledger, year)
     if old is not None and not is_proposal(old):
         raise SourceError(str(old.meta.get("filename")), int(old.meta.get("lineno") or 0),

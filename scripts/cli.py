@@ -618,9 +618,9 @@ def budget() -> None:
               help="Skriv XLSX-filen hit (bara med --format xlsx).")
 def budget_ram(year, ledger, plan_years, assumptions, overrides, enhet, decimaler, fmt, target) -> None:
     """Ramberäkningen för ÅR och planåren: ram året före, uppräkning, volymer, beslutade förändringar, summa."""
-    from namndbok.budget_decisions import ledger_ram as ledger_ram_of
-    from namndbok.ramberakning import (RamError, apply_assumptions, assumptions_path, calculate_ram,
-                                       parse_assumptions, parse_override)
+    from namndbok.fileio import shown_in
+    from namndbok.ram_ledger import ram_for
+    from namndbok.ramberakning import RamError, apply_assumptions, assumptions_path, parse_assumptions, parse_override
     from namndbok.scripts.budget import text_table, write_xlsx, xlsx_bytes
     from namndbok.scripts.tables import show
 
@@ -631,15 +631,14 @@ def budget_ram(year, ledger, plan_years, assumptions, overrides, enhet, decimale
     except ValueError as err:
         raise click.ClickException(f"--antagande {err}") from None
     options, data, _ = _read_clean(ledger)
-    ledger_ram = ledger_ram_of(data, year - 1)
     years = tuple(range(year, year + plan_years + 1))
     try:
         parsed = parse_assumptions(shown(assumptions or assumptions_path(ledger, year)))
-        table = calculate_ram(parsed, year, plan_years, ledger_ram)
+        table = ram_for(data, parsed, year, plan_years)
         old, notes = None, list(table.notes)
         if changes:
             changed, override_notes = apply_assumptions(parsed, changes, years)
-            old, table = table, calculate_ram(changed, year, plan_years, ledger_ram)
+            old, table = table, ram_for(data, changed, year, plan_years)
             notes = list(table.notes) + override_notes
     except RamError as err:
         raise click.ClickException(str(err)) from None
@@ -661,7 +660,7 @@ def budget_ram(year, ledger, plan_years, assumptions, overrides, enhet, decimale
     else:
         show(text_table(table, title, unit, decimaler, old), fmt)
     for note in notes:
-        click.echo(note, err=True)
+        click.echo(shown_in(note), err=True)
 
 
 @budget.command("fordela")

@@ -65,13 +65,20 @@ def test_full_cycle_on_the_example(example_copy, monkeypatch):
     assert 'status: "förslag"' in text
     assert 'include "*/budget.beancount"' in example_copy.read_text(encoding="utf-8")
     lines = _lines(target)
-    kommunbidrag = sum(a for account, a in lines if ":Kommunbidrag" in account)
-    assert -kommunbidrag == ram
     assert all(a == a.to_integral_value() for _, a in lines)
-    spread_lines = [(account, a) for account, a in lines if account != "Kostnader:Socialnämnden"]
+    # The 2027 deficit repayment (eget kapital, KF 2025-02-17 §14: −10 mnkr kommunbidrag) is a row of the ram and
+    # spread on the verksamheter like a besparing; the internbudget puts the 10 mnkr back on the nämnd's kommunbidrag,
+    # where the ledger's repayment decision took it, so the cut lies once, on the verksamheter.
+    assert dict(lines)["Intäkter:Socialnämnden:Kommunbidrag"] == Decimal(-10_000_000)
+    assert "Kostnader:Socialnämnden" not in dict(lines)  # no besparing left unspread
+    spread_lines = [(account, a) for account, a in lines if account != "Intäkter:Socialnämnden:Kommunbidrag"]
     assert sum(a for _, a in spread_lines) == 0  # per verksamhet: kommunbidrag = kostnader − intäkter
-    # the 2027 deficit repayment (eget kapital, −10 mnkr kommunbidrag) as a besparing not yet spread
-    assert dict(lines)["Kostnader:Socialnämnden"] == Decimal(-10_000_000)
+    assert -sum(a for account, a in spread_lines if ":Kommunbidrag" in account) == ram
+    per_verksamhet = {}
+    for account, amount in spread_lines:
+        verksamhet = account.split(":")[-1] if ":Kommunbidrag:" in account else account.split(":")[2]
+        per_verksamhet[verksamhet] = per_verksamhet.get(verksamhet, 0) + amount
+    assert set(per_verksamhet.values()) == {0}, per_verksamhet
     code, out = run("kontrollera", "-f", ledger)
     assert code == 0 and "inga fel" in out and "Varning" not in out, out
 
@@ -110,9 +117,14 @@ def test_full_cycle_on_the_example(example_copy, monkeypatch):
     assert _lines(target) == lines  # the reviewed lines are what is decided
     code, out = run("kontrollera", "-f", ledger)
     assert code == 0 and "Varning" not in out, out
+    code, out = run("budgetbeslut", "-f", ledger, "--ar", "2027", "--enhet", "kr", "--decimaler", "0", "--format", "csv")
+    assert code == 0, out
+    total = next(r for r in csv.reader(io.StringIO(out), delimiter=";") if r and r[1] == "Kommunbidrag efter besluten")
+    assert Decimal(re.sub(r"\s", "", total[-1]).replace("\u2212", "-")) == ram  # the decided kommunbidrag is the ram
     code, out = run("uppfoljning", "-f", ledger, "--per", "2027-01", "--enhet", "kr", "--decimaler", "0", "--format", "csv")
     assert code == 0, out
     helar = _helar(out)
+    assert Decimal(re.sub(r"\s", "", helar["Nettokostnader"]).replace("\u2212", "-")) == -ram  # balanced: net cost = ram
     assert Decimal(re.sub(r"\s", "", helar["Politisk verksamhet"]).replace("\u2212", "-")) == -politisk
 
     # A decided version is not overwritten, by a new proposal or another decision.
@@ -194,3 +206,33 @@ def test_deciding_without_a_proposal_is_refused_and_writes_nothing(example_copy,
     assert not (example_copy.parent / "2027").exists()
     code, out = run("budget", "fordela", "2027", "-f", example_copy.name, "--beslut", 'KF "150"')
     assert code != 0 and "utan citattecken" in out, out
+
+
+def test_a_planned_result_in_the_ledger_is_in_the_ram_but_not_spent(example_copy, monkeypatch):
+    """A second plan gives 2027 +5 mnkr (a planned result, `resultatreglering`) beside the −10 mnkr repayment: the ram
+    holds both; the internbudget spreads the cut and not the planned result, which stays the nämnd's planned result."""
+    monkeypatch.chdir(example_copy.parent)
+    budget_2026 = example_copy.parent / "2026" / "budget.beancount"
+    budget_2026.write_text(budget_2026.read_text(encoding="utf-8") + "\n".join([
+        "", '2026-09-15 custom "eget-kapital" "Planerat överskott 2027" "2027" 5000000.00 SEK',
+        '  typ: "aterbetalning"', '  beslut: "KF 2026-09-14 §95"', ""]), encoding="utf-8")
+    code, out = run("budget", "ram", "2027", "-f", example_copy.name, "--enhet", "kr", "--format", "csv")
+    assert code == 0, out
+    rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(out), delimiter=";") if r}
+    assert rows["Planerat överskott 2027"][0] == "5000000" and rows["Planerat överskott 2027, året före återförs"][1] == "-5000000"
+    ram = _ram_2027(example_copy.name)
+    code, out = run("budget", "fordela", "2027", "-f", example_copy.name)
+    assert code == 0, out
+    lines = _lines(example_copy.parent / "2027" / "budget.beancount")
+    assert dict(lines)["Intäkter:Socialnämnden:Kommunbidrag"] == Decimal(-10_000_000)  # only the cut is moved down
+    spread_lines = [(account, a) for account, a in lines if account != "Intäkter:Socialnämnden:Kommunbidrag"]
+    assert sum(a for _, a in spread_lines) == 0  # each verksamhet balanced
+    assert -sum(a for account, a in spread_lines if ":Kommunbidrag" in account) == ram - 5_000_000
+    code, out = run("budget", "fordela", "2027", "-f", example_copy.name, "--beslut", "KF 2026-11-20 §150")
+    assert code == 0, out
+    code, out = run("kontrollera", "-f", example_copy.name)
+    assert code == 0 and "Varning" not in out, out
+    code, out = run("uppfoljning", "-f", example_copy.name, "--per", "2027-01", "--enhet", "kr", "--decimaler", "0",
+                    "--format", "csv")
+    assert code == 0, out
+    assert Decimal(re.sub(r"\s", "", _helar(out)["Nettokostnader"]).replace("\u2212", "-")) == -(ram - 5_000_000)

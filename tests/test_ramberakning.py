@@ -220,8 +220,9 @@ def test_what_if_shows_the_new_table_and_the_difference_and_writes_nothing(examp
         for i in range(3):
             if values[i] or old[label][i]:
                 assert int(values[3 + i]) == int(values[i] or 0) - int(old[label][i] or 0), label
-    # 3,5 % instead of 3,0 % on the wage share of the 2027 ram: 0,5 % × 55 % × 928 849 tkr.
-    assert new["Löneökning"][3] == str(round(D("928849") * D("0.55") * D("0.005")))
+    # 3,5 % instead of 3,0 % on the wage share of the lasting 2027 ram: 0,5 % × 55 % × (928 849 + 10 000) tkr
+    # (the 2026 repayment of 10 000 taken out again).
+    assert new["Löneökning"][3] == str(round(D("938849") * D("0.55") * D("0.005")))
     assert new["Generell uppräkning"][0] == "" and new["Generell uppräkning"][5] != "0"
     assert "löneökning=3,5 gäller 2027" in err
     assert contents(snapshot(folder)) == contents(before)  # byte for byte
@@ -290,3 +291,33 @@ def test_the_manuals_example_is_the_example_committees_file():
 def test_ut_is_only_for_xlsx(tmp_path):
     code, out, err = invoke("budget", "ram", "2027", "-f", EXAMPLE_LEDGER, "--format", "csv", "--ut", tmp_path / "x.csv")
     assert code != 0 and "--ut gäller bara --format xlsx" in err and not (tmp_path / "x.csv").exists()
+
+
+def test_the_ledgers_repayment_plan_is_a_row_each_year_and_taken_out_the_next(tmp_path):
+    """KF 2025-02-17 §14 in the example ledger lowers the kommunbidrag by 10 000 tkr in 2026 and in 2027, each year on
+    its own: 2027 takes 2026's cut out of Ram året före, uplifts the lasting ram, and cuts 10 000 again; 2028 takes
+    2027's out and has none. Figures by hand from the example's file (budget/2027.toml)."""
+    code, out, err = invoke("budget", "ram", "2027", "-f", os.path.relpath(EXAMPLE_LEDGER, tmp_path), "--format", "csv",
+                            cwd=tmp_path)
+    assert code == 0, out + err
+    rows = {row[0]: row[1:] for row in csv_cells(out, ";")}
+    back, cut = "Återbetalning av underskott 2024, året före återförs", "Återbetalning av underskott 2024"
+    assert rows[back] == ["10000", "10000", ""] and rows[cut] == ["-10000", "", ""]
+    lasting = D(rows["Ram året före"][0]) + 10000
+    assert rows["Löneökning"][0] == str(round(lasting * D("0.55") * D("0.03")))
+    assert rows["Prisuppräkning"][0] == str(round(lasting * D("0.45") * D("0.018")))
+    summa = D(rows["Ram året före"][0]) + 10000 + sum(D(rows[r][0]) for r in ("Löneökning", "PO-förändring", "Prisuppräkning")) \
+        + 3300 + 2000 - 1500 + 600 - 10000
+    assert rows["Summa rambudget"][0] == str(summa) and rows["Delsumma"][0] == "4400"
+    assert rows["Generell uppräkning"][1] == str(round((summa + 10000) * D("0.024")))  # 2028 on the lasting ram
+    assert "KF 2025-02-17 §14" in err and "2025/beslut.beancount:13" in err
+
+
+def test_a_decision_both_in_the_file_and_in_the_ledger_is_refused(example_copy):
+    assumptions = example_copy.parent / "budget" / "2027.toml"
+    text = assumptions.read_text(encoding="utf-8")
+    assumptions.write_text(text + '\n[[forandring]]\nnamn = "Återbetalning"\nbeslut = "KF 2025-02-17 §14"\n'
+                                  'typ = "besparing"\nbelopp = { 2027 = -10000 }\n', encoding="utf-8")
+    line = text.count("\n") + 2
+    code, out, err = invoke("budget", "ram", "2027", "-f", example_copy)
+    assert code != 0 and f"2027.toml:{line}:" in err and "räknas två gånger" in err and "beslut.beancount:13" in err, err
