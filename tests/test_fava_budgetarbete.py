@@ -118,6 +118,16 @@ def test_the_chart_is_each_years_ram_as_a_waterfall(example_ledger):
     assert "2027: Volymer +3 300 tkr" in trace["customdata"]
 
 
+def test_the_decided_changes_list_the_files_and_the_ledgers_with_their_decisions():
+    tables = _tables(_page(EXAMPLE_LEDGER))
+    rows = {row[0]: row[1:] for row in tables["forandringar"]}
+    assert rows["Förstärkt familjehemsvård"] == ["satsning", "KF 2026-06-15 §80", "2 000", "", ""]
+    assert rows["Återbetalning av underskott 2024"] == ["återbetalningsplan (liggaren)", "KF 2025-02-17 §14",
+                                                        "-10 000", "", ""]
+    ram = {row[0]: row[1:] for row in tables["ramberakning"]}
+    assert ram["Återbetalning av underskott 2024"][0] == "-10 000"
+
+
 def test_plan_kommunbidrag_is_a_row_of_its_own_never_the_decided_budget():
     tables = _tables(_page(EXAMPLE_LEDGER))
     header, decided, plan = tables["kommunbidrag-plan"]

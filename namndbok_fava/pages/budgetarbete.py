@@ -14,7 +14,8 @@ PLAN_YEARS = 2  # as the CLI's --planar
 
 
 def page(ext, data, date, args) -> dict:
-    from namndbok.ram_ledger import assumption_years, default_year, ledger_ram, plan_kommunbidrag, ram_for
+    from namndbok.ram_ledger import (assumption_years, default_year, ledger_ram, plan_kommunbidrag, ram_for,
+                                     temporary_changes)
     from namndbok.ramberakning import RamError, assumptions_path, cells, parse_assumptions
 
     years = assumption_years(ext.ledger.beancount_file_path)
@@ -38,12 +39,15 @@ def page(ext, data, date, args) -> dict:
     rows = [([Cell(text) for text in texts], row.bold) for texts, row in zip(printed, table.rows)]
     content["table"] = Table(f"Ramberäkning {table.years[0]}–{table.years[-1]} ({unit})", tuple(headers), rows, "ramberakning")
     content["notes"] = [without_folder(note, ext.ledger_dir) for note in table.notes]
+    in_file = [(c.namn, c.typ, c.beslut, {y: v * UNITS[assumptions.enhet] for y, v in c.belopp.items()})
+               for c in assumptions.changes]
+    in_ledger = [(t.namn, "återbetalningsplan (liggaren)", t.beslut, t.belopp)
+                 for t in temporary_changes(data, table.years) if any(y in t.belopp for y in table.years)]
     content["changes"] = Table(
         "Beslutade förändringar i ramberäkningen", ("Förändring", "Typ", "Beslut", *map(str, table.years)),
-        [([Cell(c.namn), Cell(c.typ), Cell(c.beslut),
-           *(Cell(format_amount(c.belopp[y] * UNITS[assumptions.enhet], unit, 0) if y in c.belopp else "")
-             for y in table.years)], False)
-         for c in assumptions.changes], "forandringar", text_columns=3)
+        [([Cell(namn), Cell(typ), Cell(beslut),
+           *(Cell(format_amount(belopp[y], unit, 0) if y in belopp else "") for y in table.years)], False)
+         for namn, typ, beslut, belopp in (*in_file, *in_ledger)], "forandringar", text_columns=3)
     content["kommunbidrag"] = kommunbidrag_table(data, table, plan_kommunbidrag(table), ledger_ram, unit)
     content["kommunbidrag_notes"] = decided_notes(data, table)
     content["chart"] = charts.ram_chart(table, assumptions)
