@@ -8,7 +8,7 @@ import csv
 from decimal import Decimal
 
 from conftest import EXAMPLE_LEDGER, run
-from test_fava_budgetarbete import _page, _tables  # noqa: F401 - the page helpers
+from test_fava_budgetarbete import _figures, _page, _tables  # noqa: F401 - the page helpers
 
 from namndbok.eget_kapital import PLAN_NOTE
 
@@ -121,3 +121,29 @@ def test_a_proposal_is_never_a_plan_years_result(example_copy):
     table = _csv(example_copy, "--per", "2026-10-31")
     assert _number(table[RESULT]["2027 plan"]) == Decimal(0)
     assert _number(table["varav resultatreglering"]["2027 plan"]) == Decimal(0)
+
+
+PLAN_NAME = "Plan (återbetalningsplan)"  # the plan trace's legend
+
+
+def test_the_chart_shows_the_plan_years_as_the_table_does(example_copy):
+    """The Eget kapital page's chart: the plan years as their own trace (dashed, hollow markers), from the
+    year's end by budget, each point the table's "ÅR plan" utgående."""
+    with example_copy.open("a", encoding="utf-8") as handle:  # a decided plan with a planned surplus in 2027
+        handle.write('\n2026-09-15 custom "eget-kapital" "Återbetalning av underskott 2026" "2027" 5000000.00 SEK '
+                     '"2028" -5000000.00 SEK\n  typ: "aterbetalning"\n  beslut: "KF 2026-09-14 §99"\n')
+    body = _page(example_copy, sida="eget-kapital")
+    table = _tables(body)["eget-kapital"]
+    header, closing = table[0], next(row for row in table if row[0] == CLOSING)
+    cells = dict(zip(header[1:], (_number(c.replace(" ", "")) for c in closing[1:])))
+    [figure] = _figures(body)
+    [trace] = [t for t in figure["data"] if t["name"] == PLAN_NAME]
+    assert trace["line"]["dash"] == "dash" and trace["marker"]["symbol"] == "circle-open"
+    points = dict(zip(trace["x"], (Decimal(str(y)) for y in trace["y"])))
+    assert points == {"2026-12-31": cells["2026 budget"], "2027-12-31": cells["2027 plan"],
+                      "2028-12-31": cells["2028 plan"]}
+    assert cells["2027 plan"] == cells["2026 budget"] + Decimal("5.0")  # the planned surplus is on the line
+    assert "2028-12-31" in figure["layout"]["xaxis"]["tickvals"]
+    # No plan (the report date after the plan's last year): no plan trace.
+    [later] = _figures(_page(example_copy, sida="eget-kapital", time="2028-06"))
+    assert PLAN_NAME not in [t["name"] for t in later["data"]]
