@@ -9,6 +9,11 @@ kommunbidrag change in the committee's sign (more kommunbidrag is positive):
 
 So the changes add up to the year's kommunbidrag after the last decision.
 
+A proposal (`status: "förslag"`, from `namndbok budget fordela`) is no decision: `year_decisions`
+leaves it out (and so the kommunbidrag after the decisions, `ledger_ram`); `year_proposals` gives
+each proposal waiting with lines in the year, its change reckoned the same way, to be shown after
+the decided rows, marked as a proposal and not summed (`cells`, `proposal_note`).
+
 A decision's parts are the `del:` of its kommunbidrag lines, summed per `del` in the order they
 first appear (a net −1,4 mnkr as −3,0 "PO" and +1,6 "Löneökning"); lines without `del:` in a
 decision that has parts make the part "Övrigt". A decision with no `del:` has no parts.
@@ -38,6 +43,7 @@ class DecisionRow(NamedTuple):
     ersatter: str | None
     kommunbidrag: Decimal  # the change, committee sign (more kommunbidrag > 0)
     parts: tuple[tuple[str, Decimal], ...]  # (del, change), committee sign; () without del:
+    proposal: bool = False  # a förslag, not yet decided: shown, never summed
 
 
 def year_decisions(data, year: int) -> list[DecisionRow]:
@@ -45,7 +51,15 @@ def year_decisions(data, year: int) -> list[DecisionRow]:
     return decision_rows(data.decisions, data.budget_lines, data.refs, year)
 
 
-def decision_rows(decisions: list[BudgetDecision], lines: list[BudgetLine], refs: dict, year: int) -> list[DecisionRow]:
+def year_proposals(data, year: int) -> list[DecisionRow]:
+    """The proposals (`status: "förslag"`) with lines in `year`, in order, with the kommunbidrag change
+    each would make if decided."""
+    return decision_rows(data.decisions, data.budget_lines, data.refs, year, proposals=True)
+
+
+def decision_rows(decisions: list[BudgetDecision], lines: list[BudgetLine], refs: dict, year: int,
+                  proposals: bool = False) -> list[DecisionRow]:
+    """The decided decisions' rows, or (`proposals`) the proposals' instead."""
     by_decision: dict[str, list[BudgetLine]] = defaultdict(list)
     for line in lines:
         if line.date.year == year:
@@ -59,13 +73,13 @@ def decision_rows(decisions: list[BudgetDecision], lines: list[BudgetLine], refs
 
     rows = []
     for decision in sorted(decisions, key=lambda d: d.order):
-        if decision.name not in by_decision or is_proposal(decision):  # a proposal is not a decision yet
+        if decision.name not in by_decision or is_proposal(decision) != proposals:  # a proposal is not a decision yet
             continue
         change = total(decision.name)
         if decision.ersatter:
             change -= total(decision.ersatter)
         rows.append(DecisionRow(decision.date, decision.name, decision.typ, decision.beslut, decision.ersatter,
-                                change, _parts(kommunbidrag_lines(decision.name))))
+                                change, _parts(kommunbidrag_lines(decision.name)), proposals))
     return rows
 
 
@@ -100,17 +114,35 @@ def part_faults(lines: list[BudgetLine]) -> list[str]:
 
 HEADERS = ("Datum", "Beslut", "Typ", "Referens", "Kommunbidrag")
 TOTAL = "Kommunbidrag efter besluten"
+PROPOSAL_MARK = "förslag"
 
 
-def cells(rows: list[DecisionRow], unit: str = "mnkr", decimals: int = 1) -> list[list[str]]:
-    """Printed cells: a row per decision, a 'varav' row per part under it, and the sum of the changes last."""
+def typ_label(row: DecisionRow) -> str:
+    """The Typ cell: a proposal is marked ("internbudget (förslag)")."""
+    return f"{row.typ} ({PROPOSAL_MARK})" if row.proposal else row.typ
+
+
+def proposal_note(row: DecisionRow, year: int, total: str = TOTAL) -> str:
+    """The line under a table that lists the proposal `row` (Swedish): not decided, not in the row
+    `total`, and the command that decides it."""
+    named = "" if row.name == f"Internbudget {year}" else f' --namn "{row.name}"'
+    return (f"Förslaget '{row.name}' är inte beslutat och ingår inte i raden ”{total}”. Besluta det med "
+            f'`namndbok budget fordela {year}{named} --beslut "…"` (beslutets referens, t.ex. "KF {year - 1}-11-20 §150").')
+
+
+def cells(rows: list[DecisionRow], unit: str = "mnkr", decimals: int = 1,
+          proposals: list[DecisionRow] = ()) -> list[list[str]]:
+    """Printed cells: a row per decision, a 'varav' row per part under it, the sum of the changes, then
+    each proposal (`year_proposals`) marked as one, outside the sum."""
     from namndbok.swedish import format_amount
 
-    out: list[list[str]] = []
-    for row in rows:
-        out.append([row.date.isoformat(), row.name, row.typ, row.beslut, format_amount(row.kommunbidrag, unit, decimals)])
-        out.extend(["", f"  varav {part}", "", "", format_amount(amount, unit, decimals)] for part, amount in row.parts)
+    def printed(row: DecisionRow) -> list[list[str]]:
+        return [[row.date.isoformat(), row.name, typ_label(row), row.beslut, format_amount(row.kommunbidrag, unit, decimals)],
+                *(["", f"  varav {part}", "", "", format_amount(amount, unit, decimals)] for part, amount in row.parts)]
+
+    out: list[list[str]] = [cell for row in rows for cell in printed(row)]
     out.append(["", TOTAL, "", "", format_amount(sum((row.kommunbidrag for row in rows), Decimal(0)), unit, decimals)])
+    out.extend(cell for row in proposals for cell in printed(row))
     return out
 
 

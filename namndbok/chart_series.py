@@ -12,6 +12,8 @@ these pure functions, so a chart never shows a number the tables do not.
     per_enhet_by_month(...)          nettokostnad per enhet month by month, per nyckeltal
     eget_kapital_by_year(...)        utgående eget kapital year by year, and where each of the
                                      council's decisions falls on that line
+    eget_kapital_plan(...)           utgående eget kapital of the plan years (flerårsplan), as the
+                                     table's "ÅR plan" columns
 
 Amounts are in kronor (Decimal) with the ledger's signs: nettokostnader are negative.
 An avvikelse and eget kapital carry the committee's sign (positive: better than budget, a surplus).
@@ -144,6 +146,20 @@ def eget_kapital_by_year(data, decisions, date: datetime.date) -> tuple[list[Equ
     marks = [EquityDecision(d.date, d.name, d.typ, d.beslut, d.amounts, _level(points, d.date))
              for d in decision_listing(decisions) if d.date <= date]
     return points, marks
+
+
+def eget_kapital_plan(data, points: list[EquityPoint], plan: list[int], date: datetime.date) -> list[EquityPoint]:
+    """Utgående eget kapital at the end of each plan year (`namndbok.eget_kapital.plan_years`) after
+    the last of `points` (`eget_kapital_by_year`'s), from its year's end by budget: the same
+    numbers as the eget kapital table's "ÅR plan" columns (`plan_roll_forward`, as decided by `date`)."""
+    from namndbok.eget_kapital import plan_roll_forward
+
+    if not points:
+        return []
+    last = points[-1]
+    plan = [year for year in plan if year > last.date.year]
+    opening = last.budget if last.budget is not None else last.utgaende
+    return [EquityPoint(datetime.date(p.year, 12, 31), p.utgaende) for p in plan_roll_forward(data, opening, plan, date)]
 
 
 def _level(points: list[EquityPoint], date: datetime.date) -> Decimal:

@@ -522,24 +522,58 @@ def planned_results(ledgerdata, years: list[int], date: datetime.date | None = N
     """The part of årets resultat the council planned (budget decisions of typ resultatreglering:
     a surplus repaying a deficit, a deficit using a surplus), per column of `roll_forward_table`:
     for a year not yet ended at `date`, its periodised budget to the date, then the year's (budget,
-    prognos); for an ended year the year's. Committee sign. None when the ledger has no such decision."""
-    from namndbok.budget import PLANNED_RESULT
-    from namndbok.engine import compute
+    prognos); for an ended year the year's; for a year after `date`'s (a plan year) the year's as
+    the decisions taken by `date` plan it. Committee sign. None when the ledger has no such
+    decision taken by `date` (a proposal, `status: "förslag"`, is no decision)."""
+    from namndbok.budget import PLANNED_RESULT, is_proposal
 
-    names = {d.name for d in ledgerdata.decisions if d.typ == PLANNED_RESULT}
+    names = {d.name for d in ledgerdata.decisions
+             if d.typ == PLANNED_RESULT and not is_proposal(d) and (date is None or d.date <= date)}
     if not names:
         return None
     reading = ledgerdata._replace(budget_lines=[l for l in ledgerdata.budget_lines if l.version in names], cache={})
     out = []
     for y in years:
-        at = min(date, datetime.date(y, 12, 31)) if date else datetime.date(y, 12, 31)
+        year_end = datetime.date(y, 12, 31)
+        if date is not None and y > date.year:  # a plan year: its whole year, as decided by `date`
+            out.append(compute(reading, year_end, group_by=(), budget_known_at=date).total.measures.budget_helar
+                       or Decimal(0))
+            continue
+        at = min(date, year_end) if date else year_end
         measures = compute(reading, at, group_by=()).total.measures
         whole = measures.budget_helar or Decimal(0)
-        if at < datetime.date(y, 12, 31):
+        if at < year_end:
             out.extend((measures.budget or Decimal(0), whole, whole))
         else:
             out.append(whole)
     return tuple(out)
+
+
+class PlanYear(NamedTuple):
+    """A year of the flerårsplan (an "ÅR plan" column): ingående the year before's utgående by
+    budget (or by the plan), årets resultat the council's planned result."""
+
+    year: int
+    ingaende: Decimal
+    arets_resultat: Decimal
+
+    @property
+    def utgaende(self) -> Decimal:
+        return self.ingaende + self.arets_resultat
+
+
+def plan_roll_forward(ledgerdata, opening: Decimal, plan: list[int], date: datetime.date | None) -> list[PlanYear]:
+    """The plan years `plan` (`plan_years`) from `opening`, the utgående by budget of the year
+    before the first: each year's planned result (`planned_results`, as decided by `date`; 0 where
+    the plan only changes kommunbidrag: the committee is to balance) on the year before's utgående.
+    The table's "ÅR plan" columns and the chart's plan line are both these."""
+    planned = planned_results(ledgerdata, plan, date) if plan else None
+    out = []
+    for index, year in enumerate(plan):
+        result = planned[index] if planned is not None else Decimal(0)
+        out.append(PlanYear(year, opening, result))
+        opening += result
+    return out
 
 
 PLAN_NOTE = ("Kolumnerna ”ÅR plan”: flerårsplanen efter fullmäktiges återbetalningsplan. Ingående är föregående års utgående eget kapital "
@@ -583,14 +617,14 @@ def roll_forward_table(ledgerdata, years: list[int], date: datetime.date | None 
             cells.append((opening, decisions, sum((r.arets_resultat for r in rows), Decimal(0))))
             by_budget.append(True)
     plan = [y for y in plan if y > max(years, default=y)]
-    planned = planned_results(ledgerdata, plan) if plan else None
     base = next((i for i in reversed(range(len(cells))) if by_budget[i]), None)
-    for index, y in enumerate(plan):
-        before = cells[base] if base is not None else (Decimal(0), [], Decimal(0))
-        opening = before[0] + sum((m.amount for m in before[1]), Decimal(0)) + before[2]
-        columns.append(f"{y} plan")
-        cells.append((opening, [], planned[index] if planned is not None else Decimal(0)))
-        base = len(cells) - 1
+    before = cells[base] if base is not None else (Decimal(0), [], Decimal(0))
+    known = date or (datetime.date(max(years), 12, 31) if years else None)  # the decisions the plan knows: taken by then
+    planned = plan_roll_forward(ledgerdata, before[0] + sum((m.amount for m in before[1]), Decimal(0)) + before[2],
+                                plan, known)
+    for p in planned:
+        columns.append(f"{p.year} plan")
+        cells.append((p.ingaende, [], p.arets_resultat))
 
     out = [("Ingående eget kapital", tuple(c[0] for c in cells))]
     seen = []
@@ -603,7 +637,7 @@ def roll_forward_table(ledgerdata, years: list[int], date: datetime.date | None 
     out.append(("Årets resultat", tuple(c[2] for c in cells)))
     reglering = planned_results(ledgerdata, years, date)
     if reglering is not None:
-        out.append((PLANNED_ROW, reglering + (planned or ())))
+        out.append((PLANNED_ROW, reglering + tuple(p.arets_resultat for p in planned)))
     out.append(("Utgående eget kapital (inklusive årets resultat)",
                 tuple(c[0] + sum((m.amount for m in c[1]), Decimal(0)) + c[2] for c in cells)))
     return RollForwardTable(tuple(columns), out)

@@ -22,6 +22,7 @@ from typing import Mapping
 from namndbok.chart_series import (
     deviation_by,
     eget_kapital_by_year,
+    eget_kapital_plan,
     monthly_netto,
     per_enhet_by_month,
     prognos_by_follow_up,
@@ -31,7 +32,8 @@ from namndbok.swedish import MONTHS, MONTHS_SHORT, UNITS, format_amount, month_n
 MNKR = "mnkr"
 GOOD, BAD = "#1b7a3a", "#b00020"  # as td.bra / td.dalig in Namndbok.html
 UTFALL, BUDGET, PROGNOS, BAND = "#4a7ab5", "#c0504d", "#4a7ab5", "rgba(155, 187, 89, 0.3)"
-EGET_KAPITAL, BESLUT = "#4a7ab5", "#7b3f98"
+EGET_KAPITAL, BESLUT, PLAN = "#4a7ab5", "#7b3f98", "#c77c0e"
+PLAN_NAME = "Plan (återbetalningsplan)"  # the plan years' trace: a plan, not budget or utfall
 
 # plotly.js's own words and date formats in Swedish (config.locales; the modebar's button titles).
 LOCALE = {
@@ -227,12 +229,15 @@ def _amount_line(year: int | None, amount: Decimal | None) -> str:
     return f"{year}: {_text(amount)}" if year else _text(amount)
 
 
-def eget_kapital_chart(data, decisions, date: datetime.date) -> dict:
+def eget_kapital_chart(data, decisions, date: datetime.date, plan: list[int] = ()) -> dict:
     """Utgående eget kapital year by year (and the current year's end by prognos and budget),
-    with a marker for each of the council's decisions at its date; no figure before the first year."""
+    with a marker for each of the council's decisions at its date, and the plan years (`plan`,
+    `namndbok.eget_kapital.plan_years`) as a dashed line of hollow markers from the year's end by
+    budget; no figure before the first year."""
     points, marks = eget_kapital_by_year(data, decisions, date)
     if not points:
         return {}
+    planned = eget_kapital_plan(data, points, plan, date)
 
     def point_text(p) -> str:
         when = f"bokslut {p.date.year}" if p.date.month == 12 and p.date.day == 31 else f"t.o.m. {p.date.day} {_month_year(p.date)}"
@@ -254,6 +259,19 @@ def eget_kapital_chart(data, decisions, date: datetime.date) -> dict:
                            "x": [last.date.isoformat(), year_end], "y": [_number(last.utgaende), _number(value)],
                            "line": {"color": EGET_KAPITAL if field == "prognos" else BUDGET, "dash": dash},
                            **_hover([point_text(last), f"{name} {last.date.year}: {_text(value)}"])})
+    if planned:
+        start = datetime.date(last.date.year, 12, 31)
+        if last.budget is not None:
+            start_value, start_text = last.budget, f"Årets slut enligt budget {last.date.year}: {_text(last.budget)}"
+        else:
+            start_value, start_text = last.utgaende, point_text(last)
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": PLAN_NAME,
+                       "x": [start.isoformat(), *(p.date.isoformat() for p in planned)],
+                       "y": [_number(start_value), *(_number(p.utgaende) for p in planned)],
+                       "line": {"color": PLAN, "dash": "dash"},
+                       "marker": {"color": PLAN, "symbol": "circle-open", "size": 9, "line": {"width": 2}},
+                       **_hover([start_text, *(f"Plan {p.date.year} (återbetalningsplan), utgående eget kapital: "
+                                               f"{_text(p.utgaende)}" for p in planned)])})
     if marks:
         traces.append({
             "type": "scatter", "mode": "markers", "name": "Beslut om eget kapital",
@@ -262,7 +280,7 @@ def eget_kapital_chart(data, decisions, date: datetime.date) -> dict:
             **_hover([f"Beslut {m.date.day} {_month_year(m.date)}: {_plain(m.name)}<br>{_plain(m.typ)}, {_plain(m.beslut)}"
                       + "".join(f"<br>{_amount_line(year, amount)}" for year, amount in m.amounts) for m in marks]),
         })
-    years = [datetime.date(y, 12, 31) for y in range(points[0].date.year, points[-1].date.year + 1)]
+    years = [datetime.date(y, 12, 31) for y in range(points[0].date.year, (planned or points)[-1].date.year + 1)]
     return _figure("Eget kapital år för år med fullmäktiges beslut", traces,
                    xaxis={"type": "date", "gridcolor": GRID, "tickvals": [d.isoformat() for d in years],
                           "ticktext": [f"31 dec {d.year}" for d in years]},

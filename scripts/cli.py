@@ -560,7 +560,7 @@ def nyckeltal(ledger, date, fmt) -> None:
 @format_option
 def budgetbeslut(ledger, year, enhet, decimaler, fmt) -> None:
     """Årets budgetbeslut och förändringar av kommunbidraget: datum, typ, referens, belopp och delar."""
-    from namndbok.budget_decisions import part_faults, year_decisions
+    from namndbok.budget_decisions import part_faults, proposal_note, year_decisions, year_proposals
     from namndbok.scripts.budgetbeslut import text_table
     from namndbok.scripts.tables import show
 
@@ -570,10 +570,12 @@ def budgetbeslut(ledger, year, enhet, decimaler, fmt) -> None:
     wrong = part_faults([line for line in data.budget_lines if line.date.year == year])
     if wrong:
         raise click.ClickException("\n".join(wrong))
-    rows = year_decisions(data, year)
-    if not rows:
+    rows, proposals = year_decisions(data, year), year_proposals(data, year)
+    if not rows and not proposals:
         raise click.ClickException(f"{shown(ledger)}: liggaren har inga budgetbeslut med budgetrader för {year}.")
-    show(text_table(rows, f"{options['title']} – budgetbeslut {year}, {enhet}", enhet, decimaler), fmt)
+    show(text_table(rows, f"{options['title']} – budgetbeslut {year}, {enhet}", enhet, decimaler, proposals), fmt)
+    for row in proposals:
+        click.echo(proposal_note(row, year), err=True)
 
 
 @main.command()

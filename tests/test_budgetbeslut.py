@@ -133,3 +133,51 @@ def test_the_report_set_lists_the_decisions_taken_by_its_date(example_copy):
     assert "| Kommunbidrag efter besluten" in text and "931,8" in text  # 941,8 − 10,0 + 0,05
     assert "[budgetbeslut.md](budgetbeslut.md)" in (example_copy.parent / "rapporter" / "2026-03" / "README.md").read_text(encoding="utf-8")
 
+
+
+def _csv_rows(out: str) -> list[list[str]]:
+    import csv
+
+    return [row for row in csv.reader([line for line in out.splitlines() if ";" in line], delimiter=";")][1:]
+
+
+def test_a_waiting_proposal_is_listed_after_the_decisions_and_not_summed(example_copy):
+    """`namndbok budget fordela 2027` writes Internbudget 2027 as a förslag: `budgetbeslut --ar 2027` lists
+    it after the decided rows, marked as a förslag with its kommunbidrag, outside "Kommunbidrag efter
+    besluten" (the same as before the proposal), and says how to decide it."""
+    import re
+
+    code, before = run("budgetbeslut", "-f", example_copy, "--ar", "2027", "--format", "csv", "--enhet", "kr", "--decimaler", "0")
+    assert code == 0, before
+    code, out = run("budget", "fordela", "2027", "-f", example_copy)
+    assert code == 0, out
+    proposal = (example_copy.parent / "2027" / "budget.beancount").read_text(encoding="utf-8")
+    # Independently of the product: the proposal's kommunbidrag lines, committee sign.
+    kommunbidrag = -sum(Decimal(m.group(1)) for m in re.finditer(
+        r'custom "budgetrad" "Internbudget 2027" Intäkter:Socialnämnden:Kommunbidrag\S*\s+(-?[\d.]+) SEK', proposal))
+    assert kommunbidrag > 0
+    code, out = run("budgetbeslut", "-f", example_copy, "--ar", "2027", "--format", "csv", "--enhet", "kr", "--decimaler", "0")
+    assert code == 0, out
+    rows, decided = _csv_rows(out), _csv_rows(before)
+    assert rows[:len(decided)] == decided  # the decided rows and their total, unchanged
+    assert decided[-1][1] == "Kommunbidrag efter besluten"
+    [waiting] = rows[len(decided):]
+    assert waiting[1:4] == ["Internbudget 2027", "internbudget (förslag)", "ej beslutad"]
+    assert Decimal(re.sub(r"\s", "", waiting[4])) == kommunbidrag
+    assert "Förslaget 'Internbudget 2027' är inte beslutat" in out
+    assert '`namndbok budget fordela 2027 --beslut "…"`' in out
+    # Once decided, it is a decision: counted, no longer a förslag.
+    code, out = run("budget", "fordela", "2027", "-f", example_copy, "--beslut", "SN 2026-12-10 §150")
+    assert code == 0, out
+    code, out = run("budgetbeslut", "-f", example_copy, "--ar", "2027", "--format", "csv", "--enhet", "kr", "--decimaler", "0")
+    assert "förslag" not in out
+    total = Decimal(re.sub(r"\s", "", _csv_rows(out)[-1][4]))
+    assert total == Decimal(re.sub(r"\s", "", decided[-1][4])) + kommunbidrag
+
+
+def test_a_proposal_is_listed_after_the_total_whatever_its_date(write_ledger):
+    path = write_ledger(PARTS.replace('beslut: "KF 2025-11-24 §210"', 'beslut: "ej beslutad"\n  status: "förslag"', 1))[0]
+    code, out = run("budgetbeslut", path, "--ar", "2026", "--format", "csv")
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines.index(";Kommunbidrag efter besluten;;;-1,4") < lines.index("2025-11-24;KF-budget 2026;kf-budget (förslag);ej beslutad;10,0")

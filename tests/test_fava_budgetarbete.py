@@ -168,3 +168,22 @@ def test_a_bad_assumptions_file_shows_its_swedish_error_with_file_and_line(examp
     assert f"budget/2027.toml:{line}: po ska vara" in body
     assert str(example_copy.parent) not in body and "Traceback" not in body and "Sidan kunde inte visas" not in body
     assert '<option value="2027" selected>' in body  # another year can still be chosen
+
+
+def test_a_waiting_proposal_is_named_under_the_decided_row_and_not_counted_in_it(example_copy):
+    """After `namndbok budget fordela 2027` the page names the förslag Internbudget 2027 with its
+    kommunbidrag (as `namndbok budgetbeslut` lists it) and how to decide it; the decided row is as before."""
+    before = _tables(_page(example_copy))["kommunbidrag-plan"]
+    code, out = run("budget", "fordela", "2027", "-f", example_copy)
+    assert code == 0, out
+    body = html.unescape(_page(example_copy))
+    assert _tables(body)["kommunbidrag-plan"] == before
+    code, out = run("budgetbeslut", "-f", example_copy, "--ar", "2027", "--format", "csv", "--enhet", "tkr", "--decimaler", "0")
+    assert code == 0, out
+    [listed] = [row for row in csv.reader(out.splitlines(), delimiter=";") if row[2:3] == ["internbudget (förslag)"]]
+    found = re.search(r"Förslag för 2027, ej beslutat: Internbudget 2027 \(internbudget, (\S+)\), kommunbidrag ([^a-z]+) tkr\. "
+                      r"Förslaget 'Internbudget 2027' är inte beslutat och ingår inte i raden "
+                      r"”Beslutat hittills \(budgetbeslut i liggaren\)”\. "
+                      r'Besluta det med `namndbok budget fordela 2027 --beslut "…"`', body)
+    assert found, body
+    assert [found.group(1), re.sub(r"\s", "", found.group(2))] == [listed[0], listed[4]]

@@ -2,7 +2,8 @@
 prints it (the same call, `namndbok.ram_ledger.ram_for`, and the same cells,
 `namndbok.ramberakning.cells`), the year chosen among the assumptions files (budget/ÅR.toml),
 the decided changes with their decisions, the kommunbidrag the plan gives each year beside the
-decided one, and a waterfall chart of each year's ram."""
+decided one (a waiting proposal named under it, outside the decided row, as `namndbok budgetbeslut`
+lists it), and a waterfall chart of each year's ram."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from namndbok_fava import charts
 from namndbok_fava.pages import Cell, Table, without_folder
 
 PLAN_YEARS = 2  # as the CLI's --planar
+DECIDED_ROW = "Beslutat hittills (budgetbeslut i liggaren)"
 
 
 def page(ext, data, date, args) -> dict:
@@ -49,7 +51,7 @@ def page(ext, data, date, args) -> dict:
            *(Cell(format_amount(belopp[y], unit, 0) if y in belopp else "") for y in table.years)], False)
          for namn, typ, beslut, belopp in (*in_file, *in_ledger)], "forandringar", text_columns=3)
     content["kommunbidrag"] = kommunbidrag_table(data, table, plan_kommunbidrag(table), ledger_ram, unit)
-    content["kommunbidrag_notes"] = decided_notes(data, table)
+    content["kommunbidrag_notes"] = decided_notes(data, table, unit)
     content["chart"] = charts.ram_chart(table, assumptions)
     return content
 
@@ -59,20 +61,24 @@ def kommunbidrag_table(data, table, plan, ledger_ram, unit: str) -> Table:
     ramberäkning's Summa rambudget), on separate rows: a plan is never shown as a budget."""
     years = (table.years[0] - 1, *table.years)
     decided = [ledger_ram(data, y) for y in years]
-    rows = [([Cell("Beslutat hittills (budgetbeslut i liggaren)"), *(Cell(format_amount(v, unit, 0)) for v in decided)], False),
+    rows = [([Cell(DECIDED_ROW), *(Cell(format_amount(v, unit, 0)) for v in decided)], False),
             ([Cell("Plan: summa rambudget (ramberäkningen, ej beslutad)"),
               *(Cell(format_amount(plan.get(y), unit, 0) if y in plan else "") for y in years)], False)]
     return Table(f"Kommunbidrag per år: beslutat och planerat ({unit})", ("", *map(str, years)), rows, "kommunbidrag-plan")
 
 
-def decided_notes(data, table) -> list[str]:
+def decided_notes(data, table, unit: str = "mnkr") -> list[str]:
     """Which budget decisions the decided row holds for the table's years: a year whose budget is
-    not yet decided may carry a decision already (a deficit repayment that lowers its kommunbidrag)."""
-    from namndbok.budget_decisions import year_decisions
+    not yet decided may carry a decision already (a deficit repayment that lowers its kommunbidrag);
+    and each proposal waiting (`status: "förslag"`), with its kommunbidrag, not in the decided row."""
+    from namndbok.budget_decisions import proposal_note, year_decisions, year_proposals
 
     notes = []
     for year in table.years:
         decisions = year_decisions(data, year)
         if decisions:
             notes.append(f"Beslutat för {year} hittills: " + "; ".join(f"{d.name} ({d.beslut})" for d in decisions) + ".")
+        for row in year_proposals(data, year):
+            notes.append(f"Förslag för {year}, ej beslutat: {row.name} ({row.typ}, {row.date:%Y-%m-%d}), kommunbidrag "
+                         f"{format_amount(row.kommunbidrag, unit, 0)} {unit}. " + proposal_note(row, year, DECIDED_ROW))
     return notes

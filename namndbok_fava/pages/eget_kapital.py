@@ -27,5 +27,5 @@ def page(ext, data, date, args) -> dict:
         listing.append(([Cell(f"{d.date:%Y-%m-%d}"), Cell(d.name), Cell(d.typ), Cell(d.beslut), Cell(year), Cell(amount)], False))
     beslut = Table("Fullmäktiges och nämndens beslut om eget kapital", ("Datum", "Beslut", "Typ", "Referens", "Avser år", "Belopp (mnkr)"),
                    listing, "beslut")
-    chart = ext.cached(("ek-diagram", date), lambda d: charts.eget_kapital_chart(d, decisions, date))
+    chart = ext.cached(("ek-diagram", date), lambda d: charts.eget_kapital_chart(d, decisions, date, plan))
     return {"table": table, "beslut": beslut, "chart": chart, "notes": [PLAN_NOTE] if plan else []}
