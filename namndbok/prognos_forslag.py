@@ -12,21 +12,24 @@ prognos file (kostnader positive, intäkter negative).
 The rule, for a report month M of year Y (`--per ÅÅÅÅ-MM`, whole months):
 
     förslag = utfall jan–M (Y)
-            + fjolårets rest × kvot                       (the row's accounts with history)
+            + fjolårets rest × kvot                       (the row's konton with history)
             + periodiserad budget för resten av året      (its budget lines without history)
 
-- *History*: an account (as booked, e.g. Kostnader:Socialnämnden:5731:4610:2200)
-  has history when some month of Y−1 has utfall on it other than 0.
-- *Fjolårets rest*: the utfall of Y−1 in months M+1–12 on the row's accounts
+- *Konto*: the row's utfall on one konto, its ansvar together (on an ansvar
+  row, that ansvar's), e.g. Kostnader:Socialnämnden:5731:4610 with all of
+  4610:2200 and 4610:2500 below it; a konto moved to another ansvar from one
+  year to the next keeps its history in its verksamhet. A konto has *history*
+  when some month of Y−1 has utfall on it other than 0.
+- *Fjolårets rest*: the utfall of Y−1 in months M+1–12 on the row's konton
   with history. *Kvot* = their utfall jan–M in Y / their utfall jan–M in Y−1,
   when the latter is not 0 and the two have the same sign; otherwise 1 (last
   year's rest as it was: "fjolårets mönster, oskalat"). So the rest of the year
   follows last year's months, at this year's level so far.
 - *Periodiserad budget för resten av året*: for each budget line of the row (as
-  in effect at the report date) with no account of history at or under its
+  in effect at the report date) with no konto of history at or under its
   account, its amount × (1 − its periodised share through M), by the line's
   periodisering key exactly as the engine spreads it (`engine.line_weights`,
-  `periodisering.share_through`). A line over an account with history is
+  `periodisering.share_through`). A line over a konto with history is
   already answered by that history.
 - A budget line on the nämnd itself (no verksamhet, e.g. a saving not yet
   spread) adds nothing: utfall is booked on the verksamheter, whose own
@@ -105,7 +108,7 @@ class Suggestion(NamedTuple):
     prognos: Decimal | None  # the latest follow-up's at the date (`prognos_at`); None: none
     forslag: Decimal  # helår, whole kronor
     method: str
-    kvot: Decimal | None  # this year's utfall jan–M / last year's, on the accounts with history
+    kvot: Decimal | None  # this year's utfall jan–M / last year's, on the konton with history
     fjolar_rest: Decimal  # what last year's pattern adds
     budget_rest: Decimal  # what the periodised budget adds
     volymer: tuple[VolumeTrend, ...] = ()
@@ -144,14 +147,13 @@ class SuggestedAmount(NamedTuple):
 
 
 class AccountFigures(NamedTuple):
-    """One booked account's utfall as the rule needs it."""
+    """One konto's utfall in a row (its ansvar together) as the rule needs it."""
 
     utfall: Decimal  # jan–M this year
     fg_hittills: Decimal  # jan–M last year
     fg_rest: Decimal  # M+1–12 last year
     helar: Decimal  # all of this year (a closed year's förslag)
     history: bool  # some month of last year other than 0
-    booked: bool  # some month jan–M this year other than 0
 
 
 def check_date(date: datetime.date) -> None:
@@ -168,11 +170,14 @@ def months_of(by_date: dict[datetime.date, Decimal], year: int) -> tuple[Decimal
     return tuple(months)
 
 
-def account_figures(by_date: dict[datetime.date, Decimal], date: datetime.date) -> AccountFigures:
-    this, last = months_of(by_date, date.year), months_of(by_date, date.year - 1)
-    m = date.month
-    return AccountFigures(sum(this[:m], ZERO), sum(last[:m], ZERO), sum(last[m:], ZERO), sum(this, ZERO),
-                          any(last), any(this[:m]))
+def calculate_figures(this: tuple[Decimal, ...], last: tuple[Decimal, ...], month: int) -> AccountFigures:
+    """The figures of twelve months this year and last year, for a report month."""
+    return AccountFigures(sum(this[:month], ZERO), sum(last[:month], ZERO), sum(last[month:], ZERO), sum(this, ZERO),
+                          any(last))
+
+
+def _plus(a: tuple[Decimal, ...], b: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
+    return tuple(x + y for x, y in zip(a, b))
 
 
 def calculate_kvot(utfall: Decimal, fg_hittills: Decimal) -> Decimal | None:
@@ -200,14 +205,14 @@ def calculate_row(
     closed: bool,
     unspread: bool,
 ) -> tuple[Decimal, str, Decimal | None, Decimal, Decimal]:
-    """(förslag, method, kvot, fjolår rest, budget rest) of one row: its booked accounts' figures
-    and its budget lines (see the module docstring)."""
+    """(förslag, method, kvot, fjolår rest, budget rest) of one row: its konton's figures
+    (by konto account name) and its budget lines (see the module docstring)."""
     utfall = sum((f.utfall for f in figures.values()), ZERO)
     if closed:
         return whole(sum((f.helar for f in figures.values()), ZERO)), CLOSED, None, ZERO, ZERO
     if date.month == 12:
         return whole(utfall), WHOLE_YEAR, None, ZERO, ZERO
-    with_history = {account: f for account, f in figures.items() if f.history}
+    with_history = {konto: f for konto, f in figures.items() if f.history}
     methods = []
     kvot, pattern = None, ZERO
     if with_history:
@@ -217,7 +222,9 @@ def calculate_row(
         methods.append(HISTORY if kvot is not None else UNSCALED)
     spread = ZERO
     if not unspread:
-        answered = [line for line in lines if not any(_at_or_under(a, line.account) for a in with_history)]
+        # a konto with history at or under the line (or over it: a line per ansvar) answers it
+        answered = [line for line in lines
+                    if not any(_at_or_under(k, line.account) or _at_or_under(line.account, k) for k in with_history)]
         if answered:
             spread = sum((budget_rest(data, line, date) for line in answered), ZERO)
             methods.append(BUDGET)
@@ -264,16 +271,22 @@ def suggest(data: LedgerData, date: datetime.date, volumes: Iterable = (), specs
     specs = list(specs)
     volumes = list(volumes)
 
-    figures: dict[tuple, dict[str, AccountFigures]] = defaultdict(dict)
+    # Twelve months this year and last year per row and konto: a konto's ansvar together
+    # (moved between ansvar from one year to the next, it keeps its history in the verksamhet).
+    months: dict[tuple, dict[str, tuple]] = defaultdict(dict)
     for account, by_date in data.utfall.items():
         ref = data.refs.get(account)
         if ref is None or ref.kind not in NETTO or ref.namnd is None:
             continue
-        f = account_figures(by_date, date)
-        if not f.history and not f.booked:
+        this, last = months_of(by_date, year), months_of(by_date, year - 1)
+        if not any(last) and not any(this[:date.month]):
             continue  # nothing last year nor this year so far
+        konto = result_account(data.roots, ref.kind, ref.namnd, ref.verksamhet, ref.konto)
         for key in _keys(ref):
-            figures[key][account] = f
+            known = months[key].get(konto)
+            months[key][konto] = (this, last) if known is None else (_plus(known[0], this), _plus(known[1], last))
+    figures = {key: {konto: calculate_figures(this, last, date.month) for konto, (this, last) in kontos.items()}
+               for key, kontos in months.items()}
 
     lines: dict[tuple, list[BudgetLine]] = defaultdict(list)
     for line in lines_in_effect(data.decisions, data.budget_lines, year, date):

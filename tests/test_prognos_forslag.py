@@ -196,14 +196,20 @@ def test_a_new_konto_beside_history_adds_its_budget_rest(with_new_konton):
 def ledger_body() -> str:
     """2025: 100 000 a month on 5731:4610:2200, 200 000 in oct–dec; 2026 jan–okt: 110 000 a month.
     A revenue booked +5 000 in January 2025 (a correction) and −30 000 in November, −10 000 in February 2026.
-    5732:4620 budgeted 1 200 000 (jämn) and never booked. Vårddygn 2025 jan–okt 100 a month, 2026 90."""
+    5732:4620 budgeted 1 200 000 (jämn) and never booked. Vårddygn 2025 jan–okt 100 a month, 2026 90.
+    5733:4630 moved from ansvar 2100 (2025: 100 000 a month) to 2400 (2026: 120 000 a month), which is
+    budgeted 1 500 000 (jämn) on its own."""
     out = ['2025-12-10 custom "budgetbeslut" "Budget 2026"\n  typ: "internbudget"\n  beslut: "SN 2025-12-10 §2"\n',
            '2026-01-01 custom "budgetrad" "Budget 2026" Kostnader:Socialnämnden:5732:4620  1200000.00 SEK\n',
-           '2026-01-01 custom "budgetrad" "Budget 2026" Intäkter:Socialnämnden:Kommunbidrag:5732  -1200000.00 SEK\n']
+           '2026-01-01 custom "budgetrad" "Budget 2026" Intäkter:Socialnämnden:Kommunbidrag:5732  -1200000.00 SEK\n',
+           '2026-01-01 custom "budgetrad" "Budget 2026" Kostnader:Socialnämnden:5733:4630:2400  1500000.00 SEK\n',
+           '2026-01-01 custom "budgetrad" "Budget 2026" Intäkter:Socialnämnden:Kommunbidrag:5733  -1500000.00 SEK\n']
     for year, month, amount in ([(2025, m, 100000 if m < 10 else 200000) for m in range(1, 13)]
                                 + [(2026, m, 110000) for m in range(1, 11)]):
         end = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).isoformat()
         out.append(f'{end} * "Utfall"\n  Kostnader:Socialnämnden:5731:4610:2200  {amount}.00 SEK\n  Tillgångar:Socialnämnden:1690\n')
+        moved = "5733:4630:2100  100000" if year == 2025 else "5733:4630:2400  120000"
+        out.append(f'{end} * "Utfall"\n  Kostnader:Socialnämnden:{moved}.00 SEK\n  Tillgångar:Socialnämnden:1690\n')
         if month <= 10:
             out.append(f'{end} custom "volym" Kostnader:Socialnämnden:5731 "vårddygn" {100 if year == 2025 else 90}\n  ansvar: "2200"\n')
     for day, amount in (("2025-01-31", "5000.00"), ("2025-11-30", "-30000.00"), ("2026-02-28", "-10000.00")):
@@ -229,6 +235,19 @@ def test_utfall_without_budget_budget_without_utfall_and_a_kvot_across_signs(sma
     revenue = row(table, "5731", "intäkt")
     # +5 000 last year against −10 000 this year: no level to scale by; last year's −30 000 as it was
     assert (revenue.forslag, revenue.method, revenue.kvot) == (-40000, UNSCALED, None)
+
+
+def test_a_konto_moved_to_another_ansvar_keeps_its_history_in_the_verksamhet(small):
+    _, data = small
+    table = suggest(data, OCTOBER)
+    # 5733:4630 jan–okt: 1 200 000 this year on 2400, 1 000 000 last year on 2100: kvot 1,2 on last year's
+    # nov–dec 200 000; the budget line on 4630:2400 is answered by the konto's history
+    unit = row(table, "5733", "kostnad")
+    assert (unit.forslag, unit.method, unit.budget_helar) == (1200000 + 240000, HISTORY, 1500000)
+    # per ansvar: 2400 has no history, so its own budget line's nov–dec, 2/12 of 1 500 000;
+    # 2100 booked nothing this year: last year's nov–dec as it was
+    assert (row(table, "5733", "kostnad", "2400").forslag, row(table, "5733", "kostnad", "2400").method) == (1450000, BUDGET)
+    assert (row(table, "5733", "kostnad", "2100").forslag, row(table, "5733", "kostnad", "2100").method) == (200000, UNSCALED)
 
 
 def test_january_and_december(small):
