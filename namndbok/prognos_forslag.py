@@ -67,7 +67,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, NamedTuple
 
-from namndbok.accounts import NETTO, result_account
+from namndbok.accounts import KIND_KOSTNAD, NETTO, result_account
 from namndbok.budget import BudgetLine, lines_in_effect
 from namndbok.engine import closed_namnder, line_weights
 from namndbok.ledgerdata import LedgerData
@@ -309,7 +309,7 @@ def suggest(data: LedgerData, date: datetime.date, volumes: Iterable = (), specs
         forslag, method, kvot, pattern, spread = calculate_row(
             data, date, figures.get(key, {}), row_lines, None in closed or namnd in closed, verksamhet is None)
         enheter = dict.fromkeys(s.enhet for s in specs if verksamhet in s.verksamhet)
-        trends = volume_trends(volumes, enheter, namnd, verksamhet, ansvar, date) if kind == "kostnad" and verksamhet else ()
+        trends = volume_trends(volumes, enheter, namnd, verksamhet, ansvar, date) if kind == KIND_KOSTNAD and verksamhet else ()
         rows.append(Suggestion(
             namnd, verksamhet, ansvar, kind, result_account(data.roots, kind, namnd, verksamhet),
             sum((f.utfall for f in figures.get(key, {}).values()), ZERO),
