@@ -712,6 +712,54 @@ def budget_fordela(year, ledger, assumptions, namn, reference, date) -> None:
                f"Granska det och besluta med --beslut \"REFERENS\"; uppföljningen använder det inte förrän dess.")
 
 
+@main.group()
+def prognos() -> None:
+    """Prognosarbetet: ett förslag till helårsprognos per verksamhet. Se docs/prognos.md."""
+
+
+@prognos.command("forslag")
+@ledger_parameters(writes=False)
+@click.option("--per", "date", type=PERIOD, required=True, help="Månaden förslaget räknar utfallet till: ÅÅÅÅ-MM.")
+@unit_options
+@format_option
+def prognos_forslag(ledger, date, enhet, decimaler, fmt) -> None:
+    """Förslag till helårsprognos: utfall hittills och resten av året som i fjol (eller enligt budget), bredvid budget och senaste prognos."""
+    from namndbok.ledgerdata import NO_KONTOPLAN
+    from namndbok.nyckeltal import NyckeltalError, load_specs, parse_volumes
+    from namndbok.prognos_forslag import ForslagError, check_date, suggest
+    from namndbok.scripts.prognos_forslag import text_table
+    from namndbok.scripts.tables import show
+
+    try:
+        check_date(date)
+    except ForslagError as err:
+        raise click.BadParameter(str(err), param_hint="'--per'") from None
+    options, data, entries = _read_clean(ledger)
+    plan = next(iter(data.kontoplaner.values()), None)
+    if plan is None:
+        raise click.ClickException(f"{shown(ledger)}: {NO_KONTOPLAN.format('förslaget')}")
+    specs, volumes = [], []
+    path = ledger.parent / "nyckeltal.toml"
+    if path.exists():
+        try:
+            specs = load_specs(path, plan)
+        except NyckeltalError as err:
+            raise click.ClickException(str(err)) from None
+        volumes = parse_volumes(entries, data.roots, data.kontoplaner)[0]
+    table = suggest(data, date, volumes, specs)
+    if not table.rows:
+        raise click.ClickException(f"{shown(ledger)}: inget utfall, ingen budget och ingen prognos för intäkter "
+                                   f"och kostnader {date.year}; inget att föreslå.")
+    title = f"{options['title']} – förslag till prognos per {date}"
+    if table.uppfoljning:
+        title += f" (senaste prognos från {table.uppfoljning})"
+    show(text_table(data, table, enhet, decimaler, f"{title}, {enhet}"), fmt)
+    span = data.utfall_span()
+    if span is not None and span[1] < date:
+        click.echo(f"Obs: liggarens utfall går bara t.o.m. {span[1]}; förslaget tar utfallet t.o.m. {date} "
+                   f"som det är bokfört nu.", err=True)
+
+
 @main.command("eget-kapital")
 @ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
