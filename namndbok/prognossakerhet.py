@@ -110,12 +110,12 @@ def years_with_prognos(data: LedgerData) -> list[int]:
 def default_year(data: LedgerData, before: datetime.date | None = None) -> int:
     """The last closed year with follow-ups (closed by `before` when given); refused in Swedish
     when there is none."""
-    years = [y for y in years_with_prognos(data)
-             if before is None or closing_date(data, y) <= before]
+    closed = [y for y in closed_years(data) if before is None or closing_date(data, y) <= before]
+    years = [y for y in years_with_prognos(data) if y in closed]
     if not years:
-        closed = closed_years(data)
-        said = (f"De stängda åren ({', '.join(map(str, closed))}) har inga prognoser" if closed
-                else "Liggaren har inget stängt år (inget bokslut)")
+        by = "" if before is None else f" per {before}"
+        said = (f"De stängda åren{by} ({', '.join(map(str, closed))}) har inga prognoser" if closed
+                else f"Liggaren har inget stängt år{by} (inget bokslut)")
         raise PrognossakerhetError(
             f"{said}, så det finns ingen prognossäkerhet att visa. Den räknas för ett år med bokslut "
             f"(`namndbok bokslut ÅR`) vars uppföljningar har prognoser (custom \"prognos\").")

@@ -307,5 +307,28 @@ def test_the_fava_page_on_the_committed_example_says_why_it_is_empty(fava_url):
     with urllib.request.urlopen(f"{base}/extension/Namndbok/?sida=prognossakerhet", timeout=60) as response:
         page = html.unescape(response.read().decode("utf-8"))
     assert 'id="prognossakerhet-sida"' in page
-    assert "De stängda åren (2023, 2024, 2025) har inga prognoser" in page
+    assert "De stängda åren per 2026-10-31 (2023, 2024, 2025) har inga prognoser" in page
     assert "Sidan kunde inte visas" not in page
+
+
+@pytest.mark.parametrize("query, shown", [
+    ("", "Prognos och utfall av årets resultat 2026"),
+    ("&time=2027", "Prognos och utfall av årets resultat 2026"),
+    ("&ar=2023", "Prognos och utfall av årets resultat 2026"),  # a year without prognoses: the last with
+    ("&ar=x%3Cb%3E", "Prognos och utfall av årets resultat 2026"),
+    # Before the bokslut of 2026 no closed year has prognoses: said, not a table of a year still open.
+    ("&time=2026-06", "De stängda åren per 2026-06-30 (2023, 2024, 2025) har inga prognoser"),
+    ("&time=2020", "Liggaren har inget stängt år per 2020-12-31 (inget bokslut)"),
+])
+def test_the_page_at_any_report_date_and_year_choice(closed, query, shown):
+    from fava.application import create_app
+    from fava.util import slugify
+
+    app = create_app([closed.resolve()], load=True)
+    ledger = app.config["LEDGERS"].ledgers[0]
+    client = app.test_client()
+    response = client.get(f"/{slugify(ledger.options['title'])}/extension/Namndbok/?sida=prognossakerhet{query}&partial=true")
+    body = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert shown in body and "Sidan kunde inte visas" not in body, body[-3000:]
+    assert "<b>" not in body
