@@ -332,3 +332,75 @@ def test_the_page_at_any_report_date_and_year_choice(closed, query, shown):
     assert response.status_code == 200
     assert shown in body and "Sidan kunde inte visas" not in body, body[-3000:]
     assert "<b>" not in body
+
+
+LAYOUT = """\
+namn = "Prognossäkerhet"
+slag = "prognossakerhet"
+rubrik = "Uppföljning {ar}"
+
+[[kolumner]]
+rubrik = "Prognos årets resultat"
+matt = "prognos"
+
+[[kolumner]]
+rubrik = "Utfall årets resultat"
+matt = "utfall"
+
+[[kolumner]]
+rubrik = "Avvikelse prognos − utfall"
+matt = "avvikelse"
+
+[[kolumner]]
+rubrik = "i % av nettokostnad"
+matt = "avvikelse_helar_pct"
+decimaler = 1
+
+[[kolumner]]
+rubrik = "Bästa fall"
+matt = "prognos_basta"
+
+[[kolumner]]
+rubrik = "Sämsta fall"
+matt = "prognos_samsta"
+"""
+
+
+def test_a_prognossakerhet_layout_prints_the_commands_cells(closed, tmp_path):
+    layout = tmp_path / "prognossakerhet.toml"
+    layout.write_text(LAYOUT, encoding="utf-8")
+    code, output = run("prognossakerhet", closed, "--format", "csv")
+    assert code == 0, output
+    cli = [line.split(";") for line in output.splitlines()]
+    code, output = run("rapport", layout, closed, "--per", "2026-12", "--format", "csv")
+    assert code == 0, output
+    report = [line.split(";") for line in output.splitlines()]
+    assert report[0] == ["Uppföljning 2026", *cli[0][1:7]]
+    assert [row for row in report[1:]] == [row[:7] for row in cli[1:]]
+    # At a report date before the year's bokslut there is no closed year with prognoses: said, naming the layout.
+    code, output = run("rapport", layout, closed, "--per", "2026-10", "--format", "csv")
+    assert code == 1 and f"{layout}: De stängda åren per 2026-10-31 (2023, 2024, 2025) har inga prognoser" in output
+    assert "Traceback" not in output
+    target = tmp_path / "rapport.xlsx"
+    code, output = run("rapport", layout, closed, "--per", "2026-12", "--format", "xlsx", "--ut", target)
+    assert code == 0, output
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(target).active
+    assert sheet["E2"].number_format == "0.0%" and sheet["B2"].number_format == "#,##0.0"
+
+
+@pytest.mark.parametrize("change, line, said", [
+    ('\n[[rader]]\nnamn = "Årets resultat"\n', 30, 'En layout med slag = "prognossakerhet" har en rad per uppföljning; ta bort [[rader]].'),
+    ('\n[[kolumner]]\nmatt = "budget_helar"\n', 30, 'matt = "budget_helar", som en prognossäkerhetslayout inte visar'),
+    ('\n[[kolumner]]\nmatt = "prognos"\nper = "08"\n', 30, "En prognossäkerhetslayouts kolumner har varken per eller typ"),
+    ('\n[[kolumner]]\nmatt = "prognos"\ndecimaler = 5\n', 30, "decimaler ska vara ett heltal 0–3."),
+])
+def test_a_prognossakerhet_layout_that_cannot_be_used_is_refused_at_its_line(tmp_path, change, line, said):
+    from namndbok.layout import LayoutError, load_layout
+
+    layout = tmp_path / "prognossakerhet.toml"
+    layout.write_text(LAYOUT + change, encoding="utf-8")
+    with pytest.raises(LayoutError) as caught:
+        load_layout(layout)
+    assert str(caught.value).startswith(f"{layout}:{line}: ") and said in str(caught.value)
