@@ -404,3 +404,14 @@ def test_a_prognossakerhet_layout_that_cannot_be_used_is_refused_at_its_line(tmp
     with pytest.raises(LayoutError) as caught:
         load_layout(layout)
     assert str(caught.value).startswith(f"{layout}:{line}: ") and said in str(caught.value)
+
+
+def test_the_docs_example_layout_runs(closed, tmp_path):
+    doc = (REPO / "docs" / "prognossakerhet.md").read_text(encoding="utf-8")
+    layout = tmp_path / "fran-dokumentet.toml"
+    layout.write_text(re.search(r"```toml\n(.*?)```", doc, re.S).group(1), encoding="utf-8")
+    code, output = run("rapport", layout, closed, "--per", "2026-12", "--format", "csv")
+    assert code == 0, output
+    lines = output.splitlines()
+    assert lines[0] == "Uppföljning 2026;Prognos årets resultat;Utfall årets resultat;Avvikelse prognos − utfall;i % av nettokostnad"
+    assert len(lines) == 1 + len(MAIN_FOLLOW_UPS) and lines[1].startswith("februari 2026;")
