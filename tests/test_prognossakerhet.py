@@ -316,6 +316,7 @@ def test_the_fava_page_on_the_committed_example_says_why_it_is_empty(fava_url):
     ("&time=2027", "Prognos och utfall av årets resultat 2026"),
     ("&ar=2023", "Prognos och utfall av årets resultat 2026"),  # a year without prognoses: the last with
     ("&ar=x%3Cb%3E", "Prognos och utfall av årets resultat 2026"),
+    ("&ar=%C2%B2", "Prognos och utfall av årets resultat 2026"),  # "²": a digit to str.isdigit, not to int()
     # Before the bokslut of 2026 no closed year has prognoses: said, not a table of a year still open.
     ("&time=2026-06", "De stängda åren per 2026-06-30 (2023, 2024, 2025) har inga prognoser"),
     ("&time=2020", "Liggaren har inget stängt år per 2020-12-31 (inget bokslut)"),

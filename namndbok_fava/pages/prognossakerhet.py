@@ -3,6 +3,8 @@ with the error by follow-up month for every closed year (namndbok.prognossakerhe
 
 from __future__ import annotations
 
+import re
+
 from namndbok_fava import charts
 from namndbok_fava.pages import Cell, Table
 
@@ -18,7 +20,7 @@ def page(ext, data, date, args) -> dict:
         return {"message": str(err), "years": [], "year": None}
     years = [y for y in years_with_prognos(data) if closing_date(data, y) <= date]
     chosen = args.get("ar", "")
-    year = int(chosen) if chosen.isdigit() and int(chosen) in years else latest
+    year = int(chosen) if re.fullmatch(r"[0-9]{4}", chosen) and int(chosen) in years else latest
     accuracy = ext.cached(("prognossakerhet", year), lambda d: calculate_prognossakerhet(d, year))
     table = Table(f"Prognos och utfall av årets resultat {year} (mnkr)", files.HEADERS,
                   [([Cell(text) for text in row], False) for row in files.rows(accuracy)], "prognossakerhet")
