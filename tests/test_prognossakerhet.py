@@ -416,3 +416,34 @@ def test_the_docs_example_layout_runs(closed, tmp_path):
     lines = output.splitlines()
     assert lines[0] == "Uppföljning 2026;Prognos årets resultat;Utfall årets resultat;Avvikelse prognos − utfall;i % av nettokostnad"
     assert len(lines) == 1 + len(MAIN_FOLLOW_UPS) and lines[1].startswith("februari 2026;")
+
+
+def test_the_chart_is_drawn_in_chromium_a_line_per_year(closed):
+    """The page in real chromium: plotly draws the error chart (one line, 2026, by follow-up month), no console error."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from test_fava_extension import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed")
+    proc, url, _ = start_fava(str(closed))
+    try:
+        with playwright_api.sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = chromium.new_page()
+                errors = []
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.goto(url.split("/income_statement")[0] + "/extension/Namndbok/?sida=prognossakerhet", timeout=TIMEOUT_MS)
+                page.locator(".namndbok-diagram .main-svg").first.wait_for(state="visible", timeout=TIMEOUT_MS)
+                page.locator(".namndbok-diagram:not([data-ritat])").first.wait_for(state="detached", timeout=TIMEOUT_MS)
+                drawn = page.eval_on_selector_all(".namndbok-diagram", "divs => divs.map(d => d.data.map(t => ({name: t.name, x: t.x})))")
+                assert drawn == [[{"name": "2026", "x": ["feb", "mar", "apr", "maj", "jun", "aug", "sep", "okt"]}]]
+                assert page.locator("table#prognossakerhet tbody tr").count() == len(MAIN_FOLLOW_UPS)
+                assert errors == []
+            finally:
+                chromium.close()
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
