@@ -63,6 +63,7 @@ SIDOR = (
     _ours("Prognos", "prognos", "prognos"),
     _ours("Eget kapital", "eget-kapital", "eget-kapital"),
     _ours("Nyckeltal", "nyckeltal", "nyckeltal"),
+    _ours("Prognossäkerhet", "prognossakerhet", "prognossakerhet-sida"),
     _ours("Budgetarbete", "budgetarbete", "ramberakning"),
     # The JSON escapes non-ASCII: the example's kommunbidrag and its avräkning konto 1690.
     _fava(INCOME, "income_statement", ':Kommunbidrag"'),

@@ -33,6 +33,14 @@ the ledger):
     namn = "Ackumulerat resultat (inklusive årets resultat)"
     eget_kapital = true          # utgående eget kapital: by utfall, budget, prognos, bokslut fg år
 
+A layout with `slag = "prognossakerhet"` is the prognossäkerhet table
+(`namndbok.prognossakerhet`): one row per follow-up of the last year closed by the
+report date, no [[rader]]; its columns take `prognos`, `utfall`, `avvikelse`
+(prognos − utfall of årets resultat), `avvikelse_helar_pct` (of the year's
+nettokostnad), `prognos_basta` and `prognos_samsta`, and {ar} in a header is that year.
+A column's `decimaler` overrides the layout's for that column, also for a percentage
+(which otherwise prints whole percent).
+
 A column may count only some kinds (`typ = ["kommunbidrag"]`), e.g. the
 kommunbidrag column of a table whose rows are results. Investments are the
 kind `investering` (konton marked `investering = true` in the kontoplan); a row
@@ -65,7 +73,10 @@ from namndbok.swedish import UNITS
 DIMENSIONS = ("radgrupp", "verksamhet", "ansvar", "konto")
 ROW_KEYS = {"namn", "typ", "summa", "en_rad_per", "utom_verksamhet", "utom_konto", "fet", "eget_kapital", "vand_tecken", "ofordelat", "tom",
             *DIMENSIONS}
-COLUMN_KEYS = {"rubrik", "matt", "per", "typ"}
+COLUMN_KEYS = {"rubrik", "matt", "per", "typ", "decimaler"}
+KINDS = ("tabell", "prognossakerhet")  # `slag`: rows as [[rader]] say, or one per follow-up of a closed year
+# What a prognossäkerhet layout's columns show, in the engine's names (namndbok.report.prognossakerhet_report).
+PROGNOSSAKERHET_MEASURES = ("prognos", "utfall", "avvikelse", "avvikelse_helar_pct", "prognos_basta", "prognos_samsta")
 EMPTY = ("0", "blank")  # `tom`: what a cell with nothing booked prints
 # What a header may say in braces (filled in by namndbok.report.header): the column's date, the
 # report's period, its year, the year before, the follow-up month of the column.
@@ -78,6 +89,7 @@ class Column(NamedTuple):
     matt: str
     per: str | None = None
     typ: tuple[str, ...] | None = None  # count only these kinds in this column (e.g. kommunbidrag)
+    decimaler: int | None = None  # this column's decimals (amount or percentage); None: the layout's (whole percent)
 
 
 class RowSpec(NamedTuple):
@@ -102,6 +114,7 @@ class Layout(NamedTuple):
     decimaler: int
     kolumner: tuple[Column, ...]
     rader: tuple[RowSpec, ...]
+    slag: str = "tabell"  # KINDS
 
 
 class LayoutError(SettingsError):
@@ -153,6 +166,7 @@ TOP = {
     "decimaler": Key(one_of(0, 1, 2, 3), "decimaler ska vara ett heltal 0–3."),
     "typ": Key(anything, ""),
     "tom": Key(one_of(*EMPTY), 'tom = {value} finns inte; välj "0" (en tom cell visas 0) eller "blank".'),
+    "slag": Key(one_of(*KINDS), 'slag = {value} finns inte; välj "tabell" (rader enligt [[rader]]) eller "prognossakerhet" (en rad per uppföljning av ett stängt år).'),
     "kolumner": Key(is_tables, TABLES),
     "rader": Key(is_tables, TABLES),
 }
@@ -166,6 +180,7 @@ def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = Non
     enhet = data.get("enhet", "mnkr")
     decimaler = data.get("decimaler", 1)
     default_typ = _kinds(data.get("typ", ["intäkt", "kostnad"]), toml, ("typ",))
+    slag = data.get("slag", "tabell")
 
     columns = []
     for index, item in enumerate(data.get("kolumner", [])):
@@ -180,11 +195,26 @@ def parse_layout(text: str, path: str = "<layout>", plan: Kontoplan | None = Non
         kinds = _kinds(item["typ"], toml, where) if "typ" in item else None
         rubrik = str(item.get("rubrik", matt))
         _check_placeholders(rubrik, toml, (*where, "rubrik"))
-        columns.append(Column(rubrik, matt, per, kinds))
+        places = item.get("decimaler")
+        if places is not None and (isinstance(places, bool) or places not in (0, 1, 2, 3)):
+            raise toml.fail(where, "decimaler ska vara ett heltal 0–3.")
+        if slag == "prognossakerhet":
+            if matt not in PROGNOSSAKERHET_MEASURES:
+                raise toml.fail(where, f"Kolumnen har matt = \"{matt}\", som en prognossäkerhetslayout inte visar; "
+                                       f"välj bland {', '.join(PROGNOSSAKERHET_MEASURES)}.")
+            if per is not None or kinds is not None:
+                raise toml.fail(where, "En prognossäkerhetslayouts kolumner har varken per eller typ: raderna är "
+                                       "uppföljningarna och beloppen gäller årets resultat.")
+        columns.append(Column(rubrik, matt, per, kinds, places))
     if not columns:
         raise LayoutError(path, 0, "Layouten har inga [[kolumner]].")
     _check_placeholders(data.get("rubrik", ""), toml, ("rubrik",))
 
+    if slag == "prognossakerhet":
+        if "rader" in data:
+            raise toml.fail(("rader", 0), 'En layout med slag = "prognossakerhet" har en rad per uppföljning; ta bort [[rader]].')
+        return Layout(path, data.get("namn", Path(path).stem), data.get("rubrik", "Uppföljning"), enhet, decimaler,
+                      tuple(columns), (), slag)
     rows = []
     names = set()
     for index, item in enumerate(data.get("rader", [])):

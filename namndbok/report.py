@@ -73,6 +73,8 @@ def _selection(row: RowSpec, data) -> dict:
 def build_report(layout: Layout, data, date: datetime.date, budget_version: str | None = None) -> Report:
     """The layout filled at `date`; `budget_version`: against the budget as it was after that decision
     (the CLI's `uppfoljning --budgetversion`)."""
+    if layout.slag == "prognossakerhet":
+        return prognossakerhet_report(layout, data, date)
     rows: list[ReportRow] = []
     by_name: dict[str, ReportRow] = {}
     since_total: list[ReportRow] = []
@@ -93,6 +95,32 @@ def build_report(layout: Layout, data, date: datetime.date, budget_version: str 
             rows.append(row)
             by_name[row.label] = row
     headers = (fill_header(layout.rubrik, date), *(header(c, date) for c in layout.kolumner))
+    return Report(layout, date, headers, tuple(rows))
+
+
+def prognossakerhet_report(layout: Layout, data, date: datetime.date) -> Report:
+    """A prognossäkerhet layout (`slag = "prognossakerhet"`) filled: a row per follow-up of the last
+    year closed by `date` (namndbok.prognossakerhet), its figures in the engine's measure names:
+    prognos and utfall of årets resultat, avvikelse = prognos − utfall, avvikelse_helar_pct of the
+    year's nettokostnad (carried as budget_helar, the percentage's base), the bästa and sämsta
+    fall where the follow-up gave them. Headers are filled with that year's end ({ar} = the year).
+    No closed year with prognoses: PrognossakerhetError (a ValueError) naming the layout."""
+    from namndbok.export.prognossakerhet_files import follow_up_label
+    from namndbok.prognossakerhet import PrognossakerhetError, calculate_prognossakerhet, default_year
+
+    try:
+        year = calculate_prognossakerhet(data, default_year(data, before=date), per_verksamhet=False)
+    except PrognossakerhetError as err:
+        raise PrognossakerhetError(f"{layout.path}: {err}") from None
+    rows = []
+    for r in year.rows:
+        measures = Measures(prognos=r.prognos, utfall=r.utfall, avvikelse=r.avvikelse,
+                            avvikelse_helar_pct=r.andel, budget_helar=year.nettokostnad,
+                            prognos_basta=r.band.basta if r.band else None,
+                            prognos_samsta=r.band.samsta if r.band else None)
+        rows.append(ReportRow(follow_up_label(r.uppfoljning), tuple(measures for _ in layout.kolumner), False))
+    year_end = datetime.date(year.year, 12, 31)
+    headers = (fill_header(layout.rubrik, year_end), *(fill_header(c.rubrik, year_end) for c in layout.kolumner))
     return Report(layout, date, headers, tuple(rows))
 
 
@@ -176,10 +204,19 @@ def _row_or_empty(table, key) -> Measures:
         return Measures()
 
 
+def column_decimals(layout: Layout, column: Column) -> tuple[int, int]:
+    """(decimals of an amount, of a percentage) in `column`: its own `decimaler`, else the layout's
+    for amounts and whole percent."""
+    if column.decimaler is None:
+        return layout.decimaler, 0
+    return column.decimaler, column.decimaler
+
+
 def cells(report: Report) -> list[list[str]]:
     """Every printed cell, row by row (without the header)."""
     layout = report.layout
     return [
-        [row.label, *(format_measure(m, c.matt, layout.enhet, layout.decimaler) for m, c in zip(row.measures, layout.kolumner))]
+        [row.label, *(format_measure(m, c.matt, layout.enhet, *column_decimals(layout, c))
+                      for m, c in zip(row.measures, layout.kolumner))]
         for row in report.rows
     ]

@@ -82,7 +82,8 @@ def format_percent(ratio: Decimal | None, decimals: int = 0) -> str:
 PCT_BASE = {"avvikelse_helar_pct": "budget_helar"}
 
 
-def format_measure(measures: Measures, measure: str, unit: str = "mnkr", decimals: int = 1) -> str:
+def format_measure(measures: Measures, measure: str, unit: str = "mnkr", decimals: int = 1,
+                   percent_decimals: int = 0) -> str:
     """The printed cell. A percentage is left empty where its budget prints as zero:
     the reader sees a zero budget, and a zero budget has no percentage."""
     value = getattr(measures, measure)
@@ -90,5 +91,5 @@ def format_measure(measures: Measures, measure: str, unit: str = "mnkr", decimal
         base = getattr(measures, PCT_BASE[measure])
         if base is None or round_half_up(base / UNITS[unit], decimals) == 0:
             return ""
-        return format_percent(value)
+        return format_percent(value, percent_decimals)
     return format_amount(value, unit, decimals)

@@ -27,7 +27,7 @@ from namndbok.chart_series import (
     per_enhet_by_month,
     prognos_by_follow_up,
 )
-from namndbok.swedish import MONTHS, MONTHS_SHORT, UNITS, format_amount, month_name, round_half_up
+from namndbok.swedish import MONTHS, MONTHS_SHORT, UNITS, format_amount, format_percent, month_name, round_half_up
 
 MNKR = "mnkr"
 GOOD, BAD = "#1b7a3a", "#b00020"  # as td.bra / td.dalig in Namndbok.html
@@ -326,3 +326,21 @@ def ram_chart(table, assumptions) -> dict:
                    [trace], showlegend=False, height=440, margin={"l": 60, "r": 20, "t": 50, "b": 40},
                    xaxis={"tickangle": -45, "automargin": True},
                    yaxis=_axis(MNKR, range=[_number(lowest - margin), _number(highest + margin)]))
+
+
+def prognossakerhet_chart(years) -> dict:
+    """The prognos error of årets resultat (prognos − utfall) at each follow-up month, one line per
+    closed year (namndbok.prognossakerhet.YearAccuracy); no years: no figure."""
+    if not years:
+        return {}
+    data_ = []
+    for year in years:
+        data_.append({"type": "scatter", "mode": "lines+markers", "name": str(year.year),
+                      "x": [MONTHS_SHORT[r.uppfoljning.month - 1] for r in year.rows],
+                      "y": [_number(r.avvikelse) for r in year.rows],
+                      **_hover([f"{year.year}, uppföljning {_month_year(r.uppfoljning)}: avvikelse {_text(r.avvikelse)}"
+                                f" ({format_percent(r.andel, 1)} av nettokostnad)" for r in year.rows])})
+    return _figure("Prognosens avvikelse från utfallet, årets resultat (prognos − utfall)", data_,
+                   xaxis={"type": "category", "categoryorder": "array", "categoryarray": list(MONTHS_SHORT),
+                          "range": [-0.5, 11.5], "gridcolor": GRID, "title": {"text": "Uppföljning"}},
+                   yaxis=_axis(MNKR))

@@ -797,6 +797,51 @@ def eget_kapital(ledger, date, enhet, decimaler, listing, fmt) -> None:
 
 
 @main.command()
+@ledger_parameters(writes=False)
+@click.option("--ar", "year", type=click.IntRange(1900, 2999), default=None,
+              help="Det stängda året (standard: det senaste stängda året med prognoser).")
+@click.option("--per-verksamhet", "per_verksamhet", is_flag=True,
+              help="Avvikelsen i nettokostnad per verksamhet och uppföljning i stället för årets resultat.")
+@unit_options
+@click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv", "xlsx"]), default="terminal",
+              show_default=True, help="terminal, markdown, csv (som svenska Excel läser) eller xlsx (kräver --ut).")
+@click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Skriv XLSX-filen hit (bara med --format xlsx).")
+def prognossakerhet(ledger, year, per_verksamhet, enhet, decimaler, fmt, target) -> None:
+    """Prognossäkerhet: hur långt varje uppföljnings prognos låg från ett stängt års utfall."""
+    from namndbok.export import prognossakerhet_files as files
+    from namndbok.prognossakerhet import PrognossakerhetError, calculate_prognossakerhet, default_year
+    from namndbok.scripts.budget import write_xlsx
+    from namndbok.scripts.tables import TextTable, show
+
+    if target is not None and fmt != "xlsx":
+        raise click.ClickException("--ut gäller bara --format xlsx; de andra formaten skrivs ut (styr dem till en fil med >).")
+    options, data, _ = _read_clean(ledger)
+    try:
+        accuracy = calculate_prognossakerhet(data, year or default_year(data), per_verksamhet)
+    except PrognossakerhetError as err:
+        raise click.ClickException(f"{shown(ledger)}: {err}") from None
+    title = files.title(options["title"], accuracy, enhet)
+    if per_verksamhet:
+        title = title.replace("prognossäkerhet", "prognossäkerhet per verksamhet (nettokostnad)", 1)
+    if fmt == "xlsx":
+        try:
+            write_xlsx(target, files.to_xlsx(accuracy, title, enhet, decimaler, per_verksamhet))
+        except ValueError as err:
+            raise click.ClickException(str(err)) from None
+        except OSError as err:
+            from namndbok.fileio import os_reason
+
+            raise click.ClickException(f"Kunde inte skriva {target}: {os_reason(err)}.") from None
+        click.echo(f"Skrev {target}.")
+    elif per_verksamhet:
+        rows = files.verksamhet_rows(accuracy, enhet, decimaler)
+        show(TextTable(title, files.verksamhet_headers(accuracy), rows, bold=frozenset({len(rows) - 1})), fmt)
+    else:
+        show(TextTable(title, files.HEADERS, files.rows(accuracy, enhet, decimaler), right=files.RIGHT), fmt)
+
+
+@main.command()
 @click.option(
     "--ut",
     "target",

@@ -57,6 +57,8 @@ def describe(layout: Layout) -> list[str]:
         extra = "".join([f", per {column.per}" if column.per else "", f", typ {', '.join(column.typ)}" if column.typ else ""])
         lines.append(f"  {column.rubrik}: {column.matt}{extra}")
     lines += ["", "Rader:"]
+    if layout.slag == "prognossakerhet":
+        lines.append("  en per uppföljning av det senaste året som är stängt per rapportdatum (prognossäkerhet)")
     lines += [f"  {_row_text(row)}" for row in layout.rader]
     return lines
 

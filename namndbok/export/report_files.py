@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from namndbok.report import Report, cells
+from namndbok.report import Report, cells, column_decimals
 from namndbok.swedish import UNITS
 
 _SHEET_FORBIDDEN = re.compile(r"[:/\\?*\[\]]")
@@ -68,7 +68,11 @@ def to_xlsx(report: Report) -> bytes:
         sheet.append(values)
         for index, cell in enumerate(sheet[sheet.max_row]):
             if index:
-                cell.number_format = "0%" if layout.kolumner[index - 1].matt.endswith("_pct") else amount_format
+                column = layout.kolumner[index - 1]
+                places = column_decimals(layout, column)
+                cell.number_format = (("0." + "0" * places[1] if places[1] else "0") + "%" if column.matt.endswith("_pct")
+                                      else amount_format if column.decimaler is None
+                                      else "#,##0" + ("." + "0" * places[0] if places[0] else ""))
             if row.bold:
                 cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"

@@ -1,6 +1,6 @@
 """The pages of the Nämndbok report: engine results turned into printed tables.
 
-One module per page (`oversikt`, `budget`, `prognos`, `eget_kapital`, `nyckeltal`, `budgetarbete`), each with
+One module per page (`oversikt`, `budget`, `prognos`, `eget_kapital`, `nyckeltal`, `prognossakerhet`, `budgetarbete`), each with
 `page(ext, data, date, args) -> dict` (the template's `page.content`); this module
 holds what they share (the page frame, cells, links, the cached engine tables).
 
@@ -31,6 +31,7 @@ SIDOR = (
     ("prognos", "Prognos"),
     ("eget-kapital", "Eget kapital"),
     ("nyckeltal", "Nyckeltal"),
+    ("prognossakerhet", "Prognossäkerhet"),
     ("budgetarbete", "Budgetarbete"),
 )
 class Cell(NamedTuple):

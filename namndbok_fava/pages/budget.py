@@ -88,7 +88,8 @@ def page(ext, data, date, args) -> dict:
         report_table = Table(
             f"{layout.namn} per {date_text(date)} ({chose.enhet})",
             tuple(headers),
-            [([Cell(texts[0]), *(measure_cell(m, c.matt, chose.enhet, layout.decimaler, text=t, turned=row.turned)
+            [([Cell(texts[0]), *(Cell(t) if layout.slag == "prognossakerhet"  # prognos − utfall: no better or worse than budget
+                                 else measure_cell(m, c.matt, chose.enhet, layout.decimaler, text=t, turned=row.turned)
                                  for m, c, t in zip(row.measures, layout.kolumner, texts[1:]))], row.bold)
              for row, texts in zip(report.rows, printed)],
             "rapport",
