@@ -711,6 +711,11 @@ def budget_fordela(year, ledger, assumptions, namn, reference, date) -> None:
                f"Granska det och besluta med --beslut \"REFERENS\"; uppföljningen använder det inte förrän dess.")
 
 
+from namndbok.scripts.prognos import group as _prognos_group  # noqa: E402 - needs ledger_parameters above
+
+main.add_command(_prognos_group(ledger_parameters))
+
+
 @main.command("eget-kapital")
 @ledger_parameters(writes=False)
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
