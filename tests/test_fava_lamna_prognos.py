@@ -91,6 +91,9 @@ def _files(ledger) -> dict:
 
 def test_enter_and_submit_writes_the_file_commits_it_and_shows_the_new_figures(writable, page):
     ledger, base = writable
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(_url(base, uppfoljning="2026-10", verksamhet="571"))
     form = page.locator("form.prognos")
     form.locator("input[name=kostnader]").fill("161,3")
@@ -118,6 +121,7 @@ def test_enter_and_submit_writes_the_file_commits_it_and_shows_the_new_figures(w
     row = page.locator("#prognosstatus tbody tr", has_text="571 Missbrukarvård")
     assert "Anna Andersson" in row.inner_text() and "lämnad" in row.inner_text()
     assert "Alla 11 verksamheter har lämnat prognos för 2026-10." in page.locator("p.saknas").inner_text()
+    assert errors == []  # no script error and no Content-Security-Policy violation (the form posts to Fava itself)
 
 
 def test_a_wrong_amount_is_shown_again_with_what_was_entered(writable, page):
