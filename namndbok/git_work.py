@@ -8,7 +8,9 @@ and when (`git blame`), so that the economist sees who gave which prognos.
 A commit never takes anything else with it: the changed files are added and
 committed with `git commit --only -- PATHS`, which commits those paths as they
 are in the work tree and leaves whatever else is staged staged (and out of the
-commit). No git on the computer, or a folder outside a repository: nothing is
+commit). The repository's hooks are not run: the ledger was checked as written
+already (the hook `namndbok ny` installs runs `namndbok kontrollera`, which would wait
+for the write lock the submission holds). No git on the computer, or a folder outside a repository: nothing is
 committed and `Committed.note` says so in Swedish. Plain `git` through subprocess.
 """
 
@@ -75,6 +77,8 @@ def commit_files(folder: Path, paths: list[Path], message: str, author: str | No
     added = _git(["add", "--", *relative], top)
     if added.returncode != 0:
         return Committed(None, f"Inte incheckad: git add misslyckades ({_said(added)}).")
+    # No hooks: a ledger's pre-commit hook runs `namndbok kontrollera` (`namndbok ny` makes it), which would
+    # wait for the write lock our caller holds; the caller has checked the ledger as written already.
     args = ["commit", "--quiet", "--no-verify", "--only", "-m", message]
     if author:
         args += ["--author", _author_text(author)]

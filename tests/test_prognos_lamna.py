@@ -216,3 +216,34 @@ def test_without_git_the_prognos_is_written_and_not_committed_and_it_says_so(exa
         encoding="utf-8")
     status = _cli(folder, "prognos", "status", "--per", "2026-11")
     assert "610 Flyktingmottagande" in status.stdout and "—" in status.stdout
+
+
+def test_a_ledgers_pre_commit_hook_does_not_keep_the_submission_from_its_commit(repo):
+    """`namndbok ny` gives a ledger a pre-commit hook that runs `namndbok kontrollera`; run inside the
+    submission's write lock it would wait for it and fail. The submission checks the ledger itself."""
+    import shlex
+
+    from namndbok.new_committee import HOOK
+
+    folder = repo.parent
+    hook = folder / ".git" / "hooks" / "pre-commit"
+    hook.write_text(HOOK.format(command=shlex.join([sys.executable, "-m", "namndbok.scripts.cli"]), main=repo.name),
+                    encoding="utf-8")
+    hook.chmod(0o755)
+    env = {**os.environ, **GIT_ENV, "NAMNDBOK_LIGGARE": "", "NAMNDBOK_VANTA": "3"}
+    done = subprocess.run([sys.executable, "-m", "namndbok.scripts.cli", "prognos", "lamna", "--per", "2026-11",
+                           "--verksamhet", "589", "--kostnader", "4,2", "--av", "Cilla"], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Incheckad i git som" in done.stdout
+    assert _git(folder, "log", "-1", "--format=%an|%s").strip() == "Cilla|Prognos 2026-11: 589 Familjerätt (Cilla)"
+
+
+def test_without_a_git_identity_the_commit_still_names_who_submitted(example_copy):
+    folder = example_copy.parent
+    _git(folder, "init", "-q")
+    _git(folder, "-c", "user.name=Ekonomen", "-c", "user.email=e@example.org", "add", "-A")
+    _git(folder, "-c", "user.name=Ekonomen", "-c", "user.email=e@example.org", "commit", "-q", "-m", "Exemplet")
+    done = _cli(folder, "prognos", "lamna", "--per", "2026-11", "--verksamhet", "581", "--kostnader", "3", "--av", "Dan")
+    assert done.returncode == 0, done.stderr
+    assert _git(folder, "log", "-1", "--format=%an|%cn").strip() == "Dan|Nämndbok"
