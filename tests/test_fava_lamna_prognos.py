@@ -200,3 +200,65 @@ def test_read_only_fava_shows_no_form_and_refuses_a_post(read_only, page):
     assert answer.status in (401, 403)
     assert _files(ledger) == before
     assert _git(ledger.parent, "rev-parse", "HEAD") == head
+
+
+def test_the_figures_are_the_clis_uppfoljning_signed_as_entered(example_copy):
+    """Utfall, budget helår and the latest prognos of each verksamhet on the page are the cells
+    `namndbok uppfoljning --grupp verksamhet --grupp typ` prints, with intäkter and kostnader positive."""
+    import csv
+    import io
+    from html.parser import HTMLParser
+
+    from fava.application import create_app
+    from fava.util import slugify
+
+    from conftest import run
+
+    code, out = run("uppfoljning", example_copy, "--per", "2026-10", "--grupp", "verksamhet", "--grupp", "typ",
+                    "--format", "csv")
+    assert code == 0, out
+    rows = list(csv.reader(io.StringIO(out[out.index("Mnkr;"):]), delimiter=";"))
+    header = rows[0]
+    cli = {row[0]: row for row in rows[1:]}
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.inside = [], False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table" and ("id", "prognosunderlag") in attrs:
+                self.inside = True
+            elif self.inside and tag == "tr":
+                self.rows.append([])
+            elif self.inside and tag in ("td", "th"):
+                self.rows[-1].append("")
+
+        def handle_endtag(self, tag):
+            if tag == "table":
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.inside and self.rows and self.rows[-1]:
+                self.rows[-1][-1] += data.strip()
+
+    app = create_app([example_copy.resolve()], load=True)
+    client, slug = app.test_client(), slugify(app.config["LEDGERS"].ledgers[0].options["title"])
+    checked = 0
+    for code_name in ("571 Missbrukarvård för vuxna", "5731 Institutionsvård (HVB) barn och unga", "010 Politisk verksamhet"):
+        code = code_name.split()[0]
+        body = client.get(f"/{slug}/extension/Namndbok/",
+                          query_string={"sida": "lamna-prognos", "uppfoljning": "2026-10", "verksamhet": code}).get_data(
+            as_text=True)
+        parser = Cells()
+        parser.feed(body)
+        page = {row[0]: row for row in parser.rows[1:]}
+        for typ, name in (("Kostnader", "Kostnader"), ("Intäkter", "Intäkter")):
+            line = cli.get(f"{code_name} / {typ}")
+            if line is None:
+                assert page[name][1:4] == ["—", "—", "—"]
+                continue
+            expected = [line[header.index(h)].lstrip("-") or "—" for h in ("Utfall okt 2026", "Budget helår", "Prognos helår")]
+            assert page[name][1:4] == expected, (code, typ)
+            checked += 1
+    assert checked >= 4

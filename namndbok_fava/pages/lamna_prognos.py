@@ -167,6 +167,8 @@ def figures(data, follow_up: datetime.date, verksamhet: str) -> Table:
         rows.append(([Cell(name), *(Cell(shown(values[k])) for k in net)], False))
     rows.append(([Cell("Nettokostnad"), *(Cell(shown(net[k])) for k in net)], True))
     when = ", ".join(f"{d:%Y-%m}" for d in sorted(dates)) or "ingen"
+    span = data.utfall_span()
+    through = min(follow_up, span[1]) if span else follow_up  # no utfall after the last booked day
     return Table(f"Helår {follow_up.year} (mnkr)",
-                 ("", f"Utfall t.o.m. {follow_up:%Y-%m}", "Budget helår", f"Senaste prognos ({when})", "Förslag"),
+                 ("", f"Utfall t.o.m. {through:%Y-%m-%d}", "Budget helår", f"Senaste prognos ({when})", "Förslag"),
                  rows, "prognosunderlag")
