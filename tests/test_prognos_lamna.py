@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from beancount.parser import parser
 
-from conftest import EXAMPLE_DIR, REPO
+from conftest import EXAMPLE_DIR
 
 from namndbok.accounts import Roots
 from namndbok.prognos_write import InputError, prognos_block, read_submission, replace_unit
