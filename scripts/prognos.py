@@ -4,8 +4,8 @@
 same function as the Fava page "Lämna prognos"); `status` says which verksamheter have
 given theirs, when and by whom (git), and which are missing (`namndbok.prognos_status`).
 
-The group is made by `group(ledger_parameters)` (cli.py adds it), so that this module
-does not import cli.py.
+cli.py adds the commands (`group(ledger_parameters)` makes the group, `add_commands` adds them to a
+group that exists), so that this module does not import cli.py.
 """
 
 from __future__ import annotations
@@ -23,9 +23,17 @@ def when_text(when) -> str:
 
 
 def group(ledger_parameters) -> click.Group:
+    """The group `namndbok prognos` with `lamna` and `status`."""
+
     @click.group("prognos")
     def prognos() -> None:
         """Prognosen från enhetscheferna: lämna en verksamhets helårsprognos och se vilka som saknas. Se docs/prognos.md."""
+
+    return add_commands(prognos, ledger_parameters)
+
+
+def add_commands(prognos: click.Group, ledger_parameters) -> click.Group:
+    """`lamna` and `status` added to the group `prognos` (made here by `group`, or one cli.py has)."""
 
     @prognos.command("lamna")
     @ledger_parameters(writes=True)
