@@ -65,6 +65,7 @@ SIDOR = (
     _ours("Nyckeltal", "nyckeltal", "nyckeltal"),
     _ours("Prognossäkerhet", "prognossakerhet", "prognossakerhet-sida"),
     _ours("Budgetarbete", "budgetarbete", "ramberakning"),
+    _ours("Lämna prognos", "lamna-prognos", "prognosstatus"),
     # The JSON escapes non-ASCII: the example's kommunbidrag and its avräkning konto 1690.
     _fava(INCOME, "income_statement", ':Kommunbidrag"'),
     _fava(INCOME_MONTH, "income_statement", ':Kommunbidrag"', MONTH),

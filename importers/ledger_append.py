@@ -25,9 +25,11 @@ def append_and_check(ledger: Path, blocks: list[tuple[Path, str, str]], roots: R
                                      for target, title, block in blocks], roots, include, source, command)
 
 
-def change_and_check(ledger: Path, changes: list, roots: Roots, include: str, source: str, command: str):
+def change_and_check(ledger: Path, changes: list, roots: Roots, include: str, source: str, command: str,
+                     what: str = "Importen"):
     """Like `append_and_check`, but each (target, title, change) gives the file's new text from its
-    present one (a new file's: the header), e.g. a block replaced."""
+    present one (a new file's: the header), e.g. a block replaced. `what` names the change in the
+    refusal ("Importen skrevs inte: …")."""
     with journaled(ledger, command) as originals:
         for target, title, change in changes:
             head = originals.keep(target)
@@ -38,5 +40,5 @@ def change_and_check(ledger: Path, changes: list, roots: Roots, include: str, so
         if include not in main_text:
             originals.write(ledger, main_text.rstrip("\n") + "\n" + include + "\n")
         loaded = load(ledger, fresh=True)  # what was written, not a kept load
-        refuse_new_faults(loaded, source)
+        refuse_new_faults(loaded, source, what)
         return loaded

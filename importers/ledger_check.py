@@ -32,9 +32,9 @@ def first_kontoplan(ledgerdata, ledger: Path):
     return next(iter(ledgerdata.kontoplaner.values()))
 
 
-def refuse_new_faults(loaded, source: str) -> None:
+def refuse_new_faults(loaded, source: str, what: str = "Importen") -> None:
     """Raise when the ledger as written (`loaded`, a fresh load) has faults: it had none before."""
     new = faults(loaded[1])
     if new:
-        raise SourceError(source, 0, f"Importen skrevs inte: efter den fick liggaren fel ({where(new[-1])}: "
-                                     f"{new[-1].message}). Liggaren är som före importen.")
+        raise SourceError(source, 0, f"{what} skrevs inte: efter den fick liggaren fel ({where(new[-1])}: "
+                                     f"{new[-1].message}). Liggaren är som före {what.lower()}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Context, Decimal, getcontext
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,19 @@ def month_name(month: int) -> str:
 
 UNITS = {"kr": Decimal(1), "tkr": Decimal(1000), "mnkr": Decimal(1_000_000)}
 MINUS = "-"
+
+
+# Digits, spaces between groups of three (1 000), a decimal comma or point; no exponent, no nan or inf.
+NUMBER = re.compile(r"-?\d{1,3}(?:[ \u00a0]\d{3})+(?:[,.]\d+)?|-?\d+(?:[,.]\d+)?")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A number typed the Swedish way or with a point: '0,5' or '0.5' → Decimal('0.5'),
+    '1 000' → Decimal('1000'); None when it is no number."""
+    text = text.strip()
+    if not NUMBER.fullmatch(text):
+        return None
+    return Decimal(re.sub(r"[ \u00a0]", "", text).replace(",", "."))
 
 
 def round_half_up(value: Decimal, decimals: int) -> Decimal:

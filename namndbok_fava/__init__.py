@@ -14,7 +14,7 @@ Declared in a ledger with
     2025-01-01 custom "fava-extension" "namndbok_fava"
 
 One report, "Nämndbok", with sub-pages chosen by the query parameter `sida`
-(budget, prognos, eget-kapital, nyckeltal). The report date is the end of
+(budget, prognos, eget-kapital, nyckeltal, budgetarbete, lamna-prognos). The report date is the end of
 Fava's time filter, or the last utfall date when there is none.
 
 After each load the extension also answers for Fava's own budget module
@@ -48,6 +48,7 @@ class Namndbok(FavaExtensionBase):
         self._data: Any = None
         self._data_of: Any = None  # the entries list `_data` was read from (held, so never another list's)
         self._cache: dict = {}
+        self._receipts: dict[str, str] = {}  # what a prognos submission did, for the page it returns to
         hold_ledger_locks(ledger)  # reloads and edits under the ledger's locks, as our commands
 
     # -- the ledger, read once per load ------------------------------------
@@ -124,6 +125,39 @@ class Namndbok(FavaExtensionBase):
         if path is None:
             return abort(404)
         return send_file(path, max_age=86400)
+
+    @extension_endpoint("lamna_prognos", methods=["POST"])
+    def submit_prognos(self):
+        """The form of the page "Lämna prognos" (`namndbok_fava.prognos_form`)."""
+        from namndbok_fava.prognos_form import handle
+
+        return handle(self)
+
+    def read_only(self) -> bool:
+        """Fava runs read-only (`namndbok fava --skrivskyddad`, `fava --read-only`): Fava then refuses every
+        request but GET with its own filter, which is how the extension knows."""
+        from flask import current_app
+
+        return any(getattr(f, "__name__", "") == "_read_only" for f in current_app.before_request_funcs.get(None, ()))
+
+    def prognos_error(self) -> str | None:
+        """Why the submission of this request was refused (set by `namndbok_fava.prognos_form`)."""
+        from flask import g
+
+        return getattr(g, "namndbok_prognos_error", None)
+
+    def keep_receipt(self, text: str) -> str:
+        """Keep what a submission did for the page it is sent back to; the key for `?kvitto=`."""
+        import secrets
+
+        if len(self._receipts) > 256:
+            self._receipts.clear()
+        key = secrets.token_urlsafe(8)
+        self._receipts[key] = text
+        return key
+
+    def receipt(self, key: str) -> str | None:
+        return self._receipts.get(key)
 
     def report_date(self) -> datetime.date | None:
         """The end of Fava's time filter, else the last utfall date.

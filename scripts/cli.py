@@ -714,7 +714,7 @@ def budget_fordela(year, ledger, assumptions, namn, reference, date) -> None:
 
 @main.group()
 def prognos() -> None:
-    """Prognosarbetet: ett förslag till helårsprognos per verksamhet. Se docs/prognos.md."""
+    """Prognosarbetet: förslag till helårsprognos, enhetschefernas prognos och vad som saknas. Se docs/prognos.md."""
 
 
 @prognos.command("forslag")
@@ -758,6 +758,11 @@ def prognos_forslag(ledger, date, enhet, decimaler, fmt) -> None:
     if span is not None and span[1] < date:
         click.echo(f"Obs: liggarens utfall går bara t.o.m. {span[1]}; förslaget tar utfallet t.o.m. {date} "
                    f"som det är bokfört nu.", err=True)
+
+
+from namndbok.scripts.prognos import add_commands as _prognos_commands  # noqa: E402 - needs ledger_parameters above
+
+_prognos_commands(prognos, ledger_parameters)
 
 
 @main.command("eget-kapital")

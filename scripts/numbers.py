@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import click
 
-from namndbok.swedish import format_number
+from namndbok.swedish import format_number, parse_number
 
-# Digits, spaces between groups of three (1 000), a decimal comma or point; no exponent, no nan or inf.
-NUMBER = re.compile(r"-?\d{1,3}(?:[ \u00a0]\d{3})+(?:[,.]\d+)?|-?\d+(?:[,.]\d+)?")
-
-
-def parse_number(text: str) -> Decimal | None:
-    """'0,5' or '0.5' → Decimal('0.5'), '1 000' → Decimal('1000'); None when it is no number."""
-    text = text.strip()
-    if not NUMBER.fullmatch(text):
-        return None
-    return Decimal(re.sub(r"[ \u00a0]", "", text).replace(",", "."))
+__all__ = ["parse_number", "shown_number", "SwedishNumberType", "MNKR"]
 
 
 def shown_number(value: Decimal) -> str:

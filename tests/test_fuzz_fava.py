@@ -74,7 +74,7 @@ def test_the_parameters_are_found_in_the_extensions_source():
 
 @fuzz_settings(150)
 @given(params=st.dictionaries(st.sampled_from(PARAMS), st.one_of(st.sampled_from(ODD), st.text(max_size=12)), max_size=4),
-       sida=st.sampled_from(["oversikt", "budget", "prognos", "eget-kapital", "nyckeltal", "prognossakerhet", "x", ""]))
+       sida=st.sampled_from(["oversikt", "budget", "prognos", "eget-kapital", "nyckeltal", "prognossakerhet", "lamna-prognos", "x", ""]))
 def test_any_query_string_gets_a_page(fava_client, params, sida):
     params = {"sida": sida, **params}
     client, slug = fava_client

@@ -20,6 +20,7 @@ from conftest import EXAMPLE_LEDGER, REPO
 pytestmark = pytest.mark.slow
 
 FAVA_PAGES = ["Översikt", "Budgetuppföljning", "Budgetuppföljning, 2026-03", "Prognos", "Eget kapital", "Nyckeltal", "Prognossäkerhet", "Budgetarbete",
+              "Lämna prognos",
               "Resultaträkning (Fava)", "Resultaträkning (Fava), 2026-03", "Balansräkning (Fava)"]
 NUMBER = r"\d[\d ]*(,\d+)?"
 

@@ -1,6 +1,7 @@
 """The pages of the Nämndbok report: engine results turned into printed tables.
 
-One module per page (`oversikt`, `budget`, `prognos`, `eget_kapital`, `nyckeltal`, `prognossakerhet`, `budgetarbete`), each with
+One module per page (`oversikt`, `budget`, `prognos`, `eget_kapital`, `nyckeltal`, `prognossakerhet`, `budgetarbete`,
+`lamna_prognos`), each with
 `page(ext, data, date, args) -> dict` (the template's `page.content`); this module
 holds what they share (the page frame, cells, links, the cached engine tables).
 
@@ -33,6 +34,7 @@ SIDOR = (
     ("nyckeltal", "Nyckeltal"),
     ("prognossakerhet", "Prognossäkerhet"),
     ("budgetarbete", "Budgetarbete"),
+    ("lamna-prognos", "Lämna prognos"),
 )
 class Cell(NamedTuple):
     text: str
