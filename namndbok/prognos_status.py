@@ -20,12 +20,21 @@ from namndbok.prognos import MAIN
 from namndbok.utfallsindex import utfall_index
 
 
+SUGGESTED = "Förslag från Nämndbok"  # the kommentar `namndbok prognos forslag --skriv` gives its lines
+SOURCE, SUGGESTION = "kalla", "förslag"  # and the metadata on each of them: kalla: "förslag"
+
+
 class UnitStatus(NamedTuple):
     verksamhet: str
     name: str
     given: bool
     when: datetime.datetime | None  # when it was committed (git)
     author: str | None  # who committed it (git)
+    suggested: bool = False  # every main line is still the written suggestion (kalla: "förslag"): not given
+
+    @property
+    def state(self) -> str:
+        return "förslag" if self.suggested else "lämnad" if self.given else "saknas"
 
 
 def units_to_forecast(data, year: int) -> list[str]:
@@ -66,6 +75,7 @@ def status(data, follow_up: datetime.date) -> list[UnitStatus]:
     for code in units_to_forecast(data, follow_up.year):
         lines = follow_up_lines(data, follow_up, code)
         given = any(line.fall is MAIN for line in lines)
+        suggested = given and all(line.meta.get(SOURCE) == SUGGESTION for line in lines if line.fall is MAIN)
         latest = None
         for line in lines:
             name = str(line.meta.get("filename", ""))
@@ -75,9 +85,10 @@ def status(data, follow_up: datetime.date) -> list[UnitStatus]:
             if found is not None and (latest is None or found.when > latest.when):
                 latest = found
         out.append(UnitStatus(code, label(data, "verksamhet", code), given,
-                              latest.when if latest else None, latest.author if latest else None))
+                              latest.when if latest else None, latest.author if latest else None, suggested))
     return out
 
 
 def missing(statuses: list[UnitStatus]) -> list[UnitStatus]:
-    return [unit for unit in statuses if not unit.given]
+    """The units whose prognos has not come in: none, or only the written suggestion."""
+    return [unit for unit in statuses if not unit.given or unit.suggested]

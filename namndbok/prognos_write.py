@@ -44,6 +44,7 @@ from typing import Mapping, NamedTuple
 from namndbok.accounts import KIND_INTAKT, KIND_KOSTNAD, AccountNameError, Roots, parse_account, result_account
 from namndbok.fileio import absolute, shown
 from namndbok.prognos import BEST, DIRECTIVE, WORST
+from namndbok.prognos_status import SOURCE, SUGGESTED, SUGGESTION
 from namndbok.swedish import UNITS, parse_number, round_half_up
 from namndbok.writer_lock import writer
 
@@ -67,6 +68,7 @@ class Submission(NamedTuple):
     samsta: Decimal | None  # kostnader in the worst case, kronor
     kommentar: str | None
     av: str | None
+    suggested: bool = False  # the suggestion written by `prognos forslag --skriv`: each line kalla: "förslag"
 
     def kinds(self) -> set[str]:
         """The typer this submission gives (and so replaces)."""
@@ -127,6 +129,26 @@ def read_submission(verksamhet: str, date: datetime.date, texts: Mapping[str, st
                       amounts["samsta"], _one_line(kommentar, "Kommentaren"), name)
 
 
+def from_suggestions(rows, prognos_lines, refs, follow_up: datetime.date, only: set[str] | None = None) -> list[Submission]:
+    """The suggestions (`namndbok.prognos_forslag.Suggestion` rows of whole verksamheter) as
+    submissions for the follow-up, for each verksamhet × typ that has no prognos line of that
+    follow-up yet (what a unit manager gave is never replaced); `only`: these verksamheter."""
+    given = {(refs[line.account].verksamhet, refs[line.account].kind) for line in prognos_lines
+             if line.date == follow_up and line.account in refs}
+    by_unit: dict[str, dict] = {}
+    for row in rows:
+        if row.ansvar is not None or row.verksamhet is None or (only and row.verksamhet not in only):
+            continue
+        if (row.verksamhet, row.kind) in given or row.kind not in (KIND_KOSTNAD, KIND_INTAKT):
+            continue
+        unit = by_unit.setdefault(row.verksamhet, {"methods": []})
+        unit[row.kind] = row.forslag if row.kind == KIND_KOSTNAD else -row.forslag
+        unit["methods"].append(row.method)
+    return [Submission(verksamhet, follow_up, unit.get(KIND_KOSTNAD), unit.get(KIND_INTAKT), None, None,
+                       f"{SUGGESTED} (" + ", ".join(dict.fromkeys(unit["methods"])) + ")", None, True)
+            for verksamhet, unit in sorted(by_unit.items())]
+
+
 def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -147,6 +169,8 @@ def prognos_block(roots: Roots, namnd: str, submission: Submission, verksamhet_n
                    f'; {KIND_NAMES[kind]} · {verksamhet_name}')
         if submission.kommentar and kind == commented:
             out.append(f"  kommentar: {_quoted(submission.kommentar)}")
+        if submission.suggested:
+            out.append(f'  {SOURCE}: "{SUGGESTION}"')
         for fall, case in cases:
             if case is not None:
                 out.append(f'{date} custom "{DIRECTIVE}" {account}  {sign * case:.2f} {currency}  ; {fall} fall')
@@ -263,10 +287,17 @@ def commit_message(submission: Submission, verksamhet_name: str) -> str:
     return f"Prognos {submission.follow_up:%Y-%m}: {submission.verksamhet} {verksamhet_name}{who}"
 
 
-@writer(COMMAND)
 def submit(ledger: Path, submission: Submission) -> Outcome:
     """Write the submission into its follow-up's file (see the module docstring) and commit it
     where the ledger's folder is a git work tree."""
+    return submit_many(ledger, [submission])[0]
+
+
+@writer(COMMAND)
+def submit_many(ledger: Path, submissions: list[Submission], message: str | None = None,
+                author: str | None = None) -> list[Outcome]:
+    """Write several verksamheters' prognoses of one follow-up in one change (one check, one commit:
+    `message`, by `author`; one submission's own message and author when alone)."""
     from namndbok.git_work import commit_files
     from namndbok.importers.ledger_append import change_and_check
     from namndbok.importers.ledger_check import load_before_change
@@ -274,26 +305,39 @@ def submit(ledger: Path, submission: Submission) -> Outcome:
     from namndbok.load_reading import reading_of
 
     ledger = absolute(ledger)
+    follow_ups = {s.follow_up for s in submissions}
+    if len(follow_ups) != 1:
+        raise ValueError("submit_many: one follow-up at a time")
+    follow_up = follow_ups.pop()
     entries, _, options = load_before_change(ledger)
     data = reading_of(entries, options)
-    namnd, name = check_unit(data, ledger, submission.verksamhet)
-    refuse_locked(entries, ledger, submission.follow_up)
-    target = target_of(ledger, submission.follow_up)
-    for line in data.prognos:
-        ref = data.refs.get(line.account)
-        if (line.date == submission.follow_up and ref is not None and ref.namnd == namnd
-                and ref.verksamhet == submission.verksamhet and ref.kind in submission.kinds()
-                and absolute(Path(line.meta.get("filename", ""))) != target):
-            raise SourceError(str(line.meta.get("filename")), int(line.meta.get("lineno") or 0),
-                              f"Uppföljningen {submission.follow_up:%Y-%m} har redan prognosrader för "
-                              f"{submission.verksamhet} här, utanför {target}. Flytta dem dit (eller ta bort dem) "
-                              "och lämna prognosen igen.")
-    block = prognos_block(data.roots, namnd, submission, name, data.currency)
+    refuse_locked(entries, ledger, follow_up)
+    target = target_of(ledger, follow_up)
+    blocks = []
+    for submission in submissions:
+        namnd, name = check_unit(data, ledger, submission.verksamhet)
+        for line in data.prognos:
+            ref = data.refs.get(line.account)
+            if (line.date == follow_up and ref is not None and ref.namnd == namnd
+                    and ref.verksamhet == submission.verksamhet and ref.kind in submission.kinds()
+                    and absolute(Path(line.meta.get("filename", ""))) != target):
+                raise SourceError(str(line.meta.get("filename")), int(line.meta.get("lineno") or 0),
+                                  f"Uppföljningen {follow_up:%Y-%m} har redan prognosrader för "
+                                  f"{submission.verksamhet} här, utanför {target}. Flytta dem dit (eller ta bort dem) "
+                                  "och lämna prognosen igen.")
+        blocks.append((submission, namnd, name, prognos_block(data.roots, namnd, submission, name, data.currency)))
+
+    def replaced(head: str) -> str:
+        for submission, namnd, _, block in blocks:
+            head = replace_unit(head, data.roots, namnd, submission, block)
+        return head
+
     main_before = ledger.read_text(encoding="utf-8")
-    title = (f"Prognos helår {submission.follow_up.year}, uppföljningen per {submission.follow_up:%Y-%m}, "
-             "lämnad med Nämndbok.")
-    change_and_check(ledger, [(target, title, lambda head: replace_unit(head, data.roots, namnd, submission, block))],
-                     data.roots, INCLUDE, str(target), COMMAND, what="Prognosen")
+    title = f"Prognos helår {follow_up.year}, uppföljningen per {follow_up:%Y-%m}, lämnad med Nämndbok."
+    change_and_check(ledger, [(target, title, replaced)], data.roots, INCLUDE, str(target), COMMAND, what="Prognosen")
     changed = [target] + ([ledger] if INCLUDE not in main_before else [])
-    committed = commit_files(ledger.parent, changed, commit_message(submission, name), submission.av)
-    return Outcome(target, f"{submission.verksamhet} {name}", changed, committed)
+    if len(blocks) == 1 and message is None:
+        submission, _, name, _ = blocks[0]
+        message, author = commit_message(submission, name), submission.av
+    committed = commit_files(ledger.parent, changed, message, author)
+    return [Outcome(target, f"{submission.verksamhet} {name}", changed, committed) for submission, _, name, _ in blocks]

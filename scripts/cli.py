@@ -44,7 +44,8 @@ def ledger_parameters(writes: bool):
             from namndbok.scripts.ledger_choice import ChoiceError, choose
 
             try:
-                choice = choose(kwargs.get("ledger"), ledger_option, Path.cwd(), None if writes else EXAMPLE_LEDGER)
+                writing = writes or kwargs.get("skriv")  # a reading command asked to write (--skriv) too
+                choice = choose(kwargs.get("ledger"), ledger_option, Path.cwd(), None if writing else EXAMPLE_LEDGER)
             except ChoiceError as err:
                 raise click.ClickException(str(err)) from None
             if choice.note():
@@ -722,7 +723,11 @@ def prognos() -> None:
 @click.option("--per", "date", type=PERIOD, required=True, help="Månaden förslaget räknar utfallet till: ÅÅÅÅ-MM.")
 @unit_options
 @format_option
-def prognos_forslag(ledger, date, enhet, decimaler, fmt) -> None:
+@click.option("--skriv", is_flag=True,
+              help="Skriv förslaget som uppföljningens prognos för de verksamheter som ännu inte lämnat någon "
+                   "(en lämnad prognos ersätts aldrig); en commit i git.")
+@click.option("--verksamhet", "only", multiple=True, help="Med --skriv: bara denna verksamhet (kan upprepas).")
+def prognos_forslag(ledger, date, enhet, decimaler, fmt, skriv, only) -> None:
     """Förslag till helårsprognos: utfall hittills och resten av året som i fjol (eller enligt budget), bredvid budget och senaste prognos."""
     from namndbok.ledgerdata import NO_KONTOPLAN
     from namndbok.nyckeltal import NyckeltalError, load_specs, parse_volumes
@@ -758,6 +763,29 @@ def prognos_forslag(ledger, date, enhet, decimaler, fmt) -> None:
     if span is not None and span[1] < date:
         click.echo(f"Obs: liggarens utfall går bara t.o.m. {span[1]}; förslaget tar utfallet t.o.m. {date} "
                    f"som det är bokfört nu.", err=True)
+    if skriv:
+        _write_suggestions(ledger, data, table, date, set(only))
+    elif only:
+        raise click.ClickException("--verksamhet gäller bara med --skriv.")
+
+
+def _write_suggestions(ledger, data, table, date, only: set[str]) -> None:
+    """`prognos forslag --skriv`: the suggestion as the follow-up's prognos where none is given yet."""
+    from namndbok.importers.model import SourceError
+    from namndbok.prognos_write import from_suggestions, submit_many
+
+    submissions = from_suggestions(table.rows, data.prognos, data.refs, date, only)
+    if not submissions:
+        click.echo(f"Inget skrivet: alla verksamheter{' som valts' if only else ''} har redan en prognos för "
+                   f"uppföljningen {date:%Y-%m}.")
+        return
+    names = ", ".join(s.verksamhet for s in submissions)
+    try:
+        outcomes = submit_many(ledger, submissions, f"Prognos {date:%Y-%m}: förslag för {names} (namndbok prognos forslag)")
+    except SourceError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Förslaget är skrivet som prognos för {len(outcomes)} verksamheter ({names}) i "
+               f"{shown(outcomes[0].target)}. {outcomes[0].committed.note}")
 
 
 from namndbok.scripts.prognos import add_commands as _prognos_commands  # noqa: E402 - needs ledger_parameters above

@@ -79,7 +79,7 @@ def add_commands(prognos: click.Group, ledger_parameters) -> click.Group:
             raise click.ClickException("Liggaren har ingen kontoplan; prognosstatus behöver den.")
         follow_up = follow_up_of(date)
         units = unit_status(data, follow_up)
-        rows = [[unit.name, "lämnad" if unit.given else "saknas", when_text(unit.when), unit.author or "—"]
+        rows = [[unit.name, unit.state, when_text(unit.when), unit.author or "—"]
                 for unit in units]
         show(TextTable(f"{options['title']} – prognoser för uppföljningen {follow_up:%Y-%m}",
                        ("Verksamhet", "Prognos", "Incheckad", "Av"), rows, right=(False, False, False, False)))

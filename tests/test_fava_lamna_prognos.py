@@ -204,7 +204,8 @@ def test_read_only_fava_shows_no_form_and_refuses_a_post(read_only, page):
 
 def test_the_figures_are_the_clis_uppfoljning_signed_as_entered(example_copy):
     """Utfall, budget helår and the latest prognos of each verksamhet on the page are the cells
-    `namndbok uppfoljning --grupp verksamhet --grupp typ` prints, with intäkter and kostnader positive."""
+    `namndbok uppfoljning --grupp verksamhet --grupp typ` prints, with intäkter and kostnader positive; the
+    suggestion is the one `namndbok prognos forslag` prints."""
     import csv
     import io
     from html.parser import HTMLParser
@@ -242,6 +243,7 @@ def test_the_figures_are_the_clis_uppfoljning_signed_as_entered(example_copy):
             if self.inside and self.rows and self.rows[-1]:
                 self.rows[-1][-1] += data.strip()
 
+    suggested = _suggestions(example_copy)
     app = create_app([example_copy.resolve()], load=True)
     client, slug = app.test_client(), slugify(app.config["LEDGERS"].ledgers[0].options["title"])
     checked = 0
@@ -260,5 +262,25 @@ def test_the_figures_are_the_clis_uppfoljning_signed_as_entered(example_copy):
                 continue
             expected = [line[header.index(h)].lstrip("-") or "—" for h in ("Utfall okt 2026", "Budget helår", "Prognos helår")]
             assert page[name][1:4] == expected, (code, typ)
+            assert page[name][4] == suggested[(typ, code_name)].lstrip("-"), (code, typ)  # as `prognos forslag`
             checked += 1
     assert checked >= 4
+
+
+def _suggestions(ledger) -> dict:
+    """(Intäkter|Kostnader, verksamhet) → Förslag helår as `namndbok prognos forslag --format csv` prints it."""
+    import csv
+    import io
+
+    from conftest import run
+
+    code, out = run("prognos", "forslag", ledger, "--per", "2026-10", "--format", "csv")
+    assert code == 0, out
+    rows = list(csv.reader(io.StringIO(out[out.index("Mnkr;"):]), delimiter=";"))
+    column, section, found = rows[0].index("Förslag helår"), None, {}
+    for row in rows[1:]:
+        if row and row[0] in ("Intäkter", "Kostnader"):
+            section = row[0]
+        elif row and section and row[0][:1].isdigit():
+            found[(section, row[0])] = row[column]
+    return found

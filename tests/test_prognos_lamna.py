@@ -247,3 +247,48 @@ def test_without_a_git_identity_the_commit_still_names_who_submitted(example_cop
     done = _cli(folder, "prognos", "lamna", "--per", "2026-11", "--verksamhet", "581", "--kostnader", "3", "--av", "Dan")
     assert done.returncode == 0, done.stderr
     assert _git(folder, "log", "-1", "--format=%an|%cn").strip() == "Dan|Nämndbok"
+
+
+def test_forslag_skriv_writes_the_suggestion_only_where_no_prognos_is_given_and_status_calls_it_a_suggestion(repo):
+    """`prognos forslag --skriv`: one commit with the suggestion of every verksamhet (of those named) that has no
+    prognos for the follow-up yet; a prognos a unit gave is never replaced; status lists the written suggestion as
+    "förslag" and still missing, until the unit gives its own."""
+    import csv
+    import io
+
+    folder = repo.parent
+    target = folder / "2026" / "prognos" / "2026-11.beancount"
+    done = _cli(folder, "prognos", "lamna", "--per", "2026-11", "--verksamhet", "610", "--kostnader", "40", "--av", "Eva E")
+    assert done.returncode == 0, done.stderr
+    shown = _cli(folder, "prognos", "forslag", "--per", "2026-11", "--enhet", "kr", "--decimaler", "0", "--format", "csv")
+    assert shown.returncode == 0 and not target.read_text(encoding="utf-8").count("Förslag från"), shown.stderr  # shown only
+    rows = list(csv.reader(io.StringIO(shown.stdout[shown.stdout.index("Kronor;"):]), delimiter=";"))
+    column, section, suggested = rows[0].index("Förslag helår"), None, {}
+    for row in rows[1:]:
+        if row and row[0] in ("Intäkter", "Kostnader"):
+            section = row[0]
+        elif row and section and row[0][:1].isdigit():
+            suggested[(section, row[0].split()[0])] = Decimal(re.sub(r"\s", "", row[column]).replace("\u2212", "-"))
+
+    wrote = _cli(folder, "prognos", "forslag", "--per", "2026-11", "--skriv", "--verksamhet", "571", "--verksamhet", "610")
+    assert wrote.returncode == 0, wrote.stderr
+    assert "för 2 verksamheter (571, 610)" in wrote.stdout and "Incheckad i git" in wrote.stdout
+    lines = {(p[1], p[3]): p for p in _prognos(target.read_text(encoding="utf-8"))}
+    # 571: both typer from the suggestion, in Beancount's sign (the CLI prints the committee's).
+    assert lines[("Kostnader:Socialnämnden:571", None)][2] == -suggested[("Kostnader", "571")]
+    assert lines[("Intäkter:Socialnämnden:571", None)][2] == -suggested[("Intäkter", "571")]
+    assert lines[("Kostnader:Socialnämnden:571", None)][4].startswith("Förslag från Nämndbok (")
+    # 610: the kostnader Eva gave stay; only its intäkter (not given) come from the suggestion.
+    assert lines[("Kostnader:Socialnämnden:610", None)][2] == Decimal("40000000.00")
+    assert lines[("Intäkter:Socialnämnden:610", None)][2] == -suggested[("Intäkter", "610")]
+    assert "förslag för 571, 610" in _git(folder, "log", "-1", "--format=%s")
+    assert _git(folder, "show", "--name-only", "--format=", "HEAD").split() == ["2026/prognos/2026-11.beancount"]
+
+    status = _cli(folder, "prognos", "status", "--per", "2026-11")
+    table = {line.split("  ")[0]: line for line in status.stdout.splitlines()}
+    assert "förslag" in table["571 Missbrukarvård för vuxna"] and "lämnad" in table["610 Flyktingmottagande"]
+    assert "Saknas (10 av 11)" in status.stdout and "571 Missbrukarvård för vuxna" in status.stdout.split("Saknas")[1]
+    again = _cli(folder, "prognos", "forslag", "--per", "2026-11", "--skriv", "--verksamhet", "571")
+    assert again.returncode == 0 and "Inget skrivet" in again.stdout, again.stderr
+    refused = _cli(folder, "prognos", "forslag", "--per", "2026-07", "--skriv")  # no follow-up in July; locked
+    assert refused.returncode != 0 and "las.beancount:" in refused.stderr and "stängd" in refused.stderr, refused.stderr

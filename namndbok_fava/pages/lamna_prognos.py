@@ -25,8 +25,21 @@ FIELDS = ("kostnader", "intakter", "basta", "samsta", "kommentar", "av", "enhet"
 def suggestion(data, follow_up: datetime.date, verksamhet: str) -> dict[str, Decimal] | None:
     """The suggested prognos of the verksamhet for the follow-up, per typ (KIND_KOSTNAD, KIND_INTAKT →
     kronor, positive as entered), or None where there is none. The one place the page asks for a
-    suggestion (the column Förslag); the suggestion itself is computed by namndbok.prognos_forslag."""
-    return None
+    suggestion (the column Förslag); the suggestion itself is computed by namndbok.prognos_forslag
+    (`suggested_amounts`, as `namndbok prognos forslag` prints it)."""
+    from namndbok.accounts import parse_account
+    from namndbok.prognos_forslag import ForslagError, suggested_amounts
+
+    try:
+        amounts = suggested_amounts(data, follow_up)
+    except ForslagError:
+        return None
+    out = {}
+    for (account, ansvar), found in amounts.items():
+        if ansvar is None and found.kind in (KIND_KOSTNAD, KIND_INTAKT) \
+                and parse_account(account, data.roots).verksamhet == verksamhet:
+            out[found.kind] = found.amount if found.kind == KIND_KOSTNAD else -found.amount
+    return out or None
 
 
 def token_form(ext) -> str:
@@ -87,9 +100,14 @@ def page(ext, data, date, args) -> dict:
                                 "här. Be ekonomen om en adress där Fava inte är skrivskyddat, eller lämna prognosen "
                                 "med `namndbok prognos lamna`.")
     if chosen is not None:
-        content["figures"] = figures(data, follow_up, chosen)
-        if suggestion(data, follow_up, chosen) is None:
-            content["suggestion_note"] = "Förslag finns ännu inte för verksamheten; kolumnen Förslag är tom."
+        suggested = suggestion(data, follow_up, chosen)
+        content["figures"] = figures(data, follow_up, chosen, suggested or {})
+        if suggested is None:
+            content["suggestion_note"] = ("Inget förslag för verksamheten: den har varken utfall, budget eller "
+                                          "fjolårets utfall att räkna från.")
+        else:
+            content["suggestion_note"] = ("Förslaget är utfallet hittills plus resten av året som i fjol (eller enligt "
+                                          "budget), som `namndbok prognos forslag`; en utgångspunkt, inte en prognos.")
         if content["closed"] is None and content["read_only"] is None:
             content["form"] = {
                 "action": link_endpoint(sida="lamna-prognos", uppfoljning=f"{follow_up:%Y-%m}", verksamhet=chosen),
@@ -101,7 +119,7 @@ def page(ext, data, date, args) -> dict:
     content["status"] = Table(
         f"Prognoser för uppföljningen {follow_up:%Y-%m}", ("Verksamhet", "Prognos", "Incheckad", "Av"),
         [([Cell(unit.name, link(sida="lamna-prognos", uppfoljning=f"{follow_up:%Y-%m}", verksamhet=unit.verksamhet)),
-           Cell("lämnad" if unit.given else "saknas", tone=None if unit.given else "dalig"),
+           Cell(unit.state, tone=None if unit.state == "lämnad" else "dalig"),
            Cell(unit.when.strftime("%Y-%m-%d %H:%M") if unit.when else "—"), Cell(unit.author or "—")], False)
          for unit in statuses], "prognosstatus", text_columns=4)
     gone = missing(statuses)
@@ -131,7 +149,7 @@ def form_values(ext) -> dict[str, str]:
     return {name: request.form.get(name, "") for name in FIELDS}
 
 
-def figures(data, follow_up: datetime.date, verksamhet: str) -> Table:
+def figures(data, follow_up: datetime.date, verksamhet: str, suggested: dict[str, Decimal]) -> Table:
     """Utfall t.o.m. the follow-up, budget helår, the latest prognos and the suggestion, per typ and
     netto, in mnkr, signed as entered (kostnader and intäkter positive)."""
     from namndbok.engine import compute
@@ -146,7 +164,6 @@ def figures(data, follow_up: datetime.date, verksamhet: str) -> Table:
         if ref.verksamhet == verksamhet and ref.kind in NETTO:
             latest[ref.kind] = latest.get(ref.kind, Decimal(0)) + line.amount
             dates.add(line.date)
-    suggested = suggestion(data, follow_up, verksamhet) or {}
     sign = {KIND_KOSTNAD: -1, KIND_INTAKT: 1}  # committee's sign → as entered
 
     def entered(kind, measure):
