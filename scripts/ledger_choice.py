@@ -10,14 +10,13 @@ command never falls back to the example: it refuses instead.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from namndbok.fileio import absolute, shown
+from namndbok.kommun_folder import MAIN_LINE, is_main_ledger, main_ledgers  # noqa: F401 (re-exported)
 
 ENVIRONMENT = "NAMNDBOK_LIGGARE"
-MAIN_LINE = re.compile(r'^[ \t]*(option[ \t]+"title"|plugin[ \t]+"(namndbok\.)?plugins\.)', re.MULTILINE)
 HOW = "Ange liggaren med -f FIL (eller som LIGGARE), eller sätt NAMNDBOK_LIGGARE."
 
 
@@ -32,21 +31,6 @@ class Chosen:
 
     def note(self) -> str | None:
         return None if self.found is None else f"Liggare: {shown(self.path)} ({self.found})"
-
-
-def is_main_ledger(path: Path) -> bool:
-    """Whether `path` reads as a main file: its options or our plugins (an unreadable file is a candidate:
-    reading it later says why it cannot be read)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return True
-    return MAIN_LINE.search(text) is not None
-
-
-def main_ledgers(folder: Path) -> list[Path]:
-    """The main files among the `*.beancount` files in `folder` (not below it), sorted."""
-    return [p for p in sorted(folder.glob("*.beancount")) if p.is_file() and is_main_ledger(p)]
 
 
 def _existing(path: Path, said: str) -> Path:

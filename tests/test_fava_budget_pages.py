@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import EXAMPLE_LEDGER, SHARED, needs_shared, run, start_fava
+from conftest import EXAMPLE_LEDGER, SHARED, needs_shared, run, start_fava  # noqa: F401 (browser)
 from namndbok.accounts import KIND_KOSTNAD, parse_account
 from namndbok.engine import compute
 from namndbok.ledgerdata import read_ledger
@@ -29,8 +29,6 @@ ONE_DAY = datetime.timedelta(days=1)
 CENT = D("0.011")  # Fava prints öre: a figure and its rounding
 SIE_FILE = SHARED / "sie" / "BLBLOV_SIE4_UTF_8_1.SE"  # 2017, with #PBUDGET; no dimensions: verksamhet 000
 TIMEOUT_MS = 60_000
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 # Each row of an interval table: its account, the header's periods, and per cell the
 # spans Fava prints (utfall, then "(±avvikelse)" with the budget as title).
@@ -95,17 +93,6 @@ def period_range(label: str) -> tuple[datetime.date, datetime.date]:
     return first, datetime.date(year + month // 12, month % 12 + 1, 1) - ONE_DAY
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    from pathlib import Path
-
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Page:

@@ -17,12 +17,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import EXAMPLE_DIR, EXAMPLE_LEDGER, REPO, start_fava  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, EXAMPLE_DIR, EXAMPLE_LEDGER, REPO, start_fava  # noqa: E402,F401
 
 SCREENSHOTS = REPO / "docs" / "skarmbilder"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 60_000
 OUR_PAGES = {
     "oversikt": ("oversikt", "Nämndbok – Översikt"),
@@ -43,15 +40,6 @@ def _base(income_statement_url: str) -> str:
     return income_statement_url.rsplit("/income_statement/", 1)[0]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from conftest import start_fava
-from test_fava_extension import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _base
+from test_fava_extension import TIMEOUT_MS, _base
 
 GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 
@@ -22,15 +22,6 @@ def _git(folder, *args) -> str:
                           env={**os.environ, **GIT_ENV}).stdout
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _repo(tmp_path_factory):
