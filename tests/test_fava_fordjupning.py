@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from conftest import EXAMPLE_DIR, EXAMPLE_LEDGER
-from test_fava_extension import Visit, browser  # noqa: F401 - browser is the shared fixture
+from test_fava_extension import Visit  # noqa: F401 - browser is the shared fixture
 
 PERIOD = "2026-01-01 - 2026-10-31"  # the report's period at the example's last utfall
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import EXAMPLE_LEDGER
-from test_fava_extension import TIMEOUT_MS, Visit, _ours, browser, fava_base  # noqa: F401 - fixtures
+from test_fava_extension import TIMEOUT_MS, Visit, _ours, fava_base  # noqa: F401 - fixtures
 
 GREEN, RED = "rgb(27, 122, 58)", "rgb(176, 0, 32)"  # #1b7a3a, #b00020
 # Columns that hold an avvikelse amount, by their header (the nyckeltal's effects add up to its avvikelse).

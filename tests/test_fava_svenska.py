@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from test_fava_extension import TIMEOUT_MS, Visit, browser, fava_base  # noqa: F401  (fixtures)
+from test_fava_extension import TIMEOUT_MS, Visit, fava_base  # noqa: F401  (fixtures)
 
 ENGLISH = [
     "Filter by", "Net Worth", "Other", "Account Balance", "Last entry", "Add Journal Entry",

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE_DIR, line_of, run, start_fava
-from test_fava_extension import TIMEOUT_MS, Visit, browser  # noqa: F401  (browser is a fixture)
+from test_fava_extension import TIMEOUT_MS, Visit  # noqa: F401  (browser is a fixture)
 
 ACCOUNT = "Tillgångar:Socialnämnden:1699"
 KEYFRAMES = "svelte-1ifuyh2-spinner"  # Fava 1.30's spinner; the attribute payloads borrow it

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import start_fava
 from namndbok.scripts.web_guard import CONTENT_SECURITY_POLICY, served_hosts
-from test_fava_extension import TIMEOUT_MS, browser  # noqa: F401 - the Chromium fixture
+from test_fava_extension import TIMEOUT_MS  # noqa: F401 - the Chromium fixture
 
 PROXY_NAME = "ekonomi.example"
 SECURITY_HEADERS = {
