@@ -3,14 +3,15 @@
 `git diff` shows lines; this shows money. Given the ledger before and after a
 change (two `Side`s: the reading and the entries), `changes` gives
 
-- per group (verksamhet, ansvar or radgrupp) and year, utfall for the year so
+- per group (verksamhet, ansvar or radgrupp), typ and year, utfall for the year so
   far, the year's budget and the year's prognos before and after, from the
   engine (`namndbok.engine.compute` at 31 December of each year; the prognos
   only for a year with a follow-up, not the budget standing in for it): only
-  the rows where one of them changed;
-- the budget decisions, follow-ups (prognos dates), imports (kalla × month)
-  and locks that were added, changed or removed: each a set of keys with what
-  it holds, compared.
+  the rows where one of them changed (by more than nothing: a row that comes
+  with 0, or goes from 0, has not changed);
+- the budget decisions (by name), follow-ups (prognos dates), imports
+  (kalla × month) and locks (periods) that were added, changed or removed:
+  each a set of keys with what it holds, compared.
 
 Pure: loading a revision is the caller's (`namndbok.git_revision`).
 """
@@ -25,7 +26,7 @@ from typing import NamedTuple
 from beancount.core import data as bc
 
 from namndbok.accounts import RESULT_KINDS
-from namndbok.engine import compute
+from namndbok.engine import KIND_LABELS, compute, label
 from namndbok.las import LOCK
 from namndbok.ledgerdata import LedgerData
 
@@ -52,8 +53,9 @@ class Figures(NamedTuple):
 
 class FigureChange(NamedTuple):
     year: int
-    key: tuple  # the group's value (one dimension)
-    label: str
+    key: tuple  # (the group's value, typ); () for a year's total
+    label: str  # the group's, e.g. "571 Missbrukarvård för vuxna"
+    kind: str  # the typ's label, e.g. "Kostnader" ("" for a total)
     before: Figures
     after: Figures
 
@@ -64,11 +66,15 @@ class FigureChange(NamedTuple):
             return None
         return (new or Decimal(0)) - (old or Decimal(0))
 
+    def changed(self) -> bool:
+        return any(self.difference(measure) for measure in MEASURES)
+
 
 class ItemChange(NamedTuple):
     kind: str  # KINDS
-    key: tuple  # what names it (a decision's date and name, a follow-up's date, kalla and month, a lock's period)
+    key: tuple  # what names it (a decision's name, a follow-up's date, kalla and month, a lock's period)
     state: str  # ADDED, CHANGED or REMOVED
+    detail: str  # what it is now (before, when removed), Swedish: a decision's date and reference, …
 
 
 class Changes(NamedTuple):
@@ -87,14 +93,14 @@ def changes(before: Side, after: Side, grouping: str = "verksamhet") -> Changes:
     for year in sorted(years(before.data) | years(after.data)):
         old, old_total = figures_of(before.data, year, dimension)
         new, new_total = figures_of(after.data, year, dimension)
-        rows = [FigureChange(year, key, label, old.get(key, (label, Figures()))[1], figures_now)
-                for key, (label, figures_now) in new.items()]
-        rows += [FigureChange(year, key, label, was, Figures()) for key, (label, was) in old.items() if key not in new]
-        rows = [row for row in rows if row.before != row.after]
+        rows = [FigureChange(year, key, *labels, old.get(key, (labels, Figures()))[1], figures_now)
+                for key, (labels, figures_now) in new.items()]
+        rows += [FigureChange(year, key, *labels, was, Figures()) for key, (labels, was) in old.items() if key not in new]
+        rows = [row for row in rows if row.changed()]
         if rows:
             order = {key: index for index, key in enumerate([*new, *old])}
             figures += sorted(rows, key=lambda row: order[row.key])
-            totals.append(FigureChange(year, (), "Summa", old_total, new_total))
+            totals.append(FigureChange(year, (), "Summa", "", old_total, new_total))
     items = []
     for kind, read in ((KINDS[0], decisions_of), (KINDS[1], follow_ups_of), (KINDS[2], imports_of), (KINDS[3], locks_of)):
         items += compared(kind, read(before), read(after))
@@ -108,54 +114,61 @@ def years(data: LedgerData) -> set[int]:
     return found | {line.date.year for line in data.budget_lines} | {line.date.year for line in data.prognos}
 
 
-def figures_of(data: LedgerData, year: int, dimension: str) -> tuple[dict[tuple, tuple[str, Figures]], Figures]:
-    """Group key → (label, figures) for the whole of `year`, and the total."""
-    table = compute(data, datetime.date(year, 12, 31), (dimension,), RESULT_KINDS)
+def figures_of(data: LedgerData, year: int, dimension: str) -> tuple[dict[tuple, tuple[tuple[str, str], Figures]], Figures]:
+    """(group, typ) → ((the group's label, the typ's), figures) for the whole of `year`, and the total."""
+    table = compute(data, datetime.date(year, 12, 31), (dimension, "typ"), RESULT_KINDS)
     forecast = table.uppfoljning is not None  # else the engine's prognos is the budget ("prognos enligt budget")
 
     def figures(measures) -> Figures:
         return Figures(measures.utfall, measures.budget_helar, measures.prognos if forecast else None)
 
-    return {row.key: (row.label, figures(row.measures)) for row in table.rows}, figures(table.total.measures)
+    return ({row.key: ((label(data, dimension, row.key[0]), KIND_LABELS.get(row.key[1], row.key[1])), figures(row.measures))
+             for row in table.rows}, figures(table.total.measures))
 
 
 def compared(kind: str, old: dict, new: dict) -> list[ItemChange]:
-    """The keys added, changed (another value) and removed between two {key: value}."""
-    out = [ItemChange(kind, key, ADDED if key not in old else CHANGED)
+    """The keys added, changed (another value) and removed between two {key: (detail, value)}."""
+    out = [ItemChange(kind, key, ADDED if key not in old else CHANGED, new[key][0])
            for key in new if key not in old or old[key] != new[key]]
-    out += [ItemChange(kind, key, REMOVED) for key in old if key not in new]
+    out += [ItemChange(kind, key, REMOVED, old[key][0]) for key in old if key not in new]
     return sorted(out, key=lambda item: tuple(str(part) for part in item.key))
 
 
 def decisions_of(side: Side) -> dict[tuple, tuple]:
-    """(date, name) of each budget decision → what it says and its lines."""
+    """(name,) of each budget decision (a name is the decision's own) → (its date and reference, Swedish;
+    what it says and its lines)."""
     lines = defaultdict(list)
     for line in side.data.budget_lines:
         lines[line.version].append((line.date, line.account, line.amount, line.nyckel))
-    return {(d.date, d.name): (d.typ, d.beslut, d.ersatter, d.meta.get("status"), tuple(sorted(lines[d.name], key=str)))
+    return {(d.name,): (f"{d.date}, {d.typ}, {d.beslut}" + (f" ({d.meta['status']})" if d.meta.get("status") else ""),
+                        (d.date, d.typ, d.beslut, d.ersatter, d.meta.get("status"), tuple(sorted(lines[d.name], key=str))))
             for d in side.data.decisions}
 
 
 def follow_ups_of(side: Side) -> dict[tuple, tuple]:
-    """(date,) of each follow-up → its prognos lines (every fall)."""
+    """(date,) of each follow-up → (how many prognos lines, Swedish; its lines, every fall)."""
     out = defaultdict(list)
     for line in side.data.prognos:
         out[(line.date,)].append((line.account, line.amount, line.fall, line.kommentar))
-    return {key: tuple(sorted(lines, key=str)) for key, lines in out.items()}
+    return {key: (f"{len(lines)} prognosrader", tuple(sorted(lines, key=str))) for key, lines in out.items()}
 
 
 def imports_of(side: Side) -> dict[tuple, tuple]:
-    """(kalla, month) of the imported transactions (metadata `kalla`) → their postings' sums per account."""
+    """(kalla, month) of the imported transactions (metadata `kalla`) → (how many, Swedish; their
+    postings' sums per account)."""
     sums: dict[tuple, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    counts: dict[tuple, int] = defaultdict(int)
     for entry in side.entries:
         if isinstance(entry, bc.Transaction) and "kalla" in entry.meta:
-            cell = sums[(str(entry.meta["kalla"]), f"{entry.date:%Y-%m}")]
+            key = (str(entry.meta["kalla"]), f"{entry.date:%Y-%m}")
+            counts[key] += 1
             for posting in entry.postings:
-                cell[posting.account] += posting.units.number
-    return {key: tuple(sorted((a, v) for a, v in cell.items() if v)) for key, cell in sums.items()}
+                sums[key][posting.account] += posting.units.number
+    return {key: (f"{counts[key]} {'post' if counts[key] == 1 else 'poster'}",
+                  tuple(sorted((a, v) for a, v in cell.items() if v))) for key, cell in sums.items()}
 
 
 def locks_of(side: Side) -> dict[tuple, tuple]:
-    """(start, end) of each `custom "las"` → the lock file it names."""
-    return {tuple(str(value.value) for value in entry.values): (entry.meta.get("fil"),)
+    """(start, end) of each `custom "las"` → (the lock file it names; the same)."""
+    return {tuple(str(value.value) for value in entry.values): (str(entry.meta.get("fil")), entry.meta.get("fil"))
             for entry in side.entries if isinstance(entry, bc.Custom) and entry.type == LOCK}

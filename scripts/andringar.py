@@ -68,30 +68,29 @@ def figure_table(compared: Compared, unit: str, decimals: int) -> TextTable:
     found = compared.changes
     rows, bold = [], set()
 
-    def add(row, label: str) -> None:
+    def add(row) -> None:
         for measure in MEASURES:
-            difference = row.difference(measure)
-            if difference is None or getattr(row.before, measure) == getattr(row.after, measure):
+            if not row.difference(measure):
                 continue
-            rows.append([str(row.year), label, MEASURE_NAMES[measure],
+            rows.append([str(row.year), row.label, row.kind, MEASURE_NAMES[measure],
                          *(format_amount(value, unit, decimals) for value in
-                           (getattr(row.before, measure), getattr(row.after, measure), difference))])
+                           (getattr(row.before, measure), getattr(row.after, measure), row.difference(measure)))])
 
     for total in found.totals:
         for row in found.figures:
             if row.year == total.year:
-                add(row, row.label)
+                add(row)
         first = len(rows)
-        add(total, "Summa")
+        add(total)
         bold.update(range(first, len(rows)))
-    headers = ["År", GROUP_NAMES[found.grouping], "Mått", "Före", "Efter", "Skillnad"]
+    headers = ["År", GROUP_NAMES[found.grouping], "Typ", "Mått", "Före", "Efter", "Skillnad"]
     title = f"{compared.title}, {'kronor' if unit == 'kr' else unit}"
-    return TextTable(title, headers, rows, right=[False, False, False, True, True, True], bold=frozenset(bold))
+    return TextTable(title, headers, rows, right=[False] * 4 + [True] * 3, bold=frozenset(bold))
 
 
 def item_table(compared: Compared) -> TextTable:
     """The budget decisions, follow-ups, imports and locks added, changed or removed."""
-    rows = [[KIND_NAMES[item.kind], " ".join(str(part) for part in item.key), STATE_NAMES.get(item.state, "borttagen")]
-            for item in compared.changes.items]
-    return TextTable("Budgetbeslut, uppföljningar, importer och lås", ["Vad", "Vilken", "Ändring"], rows,
-                     right=[False, False, False])
+    rows = [[KIND_NAMES[item.kind], " – ".join(str(part) for part in item.key), item.detail,
+             STATE_NAMES.get(item.state, "borttagen")] for item in compared.changes.items]
+    return TextTable("Budgetbeslut, uppföljningar, importer och lås", ["Vad", "Vilken", "Innehåll", "Ändring"], rows,
+                     right=[False] * 4)
