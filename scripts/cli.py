@@ -153,6 +153,10 @@ def andringar(rev1: str, rev2: str | None, ledger: Path, grupp: str, staged: boo
 
     if staged and rev2 is not None:
         raise click.UsageError("Ange antingen REV2 eller --koat, inte båda.")
+    for given in (rev1, rev2):
+        if given and given.endswith(".beancount"):
+            raise click.UsageError(f"'{given}' är en liggare, ingen revision: ange den med -f {given} "
+                                   "(eller efter REV1 och REV2).")
     try:
         compared = compare(ledger, rev1, INDEX if staged else rev2, grupp)
     except RevisionError as err:

@@ -183,6 +183,10 @@ def test_a_new_prognos(repo):
 def test_errors_are_said_in_swedish(repo, tmp_path):
     code, out = run("andringar", "finns-inte", "-f", repo)
     assert code == 1 and "Okänd revision 'finns-inte'" in out and "Traceback" not in out, out
+    code, out = run("andringar", repo)
+    assert code != 0 and f"är en liggare, ingen revision: ange den med -f {repo}" in out, out
+    code, out = run("andringar", "HEAD", "HEAD", repo)  # the ledger after the revisions
+    assert code == 0 and "Inga ändringar i siffrorna." in out, out
     code, out = run("andringar", "HEAD", "--koat", "HEAD~1", "-f", repo)
     assert code != 0 and "inte båda" in out, out
     outside = tmp_path / "utan-git"

@@ -310,3 +310,25 @@ def test_a_correction_in_one_file_does_not_hide_an_entry_gone_from_another(examp
     code, out = run("kontrollera", example)
     assert code == 1
     assert "men 1 post som fanns där vid stängningen saknas nu (2026/utfall/2026-06.beancount)" in out, out
+
+
+def test_the_examples_locks_stay_where_they_were_written(example_copy):
+    """The example's locks are in the older 2026/las.beancount: locking the delår again changes nothing
+    (no new file, no new include line), and a new lock goes to a file of its own beside it."""
+    example = example_copy
+    folder = example.parent / "2026"
+    shipped = {path.name: path.read_bytes() for path in folder.glob("las*")}
+    main_before = example.read_bytes()
+    code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
+    assert code == 0 and "är redan låst; inget ändrat" in out, out
+    assert example.read_bytes() == main_before and {p.name for p in folder.glob("las*")} == set(shipped)
+
+    code, out = run("period-close", "2026-10", example, "--las", "--utan-pdf")
+    assert code == 0 and "Perioden 2026-01-01 – 2026-10-31 är nu låst" in out, out
+    assert {path.name: path.read_bytes() for path in folder.glob("las*") if path.name in shipped} == shipped
+    own = (folder / "las-2026-10-31.beancount").read_text(encoding="utf-8")
+    assert own.count('custom "las"') == 1 and '2026-10-31 custom "las" "2026-01-01" "2026-10-31"' in own
+    main_text = example.read_text(encoding="utf-8")
+    assert 'include "*/las.beancount"' in main_text and 'include "*/las-*.beancount"' in main_text
+    code, out = run("kontrollera", example)
+    assert code == 0 and "inga fel" in out, out
