@@ -30,7 +30,7 @@ from namndbok.engine import KIND_LABELS, compute, label
 from namndbok.las import LOCK
 from namndbok.ledgerdata import LedgerData
 
-GROUPINGS = {"verksamhet": "verksamhet", "ansvar": "ansvar", "radgrupp": "radgrupp"}
+GROUPINGS = ("verksamhet", "ansvar", "radgrupp")
 MEASURES = ("utfall", "budget", "prognos")
 ADDED, CHANGED, REMOVED = "tillagd", "ändrad", "borttagen"
 KINDS = ("budgetbeslut", "uppföljning", "import", "lås")  # the order they are listed in
@@ -88,17 +88,16 @@ def changes(before: Side, after: Side, grouping: str = "verksamhet") -> Changes:
     """The differences in figures and in the directives behind them (see the module docstring)."""
     if grouping not in GROUPINGS:
         raise ValueError(f"Okänd gruppering '{grouping}'; välj bland {', '.join(GROUPINGS)}.")
-    dimension = GROUPINGS[grouping]
     figures, totals = [], []
     for year in sorted(years(before.data) | years(after.data)):
-        old, old_total = figures_of(before.data, year, dimension)
-        new, new_total = figures_of(after.data, year, dimension)
+        old, old_total = figures_of(before.data, year, grouping)
+        new, new_total = figures_of(after.data, year, grouping)
         rows = [FigureChange(year, key, *labels, old.get(key, (labels, Figures()))[1], figures_now)
                 for key, (labels, figures_now) in new.items()]
         rows += [FigureChange(year, key, *labels, was, Figures()) for key, (labels, was) in old.items() if key not in new]
         rows = [row for row in rows if row.changed()]
         if rows:
-            order = {key: index for index, key in enumerate([*new, *old])}
+            order = {key: index for index, key in enumerate(dict.fromkeys([*new, *old]))}  # the engine's order
             figures += sorted(rows, key=lambda row: order[row.key])
             totals.append(FigureChange(year, (), "Summa", "", old_total, new_total))
     items = []

@@ -148,7 +148,7 @@ def ledger_at(ledger: Path, revision: str, target: Path) -> Path:
         if listed.returncode != 0 or done.returncode != 0:
             raise RevisionError(f"Det köade i git (git add) kunde inte läsas ut ({_said(done if listed.returncode == 0 else listed)}).")
     else:
-        if revision.startswith("-") or _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], top).returncode != 0:
+        if revision.startswith("-") or "\x00" in revision or _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], top).returncode != 0:
             raise RevisionError(f"Okänd revision '{revision}' i git-förrådet {top}: ange en commit, gren eller tagg "
                                 "(t.ex. HEAD, HEAD~1, main).")
         done = _git(["archive", "--format=tar", revision, *pathspec], top)
