@@ -3,7 +3,9 @@
 Used by the prognos input (`namndbok.prognos_write`): each submission is one
 commit of exactly the files it changed (`commit_files`), with the person who
 submitted as author; `line_authors` says, per line of a file, who committed it
-and when (`git blame`), so that the economist sees who gave which prognos.
+and when (`git blame`), so that the economist sees who gave which prognos. `ledger_at`
+writes the ledger's folder as it is at a revision (or as staged) to a temporary
+folder, for `namndbok andringar`.
 
 A commit never takes anything else with it: the changed files are added and
 committed with `git commit --only -- PATHS`, which commits those paths as they
@@ -17,8 +19,10 @@ committed and `Committed.note` says so in Swedish. Plain `git` through subproces
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import subprocess
+import tarfile
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,9 +42,9 @@ class LineAuthor(NamedTuple):
     when: datetime.datetime  # the commit's author time, local
 
 
-def _git(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+def _git(args: list[str], cwd: Path, env: dict | None = None, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     """`git ARGS` in `cwd`; FileNotFoundError when there is no git."""
-    return subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=cwd, capture_output=True,
+    return subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=cwd, capture_output=True, input=stdin,
                           timeout=GIT_TIMEOUT, env={**os.environ, **(env or {})})
 
 
@@ -119,3 +123,41 @@ def line_authors(path: Path) -> dict[int, LineAuthor] | None:
         elif raw.startswith("author-time "):
             when = datetime.datetime.fromtimestamp(int(parts[1]))
     return out
+
+
+INDEX = ":index"  # `ledger_at`'s revision for the staged files (`git add`), what the next commit holds
+
+
+class RevisionError(Exception):
+    """Why a revision of the ledger cannot be had (Swedish)."""
+
+
+def ledger_at(ledger: Path, revision: str, target: Path) -> Path:
+    """The main file of `ledger` as it is at `revision` (a commit, or INDEX: the staged files), its
+    folder written below `target` (empty): the path of the main file there. RevisionError (Swedish)
+    when the folder is not in git, the revision is unknown, or the ledger is not in it."""
+    ledger = Path(ledger).absolute()
+    top, why = work_tree(ledger.parent)
+    if top is None:
+        raise RevisionError(f"{ledger.parent}: {why}, så det finns inga versioner att jämföra.")
+    relative = os.path.relpath(ledger.parent.resolve(), top.resolve()).replace(os.sep, "/")
+    pathspec = [] if relative == "." else ["--", relative]
+    if revision == INDEX:
+        listed = _git(["ls-files", "-z", *pathspec], top)
+        done = _git(["checkout-index", "-z", "--stdin", f"--prefix={target}{os.sep}"], top, stdin=listed.stdout)
+        if listed.returncode != 0 or done.returncode != 0:
+            raise RevisionError(f"Det köade i git (git add) kunde inte läsas ut ({_said(done if listed.returncode == 0 else listed)}).")
+    else:
+        if revision.startswith("-") or "\x00" in revision or _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], top).returncode != 0:
+            raise RevisionError(f"Okänd revision '{revision}' i git-förrådet {top}: ange en commit, gren eller tagg "
+                                "(t.ex. HEAD, HEAD~1, main).")
+        done = _git(["archive", "--format=tar", revision, *pathspec], top)
+        if done.returncode != 0:
+            raise RevisionError(f"Liggarens mapp {relative} finns inte i {revision}.")
+        with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+            archive.extractall(target, filter="data")
+    main = Path(target) / relative / ledger.name
+    if not main.is_file():
+        shown_revision = "det köade (git add)" if revision == INDEX else revision
+        raise RevisionError(f"Liggaren {Path(relative) / ledger.name} finns inte i {shown_revision}.")
+    return main

@@ -132,11 +132,19 @@ GITATTRIBUTES = """\
 *.pdf binary
 """
 
+# The summary of what the commit changes in figures (`namndbok andringar --koat`, HEAD against the staged
+# files, both read from git into a temporary folder: it never waits for the ledger's write lock) is for the
+# eye only: whatever happens to it, the commit goes on. Not before the first commit (no HEAD).
 HOOK = """\
 #!/bin/sh
-# Nämndbok: vägra en commit när liggaren har fel (`namndbok kontrollera`).
-# Skapad av `namndbok ny`; byt sökvägen nedan om Nämndbok flyttar.
-exec {command} kontrollera {main}
+# Nämndbok: vägra en commit när liggaren har fel (`namndbok kontrollera`), och visa vad
+# commiten ändrar i siffror (`namndbok andringar --koat`; stoppar aldrig en commit,
+# NAMNDBOK_ANDRINGAR=0 stänger av den). Skapad av `namndbok ny`; byt sökvägen nedan om Nämndbok flyttar.
+{command} kontrollera {main} || exit 1
+if [ "${{NAMNDBOK_ANDRINGAR:-1}}" != 0 ] && git rev-parse --verify --quiet HEAD >/dev/null 2>&1; then
+    {command} andringar --koat -f {main} </dev/null >&2 || echo "(Ändringarna i siffror kunde inte visas; commiten görs ändå.)" >&2
+fi
+exit 0
 """
 
 

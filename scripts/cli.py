@@ -134,6 +134,42 @@ def kontrollera(ledger: Path) -> None:
     click.echo(summary + ".")
 
 
+@main.command()
+@click.argument("rev1", required=False, default="HEAD", metavar="[REV1]")
+@click.argument("rev2", required=False, metavar="[REV2]")
+@ledger_parameters(writes=False)
+@click.option("--grupp", type=click.Choice(["verksamhet", "ansvar", "radgrupp"]), default="verksamhet", show_default=True,
+              help="Vad raderna är per.")
+@click.option("--koat", "staged", is_flag=True,
+              help="Jämför REV1 med det köade i git (git add), det nästa commit får, i stället för arbetskopian.")
+@unit_options(unit="kr", decimals=2)
+@format_option
+def andringar(rev1: str, rev2: str | None, ledger: Path, grupp: str, staged: bool, enhet: str, decimaler: int,
+              fmt: str) -> None:
+    """Ändringar i siffror mellan två versioner i git (standard: senaste commit mot arbetskopian). Se docs/andringar.md."""
+    from namndbok.git_work import INDEX, RevisionError
+    from namndbok.scripts.andringar import NO_CHANGES, compare, figure_table, item_table
+    from namndbok.scripts.tables import show
+
+    if staged and rev2 is not None:
+        raise click.UsageError("Ange antingen REV2 eller --koat, inte båda.")
+    for given in (rev1, rev2):
+        if given and given.endswith(".beancount"):
+            raise click.UsageError(f"'{given}' är en liggare, ingen revision: ange den med -f {given} "
+                                   "(eller efter REV1 och REV2).")
+    try:
+        compared = compare(ledger, rev1, INDEX if staged else rev2, grupp)
+    except RevisionError as err:
+        raise click.ClickException(str(err)) from None
+    found = compared.changes
+    if found.figures:
+        show(figure_table(compared, enhet, decimaler), fmt)
+    else:
+        click.echo(f"{compared.title}\n{NO_CHANGES}")
+    if found.items:
+        show(item_table(compared), fmt)
+
+
 def _lock_history_note(ledger: Path) -> str | None:
     """What could not be checked about the ledger's locks (no git history), when it has any."""
     from namndbok.las import lock_files_on_disk

@@ -101,7 +101,7 @@ def test_a_killed_period_lock_is_undone_by_the_next_command_and_can_then_run_aga
     before = contents(snapshot(copy))
     killed("namndbok.journal:Originals.write", 2, "period-close", "2026-08", ledger, "--las", "--utan-pdf")
     half = contents(snapshot(copy))
-    assert "2026/las.beancount" in half and "2026/las-2026-08-31.txt" in half
+    assert "2026/las-2026-08-31.beancount" in half and "2026/las-2026-08-31.txt" in half
 
     result = CliRunner().invoke(main, ["kontrollera", str(ledger)])
     assert "Ett avbrutet `namndbok period-close 2026-08 --las` har ångrats: 2 filer" in result.stderr

@@ -49,11 +49,13 @@ def test_the_delar_is_locked_and_locking_again_changes_nothing(example):
     assert code == 0, out
     folder = example.parent / "2026"
     assert f"Perioden 2026-01-01 – 2026-08-31 är nu låst (fingeravtryck i {folder / 'las-2026-08-31.txt'})." in out
-    locks = (folder / "las.beancount").read_text(encoding="utf-8")
+    # the lock's las line in a file of its own (two branches locking different periods merge cleanly)
+    locks = (folder / "las-2026-08-31.beancount").read_text(encoding="utf-8")
     assert '2026-08-31 custom "las" "2026-01-01" "2026-08-31"\n  fil: "2026/las-2026-08-31.txt"\n' in locks
+    assert locks.count('custom "las"') == 1 and not (folder / "las.beancount").exists()
     main_text = example.read_text(encoding="utf-8")
     # the lock stage runs once: on namndbok.plugins.namndbok's line (the example's), or a namndbok.plugins.las line added
-    assert 'include "*/las.beancount"' in main_text and \
+    assert 'include "*/las-*.beancount"' in main_text and \
         main_text.count('plugin "namndbok.plugins.las"') + main_text.count('plugin "namndbok.plugins.namndbok"') == 1
     text = (folder / "las-2026-08-31.txt").read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -93,7 +95,7 @@ def test_a_new_entry_in_the_locked_period_is_refused_at_its_line_unless_it_is_a_
     line = appended(june, LATE_INVOICE.format(date="2026-06-20"))
     code, out = run("kontrollera", example)
     assert code == 1
-    assert f"{june}:{line}: Perioden 2026-01-01 – 2026-08-31 är stängd ({example.parent / '2026' / 'las.beancount'}:" in out
+    assert f"{june}:{line}: Perioden 2026-01-01 – 2026-08-31 är stängd ({example.parent / '2026' / 'las-2026-08-31.beancount'}:" in out
     assert out.count("är stängd") == 1
 
     # An old entry with another amount is refused too, at its own line.
@@ -153,8 +155,11 @@ def test_locking_a_later_period_extends_the_lock(example):
 
     code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
     assert code == 0 and "Perioden 2026-01-01 – 2026-08-31 är nu låst" in out, out
-    locks = (example.parent / "2026" / "las.beancount").read_text(encoding="utf-8")
-    assert locks.index('"2026-01-01" "2026-04-30"') < locks.index('"2026-01-01" "2026-08-31"')
+    # each lock in its own file; the earlier one stays as it was written
+    tertial = (example.parent / "2026" / "las-2026-04-30.beancount").read_text(encoding="utf-8")
+    delar = (example.parent / "2026" / "las-2026-08-31.beancount").read_text(encoding="utf-8")
+    assert '"2026-01-01" "2026-04-30"' in tertial and '"2026-01-01" "2026-08-31"' not in tertial
+    assert '"2026-01-01" "2026-08-31"' in delar and '"2026-01-01" "2026-04-30"' not in delar
     assert run("kontrollera", example)[0] == 0  # the late invoice was there at the delår
 
     march = example.parent / "2026" / "utfall" / "2026-03.beancount"
@@ -167,9 +172,9 @@ def test_locking_a_later_period_extends_the_lock(example):
 def test_a_period_that_is_not_ready_is_not_locked(example):
     code, out = run("period-close", "2026-07", example, "--las", "--utan-pdf")
     assert code == 1 and "Ingen prognos är gjord för uppföljningen per 2026-07-31" in out
-    assert not (example.parent / "2026" / "las.beancount").exists()
+    assert not list((example.parent / "2026").glob("las*.beancount"))
     assert 'plugin "namndbok.plugins.namndbok"' in example.read_text(encoding="utf-8")  # the closed years' lock (its las stage), as before
-    assert 'include "*/las.beancount"' not in example.read_text(encoding="utf-8")
+    assert 'include "*/las-*.beancount"' not in example.read_text(encoding="utf-8")
 
 
 def test_an_import_into_the_locked_period_is_refused_and_writes_nothing(example, tmp_path):
@@ -189,17 +194,17 @@ def test_an_import_into_the_locked_period_is_refused_and_writes_nothing(example,
 
 def test_a_lock_file_left_out_of_the_main_file_is_a_deleted_lock(example):
     assert run("period-close", "2026-04", example, "--las", "--utan-pdf")[0] == 0
-    example.write_text(example.read_text(encoding="utf-8").replace('include "*/las.beancount"\n', ""), encoding="utf-8")
+    example.write_text(example.read_text(encoding="utf-8").replace('include "*/las-*.beancount"\n', ""), encoding="utf-8")
     before = contents(snapshot(example.parent))
     code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
     lock_file = example.parent / "2026" / "las-2026-04-30.txt"
     assert code == 1 and f"{lock_file}:1: LÅSET ÄR BORTTAGET" in out, out
     assert contents(snapshot(example.parent)) == before
     # The include line put back, the delår is locked beside tertial 1.
-    example.write_text(example.read_text(encoding="utf-8") + 'include "*/las.beancount"\n', encoding="utf-8")
+    example.write_text(example.read_text(encoding="utf-8") + 'include "*/las-*.beancount"\n', encoding="utf-8")
     code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
     assert code == 0, out
-    locks = (example.parent / "2026" / "las.beancount").read_text(encoding="utf-8")
+    locks = "".join(path.read_text(encoding="utf-8") for path in (example.parent / "2026").glob("las-*.beancount"))
     assert '"2026-01-01" "2026-04-30"' in locks and '"2026-01-01" "2026-08-31"' in locks
 
 
@@ -305,3 +310,25 @@ def test_a_correction_in_one_file_does_not_hide_an_entry_gone_from_another(examp
     code, out = run("kontrollera", example)
     assert code == 1
     assert "men 1 post som fanns där vid stängningen saknas nu (2026/utfall/2026-06.beancount)" in out, out
+
+
+def test_the_examples_locks_stay_where_they_were_written(example_copy):
+    """The example's locks are in the older 2026/las.beancount: locking the delår again changes nothing
+    (no new file, no new include line), and a new lock goes to a file of its own beside it."""
+    example = example_copy
+    folder = example.parent / "2026"
+    shipped = {path.name: path.read_bytes() for path in folder.glob("las*")}
+    main_before = example.read_bytes()
+    code, out = run("period-close", "2026-08", example, "--las", "--utan-pdf")
+    assert code == 0 and "är redan låst; inget ändrat" in out, out
+    assert example.read_bytes() == main_before and {p.name for p in folder.glob("las*")} == set(shipped)
+
+    code, out = run("period-close", "2026-10", example, "--las", "--utan-pdf")
+    assert code == 0 and "Perioden 2026-01-01 – 2026-10-31 är nu låst" in out, out
+    assert {path.name: path.read_bytes() for path in folder.glob("las*") if path.name in shipped} == shipped
+    own = (folder / "las-2026-10-31.beancount").read_text(encoding="utf-8")
+    assert own.count('custom "las"') == 1 and '2026-10-31 custom "las" "2026-01-01" "2026-10-31"' in own
+    main_text = example.read_text(encoding="utf-8")
+    assert 'include "*/las.beancount"' in main_text and 'include "*/las-*.beancount"' in main_text
+    code, out = run("kontrollera", example)
+    assert code == 0 and "inga fel" in out, out

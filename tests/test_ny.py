@@ -9,10 +9,12 @@ folder beside the new one, with relative paths, on real SIE files in ../shared/s
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,44 @@ def test_ny_asks_at_a_terminal_which_dimension_carries_verksamhet(work):
     assert asked.returncode == 0, asked.stdout
     assert "Dimension för verksamhet (nummer eller 'ingen'):" in asked.stdout and "Nämnden är skapad i kst" in asked.stdout
     assert 'verksamhet = "1"' in (work / "kst" / "import.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(GIT is None, reason="git finns inte")
+def test_the_pre_commit_hook_shows_what_the_commit_changes_in_figures_and_never_stops_it(work):
+    export = relative(ONE_DIMENSIONLESS, work)
+    assert namndbok(work, "ny", "barn", "--fran", export).returncode == 0
+    folder = work / "barn"
+    assert namndbok(work, "import", export, "-f", "barn/barn.beancount").returncode == 0
+    git(folder, "add", "-A")
+    first = git(folder, "commit", "-m", "Ny nämnd")  # no HEAD yet: kontrollera only
+    assert first.returncode == 0 and "Ändringar i siffror" not in first.stdout + first.stderr, first.stderr
+
+    # A cost of March raised by 1 000 kr against a balance sheet account, staged.
+    march = folder / "2017" / "utfall" / "2017-03.beancount"
+    text = march.read_text(encoding="utf-8")
+    cost = next(line for line in text.splitlines() if line.startswith("  Kostnader:"))
+    balance = next(line for line in text.splitlines() if line.startswith("  Tillgångar:"))
+
+    def bumped(line: str, by: Decimal) -> str:
+        amount = Decimal(line.split()[1])
+        return line.replace(f"{amount:.2f} SEK", f"{amount + by:.2f} SEK", 1)
+
+    march.write_text(text.replace(cost, bumped(cost, Decimal(1000))).replace(balance, bumped(balance, Decimal(-1000))),
+                     encoding="utf-8")
+    git(folder, "add", "-A")
+    done = git(folder, "commit", "-m", "Sen faktura")
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said
+    assert "Ändringar i siffror: HEAD → det köade (git add), kronor" in said
+    assert re.search(r"2017\s+000\b.*Kostnader\s+Utfall\s+.*-1 000,00\n", said), said
+
+    # Whatever the summary cannot do, the commit goes on: HEAD broken (committed past the hook), fixed now.
+    main = folder / "barn.beancount"
+    good = main.read_text(encoding="utf-8")
+    main.write_text(good + "2017-13-01 open Kostnader:Fel\n", encoding="utf-8")
+    git(folder, "commit", "-qam", "Trasig", "--no-verify")
+    main.write_text(good, encoding="utf-8")
+    git(folder, "add", "-A")
+    fixed = git(folder, "commit", "-m", "Rättad")
+    assert fixed.returncode == 0, fixed.stderr
+    assert "Ändringarna i siffror kunde inte visas; commiten görs ändå." in fixed.stderr, fixed.stderr

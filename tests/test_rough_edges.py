@@ -155,7 +155,7 @@ def test_every_command_with_a_ledger_chooses_it_the_one_way():
     with_ledger = {name for name, command in main.commands.items() if any(p.name == "ledger" for p in command.params)}
     through_choice = {name for name, command in main.commands.items()
                       if any(p.name == "ledger_option" for p in command.params)}
-    assert with_ledger == through_choice == {*READING, "fava", "bokslut", "import", "import-budget",
+    assert with_ledger == through_choice == {*READING, "fava", "andringar", "bokslut", "import", "import-budget",
                                              "import-volymer", "period-close", "prognossakerhet"}
     # (prognossakerhet needs a closed year with prognoses, which the example has not: its own tests close one)
 

@@ -4,11 +4,16 @@ Writes, beside the main file:
 
 - `<år>/las-<datum>.txt`, the fingerprint of every entry dated 1 January … the
   period's last day (`namndbok.las`);
-- `<år>/las.beancount`, one `custom "las"` per lock of the year, in date order;
-  locking a later period adds its lock (the earlier one stays: git and the
-  ledger show both closes);
-- `include "*/las.beancount"` in the main file, and `plugin "namndbok.plugins.las"` unless
+- `<år>/las-<datum>.beancount`, the lock's `custom "las"` line, a file of its
+  own: locking a later period adds a file (the earlier one stays: git and the
+  ledger show both closes), so two branches that lock different periods merge
+  without a conflict, as imports and prognoses do (files per month and kind);
+- `include "*/las-*.beancount"` in the main file, and `plugin "namndbok.plugins.las"` unless
   the main file runs `plugin "namndbok.plugins.namndbok"` (whose las stage checks the locks).
+
+Locks written before that (`<år>/las.beancount`, every lock of the year in one
+file, `include "*/las.beancount"`) stay where they are: a lock's line is never
+moved, and a period locked there is already locked.
 
 The caller has checked the period (the ledger loads clean), so a locked period
 holds what its lock file says: locking the same period again changes nothing (a
@@ -37,7 +42,8 @@ from namndbok.writer_lock import journaled
 from namndbok.ledgerfile import canonical, root_option_lines
 from namndbok.loading import faults, load, where
 
-INCLUDE = 'include "*/las.beancount"'
+INCLUDE = 'include "*/las-*.beancount"'  # a file per lock (`lock_period`)
+YEAR_INCLUDE = 'include "*/las.beancount"'  # the older way: every lock of a year in one file, kept as written
 
 
 class LockError(Exception):
@@ -52,16 +58,27 @@ class LockResult(NamedTuple):
 
 
 def lock_period(ledger: Path, entries, options, end: datetime.date) -> LockResult:
-    """Lock 1 January … `end` of `end`'s year, from the ledger as loaded (`entries`)."""
+    """Lock 1 January … `end` of `end`'s year, from the ledger as loaded (`entries`): its
+    las line in a file of its own, unless a lock file of the year holds the period already."""
     start = end.replace(month=1, day=1)
     folder = ledger.parent / str(end.year)
     prints = folder / f"las-{end}.txt"
-    locks_file = folder / "las.beancount"
-    periods = existing_locks(locks_file) | {(start, end)}
-    text = render(periods, Roots.from_options(options), end.year)
-    changed, _ = write_lock(ledger, f"namndbok period-close {end:%Y-%m} --las", prints, {locks_file: canonical(text)},
-                            INCLUDE, entries, start, end)
+    held_in = next((path for path in year_lock_files(folder) if (start, end) in existing_locks(path)), None)
+    files, include = {}, INCLUDE
+    if held_in is None:
+        text = render({(start, end)}, Roots.from_options(options), end.year)
+        files[folder / f"las-{end}.beancount"] = canonical(text)
+    elif held_in.name == "las.beancount":
+        include = YEAR_INCLUDE
+    changed, _ = write_lock(ledger, f"namndbok period-close {end:%Y-%m} --las", prints, files,
+                            include, entries, start, end)
     return LockResult(start, end, prints, changed)
+
+
+def year_lock_files(folder: Path) -> list[Path]:
+    """The files of a year's folder that hold its tertial and delår las lines: the older
+    `las.beancount` (every lock of the year) and one `las-<datum>.beancount` per lock."""
+    return sorted(path for path in (folder / "las.beancount", *folder.glob("las-*.beancount")) if path.is_file())
 
 
 def write_lock(ledger: Path, command: str, prints: Path, files: dict[Path, str], include: str,
@@ -130,7 +147,7 @@ def existing_locks(locks_file: Path) -> set[tuple[datetime.date, datetime.date]]
 
 
 def render(periods, roots: Roots, year: int) -> str:
-    out = [f"; Lås av perioder {year} (tertial, delår). Skapad av `namndbok period-close ÅÅÅÅ-MM --las`: ändra inte för hand.",
+    out = [f"; Lås av period {year} (tertial, delår). Skapad av `namndbok period-close ÅÅÅÅ-MM --las`: ändra inte för hand.",
            *root_option_lines(roots)]
     for start, end in sorted(periods, key=lambda p: (p[1], p[0])):
         out += ["", f"; Posterna {start} – {end} som de var när perioden stängdes (fingeravtryck i las-{end}.txt).",
@@ -147,9 +164,9 @@ def drop_period_locks(ledger: Path) -> None:
     text = ledger.read_text(encoding="utf-8")
     for path in ledger.parent.glob("*/las-*.txt"):
         path.unlink()
-    for path in ledger.parent.glob("*/las.beancount"):
+    for path in (*ledger.parent.glob("*/las.beancount"), *ledger.parent.glob("*/las-*.beancount")):
         path.unlink()
-    atomic_write_text(ledger, text.replace(f"{INCLUDE}\n", ""))
+    atomic_write_text(ledger, text.replace(f"{YEAR_INCLUDE}\n", "").replace(f"{INCLUDE}\n", ""))
 
 
 def unlocked_copy(ledger: Path, folder: Path) -> Path:
