@@ -875,6 +875,49 @@ def prognossakerhet(ledger, year, per_verksamhet, enhet, decimaler, fmt, target)
 
 
 @main.command()
+@click.argument("folder", metavar="[KATALOG]", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM (månadens sista dag) eller ÅÅÅÅ-MM-DD.")
+@unit_options
+@click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv", "xlsx"]), default="terminal",
+              show_default=True, help="terminal, markdown, csv (som svenska Excel läser) eller xlsx (kräver --ut).")
+@click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Skriv XLSX-filen hit (bara med --format xlsx).")
+def kommun(folder: Path | None, date, enhet, decimaler, fmt, target) -> None:
+    """Kommunens tabell: varje nämnds kommunbidrag, nettokostnad, budget, prognos, avvikelse och eget kapital,
+    finansförvaltningen och kommunens årets resultat (KATALOG: kommunens mapp, standard: mappen du står i)."""
+    from namndbok.export import kommun_files as files
+    from namndbok.kommun import kommun_table, load_kommun
+    from namndbok.kommun_folder import KommunError, read_kommun_folder
+    from namndbok.scripts.budget import write_xlsx
+    from namndbok.scripts.tables import TextTable, show
+
+    if target is not None and fmt != "xlsx":
+        raise click.ClickException("--ut gäller bara --format xlsx; de andra formaten skrivs ut (styr dem till en fil med >).")
+    try:
+        found = read_kommun_folder(folder if folder is not None else Path.cwd())
+        namnder, finans = load_kommun(found)
+        table = kommun_table(found.namn, namnder, finans, date)
+    except KommunError as err:
+        raise click.ClickException(str(err)) from None
+    if fmt == "xlsx":
+        try:
+            write_xlsx(target, files.to_xlsx(table, enhet, decimaler))
+        except ValueError as err:
+            raise click.ClickException(str(err)) from None
+        except OSError as err:
+            from namndbok.fileio import os_reason
+
+            raise click.ClickException(f"Kunde inte skriva {target}: {os_reason(err)}.") from None
+        click.echo(f"Skrev {target}.")
+    else:
+        printed = files.rows(table, enhet, decimaler)
+        show(TextTable(files.title(table, enhet), files.headers(table, enhet), [cells for cells, _ in printed],
+                       bold=frozenset(i for i, (_, bold) in enumerate(printed) if bold)), fmt)
+    for note in files.notes(table)[1:]:  # the first explains the table; the others (no finansförvaltning, warnings) matter
+        click.echo(note, err=True)
+
+
+@main.command()
 @click.option(
     "--ut",
     "target",
