@@ -43,6 +43,10 @@ def ledger_parameters(writes: bool):
         def chosen(*args, ledger_option: Path | None = None, **kwargs):
             from namndbok.scripts.ledger_choice import ChoiceError, choose
 
+            if kwargs.get("kommun_folder") is not None:  # a kommun's every ledger (period-close --kommun), not one
+                if kwargs.get("ledger") is not None or ledger_option is not None:
+                    raise click.UsageError("Ange antingen LIGGARE (en nämnd) eller --kommun KATALOG (hela kommunen), inte båda.")
+                return command(*args, **kwargs)
             try:
                 writing = writes or kwargs.get("skriv")  # a reading command asked to write (--skriv) too
                 choice = choose(kwargs.get("ledger"), ledger_option, Path.cwd(), None if writing else EXAMPLE_LEDGER)
@@ -498,8 +502,13 @@ def avvikelser(ledger, date, dimension, troskel) -> None:
 @click.option("--las", "lock", is_flag=True, help="Lås perioden (1 januari t.o.m. periodens sista dag, t.ex. delår 2026-08): "
               "nya eller ändrade poster i den vägras sedan; en rättelse är en ny post i en öppen period med korrigering: \"beslutsreferens\".")
 @click.option("--utan-pdf", "no_pdf", is_flag=True, help="Skriv inte rapport.pdf (PDF:en kräver Chromium).")
-def period_close(date, ledger: Path, lock: bool, no_pdf: bool) -> None:
+@click.option("--kommun", "kommun_folder", metavar="KATALOG", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Hela kommunen i KATALOG: varje nämnds rapportpaket och kommunens tabell i KATALOG/rapporter/ÅÅÅÅ-MM/.")
+def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool, kommun_folder: Path | None) -> None:
     """Kontrollera perioden och skriv hela rapportpaketet till rapporter/ÅÅÅÅ-MM/; med --las låses perioden."""
+    if kommun_folder is not None:
+        _period_close_kommun(kommun_folder, date, lock, no_pdf)
+        return
     from namndbok.avvikelser import CommentError
     from namndbok.layout import LayoutError
     from namndbok.nyckeltal import NyckeltalError
@@ -519,6 +528,27 @@ def period_close(date, ledger: Path, lock: bool, no_pdf: bool) -> None:
         click.echo(f"Perioden {locked.start} – {locked.end} är {state} (fingeravtryck i {shown(locked.path)}).")
     if written.pdf_error:
         raise click.ClickException(f"{written.pdf_error} Med --utan-pdf hoppas PDF:en över.")
+
+
+def _period_close_kommun(folder: Path, date, lock: bool, no_pdf: bool) -> None:
+    """`period-close ÅÅÅÅ-MM --kommun KATALOG`: every nämnd's set and the kommun's (namndbok.kommun_close)."""
+    from namndbok.kommun_close import close_kommun
+    from namndbok.kommun_folder import KommunError
+
+    if lock:
+        raise click.UsageError("--las gäller en nämnd i taget: lås varje nämnds period med "
+                               "`namndbok period-close ÅÅÅÅ-MM --las` i nämndens mapp.")
+    try:
+        done = close_kommun(folder, date, pdf=not no_pdf)
+    except KommunError as err:
+        raise click.ClickException(f"Perioden {date:%Y-%m} kan inte stängas för kommunen: {err}") from None
+    for written in (*done.namnder, done.kommun):
+        click.echo(f"{len(written.files)} filer i {shown(written.folder)} ({len(written.changed)} ändrade).")
+    for warning in done.warnings:
+        click.echo(warning, err=True)
+    failed = [w.pdf_error for w in (*done.namnder, done.kommun) if w.pdf_error]
+    if failed:
+        raise click.ClickException(f"{failed[0]} Med --utan-pdf hoppas PDF:en över.")
 
 
 @main.command()

@@ -71,16 +71,21 @@ def finans_text(kommunbidrag_budget: Decimal, kommunbidrag_utfall: Decimal, mont
     return "".join(lines)
 
 
-def build_kommun(root: Path, kommunbidrag_budget: Decimal, kommunbidrag_utfall: Decimal, finans: bool = True) -> Path:
-    """The kommun in `root`/kommun: nämnder omsorgsnamnden and socialnamnden, and (`finans`) the finansförvaltning."""
+def build_kommun(root: Path) -> Path:
+    """The kommun in `root`/kommun: nämnder omsorgsnamnden and socialnamnden (the finansförvaltning: `add_finans`)."""
     kommun = root / "kommun"
     kommun.mkdir()
     (kommun / "kommun.toml").write_text('namn = "Testkommun"\n', encoding="utf-8")
     copy_namnd(kommun, "socialnamnden", "Socialnämnden")
     copy_namnd(kommun, "omsorgsnamnden", "Omsorgsnämnden")
-    if finans:
-        folder = kommun / "finansforvaltning"
-        folder.mkdir()
-        (folder / "kontoplan.toml").write_text(FINANS_KONTOPLAN, encoding="utf-8")
-        (folder / "finans.beancount").write_text(finans_text(kommunbidrag_budget, kommunbidrag_utfall), encoding="utf-8")
     return kommun
+
+
+def add_finans(kommun: Path, kommunbidrag_budget: Decimal, kommunbidrag_utfall: Decimal, kontoplan: str = FINANS_KONTOPLAN) -> Path:
+    """The finansförvaltning's folder in `kommun`, paying out the kommunbidrag given (kronor, positive): its main file."""
+    folder = kommun / "finansforvaltning"
+    folder.mkdir(exist_ok=True)
+    (folder / "kontoplan.toml").write_text(kontoplan, encoding="utf-8")
+    ledger = folder / "finans.beancount"
+    ledger.write_text(finans_text(kommunbidrag_budget, kommunbidrag_utfall), encoding="utf-8")
+    return ledger
