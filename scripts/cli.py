@@ -106,10 +106,21 @@ def main() -> None:
 @click.option("--tillat-vard", "extra_hosts", multiple=True, metavar="NAMN",
               help="Ett namn till som Fava svarar på, t.ex. det en omvänd proxy skickar som Host "
                    "(ekonomi.kommun.se eller ekonomi.kommun.se:8443). Kan anges flera gånger.")
-def fava(ledger: Path, host: str, port: int, skrivskyddad: bool, extra_hosts: tuple[str, ...]) -> None:
-    """Visa liggaren i Fava (standard: huvudliggaren i mappen, annars exempelnämnden)."""
+@click.option("--kommun", "kommun_folder", metavar="KATALOG", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Hela kommunen i KATALOG: varje nämnds liggare och finansförvaltningens, med sidan Kommun.")
+def fava(ledger: Path | None, host: str, port: int, skrivskyddad: bool, extra_hosts: tuple[str, ...],
+         kommun_folder: Path | None) -> None:
+    """Visa liggaren i Fava (standard: huvudliggaren i mappen, annars exempelnämnden); med --kommun hela kommunen."""
     from namndbok.scripts.fava_server import serve
 
+    if kommun_folder is not None:
+        from namndbok.kommun_folder import KommunError, read_kommun_folder
+
+        try:
+            found = read_kommun_folder(kommun_folder)
+        except KommunError as err:
+            raise click.ClickException(str(err)) from None
+        ledger = [item.ledger for item in (*found.namnder, *([found.finans] if found.finans else []))]
     serve(ledger, host, port, skrivskyddad, extra_hosts)
 
 

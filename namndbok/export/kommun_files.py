@@ -56,6 +56,12 @@ def rows(table: KommunTable, unit: str = "mnkr", decimals: int = 1) -> list[tupl
     return out
 
 
+def row_measures(table: KommunTable) -> list:
+    """The measures behind each of `rows` (in its order): a nämnd's nettokostnad, a finansförvaltning line, the result."""
+    return [*(r.netto for r in table.namnder), table.total.netto, *(line.measures for line in table.finans),
+            *([table.resultat] if table.resultat is not None else [])]
+
+
 def title(table: KommunTable, unit: str = "mnkr") -> str:
     return f"{table.namn} – nämnderna och kommunens årets resultat per {table.date}, {unit}"
 
