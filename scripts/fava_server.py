@@ -86,8 +86,9 @@ def serve(ledger: Path | list[Path], host: str, port: int, read_only: bool, extr
         raise
     for fava_ledger in app.config["LEDGERS"].ledgers:
         if fava_ledger.errors:
+            which = f"{fava_ledger.options['title']}: liggaren" if len(ledgers) > 1 else "Liggaren"
             click.secho(
-                f"{fava_ledger.options['title']}: liggaren har {fault_count(fava_ledger.errors)}: se sidan Errors i Fava "
+                f"{which} har {fault_count(fava_ledger.errors)}: se sidan Errors i Fava "
                 f"eller kör `namndbok kontrollera {fava_ledger.beancount_file_path}`.",
                 fg="red" if faults(fava_ledger.errors) else "yellow",
             )

@@ -218,3 +218,22 @@ def test_a_finansforvaltning_konto_without_finanspost_is_refused_at_its_kontopla
     assert code == 1
     assert f"Finansförvaltningen kan inte läsas: Liggaren har 1 fel ({path}:{kb_line}: Konto KB: " \
            "finanspost ska vara ett av skatteintakter, statsbidrag, finansnetto, kommunbidrag" in err
+
+
+def test_finanspost_follows_kommun_bas_class_8_or_is_written_out_on_a_result_konto(tmp_path):
+    from namndbok.kontoplan import KontoplanError, parse_kontoplan
+
+    plan = parse_kontoplan(FINANS_KONTOPLAN)
+    assert {nr: k.finanspost for nr, k in plan.konton.items()} == {
+        "1930": None, "8010": "skatteintakter", "8210": "statsbidrag", "8410": "finansnetto", "8510": "finansnetto",
+        "KB": "kommunbidrag"}
+    wrong = FINANS_KONTOPLAN.replace('"1930" = { namn = "Bank" }', '"1930" = { namn = "Bank", finanspost = "finansnetto" }')
+    line = FINANS_KONTOPLAN.splitlines().index('"1930" = { namn = "Bank" }') + 1
+    with pytest.raises(KontoplanError, match=rf"<kontoplan>:{line}: Konto 1930: finanspost gäller intäkts- och kostnadskonton"):
+        parse_kontoplan(wrong)
+
+
+def test_a_folder_that_is_no_kommun_is_said_in_swedish(tmp_path):
+    code, out, err = cli("kommun", tmp_path, "--per", PER)
+    assert code == 1 and out == ""
+    assert "har ingen nämnd" in err and "Traceback" not in err
