@@ -237,3 +237,23 @@ def test_a_folder_that_is_no_kommun_is_said_in_swedish(tmp_path):
     code, out, err = cli("kommun", tmp_path, "--per", PER)
     assert code == 1 and out == ""
     assert "har ingen nämnd" in err and "Traceback" not in err
+
+
+def test_period_close_for_the_kommun_takes_every_nämnds_write_lock_first(tmp_path, monkeypatch):
+    from test_skrivlas import _hold_lock
+
+    folder = build_kommun(tmp_path)
+    add_finans(folder, Decimal(0), Decimal(0))
+    ledger = folder / "socialnamnden" / "socialnamnden.beancount"  # the second in folder order
+    before = snapshot(folder)
+    monkeypatch.setenv("NAMNDBOK_VANTA", "1")
+    holder = _hold_lock(ledger, 30)
+    try:
+        code, out, err = cli("period-close", PER, "--kommun", folder, "--utan-pdf")
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    assert code == 1
+    assert f"`namndbok import` (process {holder.pid}) skriver fortfarande i liggaren {ledger} efter 1 s." in err
+    assert snapshot(folder) == before and not any(p.name == "rapporter" for p in folder.rglob("*"))
