@@ -31,7 +31,7 @@ from typing import Iterable, NamedTuple
 from namndbok.accounts import KIND_INTAKT, KIND_KOMMUNBIDRAG, KIND_KOSTNAD, RESULT_KINDS
 from namndbok.engine import Measures, add_measures, compute
 from namndbok.fileio import shown
-from namndbok.kommun_folder import KommunError, KommunFolder, NamndLedger
+from namndbok.kommun_folder import FINANS, KommunError, KommunFolder, NamndLedger
 
 FINANS_LABELS = {
     "skatteintakter": "Skatteintäkter",
@@ -56,7 +56,7 @@ class Loaded(NamedTuple):
 class NamndRow(NamedTuple):
     namn: str  # the kontoplan's namn (else the ledger's title)
     ledger: Path
-    kommunbidrag: Decimal | None  # the year's, as decided at the date (budget helår)
+    kommunbidrag: Measures  # its kommunbidrag: the year's as decided at the date (budget_helar), utfall to the date
     netto: Measures  # nettokostnad (intäkter + kostnader): utfall to the date, budget and prognos helår, avvikelse
     eget_kapital: Decimal | None  # utgående at the year's end by prognos
 
@@ -98,8 +98,6 @@ def load_one(item: NamndLedger, keep: bool = True) -> Loaded:
 
 def which(folder: Path) -> str:
     """How a message names a ledger of the kommun: the finansförvaltning, or the nämnd by its folder."""
-    from namndbok.kommun_folder import FINANS
-
     return "Finansförvaltningen" if folder.name == FINANS else f"Nämnden i {shown(folder)}"
 
 
@@ -111,7 +109,7 @@ def namnd_row(item: Loaded, date: datetime.date) -> NamndRow:
     data = item.data
     rows = {row.key[0]: row.measures for row in compute(data, date, group_by=("typ",), kinds=RESULT_KINDS).rows}
     netto = add_measures(rows[kind] for kind in (KIND_INTAKT, KIND_KOSTNAD) if kind in rows)
-    kommunbidrag = rows[KIND_KOMMUNBIDRAG].budget_helar if KIND_KOMMUNBIDRAG in rows else None
+    kommunbidrag = rows.get(KIND_KOMMUNBIDRAG, Measures())
     forward = roll_forward(data, date.year, date)
     eget_kapital = (sum((r.ingaende + r.beslut_summa + (r.arets_resultat_prognos or 0) for r in forward), Decimal(0))
                     if forward else None)
@@ -137,7 +135,7 @@ def finans_rows(item: Loaded, date: datetime.date) -> list[FinansRow]:
     for row in compute(data, date, group_by=("konto",), kinds=RESULT_KINDS).rows:
         konto = plan.konton.get(row.key[0]) if row.key[0] is not None else None
         if konto is None:
-            raise KommunError(f"{shown(item.ledger)}: finansförvaltningens utfall, budget och prognos ska stå på "
+            raise KommunError(f"{_off_konto(data, item.ledger)}: finansförvaltningens utfall, budget och prognos ska stå på "
                               f"konton (Intäkter:{plan.namnd}:<verksamhet>:<konto>), inte på en verksamhet eller "
                               "som kommunbidrag. Skriv kontot på budget- och prognosraderna.")
         if konto.finanspost is None:
@@ -147,10 +145,20 @@ def finans_rows(item: Loaded, date: datetime.date) -> list[FinansRow]:
     return [FinansRow(post, FINANS_LABELS[post], add_measures(sums[post])) for post in FINANSPOSTER if post in sums]
 
 
+def _off_konto(data, ledger: Path) -> str:
+    """`fil:rad` of the first budget or prognos line of the finansförvaltning that names no konto (the ledger
+    itself when it is utfall on a verksamhet)."""
+    for line in (*data.budget_lines, *data.prognos):
+        ref = data.refs.get(line.account)
+        if ref is not None and ref.kind in RESULT_KINDS and ref.konto is None and line.meta.get("filename"):
+            return f"{line.meta['filename']}:{line.meta.get('lineno', 0)}"
+    return shown(ledger)
+
+
 def kommun_table(namn: str, namnder: Iterable[Loaded], finans: Loaded | None, date: datetime.date) -> KommunTable:
     """The kommun's table at `date` (see the module docstring)."""
     rows = [namnd_row(item, date) for item in namnder]
-    total = NamndRow(NAMNDER_TOTAL, Path(), _sum(r.kommunbidrag for r in rows),
+    total = NamndRow(NAMNDER_TOTAL, Path(), add_measures(r.kommunbidrag for r in rows),
                      add_measures(r.netto for r in rows), _sum(r.eget_kapital for r in rows))
     lines = finans_rows(finans, date) if finans is not None else []
     resultat = None
@@ -158,16 +166,11 @@ def kommun_table(namn: str, namnder: Iterable[Loaded], finans: Loaded | None, da
     if finans is not None:
         resultat = add_measures([total.netto, *(line.measures for line in lines if line.post != "kommunbidrag")])
         paid = next((line.measures for line in lines if line.post == "kommunbidrag"), Measures())
-        received = add_measures(_kommunbidrag(item, date) for item in namnder)
         for measure, what in (("budget_helar", f"budget {date.year}"), ("utfall", f"utfall t.o.m. {date}")):
-            warning = _mismatch(getattr(received, measure), getattr(paid, measure), what)
+            warning = _mismatch(getattr(total.kommunbidrag, measure), getattr(paid, measure), what)
             if warning:
                 warnings.append(warning)
     return KommunTable(namn, date, rows, total, lines, resultat, warnings)
-
-
-def _kommunbidrag(item: Loaded, date: datetime.date) -> Measures:
-    return compute(item.data, date, group_by=(), kinds=(KIND_KOMMUNBIDRAG,)).total.measures
 
 
 def _mismatch(received: Decimal | None, paid: Decimal | None, what: str) -> str | None:

@@ -257,3 +257,14 @@ def test_period_close_for_the_kommun_takes_every_nämnds_write_lock_first(tmp_pa
     assert code == 1
     assert f"`namndbok import` (process {holder.pid}) skriver fortfarande i liggaren {ledger} efter 1 s." in err
     assert snapshot(folder) == before and not any(p.name == "rapporter" for p in folder.rglob("*"))
+
+
+def test_a_finansforvaltning_prognos_on_a_verksamhet_is_refused_at_its_line(tmp_path):
+    folder = build_kommun(tmp_path)
+    ledger = add_finans(folder, Decimal(0), Decimal(0))
+    with ledger.open("a", encoding="utf-8") as f:
+        f.write('2026-10-31 custom "prognos" Intäkter:Finansförvaltningen:Fin  -1000.00 SEK\n')
+    code, _, err = cli("kommun", folder, "--per", PER)
+    assert code == 1
+    assert f"{ledger}:{line_of(ledger, 'Intäkter:Finansförvaltningen:Fin  -1000.00')}: finansförvaltningens utfall, " \
+           "budget och prognos ska stå på konton" in err

@@ -28,8 +28,9 @@ def values(table: KommunTable) -> list[tuple[str, list[Decimal | None], bool]]:
     def measures(m) -> list[Decimal | None]:
         return [m.utfall, m.budget_helar, m.prognos, m.avvikelse_helar]
 
-    out = [(r.namn, [r.kommunbidrag, *measures(r.netto), r.eget_kapital], False) for r in table.namnder]
-    out.append((table.total.namn, [table.total.kommunbidrag, *measures(table.total.netto), table.total.eget_kapital], True))
+    out = [(r.namn, [r.kommunbidrag.budget_helar, *measures(r.netto), r.eget_kapital], False) for r in table.namnder]
+    t = table.total
+    out.append((t.namn, [t.kommunbidrag.budget_helar, *measures(t.netto), t.eget_kapital], True))
     out += [(line.label, [None, *measures(line.measures), None], False) for line in table.finans]
     if table.resultat is not None:
         out.append((RESULT_LABEL, [None, *measures(table.resultat), None], True))
@@ -47,9 +48,10 @@ def rows(table: KommunTable, unit: str = "mnkr", decimals: int = 1) -> list[tupl
     def amount(value) -> str:
         return format_amount(value, unit, decimals)
 
-    out = [([r.namn, amount(r.kommunbidrag), *cells(r.netto), amount(r.eget_kapital)], False) for r in table.namnder]
+    out = [([r.namn, amount(r.kommunbidrag.budget_helar), *cells(r.netto), amount(r.eget_kapital)], False)
+           for r in table.namnder]
     t = table.total
-    out.append(([t.namn, amount(t.kommunbidrag), *cells(t.netto), amount(t.eget_kapital)], True))
+    out.append(([t.namn, amount(t.kommunbidrag.budget_helar), *cells(t.netto), amount(t.eget_kapital)], True))
     out += [([line.label, "", *cells(line.measures), ""], False) for line in table.finans]
     if table.resultat is not None:
         out.append(([RESULT_LABEL, "", *cells(table.resultat), ""], True))
