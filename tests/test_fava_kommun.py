@@ -5,7 +5,7 @@ page when Fava serves one ledger."""
 from __future__ import annotations
 
 from decimal import Decimal
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from click.testing import CliRunner
@@ -71,3 +71,29 @@ def test_one_ledger_has_no_kommun_page(browser, fava_url):
         assert page.locator("h2", has_text="Nämndbok – Översikt").count() == 1  # an unknown page is the first one
     finally:
         page.close()
+
+
+def test_the_kommun_page_names_a_nämnd_whose_ledger_has_errors_and_shows_no_figures(tmp_path):
+    import urllib.request
+
+    from conftest import line_of
+
+    folder = build_kommun(tmp_path)
+    add_finans(folder, Decimal(0), Decimal(0))
+    ledger = folder / "socialnamnden" / "socialnamnden.beancount"
+    with ledger.open("a", encoding="utf-8") as f:
+        f.write('\n2026-10-15 * "Felbokning"\n  Kostnader:Socialnämnden:999:4610  100.00 SEK\n'
+                "  Tillgångar:Socialnämnden:1690\n")
+    line = line_of(ledger, "Kostnader:Socialnämnden:999:4610")
+    proc, url, _ = start_fava("--kommun", str(folder), timeout=120)
+    try:
+        html = urllib.request.urlopen(f"{quote(url, safe=':/?=&')}&time={PER}", timeout=60).read().decode("utf-8")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+    assert "id=\"kommun\"" not in html
+    message = html.split('<p class="meddelande">', 1)[1].split("</p>", 1)[0]
+    assert str(tmp_path) not in message  # no server paths in our text
+    assert (f"Nämnden i socialnamnden kan inte läsas: Liggaren har 1 fel (socialnamnden/socialnamnden.beancount:{line}: "
+            "Okänd verksamhet &#39;999&#39;") in message
