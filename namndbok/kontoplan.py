@@ -50,6 +50,10 @@ from namndbok.settings import Key, Settings, SettingsError, is_bool, is_table, i
 DEFAULT_FILE = "kontoplan.toml"
 DEFAULT_UNITS = ("vårddygn", "vårdtagare", "placeringar", "ärenden", "hushåll", "timmar")
 KONTO_TYPES = (KIND_INTAKT, KIND_KOSTNAD, KIND_TILLGANG, KIND_SKULD, KIND_EGET_KAPITAL)
+# The finansförvaltning's lines (namndbok.kommun): a result konto of its kontoplan is one of these,
+# written out (`finanspost = "kommunbidrag"`) or by its Kommun-Bas number (80, 82, 84–85).
+FINANSPOSTER = ("skatteintakter", "statsbidrag", "finansnetto", "kommunbidrag")
+FINANSPOST_BY_CLASS = {"80": "skatteintakter", "82": "statsbidrag", "84": "finansnetto", "85": "finansnetto"}
 
 
 class Verksamhet(NamedTuple):
@@ -63,6 +67,7 @@ class Konto(NamedTuple):
     namn: str
     typ: str
     investering: bool = False  # investments are followed on this (tillgång) konto
+    finanspost: str | None = None  # the finansförvaltning's line (FINANSPOSTER), explicit or by Kommun-Bas class 8
 
 
 class Ansvar(NamedTuple):
@@ -156,7 +161,8 @@ _NAMN = Key(is_text, '{code} i [{section}] saknar namn = "…".', required=True)
 ITEMS = {
     "verksamheter": {"namn": _NAMN, "grupp": Key(is_text, '{code} i [{section}] saknar grupp = "…".', required=True)},
     "konton": {"namn": _NAMN, "typ": Key(one_of(*KONTO_TYPES), f"Konto {{code}} behöver typ = ett av {', '.join(KONTO_TYPES)} (klass 8 och konton utan kontoklass måste ange typ)."),
-               "investering": Key(is_bool, "Konto {code}: investering = true gäller tillgångskonton (t.ex. 1220 Inventarier).")},
+               "investering": Key(is_bool, "Konto {code}: investering = true gäller tillgångskonton (t.ex. 1220 Inventarier)."),
+               "finanspost": Key(one_of(*FINANSPOSTER), f"Konto {{code}}: finanspost ska vara ett av {', '.join(FINANSPOSTER)} (finansförvaltningens rader, docs/kommun.md).")},
     "ansvar": {"namn": _NAMN, "avdelning": Key(is_text, '{code} i [{section}]: avdelning ska vara en text, t.ex. avdelning = "Avdelning barn och unga".')},
 }
 
@@ -193,7 +199,10 @@ def parse_kontoplan(text: str, path: str = "<kontoplan>") -> Kontoplan:
         investering = item.get("investering", False)
         if investering and typ != KIND_TILLGANG:
             raise toml.fail(("konton", nr), f"Konto {nr}: investering = true gäller tillgångskonton (t.ex. 1220 Inventarier).")
-        konton[nr] = Konto(nr, item["namn"], typ, investering)
+        finanspost = item.get("finanspost") or FINANSPOST_BY_CLASS.get(nr[:2])
+        if item.get("finanspost") and typ not in (KIND_INTAKT, KIND_KOSTNAD):
+            raise toml.fail(("konton", nr), f"Konto {nr}: finanspost gäller intäkts- och kostnadskonton, inte {typ}.")
+        konton[nr] = Konto(nr, item["namn"], typ, investering, finanspost)
 
     ansvar = {kod: Ansvar(kod, item["namn"], item.get("avdelning")) for kod, item in items("ansvar")}
 

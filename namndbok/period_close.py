@@ -104,10 +104,24 @@ def close_period(ledger: Path, date: datetime.date, pdf: bool = True, lock: bool
     return written, (locked[0] if locked else None)
 
 
+class PreparedSet(NamedTuple):
+    """A period's set made in memory (`prepare_period_set`), not yet written."""
+
+    folder: Path
+    outputs: dict  # path → str or bytes
+    page: str  # rapport.html
+
+
 def write_period_set(ledger: Path, entries, errors, options, date: datetime.date, pdf: bool = True,
                      while_printing: Callable[[], object] | None = None) -> Written:
     """The whole set for the period from an already loaded ledger; `while_printing` runs
     after the files are written, before the PDF is waited for (the period lock)."""
+    return write_prepared(prepare_period_set(ledger, entries, errors, options, date, pdf), pdf, while_printing)
+
+
+def prepare_period_set(ledger: Path, entries, errors, options, date: datetime.date, pdf: bool = True) -> PreparedSet:
+    """Check the period and make every file of its set in memory (PeriodError and the settings'
+    errors before anything is written: `namndbok.kommun_close` prepares every nämnd's first)."""
     data = reading_of(entries, options)
     check_period(data, errors, date)
     folder = ledger.parent / "rapporter" / f"{date:%Y-%m}"
@@ -144,7 +158,13 @@ def write_period_set(ledger: Path, entries, errors, options, date: datetime.date
     outputs[folder / "README.md"] = _index(options["title"], date, [(r.layout.namn, stem) for r, stem in zip(reports, stems)], pdf)
     charts = [monthly_chart(data, date), prognos_chart(data, date), deviation_chart(data, date)]
     page = render_html(f"{options['title']}", date, reports, listed, ek.columns, ek_rows, charts, nyckeltal)
+    return PreparedSet(folder, outputs, page)
 
+
+def write_prepared(prepared: PreparedSet, pdf: bool = True, while_printing: Callable[[], object] | None = None) -> Written:
+    """Write a prepared set, each file atomically and only when changed; the PDF printed by Chromium
+    while the other files are written (`while_printing` runs before it is waited for)."""
+    folder, outputs, page = prepared
     # The page (and so the PDF) first: Chromium prints it while the other files are written.
     html_path, pdf_path = folder / "rapport.html", folder / "rapport.pdf"
     html_changed = atomic_write_text(html_path, page)

@@ -43,6 +43,10 @@ def ledger_parameters(writes: bool):
         def chosen(*args, ledger_option: Path | None = None, **kwargs):
             from namndbok.scripts.ledger_choice import ChoiceError, choose
 
+            if kwargs.get("kommun_folder") is not None:  # a kommun's every ledger (period-close --kommun), not one
+                if kwargs.get("ledger") is not None or ledger_option is not None:
+                    raise click.UsageError("Ange antingen LIGGARE (en nämnd) eller --kommun KATALOG (hela kommunen), inte båda.")
+                return command(*args, **kwargs)
             try:
                 writing = writes or kwargs.get("skriv")  # a reading command asked to write (--skriv) too
                 choice = choose(kwargs.get("ledger"), ledger_option, Path.cwd(), None if writing else EXAMPLE_LEDGER)
@@ -102,10 +106,21 @@ def main() -> None:
 @click.option("--tillat-vard", "extra_hosts", multiple=True, metavar="NAMN",
               help="Ett namn till som Fava svarar på, t.ex. det en omvänd proxy skickar som Host "
                    "(ekonomi.kommun.se eller ekonomi.kommun.se:8443). Kan anges flera gånger.")
-def fava(ledger: Path, host: str, port: int, skrivskyddad: bool, extra_hosts: tuple[str, ...]) -> None:
-    """Visa liggaren i Fava (standard: huvudliggaren i mappen, annars exempelnämnden)."""
+@click.option("--kommun", "kommun_folder", metavar="KATALOG", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Hela kommunen i KATALOG: varje nämnds liggare och finansförvaltningens, med sidan Kommun.")
+def fava(ledger: Path | None, host: str, port: int, skrivskyddad: bool, extra_hosts: tuple[str, ...],
+         kommun_folder: Path | None) -> None:
+    """Visa liggaren i Fava (standard: huvudliggaren i mappen, annars exempelnämnden); med --kommun hela kommunen."""
     from namndbok.scripts.fava_server import serve
 
+    if kommun_folder is not None:
+        from namndbok.kommun_folder import KommunError, read_kommun_folder
+
+        try:
+            found = read_kommun_folder(kommun_folder)
+        except KommunError as err:
+            raise click.ClickException(str(err)) from None
+        ledger = [item.ledger for item in (*found.namnder, *([found.finans] if found.finans else []))]
     serve(ledger, host, port, skrivskyddad, extra_hosts)
 
 
@@ -534,8 +549,13 @@ def avvikelser(ledger, date, dimension, troskel) -> None:
 @click.option("--las", "lock", is_flag=True, help="Lås perioden (1 januari t.o.m. periodens sista dag, t.ex. delår 2026-08): "
               "nya eller ändrade poster i den vägras sedan; en rättelse är en ny post i en öppen period med korrigering: \"beslutsreferens\".")
 @click.option("--utan-pdf", "no_pdf", is_flag=True, help="Skriv inte rapport.pdf (PDF:en kräver Chromium).")
-def period_close(date, ledger: Path, lock: bool, no_pdf: bool) -> None:
+@click.option("--kommun", "kommun_folder", metavar="KATALOG", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Hela kommunen i KATALOG: varje nämnds rapportpaket och kommunens tabell i KATALOG/rapporter/ÅÅÅÅ-MM/.")
+def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool, kommun_folder: Path | None) -> None:
     """Kontrollera perioden och skriv hela rapportpaketet till rapporter/ÅÅÅÅ-MM/; med --las låses perioden."""
+    if kommun_folder is not None:
+        _period_close_kommun(kommun_folder, date, lock, no_pdf)
+        return
     from namndbok.avvikelser import CommentError
     from namndbok.layout import LayoutError
     from namndbok.nyckeltal import NyckeltalError
@@ -555,6 +575,27 @@ def period_close(date, ledger: Path, lock: bool, no_pdf: bool) -> None:
         click.echo(f"Perioden {locked.start} – {locked.end} är {state} (fingeravtryck i {shown(locked.path)}).")
     if written.pdf_error:
         raise click.ClickException(f"{written.pdf_error} Med --utan-pdf hoppas PDF:en över.")
+
+
+def _period_close_kommun(folder: Path, date, lock: bool, no_pdf: bool) -> None:
+    """`period-close ÅÅÅÅ-MM --kommun KATALOG`: every nämnd's set and the kommun's (namndbok.kommun_close)."""
+    from namndbok.kommun_close import close_kommun
+    from namndbok.kommun_folder import KommunError
+
+    if lock:
+        raise click.UsageError("--las gäller en nämnd i taget: lås varje nämnds period med "
+                               "`namndbok period-close ÅÅÅÅ-MM --las` i nämndens mapp.")
+    try:
+        done = close_kommun(folder, date, pdf=not no_pdf)
+    except KommunError as err:
+        raise click.ClickException(f"Perioden {date:%Y-%m} kan inte stängas för kommunen: {err}") from None
+    for written in (*done.namnder, done.kommun):
+        click.echo(f"{len(written.files)} filer i {shown(written.folder)} ({len(written.changed)} ändrade).")
+    for warning in done.warnings:
+        click.echo(warning, err=True)
+    failed = [w.pdf_error for w in (*done.namnder, done.kommun) if w.pdf_error]
+    if failed:
+        raise click.ClickException(f"{failed[0]} Med --utan-pdf hoppas PDF:en över.")
 
 
 @main.command()
@@ -908,6 +949,49 @@ def prognossakerhet(ledger, year, per_verksamhet, enhet, decimaler, fmt, target)
         show(TextTable(title, files.verksamhet_headers(accuracy), rows, bold=frozenset({len(rows) - 1})), fmt)
     else:
         show(TextTable(title, files.HEADERS, files.rows(accuracy, enhet, decimaler), right=files.RIGHT), fmt)
+
+
+@main.command()
+@click.argument("folder", metavar="[KATALOG]", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--per", "date", type=PERIOD, required=True, help="Rapportdatum: ÅÅÅÅ-MM (månadens sista dag) eller ÅÅÅÅ-MM-DD.")
+@unit_options
+@click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "csv", "xlsx"]), default="terminal",
+              show_default=True, help="terminal, markdown, csv (som svenska Excel läser) eller xlsx (kräver --ut).")
+@click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Skriv XLSX-filen hit (bara med --format xlsx).")
+def kommun(folder: Path | None, date, enhet, decimaler, fmt, target) -> None:
+    """Kommunens tabell: varje nämnds kommunbidrag, nettokostnad, budget, prognos, avvikelse och eget kapital,
+    finansförvaltningen och kommunens årets resultat (KATALOG: kommunens mapp, standard: mappen du står i)."""
+    from namndbok.export import kommun_files as files
+    from namndbok.kommun import kommun_table, load_kommun
+    from namndbok.kommun_folder import KommunError, read_kommun_folder
+    from namndbok.scripts.budget import write_xlsx
+    from namndbok.scripts.tables import TextTable, show
+
+    if target is not None and fmt != "xlsx":
+        raise click.ClickException("--ut gäller bara --format xlsx; de andra formaten skrivs ut (styr dem till en fil med >).")
+    try:
+        found = read_kommun_folder(folder if folder is not None else Path.cwd())
+        namnder, finans = load_kommun(found)
+        table = kommun_table(found.namn, namnder, finans, date)
+    except KommunError as err:
+        raise click.ClickException(str(err)) from None
+    if fmt == "xlsx":
+        try:
+            write_xlsx(target, files.to_xlsx(table, enhet, decimaler))
+        except ValueError as err:
+            raise click.ClickException(str(err)) from None
+        except OSError as err:
+            from namndbok.fileio import os_reason
+
+            raise click.ClickException(f"Kunde inte skriva {target}: {os_reason(err)}.") from None
+        click.echo(f"Skrev {target}.")
+    else:
+        printed = files.rows(table, enhet, decimaler)
+        show(TextTable(files.title(table, enhet), files.headers(table, enhet), [cells for cells, _ in printed],
+                       bold=frozenset(i for i, (_, bold) in enumerate(printed) if bold)), fmt)
+    for note in files.notes(table)[1:]:  # the first explains the table; the others (no finansförvaltning, warnings) matter
+        click.echo(note, err=True)
 
 
 @main.command()

@@ -32,21 +32,27 @@ def _bind_error(err: OSError) -> OSError:
     return OSError(int(match.group(1)), str(err)) if err.errno is None and match else err
 
 
-def _fava_app(ledger: Path, read_only: bool):
-    """Fava's app with the ledger loaded; a file Beancount cannot open said as `kontrollera` says it."""
+def _fava_app(ledgers: list[Path], read_only: bool):
+    """Fava's app with the ledgers loaded; a file Beancount cannot open said as `kontrollera` says it."""
+    from contextlib import ExitStack
+
     from fava.application import create_app
 
     install_parser_guard()  # a division by zero in an amount: an error at its line, not a dead Fava
+    ledger = ledgers[0]
     try:
-        with reading(ledger):  # the first load, under the lock as every load of ours
-            return create_app([ledger], load=True, read_only=read_only)
+        with ExitStack() as locks:
+            for ledger in ledgers:  # the first load, under the lock as every load of ours
+                locks.enter_context(reading(ledger))
+            return create_app(ledgers, load=True, read_only=read_only)
     except OSError as err:
         error = unreadable_load(ledger, err)[1][0]
         raise click.ClickException(f"{where(error)}: {error.message}") from None
 
 
-def serve(ledger: Path, host: str, port: int, read_only: bool, extra_hosts: Iterable[str] = ()) -> None:
-    """Bind the port, load the ledger, print where Fava answers, and serve until Ctrl+C.
+def serve(ledger: Path | list[Path], host: str, port: int, read_only: bool, extra_hosts: Iterable[str] = ()) -> None:
+    """Bind the port, load the ledger (or several: a kommun's, with the page Kommun), print where Fava
+    answers, and serve until Ctrl+C.
 
     Fava answers only to the addresses it listens on and `extra_hosts`
     (`namndbok.scripts.web_guard`)."""
@@ -60,7 +66,7 @@ def serve(ledger: Path, host: str, port: int, read_only: bool, extra_hosts: Iter
             fg="yellow",
             err=True,
         )
-    ledger = absolute(ledger)  # Beancount's loader, under Fava, takes only absolute paths
+    ledgers = [absolute(p) for p in (ledger if isinstance(ledger, list) else [ledger])]  # Beancount's loader, under Fava, takes only absolute paths
     server = Server((host, port), None)
     try:
         server.prepare()  # the port first: a busy one is said before anything is loaded or printed
@@ -70,22 +76,31 @@ def serve(ledger: Path, host: str, port: int, read_only: bool, extra_hosts: Iter
             "Välj en annan port med --port."
         ) from None
     try:
-        click.echo(f"Läser {ledger} …")
-        app = _fava_app(ledger, read_only)
+        for ledger in ledgers:
+            click.echo(f"Läser {ledger} …")
+        app = _fava_app(ledgers, read_only)
         refuse_unreadable_time(app)
         server.wsgi_app = guard(app, served_hosts(host, port, extra_hosts))
     except BaseException:
         server.stop()
         raise
-    fava_ledger = app.config["LEDGERS"].ledgers[0]
-    title = fava_ledger.options["title"]
-    if fava_ledger.errors:
-        click.secho(
-            f"Liggaren har {fault_count(fava_ledger.errors)}: se sidan Errors i Fava eller kör `namndbok kontrollera {ledger}`.",
-            fg="red" if faults(fava_ledger.errors) else "yellow",
-        )
+    for fava_ledger in app.config["LEDGERS"].ledgers:
+        if fava_ledger.errors:
+            which = f"{fava_ledger.options['title']}: liggaren" if len(ledgers) > 1 else "Liggaren"
+            click.secho(
+                f"{which} har {fault_count(fava_ledger.errors)}: se sidan Errors i Fava "
+                f"eller kör `namndbok kontrollera {fava_ledger.beancount_file_path}`.",
+                fg="red" if faults(fava_ledger.errors) else "yellow",
+            )
     url_host = host if ":" not in host else f"[{host}]"
-    click.secho(f"Fava med {title}: http://{url_host}:{port}/{ledger_slug(fava_ledger)}/income_statement/", fg="green")
+    served = list(app.config["LEDGERS"].items())
+    slug, fava_ledger = served[0]
+    if len(served) == 1:
+        click.secho(f"Fava med {fava_ledger.options['title']}: http://{url_host}:{port}/{slug}/income_statement/", fg="green")
+    else:  # a kommun: its page first, then each ledger's own
+        click.secho(f"Fava med kommunen: http://{url_host}:{port}/{slug}/extension/Namndbok/?sida=kommun", fg="green")
+        for slug, fava_ledger in served:
+            click.echo(f"  {fava_ledger.options['title']}: http://{url_host}:{port}/{slug}/income_statement/")
     click.echo("Avsluta med Ctrl+C.")
     try:
         server.serve()

@@ -17,12 +17,7 @@ from markupsafe import Markup
 
 from namndbok.report import cells
 
-TEMPLATE = """<!DOCTYPE html>
-<html lang="sv">
-<head>
-<meta charset="utf-8">
-<title>{{ title }}</title>
-<style>
+STYLE = """
   body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; margin: 2em; color: #222; }
   h1 { font-size: 16pt; } h2 { font-size: 12pt; margin-top: 2em; }
   table { border-collapse: collapse; margin: 0.5em 0 1em; }
@@ -33,7 +28,14 @@ TEMPLATE = """<!DOCTYPE html>
   tr.summa td { font-weight: bold; border-top: 1px solid #888; }
   figure { margin: 1em 0; page-break-inside: avoid; } svg { max-width: 100%; height: auto; }
   @page { size: A4 landscape; margin: 12mm; }
-</style>
+"""  # shared with the kommun's page (namndbok.export.kommun_files)
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<title>{{ title }}</title>
+<style>{{ style }}</style>
 </head>
 <body>
 <h1>{{ title }}</h1>
@@ -85,7 +87,7 @@ def render_html(title: str, date, reports, deviations: list[str], ek_columns, ek
             "rows": [{"bold": row.bold, "cells": printed} for row, printed in zip(report.rows, cells(report))],
         })
     return env.from_string(TEMPLATE).render(
-        title=title, date=date, reports=items,
+        style=Markup(STYLE), title=title, date=date, reports=items,
         deviations=deviations, ek={"columns": ek_columns, "rows": ek_rows},
         charts=[Markup(chart) for chart in charts],  # our own SVG from matplotlib
         nyckeltal={"headers": nyckeltal_files.HEADERS, "rows": nyckeltal_files.rows(nyckeltal)} if nyckeltal else None,

@@ -35,12 +35,14 @@ SIDOR = (
     ("prognossakerhet", "Prognossäkerhet"),
     ("budgetarbete", "Budgetarbete"),
     ("lamna-prognos", "Lämna prognos"),
+    ("kommun", "Kommun"),  # only when Fava serves several ledgers (pages.kommun)
 )
 class Cell(NamedTuple):
     text: str
     url: str | None = None
     tone: str | None = None  # "bra" or "dalig": an avvikelse coloured by the committee's sign convention
     note: str | None = None  # a comment shown with the cell (kommentar to an avvikelse)
+    remote: bool = False  # the url is another ledger's: a whole page load (data-remote), not Fava's router
 
 
 class Table(NamedTuple):
@@ -159,10 +161,13 @@ def account_filter_notice(data, value: str) -> tuple[str | None, tuple[str, str]
 
 
 def build(ext, args: Mapping[str, str]) -> Page:
+    from namndbok_fava.pages.kommun import several
+
+    shown = [(key, label) for key, label in SIDOR if key != "kommun" or several()]
     sida = args.get("sida", DEFAULT_SIDA)
-    if sida not in dict(SIDOR):
+    if sida not in dict(shown):
         sida = DEFAULT_SIDA
-    tabs = [(label, link(sida=key), key == sida) for key, label in SIDOR]
+    tabs = [(label, link(sida=key), key == sida) for key, label in shown]
     title = dict(SIDOR)[sida]
     broken = ext.broken_locks()
     if broken:
