@@ -398,15 +398,33 @@ def _sie_draft(export: Path, namn: str, verksamhet_dim: str | None, ansvar_dim: 
 @click.option("--till", "target", required=True, type=click.Path(path_type=Path),
               help="FIL.parquet (en fil) eller en katalog (kommun=…/ar=…/fakta.parquet).")
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
-@click.option("--kommun", default=None, help="Kommunens kod eller namn i exporten (standard: liggarens titel).")
-def export_fakta(ledger, target: Path, date, kommun) -> None:
+@click.option("--kommun", default=None, help="Kommunens kod eller namn i exporten (standard: liggarens titel; "
+              "med --kommun-katalog kommunens namn).")
+@click.option("--kommun-katalog", "kommun_katalog", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=KOMMUN_KATALOG_HELP + " Skriver en datamängd kommun=…/namnd=…/ar=…/fakta.parquet under --till.")
+def export_fakta(ledger, target: Path, date, kommun, kommun_katalog) -> None:
     """Utfall, budget, prognos och volymer som fakta i Parquet, för DuckDB, Spark eller Trino."""
 
     from namndbok.nyckeltal import parse_volumes
     from namndbok.swedish import format_number
     from namndbok.fileio import os_reason
-    from namndbok.export.fakta import ExportError, export
+    from namndbok.export.fakta import ExportError, KommunLedger, export, export_kommun
 
+    if kommun_katalog is not None:
+        folder, read = _read_kommun(kommun_katalog)
+        ledgers = [KommunLedger(shown(namnd.ledger), data, parse_volumes(entries, data.roots, data.kontoplaner)[0],
+                                _date_or_last_utfall(data, date)) for _, namnd, _, data, entries in read]
+        name = kommun or folder.namn
+        try:
+            result = export_kommun(ledgers, name, target)
+        except ExportError as err:
+            raise click.ClickException(str(err)) from None
+        except OSError as err:
+            raise click.ClickException(f"Kunde inte skriva {target}: {os_reason(err)}.") from None
+        when = f"per {date}" if date else "per varje liggares sista utfall"
+        click.echo(f"{format_number(result.rows, 0)} fakta {when} från {len(ledgers)} liggare till "
+                   f"{target / f'kommun={name}'} ({len(result.files)} filer).")
+        return
     options, data, entries = _read_clean(ledger)
     date = _date_or_last_utfall(data, date)
     volumes, _ = parse_volumes(entries, data.roots, data.kontoplaner)
