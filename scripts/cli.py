@@ -412,8 +412,13 @@ def export_fakta(ledger, target: Path, date, kommun, kommun_katalog) -> None:
 
     if kommun_katalog is not None:
         folder, read = _read_kommun(kommun_katalog)
-        ledgers = [KommunLedger(shown(namnd.ledger), data, parse_volumes(entries, data.roots, data.kontoplaner)[0],
-                                _date_or_last_utfall(data, date)) for _, namnd, _, data, entries in read]
+        ledgers = []
+        for _, namnd, _, data, entries in read:
+            try:
+                at = _date_or_last_utfall(data, date)
+            except click.ClickException as err:
+                raise click.ClickException(f"{shown(namnd.ledger)}: {err.message}") from None
+            ledgers.append(KommunLedger(shown(namnd.ledger), data, parse_volumes(entries, data.roots, data.kontoplaner)[0], at))
         name = kommun or folder.namn
         try:
             result = export_kommun(ledgers, name, target)

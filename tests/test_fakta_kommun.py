@@ -159,3 +159,13 @@ def test_spark_in_local_mode_reads_the_dataset_with_the_same_sums(dataset, engin
     assert {(r["namnd"], r["ar"]): Decimal(r["s"]).quantize(ORE) for r in rows} == \
         {key: utfall for key, (utfall, _, _) in engine.items()}
     assert {r["kommun"] for r in rows} == {"Provstad"}
+
+
+def test_a_namnd_without_utfall_is_named(kommun, tmp_path):
+    copy = tmp_path / "kommun"
+    shutil.copytree(kommun, copy)
+    (copy / "99-tom").mkdir()
+    (copy / "99-tom" / "tom.beancount").write_text('option "title" "Tom nämnd"\n', encoding="utf-8")
+    code, out = run("export-fakta", "--kommun-katalog", str(copy), "--till", str(tmp_path / "fakta"))
+    assert code == 1 and "99-tom/tom.beancount: Liggaren har inget utfall." in out, out
+    assert not (tmp_path / "fakta").exists()
