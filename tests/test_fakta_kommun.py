@@ -19,7 +19,7 @@ from namndbok.engine import compute
 from namndbok.kommun_folder import read_kommun_folder
 from namndbok.load_reading import reading_of
 from namndbok.loading import load
-from namndbok.scripts.exempel.kommun import Deviation, KommunSpec, NamndSpec, generate_kommun, minimum_rows
+from namndbok.scripts.exempel.kommun import FINANS_INTAKTER, FINANS_VERKSAMHETER, Deviation, KommunSpec, NamndSpec, generate_kommun, minimum_rows
 from conftest import REPO, run
 
 YEARS = (2025, 2026)
@@ -32,7 +32,8 @@ def kommun(tmp_path_factory):
     spec = KommunSpec("Provstad", (
         NamndSpec("Barn- och utbildningsnämnd", "950", {2025: Deviation("-3", "-7.5"), 2026: Deviation("2", "1.25")}),
         NamndSpec("Socialnämnd", "1200", {2025: Deviation("-12", "-20"), 2026: Deviation("-4", "-6")}),
-    ), NamndSpec("Finansiering", "300", {2025: Deviation("40", "55"), 2026: Deviation("10", "18")}), minimum_rows() + 100)
+    ), NamndSpec("Finansiering", "3000", {2025: Deviation("40", "55"), 2026: Deviation("10", "18")}, FINANS_INTAKTER,
+                 FINANS_VERKSAMHETER), minimum_rows() + 100)
     return generate_kommun(tmp_path_factory.mktemp("provstad") / "provstad", spec)
 
 

@@ -16,12 +16,20 @@ from namndbok.kommun_folder import read_kommun_folder
 from namndbok.load_reading import reading_of
 from namndbok.loading import load
 from namndbok.prognossakerhet import PrognossakerhetError, kommun_prognossakerhet
-from namndbok.scripts.exempel.kommun import Deviation, KommunSpec, NamndSpec, generate_kommun, minimum_rows, vouchers
+from namndbok.scripts.exempel.kommun import (FINANS_INTAKTER, FINANS_VERKSAMHETER, REAVINST_INTAKTER, REAVINST_VERKSAMHETER,
+                                             VERKSAMHETER, Deviation, KommunSpec, NamndSpec, generate_kommun, minimum_rows,
+                                             vouchers)
 from conftest import SHARED, needs_shared, run
 
 FIXTURE = SHARED / "fixtures" / "prognossakerhet-kommun-2015.csv"
-FINANS_ROW = "Finansiering"  # the finansförvaltning's row; every other row is a ledger named so
+FINANS_ROW = "Finansiering"  # the finansförvaltning: skatteintäkter and generella statsbidrag
 TOTAL_ROW = "ÅRETS RESULTAT"
+# The rows that are no nämnd's kostnader but intäkter, each a ledger of those intäkter (no kommunbidrag):
+INCOME = {
+    FINANS_ROW: (FINANS_INTAKTER, FINANS_VERKSAMHETER),
+    "Rea-/exploateringsvinster": (REAVINST_INTAKTER, REAVINST_VERKSAMHETER),
+    "Statsbidrag flyktingar": ((("3511", "Riktade statsbidrag", 1),), (("610", "Flyktingmottagande", 1),)),
+}
 
 
 def fixture_rows() -> list[list[str]]:
@@ -30,9 +38,13 @@ def fixture_rows() -> list[list[str]]:
 
 
 def spec_from_fixture(rows: int) -> KommunSpec:
-    """The fixture's rows as nämnder (the finansförvaltning for Finansiering), budgets of different sizes."""
-    specs = [NamndSpec(name, str(400 + 150 * i), {2015: Deviation(delar, bokslut)})
-             for i, (name, bokslut, delar, _) in enumerate(fixture_rows()) if name != TOTAL_ROW]
+    """The fixture's rows as ledgers: nämnder of different budget sizes, the INCOME rows as income
+    ledgers, Finansiering as the finansförvaltning."""
+    specs = []
+    for i, (name, bokslut, delar, _) in enumerate(fixture_rows()):
+        if name != TOTAL_ROW:
+            intakter, verksamheter = INCOME.get(name, ((), VERKSAMHETER))
+            specs.append(NamndSpec(name, str(400 + 150 * i), {2015: Deviation(delar, bokslut)}, intakter, verksamheter))
     finans = next(s for s in specs if s.name == FINANS_ROW)
     return KommunSpec("Malmö", tuple(s for s in specs if s is not finans), finans, rows)
 
@@ -91,13 +103,16 @@ def test_a_delarsrapport_without_a_follow_up_is_refused_naming_the_ledger(kommun
 
 
 def test_the_generated_import_has_exactly_the_rows_asked_for():
-    spec = NamndSpec("Testnämnd", "123.4", {2026: Deviation("-1.5", "2.25")})
-    for rows in (minimum_rows(), minimum_rows() + 1, 1_003):
-        vouchers_ = list(vouchers(spec, 2026, rows))
-        assert sum(len(lines) for *_, lines in vouchers_) == rows
-        assert all(sum(r.amount for r in lines) == 0 for *_, lines in vouchers_)  # each voucher balances
-        kostnader = sum(r.amount for *_, lines in vouchers_ for r in lines if r.konto[0] in "4567")
-        kommunbidrag = sum(r.amount for *_, lines in vouchers_ for r in lines if r.konto == "3911")
-        assert -kommunbidrag - kostnader == Decimal("2250000.00")  # the bokslut's avvikelse, to the öre
-    with pytest.raises(ValueError):
-        list(vouchers(spec, 2026, minimum_rows() - 1))
+    namnd = NamndSpec("Testnämnd", "123.4", {2026: Deviation("-1.5", "2.25")})
+    income = NamndSpec("Finansförvaltningen", "3000", {2026: Deviation("10", "12.5")}, FINANS_INTAKTER, FINANS_VERKSAMHETER)
+    for spec, konton in ((namnd, "4567"), (income, "8")):
+        for rows in (minimum_rows(spec), minimum_rows(spec) + 1, 1_003):
+            made = list(vouchers(spec, 2026, rows))
+            assert sum(len(lines) for *_, lines in made) == rows
+            assert all(sum(r.amount for r in lines) == 0 for *_, lines in made)  # each voucher balances
+            assert {date.month for _, _, date, _, _ in made} == set(range(1, 13))  # utfall in every month
+            result = -sum(r.amount for *_, lines in made for r in lines if r.konto[0] in konton or r.konto == "3911")
+            budget = Decimal(0) if spec is namnd else Decimal(spec.budget_mnkr) * 1_000_000
+            assert result - budget == Decimal(spec.deviations[2026].bokslut) * 1_000_000  # to the öre
+        with pytest.raises(ValueError):
+            list(vouchers(spec, 2026, minimum_rows(spec) - 1))
