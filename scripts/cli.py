@@ -66,8 +66,7 @@ def ledger_parameters(writes: bool):
     return decorate
 
 
-KOMMUN_KATALOG_HELP = ("Kommunens mapp, med en undermapp per nämnd (namndbok.kommun_folder): "
-                       "alla nämndernas liggare i stället för en.")
+KOMMUN_KATALOG_HELP = "Kommunens mapp, med en undermapp per nämnd och dess liggare: alla nämnderna i stället för en liggare."
 
 
 def _read_kommun(folder: Path):

@@ -90,6 +90,8 @@ def test_an_open_year_is_refused_naming_the_ledger(kommun):
     assert code != 0
     assert "01-servicenamnd/servicenamnd.beancount: År 2014 är inte stängt" in out
     assert "Traceback" not in out
+    code, out = run("prognossakerhet", "--kommun-katalog", str(kommun), "--per-verksamhet")
+    assert code == 1 and "Med --kommun-katalog visas tabellen per nämnd" in out
 
 
 @needs_shared("fixtures/prognossakerhet-kommun-2015.csv")
