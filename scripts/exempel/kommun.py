@@ -216,7 +216,7 @@ def vouchers(namnd: NamndSpec, year: int, rows: int, seed: int = 1
 def main_file(namnd: NamndSpec, kommun: str) -> str:
     return "\n".join([
         f"; {namnd.name} i {kommun} – genererad av namndbok.scripts.exempel.kommun.",
-        f'option "title" "{namnd.name} – {kommun}"',
+        f'option "title" {_toml_string(f"{namnd.name} – {kommun}")}',  # a Beancount string escapes as TOML's
         'option "operating_currency" "SEK"',
         *root_option_lines(ROOTS),
         "",
@@ -227,6 +227,10 @@ def main_file(namnd: NamndSpec, kommun: str) -> str:
     ])
 
 
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def kontoplan_text(namnd: NamndSpec, kommun: str, year: int) -> str:
     """The kontoplan `namndbok kontoplan` drafts from the SIE file's #KONTO and #OBJEKT, with the kommun."""
     from namndbok.importers.sie.kontoplan import kontoplan_from_sie
@@ -234,7 +238,7 @@ def kontoplan_text(namnd: NamndSpec, kommun: str, year: int) -> str:
 
     header = write_sie(company(namnd, kommun, year), [])
     draft = kontoplan_from_sie(parse_sie(header, f"{slug(namnd.name)}.se"), namnd.name, "20", "1")
-    kommun_line = 'kommun = "' + kommun.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    kommun_line = f"kommun = {_toml_string(kommun)}"
     return draft.replace("\nradgrupper = ", f"\n{kommun_line}\nradgrupper = ", 1)
 
 
@@ -290,7 +294,7 @@ def generate_kommun(folder: Path, spec: KommunSpec, seed: int = 1,
     from namndbok.writer_lock import writing
 
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(folder / SETTINGS, f'# Kommunen (genererad).\nnamn = "{spec.name}"\n')
+    atomic_write_text(folder / SETTINGS, f"# Kommunen (genererad).\nnamn = {_toml_string(spec.name)}\n")
     for name, namnd in folders(spec):
         base = folder / name
         years = sorted(namnd.deviations)
