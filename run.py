@@ -52,7 +52,7 @@ def ensure_venv() -> None:
         return
     say("Installerar Nämndbok och dess beroenden i .venv (första gången tar det en stund) …")
     pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check"]
-    for args in (["install", "--quiet", "--upgrade", "pip"], ["install", "--quiet", "-e", f"{ROOT}[test]"]):
+    for args in (["install", "--quiet", "--upgrade", "pip"], ["install", "--quiet", "-e", f"{ROOT}[test,spark]"]):
         # pip's and setuptools' own warnings are for developers; shown only when pip fails.
         done = subprocess.run([*pip, *args], capture_output=True, text=True)
         if done.returncode != 0:
@@ -64,9 +64,10 @@ def ensure_venv() -> None:
 # Debian packages the tests drive for real: Chromium (browser tests; PDF reports
 # are printed by its headless shell when installed, which starts 2x faster),
 # poppler-utils (reading the PDFs back), hledger and ledger (their budget reports
-# against ours, bench/tests/test_generera.py). Installed when missing and we are root.
+# against ours, bench/tests/test_generera.py), Java (Spark reading the kommun's Parquet,
+# tests/test_fakta_kommun.py). Installed when missing and we are root.
 DEBIAN_FOR_TESTS = {"chromium": "chromium", "chromium-headless-shell": "chromium-headless-shell",
-                    "pdftoppm": "poppler-utils", "hledger": "hledger", "ledger": "ledger"}
+                    "pdftoppm": "poppler-utils", "hledger": "hledger", "ledger": "ledger", "java": "default-jre-headless"}
 
 
 def ensure_debian_packages() -> None:

@@ -129,3 +129,67 @@ def file_stamp(path: str | Path) -> tuple | None:
     except OSError:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    err = ctypes.get_errno()
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def atomic_replace_dir(folder: str | Path, files: dict[str, bytes]) -> None:
+    """Make `folder` hold exactly `files` (relative path → bytes): written into a temporary folder
+    beside it (named with a leading dot, which Spark and Hive skip), then swapped in in one step
+    (renameat2 where Linux has it; else the old folder is renamed away first, a moment without
+    it), and the old folder removed. A reader sees the old dataset or the new, never a mix."""
+    import shutil
+
+    folder = absolute(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    try:
+        for relative, data in files.items():
+            path = tmp / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.chmod(tmp, 0o777 & ~_umask())
+        if folder.exists() and _exchange(tmp, folder):
+            shutil.rmtree(tmp)  # now the old one
+            return
+        old = None
+        if folder.exists():
+            old = folder.parent / f"{tmp.name}.old"
+            os.rename(folder, old)
+        try:
+            os.rename(tmp, folder)
+        except BaseException:
+            if old is not None:
+                os.rename(old, folder)
+            raise
+        if old is not None:
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

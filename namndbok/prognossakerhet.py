@@ -195,3 +195,94 @@ def _measures_of(table, key):
         return table.row(*key).measures
     except KeyError:
         return Measures()
+
+
+# ---------------------------------------------------------------------------
+# Per nämnd, for a whole kommun: the table of the kommun's annual report.
+#
+# For each nämnd ledger (and the finansförvaltning, a ledger like a nämnd's) of closed year Y:
+# - bokslut = the avvikelse of årets resultat at the bokslut: utfall for all of Y − the year's
+#   budget (as it stood on 31 December), the committee's sign (överskott positive);
+# - delårsrapport = the avvikelse the delårsrapport promised: the prognos of årets resultat at the
+#   latest follow-up of Y up to the end of `month` (August: jan–aug) − the year's budget as it
+#   stood then;
+# - avvikelse = bokslut − delårsrapport: positive where the year ended better than the
+#   delårsrapport said (note: the other sign than the per-follow-up table above, as kommuner
+#   print it). The rows sum to the kommun's row, ÅRETS RESULTAT.
+
+DELAR_MONTH = 8
+
+
+class NamndDeviation(NamedTuple):
+    namnd: str
+    bokslut: Decimal  # kronor
+    delarsrapport: Decimal
+    avvikelse: Decimal  # bokslut − delarsrapport
+    uppfoljning: datetime.date | None  # the follow-up taken as the delårsrapport (None on the sum)
+
+
+class KommunAccuracy(NamedTuple):
+    year: int
+    month: int
+    rows: tuple[NamndDeviation, ...]
+    total: NamndDeviation  # "ÅRETS RESULTAT"
+
+
+TOTAL_LABEL = "ÅRETS RESULTAT"
+
+
+def delar_follow_up(data: LedgerData, year: int, month: int = DELAR_MONTH) -> datetime.date | None:
+    """The follow-up the delårsrapport of `year` rests on: the latest measured one up to the end of `month`."""
+    end = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+    dates = [d for d in measured_follow_ups(data, year) if d <= end]
+    return dates[-1] if dates else None
+
+
+def namnd_deviation(name: str, data: LedgerData, year: int, month: int = DELAR_MONTH) -> NamndDeviation:
+    """One ledger's row (see above); PrognossakerhetError (Swedish) when the year is not closed or has
+    no follow-up up to `month`."""
+    from namndbok.swedish import month_name
+
+    if closing_date(data, year) is None:
+        raise PrognossakerhetError(_refusal(data, year))
+    at = delar_follow_up(data, year, month)
+    if at is None:
+        raise PrognossakerhetError(
+            f"År {year} har ingen uppföljning med prognos (custom \"prognos\") till och med {month_name(month)}, "
+            "så delårsrapportens avvikelse saknas. Lägg in prognosen för delårsrapporten "
+            f"(`namndbok prognos`), eller välj en annan månad.")
+    final = compute(data, datetime.date(year, 12, 31), group_by=(), kinds=RESULT_KINDS).total.measures
+    then = compute(data, at, group_by=(), kinds=RESULT_KINDS).total.measures
+    bokslut = (final.utfall or Decimal(0)) - (final.budget_helar or Decimal(0))
+    delar = (then.prognos or Decimal(0)) - (then.budget_helar or Decimal(0))
+    return NamndDeviation(name, bokslut, delar, bokslut - delar, at)
+
+
+def kommun_default_year(ledgers) -> int:
+    """The latest year closed with follow-ups in every ledger of `ledgers` ((name, LedgerData, where))."""
+    years = []
+    for _, data, where in ledgers:
+        try:
+            years.append(default_year(data))
+        except PrognossakerhetError as err:
+            raise PrognossakerhetError(f"{where}: {err}") from None
+    return min(years)
+
+
+def kommun_prognossakerhet(ledgers, year: int, month: int = DELAR_MONTH) -> KommunAccuracy:
+    """The kommun's table from `ledgers`, (name, LedgerData, where: the ledger as an error names it)
+    in the order to show: a row per ledger and their sum."""
+    rows = []
+    for name, data, where in ledgers:
+        try:
+            rows.append(namnd_deviation(name, data, year, month))
+        except PrognossakerhetError as err:
+            raise PrognossakerhetError(f"{where}: {err}") from None
+    return KommunAccuracy(year, month, tuple(rows), kommun_total(rows))
+
+
+def kommun_total(rows) -> NamndDeviation:
+    """The sum of the rows: the kommun's row, ÅRETS RESULTAT."""
+    bokslut = sum((r.bokslut for r in rows), Decimal(0))
+    delar = sum((r.delarsrapport for r in rows), Decimal(0))
+    return NamndDeviation(TOTAL_LABEL, bokslut, delar, bokslut - delar, None)

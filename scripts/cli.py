@@ -43,9 +43,10 @@ def ledger_parameters(writes: bool):
         def chosen(*args, ledger_option: Path | None = None, **kwargs):
             from namndbok.scripts.ledger_choice import ChoiceError, choose
 
-            if kwargs.get("kommun_folder") is not None:  # a kommun's every ledger (period-close --kommun), not one
+            if kwargs.get("kommun_folder") is not None or kwargs.get("kommun_katalog") is not None:
+                # a kommun's every ledger (period-close --kommun, --kommun-katalog), not one
                 if kwargs.get("ledger") is not None or ledger_option is not None:
-                    raise click.UsageError("Ange antingen LIGGARE (en nämnd) eller --kommun KATALOG (hela kommunen), inte båda.")
+                    raise click.UsageError("Ange antingen LIGGARE (en nämnd) eller kommunens mapp, inte båda.")
                 return command(*args, **kwargs)
             try:
                 writing = writes or kwargs.get("skriv")  # a reading command asked to write (--skriv) too
@@ -64,6 +65,27 @@ def ledger_parameters(writes: bool):
                  f"huvudliggaren i mappen du står i{fallback}.")(chosen)
 
     return decorate
+
+
+KOMMUN_KATALOG_HELP = "Kommunens mapp, med en undermapp per nämnd och dess liggare: alla nämnderna i stället för en liggare."
+
+
+def _read_kommun(folder: Path):
+    """(KommunFolder, [(name, NamndLedger, options, LedgerData, entries)]) of a kommun's folder, every ledger
+    loaded clean; a nämnd's name is its kontoplan's namn (its title where it has several kontoplaner)."""
+    from namndbok.kommun_folder import KommunError, read_kommun_folder
+
+    try:
+        kommun = read_kommun_folder(folder)
+    except KommunError as err:
+        raise click.ClickException(str(err)) from None
+    out = []
+    for namnd in (*kommun.namnder, *([kommun.finans] if kommun.finans else [])):
+        options, data, entries = _read_clean(namnd.ledger)
+        plans = list(data.kontoplaner.values())
+        name = plans[0].namn if len(plans) == 1 and plans[0].namn else options.get("title") or namnd.folder.name
+        out.append((name, namnd, options, data, entries))
+    return kommun, out
 
 
 def _date_or_last_utfall(data, date):
@@ -423,15 +445,38 @@ def _sie_draft(export: Path, namn: str, verksamhet_dim: str | None, ansvar_dim: 
 @click.option("--till", "target", required=True, type=click.Path(path_type=Path),
               help="FIL.parquet (en fil) eller en katalog (kommun=…/ar=…/fakta.parquet).")
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
-@click.option("--kommun", default=None, help="Kommunens kod eller namn i exporten (standard: liggarens titel).")
-def export_fakta(ledger, target: Path, date, kommun) -> None:
+@click.option("--kommun", default=None, help="Kommunens kod eller namn i exporten (standard: liggarens titel; "
+              "med --kommun-katalog kommunens namn).")
+@click.option("--kommun-katalog", "kommun_katalog", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=KOMMUN_KATALOG_HELP + " Skriver en datamängd kommun=…/namnd=…/ar=…/fakta.parquet under --till.")
+def export_fakta(ledger, target: Path, date, kommun, kommun_katalog) -> None:
     """Utfall, budget, prognos och volymer som fakta i Parquet, för DuckDB, Spark eller Trino."""
 
     from namndbok.nyckeltal import parse_volumes
     from namndbok.swedish import format_number
     from namndbok.fileio import os_reason
-    from namndbok.export.fakta import ExportError, export
+    from namndbok.export.fakta import ExportError, KommunLedger, export, export_kommun
 
+    if kommun_katalog is not None:
+        folder, read = _read_kommun(kommun_katalog)
+        ledgers = []
+        for _, namnd, _, data, entries in read:
+            try:
+                at = _date_or_last_utfall(data, date)
+            except click.ClickException as err:
+                raise click.ClickException(f"{shown(namnd.ledger)}: {err.message}") from None
+            ledgers.append(KommunLedger(shown(namnd.ledger), data, parse_volumes(entries, data.roots, data.kontoplaner)[0], at))
+        name = kommun or folder.namn
+        try:
+            result = export_kommun(ledgers, name, target)
+        except ExportError as err:
+            raise click.ClickException(str(err)) from None
+        except OSError as err:
+            raise click.ClickException(f"Kunde inte skriva {target}: {os_reason(err)}.") from None
+        when = f"per {date}" if date else "per varje liggares sista utfall"
+        click.echo(f"{format_number(result.rows, 0)} fakta {when} från {len(ledgers)} liggare till "
+                   f"{target / f'kommun={name}'} ({len(result.files)} filer).")
+        return
     options, data, entries = _read_clean(ledger)
     date = _date_or_last_utfall(data, date)
     volumes, _ = parse_volumes(entries, data.roots, data.kontoplaner)
@@ -917,7 +962,9 @@ def eget_kapital(ledger, date, enhet, decimaler, listing, fmt) -> None:
               show_default=True, help="terminal, markdown, csv (som svenska Excel läser) eller xlsx (kräver --ut).")
 @click.option("--ut", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Skriv XLSX-filen hit (bara med --format xlsx).")
-def prognossakerhet(ledger, year, per_verksamhet, enhet, decimaler, fmt, target) -> None:
+@click.option("--kommun-katalog", "kommun_katalog", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=KOMMUN_KATALOG_HELP + " Ger tabellen per nämnd: budgetavvikelsen vid delårsrapporten (jan–aug) och vid bokslutet.")
+def prognossakerhet(ledger, year, per_verksamhet, enhet, decimaler, fmt, target, kommun_katalog) -> None:
     """Prognossäkerhet: hur långt varje uppföljnings prognos låg från ett stängt års utfall."""
     from namndbok.export import prognossakerhet_files as files
     from namndbok.prognossakerhet import PrognossakerhetError, calculate_prognossakerhet, default_year
@@ -926,6 +973,9 @@ def prognossakerhet(ledger, year, per_verksamhet, enhet, decimaler, fmt, target)
 
     if target is not None and fmt != "xlsx":
         raise click.ClickException("--ut gäller bara --format xlsx; de andra formaten skrivs ut (styr dem till en fil med >).")
+    if kommun_katalog is not None:
+        _kommun_prognossakerhet(kommun_katalog, year, per_verksamhet, enhet, decimaler, fmt)
+        return
     options, data, _ = _read_clean(ledger)
     try:
         accuracy = calculate_prognossakerhet(data, year or default_year(data), per_verksamhet)
@@ -949,6 +999,26 @@ def prognossakerhet(ledger, year, per_verksamhet, enhet, decimaler, fmt, target)
         show(TextTable(title, files.verksamhet_headers(accuracy), rows, bold=frozenset({len(rows) - 1})), fmt)
     else:
         show(TextTable(title, files.HEADERS, files.rows(accuracy, enhet, decimaler), right=files.RIGHT), fmt)
+
+
+def _kommun_prognossakerhet(folder: Path, year, per_verksamhet, enhet, decimaler, fmt) -> None:
+    """`namndbok prognossakerhet --kommun-katalog KATALOG`: the table per nämnd."""
+    from namndbok.export import prognossakerhet_files as files
+    from namndbok.prognossakerhet import PrognossakerhetError, kommun_default_year, kommun_prognossakerhet
+    from namndbok.scripts.tables import TextTable, show
+
+    if per_verksamhet or fmt == "xlsx":
+        raise click.ClickException("Med --kommun-katalog visas tabellen per nämnd: utan --per-verksamhet, "
+                                   "och i formaten terminal, markdown eller csv.")
+    kommun, read = _read_kommun(folder)
+    ledgers = [(name, data, shown(namnd.ledger)) for name, namnd, _, data, _ in read]
+    try:
+        accuracy = kommun_prognossakerhet(ledgers, year or kommun_default_year(ledgers))
+    except PrognossakerhetError as err:
+        raise click.ClickException(str(err)) from None
+    rows = files.kommun_rows(accuracy, enhet, decimaler)
+    show(TextTable(files.kommun_title(kommun.namn, accuracy, enhet), files.kommun_headers(accuracy), rows,
+                   right=files.KOMMUN_RIGHT, bold=frozenset({len(rows) - 1})), fmt)
 
 
 @main.command()

@@ -96,3 +96,23 @@ def to_xlsx(year: YearAccuracy, sheet_title: str, unit: str, decimals: int, per_
     buffer = io.BytesIO()
     book.save(buffer)
     return _stable_zip(buffer.getvalue(), stamp)
+
+
+KOMMUN_HEADERS = ("Nämnd", "Bokslut", "Delårsrapport", "Avvikelse")
+KOMMUN_RIGHT = (False, True, True, True)
+
+
+def kommun_headers(accuracy) -> tuple[str, ...]:
+    """The kommun table's headers, the delårsrapport's months named: 'Delårsrapport jan–aug'."""
+    return ("Nämnd", "Bokslut", f"Delårsrapport jan–{month_name(accuracy.month)[:3]}", "Avvikelse")
+
+
+def kommun_rows(accuracy, unit: str = "mnkr", decimals: int = 1) -> list[list[str]]:
+    """A row per nämnd (namndbok.prognossakerhet.KommunAccuracy) and the sum, ÅRETS RESULTAT, last."""
+    return [[r.namnd, *(format_amount(v, unit, decimals) for v in (r.bokslut, r.delarsrapport, r.avvikelse))]
+            for r in (*accuracy.rows, accuracy.total)]
+
+
+def kommun_title(kommun: str, accuracy, unit: str) -> str:
+    return (f"{kommun} – prognossäkerhet per nämnd {accuracy.year}, {unit}: budgetavvikelse vid bokslutet och vid "
+            f"delårsrapporten jan–{month_name(accuracy.month)[:3]} (positiv avvikelse: bokslutet blev bättre)")

@@ -163,16 +163,9 @@ def render_budget(year: int, plan: Kontoplan) -> str:
     ]
     for decision in decisions(year):
         spec = decision.spec
-        out += ["", f'{spec.date} custom "budgetbeslut" "{spec.name}"', f'  typ: "{spec.typ}"', f'  beslut: "{spec.beslut}"']
-        if spec.ersatter:
-            out.append(f'  ersatter: "{spec.ersatter}"')
-        out.append("")
-        rows = []
-        for row in decision.rows:
-            account = result_account(ROOTS, row.kind, NAMND, row.verksamhet, row.konto)
-            rows.append((f'{decision.line_date} custom "budgetrad" "{spec.name}" {account}', -row.ore,
-                         _comment(row, plan, year, spec.typ)))
-        out += aligned(rows, indent="")
+        out += decision_lines(spec, decision.line_date, [
+            (result_account(ROOTS, row.kind, NAMND, row.verksamhet, row.konto), row.ore, _comment(row, plan, year, spec.typ))
+            for row in decision.rows])
     investment = INVESTMENTS.get(year)
     if investment:
         account = balance_account(ROOTS, KIND_TILLGANG, NAMND, investment.konto)
@@ -182,6 +175,17 @@ def render_budget(year: int, plan: Kontoplan) -> str:
         out += aligned([(f'{year}-01-01 custom "budgetrad" "{investment.name}" {account}', investment.budget,
                          plan.konton[investment.konto].namn)], indent="")
     return "\n".join(out) + "\n"
+
+
+def decision_lines(spec: BudgetDecisionSpec, line_date: datetime.date, rows: list[tuple[str, int, str]]) -> list[str]:
+    """A budget decision (`custom "budgetbeslut"`) and its lines, each (account, öre in the
+    committee's sign, comment), after a blank line (also the generated municipality's, `kommun`)."""
+    out = ["", f'{spec.date} custom "budgetbeslut" "{spec.name}"', f'  typ: "{spec.typ}"', f'  beslut: "{spec.beslut}"']
+    if spec.ersatter:
+        out.append(f'  ersatter: "{spec.ersatter}"')
+    out.append("")
+    return out + aligned([(f'{line_date} custom "budgetrad" "{spec.name}" {account}', -ore, comment)
+                          for account, ore, comment in rows], indent="")
 
 
 def _comment(row: BudgetRow, plan: Kontoplan, year: int, typ: str) -> str:

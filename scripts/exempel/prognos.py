@@ -65,22 +65,28 @@ def render_prognos(year: int, month: int, plan: Kontoplan) -> str:
         account = result_account(ROOTS, kind, NAMND, verksamhet)
         where = plan.verksamheter[verksamhet].namn if verksamhet else "hela nämnden, ej fördelat"
         name = f"{'Intäkter' if kind == KIND_INTAKT else 'Kostnader'} · {where}"
-        rows = [(f'{date} custom "prognos" {account}', -prognos, name)]
         comment = COMMENTS.get((verksamhet, kind)) if verksamhet else SAVING_COMMENT
         off_budget = abs(prognos - budget.get((verksamhet, kind), 0)) > MNKR
-        block = aligned(rows, indent="")
-        if comment and off_budget:
-            block.append(f'  kommentar: "{comment}"')
-        for fall, amount in (("bästa", best), ("sämsta", worst)):
-            if amount is not None:
-                block += aligned([(f'{date} custom "prognos" {account}', -amount, f"{fall} fall")], indent="")
-                block.append(f'  fall: "{fall}"')
-        out += ["", *block]
+        out += ["", *prognos_lines(date, account, prognos, name, comment if off_budget else None, best, worst)]
     investment = INVESTMENTS.get(year)
     if investment and month in investment.prognos:
         account = balance_account(ROOTS, KIND_TILLGANG, NAMND, investment.konto)
         out += ["", *aligned([(f'{date} custom "prognos" {account}', investment.prognos[month], "Investeringar")], indent="")]
     return "\n".join(out) + "\n"
+
+
+def prognos_lines(date: datetime.date, account: str, prognos: int, name: str, comment: str | None = None,
+                  best: int | None = None, worst: int | None = None) -> list[str]:
+    """One account's prognos line (öre, committee's sign), with its comment and its bästa and
+    sämsta fall where given (also the generated municipality's, `kommun`)."""
+    block = aligned([(f'{date} custom "prognos" {account}', -prognos, name)], indent="")
+    if comment:
+        block.append(f'  kommentar: "{comment}"')
+    for fall, amount in (("bästa", best), ("sämsta", worst)):
+        if amount is not None:
+            block += aligned([(f'{date} custom "prognos" {account}', -amount, f"{fall} fall")], indent="")
+            block.append(f'  fall: "{fall}"')
+    return block
 
 
 def prognos_path(root: Path, year: int, month: int) -> Path:
