@@ -37,7 +37,8 @@ def say(text: str) -> None:
     print(f"[run.py] {text}", flush=True)
 
 
-def ensure_venv() -> None:
+def ensure_venv(extras: tuple[str, ...]) -> None:
+    """.venv with Nämndbok and `extras` (test; spark only for the tests: pyspark is 0,5 GB)."""
     if sys.version_info < (3, 11):
         sys.exit("Nämndbok behöver Python 3.11 eller senare.")
     if not (BIN / "python").exists():
@@ -48,17 +49,19 @@ def ensure_venv() -> None:
             sys.exit("Kunde inte skapa .venv med pip: Pythons moduler venv och ensurepip behövs "
                      "(på Debian och Ubuntu: apt install python3-venv). Ta bort .venv och försök igen.")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == wanted:
+    done_before = STAMP.read_text().split() if STAMP.exists() else []
+    if done_before[:1] == [wanted] and set(extras) <= set(done_before[1:]):
         return
+    extras = tuple(sorted(set(extras) | (set(done_before[1:]) if done_before[:1] == [wanted] else set())))
     say("Installerar Nämndbok och dess beroenden i .venv (första gången tar det en stund) …")
     pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check"]
-    for args in (["install", "--quiet", "--upgrade", "pip"], ["install", "--quiet", "-e", f"{ROOT}[test,spark]"]):
+    for args in (["install", "--quiet", "--upgrade", "pip"], ["install", "--quiet", "-e", f"{ROOT}[{','.join(extras)}]"]):
         # pip's and setuptools' own warnings are for developers; shown only when pip fails.
         done = subprocess.run([*pip, *args], capture_output=True, text=True)
         if done.returncode != 0:
             sys.stderr.write(done.stdout + done.stderr)
             sys.exit(f"[run.py] Installationen misslyckades (pip {' '.join(args)}); se pips utskrift ovan.")
-    STAMP.write_text(wanted)
+    STAMP.write_text(" ".join((wanted, *extras)))
 
 
 # Debian packages the tests drive for real: Chromium (browser tests; PDF reports
@@ -90,7 +93,7 @@ def main(argv: list[str]) -> int:
     if command not in ("fava", "test"):  # help, or a typo: said before anything is installed
         print(USAGE)
         return 0 if command in ("-h", "--help", "help") else 2
-    ensure_venv()
+    ensure_venv(("test",) if command == "fava" else ("test", "spark"))
     if command == "fava":
         args = [str(BIN / "namndbok"), "fava", *rest]
     elif command == "test":

@@ -128,7 +128,7 @@ def test_a_parquet_file_as_target_is_refused_in_swedish(kommun, tmp_path):
 def test_a_ledger_and_a_kommun_together_are_refused(kommun, tmp_path):
     code, out = run("export-fakta", str(REPO / "ledgers" / "exempel" / "socialnamnden.beancount"),
                     "--kommun-katalog", str(kommun), "--till", str(tmp_path / "fakta"))
-    assert code == 1 and "Ange antingen en liggare eller --kommun-katalog" in out
+    assert code == 2 and "Ange antingen LIGGARE (en nämnd) eller kommunens mapp, inte båda." in out
 
 
 def spark_missing() -> str | None:
