@@ -8,6 +8,7 @@ from bench.fava import GOAL as FAVA_GOAL
 from bench.fava import LedgerTimings
 from bench.kommando import GOAL as COMMAND_GOAL
 from bench.kommando import CommandFigure
+from bench.kommunmatning import READ_GOAL, TABLE_GOAL, KommunFigure
 from bench.sie import ImportFigure
 from namndbok import markdown
 from namndbok.swedish import format_number
@@ -27,6 +28,7 @@ class Figures(NamedTuple):
     commands: list[CommandFigure]
     sie: ImportFigure
     fava: list[LedgerTimings]
+    kommun: KommunFigure | None = None
 
 
 def n(value: float, decimals: int = 0) -> str:
@@ -78,6 +80,26 @@ def fava_section(ledgers: list[LedgerTimings]) -> list[str]:
     return out
 
 
+def kommun_section(figure: KommunFigure, verksamheter: int) -> list[str]:
+    rows = [["Mätning", "tid, s", "jämfört med", "mål", "bedömning"],
+            [f"Läsa alla {figure.ledgers} liggare (`load_kommun`)", n(figure.read_s, 2),
+             f"bean-check {n(figure.bean_check_s, 2)} s, kvot {n(figure.ratio, 2)}", f"kvot högst {n(READ_GOAL, 1)}",
+             met(figure.ratio <= READ_GOAL)],
+            ["Kommunens tabell efter läsningen (`kommun_table`)", n(figure.table_s, 2), "", f"under {n(TABLE_GOAL)} s",
+             met(figure.table_s < TABLE_GOAL)],
+            ["`namndbok kommun`, hela kommandot", n(figure.command_s, 2), "", "", ""],
+            ["`namndbok period-close --kommun --utan-pdf`", n(figure.close_s, 2), "", "", ""],
+            ["`namndbok period-close --kommun`, med PDF (en körning)", n(figure.close_pdf_s, 2), "", "", ""]]
+    return [f"## Kommunen: {figure.label}", "",
+            f"En genererad kommun ({verksamheter} verksamheter och 5 kostnadskonton per nämnd, ingen "
+            "finansförvaltning), varje år en summerad SIE-import och stängt med bokslut. Kallt "
+            "(`NAMNDBOK_CACHE=0`, `BEANCOUNT_DISABLE_LOAD_CACHE=1`), medianen av körningarna, mätningarna växelvis. "
+            "Läsningen och tabellen mäts i en egen process utan dess start och importer; bean-check är summan av "
+            "väggtiden för `bean-check` på varje nämnds huvudfil efter varandra (med varje starts tid). "
+            "Kommandona är hela väggtiden; period-close körs på en ny kopia av mappen varje gång.", "",
+            *markdown.table(rows[0], rows[1:], [False, True, False, False, False])]
+
+
 def report(head: Head, figures: Figures) -> str:
     """The whole file."""
     lines = ["# Nämndboks mätningar", "",
@@ -87,4 +109,8 @@ def report(head: Head, figures: Figures) -> str:
              f"- Dator: {head.machine}",
              f"- Belastning (1 minut): {n(head.load[0], 2)} före, {n(head.load[1], 2)} efter", "",
              *command_section(figures.commands), "", *sie_section(figures.sie), "", *fava_section(figures.fava)]
+    if figures.kommun is not None:
+        from bench.kommun import VERKSAMHETER_PER_NAMND
+
+        lines += ["", *kommun_section(figures.kommun, VERKSAMHETER_PER_NAMND)]
     return "\n".join(lines) + "\n"

@@ -1,8 +1,9 @@
 """`python -m bench`: every figure of bench/RESULTAT.md, measured on this machine.
 
-The ledgers are made first (`bench.ledgers`), then measured one after the
-other: the cold command against bean-check (`bench.kommando`), the SIE import
-(`bench.sie`) and Fava's pages (`bench.fava`). `--snabb` measures small sizes
+The ledgers are made first (`bench.ledgers`, the kommun by `bench.kommun`), then
+measured one after the other: the cold command against bean-check (`bench.kommando`),
+the SIE import (`bench.sie`), Fava's pages (`bench.fava`) and the generated kommun's
+reading, table and commands (`bench.kommunmatning`). `--snabb` measures small sizes
 once, for a quick look or a test; its figures go to the terminal only unless
 `--ut` names a file.
 """
@@ -46,6 +47,8 @@ QUICK = Sizes(1_000, 5_000, 5_000, 1_000, 1, 1)
 def measure(sizes: Sizes, say: Callable[[str], None]) -> Figures:
     from bench.fava import time_ledger
     from bench.kommando import compare
+    from bench.kommun import COUNT, YEARS, generated_kommun
+    from bench.kommunmatning import measure_kommun
     from bench.ledgers import example_with_rows, generated_year
     from bench.sie import time_import
     from namndbok.swedish import format_number
@@ -56,6 +59,7 @@ def measure(sizes: Sizes, say: Callable[[str], None]) -> Figures:
         detailed = generated_year(tmp / "detaljerad", sizes.detailed, "detaljerad", YEAR, say)
         summed = generated_year(tmp / "summerad", sizes.summed, "summerad", YEAR, say)
         large = example_with_rows(EXAMPLE_LEDGER, tmp / "fava", sizes.fava, YEAR, say)
+        kommun = generated_kommun(tmp / "kommun", sizes.summed, say=say)
         cases = [("Exempelnämnden", EXAMPLE_LEDGER),
                  (f"Genererad nämnd, {format_number(sizes.detailed, 0)} SIE-rader detaljerat", detailed),
                  (f"Genererad nämnd, {format_number(sizes.summed, 0)} SIE-rader summerat", summed)]
@@ -67,7 +71,11 @@ def measure(sizes: Sizes, say: Callable[[str], None]) -> Figures:
         say("Favas sidor …")
         fava = [time_ledger(EXAMPLE_LEDGER, "Exempelnämnden", sizes.fava_repeat),
                 time_ledger(large, f"Exempelnämnden + {format_number(sizes.fava, 0)} genererade rader", sizes.fava_repeat)]
-    return Figures(commands, sie, fava)
+        say("Kommunen: läsning, tabell, namndbok kommun och period-close …")
+        kommun_label = (f"{COUNT} nämnder × {len(YEARS)} år, {format_number(sizes.summed, 0)} SIE-rader "
+                        "summerat per import")
+        kommun_figure = measure_kommun(kommun_label, kommun, per, sizes.runs)
+    return Figures(commands, sie, fava, kommun_figure)
 
 
 def commit() -> str:
@@ -93,7 +101,7 @@ def machine() -> str:
               help="Skriv resultatet hit. [standard: bench/RESULTAT.md, med --snabb ingen fil]")
 def main(snabb: bool, runs: int | None, target: Path | None) -> None:
     """Mät Nämndbok och skriv siffrorna till bench/RESULTAT.md: uppfoljning mot bean-check,
-    SIE-importen och Nämndboks sidor i Fava mot Favas resultaträkning."""
+    SIE-importen, Nämndboks sidor i Fava mot Favas resultaträkning och en genererad kommun."""
     sizes = QUICK if snabb else FULL
     if runs is not None:
         sizes = sizes._replace(runs=runs)

@@ -12,6 +12,7 @@ import pytest
 
 from bench.fava import GOAL, INCOME, LedgerTimings, PageError, Timing, fetch, serving
 from bench.kommando import CommandFigure, compare
+from bench.kommunmatning import KommunFigure
 from bench.rapport import SIE_GOAL, Figures, Head, report
 from bench.sie import ImportFigure
 
@@ -66,6 +67,18 @@ def test_the_quick_run_writes_every_figure_into_one_file_with_its_head(tmp_path)
     counts = [int(m.replace(" ", "")) for m in re.findall(r"### Exempelnämnden.* \((\d[\d ]*) poster\)", text)]
     assert counts[1] > counts[0] + 100  # the copy has the 1 000 generated rows (a hundred vouchers) on top
 
+    kommun = _rows(text, "## Kommunen: 12 nämnder × 2 år, 5 000 SIE-rader summerat per import")
+    assert [row[0] for row in kommun] == [
+        "Läsa alla 12 liggare (`load_kommun`)", "Kommunens tabell efter läsningen (`kommun_table`)",
+        "`namndbok kommun`, hela kommandot", "`namndbok period-close --kommun --utan-pdf`",
+        "`namndbok period-close --kommun`, med PDF (en körning)"]
+    seconds = [float(row[1].replace(",", ".")) for row in kommun]
+    assert all(s > 0 for s in seconds)
+    bean_check, ratio = (float(m.replace(",", ".")) for m in
+                         re.fullmatch(r"bean-check (\d+,\d\d) s, kvot (\d+,\d\d)", kommun[0][2]).groups())
+    assert bean_check > 0 and abs(ratio - round(seconds[0] / bean_check, 2)) <= 0.011
+    assert kommun[0][4] in ("nås", "nås inte") and kommun[1][4] in ("nås", "nås inte")
+
 
 def test_a_command_that_fails_is_an_error_naming_it_not_a_figure(write_ledger):
     ledger, *_ = write_ledger("2026-01-01 open Tillgångar:Kassa SEK\n2026-01-02 * \"x\"\n  Tillgångar:Kassa  5 SEK\n")
@@ -88,6 +101,20 @@ def _figures(command_ratio: float, rate: float, page_ratio: float) -> Figures:
     fava = [LedgerTimings("Stor", 10, [Timing("Prognos", 10 * page_ratio, page_ratio, 10, 1.0, True),
                                         Timing(INCOME, 10, 1.0, 10, 1.0, False)])]
     return Figures(commands, sie, fava)
+
+
+def _kommun(read: float, bean_check: float, table: float) -> KommunFigure:
+    return KommunFigure("Prov", 12, read, bean_check, table, read + table + 1, 20.0, 40.0)
+
+
+def test_the_kommun_goals_are_judged_from_the_figures():
+    head = Head("python -m bench", "2026-12-04 23:00 UTC", "abc1234", "vm", (1.0, 2.0))
+    met = _rows(report(head, _figures(1.0, SIE_GOAL, GOAL)._replace(kommun=_kommun(13.0, 10.0, 2.99))), "## Kommunen: Prov")
+    assert met[0][1:] == ["13,00", "bean-check 10,00 s, kvot 1,30", "kvot högst 1,3", "nås"]
+    assert met[1][1:] == ["2,99", "", "under 3 s", "nås"]
+    missed = _rows(report(head, _figures(1.0, SIE_GOAL, GOAL)._replace(kommun=_kommun(13.1, 10.0, 3.0))),
+                   "## Kommunen: Prov")
+    assert (missed[0][4], missed[1][4]) == ("nås inte", "nås inte")
 
 
 def test_each_goal_is_judged_from_the_figures():

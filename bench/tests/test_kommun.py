@@ -45,8 +45,20 @@ def test_twelve_namnder_two_closed_years_with_the_drawn_avvikelser(tmp_path):
 
 
 def test_the_command_makes_the_folder(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "bench.kommun", str(tmp_path / "k"), "--rader", "100"],
+    done = subprocess.run([sys.executable, "-m", "bench.kommun", str(tmp_path / "k"), "--rader", "300"],
                           capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "12 nämnder × 2 år, 100 SIE-rader per import" in done.stderr
+    assert "12 nämnder × 2 år, 11 verksamheter per nämnd, 300 SIE-rader per import" in done.stderr
     assert len(read_kommun_folder(tmp_path / "k").namnder) == 12
+
+
+def test_each_namnd_has_as_many_verksamheter_as_the_example_committee(tmp_path):
+    import tomllib
+
+    from conftest import EXAMPLE_DIR
+
+    folder = generated_kommun(tmp_path / "kommun", ROWS, say=lambda text: None)
+    example = len(tomllib.loads((EXAMPLE_DIR / "kontoplan.toml").read_text(encoding="utf-8"))["verksamheter"])
+    for namnd in read_kommun_folder(folder).namnder:
+        plan = tomllib.loads((namnd.folder / "kontoplan.toml").read_text(encoding="utf-8"))
+        assert len(plan["verksamheter"]) == example == 11
