@@ -7,11 +7,15 @@ every figure in a fresh process, the measurements alternating run by run, each t
 - reading: `read_kommun_folder` + `load_kommun` timed inside a process of its own
   (`python -m bench.kommunmatning KATALOG ÅÅÅÅ-MM`, which prints the two times as JSON, so the
   interpreter's start and imports are not in it), against `bean-check` run on each main file one
-  after the other (the sum of the wall times, each with its own start);
+  after the other (the sum of the wall times, each with its own start, which is the goal's measure),
+  and against Beancount's own load of the same files in one process (`loader.load_file` one after the
+  other, timed as ours: `python -m bench.kommunmatning KATALOG ÅÅÅÅ-MM --beancount`), which leaves
+  bean-check's twelve starts out;
 - the table: `kommun_table` on the loaded ledgers, in the same process;
 - `namndbok kommun KATALOG --per ÅÅÅÅ-MM`, the whole command;
 - `namndbok period-close ÅÅÅÅ-MM --kommun KOPIA --utan-pdf` on a fresh copy of the folder each run
-  (it writes), and once with the PDFs.
+  (it writes; the copy leaves out the imported SIE files, 1 GB in the full run, which no command
+  reads again), and once with the PDFs.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class KommunFigure(NamedTuple):
     ledgers: int  # main files read
     read_s: float  # load_kommun, median
     bean_check_s: float  # Σ bean-check over the main files, median
+    beancount_s: float  # Beancount's loader.load_file over the main files in one process, median
     table_s: float  # kommun_table after reading, median
     command_s: float  # `namndbok kommun`, median
     close_s: float  # `period-close --kommun --utan-pdf`, median
@@ -46,6 +51,10 @@ class KommunFigure(NamedTuple):
     @property
     def ratio(self) -> float:
         return self.read_s / self.bean_check_s
+
+    @property
+    def load_ratio(self) -> float:
+        return self.read_s / self.beancount_s
 
 
 def _run(command: list[str], what: str) -> float:
@@ -58,16 +67,15 @@ def _run(command: list[str], what: str) -> float:
     return seconds
 
 
-def _reading(folder: Path, per: str) -> tuple[float, float]:
-    """(reading, table) seconds, timed inside a fresh cold process."""
+def _reading(folder: Path, per: str, *flag: str) -> dict[str, float]:
+    """{"read": …, "table": …} seconds (with --beancount {"beancount": …}), timed inside a fresh cold process."""
     env = {**os.environ, **COLD}
-    done = subprocess.run([sys.executable, "-m", "bench.kommunmatning", str(folder), per],
+    done = subprocess.run([sys.executable, "-m", "bench.kommunmatning", str(folder), per, *flag],
                           capture_output=True, text=True, env=env, cwd=REPO)
     if done.returncode != 0:
         raise RuntimeError(f"läsningen av {folder} misslyckades (kod {done.returncode}): "
                            f"{(done.stderr or done.stdout).strip()[-500:]}")
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures["read"], figures["table"]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def measure_kommun(label: str, folder: Path, per: str, runs: int) -> KommunFigure:
@@ -82,13 +90,12 @@ def measure_kommun(label: str, folder: Path, per: str, runs: int) -> KommunFigur
     with tempfile.TemporaryDirectory(prefix="namndbok-bench-kommun-") as tmp:
         def copy(n: int) -> Path:
             target = Path(tmp) / f"kopia-{n}"
-            shutil.copytree(folder, target)
+            shutil.copytree(folder, target, ignore=shutil.ignore_patterns("*.se"))  # the SIE exports: read, not read again
             return target
 
         for n in range(runs):
-            read, table = _reading(folder, per)
-            times.setdefault("read", []).append(read)
-            times.setdefault("table", []).append(table)
+            for name, seconds in (*_reading(folder, per).items(), *_reading(folder, per, "--beancount").items()):
+                times.setdefault(name, []).append(seconds)
             times.setdefault("bean-check", []).append(
                 sum(_run(commands(ledger, per)["bean-check"], f"bean-check {ledger}") for ledger in ledgers))
             times.setdefault("command", []).append(
@@ -102,19 +109,31 @@ def measure_kommun(label: str, folder: Path, per: str, runs: int) -> KommunFigur
         close_pdf = _run([*cli, "period-close", f"{year}-{month}", "--kommun", str(target)],
                          f"namndbok period-close --kommun {target} (med PDF)")
     median = {name: statistics.median(values) for name, values in times.items()}
-    return KommunFigure(label, len(ledgers), median["read"], median["bean-check"], median["table"], median["command"],
-                        median["close"], close_pdf)
+    return KommunFigure(label, len(ledgers), median["read"], median["bean-check"], median["beancount"], median["table"],
+                        median["command"], median["close"], close_pdf)
 
 
 def main() -> None:
-    """`python -m bench.kommunmatning KATALOG ÅÅÅÅ-MM`: the reading and the table, timed in this process,
-    as one line of JSON (run by `measure_kommun` with the cold environment)."""
+    """`python -m bench.kommunmatning KATALOG ÅÅÅÅ-MM [--beancount]`: the reading and the table (with
+    --beancount: Beancount's load of the same main files), timed in this process, as one line of JSON
+    (run by `measure_kommun` with the cold environment)."""
     import datetime
 
     from namndbok.kommun import kommun_table, load_kommun
     from namndbok.kommun_folder import read_kommun_folder
 
     folder, per = Path(sys.argv[1]), sys.argv[2]
+    if sys.argv[3:] == ["--beancount"]:
+        from beancount import loader
+
+        kommun = read_kommun_folder(folder)
+        start = time.perf_counter()
+        for item in (*kommun.namnder, *([kommun.finans] if kommun.finans else [])):
+            _, errors, _ = loader.load_file(str(item.ledger))
+            if errors:
+                raise SystemExit(f"{item.ledger}: {len(errors)} fel i Beancounts laddning.")
+        print(json.dumps({"beancount": time.perf_counter() - start}))
+        return
     year, month = (int(part) for part in per.split("-"))
     date = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1))
     start = time.perf_counter()
