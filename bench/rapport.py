@@ -96,7 +96,7 @@ def kommun_section(figure: KommunFigure, verksamheter: int) -> list[str]:
             f"En genererad kommun ({verksamheter} verksamheter och 5 kostnadskonton per nämnd, ingen "
             "finansförvaltning), varje år en summerad SIE-import och stängt med bokslut. Kallt "
             "(`NAMNDBOK_CACHE=0`, `BEANCOUNT_DISABLE_LOAD_CACHE=1`), medianen av körningarna, mätningarna växelvis. "
-            "Läsningen och tabellen mäts i en egen process utan dess start och importer; bean-check är summan av "
+            "Läsningen och tabellen mäts i en egen process, utan processens start; bean-check är summan av "
             "väggtiden för `bean-check` på varje nämnds huvudfil efter varandra (med varje starts tid; målets mått). "
             "Beancounts egen laddning av samma filer i en process (utan bean-checks starter) visas som jämförelse, utan mål. "
             "Kommandona är hela väggtiden; period-close körs på en ny kopia av mappen (utan de importerade SIE-filerna) varje gång.", "",
