@@ -88,6 +88,20 @@ def _read_kommun(folder: Path):
     return kommun, out
 
 
+def _write_xlsx(target, data: bytes) -> None:
+    """An XLSX table to `--ut` (atomically), said on stdout; a Swedish refusal without --ut or when it cannot be written."""
+    from namndbok.fileio import os_reason
+    from namndbok.scripts.budget import write_xlsx
+
+    try:
+        write_xlsx(target, data)
+    except ValueError as err:
+        raise click.ClickException(str(err)) from None
+    except OSError as err:
+        raise click.ClickException(f"Kunde inte skriva {target}: {os_reason(err)}.") from None
+    click.echo(f"Skrev {target}.")
+
+
 def _date_or_last_utfall(data, date):
     """The date `--per` named (None: not given), or the ledger's last utfall."""
     if date is not None:
@@ -746,7 +760,7 @@ def budget_ram(year, ledger, plan_years, assumptions, overrides, enhet, decimale
     from namndbok.fileio import shown_in
     from namndbok.ram_ledger import ram_for
     from namndbok.ramberakning import RamError, apply_assumptions, assumptions_path, parse_assumptions, parse_override
-    from namndbok.scripts.budget import text_table, write_xlsx, xlsx_bytes
+    from namndbok.scripts.budget import text_table, xlsx_bytes
     from namndbok.scripts.tables import show
 
     if target is not None and fmt != "xlsx":
@@ -773,15 +787,7 @@ def budget_ram(year, ledger, plan_years, assumptions, overrides, enhet, decimale
     what_if = " – vad händer om " + ", ".join(overrides) if overrides else ""
     title = f"{options['title']} – ramberäkning {years[0]}–{years[-1]}, {unit}{what_if}"
     if fmt == "xlsx":
-        try:
-            write_xlsx(target, xlsx_bytes(table, title, unit, decimaler, old))
-        except ValueError as err:
-            raise click.ClickException(str(err)) from None
-        except OSError as err:
-            from namndbok.fileio import os_reason
-
-            raise click.ClickException(f"Kunde inte skriva {target}: {os_reason(err)}.") from None
-        click.echo(f"Skrev {target}.")
+        _write_xlsx(target, xlsx_bytes(table, title, unit, decimaler, old))
     else:
         show(text_table(table, title, unit, decimaler, old), fmt)
     for note in notes:
@@ -968,7 +974,6 @@ def prognossakerhet(ledger, year, per_verksamhet, enhet, decimaler, fmt, target,
     """Prognossäkerhet: hur långt varje uppföljnings prognos låg från ett stängt års utfall."""
     from namndbok.export import prognossakerhet_files as files
     from namndbok.prognossakerhet import PrognossakerhetError, calculate_prognossakerhet, default_year
-    from namndbok.scripts.budget import write_xlsx
     from namndbok.scripts.tables import TextTable, show
 
     if target is not None and fmt != "xlsx":
@@ -985,15 +990,7 @@ def prognossakerhet(ledger, year, per_verksamhet, enhet, decimaler, fmt, target,
     if per_verksamhet:
         title = title.replace("prognossäkerhet", "prognossäkerhet per verksamhet (nettokostnad)", 1)
     if fmt == "xlsx":
-        try:
-            write_xlsx(target, files.to_xlsx(accuracy, title, enhet, decimaler, per_verksamhet))
-        except ValueError as err:
-            raise click.ClickException(str(err)) from None
-        except OSError as err:
-            from namndbok.fileio import os_reason
-
-            raise click.ClickException(f"Kunde inte skriva {target}: {os_reason(err)}.") from None
-        click.echo(f"Skrev {target}.")
+        _write_xlsx(target, files.to_xlsx(accuracy, title, enhet, decimaler, per_verksamhet))
     elif per_verksamhet:
         rows = files.verksamhet_rows(accuracy, enhet, decimaler)
         show(TextTable(title, files.verksamhet_headers(accuracy), rows, bold=frozenset({len(rows) - 1})), fmt)
@@ -1035,7 +1032,6 @@ def kommun(folder: Path | None, date, enhet, decimaler, fmt, target) -> None:
     from namndbok.export import kommun_files as files
     from namndbok.kommun import kommun_table, load_kommun
     from namndbok.kommun_folder import KommunError, read_kommun_folder
-    from namndbok.scripts.budget import write_xlsx
     from namndbok.scripts.tables import TextTable, show
 
     if target is not None and fmt != "xlsx":
@@ -1047,15 +1043,7 @@ def kommun(folder: Path | None, date, enhet, decimaler, fmt, target) -> None:
     except KommunError as err:
         raise click.ClickException(str(err)) from None
     if fmt == "xlsx":
-        try:
-            write_xlsx(target, files.to_xlsx(table, enhet, decimaler))
-        except ValueError as err:
-            raise click.ClickException(str(err)) from None
-        except OSError as err:
-            from namndbok.fileio import os_reason
-
-            raise click.ClickException(f"Kunde inte skriva {target}: {os_reason(err)}.") from None
-        click.echo(f"Skrev {target}.")
+        _write_xlsx(target, files.to_xlsx(table, enhet, decimaler))
     else:
         printed = files.rows(table, enhet, decimaler)
         show(TextTable(files.title(table, enhet), files.headers(table, enhet), [cells for cells, _ in printed],

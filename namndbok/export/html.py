@@ -30,7 +30,7 @@ STYLE = """
   @page { size: A4 landscape; margin: 12mm; }
 """  # shared with the kommun's page (namndbok.export.kommun_files)
 
-TEMPLATE = """<!DOCTYPE html>
+HEAD = """<!DOCTYPE html>
 <html lang="sv">
 <head>
 <meta charset="utf-8">
@@ -39,7 +39,9 @@ TEMPLATE = """<!DOCTYPE html>
 </head>
 <body>
 <h1>{{ title }}</h1>
-<p>Uppföljning per {{ date }}. Avvikelse = prognos − budget, positiv är bra för nämnden.</p>
+"""  # the page's head and title, shared with the kommun's page (namndbok.export.kommun_files)
+
+TEMPLATE = HEAD + """<p>Uppföljning per {{ date }}. Avvikelse = prognos − budget, positiv är bra för nämnden.</p>
 {% for report in reports %}
 <h2>{{ report.name }}</h2>
 <p>Belopp i {{ report.unit }}.</p>

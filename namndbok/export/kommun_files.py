@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from namndbok.kommun import RESULT_LABEL, KommunTable
 from namndbok.swedish import MONTHS_SHORT, format_amount, format_measure
+from namndbok.export.html import HEAD, STYLE
 
 NOTE = ("Nämndernas belopp är nettokostnad (intäkter och kostnader, utan kommunbidrag), negativ; avvikelse = "
         "prognos − budget helår, positiv är bra. Kommunens årets resultat = skatteintäkter + generella statsbidrag "
@@ -100,16 +101,7 @@ def to_xlsx(table: KommunTable, unit: str = "mnkr", decimals: int = 1) -> bytes:
                       datetime.date(table.date.year, 1, 1))
 
 
-TEMPLATE = """<!DOCTYPE html>
-<html lang="sv">
-<head>
-<meta charset="utf-8">
-<title>{{ title }}</title>
-<style>{{ style }}</style>
-</head>
-<body>
-<h1>{{ title }}</h1>
-<table>
+TEMPLATE = HEAD + """<table>
   <thead><tr>{% for h in headers %}<th>{{ h }}</th>{% endfor %}</tr></thead>
   <tbody>
   {% for cells, bold in rows %}<tr{% if bold %} class="summa"{% endif %}>{% for c in cells %}<td>{{ c }}</td>{% endfor %}</tr>
@@ -129,7 +121,6 @@ def to_html(table: KommunTable, unit: str = "mnkr", decimals: int = 1, links: di
     from jinja2 import Environment
     from markupsafe import Markup
 
-    from namndbok.export.html import STYLE
 
     return Environment(autoescape=True).from_string(TEMPLATE).render(
         title=title(table, unit), style=Markup(STYLE), headers=headers(table, unit), rows=rows(table, unit, decimals),
