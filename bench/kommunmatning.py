@@ -1,5 +1,5 @@
 """The generated kommun (bench.kommun) measured: reading its ledgers against `bean-check`, the
-table after reading, and the whole `namndbok kommun` and `namndbok period-close --kommun` commands.
+table after reading, and the whole `namndbok kommun` and `namndbok period-close --kommun-katalog` commands.
 
 Cold as bench.kommando's comparison (`NAMNDBOK_CACHE=0`, `BEANCOUNT_DISABLE_LOAD_CACHE=1`),
 every figure in a fresh process, the measurements alternating run by run, each the median:
@@ -13,7 +13,7 @@ every figure in a fresh process, the measurements alternating run by run, each t
   bean-check's twelve starts out;
 - the table: `kommun_table` on the loaded ledgers, in the same process;
 - `namndbok kommun KATALOG --per ÅÅÅÅ-MM`, the whole command;
-- `namndbok period-close ÅÅÅÅ-MM --kommun KOPIA --utan-pdf` on a fresh copy of the folder each run
+- `namndbok period-close ÅÅÅÅ-MM --kommun-katalog KOPIA --utan-pdf` on a fresh copy of the folder each run
   (it writes; the copy leaves out the imported SIE files, 1 GB in the full run, which no command
   reads again), and once with the PDFs.
 """
@@ -45,7 +45,7 @@ class KommunFigure(NamedTuple):
     beancount_s: float  # Beancount's loader.load_file over the main files in one process, median
     table_s: float  # kommun_table after reading, median
     command_s: float  # `namndbok kommun`, median
-    close_s: float  # `period-close --kommun --utan-pdf`, median
+    close_s: float  # `period-close --kommun-katalog --utan-pdf`, median
     close_pdf_s: float  # … with the PDFs, one run
 
     @property
@@ -102,12 +102,12 @@ def measure_kommun(label: str, folder: Path, per: str, runs: int) -> KommunFigur
                 _run([*cli, "kommun", str(folder), "--per", per], f"namndbok kommun {folder}"))
             target = copy(n)
             times.setdefault("close", []).append(
-                _run([*cli, "period-close", f"{year}-{month}", "--kommun", str(target), "--utan-pdf"],
-                     f"namndbok period-close --kommun {target}"))
+                _run([*cli, "period-close", f"{year}-{month}", "--kommun-katalog", str(target), "--utan-pdf"],
+                     f"namndbok period-close --kommun-katalog {target}"))
             shutil.rmtree(target)
         target = copy(runs)
-        close_pdf = _run([*cli, "period-close", f"{year}-{month}", "--kommun", str(target)],
-                         f"namndbok period-close --kommun {target} (med PDF)")
+        close_pdf = _run([*cli, "period-close", f"{year}-{month}", "--kommun-katalog", str(target)],
+                         f"namndbok period-close --kommun-katalog {target} (med PDF)")
     median = {name: statistics.median(values) for name, values in times.items()}
     return KommunFigure(label, len(ledgers), median["read"], median["bean-check"], median["beancount"], median["table"],
                         median["command"], median["close"], close_pdf)

@@ -90,8 +90,8 @@ def kommun_section(figure: KommunFigure, verksamheter: int) -> list[str]:
             ["Kommunens tabell efter läsningen (`kommun_table`)", n(figure.table_s, 2), "", f"under {n(TABLE_GOAL)} s",
              met(figure.table_s < TABLE_GOAL)],
             ["`namndbok kommun`, hela kommandot", n(figure.command_s, 2), "", "", ""],
-            ["`namndbok period-close --kommun --utan-pdf`", n(figure.close_s, 2), "", "", ""],
-            ["`namndbok period-close --kommun`, med PDF (en körning)", n(figure.close_pdf_s, 2), "", "", ""]]
+            ["`namndbok period-close --kommun-katalog --utan-pdf`", n(figure.close_s, 2), "", "", ""],
+            ["`namndbok period-close --kommun-katalog`, med PDF (en körning)", n(figure.close_pdf_s, 2), "", "", ""]]
     return [f"## Kommunen: {figure.label}", "",
             f"En genererad kommun ({verksamheter} verksamheter och 5 kostnadskonton per nämnd, ingen "
             "finansförvaltning), varje år en summerad SIE-import och stängt med bokslut. Kallt "

@@ -1,4 +1,4 @@
-"""`namndbok period-close ÅÅÅÅ-MM --kommun KATALOG`: every nämnd's set and the kommun's own.
+"""`namndbok period-close ÅÅÅÅ-MM --kommun-katalog KATALOG`: every nämnd's set and the kommun's own.
 
 Each nämnd's write lock is taken (in folder order, so two runs never wait for each other
 crosswise) before its ledger is read, and held until everything is written. Then, before
@@ -30,7 +30,7 @@ from namndbok.period_close import PeriodError, PreparedSet, Written, check_perio
 from namndbok.swedish import month_name
 from namndbok.writer_lock import writing
 
-COMMAND = "namndbok period-close --kommun"
+COMMAND = "namndbok period-close --kommun-katalog"
 STEM = "kommun"
 
 
@@ -90,7 +90,7 @@ def _relative(path: Path, start: Path) -> str:
 
 def _index(namn: str, date: datetime.date, links: dict[str, str], pdf: bool) -> str:
     lines = [f"# {markdown.text(namn)} – uppföljning per {date.day} {month_name(date.month)} {date.year}", "",
-             f"Skapad av `namndbok period-close {date:%Y-%m} --kommun`; skapa om med samma kommando.", "",
+             f"Skapad av `namndbok period-close {date:%Y-%m} --kommun-katalog`; skapa om med samma kommando.", "",
              f"- Kommunens tabell: [{STEM}.md]({STEM}.md), [{STEM}.xlsx]({STEM}.xlsx), [{STEM}.csv]({STEM}.csv)",
              "- Med anteckningar: [rapport.html](rapport.html)" + (", [rapport.pdf](rapport.pdf)" if pdf else ""),
              "- Nämndernas egna rapportpaket:"]

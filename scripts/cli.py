@@ -44,7 +44,7 @@ def ledger_parameters(writes: bool):
             from namndbok.scripts.ledger_choice import ChoiceError, choose
 
             if kwargs.get("kommun_folder") is not None or kwargs.get("kommun_katalog") is not None:
-                # a kommun's every ledger (period-close --kommun, --kommun-katalog), not one
+                # a kommun's every ledger (period-close --kommun-katalog, --kommun-katalog), not one
                 if kwargs.get("ledger") is not None or ledger_option is not None:
                     raise click.UsageError("Ange antingen LIGGARE (en nämnd) eller kommunens mapp, inte båda.")
                 return command(*args, **kwargs)
@@ -142,11 +142,11 @@ def main() -> None:
 @click.option("--tillat-vard", "extra_hosts", multiple=True, metavar="NAMN",
               help="Ett namn till som Fava svarar på, t.ex. det en omvänd proxy skickar som Host "
                    "(ekonomi.kommun.se eller ekonomi.kommun.se:8443). Kan anges flera gånger.")
-@click.option("--kommun", "kommun_folder", metavar="KATALOG", default=None, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--kommun-katalog", "kommun_folder", metavar="KATALOG", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Hela kommunen i KATALOG: varje nämnds liggare och finansförvaltningens, med sidan Kommun.")
 def fava(ledger: Path | None, host: str, port: int, skrivskyddad: bool, extra_hosts: tuple[str, ...],
          kommun_folder: Path | None) -> None:
-    """Visa liggaren i Fava (standard: huvudliggaren i mappen, annars exempelnämnden); med --kommun hela kommunen."""
+    """Visa liggaren i Fava (standard: huvudliggaren i mappen, annars exempelnämnden); med --kommun-katalog hela kommunen."""
     from namndbok.scripts.fava_server import serve
 
     if kommun_folder is not None:
@@ -608,7 +608,7 @@ def avvikelser(ledger, date, dimension, troskel) -> None:
 @click.option("--las", "lock", is_flag=True, help="Lås perioden (1 januari t.o.m. periodens sista dag, t.ex. delår 2026-08): "
               "nya eller ändrade poster i den vägras sedan; en rättelse är en ny post i en öppen period med korrigering: \"beslutsreferens\".")
 @click.option("--utan-pdf", "no_pdf", is_flag=True, help="Skriv inte rapport.pdf (PDF:en kräver Chromium).")
-@click.option("--kommun", "kommun_folder", metavar="KATALOG", default=None, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--kommun-katalog", "kommun_folder", metavar="KATALOG", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Hela kommunen i KATALOG: varje nämnds rapportpaket och kommunens tabell i KATALOG/rapporter/ÅÅÅÅ-MM/.")
 def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool, kommun_folder: Path | None) -> None:
     """Kontrollera perioden och skriv hela rapportpaketet till rapporter/ÅÅÅÅ-MM/; med --las låses perioden."""
@@ -637,7 +637,7 @@ def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool, kommun_fol
 
 
 def _period_close_kommun(folder: Path, date, lock: bool, no_pdf: bool) -> None:
-    """`period-close ÅÅÅÅ-MM --kommun KATALOG`: every nämnd's set and the kommun's (namndbok.kommun_close)."""
+    """`period-close ÅÅÅÅ-MM --kommun-katalog KATALOG`: every nämnd's set and the kommun's (namndbok.kommun_close)."""
     from namndbok.kommun_close import close_kommun
     from namndbok.kommun_folder import KommunError
 

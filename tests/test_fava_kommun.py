@@ -1,4 +1,4 @@
-"""The page "Kommun" in real Fava serving a kommun's ledgers (`namndbok fava --kommun KATALOG`), seen through
+"""The page "Kommun" in real Fava serving a kommun's ledgers (`namndbok fava --kommun-katalog KATALOG`), seen through
 real Chromium: the same cells as `namndbok kommun`, each nämnd linked to its own ledger's pages; and no such
 page when Fava serves one ledger."""
 
@@ -22,7 +22,7 @@ PER = "2026-10"
 def kommun_fava(tmp_path_factory):
     folder = build_kommun(tmp_path_factory.mktemp("kommun"))
     add_finans(folder, Decimal("1857697200.00"), Decimal("1548081000.02"))
-    proc, url, printed = start_fava("--kommun", str(folder), timeout=120)
+    proc, url, printed = start_fava("--kommun-katalog", str(folder), timeout=120)
     yield folder, url, printed
     proc.terminate()
     proc.wait(timeout=10)
@@ -85,7 +85,7 @@ def test_the_kommun_page_names_a_nämnd_whose_ledger_has_errors_and_shows_no_fig
         f.write('\n2026-10-15 * "Felbokning"\n  Kostnader:Socialnämnden:999:4610  100.00 SEK\n'
                 "  Tillgångar:Socialnämnden:1690\n")
     line = line_of(ledger, "Kostnader:Socialnämnden:999:4610")
-    proc, url, _ = start_fava("--kommun", str(folder), timeout=120)
+    proc, url, _ = start_fava("--kommun-katalog", str(folder), timeout=120)
     try:
         html = urllib.request.urlopen(f"{quote(url, safe=':/?=&')}&time={PER}", timeout=60).read().decode("utf-8")
     finally:

@@ -1,6 +1,6 @@
 """The kommun: `namndbok kommun KATALOG` (namndbok.kommun), its figures against each nämnd's own
 `namndbok uppfoljning` and `namndbok eget-kapital`, the finansförvaltning, and
-`namndbok period-close ÅÅÅÅ-MM --kommun` (namndbok.kommun_close)."""
+`namndbok period-close ÅÅÅÅ-MM --kommun-katalog` (namndbok.kommun_close)."""
 
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def test_a_nämnd_with_errors_is_named_with_its_file_and_line_and_nothing_is_wri
     assert code == 1 and out == ""
     assert f"Nämnden i {folder / 'omsorgsnamnden'} kan inte läsas: Liggaren har 1 fel ({ledger}:{line}: " in err
     assert "Okänd verksamhet '999'" in err and "Traceback" not in err
-    code, out, err = cli("period-close", PER, "--kommun", folder, "--utan-pdf")
+    code, out, err = cli("period-close", PER, "--kommun-katalog", folder, "--utan-pdf")
     assert code == 1
     assert f"Perioden 2026-10 kan inte stängas för kommunen: Nämnden i {folder / 'omsorgsnamnden'} kan inte läsas" in err
     assert f"{ledger}:{line}" in err
@@ -162,7 +162,7 @@ def test_a_nämnd_with_errors_is_named_with_its_file_and_line_and_nothing_is_wri
 
 def test_period_close_for_the_kommun_writes_every_nämnds_set_and_the_kommuns(kommun):
     folder, _ = kommun
-    code, out, err = cli("period-close", PER, "--kommun", folder)
+    code, out, err = cli("period-close", PER, "--kommun-katalog", folder)
     assert code == 0, err
     target = folder / "rapporter" / PER
     assert sorted(p.name for p in target.iterdir()) == ["README.md", "kommun.csv", "kommun.md", "kommun.xlsx",
@@ -185,7 +185,7 @@ def test_period_close_for_the_kommun_writes_every_nämnds_set_and_the_kommuns(ko
     code, out, err = cli("period-close", PER, folder / "socialnamnden" / "socialnamnden.beancount")
     assert code == 0, err
     assert "(0 ändrade)" in out
-    code, out, err = cli("period-close", PER, "--kommun", folder)
+    code, out, err = cli("period-close", PER, "--kommun-katalog", folder)
     assert code == 0, err
     assert out.count("(0 ändrade)") == 3
 
@@ -194,13 +194,13 @@ def test_a_period_a_nämnd_cannot_close_names_the_nämnd_and_writes_nothing(komm
     folder = build_kommun(tmp_path)
     add_finans(folder, Decimal(0), Decimal(0))
     before = snapshot(folder)
-    code, out, err = cli("period-close", "2026-11", "--kommun", folder, "--utan-pdf")
+    code, out, err = cli("period-close", "2026-11", "--kommun-katalog", folder, "--utan-pdf")
     assert code == 1
     assert f"Nämnden i {folder / 'omsorgsnamnden'}: perioden 2026-11 kan inte stängas: Utfall saknas för november 2026." in err
     assert snapshot(folder) == before and not any(p.name == "rapporter" for p in folder.rglob("*"))
-    code, _, err = cli("period-close", PER, folder / "socialnamnden" / "socialnamnden.beancount", "--kommun", folder)
+    code, _, err = cli("period-close", PER, folder / "socialnamnden" / "socialnamnden.beancount", "--kommun-katalog", folder)
     assert code == 2 and "inte båda" in err
-    code, _, err = cli("period-close", PER, "--kommun", folder, "--las")
+    code, _, err = cli("period-close", PER, "--kommun-katalog", folder, "--las")
     assert code == 2 and "--las gäller en nämnd i taget" in err
 
 
@@ -249,7 +249,7 @@ def test_period_close_for_the_kommun_takes_every_nämnds_write_lock_first(tmp_pa
     monkeypatch.setenv("NAMNDBOK_VANTA", "1")
     holder = _hold_lock(ledger, 30)
     try:
-        code, out, err = cli("period-close", PER, "--kommun", folder, "--utan-pdf")
+        code, out, err = cli("period-close", PER, "--kommun-katalog", folder, "--utan-pdf")
     finally:
         holder.kill()
         holder.wait()

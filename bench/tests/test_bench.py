@@ -71,8 +71,8 @@ def test_the_quick_run_writes_every_figure_into_one_file_with_its_head(tmp_path)
     assert [row[0] for row in kommun] == [
         "Läsa alla 12 liggare (`load_kommun`)", "Beancounts laddning av samma filer i en process (`loader.load_file`)",
         "Kommunens tabell efter läsningen (`kommun_table`)",
-        "`namndbok kommun`, hela kommandot", "`namndbok period-close --kommun --utan-pdf`",
-        "`namndbok period-close --kommun`, med PDF (en körning)"]
+        "`namndbok kommun`, hela kommandot", "`namndbok period-close --kommun-katalog --utan-pdf`",
+        "`namndbok period-close --kommun-katalog`, med PDF (en körning)"]
     seconds = [float(row[1].replace(",", ".")) for row in kommun]
     assert all(s > 0 for s in seconds)
     bean_check, ratio = (float(m.replace(",", ".")) for m in
