@@ -92,3 +92,18 @@ def status(data, follow_up: datetime.date) -> list[UnitStatus]:
 def missing(statuses: list[UnitStatus]) -> list[UnitStatus]:
     """The units whose prognos has not come in: none, or only the written suggestion."""
     return [unit for unit in statuses if not unit.given or unit.suggested]
+
+
+def when_text(when: datetime.datetime | None) -> str:
+    """When a unit's prognos was committed, as the CLI and the page print it ("—": not known)."""
+    return when.strftime("%Y-%m-%d %H:%M") if when is not None else "—"
+
+
+def missing_text(statuses: list[UnitStatus], follow_up: datetime.date) -> str:
+    """The line under the status table: which units are missing, or that every one has given its prognos."""
+    gone = missing(statuses)
+    if gone:
+        return f"Saknas ({len(gone)} av {len(statuses)}): " + ", ".join(unit.name for unit in gone) + "."
+    if len(statuses) == 1:
+        return f"Nämndens enda verksamhet har lämnat prognos för {follow_up:%Y-%m}."
+    return f"Alla {len(statuses)} verksamheter har lämnat prognos för {follow_up:%Y-%m}."

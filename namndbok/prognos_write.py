@@ -277,7 +277,7 @@ def check_unit(data, ledger: Path, verksamhet: str) -> tuple[str, str]:
                                             data.roots), data.kontoplaner)
     if wrong is not None:
         known = ", ".join(sorted(plan.verksamheter)[:12]) + (" …" if len(plan.verksamheter) > 12 else "")
-        raise SourceError(plan.path, 0, f"Verksamheten '{verksamhet}' finns inte i kontoplanen. Ange en av "
+        raise SourceError(shown(plan.path), 0, f"Verksamheten '{verksamhet}' finns inte i kontoplanen. Ange en av "
                                         f"kontoplanens verksamheter: {known}.")
     return plan.namnd, plan.verksamheter[verksamhet].namn
 

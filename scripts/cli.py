@@ -912,7 +912,8 @@ def _write_suggestions(ledger, data, table, date, only: set[str]) -> None:
         outcomes = submit_many(ledger, submissions, f"Prognos {date:%Y-%m}: förslag för {names} (namndbok prognos forslag)")
     except SourceError as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"Förslaget är skrivet som prognos för {len(outcomes)} verksamheter ({names}) i "
+    how_many = "1 verksamhet" if len(outcomes) == 1 else f"{len(outcomes)} verksamheter"
+    click.echo(f"Förslaget är skrivet som prognos för {how_many} ({names}) i "
                f"{shown(outcomes[0].target)}. {outcomes[0].committed.note}")
 
 

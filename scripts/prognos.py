@@ -18,10 +18,6 @@ from namndbok.scripts.periods import PERIOD
 ENHETER = ("mnkr", "tkr", "kr")
 
 
-def when_text(when) -> str:
-    return when.strftime("%Y-%m-%d %H:%M") if when is not None else "—"
-
-
 def group(ledger_parameters) -> click.Group:
     """The group `namndbok prognos` with `lamna` and `status`."""
 
@@ -67,7 +63,7 @@ def add_commands(prognos: click.Group, ledger_parameters) -> click.Group:
         """Vilka verksamheter som har lämnat prognos för uppföljningen, när och av vem (git), och vilka som saknas."""
         from namndbok.load_reading import reading_of
         from namndbok.loading import faults, faults_message, load
-        from namndbok.prognos_status import missing, status as unit_status
+        from namndbok.prognos_status import missing_text, status as unit_status, when_text
         from namndbok.prognos_write import follow_up_of
         from namndbok.scripts.tables import TextTable, show
 
@@ -83,10 +79,6 @@ def add_commands(prognos: click.Group, ledger_parameters) -> click.Group:
                 for unit in units]
         show(TextTable(f"{options['title']} – prognoser för uppföljningen {follow_up:%Y-%m}",
                        ("Verksamhet", "Prognos", "Incheckad", "Av"), rows, right=(False, False, False, False)))
-        gone = missing(units)
-        if gone:
-            click.echo(f"Saknas ({len(gone)} av {len(units)}): " + ", ".join(unit.name for unit in gone) + ".")
-        else:
-            click.echo(f"Alla {len(units)} verksamheter har lämnat prognos för {follow_up:%Y-%m}.")
+        click.echo(missing_text(units, follow_up))
 
     return prognos

@@ -292,3 +292,14 @@ def test_forslag_skriv_writes_the_suggestion_only_where_no_prognos_is_given_and_
     assert again.returncode == 0 and "Inget skrivet" in again.stdout, again.stderr
     refused = _cli(folder, "prognos", "forslag", "--per", "2026-07", "--skriv")  # no follow-up in July; locked
     assert refused.returncode != 0 and "las.beancount:" in refused.stderr and "stängd" in refused.stderr, refused.stderr
+
+
+def test_the_status_line_counts_in_swedish():
+    from namndbok.prognos_status import UnitStatus, missing_text
+
+    october = datetime.date(2026, 10, 31)
+    one = [UnitStatus("000", "000 Hela nämnden", True, None, None)]
+    assert missing_text(one, october) == "Nämndens enda verksamhet har lämnat prognos för 2026-10."
+    two = [*one, UnitStatus("571", "571 Missbrukarvård", True, None, None, suggested=True)]
+    assert missing_text(two, october) == "Saknas (1 av 2): 571 Missbrukarvård."
+    assert missing_text(two[:1] * 2, october) == "Alla 2 verksamheter har lämnat prognos för 2026-10."

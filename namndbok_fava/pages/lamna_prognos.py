@@ -66,7 +66,7 @@ def follow_up_choice(args, date: datetime.date) -> datetime.date:
 
 
 def page(ext, data, date, args) -> dict:
-    from namndbok.prognos_status import missing, status, units_to_forecast
+    from namndbok.prognos_status import missing_text, status, units_to_forecast, when_text
     from namndbok.prognos_write import locked_at, locked_text
     from namndbok_fava.form_token import make_token
     from namndbok_fava.pages import link
@@ -120,11 +120,9 @@ def page(ext, data, date, args) -> dict:
         f"Prognoser för uppföljningen {follow_up:%Y-%m}", ("Verksamhet", "Prognos", "Incheckad", "Av"),
         [([Cell(unit.name, link(sida="lamna-prognos", uppfoljning=f"{follow_up:%Y-%m}", verksamhet=unit.verksamhet)),
            Cell(unit.state, tone=None if unit.state == "lämnad" else "dalig"),
-           Cell(unit.when.strftime("%Y-%m-%d %H:%M") if unit.when else "—"), Cell(unit.author or "—")], False)
+           Cell(when_text(unit.when)), Cell(unit.author or "—")], False)
          for unit in statuses], "prognosstatus", text_columns=4)
-    gone = missing(statuses)
-    content["missing"] = (f"Saknas ({len(gone)} av {len(statuses)}): " + ", ".join(unit.name for unit in gone) + "."
-                          if gone else f"Alla {len(statuses)} verksamheter har lämnat prognos för {follow_up:%Y-%m}.")
+    content["missing"] = missing_text(statuses, follow_up)
     return content
 
 
