@@ -29,13 +29,15 @@ def _read_clean(ledger: Path):
     return options, reading_of(entries, options), entries
 
 
-def ledger_parameters(writes: bool):
+def ledger_parameters(writes: bool, writes_when: str | None = None, or_kommun: bool = False):
     """The positional [LIGGARE] (where it stands among the command's arguments) and -f/--liggare FIL.
     The command's ledger is found as hledger finds its journal (`namndbok.scripts.ledger_choice`): LIGGARE or
     -f, NAMNDBOK_LIGGARE, the working folder's main ledger, and for a reading command the example.
     The command gets it, absolute, as `ledger`; how it was found is said on stderr (piped output
     stays clean). A writing command interrupted there (kill -9) is undone by the
-    first load or write (`namndbok.writer_lock`), which says so."""
+    first load or write (`namndbok.writer_lock`), which says so. `writes_when`: the flag (e.g. `skriv`) that makes
+    a reading command write, so that it never falls back to the example then; `or_kommun`: the command takes
+    `--kommun-katalog` (its `kommun_katalog`) instead of a ledger, and no ledger is chosen with it."""
     fallback = "" if writes else ", annars exempelnämnden"
 
     def decorate(command):
@@ -43,13 +45,12 @@ def ledger_parameters(writes: bool):
         def chosen(*args, ledger_option: Path | None = None, **kwargs):
             from namndbok.scripts.ledger_choice import ChoiceError, choose
 
-            if kwargs.get("kommun_folder") is not None or kwargs.get("kommun_katalog") is not None:
-                # a kommun's every ledger (period-close --kommun-katalog, --kommun-katalog), not one
+            if or_kommun and kwargs.get("kommun_katalog") is not None:  # a kommun's every ledger, not one
                 if kwargs.get("ledger") is not None or ledger_option is not None:
                     raise click.UsageError("Ange antingen LIGGARE (en nämnd) eller kommunens mapp, inte båda.")
                 return command(*args, **kwargs)
             try:
-                writing = writes or kwargs.get("skriv")  # a reading command asked to write (--skriv) too
+                writing = writes or (writes_when is not None and kwargs.get(writes_when))
                 choice = choose(kwargs.get("ledger"), ledger_option, Path.cwd(), None if writing else EXAMPLE_LEDGER)
             except ChoiceError as err:
                 raise click.ClickException(str(err)) from None
@@ -71,21 +72,17 @@ KOMMUN_KATALOG_HELP = "Kommunens mapp, med en undermapp per nämnd och dess ligg
 
 
 def _read_kommun(folder: Path):
-    """(KommunFolder, [(name, NamndLedger, options, LedgerData, entries)]) of a kommun's folder, every ledger
-    loaded clean; a nämnd's name is its kontoplan's namn (its title where it has several kontoplaner)."""
+    """(KommunFolder, [(name, Loaded)]) of a kommun's folder: every ledger loaded clean (`namndbok.kommun.load_kommun`,
+    as `namndbok kommun` loads them), the finansförvaltning last; a nämnd's name as the kommun's table gives it."""
+    from namndbok.kommun import load_kommun, namn_of
     from namndbok.kommun_folder import KommunError, read_kommun_folder
 
     try:
         kommun = read_kommun_folder(folder)
+        namnder, finans = load_kommun(kommun)
     except KommunError as err:
         raise click.ClickException(str(err)) from None
-    out = []
-    for namnd in (*kommun.namnder, *([kommun.finans] if kommun.finans else [])):
-        options, data, entries = _read_clean(namnd.ledger)
-        plans = list(data.kontoplaner.values())
-        name = plans[0].namn if len(plans) == 1 and plans[0].namn else options.get("title") or namnd.folder.name
-        out.append((name, namnd, options, data, entries))
-    return kommun, out
+    return kommun, [(namn_of(item), item) for item in (*namnder, *([finans] if finans else []))]
 
 
 def _write_xlsx(target, data: bytes) -> None:
@@ -135,25 +132,25 @@ def main() -> None:
 
 
 @main.command()
-@ledger_parameters(writes=False)
+@ledger_parameters(writes=False, or_kommun=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port att lyssna på (1–65535).")
 @click.option("--skrivskyddad", is_flag=True, help="Stäng av all redigering i Fava.")
 @click.option("--tillat-vard", "extra_hosts", multiple=True, metavar="NAMN",
               help="Ett namn till som Fava svarar på, t.ex. det en omvänd proxy skickar som Host "
                    "(ekonomi.kommun.se eller ekonomi.kommun.se:8443). Kan anges flera gånger.")
-@click.option("--kommun-katalog", "kommun_folder", metavar="KATALOG", default=None, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--kommun-katalog", "kommun_katalog", metavar="KATALOG", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Hela kommunen i KATALOG: varje nämnds liggare och finansförvaltningens, med sidan Kommun.")
 def fava(ledger: Path | None, host: str, port: int, skrivskyddad: bool, extra_hosts: tuple[str, ...],
-         kommun_folder: Path | None) -> None:
+         kommun_katalog: Path | None) -> None:
     """Visa liggaren i Fava (standard: huvudliggaren i mappen, annars exempelnämnden); med --kommun-katalog hela kommunen."""
     from namndbok.scripts.fava_server import serve
 
-    if kommun_folder is not None:
+    if kommun_katalog is not None:
         from namndbok.kommun_folder import KommunError, read_kommun_folder
 
         try:
-            found = read_kommun_folder(kommun_folder)
+            found = read_kommun_folder(kommun_katalog)
         except KommunError as err:
             raise click.ClickException(str(err)) from None
         ledger = [item.ledger for item in (*found.namnder, *([found.finans] if found.finans else []))]
@@ -455,7 +452,7 @@ def _sie_draft(export: Path, namn: str, verksamhet_dim: str | None, ansvar_dim: 
 
 
 @main.command("export-fakta")
-@ledger_parameters(writes=False)
+@ledger_parameters(writes=False, or_kommun=True)
 @click.option("--till", "target", required=True, type=click.Path(path_type=Path),
               help="FIL.parquet (en fil) eller en katalog (kommun=…/ar=…/fakta.parquet).")
 @click.option("--per", "date", type=PERIOD, default=None, help="Datum: ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD (standard: liggarens sista utfall).")
@@ -474,12 +471,13 @@ def export_fakta(ledger, target: Path, date, kommun, kommun_katalog) -> None:
     if kommun_katalog is not None:
         folder, read = _read_kommun(kommun_katalog)
         ledgers = []
-        for _, namnd, _, data, entries in read:
+        for _, item in read:
             try:
-                at = _date_or_last_utfall(data, date)
+                at = _date_or_last_utfall(item.data, date)
             except click.ClickException as err:
-                raise click.ClickException(f"{shown(namnd.ledger)}: {err.message}") from None
-            ledgers.append(KommunLedger(shown(namnd.ledger), data, parse_volumes(entries, data.roots, data.kontoplaner)[0], at))
+                raise click.ClickException(f"{shown(item.ledger)}: {err.message}") from None
+            ledgers.append(KommunLedger(shown(item.ledger), item.data,
+                                        parse_volumes(item.entries, item.data.roots, item.data.kontoplaner)[0], at))
         name = kommun or folder.namn
         try:
             result = export_kommun(ledgers, name, target)
@@ -604,16 +602,16 @@ def avvikelser(ledger, date, dimension, troskel) -> None:
 
 @main.command("period-close")
 @click.argument("date", metavar="ÅÅÅÅ-MM", type=PERIOD)
-@ledger_parameters(writes=True)
+@ledger_parameters(writes=True, or_kommun=True)
 @click.option("--las", "lock", is_flag=True, help="Lås perioden (1 januari t.o.m. periodens sista dag, t.ex. delår 2026-08): "
               "nya eller ändrade poster i den vägras sedan; en rättelse är en ny post i en öppen period med korrigering: \"beslutsreferens\".")
 @click.option("--utan-pdf", "no_pdf", is_flag=True, help="Skriv inte rapport.pdf (PDF:en kräver Chromium).")
-@click.option("--kommun-katalog", "kommun_folder", metavar="KATALOG", default=None, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--kommun-katalog", "kommun_katalog", metavar="KATALOG", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Hela kommunen i KATALOG: varje nämnds rapportpaket och kommunens tabell i KATALOG/rapporter/ÅÅÅÅ-MM/.")
-def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool, kommun_folder: Path | None) -> None:
+def period_close(date, ledger: Path | None, lock: bool, no_pdf: bool, kommun_katalog: Path | None) -> None:
     """Kontrollera perioden och skriv hela rapportpaketet till rapporter/ÅÅÅÅ-MM/; med --las låses perioden."""
-    if kommun_folder is not None:
-        _period_close_kommun(kommun_folder, date, lock, no_pdf)
+    if kommun_katalog is not None:
+        _period_close_kommun(kommun_katalog, date, lock, no_pdf)
         return
     from namndbok.avvikelser import CommentError
     from namndbok.layout import LayoutError
@@ -847,7 +845,7 @@ def prognos() -> None:
 
 
 @prognos.command("forslag")
-@ledger_parameters(writes=False)
+@ledger_parameters(writes=False, writes_when="skriv")
 @click.option("--per", "date", type=PERIOD, required=True, help="Månaden förslaget räknar utfallet till: ÅÅÅÅ-MM.")
 @unit_options
 @format_option
@@ -959,7 +957,7 @@ def eget_kapital(ledger, date, enhet, decimaler, listing, fmt) -> None:
 
 
 @main.command()
-@ledger_parameters(writes=False)
+@ledger_parameters(writes=False, or_kommun=True)
 @click.option("--ar", "year", type=click.IntRange(1900, 2999), default=None,
               help="Det stängda året (standard: det senaste stängda året med prognoser).")
 @click.option("--per-verksamhet", "per_verksamhet", is_flag=True,
@@ -1009,7 +1007,7 @@ def _kommun_prognossakerhet(folder: Path, year, per_verksamhet, enhet, decimaler
         raise click.ClickException("Med --kommun-katalog visas tabellen per nämnd: utan --per-verksamhet, "
                                    "och i formaten terminal, markdown eller csv.")
     kommun, read = _read_kommun(folder)
-    ledgers = [(name, data, shown(namnd.ledger)) for name, namnd, _, data, _ in read]
+    ledgers = [(name, item.data, shown(item.ledger)) for name, item in read]
     try:
         accuracy = kommun_prognossakerhet(ledgers, year or kommun_default_year(ledgers))
     except PrognossakerhetError as err:
